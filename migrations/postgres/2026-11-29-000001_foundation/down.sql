@@ -1,0 +1,17 @@
+DROP TABLE project_events;
+DROP TABLE project_instruments;
+DROP TABLE project_dimensions;
+DROP TABLE project_sectors;
+DROP TABLE projects;
+DROP TABLE invitations;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE mandates;
+DROP TABLE investors;
+DROP TABLE exchange_rates;
+DROP TABLE elements;
+DROP TABLE dimensions;
+DROP TABLE sectors;
+DROP TABLE region_profiles;
+DROP TABLE regions;

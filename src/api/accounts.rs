@@ -1,0 +1,463 @@
+//! Accounts: registration of investors, sign-in and tokens, the caller's own account, officials'
+//! invitations, and staff accounts created by admins.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::{Duration, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::extract::JsonBody;
+use super::investors::{OrganisationInput, create_investor};
+use crate::auth::accounts::{self, Language, NewAccount, Refresh, TokenPair};
+use crate::auth::tokens::{TokenKeys, hash_secret, new_secret};
+use crate::auth::{AuthenticatedUser, Role, password};
+use crate::error::{AppError, ErrorBody};
+use crate::models::user::{self, Invitation, User, now};
+use crate::startup::AppState;
+
+pub fn config(cfg: &mut ServiceConfig) {
+    cfg.service(register)
+        .service(login)
+        .service(refresh)
+        .service(logout)
+        .service(accept_invitation)
+        .service(me)
+        .service(update_me)
+        .service(change_password)
+        .service(invite_official)
+        .service(create_staff);
+}
+
+/// The signed-in user as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub language: String,
+    /// The investor organisation, for investors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub investor_id: Option<String>,
+    /// The region's Kemendagri code, for officials.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+impl From<&AuthenticatedUser> for Me {
+    fn from(u: &AuthenticatedUser) -> Self {
+        Me {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            name: u.name.clone(),
+            role: u.role,
+            language: u.language.clone(),
+            investor_id: u.investor_id.clone(),
+            region: u.region_code.clone(),
+        }
+    }
+}
+
+impl Me {
+    fn from_row(row: &User, role: Role) -> Self {
+        Me {
+            id: row.id.clone(),
+            email: row.email.clone(),
+            name: row.name.clone(),
+            role,
+            language: row.language.clone(),
+            investor_id: row.investor_id.clone(),
+            region: row.region_code.clone(),
+        }
+    }
+}
+
+/// A new account with its first tokens.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedUp {
+    pub user: Me,
+    pub tokens: TokenPair,
+}
+
+/// An investor organisation and its first user.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterInput {
+    pub email: String,
+    /// 12 to 128 characters.
+    pub password: String,
+    /// The person's name.
+    pub name: String,
+    #[serde(default)]
+    pub language: Language,
+    pub organisation: OrganisationInput,
+}
+
+/// Registers an investor organisation with its first user, who is signed in at once. The
+/// organisation starts unverified until staff verify it.
+#[utoipa::path(tag = "accounts", request_body = RegisterInput, responses(
+    (status = 201, body = SignedUp),
+    (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/auth/register")]
+async fn register(
+    state: web::Data<AppState>,
+    keys: web::Data<TokenKeys>,
+    body: JsonBody<RegisterInput>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.0;
+    let signed_up = state
+        .db
+        .write(move |conn| {
+            let investor_id = create_investor(conn, &input.organisation, false)?;
+            let row = accounts::create(
+                conn,
+                NewAccount {
+                    email: &input.email,
+                    password: &input.password,
+                    name: &input.name,
+                    role: Role::Investor,
+                    region_code: None,
+                    investor_id: Some(investor_id),
+                    language: input.language,
+                },
+            )?;
+            let tokens = accounts::start_session(conn, &keys, &row.id)?;
+            Ok(SignedUp {
+                user: Me::from_row(&row, Role::Investor),
+                tokens,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(signed_up))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginInput {
+    pub email: String,
+    pub password: String,
+}
+
+/// Signs in: a short-lived access token and a refresh token.
+#[utoipa::path(tag = "accounts", request_body = LoginInput, responses(
+    (status = 200, body = TokenPair),
+    (status = 401, body = ErrorBody),
+))]
+#[post("/auth/login")]
+async fn login(
+    state: web::Data<AppState>,
+    keys: web::Data<TokenKeys>,
+    body: JsonBody<LoginInput>,
+) -> Result<web::Json<TokenPair>, AppError> {
+    let input = body.0;
+    let pair = state
+        .db
+        .write(move |conn| accounts::login(conn, &keys, &input.email, &input.password))
+        .await?;
+    Ok(web::Json(pair))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshInput {
+    pub refresh_token: String,
+}
+
+/// Trades a refresh token for a new pair. Each refresh token works once; presenting a spent one
+/// ends its whole session.
+#[utoipa::path(tag = "accounts", request_body = RefreshInput, responses(
+    (status = 200, body = TokenPair),
+    (status = 401, body = ErrorBody),
+))]
+#[post("/auth/refresh")]
+async fn refresh(
+    state: web::Data<AppState>,
+    keys: web::Data<TokenKeys>,
+    body: JsonBody<RefreshInput>,
+) -> Result<web::Json<TokenPair>, AppError> {
+    let secret = body.0.refresh_token;
+    // The revocation on reuse must be stored even though the request is refused, so the write
+    // transaction commits before the refusal is turned into an error.
+    let outcome = state
+        .db
+        .write(move |conn| accounts::refresh(conn, &keys, &secret))
+        .await?;
+    match outcome {
+        Refresh::Rotated(pair) => Ok(web::Json(pair)),
+        Refresh::Refused => Err(AppError::Unauthenticated(
+            "invalid or expired refresh token".into(),
+        )),
+        Refresh::ReuseDetected => Err(AppError::Unauthenticated(
+            "this refresh token was already used; the session has been ended".into(),
+        )),
+    }
+}
+
+/// Signs out: ends the session, so its access and refresh tokens stop working.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), responses(
+    (status = 204), (status = 401, body = ErrorBody),
+))]
+#[post("/auth/logout")]
+async fn logout(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+) -> Result<HttpResponse, AppError> {
+    state
+        .db
+        .write(move |conn| Ok(user::revoke_session(conn, &user.session_id)?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in user.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), responses(
+    (status = 200, body = Me), (status = 401, body = ErrorBody),
+))]
+#[get("/me")]
+async fn me(user: AuthenticatedUser) -> web::Json<Me> {
+    web::Json(Me::from(&user))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeUpdate {
+    pub language: Language,
+}
+
+/// Changes the signed-in user's language.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = MeUpdate, responses(
+    (status = 200, body = Me), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody),
+))]
+#[patch("/me")]
+async fn update_me(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    body: JsonBody<MeUpdate>,
+) -> Result<web::Json<Me>, AppError> {
+    let language = body.0.language;
+    let id = user.id.clone();
+    state
+        .db
+        .write(move |conn| Ok(user::set_language(conn, &id, language.as_ref())?))
+        .await?;
+    let mut updated = Me::from(&user);
+    updated.language = language.as_ref().to_owned();
+    Ok(web::Json(updated))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Changes the password and ends every session of the user; sign in again afterwards.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = PasswordChange, responses(
+    (status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/me/password")]
+async fn change_password(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    body: JsonBody<PasswordChange>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.0;
+    password::check_strength("new_password", &input.new_password)?;
+    state
+        .db
+        .write(move |conn| {
+            let row = user::find(conn, &user.id)?.ok_or_else(|| AppError::not_found("user"))?;
+            if !password::verify(&input.current_password, &row.password_hash) {
+                return Err(AppError::validation(
+                    "current_password",
+                    "is not the current password",
+                ));
+            }
+            user::set_password(conn, &user.id, &password::hash(&input.new_password)?)?;
+            Ok(user::revoke_all_sessions(conn, &user.id)?)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationInput {
+    pub email: String,
+    pub name: String,
+    /// The region the official will act for, e.g. `73.73`.
+    pub region: String,
+}
+
+/// An invitation as staff see it once: the token travels to the official out of band.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationCreated {
+    pub email: String,
+    pub region: String,
+    pub expires_at: NaiveDateTime,
+    /// The one-time secret the official presents to `POST /auth/accept-invitation`.
+    pub token: String,
+}
+
+/// Invites an official of a region (staff).
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = InvitationInput, responses(
+    (status = 201, body = InvitationCreated), (status = 403, body = ErrorBody),
+    (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/invitations")]
+async fn invite_official(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    body: JsonBody<InvitationInput>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let input = body.0;
+    let email = accounts::normalise_email("email", &input.email)?;
+    let name = accounts::check_name("name", &input.name, 120)?;
+    if state.catalogue.region(&input.region).is_none() {
+        return Err(AppError::validation("region", "is not a known region code"));
+    }
+    let ttl = Duration::days(state.settings.auth.invitation_days);
+    let created = state
+        .db
+        .write(move |conn| {
+            if user::email_taken(conn, &email)? {
+                return Err(AppError::conflict(
+                    "email_taken",
+                    "an account with this email already exists",
+                ));
+            }
+            let token = new_secret();
+            let at = now();
+            let invitation = Invitation {
+                token_hash: hash_secret(&token),
+                email: email.clone(),
+                name,
+                region_code: input.region.clone(),
+                invited_by: user.id.clone(),
+                created_at: at,
+                expires_at: at + ttl,
+                accepted_at: None,
+            };
+            user::insert_invitation(conn, &invitation)?;
+            Ok(InvitationCreated {
+                email,
+                region: input.region,
+                expires_at: invitation.expires_at,
+                token,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitationInput {
+    pub token: String,
+    pub password: String,
+    #[serde(default)]
+    pub language: Language,
+}
+
+/// Accepts an invitation: creates the official's account, bound to the region, and signs in.
+#[utoipa::path(tag = "accounts", request_body = AcceptInvitationInput, responses(
+    (status = 201, body = SignedUp), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/auth/accept-invitation")]
+async fn accept_invitation(
+    state: web::Data<AppState>,
+    keys: web::Data<TokenKeys>,
+    body: JsonBody<AcceptInvitationInput>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.0;
+    let signed_up = state
+        .db
+        .write(move |conn| {
+            let hash = hash_secret(&input.token);
+            let refused = || AppError::Unauthenticated("invalid or expired invitation".into());
+            let invitation = user::find_invitation(conn, &hash)?.ok_or_else(refused)?;
+            if invitation.accepted_at.is_some() || invitation.expires_at < now() {
+                return Err(refused());
+            }
+            let row = accounts::create(
+                conn,
+                NewAccount {
+                    email: &invitation.email,
+                    password: &input.password,
+                    name: &invitation.name,
+                    role: Role::Official,
+                    region_code: Some(invitation.region_code.clone()),
+                    investor_id: None,
+                    language: input.language,
+                },
+            )?;
+            if !user::accept_invitation(conn, &hash)? {
+                return Err(refused());
+            }
+            let tokens = accounts::start_session(conn, &keys, &row.id)?;
+            Ok(SignedUp {
+                user: Me::from_row(&row, Role::Official),
+                tokens,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(signed_up))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffInput {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    /// `staff` or `admin`.
+    pub role: Role,
+    #[serde(default)]
+    pub language: Language,
+}
+
+/// Creates a staff or admin account (admins only).
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = StaffInput, responses(
+    (status = 201, body = Me), (status = 403, body = ErrorBody),
+    (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/users")]
+async fn create_staff(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    body: JsonBody<StaffInput>,
+) -> Result<HttpResponse, AppError> {
+    if !user.is_admin() {
+        return Err(AppError::Forbidden("admins only".into()));
+    }
+    let input = body.0;
+    if !matches!(input.role, Role::Staff | Role::Admin) {
+        return Err(AppError::validation(
+            "role",
+            "must be staff or admin; investors register and officials are invited",
+        ));
+    }
+    let created = state
+        .db
+        .write(move |conn| {
+            let row = accounts::create(
+                conn,
+                NewAccount {
+                    email: &input.email,
+                    password: &input.password,
+                    name: &input.name,
+                    role: input.role,
+                    region_code: None,
+                    investor_id: None,
+                    language: input.language,
+                },
+            )?;
+            Ok(Me::from_row(&row, input.role))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}

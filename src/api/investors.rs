@@ -1,0 +1,618 @@
+//! Investor organisations: profiles, mandates and verification.
+
+use actix_web::{HttpResponse, get, patch, post, put, web};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::extract::JsonBody;
+use super::{Page, paging};
+use crate::auth::policy::{self, InvestorView};
+use crate::auth::{AuthenticatedUser, Role};
+use crate::db::AnyConnection;
+use crate::domain::project::{Instrument, InvestorKind, Stage};
+use crate::domain::{Currency, Money};
+use crate::error::{AppError, ErrorBody};
+use crate::models::investor::{
+    self as rows, InvestorChanges, InvestorFilter, InvestorRow, MandateRow,
+};
+use crate::models::json_text;
+use crate::models::user::now;
+use crate::reference::Catalogue;
+use crate::startup::AppState;
+
+pub fn config(cfg: &mut ServiceConfig) {
+    cfg.service(list_investors)
+        .service(get_investor)
+        .service(update_investor)
+        .service(put_mandate)
+        .service(verify_investor);
+}
+
+/// An investor organisation as given at registration.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationInput {
+    pub name: String,
+    pub kind: InvestorKind,
+    /// ISO 3166-1 alpha-2; `ID` makes the investor domestic.
+    #[schema(example = "JP")]
+    pub country: String,
+    pub website: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+fn check_country(country: &str) -> Result<String, AppError> {
+    let code = country.trim().to_uppercase();
+    rust_iso3166::from_alpha2(&code)
+        .map(|c| c.alpha2.to_owned())
+        .ok_or_else(|| AppError::validation("country", "is not an ISO 3166-1 alpha-2 code"))
+}
+
+fn check_website(field: &str, url: &str) -> Result<String, AppError> {
+    let url = url.trim();
+    let valid = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() <= 300
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    if valid {
+        Ok(url.to_owned())
+    } else {
+        Err(AppError::validation(field, "must be an http(s) URL"))
+    }
+}
+
+fn check_description(field: &str, text: &str) -> Result<String, AppError> {
+    if text.chars().count() > 5000 {
+        return Err(AppError::validation(
+            field,
+            "must be at most 5000 characters",
+        ));
+    }
+    Ok(text.trim().to_owned())
+}
+
+fn optional<T>(
+    value: Option<&str>,
+    check: impl FnOnce(&str) -> Result<T, AppError>,
+) -> Result<Option<T>, AppError> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(check)
+        .transpose()
+}
+
+/// Creates an investor organisation; `demo` marks synthetic demo data. Returns its id.
+pub fn create_investor(
+    conn: &mut AnyConnection,
+    input: &OrganisationInput,
+    demo: bool,
+) -> Result<String, AppError> {
+    let at = now();
+    let row = InvestorRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: crate::auth::accounts::check_name("organisation.name", &input.name, 200)?,
+        kind: input.kind.as_ref().to_owned(),
+        country: check_country(&input.country)?,
+        website: optional(input.website.as_deref(), |w| {
+            check_website("organisation.website", w)
+        })?,
+        description: check_description("organisation.description", &input.description)?,
+        contact_name: optional(input.contact_name.as_deref(), |n| {
+            crate::auth::accounts::check_name("organisation.contact_name", n, 120)
+        })?,
+        contact_email: optional(input.contact_email.as_deref(), |e| {
+            crate::auth::accounts::normalise_email("organisation.contact_email", e)
+        })?,
+        contact_phone: optional(input.contact_phone.as_deref(), |p| {
+            check_phone("organisation.contact_phone", p)
+        })?,
+        verified_at: None,
+        verified_by: None,
+        demo,
+        created_at: at,
+        updated_at: at,
+    };
+    rows::insert(conn, &row)?;
+    Ok(row.id)
+}
+
+fn check_phone(field: &str, phone: &str) -> Result<String, AppError> {
+    let phone = phone.trim();
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if allowed && (6..=20).contains(&digits) {
+        Ok(phone.to_owned())
+    } else {
+        Err(AppError::validation(
+            field,
+            "must be a phone number such as +62 411 123456",
+        ))
+    }
+}
+
+/// A ticket size range with its currency.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ticket {
+    /// Decimal string in major units.
+    #[schema(example = "5000000")]
+    pub min: String,
+    #[schema(example = "20000000")]
+    pub max: String,
+    #[schema(example = "USD")]
+    pub currency: String,
+}
+
+/// What an investor looks for. Empty `regions` and `provinces` mean anywhere.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Mandate {
+    /// ISIC codes at any level; a division covers all its classes.
+    #[serde(default)]
+    pub sectors: Vec<String>,
+    #[serde(default)]
+    pub excluded_sectors: Vec<String>,
+    #[serde(default)]
+    pub dimensions: Vec<String>,
+    #[serde(default)]
+    pub elements: Vec<String>,
+    /// Regency or city codes.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// Province codes.
+    #[serde(default)]
+    pub provinces: Vec<String>,
+    /// Prefers the regions around the new capital IKN.
+    #[serde(default)]
+    pub ikn_related: bool,
+    pub ticket: Option<Ticket>,
+    #[serde(default)]
+    pub stages: Vec<Stage>,
+    #[serde(default)]
+    pub instruments: Vec<Instrument>,
+    /// The investment thesis in the investor's words.
+    #[serde(default)]
+    pub thesis: String,
+    /// Whether regions may see this investor in their matches.
+    #[serde(default)]
+    pub discoverable: bool,
+}
+
+/// Deduplicates while keeping order.
+fn distinct<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    for item in items {
+        if !out.contains(item) {
+            out.push(item.clone());
+        }
+    }
+    out
+}
+
+fn check_codes(
+    field: &str,
+    codes: &[String],
+    valid: impl Fn(&str) -> bool,
+) -> Result<Vec<String>, AppError> {
+    if codes.len() > 100 {
+        return Err(AppError::validation(field, "at most 100 codes"));
+    }
+    if let Some(bad) = codes.iter().find(|c| !valid(c)) {
+        return Err(AppError::validation(
+            field,
+            format!("`{bad}` is not a known code"),
+        ));
+    }
+    Ok(distinct(codes))
+}
+
+fn parse_list<T: for<'de> Deserialize<'de>>(text: &str) -> Vec<T> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+impl Mandate {
+    /// Checks every code against the reference data and turns the mandate into a row.
+    pub fn to_row(&self, catalogue: &Catalogue, investor_id: &str) -> Result<MandateRow, AppError> {
+        let sectors = check_codes("sectors", &self.sectors, |c| catalogue.sector(c).is_some())?;
+        let excluded = check_codes("excluded_sectors", &self.excluded_sectors, |c| {
+            catalogue.sector(c).is_some()
+        })?;
+        let dimensions = check_codes("dimensions", &self.dimensions, |c| {
+            catalogue.is_dimension(c)
+        })?;
+        let elements = check_codes("elements", &self.elements, |c| {
+            catalogue.element_dimension(c).is_some()
+        })?;
+        let regions = check_codes("regions", &self.regions, |c| {
+            catalogue.region(c).is_some_and(|r| r.kind != "province")
+        })?;
+        let provinces = check_codes("provinces", &self.provinces, |c| catalogue.is_province(c))?;
+        if self.thesis.chars().count() > 5000 {
+            return Err(AppError::validation(
+                "thesis",
+                "must be at most 5000 characters",
+            ));
+        }
+        let (min, max, currency) = match &self.ticket {
+            None => (None, None, None),
+            Some(ticket) => {
+                let min = Money::parse(&ticket.min, &ticket.currency)
+                    .map_err(|e| AppError::validation("ticket.min", e))?;
+                let max = Money::parse(&ticket.max, &ticket.currency)
+                    .map_err(|e| AppError::validation("ticket.max", e))?;
+                if min.minor() > max.minor() {
+                    return Err(AppError::validation("ticket", "min must not exceed max"));
+                }
+                (
+                    Some(min.minor()),
+                    Some(max.minor()),
+                    Some(min.currency().code().to_owned()),
+                )
+            }
+        };
+        Ok(MandateRow {
+            investor_id: investor_id.to_owned(),
+            sectors: json_text(&sectors),
+            excluded_sectors: json_text(&excluded),
+            dimensions: json_text(&dimensions),
+            elements: json_text(&elements),
+            regions: json_text(&regions),
+            provinces: json_text(&provinces),
+            ikn_related: self.ikn_related,
+            ticket_min_minor: min,
+            ticket_max_minor: max,
+            ticket_currency: currency,
+            stages: json_text(&distinct(&self.stages)),
+            instruments: json_text(&distinct(&self.instruments)),
+            thesis: self.thesis.trim().to_owned(),
+            discoverable: self.discoverable,
+            updated_at: now(),
+        })
+    }
+
+    pub fn from_row(row: &MandateRow) -> Self {
+        let ticket = match (
+            row.ticket_min_minor,
+            row.ticket_max_minor,
+            row.ticket_currency.as_deref(),
+        ) {
+            (Some(min), Some(max), Some(code)) => Currency::parse(code).ok().map(|c| Ticket {
+                min: Money::from_minor(min, c).amount().to_string(),
+                max: Money::from_minor(max, c).amount().to_string(),
+                currency: code.to_owned(),
+            }),
+            _ => None,
+        };
+        Mandate {
+            sectors: parse_list(&row.sectors),
+            excluded_sectors: parse_list(&row.excluded_sectors),
+            dimensions: parse_list(&row.dimensions),
+            elements: parse_list(&row.elements),
+            regions: parse_list(&row.regions),
+            provinces: parse_list(&row.provinces),
+            ikn_related: row.ikn_related,
+            ticket,
+            stages: parse_list(&row.stages),
+            instruments: parse_list(&row.instruments),
+            thesis: row.thesis.clone(),
+            discoverable: row.discoverable,
+        }
+    }
+}
+
+/// How to reach an investor: shown to the investor itself and staff only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// An investor organisation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Investor {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub country: String,
+    /// `domestic` (Indonesian) or `foreign`.
+    pub origin: &'static str,
+    pub website: Option<String>,
+    pub description: String,
+    pub verified: bool,
+    pub verified_at: Option<NaiveDateTime>,
+    /// Synthetic demonstration data.
+    pub demo: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    pub mandate: Option<Mandate>,
+    pub created_at: NaiveDateTime,
+}
+
+impl Investor {
+    fn build(row: InvestorRow, mandate: Option<MandateRow>, view: InvestorView) -> Self {
+        let contact = (view == InvestorView::Full).then(|| Contact {
+            name: row.contact_name.clone(),
+            email: row.contact_email.clone(),
+            phone: row.contact_phone.clone(),
+        });
+        Investor {
+            origin: if row.country == "ID" {
+                "domestic"
+            } else {
+                "foreign"
+            },
+            verified: row.verified_at.is_some(),
+            mandate: mandate.as_ref().map(Mandate::from_row),
+            contact,
+            id: row.id,
+            name: row.name,
+            kind: row.kind,
+            country: row.country,
+            website: row.website,
+            description: row.description,
+            verified_at: row.verified_at,
+            demo: row.demo,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// Loads an investor the caller may see, as much of it as the caller may see.
+fn load_visible(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+) -> Result<Investor, AppError> {
+    let (row, mandate) = rows::find(conn, id)?.ok_or_else(|| AppError::not_found("investor"))?;
+    let discoverable = mandate.as_ref().is_some_and(|m| m.discoverable);
+    let view = policy::investor_view(user, id, row.verified_at.is_some(), discoverable)
+        .ok_or_else(|| AppError::not_found("investor"))?;
+    Ok(Investor::build(row, mandate, view))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct InvestorQuery {
+    /// Staff only: verified or not.
+    verified: Option<bool>,
+    /// ISO 3166-1 alpha-2.
+    country: Option<String>,
+    /// Words in the name.
+    q: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+/// Investors: staff see all; officials see verified, discoverable investors without contacts;
+/// an investor sees its own organisation.
+#[utoipa::path(tag = "investors", security(("bearer" = [])), params(InvestorQuery), responses(
+    (status = 200, body = Page<Investor>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[get("/investors")]
+async fn list_investors(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    query: web::Query<InvestorQuery>,
+) -> Result<web::Json<Page<Investor>>, AppError> {
+    let query = query.into_inner();
+    let (page, per_page, offset) = paging(query.page, query.per_page)?;
+    if user.role == Role::Investor {
+        let own = user.investor_id.clone();
+        let items = match own {
+            Some(id) => vec![
+                state
+                    .db
+                    .run(move |conn| load_visible(conn, &user, &id))
+                    .await?,
+            ],
+            None => vec![],
+        };
+        let total = i64::try_from(items.len()).unwrap_or(0);
+        return Ok(web::Json(Page {
+            items,
+            total,
+            page: 1,
+            per_page,
+        }));
+    }
+    let filter = InvestorFilter {
+        verified: if user.is_staff() {
+            query.verified
+        } else {
+            Some(true)
+        },
+        discoverable_only: !user.is_staff(),
+        country: query.country.map(|c| c.to_uppercase()),
+        name_words: query
+            .q
+            .as_deref()
+            .map(crate::domain::text::tokens)
+            .unwrap_or_default(),
+    };
+    let view = if user.is_staff() {
+        InvestorView::Full
+    } else {
+        InvestorView::Public
+    };
+    let (found, total) = state
+        .db
+        .run(move |conn| Ok(rows::list(conn, &filter, offset, per_page)?))
+        .await?;
+    let items = found
+        .into_iter()
+        .map(|(row, mandate)| Investor::build(row, mandate, view))
+        .collect();
+    Ok(web::Json(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
+}
+
+/// One investor, as much of it as the caller may see.
+#[utoipa::path(tag = "investors", security(("bearer" = [])), responses(
+    (status = 200, body = Investor), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+))]
+#[get("/investors/{id}")]
+async fn get_investor(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+) -> Result<web::Json<Investor>, AppError> {
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| load_visible(conn, &user, &id))
+            .await?,
+    ))
+}
+
+/// Changes to an investor's profile; absent fields stay as they are, `null` clears optional ones.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvestorUpdate {
+    pub name: Option<String>,
+    pub kind: Option<InvestorKind>,
+    pub country: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub website: Option<Option<String>>,
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub contact_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub contact_email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub contact_phone: Option<Option<String>>,
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+pub fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
+}
+
+impl InvestorUpdate {
+    fn to_changes(&self) -> Result<InvestorChanges, AppError> {
+        use crate::auth::accounts::{check_name, normalise_email};
+        let clearable = |value: &Option<Option<String>>,
+                         check: &dyn Fn(&str) -> Result<String, AppError>| {
+            value
+                .as_ref()
+                .map(|v| optional(v.as_deref(), check))
+                .transpose()
+        };
+        Ok(InvestorChanges {
+            name: self
+                .name
+                .as_deref()
+                .map(|n| check_name("name", n, 200))
+                .transpose()?,
+            kind: self.kind.map(|k| k.as_ref().to_owned()),
+            country: self.country.as_deref().map(check_country).transpose()?,
+            website: clearable(&self.website, &|w| check_website("website", w))?,
+            description: self
+                .description
+                .as_deref()
+                .map(|d| check_description("description", d))
+                .transpose()?,
+            contact_name: clearable(&self.contact_name, &|n| check_name("contact_name", n, 120))?,
+            contact_email: clearable(&self.contact_email, &|e| {
+                normalise_email("contact_email", e)
+            })?,
+            contact_phone: clearable(&self.contact_phone, &|p| check_phone("contact_phone", p))?,
+            updated_at: Some(now()),
+        })
+    }
+}
+
+/// Changes an investor's profile (the investor itself or staff). Verification is not a field:
+/// staff verify through `POST /investors/{id}/verify`.
+#[utoipa::path(tag = "investors", security(("bearer" = [])), request_body = InvestorUpdate, responses(
+    (status = 200, body = Investor), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[patch("/investors/{id}")]
+async fn update_investor(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    body: JsonBody<InvestorUpdate>,
+) -> Result<web::Json<Investor>, AppError> {
+    let id = id.into_inner();
+    let changes = body.0.to_changes()?;
+    let investor = state
+        .db
+        .write(move |conn| {
+            load_visible(conn, &user, &id)?;
+            policy::may_edit_investor(&user, &id)?;
+            rows::update(conn, &id, &changes)?;
+            load_visible(conn, &user, &id)
+        })
+        .await?;
+    Ok(web::Json(investor))
+}
+
+/// Sets an investor's mandate (the investor itself or staff).
+#[utoipa::path(tag = "investors", security(("bearer" = [])), request_body = Mandate, responses(
+    (status = 200, body = Mandate), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[put("/investors/{id}/mandate")]
+async fn put_mandate(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    body: JsonBody<Mandate>,
+) -> Result<web::Json<Mandate>, AppError> {
+    let id = id.into_inner();
+    let row = body.0.to_row(&state.catalogue, &id)?;
+    let stored = state
+        .db
+        .write(move |conn| {
+            load_visible(conn, &user, &id)?;
+            policy::may_edit_investor(&user, &id)?;
+            rows::put_mandate(conn, &row)?;
+            Ok(Mandate::from_row(&row))
+        })
+        .await?;
+    Ok(web::Json(stored))
+}
+
+/// Marks an investor verified (staff). Verifying twice keeps the first verification.
+#[utoipa::path(tag = "investors", security(("bearer" = [])), responses(
+    (status = 200, body = Investor), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+))]
+#[post("/investors/{id}/verify")]
+async fn verify_investor(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let id = id.into_inner();
+    let investor = state
+        .db
+        .write(move |conn| {
+            let current = load_visible(conn, &user, &id)?;
+            if !current.verified {
+                rows::set_verified(conn, &id, &user.id, now())?;
+            }
+            load_visible(conn, &user, &id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(investor))
+}

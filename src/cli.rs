@@ -1,0 +1,300 @@
+//! The command line: `serve` (default), `migrate`, `seed --demo`, `user create`, `check-config`.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::auth::Role;
+use crate::auth::accounts::{self, Language, NewAccount};
+use crate::config::Settings;
+use crate::db::{Db, write_transaction};
+use crate::error::AppError;
+use crate::reference::{self, Catalogue};
+use crate::startup::Application;
+use crate::{seed, telemetry};
+
+/// Sepadan: investor–region matchmaking for Indonesia's smart-city programme.
+///
+/// Settings come from config/default.toml, config/local.toml, $SEPADAN_CONFIG and
+/// SEPADAN__SECTION__KEY environment variables (e.g. SEPADAN__SERVER__PORT=0).
+#[derive(Debug, Parser)]
+#[command(name = "sepadan", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default): applies migrations, loads reference data and, in
+    /// development with demo.seed_on_empty, the demo data into an empty database.
+    Serve,
+    /// Apply pending database migrations and load the reference data, then exit.
+    Migrate,
+    /// Load data sets into the database.
+    Seed {
+        /// The synthetic demo data set: regions, 40+ projects, 30+ investors, one user per role.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Load and check the configuration, print it without secrets, and exit.
+    CheckConfig,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a user. Asks for the password, or reads one line from stdin with --password-stdin.
+    Create {
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long)]
+        email: String,
+        /// The person's name (defaults to the part of the email before @).
+        #[arg(long)]
+        name: Option<String>,
+        /// For officials: the region's Kemendagri code, e.g. 73.73.
+        #[arg(long)]
+        region: Option<String>,
+        /// For investors: the organisation's name (created, unverified, country ID unless --country).
+        #[arg(long)]
+        organisation: Option<String>,
+        /// For investors: the organisation's country (ISO 3166-1 alpha-2).
+        #[arg(long, default_value = "ID")]
+        country: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Investor,
+    Official,
+    Staff,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Investor => Role::Investor,
+            RoleArg::Official => Role::Official,
+            RoleArg::Staff => Role::Staff,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+/// Parses the command line and runs the command; the exit code says whether it worked.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load() {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("error: configuration: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => migrate(&settings),
+        Command::Seed { demo } => seed_demo(&settings, demo),
+        Command::User(UserCommand::Create {
+            role,
+            email,
+            name,
+            region,
+            organisation,
+            country,
+            password_stdin,
+        }) => create_user(
+            &settings,
+            role.into(),
+            &email,
+            name,
+            region,
+            organisation,
+            &country,
+            password_stdin,
+        ),
+        Command::CheckConfig => check_config(&settings),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings)?;
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let db = Db::connect(&settings.database)?;
+    reference::load(&mut *db.get()?)?;
+    println!("database is up to date ({})", db.backend_name());
+    Ok(())
+}
+
+fn seed_demo(settings: &Settings, demo: bool) -> anyhow::Result<()> {
+    anyhow::ensure!(demo, "say which data set to load: --demo");
+    let db = Db::connect(&settings.database)?;
+    let mut conn = db.get()?;
+    reference::load(&mut conn)?;
+    let catalogue = Catalogue::read(&mut conn)?;
+    let report = seed::demo(&mut conn, &catalogue)?;
+    if !report.loaded {
+        println!("the demo data set is already loaded");
+        return Ok(());
+    }
+    println!(
+        "loaded the synthetic demo data set: {} projects, {} investors; every demo account's password is {}",
+        report.projects,
+        report.investors,
+        seed::DEMO_PASSWORD
+    );
+    for (role, email) in &report.accounts {
+        println!("  {:<9} {email}", role.as_ref());
+    }
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let first = rpassword::prompt_password("Password (12 to 128 characters): ")?;
+    let again = rpassword::prompt_password("Again: ")?;
+    anyhow::ensure!(first == again, "the passwords differ");
+    Ok(first)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn create_user(
+    settings: &Settings,
+    role: Role,
+    email: &str,
+    name: Option<String>,
+    region: Option<String>,
+    organisation: Option<String>,
+    country: &str,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        role == Role::Official || region.is_none(),
+        "--region is for officials only"
+    );
+    anyhow::ensure!(
+        role == Role::Investor || organisation.is_none(),
+        "--organisation is for investors only"
+    );
+    let db = Db::connect(&settings.database)?;
+    let mut conn = db.get()?;
+    reference::load(&mut conn)?;
+    let catalogue = Catalogue::read(&mut conn)?;
+    if role == Role::Official {
+        let code = region
+            .as_deref()
+            .ok_or_else(|| anyhow::anyhow!("officials need --region CODE"))?;
+        anyhow::ensure!(
+            catalogue.region(code).is_some(),
+            "{code} is not a known region code"
+        );
+    }
+    let organisation = match role {
+        Role::Investor => Some(
+            organisation.ok_or_else(|| anyhow::anyhow!("investors need --organisation NAME"))?,
+        ),
+        _ => None,
+    };
+    let password = read_password(password_stdin)?;
+    let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(email).to_owned());
+    let created = write_transaction(&mut conn, |conn| {
+        let investor_id = organisation
+            .map(|org| {
+                let input = crate::api::investors::OrganisationInput {
+                    name: org,
+                    kind: crate::domain::project::InvestorKind::Company,
+                    country: country.to_owned(),
+                    website: None,
+                    description: String::new(),
+                    contact_name: None,
+                    contact_email: None,
+                    contact_phone: None,
+                };
+                crate::api::investors::create_investor(conn, &input, false)
+            })
+            .transpose()?;
+        accounts::create(
+            conn,
+            NewAccount {
+                email,
+                password: &password,
+                name: &name,
+                role,
+                region_code: region,
+                investor_id,
+                language: Language::default(),
+            },
+        )
+    })
+    .map_err(|e: AppError| anyhow::anyhow!("{e}"))?;
+    println!(
+        "created {} {} ({})",
+        role.as_ref(),
+        created.email,
+        created.id
+    );
+    Ok(())
+}
+
+fn check_config(settings: &Settings) -> anyhow::Result<()> {
+    crate::db::Backend::from_url(&settings.database.url)?;
+    println!("configuration is valid");
+    println!("  app.environment        = {:?}", settings.app.environment);
+    println!(
+        "  server                 = {}:{}",
+        settings.server.host, settings.server.port
+    );
+    println!(
+        "  database               = {}",
+        redact_url(&settings.database.url)
+    );
+    println!(
+        "  auth.jwt_secret        = ({} bytes, not shown)",
+        settings.auth.jwt_secret.len()
+    );
+    println!(
+        "  demo.seed_on_empty     = {} (effective: {})",
+        settings.demo.seed_on_empty,
+        settings.seeds_demo_on_empty()
+    );
+    Ok(())
+}
+
+/// Hides the password in a database URL.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,149 @@
+//! Typed settings, layered from the built-in `config/default.toml`, optional local files and
+//! `SEPADAN__SECTION__KEY` environment variables. Passed down explicitly: there is no global.
+
+use serde::Deserialize;
+
+/// The signing secret shipped in `config/default.toml`; refused outside development.
+pub const DEFAULT_JWT_SECRET: &str = "development-only-secret-do-not-use-in-production";
+
+const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub app: AppSettings,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub demo: DemoSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSettings {
+    pub environment: Environment,
+    pub log_format: LogFormat,
+    pub log_level: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub workers: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub pool_size: u32,
+    pub connect_timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub jwt_secret: String,
+    pub access_token_minutes: i64,
+    pub refresh_token_days: i64,
+    pub invitation_days: i64,
+    pub issuer: String,
+    pub audience: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoSettings {
+    pub seed_on_empty: bool,
+}
+
+impl Settings {
+    /// Loads the layers in order: built-in defaults, `config/local.toml`, `$SEPADAN_CONFIG`,
+    /// then the environment.
+    pub fn load() -> anyhow::Result<Self> {
+        let mut builder = config::Config::builder()
+            .add_source(config::File::from_str(
+                DEFAULT_TOML,
+                config::FileFormat::Toml,
+            ))
+            .add_source(config::File::with_name("config/local").required(false));
+        if let Ok(path) = std::env::var("SEPADAN_CONFIG") {
+            builder = builder.add_source(config::File::with_name(&path));
+        }
+        let settings: Settings = builder
+            .add_source(
+                config::Environment::with_prefix("SEPADAN")
+                    .prefix_separator("__")
+                    .separator("__"),
+            )
+            .build()?
+            .try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// The built-in defaults alone, for tests that then adjust what they need.
+    pub fn defaults() -> Self {
+        config::Config::builder()
+            .add_source(config::File::from_str(
+                DEFAULT_TOML,
+                config::FileFormat::Toml,
+            ))
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .expect("the built-in config/default.toml is valid")
+    }
+
+    /// Rules that a type alone cannot express; refuses unsafe production settings.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        let auth = &self.auth;
+        anyhow::ensure!(
+            (1..=15).contains(&auth.access_token_minutes),
+            "auth.access_token_minutes must be between 1 and 15"
+        );
+        anyhow::ensure!(
+            auth.refresh_token_days >= 1,
+            "auth.refresh_token_days must be at least 1"
+        );
+        anyhow::ensure!(
+            auth.invitation_days >= 1,
+            "auth.invitation_days must be at least 1"
+        );
+        anyhow::ensure!(
+            self.database.pool_size >= 1,
+            "database.pool_size must be at least 1"
+        );
+        if self.app.environment == Environment::Production {
+            anyhow::ensure!(
+                auth.jwt_secret != DEFAULT_JWT_SECRET,
+                "auth.jwt_secret is the development default; set SEPADAN__AUTH__JWT_SECRET"
+            );
+            anyhow::ensure!(
+                auth.jwt_secret.len() >= 32,
+                "auth.jwt_secret must be at least 32 bytes in production"
+            );
+        }
+        Ok(())
+    }
+
+    /// Whether demo data may be loaded into an empty database on start.
+    pub fn seeds_demo_on_empty(&self) -> bool {
+        self.demo.seed_on_empty && self.app.environment == Environment::Development
+    }
+}

@@ -1,0 +1,253 @@
+//! Table definitions shared by both backends (portable column types only).
+//! Kept in step with `migrations/sqlite` and `migrations/postgres`.
+
+diesel::table! {
+    regions (code) {
+        code -> Text,
+        province_code -> Text,
+        name -> Text,
+        kind -> Text,
+        lat -> Double,
+        lng -> Double,
+        tz_abbr -> Text,
+        iana_tz -> Text,
+        area_km2 -> Double,
+        population -> BigInt,
+        ikn_relation -> Nullable<Text>,
+        ikn_basis -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    region_profiles (region_code) {
+        region_code -> Text,
+        summary_id -> Text,
+        summary_en -> Text,
+        leading_sectors -> Text,
+        maturity -> Text,
+        contacts -> Text,
+        incentives_id -> Text,
+        incentives_en -> Text,
+        documents -> Text,
+        demo -> Bool,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sectors (code) {
+        code -> Text,
+        level -> Text,
+        parent_code -> Nullable<Text>,
+        section -> Text,
+        title -> Text,
+    }
+}
+
+diesel::table! {
+    dimensions (code) {
+        code -> Text,
+        position -> Integer,
+        name_en -> Text,
+        name_id -> Text,
+    }
+}
+
+diesel::table! {
+    elements (code) {
+        code -> Text,
+        dimension_code -> Text,
+        name_en -> Text,
+        name_id -> Text,
+    }
+}
+
+diesel::table! {
+    exchange_rates (currency, rate_date) {
+        currency -> Text,
+        rate_date -> Date,
+        units_per_usd -> Text,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    investors (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        country -> Text,
+        website -> Nullable<Text>,
+        description -> Text,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        verified_at -> Nullable<Timestamp>,
+        verified_by -> Nullable<Text>,
+        demo -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mandates (investor_id) {
+        investor_id -> Text,
+        sectors -> Text,
+        excluded_sectors -> Text,
+        dimensions -> Text,
+        elements -> Text,
+        regions -> Text,
+        provinces -> Text,
+        ikn_related -> Bool,
+        ticket_min_minor -> Nullable<BigInt>,
+        ticket_max_minor -> Nullable<BigInt>,
+        ticket_currency -> Nullable<Text>,
+        stages -> Text,
+        instruments -> Text,
+        thesis -> Text,
+        discoverable -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        name -> Text,
+        region_code -> Nullable<Text>,
+        investor_id -> Nullable<Text>,
+        language -> Text,
+        created_at -> Timestamp,
+        password_changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    invitations (token_hash) {
+        token_hash -> Text,
+        email -> Text,
+        name -> Text,
+        region_code -> Text,
+        invited_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> Text,
+        region_code -> Text,
+        title_id -> Text,
+        title_en -> Text,
+        description_id -> Text,
+        description_en -> Text,
+        kbli -> Nullable<Text>,
+        stage -> Text,
+        value_minor -> BigInt,
+        value_currency -> Text,
+        expected_irr_pct -> Nullable<Double>,
+        payback_years -> Nullable<Double>,
+        land_status -> Nullable<Text>,
+        permit_status -> Nullable<Text>,
+        lat -> Nullable<Double>,
+        lng -> Nullable<Double>,
+        status -> Text,
+        review_comment -> Nullable<Text>,
+        search_text -> Text,
+        demo -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    project_sectors (project_id, code) {
+        project_id -> Text,
+        code -> Text,
+        direct -> Bool,
+    }
+}
+
+diesel::table! {
+    project_dimensions (project_id, code) {
+        project_id -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    project_instruments (project_id, instrument) {
+        project_id -> Text,
+        instrument -> Text,
+    }
+}
+
+diesel::table! {
+    project_events (id) {
+        id -> Text,
+        project_id -> Text,
+        actor_id -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(projects -> regions (region_code));
+diesel::joinable!(region_profiles -> regions (region_code));
+diesel::joinable!(mandates -> investors (investor_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(project_sectors -> projects (project_id));
+diesel::joinable!(project_dimensions -> projects (project_id));
+diesel::joinable!(project_instruments -> projects (project_id));
+diesel::joinable!(project_events -> projects (project_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    regions,
+    region_profiles,
+    sectors,
+    dimensions,
+    elements,
+    exchange_rates,
+    investors,
+    mandates,
+    users,
+    sessions,
+    refresh_tokens,
+    invitations,
+    projects,
+    project_sectors,
+    project_dimensions,
+    project_instruments,
+    project_events,
+);

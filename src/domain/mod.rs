@@ -1,0 +1,7 @@
+//! Value types and pure rules of the domain: no HTTP and no SQL in here.
+
+pub mod money;
+pub mod project;
+pub mod text;
+
+pub use money::{Currency, Money, MoneyJson};

@@ -1,0 +1,144 @@
+//! The vocabulary of projects and investors, and the project review workflow.
+
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, EnumIter, EnumString};
+use utoipa::ToSchema;
+
+/// How far a project has come.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsRefStr,
+    EnumString,
+    EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Stage {
+    Idea,
+    PreFeasibility,
+    FeasibilityStudy,
+    ReadyToOffer,
+    UnderConstruction,
+}
+
+/// How capital may come in.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsRefStr,
+    EnumString,
+    EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Instrument {
+    Equity,
+    Debt,
+    /// Public–private partnership (KPBU).
+    Ppp,
+    JointVenture,
+    Grant,
+}
+
+/// Where a project is in review: `draft → submitted → published → closed`; a reviewer's
+/// "request changes" sends it back to `draft` with a comment.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsRefStr, EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ProjectStatus {
+    Draft,
+    Submitted,
+    Published,
+    Closed,
+}
+
+/// A step of the review workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    Submit,
+    Publish,
+    RequestChanges,
+    Close,
+}
+
+impl Transition {
+    /// The status the project moves to, or `None` when the step does not apply from `from`.
+    pub fn apply(self, from: ProjectStatus) -> Option<ProjectStatus> {
+        use ProjectStatus::*;
+        match (self, from) {
+            (Transition::Submit, Draft) => Some(Submitted),
+            (Transition::Publish, Submitted) => Some(Published),
+            (Transition::RequestChanges, Submitted) => Some(Draft),
+            (Transition::Close, Published) => Some(Closed),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Transition::Submit => "submit",
+            Transition::Publish => "publish",
+            Transition::RequestChanges => "request-changes",
+            Transition::Close => "close",
+        }
+    }
+}
+
+/// What kind of organisation an investor is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsRefStr, EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum InvestorKind {
+    Company,
+    Fund,
+    /// Development finance institution.
+    Dfi,
+    /// State-owned enterprise.
+    Soe,
+    Angel,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_review_workflow_allows_only_its_own_steps() {
+        use ProjectStatus::*;
+        assert_eq!(Transition::Submit.apply(Draft), Some(Submitted));
+        assert_eq!(Transition::Publish.apply(Submitted), Some(Published));
+        assert_eq!(Transition::RequestChanges.apply(Submitted), Some(Draft));
+        assert_eq!(Transition::Close.apply(Published), Some(Closed));
+        assert_eq!(Transition::Publish.apply(Draft), None);
+        assert_eq!(Transition::Submit.apply(Published), None);
+        assert_eq!(Transition::Close.apply(Draft), None);
+    }
+
+    #[test]
+    fn vocabulary_is_stored_as_snake_case() {
+        assert_eq!(Stage::FeasibilityStudy.as_ref(), "feasibility_study");
+        assert_eq!(
+            "joint_venture".parse::<Instrument>().unwrap(),
+            Instrument::JointVenture
+        );
+    }
+}

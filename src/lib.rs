@@ -1,0 +1,19 @@
+//! Sepadan: investor–region matchmaking for Indonesia's smart-city programme.
+//!
+//! The binary in `main.rs` parses the command line ([`cli`]) and hands over to this library.
+//! [`startup::Application`] builds the HTTP service from [`config::Settings`]; requests go through
+//! [`api`] handlers, which authorise with [`auth`], apply rules from [`domain`] and reach the
+//! database through [`models`] on a [`db::Db`] pool.
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod models;
+pub mod reference;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

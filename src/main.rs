@@ -1,0 +1,5 @@
+//! The `sepadan` command: see `sepadan --help`.
+
+fn main() -> std::process::ExitCode {
+    sepadan::cli::main()
+}

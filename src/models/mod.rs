@@ -1,0 +1,12 @@
+//! Database rows, insert and update forms, and the queries of each table.
+
+pub mod investor;
+pub mod project;
+pub mod reference;
+pub mod region;
+pub mod user;
+
+/// The JSON text stored in a list or map column.
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}

@@ -1,0 +1,218 @@
+//! Users, their sessions (refresh-token families) and officials' invitations.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::{invitations, refresh_tokens, sessions, users};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub name: String,
+    pub region_code: Option<String>,
+    pub investor_id: Option<String>,
+    pub language: String,
+    pub created_at: NaiveDateTime,
+    pub password_changed_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sessions)]
+pub struct Session {
+    pub id: String,
+    pub user_id: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = refresh_tokens)]
+pub struct RefreshToken {
+    pub token_hash: String,
+    pub session_id: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = invitations)]
+pub struct Invitation {
+    pub token_hash: String,
+    pub email: String,
+    pub name: String,
+    pub region_code: String,
+    pub invited_by: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+}
+
+/// The current time as stored: UTC, to the microsecond (both backends keep microseconds).
+pub fn now() -> NaiveDateTime {
+    use chrono::SubsecRound;
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+pub fn insert(conn: &mut AnyConnection, user: &User) -> QueryResult<()> {
+    diesel::insert_into(users::table)
+        .values(user)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn email_taken(conn: &mut AnyConnection, email: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        users::table.filter(users::email.eq(email)),
+    ))
+    .get_result(conn)
+}
+
+/// The user behind a session that is still open.
+pub fn find_in_open_session(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    session_id: &str,
+) -> QueryResult<Option<User>> {
+    users::table
+        .inner_join(sessions::table)
+        .filter(users::id.eq(user_id))
+        .filter(sessions::id.eq(session_id))
+        .filter(sessions::revoked_at.is_null())
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn set_password(conn: &mut AnyConnection, user_id: &str, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(hash),
+            users::password_changed_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn set_language(conn: &mut AnyConnection, user_id: &str, language: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set(users::language.eq(language))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn insert_session(conn: &mut AnyConnection, session: &Session) -> QueryResult<()> {
+    diesel::insert_into(sessions::table)
+        .values(session)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find_session(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Session>> {
+    sessions::table
+        .find(id)
+        .select(Session::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn revoke_session(conn: &mut AnyConnection, id: &str) -> QueryResult<()> {
+    diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now()))
+    .execute(conn)
+    .map(drop)
+}
+
+/// Ends every session of a user, e.g. after a password change.
+pub fn revoke_all_sessions(conn: &mut AnyConnection, user_id: &str) -> QueryResult<()> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now()))
+    .execute(conn)
+    .map(drop)
+}
+
+pub fn insert_refresh_token(conn: &mut AnyConnection, token: &RefreshToken) -> QueryResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values(token)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find_refresh_token(
+    conn: &mut AnyConnection,
+    hash: &str,
+) -> QueryResult<Option<RefreshToken>> {
+    refresh_tokens::table
+        .find(hash)
+        .select(RefreshToken::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks a refresh token spent; false when it already was (a concurrent or repeated use).
+pub fn spend_refresh_token(conn: &mut AnyConnection, hash: &str) -> QueryResult<bool> {
+    let changed = diesel::update(
+        refresh_tokens::table
+            .find(hash)
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(now()))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn insert_invitation(conn: &mut AnyConnection, invitation: &Invitation) -> QueryResult<()> {
+    diesel::insert_into(invitations::table)
+        .values(invitation)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find_invitation(conn: &mut AnyConnection, hash: &str) -> QueryResult<Option<Invitation>> {
+    invitations::table
+        .find(hash)
+        .select(Invitation::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks an invitation used; false when it already was.
+pub fn accept_invitation(conn: &mut AnyConnection, hash: &str) -> QueryResult<bool> {
+    let changed = diesel::update(
+        invitations::table
+            .find(hash)
+            .filter(invitations::accepted_at.is_null()),
+    )
+    .set(invitations::accepted_at.eq(now()))
+    .execute(conn)?;
+    Ok(changed == 1)
+}

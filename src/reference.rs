@@ -1,0 +1,344 @@
+//! The shipped reference data (regions, ISIC sectors, Smart City dimensions, sample exchange
+//! rates), loaded into the database idempotently at start, and the in-memory [`Catalogue`] that
+//! validates codes against it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use anyhow::Context;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::db::schema::{dimensions, elements, exchange_rates, regions, sectors};
+use crate::db::{AnyConnection, write_transaction};
+use crate::error::AppError;
+use crate::models::reference::{
+    self as rows, DimensionRow, Element, ExchangeRateRow, Region, Sector,
+};
+
+const PROVINCES: &str = include_str!("../data/reference/id_provinces.csv");
+const REGENCIES: &str = include_str!("../data/reference/id_regencies.csv");
+const IKN_RELATED: &str = include_str!("../data/reference/ikn_related_regions.csv");
+const ISIC: &str = include_str!("../data/reference/isic_rev4.csv");
+const DIMENSIONS: &str = include_str!("../data/reference/smart_city_dimensions.csv");
+const SAMPLE_RATES: &str = include_str!("../data/exchange_rates_sample.csv");
+
+/// Indonesian names of the six dimensions, in the programme's order.
+const DIMENSION_NAMES_ID: [(&str, &str); 6] = [
+    ("GOV", "Tata Kelola Cerdas"),
+    ("BRA", "Branding Daerah Cerdas"),
+    ("ECO", "Ekonomi Cerdas"),
+    ("LIV", "Lingkungan Hidup Cerdas"),
+    ("SOC", "Masyarakat Cerdas"),
+    ("ENV", "Lingkungan Cerdas"),
+];
+
+#[derive(Deserialize)]
+struct ProvinceCsv {
+    code: String,
+    name: String,
+    lat: f64,
+    lng: f64,
+    tz_abbr: String,
+    iana_tz: String,
+    area_km2: f64,
+    population: i64,
+}
+
+#[derive(Deserialize)]
+struct RegencyCsv {
+    code: String,
+    province_code: String,
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    lat: f64,
+    lng: f64,
+    tz_abbr: String,
+    iana_tz: String,
+    area_km2: f64,
+    population: i64,
+}
+
+#[derive(Deserialize)]
+struct IknCsv {
+    code: String,
+    relation: String,
+    basis: String,
+}
+
+#[derive(Deserialize)]
+struct DimensionCsv {
+    dimension_code: String,
+    dimension: String,
+    element_code: String,
+    element_id: String,
+    element_en: String,
+}
+
+fn parse_csv<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> anyhow::Result<Vec<T>> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .with_context(|| format!("reading shipped reference file {name}"))
+}
+
+fn region_rows() -> anyhow::Result<Vec<Region>> {
+    let ikn: HashMap<String, IknCsv> = parse_csv::<IknCsv>("ikn_related_regions.csv", IKN_RELATED)?
+        .into_iter()
+        .map(|r| (r.code.clone(), r))
+        .collect();
+    let provinces = parse_csv::<ProvinceCsv>("id_provinces.csv", PROVINCES)?
+        .into_iter()
+        .map(|p| Region {
+            province_code: p.code.clone(),
+            code: p.code,
+            name: p.name,
+            kind: "province".into(),
+            lat: p.lat,
+            lng: p.lng,
+            tz_abbr: p.tz_abbr,
+            iana_tz: p.iana_tz,
+            area_km2: p.area_km2,
+            population: p.population,
+            ikn_relation: None,
+            ikn_basis: None,
+        });
+    let regencies = parse_csv::<RegencyCsv>("id_regencies.csv", REGENCIES)?
+        .into_iter()
+        .map(|r| {
+            let ikn = ikn.get(&r.code);
+            Region {
+                ikn_relation: ikn.map(|i| i.relation.clone()),
+                ikn_basis: ikn.map(|i| i.basis.clone()),
+                code: r.code,
+                province_code: r.province_code,
+                name: r.name,
+                kind: r.kind,
+                lat: r.lat,
+                lng: r.lng,
+                tz_abbr: r.tz_abbr,
+                iana_tz: r.iana_tz,
+                area_km2: r.area_km2,
+                population: r.population,
+            }
+        });
+    Ok(provinces.chain(regencies).collect())
+}
+
+fn dimension_rows() -> anyhow::Result<(Vec<DimensionRow>, Vec<Element>)> {
+    let csv = parse_csv::<DimensionCsv>("smart_city_dimensions.csv", DIMENSIONS)?;
+    let mut dims: Vec<DimensionRow> = Vec::new();
+    let mut elems = Vec::new();
+    for row in csv {
+        if !dims.iter().any(|d| d.code == row.dimension_code) {
+            let name_id = DIMENSION_NAMES_ID
+                .iter()
+                .find(|(code, _)| *code == row.dimension_code)
+                .map(|(_, name)| (*name).to_owned())
+                .with_context(|| format!("no Indonesian name for {}", row.dimension_code))?;
+            dims.push(DimensionRow {
+                code: row.dimension_code.clone(),
+                position: i32::try_from(dims.len())?,
+                name_en: row.dimension.clone(),
+                name_id,
+            });
+        }
+        elems.push(Element {
+            code: row.element_code,
+            dimension_code: row.dimension_code,
+            name_en: row.element_en,
+            name_id: row.element_id,
+        });
+    }
+    Ok((dims, elems))
+}
+
+/// Inserts whatever shipped reference rows the database lacks; running it again changes nothing.
+pub fn load(conn: &mut AnyConnection) -> anyhow::Result<()> {
+    let regions_csv = region_rows()?;
+    let sectors_csv = parse_csv::<Sector>("isic_rev4.csv", ISIC)?;
+    let (dims, elems) = dimension_rows()?;
+    let rates = parse_csv::<ExchangeRateRow>("exchange_rates_sample.csv", SAMPLE_RATES)?;
+    write_transaction(conn, |conn| {
+        let have: HashSet<String> = regions::table
+            .select(regions::code)
+            .load(conn)?
+            .into_iter()
+            .collect();
+        for row in regions_csv.iter().filter(|r| !have.contains(&r.code)) {
+            diesel::insert_into(regions::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        let have: HashSet<String> = sectors::table
+            .select(sectors::code)
+            .load(conn)?
+            .into_iter()
+            .collect();
+        for row in sectors_csv.iter().filter(|r| !have.contains(&r.code)) {
+            diesel::insert_into(sectors::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        let have: HashSet<String> = dimensions::table
+            .select(dimensions::code)
+            .load(conn)?
+            .into_iter()
+            .collect();
+        for row in dims.iter().filter(|r| !have.contains(&r.code)) {
+            diesel::insert_into(dimensions::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        let have: HashSet<String> = elements::table
+            .select(elements::code)
+            .load(conn)?
+            .into_iter()
+            .collect();
+        for row in elems.iter().filter(|r| !have.contains(&r.code)) {
+            diesel::insert_into(elements::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        let have_rates: i64 = exchange_rates::table.count().get_result(conn)?;
+        if have_rates == 0 {
+            for row in &rates {
+                diesel::insert_into(exchange_rates::table)
+                    .values(row)
+                    .execute(conn)?;
+            }
+        }
+        Ok::<_, AppError>(())
+    })
+    .map_err(|e| anyhow::anyhow!("loading reference data: {e:?}"))
+}
+
+/// What the catalogue knows of one region.
+#[derive(Debug, Clone)]
+pub struct RegionRef {
+    pub province_code: String,
+    pub name: String,
+    pub kind: String,
+    pub ikn_related: bool,
+}
+
+/// The reference codes in memory: validating input and expanding sector codes never needs a query.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    sectors: HashMap<String, Sector>,
+    dimensions: BTreeMap<String, DimensionRow>,
+    elements: HashMap<String, Element>,
+    regions: HashMap<String, RegionRef>,
+}
+
+impl Catalogue {
+    /// Reads the reference tables (after [`load`]).
+    pub fn read(conn: &mut AnyConnection) -> anyhow::Result<Self> {
+        Ok(Catalogue {
+            sectors: rows::all_sectors(conn)?
+                .into_iter()
+                .map(|s| (s.code.clone(), s))
+                .collect(),
+            dimensions: rows::all_dimensions(conn)?
+                .into_iter()
+                .map(|d| (d.code.clone(), d))
+                .collect(),
+            elements: rows::all_elements(conn)?
+                .into_iter()
+                .map(|e| (e.code.clone(), e))
+                .collect(),
+            regions: rows::all_regions(conn)?
+                .into_iter()
+                .map(|r| {
+                    let region = RegionRef {
+                        province_code: r.province_code,
+                        name: r.name,
+                        kind: r.kind,
+                        ikn_related: r.ikn_relation.is_some(),
+                    };
+                    (r.code, region)
+                })
+                .collect(),
+        })
+    }
+
+    pub fn sector(&self, code: &str) -> Option<&Sector> {
+        self.sectors.get(code)
+    }
+
+    /// The code and every coarser code above it (class → group → division → section).
+    pub fn sector_with_ancestors(&self, code: &str) -> Vec<String> {
+        let mut chain = Vec::new();
+        let mut next = self.sectors.get(code);
+        while let Some(sector) = next {
+            chain.push(sector.code.clone());
+            next = sector
+                .parent_code
+                .as_deref()
+                .and_then(|p| self.sectors.get(p));
+        }
+        chain
+    }
+
+    /// The ISIC division a KBLI 2020 code falls in: its first two digits, when that division exists.
+    pub fn kbli_division(&self, kbli: &str) -> Option<&Sector> {
+        if kbli.len() != 5 || !kbli.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        self.sectors
+            .get(&kbli[..2])
+            .filter(|s| s.level == "division")
+    }
+
+    pub fn is_dimension(&self, code: &str) -> bool {
+        self.dimensions.contains_key(code)
+    }
+
+    /// The dimension an element belongs to (`ENV-3` → `ENV`).
+    pub fn element_dimension(&self, code: &str) -> Option<&str> {
+        self.elements.get(code).map(|e| e.dimension_code.as_str())
+    }
+
+    pub fn region(&self, code: &str) -> Option<&RegionRef> {
+        self.regions.get(code)
+    }
+
+    pub fn is_province(&self, code: &str) -> bool {
+        self.regions.get(code).is_some_and(|r| r.kind == "province")
+    }
+
+    pub fn dimension_rows(&self) -> impl Iterator<Item = &DimensionRow> {
+        let mut dims: Vec<&DimensionRow> = self.dimensions.values().collect();
+        dims.sort_by_key(|d| d.position);
+        dims.into_iter()
+    }
+
+    pub fn elements_of<'a>(&'a self, dimension: &'a str) -> impl Iterator<Item = &'a Element> {
+        let mut elems: Vec<&Element> = self
+            .elements
+            .values()
+            .filter(|e| e.dimension_code == dimension)
+            .collect();
+        elems.sort_by(|a, b| a.code.cmp(&b.code));
+        elems.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_files_hold_every_province_regency_and_sector() {
+        let regions = region_rows().unwrap();
+        assert_eq!(regions.iter().filter(|r| r.kind == "province").count(), 38);
+        assert_eq!(regions.iter().filter(|r| r.kind != "province").count(), 514);
+        assert_eq!(
+            regions.iter().filter(|r| r.ikn_relation.is_some()).count(),
+            4
+        );
+        assert_eq!(parse_csv::<Sector>("isic", ISIC).unwrap().len(), 766);
+        let (dims, elems) = dimension_rows().unwrap();
+        assert_eq!((dims.len(), elems.len()), (6, 18));
+    }
+}

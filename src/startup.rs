@@ -1,0 +1,124 @@
+//! Builds the application from settings: database, reference data, the route table in one place.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+
+use crate::api;
+use crate::auth::tokens::TokenKeys;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::reference::{self, Catalogue};
+use crate::seed;
+
+/// Largest request body accepted (1 MiB); larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// Shared state every handler can ask for.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub catalogue: Arc<Catalogue>,
+    pub settings: Arc<Settings>,
+}
+
+/// A server bound to its port, ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+/// Connects to the database, applies migrations and loads the reference data (and, when the
+/// settings allow, the demo data into an empty database).
+pub fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
+    let db = Db::connect(&settings.database)?;
+    let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+    reference::load(&mut conn)?;
+    let catalogue = Catalogue::read(&mut conn)?;
+    if settings.seeds_demo_on_empty() && seed::database_is_empty(&mut conn)? {
+        let report = seed::demo(&mut conn, &catalogue)?;
+        tracing::info!(
+            projects = report.projects,
+            investors = report.investors,
+            "loaded the synthetic demo data set into the empty database (demo.seed_on_empty)"
+        );
+    }
+    drop(conn);
+    Ok(AppState {
+        db,
+        catalogue: Arc::new(catalogue),
+        settings: Arc::new(settings.clone()),
+    })
+}
+
+impl Application {
+    /// Prepares the state and binds `server.host:server.port` (port 0 picks a free one).
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        let state = prepare(&settings)?;
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
+        let port = listener.local_addr()?.port();
+        let server = run(listener, state.clone(), settings.server.workers)?;
+        tracing::info!(
+            address = %format!("http://{}:{port}", settings.server.host),
+            database = state.db.backend_name(),
+            environment = ?settings.app.environment,
+            "Sepadan is listening"
+        );
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result<Server> {
+    let keys = web::Data::new(TokenKeys::new(&state.settings.auth)?);
+    let db = web::Data::new(state.db.clone());
+    let state = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        let (app, openapi) = App::new()
+            .into_utoipa_app()
+            .app_data(state.clone())
+            .app_data(db.clone())
+            .app_data(keys.clone())
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .app_data(api::extract::query_config())
+            .app_data(api::extract::path_config())
+            .configure(api::config)
+            .split_for_parts();
+        let openapi = web::Data::new(api::openapi::document(openapi));
+        app.app_data(openapi)
+            .route("/api/v1/openapi.json", web::get().to(api::openapi::serve))
+            .default_service(web::to(not_found))
+            .wrap(TracingLogger::default())
+    })
+    .listen(listener)?;
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound("no such resource".into()))
+}
