@@ -108,7 +108,6 @@ fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result
             .split_for_parts();
         let openapi = web::Data::new(api::openapi::document(openapi));
         app.app_data(openapi)
-            .route("/api/v1/openapi.json", web::get().to(api::openapi::serve))
             .default_service(web::to(not_found))
             .wrap(TracingLogger::default())
     })

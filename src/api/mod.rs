@@ -19,6 +19,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.configure(health::config).service(
         scope("/api/v1")
+            .service(openapi::serve)
             .configure(accounts::config)
             .configure(reference::config)
             .configure(regions::config)

@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, web};
 use utoipa::openapi::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -26,7 +26,9 @@ pub fn document(mut api: OpenApi) -> OpenApi {
     api
 }
 
-/// `GET /api/v1/openapi.json`
+/// This document.
+#[utoipa::path(tag = "health", responses((status = 200, description = "the OpenAPI 3.1 document")))]
+#[get("/openapi.json")]
 pub async fn serve(api: web::Data<OpenApi>) -> HttpResponse {
     HttpResponse::Ok().json(api.get_ref())
 }

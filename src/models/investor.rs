@@ -69,10 +69,10 @@ pub fn insert(conn: &mut AnyConnection, row: &InvestorRow) -> QueryResult<()> {
         .map(drop)
 }
 
-pub fn find(
-    conn: &mut AnyConnection,
-    id: &str,
-) -> QueryResult<Option<(InvestorRow, Option<MandateRow>)>> {
+/// An investor with its mandate, when it has one.
+pub type InvestorWithMandate = (InvestorRow, Option<MandateRow>);
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<InvestorWithMandate>> {
     investors::table
         .left_join(mandates::table)
         .filter(investors::id.eq(id))

@@ -1,0 +1,296 @@
+use chrono::Utc;
+use jsonwebtoken::{EncodingKey, Header};
+use reqwest::StatusCode;
+use sepadan::auth::Role;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, code, spawn_app};
+
+fn register_body(email: &str) -> serde_json::Value {
+    json!({"email": email, "password": "a long enough password", "name": "Yuki Tanaka", "language": "en",
+           "organisation": {"name": "Sakura Green Fund", "kind": "fund", "country": "JP"}})
+}
+
+#[tokio::test]
+async fn an_investor_registers_and_is_signed_in_unverified() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            register_body("yuki@sakura.example"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let token = body["tokens"]["access_token"].as_str().unwrap();
+    assert_eq!(body["tokens"]["token_type"], "Bearer");
+    assert!(body["tokens"]["expires_in"].as_i64().unwrap() <= 900);
+    let (status, me) = app.get("/api/v1/me", Some(token)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["role"], "investor");
+    assert_eq!(me["email"], "yuki@sakura.example");
+    let investor_id = me["investor_id"].as_str().unwrap();
+    let (_, investor) = app
+        .get(&format!("/api/v1/investors/{investor_id}"), Some(token))
+        .await;
+    assert_eq!(investor["verified"], false);
+    assert_eq!(investor["origin"], "foreign");
+}
+
+#[tokio::test]
+async fn an_email_registers_only_once_and_passwords_have_a_length_rule() {
+    let app = spawn_app().await;
+    let (status, _) = app
+        .post("/api/v1/auth/register", None, register_body("a@b.example"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = app
+        .post("/api/v1/auth/register", None, register_body("A@B.example"))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(code(&body), "email_taken");
+    let mut short = register_body("c@d.example");
+    short["password"] = json!("too short");
+    let (status, body) = app.post("/api/v1/auth/register", None, short).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["password"].is_string());
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_401() {
+    let app = spawn_app().await;
+    let user = app.user(Role::Staff, None).await;
+    let (status, wrong) = app.login(&user.email, "not the password").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, unknown) = app.login("nobody@example.com", PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong["error"]["message"], unknown["error"]["message"]);
+}
+
+#[tokio::test]
+async fn a_refresh_token_is_rotated_and_its_reuse_ends_the_session() {
+    let app = spawn_app().await;
+    let user = app.user(Role::Staff, None).await;
+    let (status, next) = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": user.refresh_token}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let new_access = next["access_token"].as_str().unwrap();
+    let new_refresh = next["refresh_token"].as_str().unwrap();
+    assert_ne!(new_refresh, user.refresh_token);
+    assert_eq!(
+        app.get("/api/v1/me", Some(new_access)).await.0,
+        StatusCode::OK
+    );
+    // The spent token again: refused, and the whole family is revoked.
+    let (status, _) = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": user.refresh_token}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": new_refresh}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get("/api/v1/me", Some(new_access)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn logout_ends_both_tokens_of_the_session() {
+    let app = spawn_app().await;
+    let user = app.user(Role::Staff, None).await;
+    let (status, _) = app
+        .post("/api/v1/auth/logout", Some(&user.token), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&user.token)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, _) = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": user.refresh_token}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_password_change_ends_every_session() {
+    let app = spawn_app().await;
+    let user = app.user(Role::Staff, None).await;
+    let (status, _) = app
+        .post(
+            "/api/v1/me/password",
+            Some(&user.token),
+            json!({"current_password": "wrong one!!!", "new_password": "another long password"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = app
+        .post(
+            "/api/v1/me/password",
+            Some(&user.token),
+            json!({"current_password": PASSWORD, "new_password": "another long password"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&user.token)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login(&user.email, PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login(&user.email, "another long password").await.0,
+        StatusCode::OK
+    );
+}
+
+fn forge(secret: &str, audience: &str, sub: &str, sid: &str, exp_offset: i64) -> String {
+    let now = Utc::now().timestamp();
+    let claims = json!({"iss": "sepadan", "aud": audience, "sub": sub, "sid": sid, "iat": now, "exp": now + exp_offset});
+    jsonwebtoken::encode(
+        &Header::default(),
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()).unwrap(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn forged_expired_and_misdirected_tokens_are_refused() {
+    let app = spawn_app().await;
+    let user = app.user(Role::Staff, None).await;
+    let claims: serde_json::Value = {
+        use base64::Engine;
+        let payload = user.token.split('.').nth(1).unwrap();
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let sid = claims["sid"].as_str().unwrap();
+    let secret = app.state.settings.auth.jwt_secret.clone();
+    let valid = forge(&secret, "sepadan-api", &user.id, sid, 300);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&valid)).await.0,
+        StatusCode::OK,
+        "the forging itself is right"
+    );
+    let cases = [
+        (
+            "expired",
+            forge(&secret, "sepadan-api", &user.id, sid, -120),
+        ),
+        (
+            "wrong signature",
+            forge(
+                "another secret entirely, 32 bytes+",
+                "sepadan-api",
+                &user.id,
+                sid,
+                300,
+            ),
+        ),
+        (
+            "wrong audience",
+            forge(&secret, "another-api", &user.id, sid, 300),
+        ),
+        ("refresh token as access token", user.refresh_token.clone()),
+        ("garbage", "not.a.token".to_owned()),
+    ];
+    for (case, token) in cases {
+        let (status, body) = app.get("/api/v1/me", Some(&token)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{case}");
+        assert_eq!(code(&body), "unauthenticated", "{case}");
+    }
+    assert_eq!(
+        app.get("/api/v1/me", None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn staff_invite_an_official_who_joins_bound_to_the_region() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let investor = app.user(Role::Investor, None).await;
+    let invitation =
+        json!({"email": "kepala.dinas@palopokota.go.id", "name": "Andi Baso", "region": "73.73"});
+    let (status, _) = app
+        .post(
+            "/api/v1/invitations",
+            Some(&investor.token),
+            invitation.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, invited) = app
+        .post("/api/v1/invitations", Some(&staff.token), invitation)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{invited}");
+    let token = invited["token"].as_str().unwrap();
+    let (status, joined) = app
+        .post(
+            "/api/v1/auth/accept-invitation",
+            None,
+            json!({"token": token, "password": "palopo password 1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{joined}");
+    assert_eq!(joined["user"]["role"], "official");
+    assert_eq!(joined["user"]["region"], "73.73");
+    let (status, _) = app
+        .post(
+            "/api/v1/auth/accept-invitation",
+            None,
+            json!({"token": token, "password": "palopo password 1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "an invitation works once");
+}
+
+#[tokio::test]
+async fn only_admins_create_staff_accounts() {
+    let app = spawn_app().await;
+    let admin = app.user(Role::Admin, None).await;
+    let staff = app.user(Role::Staff, None).await;
+    let body = json!({"email": "new.staff@example.com", "name": "New Staff", "password": "staff password 1", "role": "staff"});
+    assert_eq!(
+        app.post("/api/v1/users", Some(&staff.token), body.clone())
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, created) = app.post("/api/v1/users", Some(&admin.token), body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["role"], "staff");
+    let official = json!({"email": "o@example.com", "name": "O", "password": "staff password 1", "role": "official"});
+    assert_eq!(
+        app.post("/api/v1/users", Some(&admin.token), official)
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}

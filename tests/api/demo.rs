@@ -1,0 +1,53 @@
+use std::collections::HashSet;
+
+use sepadan::reference::Catalogue;
+use sepadan::seed;
+
+use crate::helpers::{PASSWORD, spawn_app};
+
+#[tokio::test]
+async fn the_demo_data_set_loads_once_and_covers_every_dimension() {
+    let app = spawn_app().await;
+    let db = app.state.db.clone();
+    let (first, second) = tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let catalogue = Catalogue::read(&mut conn).unwrap();
+        (
+            seed::demo(&mut conn, &catalogue).unwrap(),
+            seed::demo(&mut conn, &catalogue).unwrap(),
+        )
+    })
+    .await
+    .unwrap();
+    assert!(first.loaded && !second.loaded);
+    assert!(first.projects >= 40, "{} projects", first.projects);
+    assert!(first.investors >= 30, "{} investors", first.investors);
+    let (_, page) = app.get("/api/v1/projects?per_page=100", None).await;
+    let items = page["items"].as_array().unwrap();
+    assert!(items.iter().all(|p| p["demo"] == true));
+    let dimensions: HashSet<&str> = items
+        .iter()
+        .flat_map(|p| p["dimensions"].as_array().unwrap())
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert_eq!(dimensions.len(), 6);
+    for region in [
+        "73.73", "73.22", "73.09", "64.09", "64.02", "64.71", "64.72",
+    ] {
+        let (_, detail) = app.get(&format!("/api/v1/regions/{region}"), None).await;
+        assert_eq!(detail["profile"]["demo"], true, "{region}");
+    }
+    for email in [
+        "investor@demo.sepadan.id",
+        "staff@demo.sepadan.id",
+        "admin@demo.sepadan.id",
+        "official.palopo@demo.sepadan.id",
+    ] {
+        assert_eq!(
+            app.login(email, seed::DEMO_PASSWORD).await.0,
+            reqwest::StatusCode::OK,
+            "{email}"
+        );
+    }
+    assert_ne!(PASSWORD, seed::DEMO_PASSWORD);
+}

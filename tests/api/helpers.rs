@@ -1,0 +1,242 @@
+//! `spawn_app()` and the requests tests make.
+
+use reqwest::{Method, StatusCode};
+use sepadan::auth::Role;
+use sepadan::auth::accounts::{self, Language, NewAccount};
+use sepadan::config::Settings;
+use sepadan::db::write_transaction;
+use sepadan::startup::{AppState, Application};
+use serde_json::{Value, json};
+
+/// The password of every account tests create.
+pub const PASSWORD: &str = "a test password";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+/// A fresh database URL: a SQLite file in `dir`, or a new PostgreSQL database.
+fn database_url(dir: &tempfile::TempDir) -> String {
+    match std::env::var("SEPADAN_TEST_POSTGRES_URL") {
+        Ok(base) if !base.is_empty() => fresh_postgres_database(&base),
+        _ => format!("sqlite://{}", dir.path().join("sepadan.db").display()),
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn fresh_postgres_database(base: &str) -> String {
+    use diesel::{Connection, RunQueryDsl};
+    let name = format!("sepadan_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin =
+        diesel::PgConnection::establish(base).expect("SEPADAN_TEST_POSTGRES_URL connects");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .expect("create test database");
+    let (server, _) = base.rsplit_once('/').expect("the URL names a database");
+    format!("{server}/{name}")
+}
+
+#[cfg(not(feature = "postgres"))]
+fn fresh_postgres_database(_base: &str) -> String {
+    panic!("SEPADAN_TEST_POSTGRES_URL is set: run the tests with --features postgres")
+}
+
+/// Settings for a test: its own database, a free port, no demo data.
+pub fn test_settings(dir: &tempfile::TempDir) -> Settings {
+    let mut settings = Settings::defaults();
+    settings.server.port = 0;
+    settings.server.workers = 1;
+    settings.database.url = database_url(dir);
+    settings.database.pool_size = 4;
+    settings.demo.seed_on_empty = false;
+    settings
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spawn_with(test_settings(&dir), dir).await
+}
+
+pub async fn spawn_with(settings: Settings, dir: tempfile::TempDir) -> TestApp {
+    let app = Application::build(settings).expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        state,
+        _dir: dir,
+    }
+}
+
+/// A signed-in user as tests hold it.
+#[derive(Clone)]
+pub struct TestUser {
+    pub id: String,
+    pub email: String,
+    pub token: String,
+    pub refresh_token: String,
+    pub investor_id: Option<String>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Sends a request with an optional bearer token and JSON body; returns status and JSON.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let text = response.text().await.expect("body read");
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, json)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> (StatusCode, Value) {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Creates a user directly in the database and signs them in.
+    pub async fn user(&self, role: Role, region: Option<&str>) -> TestUser {
+        let email = format!(
+            "{}-{}@example.com",
+            role.as_ref(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let db = self.state.db.clone();
+        let (email_c, region) = (email.clone(), region.map(str::to_owned));
+        let investor_id = if role == Role::Investor {
+            let (status, body) = self
+                .post(
+                    "/api/v1/auth/register",
+                    None,
+                    json!({"email": email, "password": PASSWORD, "name": "Test Investor",
+                           "organisation": {"name": "Test Capital", "kind": "fund", "country": "SG",
+                                            "contact_email": "deals@testcapital.example", "contact_phone": "+65 6123 4567"}}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            Some(body["user"]["investor_id"].as_str().unwrap().to_owned())
+        } else {
+            tokio::task::spawn_blocking(move || {
+                let mut conn = db.get().unwrap();
+                write_transaction(&mut conn, |conn| {
+                    accounts::create(
+                        conn,
+                        NewAccount {
+                            email: &email_c,
+                            password: PASSWORD,
+                            name: "Test User",
+                            role,
+                            region_code: region,
+                            investor_id: None,
+                            language: Language::English,
+                        },
+                    )
+                })
+                .unwrap()
+            })
+            .await
+            .unwrap();
+            None
+        };
+        let (status, tokens) = self.login(&email, PASSWORD).await;
+        assert_eq!(status, StatusCode::OK, "{tokens}");
+        let (_, me) = self
+            .get("/api/v1/me", tokens["access_token"].as_str())
+            .await;
+        TestUser {
+            id: me["id"].as_str().unwrap().to_owned(),
+            email,
+            token: tokens["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: tokens["refresh_token"].as_str().unwrap().to_owned(),
+            investor_id,
+        }
+    }
+
+    /// A project body for a region, with a value in IDR.
+    pub fn project_body(region: &str, title: &str, sector: &str, amount: &str) -> Value {
+        json!({
+            "region": region,
+            "title": {"id": format!("{title} (id)"), "en": title},
+            "description": {"id": "Deskripsi proyek.", "en": "Project description."},
+            "sectors": [sector],
+            "dimensions": ["ENV"],
+            "elements": ["ENV-3"],
+            "stage": "feasibility_study",
+            "instruments": ["ppp"],
+            "value": {"amount": amount, "currency": "IDR"}
+        })
+    }
+
+    /// Creates a project as `official` and takes it through review to published with `staff`.
+    pub async fn published_project(
+        &self,
+        official: &TestUser,
+        staff: &TestUser,
+        body: Value,
+    ) -> String {
+        let (status, created) = self
+            .post("/api/v1/projects", Some(&official.token), body)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let id = created["id"].as_str().unwrap().to_owned();
+        let (status, _) = self
+            .post(
+                &format!("/api/v1/projects/{id}/submit"),
+                Some(&official.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = self
+            .post(
+                &format!("/api/v1/projects/{id}/publish"),
+                Some(&staff.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        id
+    }
+}
+
+/// The error code of an error answer.
+pub fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("")
+}

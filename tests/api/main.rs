@@ -1,0 +1,11 @@
+//! The integration tests: one binary, each test with its own database (SQLite file, or a fresh
+//! PostgreSQL database when SEPADAN_TEST_POSTGRES_URL is set) and its own server on port 0.
+
+mod accounts;
+mod bad_input;
+mod demo;
+mod helpers;
+mod investors;
+mod projects;
+mod reference;
+mod regions;
