@@ -2,7 +2,7 @@
 //! invitations, and staff accounts created by admins.
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use chrono::{Duration, NaiveDateTime};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -297,7 +297,7 @@ pub struct InvitationInput {
 pub struct InvitationCreated {
     pub email: String,
     pub region: String,
-    pub expires_at: NaiveDateTime,
+    pub expires_at: DateTime<Utc>,
     /// The one-time secret the official presents to `POST /auth/accept-invitation`.
     pub token: String,
 }
@@ -346,7 +346,7 @@ async fn invite_official(
             Ok(InvitationCreated {
                 email,
                 region: input.region,
-                expires_at: invitation.expires_at,
+                expires_at: invitation.expires_at.and_utc(),
                 token,
             })
         })

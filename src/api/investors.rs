@@ -1,7 +1,7 @@
 //! Investor organisations: profiles, mandates and verification.
 
 use actix_web::{HttpResponse, get, patch, post, put, web};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -327,13 +327,13 @@ pub struct Investor {
     pub website: Option<String>,
     pub description: String,
     pub verified: bool,
-    pub verified_at: Option<NaiveDateTime>,
+    pub verified_at: Option<DateTime<Utc>>,
     /// Synthetic demonstration data.
     pub demo: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
     pub mandate: Option<Mandate>,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
 }
 
 impl Investor {
@@ -358,9 +358,9 @@ impl Investor {
             country: row.country,
             website: row.website,
             description: row.description,
-            verified_at: row.verified_at,
+            verified_at: row.verified_at.map(|t| t.and_utc()),
             demo: row.demo,
-            created_at: row.created_at,
+            created_at: row.created_at.and_utc(),
         }
     }
 }

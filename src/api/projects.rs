@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -354,9 +354,9 @@ pub struct Project {
     pub review_comment: Option<String>,
     /// Synthetic demonstration data.
     pub demo: bool,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub published_at: Option<NaiveDateTime>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
     /// The review history, for the region and staff.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<HistoryEntry>>,
@@ -369,7 +369,7 @@ pub struct HistoryEntry {
     pub to: String,
     pub comment: Option<String>,
     pub actor_id: String,
-    pub at: NaiveDateTime,
+    pub at: DateTime<Utc>,
 }
 
 fn status_of(row: &ProjectRow) -> Result<ProjectStatus, AppError> {
@@ -419,9 +419,9 @@ impl Project {
             land_status: row.land_status,
             permit_status: row.permit_status,
             demo: row.demo,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            published_at: row.published_at,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+            published_at: row.published_at.map(|t| t.and_utc()),
         })
     }
 
@@ -481,7 +481,7 @@ fn load_visible(
                     to: e.to_status,
                     comment: e.comment,
                     actor_id: e.actor_id,
-                    at: e.created_at,
+                    at: e.created_at.and_utc(),
                 })
                 .collect(),
         );

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{get, put, web};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -140,7 +140,7 @@ pub struct Profile {
     pub content: ProfileInput,
     /// Synthetic demonstration data.
     pub demo: bool,
-    pub updated_at: NaiveDateTime,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl ProfileInput {
@@ -251,7 +251,7 @@ impl Profile {
                 documents: serde_json::from_str(&row.documents).unwrap_or_default(),
             },
             demo: row.demo,
-            updated_at: row.updated_at,
+            updated_at: row.updated_at.and_utc(),
         }
     }
 }

@@ -170,3 +170,21 @@ async fn the_openapi_document_covers_every_route() {
     );
     assert!(paths["/api/v1/projects"]["post"]["requestBody"].is_object());
 }
+
+#[tokio::test]
+async fn readiness_answers_503_when_no_database_connection_can_be_had() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = crate::helpers::test_settings(&dir);
+    settings.database.pool_size = 1;
+    settings.database.connect_timeout_seconds = 1;
+    let app = crate::helpers::spawn_with(settings, dir).await;
+    let db = app.state.db.clone();
+    let held = tokio::task::spawn_blocking(move || db.get().unwrap())
+        .await
+        .unwrap();
+    let (status, body) = app.get("/readyz", None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["error"]["code"], "service_unavailable");
+    drop(held);
+    assert_eq!(app.get("/readyz", None).await.0, StatusCode::OK);
+}
