@@ -4,6 +4,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
@@ -109,6 +110,7 @@ fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result
         let openapi = web::Data::new(api::openapi::document(openapi));
         app.app_data(openapi)
             .default_service(web::to(not_found))
+            .wrap(from_fn(api::extract::refuse_nul_in_uri))
             .wrap(TracingLogger::default())
     })
     .listen(listener)?;

@@ -3,7 +3,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::StatusCode, web};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, http::StatusCode, web};
 use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, FieldErrors};
@@ -43,8 +46,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
-/// Parses JSON, naming the path of the first field that does not fit.
+/// Parses JSON, naming the path of the first field that does not fit. Text holding NUL characters
+/// is refused: no user has a reason to send one and PostgreSQL cannot store it.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    if has_escaped_nul(bytes) {
+        return Err(AppError::validation(
+            "body",
+            "text must not contain NUL characters",
+        ));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
@@ -65,6 +75,38 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             }
         }
     })
+}
+
+/// Whether JSON text holds the escape `\u0000` (NUL can only appear in JSON strings that way).
+fn has_escaped_nul(bytes: &[u8]) -> bool {
+    const ESCAPE: &[u8] = b"u0000";
+    bytes
+        .windows(ESCAPE.len() + 1)
+        .enumerate()
+        .any(|(i, window)| {
+            if window[0] != b'\\' || &window[1..] != ESCAPE {
+                return false;
+            }
+            // The backslash starts an escape only when an even number of backslashes precede it.
+            let preceding = bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count();
+            preceding % 2 == 0
+        })
+}
+
+/// Refuses requests whose path or query carries an encoded NUL (`%00`) before any handler sees it.
+pub async fn refuse_nul_in_uri(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.uri().to_string().contains("%00") {
+        return Err(AppError::BadRequest {
+            code: "invalid_request",
+            message: "the address must not contain NUL characters".into(),
+            fields: FieldErrors::new(),
+        }
+        .into());
+    }
+    next.call(req).await
 }
 
 /// Query strings that do not parse answer 400 `invalid_query`.

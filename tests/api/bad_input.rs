@@ -149,3 +149,28 @@ async fn unknown_ids_and_routes_get_json_404() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(code(&body), "not_found");
 }
+
+#[tokio::test]
+async fn nul_characters_are_refused_in_bodies_and_addresses() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let mut body = TestApp::project_body("73.73", "Solar\u{0}", "3510", "1000");
+    let (status, answer) = app
+        .post("/api/v1/projects", Some(&staff.token), body.clone())
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    body["title"] = json!({"id": "Surya", "en": "A backslash \\u0000 written out is fine"});
+    let (status, answer) = app.post("/api/v1/projects", Some(&staff.token), body).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    for path in [
+        "/api/v1/projects/%00",
+        "/api/v1/projects?region=%00",
+        "/api/v1/regions?province=%00",
+    ] {
+        let (status, answer) = app.get(path, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(code(&answer), "invalid_request");
+    }
+    let (status, _) = app.login("x\u{0}@example.com", "whatever password").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
