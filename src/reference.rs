@@ -159,47 +159,26 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<()> {
     let sectors_csv = parse_csv::<Sector>("isic_rev4.csv", ISIC)?;
     let (dims, elems) = dimension_rows()?;
     let rates = parse_csv::<ExchangeRateRow>("exchange_rates_sample.csv", SAMPLE_RATES)?;
+    /// Inserts the rows whose key the table does not hold yet.
+    macro_rules! insert_missing {
+        ($conn:expr, $table:ident, $key:ident, $rows:expr) => {{
+            let have: HashSet<String> = $table::table
+                .select($table::$key)
+                .load($conn)?
+                .into_iter()
+                .collect();
+            for row in $rows.iter().filter(|r| !have.contains(&r.$key)) {
+                diesel::insert_into($table::table)
+                    .values(row)
+                    .execute($conn)?;
+            }
+        }};
+    }
     write_transaction(conn, |conn| {
-        let have: HashSet<String> = regions::table
-            .select(regions::code)
-            .load(conn)?
-            .into_iter()
-            .collect();
-        for row in regions_csv.iter().filter(|r| !have.contains(&r.code)) {
-            diesel::insert_into(regions::table)
-                .values(row)
-                .execute(conn)?;
-        }
-        let have: HashSet<String> = sectors::table
-            .select(sectors::code)
-            .load(conn)?
-            .into_iter()
-            .collect();
-        for row in sectors_csv.iter().filter(|r| !have.contains(&r.code)) {
-            diesel::insert_into(sectors::table)
-                .values(row)
-                .execute(conn)?;
-        }
-        let have: HashSet<String> = dimensions::table
-            .select(dimensions::code)
-            .load(conn)?
-            .into_iter()
-            .collect();
-        for row in dims.iter().filter(|r| !have.contains(&r.code)) {
-            diesel::insert_into(dimensions::table)
-                .values(row)
-                .execute(conn)?;
-        }
-        let have: HashSet<String> = elements::table
-            .select(elements::code)
-            .load(conn)?
-            .into_iter()
-            .collect();
-        for row in elems.iter().filter(|r| !have.contains(&r.code)) {
-            diesel::insert_into(elements::table)
-                .values(row)
-                .execute(conn)?;
-        }
+        insert_missing!(conn, regions, code, regions_csv);
+        insert_missing!(conn, sectors, code, sectors_csv);
+        insert_missing!(conn, dimensions, code, dims);
+        insert_missing!(conn, elements, code, elems);
         let have_rates: i64 = exchange_rates::table.count().get_result(conn)?;
         if have_rates == 0 {
             for row in &rates {
