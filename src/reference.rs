@@ -201,6 +201,17 @@ pub struct RegionRef {
     pub ikn_related: bool,
 }
 
+impl From<Region> for RegionRef {
+    fn from(r: Region) -> Self {
+        RegionRef {
+            province_code: r.province_code,
+            name: r.name,
+            kind: r.kind,
+            ikn_related: r.ikn_relation.is_some(),
+        }
+    }
+}
+
 /// The reference codes in memory: validating input and expanding sector codes never needs a query.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
@@ -211,6 +222,24 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
+    /// Builds the catalogue straight from the shipped files, for work without a database
+    /// (benchmarks, generated corpora).
+    pub fn from_shipped_files() -> anyhow::Result<Self> {
+        let (dims, elems) = dimension_rows()?;
+        Ok(Catalogue {
+            sectors: parse_csv::<Sector>("isic_rev4.csv", ISIC)?
+                .into_iter()
+                .map(|s| (s.code.clone(), s))
+                .collect(),
+            dimensions: dims.into_iter().map(|d| (d.code.clone(), d)).collect(),
+            elements: elems.into_iter().map(|e| (e.code.clone(), e)).collect(),
+            regions: region_rows()?
+                .into_iter()
+                .map(|r| (r.code.clone(), RegionRef::from(r)))
+                .collect(),
+        })
+    }
+
     /// Reads the reference tables (after [`load`]).
     pub fn read(conn: &mut AnyConnection) -> anyhow::Result<Self> {
         Ok(Catalogue {
@@ -228,17 +257,19 @@ impl Catalogue {
                 .collect(),
             regions: rows::all_regions(conn)?
                 .into_iter()
-                .map(|r| {
-                    let region = RegionRef {
-                        province_code: r.province_code,
-                        name: r.name,
-                        kind: r.kind,
-                        ikn_related: r.ikn_relation.is_some(),
-                    };
-                    (r.code, region)
-                })
+                .map(|r| (r.code.clone(), RegionRef::from(r)))
                 .collect(),
         })
+    }
+
+    /// Every ISIC code, in no particular order.
+    pub fn sectors(&self) -> impl Iterator<Item = &Sector> {
+        self.sectors.values()
+    }
+
+    /// Every region with its code, in no particular order.
+    pub fn regions(&self) -> impl Iterator<Item = (&String, &RegionRef)> {
+        self.regions.iter()
     }
 
     pub fn sector(&self, code: &str) -> Option<&Sector> {

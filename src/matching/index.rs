@@ -1,0 +1,437 @@
+//! The in-memory project index: compact records sorted by id, an inverted text index, and a scan
+//! that scores every published project for one mandate through per-query lookup tables, keeping the
+//! best k in a heap.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use super::components::{self, Components, NEUTRAL, Weights};
+use super::facts::{MandateFacts, ProjectFacts, RegionId, SectorId, Taxonomy};
+use super::text::{QueryTerm, TextIndex};
+use crate::domain::{Currency, Money};
+
+/// One project, compactly.
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    /// log10 of the value in US dollars; NaN when its currency has no rate.
+    value_log10: f64,
+    value_minor: i64,
+    elements: u32,
+    /// Where its sector codes start in `ProjectIndex::sector_codes`.
+    sectors_start: u32,
+    region: RegionId,
+    currency: Currency,
+    sectors_len: u8,
+    stage: u8,
+    instruments: u8,
+    dimensions: u8,
+}
+
+/// Narrows a ranking to projects with these attributes (the project-list filters).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MatchFilter {
+    /// A project code must fall under this ISIC code.
+    pub sector: Option<SectorId>,
+    /// Dimension bits the project must all have.
+    pub dimensions: u8,
+    /// Element bits the project must all have.
+    pub elements: u32,
+    pub province: Option<RegionId>,
+    pub region: Option<RegionId>,
+    pub stage: Option<u8>,
+    pub instrument: Option<u8>,
+    pub ikn_related: Option<bool>,
+}
+
+/// A project's place in a ranking.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranked {
+    /// Its position in the index (ids ascending).
+    pub position: u32,
+    pub score: f64,
+    pub components: Components,
+}
+
+/// The published projects, ready to rank.
+#[derive(Debug, Clone)]
+pub struct ProjectIndex {
+    tax: Arc<Taxonomy>,
+    ids: Vec<String>,
+    records: Vec<Record>,
+    sector_codes: Vec<SectorId>,
+    text: TextIndex,
+}
+
+/// A mandate turned into lookup tables for one scan.
+struct Prepared<'a> {
+    mandate: &'a MandateFacts,
+    sector_fit: Vec<f64>,
+    excluded: Vec<bool>,
+    region_fit: Vec<f64>,
+    ticket_log10: Option<(f64, f64)>,
+    /// BM25 per project position, when the mandate has a thesis.
+    text: Option<Vec<f64>>,
+}
+
+/// Heap entry ordered so that the worst of the kept k is on top.
+#[derive(PartialEq)]
+struct Candidate(f64, u32);
+
+impl Eq for Candidate {}
+
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Lower score is worse; at equal scores the later id is worse.
+        other.0.total_cmp(&self.0).then(self.1.cmp(&other.1))
+    }
+}
+
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The ticket range as log10 of US dollars.
+pub fn ticket_log10(mandate: &MandateFacts) -> Option<(f64, f64)> {
+    mandate
+        .ticket_usd
+        .map(|(lo, hi)| (lo.max(1e-9).log10(), hi.max(1e-9).log10()))
+}
+
+fn value_log10(value_usd: Option<f64>) -> f64 {
+    value_usd.map_or(f64::NAN, |v| v.max(1e-9).log10())
+}
+
+impl ProjectIndex {
+    /// Builds the index; projects are kept in id order so that ties break by id.
+    pub fn build(tax: Arc<Taxonomy>, mut projects: Vec<ProjectFacts>) -> Self {
+        projects.sort_by(|a, b| a.id.cmp(&b.id));
+        let text = TextIndex::build(projects.iter().map(|p| p.text.as_str()));
+        let mut sector_codes = Vec::new();
+        let mut records = Vec::with_capacity(projects.len());
+        let mut ids = Vec::with_capacity(projects.len());
+        for p in projects {
+            let start = sector_codes.len() as u32;
+            sector_codes.extend(p.sectors.iter().take(u8::MAX as usize));
+            records.push(Record {
+                value_log10: value_log10(p.value_usd),
+                value_minor: p.value.minor(),
+                elements: p.elements,
+                sectors_start: start,
+                region: p.region,
+                currency: p.value.currency(),
+                sectors_len: p.sectors.len().min(u8::MAX as usize) as u8,
+                stage: p.stage,
+                instruments: p.instruments,
+                dimensions: p.dimensions,
+            });
+            ids.push(p.id);
+        }
+        records.shrink_to_fit();
+        sector_codes.shrink_to_fit();
+        ProjectIndex {
+            tax,
+            ids,
+            records,
+            sector_codes,
+            text,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn taxonomy(&self) -> &Arc<Taxonomy> {
+        &self.tax
+    }
+
+    pub fn text(&self) -> &TextIndex {
+        &self.text
+    }
+
+    pub fn id(&self, position: u32) -> &str {
+        &self.ids[position as usize]
+    }
+
+    /// The position of a project id, when it is in the index.
+    pub fn position(&self, id: &str) -> Option<u32> {
+        self.ids
+            .binary_search_by(|probe| probe.as_str().cmp(id))
+            .ok()
+            .map(|p| p as u32)
+    }
+
+    fn sectors(&self, r: &Record) -> &[SectorId] {
+        &self.sector_codes
+            [r.sectors_start as usize..r.sectors_start as usize + r.sectors_len as usize]
+    }
+
+    /// What the engine knows of one indexed project (without its text).
+    pub fn facts(&self, position: u32) -> ProjectFacts {
+        let r = &self.records[position as usize];
+        ProjectFacts {
+            id: self.ids[position as usize].clone(),
+            region: r.region,
+            sectors: self.sectors(r).to_vec(),
+            dimensions: r.dimensions,
+            elements: r.elements,
+            stage: r.stage,
+            instruments: r.instruments,
+            value: Money::from_minor(r.value_minor, r.currency),
+            value_usd: (!r.value_log10.is_nan()).then(|| 10f64.powf(r.value_log10)),
+            text: String::new(),
+        }
+    }
+
+    /// The thesis terms a project's text contains.
+    pub fn matched_terms<'q>(&self, query: &'q [QueryTerm], position: u32) -> Vec<&'q QueryTerm> {
+        query
+            .iter()
+            .filter(|q| {
+                self.text
+                    .postings(q.id)
+                    .binary_search_by_key(&position, |&(p, _)| p)
+                    .is_ok()
+            })
+            .collect()
+    }
+
+    fn admits(&self, filter: &MatchFilter, r: &Record) -> bool {
+        let tax = &self.tax;
+        if r.dimensions & filter.dimensions != filter.dimensions
+            || r.elements & filter.elements != filter.elements
+        {
+            return false;
+        }
+        if filter.stage.is_some_and(|s| s != r.stage)
+            || filter.instrument.is_some_and(|i| r.instruments & i == 0)
+        {
+            return false;
+        }
+        let region = &tax.regions[r.region as usize];
+        if filter.region.is_some_and(|g| g != r.region)
+            || filter.province.is_some_and(|p| p != region.province)
+            || filter.ikn_related.is_some_and(|i| i != region.ikn_related)
+        {
+            return false;
+        }
+        match filter.sector {
+            None => true,
+            Some(f) => {
+                let level = tax.sectors[f as usize].level;
+                self.sectors(r)
+                    .iter()
+                    .any(|&c| tax.sectors[c as usize].chain[level] == Some(f))
+            }
+        }
+    }
+
+    fn prepare<'a>(&self, mandate: &'a MandateFacts) -> Prepared<'a> {
+        let tax = &self.tax;
+        let sector_fit = (0..tax.sectors.len() as SectorId)
+            .map(|c| components::sector_score(tax, &mandate.sectors, &[c]))
+            .collect();
+        let excluded = (0..tax.sectors.len() as SectorId)
+            .map(|c| components::is_excluded(tax, &mandate.excluded_sectors, c))
+            .collect();
+        let region_fit = (0..tax.regions.len() as RegionId)
+            .map(|r| {
+                components::region_score(
+                    tax,
+                    &mandate.regions,
+                    &mandate.provinces,
+                    mandate.ikn_related,
+                    r,
+                )
+            })
+            .collect();
+        let text = (!mandate.thesis.trim().is_empty()).then(|| {
+            let mut acc = vec![0.0; self.records.len()];
+            for q in self.text.query(&mandate.thesis) {
+                for &(position, tf) in self.text.postings(q.id) {
+                    acc[position as usize] +=
+                        self.text
+                            .contribution(q.idf, tf, self.text.doc_len(position as usize));
+                }
+            }
+            acc
+        });
+        Prepared {
+            mandate,
+            sector_fit,
+            excluded,
+            region_fit,
+            ticket_log10: ticket_log10(mandate),
+            text,
+        }
+    }
+
+    /// Scores one record through the prepared tables; `None` when a hard filter removes it.
+    fn score(&self, q: &Prepared<'_>, position: usize) -> Option<Components> {
+        let r = &self.records[position];
+        let codes = self.sectors(r);
+        if codes.iter().any(|&c| q.excluded[c as usize]) {
+            return None;
+        }
+        let m = q.mandate;
+        let sector = if m.sectors.is_empty() {
+            NEUTRAL
+        } else {
+            codes
+                .iter()
+                .map(|&c| q.sector_fit[c as usize])
+                .fold(0.0, f64::max)
+        };
+        let value = (!r.value_log10.is_nan()).then_some(r.value_log10);
+        Some(Components {
+            sector,
+            dimension: components::dimension_score(
+                &self.tax,
+                m.dimensions,
+                m.elements,
+                r.dimensions,
+                r.elements,
+            ),
+            ticket: components::ticket_score(q.ticket_log10, value),
+            region: q.region_fit[r.region as usize],
+            stage: components::stage_score(m.stages, m.instruments, r.stage, r.instruments),
+            text: components::text_score(
+                q.text.is_some(),
+                q.text.as_ref().map_or(0.0, |t| t[position]),
+            ),
+        })
+    }
+
+    /// The best `limit` projects after skipping `offset`, best first, ties by id; `hidden` holds
+    /// positions never to show (projects the investor is not interested in), sorted.
+    pub fn top(
+        &self,
+        mandate: &MandateFacts,
+        weights: &Weights,
+        filter: &MatchFilter,
+        hidden: &[u32],
+        offset: usize,
+        limit: usize,
+    ) -> Vec<Ranked> {
+        let keep = offset + limit;
+        if keep == 0 {
+            return Vec::new();
+        }
+        let prepared = self.prepare(mandate);
+        let mut heap: BinaryHeap<Candidate> = BinaryHeap::with_capacity(keep + 1);
+        for position in 0..self.records.len() {
+            if !hidden.is_empty() && hidden.binary_search(&(position as u32)).is_ok() {
+                continue;
+            }
+            if !self.admits(filter, &self.records[position]) {
+                continue;
+            }
+            let Some(components) = self.score(&prepared, position) else {
+                continue;
+            };
+            let total = components.total(weights);
+            let candidate = Candidate(total, position as u32);
+            if heap.len() < keep {
+                heap.push(candidate);
+            } else if heap.peek().is_some_and(|worst| candidate < *worst) {
+                heap.pop();
+                heap.push(candidate);
+            }
+        }
+        let mut best = heap.into_sorted_vec();
+        best.drain(..offset.min(best.len()));
+        best.into_iter()
+            .filter_map(|Candidate(score, position)| {
+                let components = self.score(&prepared, position as usize)?;
+                Some(Ranked {
+                    position,
+                    score,
+                    components,
+                })
+            })
+            .collect()
+    }
+
+    /// Scores one project for a mandate without tables (for the investors of one project);
+    /// `None` when an excluded sector removes it.
+    pub fn score_one(
+        &self,
+        mandate: &MandateFacts,
+        weights: &Weights,
+        position: u32,
+    ) -> Option<Ranked> {
+        let r = &self.records[position as usize];
+        let tax = &self.tax;
+        let codes = self.sectors(r);
+        if codes
+            .iter()
+            .any(|&c| components::is_excluded(tax, &mandate.excluded_sectors, c))
+        {
+            return None;
+        }
+        let has_thesis = !mandate.thesis.trim().is_empty();
+        let bm25 = if has_thesis {
+            self.text.query(&mandate.thesis).iter().fold(0.0, |acc, q| {
+                let postings = self.text.postings(q.id);
+                match postings.binary_search_by_key(&position, |&(p, _)| p) {
+                    Ok(i) => {
+                        acc + self.text.contribution(
+                            q.idf,
+                            postings[i].1,
+                            self.text.doc_len(position as usize),
+                        )
+                    }
+                    Err(_) => acc,
+                }
+            })
+        } else {
+            0.0
+        };
+        let value = (!r.value_log10.is_nan()).then_some(r.value_log10);
+        let components = Components {
+            sector: components::sector_score(tax, &mandate.sectors, codes),
+            dimension: components::dimension_score(
+                tax,
+                mandate.dimensions,
+                mandate.elements,
+                r.dimensions,
+                r.elements,
+            ),
+            ticket: components::ticket_score(ticket_log10(mandate), value),
+            region: components::region_score(
+                tax,
+                &mandate.regions,
+                &mandate.provinces,
+                mandate.ikn_related,
+                r.region,
+            ),
+            stage: components::stage_score(
+                mandate.stages,
+                mandate.instruments,
+                r.stage,
+                r.instruments,
+            ),
+            text: components::text_score(has_thesis, bm25),
+        };
+        Some(Ranked {
+            position,
+            score: components.total(weights),
+            components,
+        })
+    }
+
+    /// Heap bytes of everything but the text index, for the memory report.
+    pub fn bytes_beyond_text(&self) -> usize {
+        self.records.capacity() * std::mem::size_of::<Record>()
+            + self.sector_codes.capacity() * std::mem::size_of::<SectorId>()
+            + self.ids.capacity() * std::mem::size_of::<String>()
+            + self.ids.iter().map(String::capacity).sum::<usize>()
+    }
+}
