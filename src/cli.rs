@@ -43,6 +43,32 @@ enum Command {
     User(UserCommand),
     /// Load and check the configuration, print it without secrets, and exit.
     CheckConfig,
+    /// Measure the engines on generated data.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// The matching index: one investor's top 20 (p50, p99), every investor's top 20 on all
+    /// cores, memory per project, and the same ranking as one SQL query on SQLite.
+    Matching {
+        #[arg(long, default_value_t = 100_000)]
+        projects: usize,
+        #[arg(long, default_value_t = 5_000)]
+        investors: usize,
+        /// Single-investor queries timed for the percentiles.
+        #[arg(long, default_value_t = 2_000)]
+        queries: usize,
+        /// Investors also ranked in SQL.
+        #[arg(long, default_value_t = 5)]
+        sql_queries: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,6 +150,14 @@ pub fn main() -> ExitCode {
             password_stdin,
         ),
         Command::CheckConfig => check_config(&settings),
+        Command::Bench(BenchCommand::Matching {
+            projects,
+            investors,
+            queries,
+            sql_queries,
+            seed,
+            json,
+        }) => bench_matching(projects, investors, queries, sql_queries, seed, json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -259,6 +293,44 @@ fn create_user(
         role.as_ref(),
         created.email,
         created.id
+    );
+    Ok(())
+}
+
+fn bench_matching(
+    projects: usize,
+    investors: usize,
+    queries: usize,
+    sql_queries: usize,
+    seed: u64,
+    json: bool,
+) -> anyhow::Result<()> {
+    let r = crate::bench::matching(projects, investors, queries, sql_queries, seed)?;
+    if json {
+        println!("{}", serde_json::to_string(&r)?);
+        return Ok(());
+    }
+    println!(
+        "matching: {} projects, {} investors (seed {seed})",
+        r.projects, r.investors
+    );
+    println!("  index build                 {:.2} s", r.build_s);
+    println!(
+        "  one investor's top 20       p50 {:.3} ms, p99 {:.3} ms over {} queries (one core)",
+        r.p50_ms, r.p99_ms, r.queries
+    );
+    println!(
+        "  every investor's top 20     {:.2} s on {} threads",
+        r.batch_s, r.threads
+    );
+    println!(
+        "  the same ranking in SQL     {:.1} ms on SQLite ({} of {} top-20 lists identical)",
+        r.sql_ms, r.sql_agreeing, r.sql_queries
+    );
+    println!("  speed-up over SQL           {:.0}x", r.speedup);
+    println!(
+        "  memory per project          {:.0} bytes, plus {:.0} bytes of text index",
+        r.bytes_per_project, r.text_index_bytes_per_project
     );
     Ok(())
 }

@@ -64,17 +64,37 @@ pub struct Components {
     pub text: f64,
 }
 
+impl Weights {
+    /// The weights scaled to sum to one, in component order.
+    pub fn normalised(&self) -> [f64; 6] {
+        let sum = self.sector + self.dimension + self.ticket + self.region + self.stage + self.text;
+        [
+            self.sector,
+            self.dimension,
+            self.ticket,
+            self.region,
+            self.stage,
+            self.text,
+        ]
+        .map(|w| w / sum)
+    }
+}
+
 impl Components {
     /// The weighted mean.
     pub fn total(&self, w: &Weights) -> f64 {
-        let sum = w.sector + w.dimension + w.ticket + w.region + w.stage + w.text;
-        (w.sector * self.sector
-            + w.dimension * self.dimension
-            + w.ticket * self.ticket
-            + w.region * self.region
-            + w.stage * self.stage
-            + w.text * self.text)
-            / sum
+        self.total_normalised(&w.normalised())
+    }
+
+    /// The weighted mean with weights from [`Weights::normalised`].
+    #[inline]
+    pub fn total_normalised(&self, n: &[f64; 6]) -> f64 {
+        n[0] * self.sector
+            + n[1] * self.dimension
+            + n[2] * self.ticket
+            + n[3] * self.region
+            + n[4] * self.stage
+            + n[5] * self.text
     }
 }
 
@@ -114,14 +134,19 @@ pub fn is_excluded(tax: &Taxonomy, excluded: &[SectorId], project: SectorId) -> 
         .any(|&e| p.chain[tax.sectors[e as usize].level] == Some(e))
 }
 
-/// Smart City fit: an element in common 1.0, a dimension in common 0.6, nothing in common 0.
-pub fn dimension_score(tax: &Taxonomy, m_dims: u8, m_elems: u32, p_dims: u8, p_elems: u32) -> f64 {
-    if m_dims == 0 && m_elems == 0 {
-        return NEUTRAL;
-    }
-    if m_elems & p_elems != 0 {
+/// The dimensions a mandate asks for: those named and those of the elements named.
+pub fn wanted_dimensions(tax: &Taxonomy, m_dims: u8, m_elems: u32) -> u8 {
+    m_dims | tax.dimensions_of_elements(m_elems)
+}
+
+/// Smart City fit: an element in common 1.0, a dimension in common 0.6, nothing in common 0;
+/// `wanted` comes from [`wanted_dimensions`] (no dimension wanted: neutral).
+pub fn dimension_score(wanted: u8, m_elems: u32, p_dims: u8, p_elems: u32) -> f64 {
+    if wanted == 0 {
+        NEUTRAL
+    } else if m_elems & p_elems != 0 {
         1.0
-    } else if (m_dims | tax.dimensions_of_elements(m_elems)) & p_dims != 0 {
+    } else if wanted & p_dims != 0 {
         0.6
     } else {
         0.0

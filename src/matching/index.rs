@@ -9,19 +9,17 @@ use std::sync::Arc;
 use super::components::{self, Components, NEUTRAL, Weights};
 use super::facts::{MandateFacts, ProjectFacts, RegionId, SectorId, Taxonomy};
 use super::text::{QueryTerm, TextIndex};
-use crate::domain::{Currency, Money};
+use crate::domain::Money;
 
 /// One project, compactly.
 #[derive(Debug, Clone, Copy)]
 struct Record {
     /// log10 of the value in US dollars; NaN when its currency has no rate.
     value_log10: f64,
-    value_minor: i64,
     elements: u32,
     /// Where its sector codes start in `ProjectIndex::sector_codes`.
     sectors_start: u32,
     region: RegionId,
-    currency: Currency,
     sectors_len: u8,
     stage: u8,
     instruments: u8,
@@ -44,6 +42,20 @@ pub struct MatchFilter {
     pub ikn_related: Option<bool>,
 }
 
+impl MatchFilter {
+    /// Whether the filter lets every project through.
+    pub fn is_unrestricted(&self) -> bool {
+        self.sector.is_none()
+            && self.dimensions == 0
+            && self.elements == 0
+            && self.province.is_none()
+            && self.region.is_none()
+            && self.stage.is_none()
+            && self.instrument.is_none()
+            && self.ikn_related.is_none()
+    }
+}
+
 /// A project's place in a ranking.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ranked {
@@ -59,6 +71,8 @@ pub struct ProjectIndex {
     tax: Arc<Taxonomy>,
     ids: Vec<String>,
     records: Vec<Record>,
+    /// The values as stated, apart from the records the scan reads.
+    values: Vec<Money>,
     sector_codes: Vec<SectorId>,
     text: TextIndex,
 }
@@ -70,7 +84,11 @@ struct Prepared<'a> {
     excluded: Vec<bool>,
     region_fit: Vec<f64>,
     ticket_log10: Option<(f64, f64)>,
-    /// BM25 per project position, when the mandate has a thesis.
+    wanted_dimensions: u8,
+    /// Stage-and-instrument score by `stage * 32 + instruments`.
+    stage_fit: Vec<f64>,
+    has_exclusions: bool,
+    /// The text score per project position, when the mandate has a thesis.
     text: Option<Vec<f64>>,
 }
 
@@ -112,21 +130,23 @@ impl ProjectIndex {
         let mut sector_codes = Vec::new();
         let mut records = Vec::with_capacity(projects.len());
         let mut ids = Vec::with_capacity(projects.len());
+        let mut values = Vec::with_capacity(projects.len());
         for p in projects {
             let start = sector_codes.len() as u32;
             sector_codes.extend(p.sectors.iter().take(u8::MAX as usize));
             records.push(Record {
                 value_log10: value_log10(p.value_usd),
-                value_minor: p.value.minor(),
+
                 elements: p.elements,
                 sectors_start: start,
                 region: p.region,
-                currency: p.value.currency(),
+
                 sectors_len: p.sectors.len().min(u8::MAX as usize) as u8,
                 stage: p.stage,
                 instruments: p.instruments,
                 dimensions: p.dimensions,
             });
+            values.push(p.value);
             ids.push(p.id);
         }
         records.shrink_to_fit();
@@ -135,6 +155,7 @@ impl ProjectIndex {
             tax,
             ids,
             records,
+            values,
             sector_codes,
             text,
         }
@@ -184,7 +205,7 @@ impl ProjectIndex {
             elements: r.elements,
             stage: r.stage,
             instruments: r.instruments,
-            value: Money::from_minor(r.value_minor, r.currency),
+            value: self.values[position as usize],
             value_usd: (!r.value_log10.is_nan()).then(|| 10f64.powf(r.value_log10)),
             text: String::new(),
         }
@@ -257,9 +278,11 @@ impl ProjectIndex {
             for q in self.text.query(&mandate.thesis) {
                 for &(position, tf) in self.text.postings(q.id) {
                     acc[position as usize] +=
-                        self.text
-                            .contribution(q.idf, tf, self.text.doc_len(position as usize));
+                        self.text.contribution_at(q.idf, tf, position as usize);
                 }
+            }
+            for score in &mut acc {
+                *score = components::text_score(true, *score);
             }
             acc
         });
@@ -269,15 +292,27 @@ impl ProjectIndex {
             excluded,
             region_fit,
             ticket_log10: ticket_log10(mandate),
+            wanted_dimensions: components::wanted_dimensions(
+                tax,
+                mandate.dimensions,
+                mandate.elements,
+            ),
+            stage_fit: (0..5u8 * 32)
+                .map(|i| {
+                    components::stage_score(mandate.stages, mandate.instruments, i / 32, i % 32)
+                })
+                .collect(),
+            has_exclusions: !mandate.excluded_sectors.is_empty(),
             text,
         }
     }
 
     /// Scores one record through the prepared tables; `None` when a hard filter removes it.
+    #[inline]
     fn score(&self, q: &Prepared<'_>, position: usize) -> Option<Components> {
         let r = &self.records[position];
         let codes = self.sectors(r);
-        if codes.iter().any(|&c| q.excluded[c as usize]) {
+        if q.has_exclusions && codes.iter().any(|&c| q.excluded[c as usize]) {
             return None;
         }
         let m = q.mandate;
@@ -293,19 +328,15 @@ impl ProjectIndex {
         Some(Components {
             sector,
             dimension: components::dimension_score(
-                &self.tax,
-                m.dimensions,
+                q.wanted_dimensions,
                 m.elements,
                 r.dimensions,
                 r.elements,
             ),
             ticket: components::ticket_score(q.ticket_log10, value),
             region: q.region_fit[r.region as usize],
-            stage: components::stage_score(m.stages, m.instruments, r.stage, r.instruments),
-            text: components::text_score(
-                q.text.is_some(),
-                q.text.as_ref().map_or(0.0, |t| t[position]),
-            ),
+            stage: q.stage_fit[usize::from(r.stage) * 32 + usize::from(r.instruments & 31)],
+            text: q.text.as_ref().map_or(components::NEUTRAL, |t| t[position]),
         })
     }
 
@@ -325,24 +356,35 @@ impl ProjectIndex {
             return Vec::new();
         }
         let prepared = self.prepare(mandate);
+        let unrestricted = filter.is_unrestricted();
+        let normalised = weights.normalised();
+        // The score of the worst project kept, once `keep` are kept: anything lower is skipped
+        // with one comparison.
+        let mut threshold = f64::NEG_INFINITY;
         let mut heap: BinaryHeap<Candidate> = BinaryHeap::with_capacity(keep + 1);
         for position in 0..self.records.len() {
             if !hidden.is_empty() && hidden.binary_search(&(position as u32)).is_ok() {
                 continue;
             }
-            if !self.admits(filter, &self.records[position]) {
+            if !unrestricted && !self.admits(filter, &self.records[position]) {
                 continue;
             }
             let Some(components) = self.score(&prepared, position) else {
                 continue;
             };
-            let total = components.total(weights);
+            let total = components.total_normalised(&normalised);
+            if total < threshold {
+                continue;
+            }
             let candidate = Candidate(total, position as u32);
             if heap.len() < keep {
                 heap.push(candidate);
             } else if heap.peek().is_some_and(|worst| candidate < *worst) {
                 heap.pop();
                 heap.push(candidate);
+            }
+            if heap.len() == keep {
+                threshold = heap.peek().map_or(f64::NEG_INFINITY, |worst| worst.0);
             }
         }
         let mut best = heap.into_sorted_vec();
@@ -382,11 +424,9 @@ impl ProjectIndex {
                 let postings = self.text.postings(q.id);
                 match postings.binary_search_by_key(&position, |&(p, _)| p) {
                     Ok(i) => {
-                        acc + self.text.contribution(
-                            q.idf,
-                            postings[i].1,
-                            self.text.doc_len(position as usize),
-                        )
+                        acc + self
+                            .text
+                            .contribution_at(q.idf, postings[i].1, position as usize)
                     }
                     Err(_) => acc,
                 }
@@ -398,8 +438,7 @@ impl ProjectIndex {
         let components = Components {
             sector: components::sector_score(tax, &mandate.sectors, codes),
             dimension: components::dimension_score(
-                tax,
-                mandate.dimensions,
+                components::wanted_dimensions(tax, mandate.dimensions, mandate.elements),
                 mandate.elements,
                 r.dimensions,
                 r.elements,
@@ -430,6 +469,7 @@ impl ProjectIndex {
     /// Heap bytes of everything but the text index, for the memory report.
     pub fn bytes_beyond_text(&self) -> usize {
         self.records.capacity() * std::mem::size_of::<Record>()
+            + self.values.capacity() * std::mem::size_of::<Money>()
             + self.sector_codes.capacity() * std::mem::size_of::<SectorId>()
             + self.ids.capacity() * std::mem::size_of::<String>()
             + self.ids.iter().map(String::capacity).sum::<usize>()

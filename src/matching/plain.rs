@@ -32,15 +32,18 @@ pub fn rank(
                 if tf == 0 {
                     acc
                 } else {
-                    acc + corpus.contribution(q.idf, u16::try_from(tf).unwrap_or(u16::MAX), doc_len)
+                    acc + TextIndex::contribution(
+                        q.idf,
+                        u16::try_from(tf).unwrap_or(u16::MAX),
+                        corpus.norm(doc_len),
+                    )
                 }
             });
             let value = p.value_usd.map(|v| v.max(1e-9).log10());
             let c = Components {
                 sector: components::sector_score(tax, &mandate.sectors, &p.sectors),
                 dimension: components::dimension_score(
-                    tax,
-                    mandate.dimensions,
+                    components::wanted_dimensions(tax, mandate.dimensions, mandate.elements),
                     mandate.elements,
                     p.dimensions,
                     p.elements,

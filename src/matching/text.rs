@@ -40,6 +40,8 @@ pub struct TextIndex {
     postings: Vec<Vec<(u32, u16)>>,
     doc_len: Vec<u16>,
     avg_len: f64,
+    /// BM25's length normalisation of each document, `K1 · (1 − B + B · len / avg_len)`.
+    doc_norm: Vec<f64>,
 }
 
 /// A thesis term found in the corpus, with its inverse document frequency.
@@ -77,6 +79,7 @@ impl TextIndex {
         } else {
             (total as f64 / index.doc_len.len() as f64).max(1.0)
         };
+        index.doc_norm = index.doc_len.iter().map(|&len| index.norm(len)).collect();
         index
     }
 
@@ -84,12 +87,18 @@ impl TextIndex {
         self.doc_len.len()
     }
 
+    /// The mean document length in terms, as BM25 normalises by it.
+    pub fn average_len(&self) -> f64 {
+        self.avg_len
+    }
+
     pub fn doc_len(&self, position: usize) -> u16 {
         self.doc_len[position]
     }
 
     /// The distinct thesis terms that occur in the corpus, in thesis order, at most
-    /// [`MAX_QUERY_TERMS`].
+    /// [`MAX_QUERY_TERMS`]. Terms found in more than half the projects are left out: like stop
+    /// words, they tell projects apart too little to be worth scanning.
     pub fn query(&self, thesis: &str) -> Vec<QueryTerm> {
         let n = self.doc_count() as f64;
         let mut out: Vec<QueryTerm> = Vec::new();
@@ -99,6 +108,9 @@ impl TextIndex {
             }
             if let Some(&id) = self.term_ids.get(&term) {
                 let df = self.postings[id as usize].len() as f64;
+                if df > n / 2.0 {
+                    continue;
+                }
                 out.push(QueryTerm {
                     term,
                     id,
@@ -113,10 +125,19 @@ impl TextIndex {
         &self.postings[term as usize]
     }
 
-    /// One term's BM25 contribution to a document.
-    pub fn contribution(&self, idf: f64, tf: u16, doc_len: u16) -> f64 {
+    /// BM25's length normalisation for a document of `doc_len` terms.
+    pub fn norm(&self, doc_len: u16) -> f64 {
+        K1 * (1.0 - B + B * f64::from(doc_len) / self.avg_len)
+    }
+
+    /// One term's BM25 contribution to an indexed document.
+    pub fn contribution_at(&self, idf: f64, tf: u16, position: usize) -> f64 {
+        Self::contribution(idf, tf, self.doc_norm[position])
+    }
+
+    /// One term's BM25 contribution to a document with normalisation `norm`.
+    pub fn contribution(idf: f64, tf: u16, norm: f64) -> f64 {
         let tf = f64::from(tf);
-        let norm = K1 * (1.0 - B + B * f64::from(doc_len) / self.avg_len);
         idf * tf * (K1 + 1.0) / (tf + norm)
     }
 
@@ -128,6 +149,7 @@ impl TextIndex {
             .sum::<usize>()
             + self.postings.capacity() * std::mem::size_of::<Vec<(u32, u16)>>()
             + self.doc_len.capacity() * 2
+            + self.doc_norm.capacity() * 8
             + self
                 .term_ids
                 .keys()

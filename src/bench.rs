@@ -1,0 +1,364 @@
+//! `sepadan bench matching`: measures the matching index on a generated corpus (one investor's
+//! top 20, every investor's top 20 on all cores, memory per project) against the same ranking
+//! written as one SQL query on SQLite.
+
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{Double, Text};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::matching::facts::{MandateFacts, ProjectFacts, Taxonomy};
+use crate::matching::index::ticket_log10;
+use crate::matching::synthetic::corpus;
+use crate::matching::text::terms;
+use crate::matching::{MatchFilter, ProjectIndex, Weights};
+use crate::reference::Catalogue;
+
+/// What `bench matching` measured.
+#[derive(Debug, Serialize)]
+pub struct MatchingReport {
+    pub projects: usize,
+    pub investors: usize,
+    /// Queries timed for the percentiles.
+    pub queries: usize,
+    pub build_s: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    /// Every investor's top 20, on all cores.
+    pub batch_s: f64,
+    pub threads: usize,
+    /// The same ranking as one SQL query on SQLite, mean of the investors timed.
+    pub sql_ms: f64,
+    pub sql_queries: usize,
+    /// How many of the SQL top-20 lists equal the index's.
+    pub sql_agreeing: usize,
+    pub speedup: f64,
+    /// Index memory per project, the text index excluded.
+    pub bytes_per_project: f64,
+    pub text_index_bytes_per_project: f64,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1e3
+}
+
+/// Runs the matching benchmark; `sql_queries` investors are also ranked in SQL.
+pub fn matching(
+    projects: usize,
+    investors: usize,
+    queries: usize,
+    sql_queries: usize,
+    seed: u64,
+) -> anyhow::Result<MatchingReport> {
+    anyhow::ensure!(
+        projects > 0 && investors > 0,
+        "need at least one project and one investor"
+    );
+    let tax = std::sync::Arc::new(Taxonomy::from_catalogue(&Catalogue::from_shipped_files()?));
+    let generated = corpus(&tax, projects, investors, seed);
+    let weights = Weights::default();
+    let filter = MatchFilter::default();
+
+    let started = Instant::now();
+    let index = ProjectIndex::build(tax.clone(), generated.projects.clone());
+    let build_s = started.elapsed().as_secs_f64();
+
+    let mut times: Vec<Duration> = (0..queries)
+        .map(|q| {
+            let mandate = &generated.mandates[q % investors];
+            let started = Instant::now();
+            let top = index.top(mandate, &weights, &filter, &[], 0, 20);
+            let elapsed = started.elapsed();
+            std::hint::black_box(top);
+            elapsed
+        })
+        .collect();
+    times.sort();
+
+    let started = Instant::now();
+    let batch: usize = generated
+        .mandates
+        .par_iter()
+        .map(|m| index.top(m, &weights, &filter, &[], 0, 20).len())
+        .sum();
+    std::hint::black_box(batch);
+    let batch_s = started.elapsed().as_secs_f64();
+
+    let (sql_ms, sql_agreeing) = sql_comparison(
+        &tax,
+        &index,
+        &generated.projects,
+        &generated.mandates[..sql_queries.min(investors)],
+        &weights,
+    )?;
+    let p50_ms = percentile(&times, 0.5);
+    Ok(MatchingReport {
+        projects,
+        investors,
+        queries,
+        build_s,
+        p50_ms,
+        p99_ms: percentile(&times, 0.99),
+        batch_s,
+        threads: rayon::current_num_threads(),
+        sql_ms,
+        sql_queries: sql_queries.min(investors),
+        sql_agreeing,
+        speedup: sql_ms / p50_ms,
+        bytes_per_project: index.bytes_beyond_text() as f64 / projects as f64,
+        text_index_bytes_per_project: index.text().heap_bytes() as f64 / projects as f64,
+    })
+}
+
+#[derive(QueryableByName)]
+struct SqlRanked {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Double)]
+    #[allow(dead_code)]
+    score: f64,
+}
+
+/// Loads the corpus into a temporary SQLite database and ranks each mandate with one query.
+fn sql_comparison(
+    tax: &Taxonomy,
+    index: &ProjectIndex,
+    projects: &[ProjectFacts],
+    mandates: &[MandateFacts],
+    weights: &Weights,
+) -> anyhow::Result<(f64, usize)> {
+    if mandates.is_empty() {
+        return Ok((0.0, 0));
+    }
+    let dir = tempfile_dir()?;
+    let path = dir.join("bench.db");
+    let mut conn = SqliteConnection::establish(path.to_str().unwrap_or("bench.db"))?;
+    conn.batch_execute(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+         CREATE TABLE bench_projects (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, region INTEGER NOT NULL,
+            province INTEGER NOT NULL, ikn INTEGER NOT NULL, s1 TEXT NOT NULL, sec1 TEXT NOT NULL, s2 TEXT, sec2 TEXT,
+            dims INTEGER NOT NULL, elems INTEGER NOT NULL, stage INTEGER NOT NULL, instruments INTEGER NOT NULL,
+            value_log10 REAL, doc_len INTEGER NOT NULL);
+         CREATE TABLE bench_terms (pos INTEGER NOT NULL, term TEXT NOT NULL, tf INTEGER NOT NULL, PRIMARY KEY (pos, term));",
+    )?;
+    let code = |id: u16| tax.sectors[id as usize].code.clone();
+    let section = |id: u16| {
+        tax.sectors[id as usize].chain[0]
+            .map(|s| tax.sectors[s as usize].code.clone())
+            .unwrap_or_default()
+    };
+    conn.batch_execute("BEGIN")?;
+    for chunk in projects.chunks(500) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        let mut term_rows = Vec::new();
+        for p in chunk {
+            let pos = index.position(&p.id).unwrap_or(0);
+            let region = &tax.regions[p.region as usize];
+            let second = p
+                .sectors
+                .get(1)
+                .map_or(("NULL".to_owned(), "NULL".to_owned()), |&s| {
+                    (format!("'{}'", code(s)), format!("'{}'", section(s)))
+                });
+            let doc = terms(&p.text);
+            let value = p
+                .value_usd
+                .map_or("NULL".to_owned(), |v| format!("{:e}", v.max(1e-9).log10()));
+            rows.push(format!(
+                "({pos},'{}',{},{},{},'{}','{}',{},{},{},{},{},{},{value},{})",
+                p.id,
+                p.region,
+                region.province,
+                u8::from(region.ikn_related),
+                code(p.sectors[0]),
+                section(p.sectors[0]),
+                second.0,
+                second.1,
+                p.dimensions,
+                p.elements,
+                p.stage,
+                p.instruments,
+                doc.len().min(u16::MAX as usize)
+            ));
+            let mut counts: std::collections::BTreeMap<&str, usize> =
+                std::collections::BTreeMap::new();
+            for t in &doc {
+                *counts.entry(t.as_str()).or_default() += 1;
+            }
+            term_rows.extend(
+                counts
+                    .into_iter()
+                    .map(|(t, n)| format!("({pos},'{t}',{n})")),
+            );
+        }
+        conn.batch_execute(&format!(
+            "INSERT INTO bench_projects VALUES {}",
+            rows.join(",")
+        ))?;
+        for terms_chunk in term_rows.chunks(2000) {
+            conn.batch_execute(&format!(
+                "INSERT INTO bench_terms VALUES {}",
+                terms_chunk.join(",")
+            ))?;
+        }
+    }
+    conn.batch_execute("COMMIT")?;
+    let mut total = Duration::ZERO;
+    let mut agreeing = 0;
+    for mandate in mandates {
+        let sql = ranking_sql(tax, index, mandate, weights);
+        let started = Instant::now();
+        let rows: Vec<SqlRanked> = diesel::sql_query(&sql).load(&mut conn)?;
+        total += started.elapsed();
+        let fast: Vec<&str> = index
+            .top(mandate, weights, &MatchFilter::default(), &[], 0, 20)
+            .iter()
+            .map(|r| index.id(r.position))
+            .collect();
+        let slow: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        agreeing += usize::from(fast == slow);
+    }
+    drop(conn);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok((total.as_secs_f64() * 1e3 / mandates.len() as f64, agreeing))
+}
+
+fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("sepadan-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+fn list(items: impl IntoIterator<Item = String>) -> String {
+    let items: Vec<String> = items.into_iter().collect();
+    if items.is_empty() {
+        "NULL".into()
+    } else {
+        items.join(",")
+    }
+}
+
+/// The whole ranking as one SQL statement: the same rules as `matching::components`.
+fn ranking_sql(tax: &Taxonomy, index: &ProjectIndex, m: &MandateFacts, w: &Weights) -> String {
+    let sector_case = |col: &str, sec: &str| -> String {
+        let arms: Vec<String> = m
+            .sectors
+            .iter()
+            .map(|&s| {
+                let node = &tax.sectors[s as usize];
+                let msec = node.chain[0].map(|c| tax.sectors[c as usize].code.clone()).unwrap_or_default();
+                let covers = if node.level == 0 { format!("{sec} = '{}'", node.code) } else { format!("substr({col},1,{}) = '{}'", node.code.len(), node.code) };
+                let group = if node.level >= 2 { format!("WHEN substr({col},1,3) = '{}' THEN 0.75 ", &node.code[..3]) } else { String::new() };
+                let division = if node.level >= 1 { format!("WHEN substr({col},1,2) = '{}' THEN 0.5 ", &node.code[..2]) } else { String::new() };
+                format!("CASE WHEN {covers} THEN 1.0 {group}{division}WHEN {sec} = '{msec}' THEN 0.25 ELSE 0.0 END")
+            })
+            .collect();
+        if arms.len() == 1 {
+            arms[0].clone()
+        } else {
+            format!("max({})", arms.join(","))
+        }
+    };
+    let sector = if m.sectors.is_empty() {
+        "0.5".to_owned()
+    } else {
+        format!(
+            "max({}, COALESCE({}, 0.0))",
+            sector_case("s1", "sec1"),
+            sector_case("s2", "sec2")
+        )
+    };
+    let excluded: Vec<String> = m
+        .excluded_sectors
+        .iter()
+        .flat_map(|&e| {
+            let node = &tax.sectors[e as usize];
+            ["1", "2"].map(|n| {
+                if node.level == 0 {
+                    format!("sec{n} = '{}'", node.code)
+                } else {
+                    format!("substr(s{n},1,{}) = '{}'", node.code.len(), node.code)
+                }
+            })
+        })
+        .collect();
+    let wanted_dims = m.dimensions | tax.dimensions_of_elements(m.elements);
+    let dimension = if m.dimensions == 0 && m.elements == 0 {
+        "0.5".to_owned()
+    } else {
+        format!(
+            "CASE WHEN (elems & {}) != 0 THEN 1.0 WHEN (dims & {wanted_dims}) != 0 THEN 0.6 ELSE 0.0 END",
+            m.elements
+        )
+    };
+    let ticket = match ticket_log10(m) {
+        None => "0.5".to_owned(),
+        Some((lo, hi)) => {
+            let d = format!("max({lo:e} - value_log10, value_log10 - {hi:e}, 0.0)");
+            format!("CASE WHEN value_log10 IS NULL THEN 0.5 ELSE 1.0 / (1.0 + 4.0 * {d} * {d}) END")
+        }
+    };
+    let regions = list(m.regions.iter().map(|r| r.to_string()));
+    let provinces = list(m.provinces.iter().map(|r| r.to_string()));
+    let region_provinces = list(
+        m.regions
+            .iter()
+            .map(|&r| tax.regions[r as usize].province.to_string()),
+    );
+    let anywhere = if m.regions.is_empty() && m.provinces.is_empty() {
+        "0.5"
+    } else {
+        "0.0"
+    };
+    let region = format!(
+        "CASE WHEN region IN ({regions}) THEN 1.0 WHEN province IN ({provinces}) THEN 0.85 \
+         WHEN province IN ({region_provinces}) THEN 0.75 WHEN {} AND ikn = 1 THEN 0.6 ELSE {anywhere} END",
+        u8::from(m.ikn_related)
+    );
+    let stage = format!(
+        "((CASE WHEN {s} = 0 THEN 0.5 WHEN (({s} >> stage) & 1) = 1 THEN 1.0 \
+           WHEN (({s} >> (stage + 1)) & 1) = 1 OR (stage > 0 AND (({s} >> (stage - 1)) & 1) = 1) THEN 0.5 ELSE 0.0 END) + \
+          (CASE WHEN {i} = 0 OR instruments = 0 THEN 0.5 WHEN (instruments & {i}) != 0 THEN 1.0 ELSE 0.0 END)) / 2.0",
+        s = m.stages,
+        i = m.instruments
+    );
+    let query = index.text().query(&m.thesis);
+    let has_thesis = !m.thesis.trim().is_empty();
+    let bm25 = if query.is_empty() {
+        "0.0".to_owned()
+    } else {
+        let idf_case: Vec<String> = query
+            .iter()
+            .map(|q| format!("WHEN '{}' THEN {:e}", q.term, q.idf))
+            .collect();
+        let terms_in = list(query.iter().map(|q| format!("'{}'", q.term)));
+        format!(
+            "(SELECT COALESCE(SUM((CASE t.term {} END) * t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * p.doc_len / {:e}))), 0.0) \
+             FROM bench_terms t WHERE t.pos = p.pos AND t.term IN ({terms_in}))",
+            idf_case.join(" "),
+            index.text().average_len()
+        )
+    };
+    let text = if has_thesis {
+        "(bm / (bm + 4.0))".to_owned()
+    } else {
+        "0.5".to_owned()
+    };
+    let sum = w.sector + w.dimension + w.ticket + w.region + w.stage + w.text;
+    let not_excluded = if excluded.is_empty() {
+        "1 = 1".to_owned()
+    } else {
+        format!("NOT (COALESCE({}, 0))", excluded.join(" OR "))
+    };
+    format!(
+        "SELECT id, score FROM (SELECT id, ({:e} * {sector} + {:e} * {dimension} + {:e} * {ticket} + {:e} * {region} + \
+         {:e} * {stage} + {:e} * {text}) / {sum:e} AS score \
+         FROM (SELECT p.*, {bm25} AS bm FROM bench_projects p WHERE {not_excluded})) \
+         ORDER BY score DESC, id LIMIT 20",
+        w.sector, w.dimension, w.ticket, w.region, w.stage, w.text
+    )
+}
