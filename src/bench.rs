@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::matching::facts::{MandateFacts, ProjectFacts, Taxonomy};
 use crate::matching::index::ticket_log10;
 use crate::matching::synthetic::corpus;
-use crate::matching::text::terms;
+use crate::matching::text::{TextIndex, terms};
 use crate::matching::{MatchFilter, ProjectIndex, Weights};
 use crate::reference::Catalogue;
 
@@ -143,7 +143,7 @@ fn sql_comparison(
             province INTEGER NOT NULL, ikn INTEGER NOT NULL, s1 TEXT NOT NULL, sec1 TEXT NOT NULL, s2 TEXT, sec2 TEXT,
             dims INTEGER NOT NULL, elems INTEGER NOT NULL, stage INTEGER NOT NULL, instruments INTEGER NOT NULL,
             value_log10 REAL, doc_len INTEGER NOT NULL);
-         CREATE TABLE bench_terms (pos INTEGER NOT NULL, term TEXT NOT NULL, tf INTEGER NOT NULL, PRIMARY KEY (pos, term));",
+         CREATE TABLE bench_terms (pos INTEGER NOT NULL, term TEXT NOT NULL, weight REAL NOT NULL, PRIMARY KEY (pos, term));",
     )?;
     let code = |id: u16| tax.sectors[id as usize].code.clone();
     let section = |id: u16| {
@@ -189,11 +189,13 @@ fn sql_comparison(
             for t in &doc {
                 *counts.entry(t.as_str()).or_default() += 1;
             }
-            term_rows.extend(
-                counts
-                    .into_iter()
-                    .map(|(t, n)| format!("({pos},'{t}',{n})")),
-            );
+            let norm = index
+                .text()
+                .norm(u16::try_from(doc.len()).unwrap_or(u16::MAX));
+            term_rows.extend(counts.into_iter().map(|(t, n)| {
+                let weight = TextIndex::weight(u16::try_from(n).unwrap_or(u16::MAX), norm);
+                format!("({pos},'{t}',{:e})", f64::from(weight))
+            }));
         }
         conn.batch_execute(&format!(
             "INSERT INTO bench_projects VALUES {}",
@@ -337,10 +339,9 @@ fn ranking_sql(tax: &Taxonomy, index: &ProjectIndex, m: &MandateFacts, w: &Weigh
             .collect();
         let terms_in = list(query.iter().map(|q| format!("'{}'", q.term)));
         format!(
-            "(SELECT COALESCE(SUM((CASE t.term {} END) * t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * p.doc_len / {:e}))), 0.0) \
+            "(SELECT COALESCE(SUM((CASE t.term {} END) * t.weight), 0.0) \
              FROM bench_terms t WHERE t.pos = p.pos AND t.term IN ({terms_in}))",
-            idf_case.join(" "),
-            index.text().average_len()
+            idf_case.join(" ")
         )
     };
     let text = if has_thesis {

@@ -87,7 +87,7 @@ impl Components {
     }
 
     /// The weighted mean with weights from [`Weights::normalised`].
-    #[inline]
+    #[inline(always)]
     pub fn total_normalised(&self, n: &[f64; 6]) -> f64 {
         n[0] * self.sector
             + n[1] * self.dimension

@@ -88,8 +88,17 @@ struct Prepared<'a> {
     /// Stage-and-instrument score by `stage * 32 + instruments`.
     stage_fit: Vec<f64>,
     has_exclusions: bool,
-    /// The text score per project position, when the mandate has a thesis.
-    text: Option<Vec<f64>>,
+    /// The thesis terms found in the corpus.
+    query: Vec<QueryTerm>,
+    has_thesis: bool,
+}
+
+/// Projects scanned per block: their BM25 accumulator (256 KiB) stays in the core's cache.
+const BLOCK: usize = 1 << 15;
+
+thread_local! {
+    /// Per-thread BM25 accumulator for one block, reused from query to query.
+    static BM25_BLOCK: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Heap entry ordered so that the worst of the kept k is on top.
@@ -273,19 +282,7 @@ impl ProjectIndex {
                 )
             })
             .collect();
-        let text = (!mandate.thesis.trim().is_empty()).then(|| {
-            let mut acc = vec![0.0; self.records.len()];
-            for q in self.text.query(&mandate.thesis) {
-                for &(position, tf) in self.text.postings(q.id) {
-                    acc[position as usize] +=
-                        self.text.contribution_at(q.idf, tf, position as usize);
-                }
-            }
-            for score in &mut acc {
-                *score = components::text_score(true, *score);
-            }
-            acc
-        });
+        let has_thesis = !mandate.thesis.trim().is_empty();
         Prepared {
             mandate,
             sector_fit,
@@ -303,13 +300,45 @@ impl ProjectIndex {
                 })
                 .collect(),
             has_exclusions: !mandate.excluded_sectors.is_empty(),
-            text,
+            query: if has_thesis {
+                self.text.query(&mandate.thesis)
+            } else {
+                Vec::new()
+            },
+            has_thesis,
         }
     }
 
-    /// Scores one record through the prepared tables; `None` when a hard filter removes it.
-    #[inline]
-    fn score(&self, q: &Prepared<'_>, position: usize) -> Option<Components> {
+    /// The BM25 sum of one project: contributions added in thesis-term order, as the block scan
+    /// adds them.
+    fn bm25_at(&self, query: &[QueryTerm], position: u32) -> f64 {
+        query.iter().fold(0.0, |acc, q| {
+            let postings = self.text.postings(q.id);
+            match postings.binary_search_by_key(&position, |&(p, _)| p) {
+                Ok(i) => acc + TextIndex::contribution(q.idf, postings[i].1),
+                Err(_) => acc,
+            }
+        })
+    }
+
+    /// The ticket score of one record.
+    #[inline(always)]
+    fn ticket(&self, q: &Prepared<'_>, position: usize) -> f64 {
+        let r = &self.records[position];
+        let value = (!r.value_log10.is_nan()).then_some(r.value_log10);
+        components::ticket_score(q.ticket_log10, value)
+    }
+
+    /// Scores one record through the prepared tables, with its BM25 sum and, for a bound, a
+    /// ticket score to assume; `None` when an excluded sector removes it.
+    #[inline(always)]
+    fn score(
+        &self,
+        q: &Prepared<'_>,
+        bm25: f64,
+        position: usize,
+        ticket: Option<f64>,
+    ) -> Option<Components> {
         let r = &self.records[position];
         let codes = self.sectors(r);
         if q.has_exclusions && codes.iter().any(|&c| q.excluded[c as usize]) {
@@ -324,7 +353,15 @@ impl ProjectIndex {
                 .map(|&c| q.sector_fit[c as usize])
                 .fold(0.0, f64::max)
         };
-        let value = (!r.value_log10.is_nan()).then_some(r.value_log10);
+        let text = if !q.has_thesis {
+            NEUTRAL
+        } else if bm25 == 0.0 {
+            // What text_score gives for 0, without the division.
+            0.0
+        } else {
+            components::text_score(true, bm25)
+        };
+        let ticket = ticket.unwrap_or_else(|| self.ticket(q, position));
         Some(Components {
             sector,
             dimension: components::dimension_score(
@@ -333,10 +370,10 @@ impl ProjectIndex {
                 r.dimensions,
                 r.elements,
             ),
-            ticket: components::ticket_score(q.ticket_log10, value),
+            ticket,
             region: q.region_fit[r.region as usize],
             stage: q.stage_fit[usize::from(r.stage) * 32 + usize::from(r.instruments & 31)],
-            text: q.text.as_ref().map_or(components::NEUTRAL, |t| t[position]),
+            text,
         })
     }
 
@@ -356,42 +393,17 @@ impl ProjectIndex {
             return Vec::new();
         }
         let prepared = self.prepare(mandate);
-        let unrestricted = filter.is_unrestricted();
-        let normalised = weights.normalised();
-        // The score of the worst project kept, once `keep` are kept: anything lower is skipped
-        // with one comparison.
-        let mut threshold = f64::NEG_INFINITY;
-        let mut heap: BinaryHeap<Candidate> = BinaryHeap::with_capacity(keep + 1);
-        for position in 0..self.records.len() {
-            if !hidden.is_empty() && hidden.binary_search(&(position as u32)).is_ok() {
-                continue;
-            }
-            if !unrestricted && !self.admits(filter, &self.records[position]) {
-                continue;
-            }
-            let Some(components) = self.score(&prepared, position) else {
-                continue;
-            };
-            let total = components.total_normalised(&normalised);
-            if total < threshold {
-                continue;
-            }
-            let candidate = Candidate(total, position as u32);
-            if heap.len() < keep {
-                heap.push(candidate);
-            } else if heap.peek().is_some_and(|worst| candidate < *worst) {
-                heap.pop();
-                heap.push(candidate);
-            }
-            if heap.len() == keep {
-                threshold = heap.peek().map_or(f64::NEG_INFINITY, |worst| worst.0);
-            }
-        }
-        let mut best = heap.into_sorted_vec();
-        best.drain(..offset.min(best.len()));
+        let best = BM25_BLOCK
+            .with_borrow_mut(|block| self.scan(&prepared, block, weights, filter, hidden, keep));
         best.into_iter()
+            .skip(offset)
             .filter_map(|Candidate(score, position)| {
-                let components = self.score(&prepared, position as usize)?;
+                let bm25 = if prepared.has_thesis {
+                    self.bm25_at(&prepared.query, position)
+                } else {
+                    0.0
+                };
+                let components = self.score(&prepared, bm25, position as usize, None)?;
                 Some(Ranked {
                     position,
                     score,
@@ -399,6 +411,86 @@ impl ProjectIndex {
                 })
             })
             .collect()
+    }
+
+    /// Scans the projects block by block: the thesis terms' postings that fall in a block are
+    /// added into a block-sized accumulator that stays in cache, then the block is scored. Returns
+    /// the best `keep`, best first.
+    fn scan(
+        &self,
+        prepared: &Prepared<'_>,
+        block: &mut Vec<f64>,
+        weights: &Weights,
+        filter: &MatchFilter,
+        hidden: &[u32],
+        keep: usize,
+    ) -> Vec<Candidate> {
+        let unrestricted = filter.is_unrestricted();
+        let normalised = weights.normalised();
+        block.clear();
+        block.resize(BLOCK, 0.0);
+        let mut cursors = vec![0usize; prepared.query.len()];
+        // The score of the worst project kept, once `keep` are kept. Positions only grow, so a
+        // project scoring no more than it cannot displace it: one comparison skips it.
+        let mut threshold = f64::NEG_INFINITY;
+        let mut heap: BinaryHeap<Candidate> = BinaryHeap::with_capacity(keep + 1);
+        // Without a ticket range every project's ticket score is the neutral one.
+        let best_ticket = if prepared.ticket_log10.is_some() {
+            1.0
+        } else {
+            NEUTRAL
+        };
+        for start in (0..self.records.len()).step_by(BLOCK) {
+            let end = (start + BLOCK).min(self.records.len());
+            for (q, cursor) in prepared.query.iter().zip(cursors.iter_mut()) {
+                let postings = self.text.postings(q.id);
+                while let Some(&(position, weight)) =
+                    postings.get(*cursor).filter(|(p, _)| (*p as usize) < end)
+                {
+                    block[position as usize - start] += TextIndex::contribution(q.idf, weight);
+                    *cursor += 1;
+                }
+            }
+            for position in start..end {
+                if !hidden.is_empty() && hidden.binary_search(&(position as u32)).is_ok() {
+                    continue;
+                }
+                if !unrestricted && !self.admits(filter, &self.records[position]) {
+                    continue;
+                }
+                let bm25 = block[position - start];
+                let Some(mut components) = self.score(prepared, bm25, position, Some(best_ticket))
+                else {
+                    continue;
+                };
+                if prepared.ticket_log10.is_some() {
+                    // Bounded first with the best ticket score: most projects fall below the
+                    // threshold before their ticket fit has to be worked out.
+                    if components.total_normalised(&normalised) <= threshold {
+                        continue;
+                    }
+                    components.ticket = self.ticket(prepared, position);
+                }
+                let total = components.total_normalised(&normalised);
+                if total <= threshold {
+                    continue;
+                }
+                let candidate = Candidate(total, position as u32);
+                if heap.len() < keep {
+                    heap.push(candidate);
+                } else if heap.peek().is_some_and(|worst| candidate < *worst) {
+                    heap.pop();
+                    heap.push(candidate);
+                }
+                if heap.len() == keep {
+                    threshold = heap.peek().map_or(f64::NEG_INFINITY, |worst| worst.0);
+                }
+            }
+            if prepared.has_thesis {
+                block[..end - start].fill(0.0);
+            }
+        }
+        heap.into_sorted_vec()
     }
 
     /// Scores one project for a mandate without tables (for the investors of one project);
@@ -420,17 +512,7 @@ impl ProjectIndex {
         }
         let has_thesis = !mandate.thesis.trim().is_empty();
         let bm25 = if has_thesis {
-            self.text.query(&mandate.thesis).iter().fold(0.0, |acc, q| {
-                let postings = self.text.postings(q.id);
-                match postings.binary_search_by_key(&position, |&(p, _)| p) {
-                    Ok(i) => {
-                        acc + self
-                            .text
-                            .contribution_at(q.idf, postings[i].1, position as usize)
-                    }
-                    Err(_) => acc,
-                }
-            })
+            self.bm25_at(&self.text.query(&mandate.thesis), position)
         } else {
             0.0
         };

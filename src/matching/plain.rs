@@ -34,8 +34,10 @@ pub fn rank(
                 } else {
                     acc + TextIndex::contribution(
                         q.idf,
-                        u16::try_from(tf).unwrap_or(u16::MAX),
-                        corpus.norm(doc_len),
+                        TextIndex::weight(
+                            u16::try_from(tf).unwrap_or(u16::MAX),
+                            corpus.norm(doc_len),
+                        ),
                     )
                 }
             });

@@ -36,12 +36,10 @@ pub fn terms(text: &str) -> Vec<String> {
 #[derive(Debug, Clone, Default)]
 pub struct TextIndex {
     term_ids: HashMap<String, u32>,
-    /// For each term: (project position, term frequency), positions ascending.
-    postings: Vec<Vec<(u32, u16)>>,
+    /// For each term: (project position, BM25 term weight), positions ascending.
+    postings: Vec<Vec<(u32, f32)>>,
     doc_len: Vec<u16>,
     avg_len: f64,
-    /// BM25's length normalisation of each document, `K1 · (1 − B + B · len / avg_len)`.
-    doc_norm: Vec<f64>,
 }
 
 /// A thesis term found in the corpus, with its inverse document frequency.
@@ -55,7 +53,8 @@ pub struct QueryTerm {
 impl TextIndex {
     pub fn build<'a>(docs: impl IntoIterator<Item = &'a str>) -> Self {
         let mut index = TextIndex::default();
-        for (position, doc) in docs.into_iter().enumerate() {
+        let mut counted: Vec<Vec<(u32, u16)>> = Vec::new();
+        for doc in docs {
             let doc_terms = terms(doc);
             index
                 .doc_len
@@ -64,14 +63,11 @@ impl TextIndex {
             for term in doc_terms {
                 let next = index.term_ids.len() as u32;
                 let id = *index.term_ids.entry(term).or_insert(next);
-                if id as usize == index.postings.len() {
-                    index.postings.push(Vec::new());
-                }
                 *counts.entry(id).or_default() += 1;
             }
-            for (id, tf) in counts {
-                index.postings[id as usize].push((position as u32, tf));
-            }
+            let mut counts: Vec<(u32, u16)> = counts.into_iter().collect();
+            counts.sort_unstable();
+            counted.push(counts);
         }
         let total: u64 = index.doc_len.iter().map(|&l| u64::from(l)).sum();
         index.avg_len = if index.doc_len.is_empty() {
@@ -79,21 +75,21 @@ impl TextIndex {
         } else {
             (total as f64 / index.doc_len.len() as f64).max(1.0)
         };
-        index.doc_norm = index.doc_len.iter().map(|&len| index.norm(len)).collect();
+        index.postings = vec![Vec::new(); index.term_ids.len()];
+        for (position, counts) in counted.into_iter().enumerate() {
+            let norm = index.norm(index.doc_len[position]);
+            for (id, tf) in counts {
+                index.postings[id as usize].push((position as u32, Self::weight(tf, norm)));
+            }
+        }
+        for postings in &mut index.postings {
+            postings.shrink_to_fit();
+        }
         index
     }
 
     pub fn doc_count(&self) -> usize {
         self.doc_len.len()
-    }
-
-    /// The mean document length in terms, as BM25 normalises by it.
-    pub fn average_len(&self) -> f64 {
-        self.avg_len
-    }
-
-    pub fn doc_len(&self, position: usize) -> u16 {
-        self.doc_len[position]
     }
 
     /// The distinct thesis terms that occur in the corpus, in thesis order, at most
@@ -121,7 +117,8 @@ impl TextIndex {
         out
     }
 
-    pub fn postings(&self, term: u32) -> &[(u32, u16)] {
+    /// A term's postings: (project position, BM25 term weight), positions ascending.
+    pub fn postings(&self, term: u32) -> &[(u32, f32)] {
         &self.postings[term as usize]
     }
 
@@ -130,26 +127,26 @@ impl TextIndex {
         K1 * (1.0 - B + B * f64::from(doc_len) / self.avg_len)
     }
 
-    /// One term's BM25 contribution to an indexed document.
-    pub fn contribution_at(&self, idf: f64, tf: u16, position: usize) -> f64 {
-        Self::contribution(idf, tf, self.doc_norm[position])
+    /// The query-independent part of a term's BM25 score in a document: `tf·(K1+1) / (tf+norm)`,
+    /// kept in the postings so that a query only multiplies by the term's idf.
+    pub fn weight(tf: u16, norm: f64) -> f32 {
+        let tf = f64::from(tf);
+        (tf * (K1 + 1.0) / (tf + norm)) as f32
     }
 
-    /// One term's BM25 contribution to a document with normalisation `norm`.
-    pub fn contribution(idf: f64, tf: u16, norm: f64) -> f64 {
-        let tf = f64::from(tf);
-        idf * tf * (K1 + 1.0) / (tf + norm)
+    /// One term's BM25 contribution: its idf times its weight in the document.
+    pub fn contribution(idf: f64, weight: f32) -> f64 {
+        idf * f64::from(weight)
     }
 
     /// Bytes held by the index, for the memory report.
     pub fn heap_bytes(&self) -> usize {
         self.postings
             .iter()
-            .map(|p| p.capacity() * std::mem::size_of::<(u32, u16)>())
+            .map(|p| p.capacity() * std::mem::size_of::<(u32, f32)>())
             .sum::<usize>()
-            + self.postings.capacity() * std::mem::size_of::<Vec<(u32, u16)>>()
+            + self.postings.capacity() * std::mem::size_of::<Vec<(u32, f32)>>()
             + self.doc_len.capacity() * 2
-            + self.doc_norm.capacity() * 8
             + self
                 .term_ids
                 .keys()
