@@ -15,6 +15,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
+    pub matching: MatchingSettings,
     pub demo: DemoSettings,
 }
 
@@ -65,6 +66,13 @@ pub struct AuthSettings {
     pub invitation_days: i64,
     pub issuer: String,
     pub audience: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchingSettings {
+    pub refresh_seconds: u64,
+    pub weights: crate::matching::Weights,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -129,6 +137,14 @@ impl Settings {
             self.database.pool_size >= 1,
             "database.pool_size must be at least 1"
         );
+        anyhow::ensure!(
+            self.matching.refresh_seconds >= 1,
+            "matching.refresh_seconds must be at least 1"
+        );
+        self.matching
+            .weights
+            .validate()
+            .map_err(|e| anyhow::anyhow!("matching.weights: {e}"))?;
         if self.app.environment == Environment::Production {
             anyhow::ensure!(
                 auth.jwt_secret != DEFAULT_JWT_SECRET,

@@ -14,6 +14,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod matching;
+pub mod matchmaker;
 pub mod models;
 pub mod reference;
 pub mod seed;

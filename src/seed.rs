@@ -188,6 +188,7 @@ pub fn demo(conn: &mut AnyConnection, catalogue: &Catalogue) -> anyhow::Result<S
             projects::create(conn, catalogue, p.project.clone(), &author, p.status, true)?;
             report.projects += 1;
         }
+        crate::models::matching::bump_version(conn)?;
         Ok(report)
     })
     .map_err(|e| anyhow::anyhow!("loading demo data: {e:?}"))

@@ -14,6 +14,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::matchmaker::Matchmaker;
 use crate::reference::{self, Catalogue};
 use crate::seed;
 
@@ -25,6 +26,7 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 pub struct AppState {
     pub db: Db,
     pub catalogue: Arc<Catalogue>,
+    pub matchmaker: Arc<Matchmaker>,
     pub settings: Arc<Settings>,
 }
 
@@ -51,9 +53,15 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
         );
     }
     drop(conn);
+    let catalogue = Arc::new(catalogue);
+    let matchmaker = Arc::new(Matchmaker::new(
+        catalogue.clone(),
+        settings.matching.weights,
+    ));
     Ok(AppState {
         db,
-        catalogue: Arc::new(catalogue),
+        catalogue,
+        matchmaker,
         settings: Arc::new(settings.clone()),
     })
 }
@@ -65,6 +73,7 @@ impl Application {
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone(), settings.server.workers)?;
+        keep_matching_fresh(&state);
         tracing::info!(
             address = %format!("http://{}:{port}", settings.server.host),
             database = state.db.backend_name(),
@@ -89,6 +98,33 @@ impl Application {
     /// Serves until the process is stopped.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Checks every `matching.refresh_seconds` whether the matching index is stale and rebuilds it,
+/// so that requests seldom wait for a rebuild. The thread ends once the application is gone.
+fn keep_matching_fresh(state: &AppState) {
+    let matchmaker = Arc::downgrade(&state.matchmaker);
+    let db = state.db.clone();
+    let period = std::time::Duration::from_secs(state.settings.matching.refresh_seconds);
+    let spawned = std::thread::Builder::new()
+        .name("matching-refresh".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(period);
+                let Some(matchmaker) = matchmaker.upgrade() else {
+                    return;
+                };
+                let refreshed = db
+                    .get()
+                    .and_then(|mut conn| matchmaker.snapshot(&mut conn).map(drop));
+                if let Err(e) = refreshed {
+                    tracing::warn!(error = %e, "could not refresh the matching index");
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "no thread to refresh the matching index; requests refresh it");
     }
 }
 

@@ -586,6 +586,7 @@ async fn put_mandate(
             load_visible(conn, &user, &id)?;
             policy::may_edit_investor(&user, &id)?;
             rows::put_mandate(conn, &row)?;
+            crate::models::matching::bump_version(conn)?;
             Ok(Mandate::from_row(&row))
         })
         .await?;
@@ -610,6 +611,7 @@ async fn verify_investor(
             let current = load_visible(conn, &user, &id)?;
             if !current.verified {
                 rows::set_verified(conn, &id, &user.id, now())?;
+                crate::models::matching::bump_version(conn)?;
             }
             load_visible(conn, &user, &id)
         })

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod extract;
 pub mod health;
 pub mod investors;
+pub mod matches;
 pub mod openapi;
 pub mod projects;
 pub mod reference;
@@ -24,7 +25,8 @@ pub fn config(cfg: &mut ServiceConfig) {
             .configure(reference::config)
             .configure(regions::config)
             .configure(projects::config)
-            .configure(investors::config),
+            .configure(investors::config)
+            .configure(matches::config),
     );
 }
 

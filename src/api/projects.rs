@@ -20,10 +20,11 @@ use crate::domain::project::{Instrument, ProjectStatus, Stage, Transition};
 use crate::domain::text::{search_document, tokens};
 use crate::domain::{Currency, Money, MoneyJson};
 use crate::error::{AppError, ErrorBody};
+use crate::matchmaker::Rates;
+use crate::models::matching as matching_rows;
 use crate::models::project::{
     self as rows, ProjectCodes, ProjectEvent, ProjectFilter, ProjectRow, SortKey, ValueRange,
 };
-use crate::models::reference::latest_rates;
 use crate::models::user::now;
 use crate::reference::Catalogue;
 use crate::startup::AppState;
@@ -328,7 +329,7 @@ impl ValidProject {
 }
 
 /// A project as shown.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Project {
     pub id: String,
     pub region: String,
@@ -363,7 +364,7 @@ pub struct Project {
 }
 
 /// One step of a project's review.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HistoryEntry {
     pub from: String,
     pub to: String,
@@ -489,6 +490,33 @@ fn load_visible(
     Ok((project, row))
 }
 
+/// The projects with these ids, in the order given (ids not found are left out).
+pub fn load_many(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    ids: &[String],
+    viewer: Option<&AuthenticatedUser>,
+) -> Result<Vec<Project>, AppError> {
+    let mut found: HashMap<String, ProjectRow> = rows::find_many(conn, ids)?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    let mut codes = rows::codes_of(conn, ids)?;
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = found.remove(id) {
+            let insider = is_insider(viewer, &row.region_code);
+            items.push(Project::build(
+                row,
+                codes.remove(id).unwrap_or_default(),
+                catalogue,
+                insider,
+            )?);
+        }
+    }
+    Ok(items)
+}
+
 /// Creates a project in `draft` (or any status, for loading demo data) and returns its id.
 pub fn create(
     conn: &mut AnyConnection,
@@ -612,6 +640,9 @@ async fn update_project(
             };
             let (row, codes) = valid.into_row(&catalogue, base);
             rows::replace(conn, &row, &codes)?;
+            if current.status == ProjectStatus::Published {
+                matching_rows::bump_version(conn)?;
+            }
             Ok(load_visible(conn, &catalogue, Some(&user), &id)?.0)
         })
         .await?;
@@ -659,6 +690,9 @@ async fn transition(
                 row.review_comment.as_deref()
             };
             rows::set_status(conn, &id, next.as_ref(), review_comment, at)?;
+            if current.status == ProjectStatus::Published || next == ProjectStatus::Published {
+                matching_rows::bump_version(conn)?;
+            }
             rows::insert_event(
                 conn,
                 &ProjectEvent {
@@ -784,21 +818,6 @@ struct ProjectQuery {
     sort: Option<ProjectSort>,
     page: Option<i64>,
     per_page: Option<i64>,
-}
-
-/// Rates as decimal units per US dollar, by currency code.
-type Rates = HashMap<String, Decimal>;
-
-fn parse_rates(conn: &mut AnyConnection) -> Result<Rates, AppError> {
-    Ok(latest_rates(conn)?
-        .into_iter()
-        .filter_map(|r| {
-            Decimal::from_str(&r.units_per_usd)
-                .ok()
-                .filter(|d| !d.is_zero())
-                .map(|d| (r.currency, d))
-        })
-        .collect())
 }
 
 /// The bound in every currency that has a rate.
@@ -951,7 +970,7 @@ async fn list_projects(
     let (items, total) = state
         .db
         .run(move |conn| {
-            let rates = parse_rates(conn)?;
+            let rates = crate::matchmaker::rates(conn)?;
             if min.is_some() || max.is_some() {
                 filter.value_ranges = Some(value_ranges(min, max, &rates)?);
             }
@@ -982,23 +1001,7 @@ async fn list_projects(
                 .take(usize::try_from(per_page).unwrap_or(0))
                 .map(|k| k.id)
                 .collect();
-            let mut found: HashMap<String, ProjectRow> = rows::find_many(conn, &ids)?
-                .into_iter()
-                .map(|r| (r.id.clone(), r))
-                .collect();
-            let mut codes = rows::codes_of(conn, &ids)?;
-            let mut items = Vec::with_capacity(ids.len());
-            for id in &ids {
-                if let Some(row) = found.remove(id) {
-                    let insider = is_insider(viewer.as_ref(), &row.region_code);
-                    items.push(Project::build(
-                        row,
-                        codes.remove(id).unwrap_or_default(),
-                        &catalogue,
-                        insider,
-                    )?);
-                }
-            }
+            let items = load_many(conn, &catalogue, &ids, viewer.as_ref())?;
             Ok((items, total))
         })
         .await?;

@@ -250,4 +250,25 @@ diesel::allow_tables_to_appear_in_same_query!(
     project_dimensions,
     project_instruments,
     project_events,
+    match_feedback,
+    match_state,
 );
+
+diesel::table! {
+    match_feedback (investor_id, project_id) {
+        investor_id -> Text,
+        project_id -> Text,
+        interest -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    match_state (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(match_feedback -> projects (project_id));
+diesel::joinable!(match_feedback -> investors (investor_id));

@@ -117,6 +117,20 @@ pub enum InvestorKind {
     Angel,
 }
 
+/// What an investor says of a project it was matched with.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsRefStr, EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Interest {
+    Interested,
+    /// Hides the project from the investor's matches.
+    NotInterested,
+    /// Raises the pair's priority when meetings are scheduled.
+    MustMeet,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

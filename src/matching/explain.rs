@@ -67,6 +67,22 @@ pub fn short_amount(amount: f64, currency: Currency) -> (String, String) {
     }
 }
 
+/// A range in words with its scale said once when both ends share it: `USD 5–20 m`.
+pub fn short_range(lo: f64, hi: f64, currency: Currency) -> (String, String) {
+    let (lo_en, lo_id) = short_amount(lo, currency);
+    let (hi_en, hi_id) = short_amount(hi, currency);
+    let join = |lo: &str, hi: &str| {
+        let hi = hi.trim_start_matches(currency.code()).trim();
+        match (lo.rsplit_once(' '), hi.rsplit_once(' ')) {
+            (Some((lo_number, lo_scale)), Some((_, hi_scale))) if lo_scale == hi_scale => {
+                format!("{lo_number}–{hi}")
+            }
+            _ => format!("{lo}–{hi}"),
+        }
+    };
+    (join(&lo_en, &hi_en), join(&lo_id, &hi_id))
+}
+
 fn sector_reason(
     tax: &Taxonomy,
     mandate: &MandateFacts,
@@ -214,16 +230,7 @@ fn ticket_reason(mandate: &MandateFacts, project: &ProjectFacts) -> Reason {
         1.0
     };
     let (converted_en, converted_id) = short_amount(usd * per_usd, currency);
-    let (lo_en, lo_id) = short_amount(lo_amount, currency);
-    let (hi_en, hi_id) = short_amount(hi_amount, currency);
-    let range_en = format!(
-        "{lo_en}–{}",
-        hi_en.trim_start_matches(currency.code()).trim()
-    );
-    let range_id = format!(
-        "{lo_id}–{}",
-        hi_id.trim_start_matches(currency.code()).trim()
-    );
+    let (range_en, range_id) = short_range(lo_amount, hi_amount, currency);
     let same_currency = currency == project.value.currency();
     let shown_en = if same_currency {
         value_en.clone()

@@ -1,6 +1,7 @@
 //! Database rows, insert and update forms, and the queries of each table.
 
 pub mod investor;
+pub mod matching;
 pub mod project;
 pub mod reference;
 pub mod region;

@@ -131,19 +131,82 @@ pub fn codes_of(
     conn: &mut AnyConnection,
     ids: &[String],
 ) -> QueryResult<HashMap<String, ProjectCodes>> {
-    let mut map: HashMap<String, ProjectCodes> = ids
-        .iter()
-        .map(|id| (id.clone(), ProjectCodes::default()))
-        .collect();
-    let sectors: Vec<(String, String, bool)> = project_sectors::table
+    let sectors = project_sectors::table
         .filter(project_sectors::project_id.eq_any(ids))
-        .order((project_sectors::project_id, project_sectors::code))
         .select((
             project_sectors::project_id,
             project_sectors::code,
             project_sectors::direct,
         ))
         .load(conn)?;
+    let dimensions = project_dimensions::table
+        .filter(project_dimensions::project_id.eq_any(ids))
+        .select((project_dimensions::project_id, project_dimensions::code))
+        .load(conn)?;
+    let instruments = project_instruments::table
+        .filter(project_instruments::project_id.eq_any(ids))
+        .select((
+            project_instruments::project_id,
+            project_instruments::instrument,
+        ))
+        .load(conn)?;
+    let mut map: HashMap<String, ProjectCodes> = ids
+        .iter()
+        .map(|id| (id.clone(), ProjectCodes::default()))
+        .collect();
+    gather_codes(&mut map, sectors, dimensions, instruments);
+    Ok(map)
+}
+
+/// Every published project with its attributes, however many there are.
+pub fn published_with_codes(
+    conn: &mut AnyConnection,
+) -> QueryResult<Vec<(ProjectRow, ProjectCodes)>> {
+    let published = projects::status.eq("published");
+    let rows: Vec<ProjectRow> = projects::table
+        .filter(published)
+        .select(ProjectRow::as_select())
+        .load(conn)?;
+    let sectors = project_sectors::table
+        .inner_join(projects::table)
+        .filter(published)
+        .select((
+            project_sectors::project_id,
+            project_sectors::code,
+            project_sectors::direct,
+        ))
+        .load(conn)?;
+    let dimensions = project_dimensions::table
+        .inner_join(projects::table)
+        .filter(published)
+        .select((project_dimensions::project_id, project_dimensions::code))
+        .load(conn)?;
+    let instruments = project_instruments::table
+        .inner_join(projects::table)
+        .filter(published)
+        .select((
+            project_instruments::project_id,
+            project_instruments::instrument,
+        ))
+        .load(conn)?;
+    let mut map: HashMap<String, ProjectCodes> = HashMap::with_capacity(rows.len());
+    gather_codes(&mut map, sectors, dimensions, instruments);
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let codes = map.remove(&row.id).unwrap_or_default();
+            (row, codes)
+        })
+        .collect())
+}
+
+/// Files code rows under their projects, each list sorted.
+fn gather_codes(
+    map: &mut HashMap<String, ProjectCodes>,
+    sectors: Vec<(String, String, bool)>,
+    dimensions: Vec<(String, String)>,
+    instruments: Vec<(String, String)>,
+) {
     for (id, code, direct) in sectors {
         let entry = map.entry(id).or_default();
         if direct {
@@ -151,29 +214,18 @@ pub fn codes_of(
         }
         entry.sector_index.push(code);
     }
-    let dimensions: Vec<(String, String)> = project_dimensions::table
-        .filter(project_dimensions::project_id.eq_any(ids))
-        .order((project_dimensions::project_id, project_dimensions::code))
-        .select((project_dimensions::project_id, project_dimensions::code))
-        .load(conn)?;
     for (id, code) in dimensions {
         map.entry(id).or_default().dimensions.push(code);
     }
-    let instruments: Vec<(String, String)> = project_instruments::table
-        .filter(project_instruments::project_id.eq_any(ids))
-        .order((
-            project_instruments::project_id,
-            project_instruments::instrument,
-        ))
-        .select((
-            project_instruments::project_id,
-            project_instruments::instrument,
-        ))
-        .load(conn)?;
     for (id, instrument) in instruments {
         map.entry(id).or_default().instruments.push(instrument);
     }
-    Ok(map)
+    for codes in map.values_mut() {
+        codes.sectors.sort();
+        codes.sector_index.sort();
+        codes.dimensions.sort();
+        codes.instruments.sort();
+    }
 }
 
 pub fn set_status(

@@ -51,3 +51,47 @@ async fn the_demo_data_set_loads_once_and_covers_every_dimension() {
     }
     assert_ne!(PASSWORD, seed::DEMO_PASSWORD);
 }
+
+#[tokio::test]
+async fn every_demo_investor_has_at_least_five_good_matches() {
+    let app = spawn_app().await;
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let catalogue = Catalogue::read(&mut conn).unwrap();
+        seed::demo(&mut conn, &catalogue).unwrap();
+    })
+    .await
+    .unwrap();
+    let (_, tokens) = app
+        .login("staff@demo.sepadan.id", seed::DEMO_PASSWORD)
+        .await;
+    let staff = tokens["access_token"].as_str().unwrap();
+    let (_, investors) = app.get("/api/v1/investors?per_page=100", Some(staff)).await;
+    let investors = investors["items"].as_array().unwrap();
+    assert!(investors.len() >= 30);
+    for investor in investors {
+        let (status, page) = app
+            .get(
+                &format!(
+                    "/api/v1/investors/{}/matches?limit=5",
+                    investor["id"].as_str().unwrap()
+                ),
+                Some(staff),
+            )
+            .await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{page}");
+        let scores: Vec<f64> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["score"].as_f64().unwrap())
+            .collect();
+        assert_eq!(scores.len(), 5, "{}", investor["name"]);
+        assert!(
+            scores.iter().all(|&s| s >= 0.5),
+            "{}: {scores:?}",
+            investor["name"]
+        );
+    }
+}

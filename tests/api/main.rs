@@ -7,6 +7,7 @@ mod cli;
 mod demo;
 mod helpers;
 mod investors;
+mod matches;
 mod projects;
 mod reference;
 mod regions;

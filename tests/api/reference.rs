@@ -148,6 +148,13 @@ async fn the_openapi_document_covers_every_route() {
         ("patch", "/api/v1/investors/{id}"),
         ("put", "/api/v1/investors/{id}/mandate"),
         ("post", "/api/v1/investors/{id}/verify"),
+        ("get", "/api/v1/investors/{id}/matches"),
+        ("get", "/api/v1/projects/{id}/matches"),
+        ("get", "/api/v1/matches/top"),
+        ("post", "/api/v1/matches/preview"),
+        ("put", "/api/v1/investors/{id}/feedback/{project_id}"),
+        ("delete", "/api/v1/investors/{id}/feedback/{project_id}"),
+        ("get", "/api/v1/investors/{id}/feedback"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in routes {

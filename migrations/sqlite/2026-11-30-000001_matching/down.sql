@@ -1,0 +1,2 @@
+DROP TABLE match_state;
+DROP TABLE match_feedback;

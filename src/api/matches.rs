@@ -1,0 +1,688 @@
+//! Matches: ranked, explained investor–project pairs, and investors' feedback on them.
+
+use std::collections::{HashMap, HashSet};
+
+use actix_web::{HttpResponse, delete, get, post, put, web};
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::extract::JsonBody;
+use super::investors::Mandate;
+use super::projects::{Project, load_many};
+use crate::auth::AuthenticatedUser;
+use crate::db::AnyConnection;
+use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage};
+use crate::error::{AppError, ErrorBody};
+use crate::matching::explain::{Reason, reasons};
+use crate::matching::facts::{MandateFacts, instrument_bit, stage_ordinal};
+use crate::matching::{Components, MatchFilter, Ranked};
+use crate::matchmaker::Snapshot;
+use crate::models::investor as investor_rows;
+use crate::models::matching::{self as rows, FeedbackRow};
+use crate::models::project as project_rows;
+use crate::models::user::now;
+use crate::startup::AppState;
+
+pub fn config(cfg: &mut ServiceConfig) {
+    cfg.service(investor_matches)
+        .service(project_matches)
+        .service(top_matches)
+        .service(preview)
+        .service(put_feedback)
+        .service(delete_feedback)
+        .service(list_feedback);
+}
+
+/// The most a ranking may be paged into.
+const MAX_RANK: usize = 1000;
+
+/// Scores rounded for reading; the ranking itself uses the exact values.
+fn rounded(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+fn rounded_components(c: &Components) -> Components {
+    Components {
+        sector: rounded(c.sector),
+        dimension: rounded(c.dimension),
+        ticket: rounded(c.ticket),
+        region: rounded(c.region),
+        stage: rounded(c.stage),
+        text: rounded(c.text),
+    }
+}
+
+/// A project matched to an investor.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectMatch {
+    pub project: Project,
+    /// The weighted total in [0, 1].
+    pub score: f64,
+    pub components: Components,
+    pub reasons: Vec<Reason>,
+    /// The investor's feedback on the project, if any.
+    pub feedback: Option<Interest>,
+}
+
+/// An investor as a region sees it in its matches: no contact data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvestorSummary {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub country: String,
+    /// `domestic` or `foreign`.
+    pub origin: &'static str,
+    pub demo: bool,
+}
+
+/// An investor matched to a project.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvestorMatch {
+    pub investor: InvestorSummary,
+    pub score: f64,
+    pub components: Components,
+    pub reasons: Vec<Reason>,
+    /// The investor's feedback on the project, if any.
+    pub feedback: Option<Interest>,
+}
+
+/// A pair for staff to introduce.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PairMatch {
+    pub investor: InvestorSummary,
+    pub project: Project,
+    pub score: f64,
+    pub components: Components,
+    pub reasons: Vec<Reason>,
+}
+
+/// A page of a ranking; `next_cursor` continues it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchPage<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct MatchQuery {
+    /// 1 to 100, default 20.
+    limit: Option<usize>,
+    /// From the previous page's `next_cursor`.
+    cursor: Option<String>,
+    /// ISIC code at any level.
+    sector: Option<String>,
+    dimension: Option<String>,
+    element: Option<String>,
+    province: Option<String>,
+    region: Option<String>,
+    stage: Option<Stage>,
+    instrument: Option<Instrument>,
+    ikn_related: Option<bool>,
+}
+
+fn limit_of(limit: Option<usize>, max: usize) -> Result<usize, AppError> {
+    let limit = limit.unwrap_or(20);
+    if !(1..=max).contains(&limit) {
+        return Err(AppError::validation(
+            "limit",
+            format!("must be between 1 and {max}"),
+        ));
+    }
+    Ok(limit)
+}
+
+fn offset_of(cursor: Option<&str>) -> Result<usize, AppError> {
+    match cursor {
+        None => Ok(0),
+        Some(c) => c
+            .parse::<usize>()
+            .ok()
+            .filter(|&o| o <= MAX_RANK)
+            .ok_or_else(|| AppError::validation("cursor", "is not a cursor this API gave")),
+    }
+}
+
+/// Turns the list filters into the engine's filter, checking every code.
+fn match_filter(state: &AppState, q: &MatchQuery) -> Result<MatchFilter, AppError> {
+    let tax = state.matchmaker.taxonomy();
+    let code = |field: &str, value: &Option<String>, known: bool| -> Result<(), AppError> {
+        if value.is_some() && !known {
+            return Err(AppError::validation(field, "is not a known code"));
+        }
+        Ok(())
+    };
+    let sector = q.sector.as_deref().and_then(|c| tax.sector(c));
+    code("sector", &q.sector, sector.is_some())?;
+    let dimensions = q.dimension.as_deref().and_then(|c| tax.dimension_bit(c));
+    code("dimension", &q.dimension, dimensions.is_some())?;
+    let elements = q.element.as_deref().and_then(|c| tax.element_bit(c));
+    code("element", &q.element, elements.is_some())?;
+    let province = q
+        .province
+        .as_deref()
+        .and_then(|c| tax.region(c))
+        .filter(|&r| tax.is_province(r));
+    code("province", &q.province, province.is_some())?;
+    let region = q.region.as_deref().and_then(|c| tax.region(c));
+    code("region", &q.region, region.is_some())?;
+    Ok(MatchFilter {
+        sector,
+        dimensions: dimensions.unwrap_or(0),
+        elements: elements.unwrap_or(0),
+        province,
+        region,
+        stage: q.stage.map(stage_ordinal),
+        instrument: q.instrument.map(instrument_bit),
+        ikn_related: q.ikn_related,
+    })
+}
+
+/// Builds the answer items for ranked projects of one mandate.
+fn project_items(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    snapshot: &Snapshot,
+    mandate: &MandateFacts,
+    ranked: &[Ranked],
+    feedback: &HashMap<String, Interest>,
+    viewer: Option<&AuthenticatedUser>,
+) -> Result<Vec<ProjectMatch>, AppError> {
+    let index = &snapshot.index;
+    let ids: Vec<String> = ranked
+        .iter()
+        .map(|r| index.id(r.position).to_owned())
+        .collect();
+    let mut projects: HashMap<String, Project> = load_many(conn, &state.catalogue, &ids, viewer)?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    let query = index.text().query(&mandate.thesis);
+    Ok(ranked
+        .iter()
+        .filter_map(|r| {
+            let id = index.id(r.position);
+            let project = projects.remove(id)?;
+            let facts = index.facts(r.position);
+            let matched = index.matched_terms(&query, r.position);
+            Some(ProjectMatch {
+                reasons: reasons(index.taxonomy(), mandate, &facts, &r.components, &matched),
+                feedback: feedback.get(id).copied(),
+                project,
+                score: rounded(r.score),
+                components: rounded_components(&r.components),
+            })
+        })
+        .collect())
+}
+
+fn feedback_map(
+    rows: Vec<FeedbackRow>,
+    key: impl Fn(&FeedbackRow) -> String,
+) -> HashMap<String, Interest> {
+    rows.iter()
+        .filter_map(|f| Some((key(f), f.interest.parse().ok()?)))
+        .collect()
+}
+
+/// May the caller act for this investor? The investor itself and staff; others get 404.
+fn check_investor_access(user: &AuthenticatedUser, investor_id: &str) -> Result<(), AppError> {
+    if user.is_staff() || user.belongs_to_investor(investor_id) {
+        Ok(())
+    } else {
+        Err(AppError::not_found("investor"))
+    }
+}
+
+/// Published projects ranked for an investor's mandate, best first, with reasons. Projects the
+/// investor is not interested in are hidden.
+#[utoipa::path(tag = "matches", security(("bearer" = [])), params(MatchQuery), responses(
+    (status = 200, body = MatchPage<ProjectMatch>), (status = 401, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[get("/investors/{id}/matches")]
+async fn investor_matches(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    query: web::Query<MatchQuery>,
+) -> Result<web::Json<MatchPage<ProjectMatch>>, AppError> {
+    let id = id.into_inner();
+    check_investor_access(&user, &id)?;
+    let query = query.into_inner();
+    let limit = limit_of(query.limit, 100)?;
+    let offset = offset_of(query.cursor.as_deref())?;
+    let filter = match_filter(&state, &query)?;
+    let app = state.clone();
+    let page = state
+        .db
+        .run(move |conn| {
+            let (_, mandate) =
+                investor_rows::find(conn, &id)?.ok_or_else(|| AppError::not_found("investor"))?;
+            let mandate = mandate.ok_or_else(|| {
+                AppError::conflict(
+                    "mandate_required",
+                    "set the investor's mandate first: PUT /investors/{id}/mandate",
+                )
+            })?;
+            let snapshot = app.matchmaker.snapshot(conn)?;
+            let facts = app.matchmaker.stored_mandate(&mandate, &snapshot.rates);
+            let feedback = feedback_map(rows::feedback_of(conn, &id)?, |f| f.project_id.clone());
+            let mut hidden: Vec<u32> = feedback
+                .iter()
+                .filter(|(_, i)| **i == Interest::NotInterested)
+                .filter_map(|(p, _)| snapshot.index.position(p))
+                .collect();
+            hidden.sort_unstable();
+            let ranked = snapshot.index.top(
+                &facts,
+                &app.matchmaker.weights,
+                &filter,
+                &hidden,
+                offset,
+                limit + 1,
+            );
+            let more = ranked.len() > limit;
+            let ranked = &ranked[..ranked.len().min(limit)];
+            let items = project_items(
+                conn,
+                &app,
+                &snapshot,
+                &facts,
+                ranked,
+                &feedback,
+                Some(&user),
+            )?;
+            let next = offset + limit;
+            Ok(MatchPage {
+                items,
+                next_cursor: (more && next < MAX_RANK).then(|| next.to_string()),
+            })
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+fn summary(row: &investor_rows::InvestorRow) -> InvestorSummary {
+    InvestorSummary {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        kind: row.kind.clone(),
+        country: row.country.clone(),
+        origin: if row.country == "ID" {
+            "domestic"
+        } else {
+            "foreign"
+        },
+        demo: row.demo,
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct LimitQuery {
+    /// 1 to 100, default 20.
+    limit: Option<usize>,
+}
+
+/// Verified, discoverable investors ranked for a published project (its region's officials and
+/// staff), without contact data.
+#[utoipa::path(tag = "matches", security(("bearer" = [])), params(LimitQuery), responses(
+    (status = 200, body = MatchPage<InvestorMatch>), (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+))]
+#[get("/projects/{id}/matches")]
+async fn project_matches(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    query: web::Query<LimitQuery>,
+) -> Result<web::Json<MatchPage<InvestorMatch>>, AppError> {
+    let id = id.into_inner();
+    let limit = limit_of(query.limit, 100)?;
+    let app = state.clone();
+    let page = state
+        .db
+        .run(move |conn| {
+            let row =
+                project_rows::find(conn, &id)?.ok_or_else(|| AppError::not_found("project"))?;
+            if !(user.is_staff() || user.is_official_of(&row.region_code)) {
+                return Err(AppError::Forbidden(
+                    "only the project's region and staff see its investors".into(),
+                ));
+            }
+            if row.status != ProjectStatus::Published.as_ref() {
+                return Err(AppError::conflict(
+                    "project_not_published",
+                    "investors are matched to published projects",
+                ));
+            }
+            let snapshot = app.matchmaker.snapshot(conn)?;
+            let position = snapshot
+                .index
+                .position(&id)
+                .ok_or_else(|| AppError::not_found("project"))?;
+            let feedback = feedback_map(rows::feedback_on(conn, &id)?, |f| f.investor_id.clone());
+            let weights = &app.matchmaker.weights;
+            let mut ranked: Vec<(usize, Ranked)> = snapshot
+                .investors
+                .iter()
+                .enumerate()
+                .filter(|(_, inv)| feedback.get(&inv.row.id) != Some(&Interest::NotInterested))
+                .filter_map(|(i, inv)| {
+                    Some((
+                        i,
+                        snapshot.index.score_one(&inv.mandate, weights, position)?,
+                    ))
+                })
+                .collect();
+            ranked.sort_by(|a, b| {
+                b.1.score.total_cmp(&a.1.score).then_with(|| {
+                    snapshot.investors[a.0]
+                        .row
+                        .id
+                        .cmp(&snapshot.investors[b.0].row.id)
+                })
+            });
+            let facts = snapshot.index.facts(position);
+            let items = ranked
+                .into_iter()
+                .take(limit)
+                .map(|(i, r)| {
+                    let inv = &snapshot.investors[i];
+                    let query = snapshot.index.text().query(&inv.mandate.thesis);
+                    let matched = snapshot.index.matched_terms(&query, position);
+                    InvestorMatch {
+                        investor: summary(&inv.row),
+                        score: rounded(r.score),
+                        components: rounded_components(&r.components),
+                        reasons: reasons(
+                            snapshot.index.taxonomy(),
+                            &inv.mandate,
+                            &facts,
+                            &r.components,
+                            &matched,
+                        ),
+                        feedback: feedback.get(&inv.row.id).copied(),
+                    }
+                })
+                .collect();
+            Ok(MatchPage {
+                items,
+                next_cursor: None,
+            })
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct TopQuery {
+    /// 1 to 500, default 100.
+    limit: Option<usize>,
+    dimension: Option<String>,
+    province: Option<String>,
+    sector: Option<String>,
+}
+
+/// The strongest investor–project pairs overall, for staff to introduce.
+#[utoipa::path(tag = "matches", security(("bearer" = [])), params(TopQuery), responses(
+    (status = 200, body = MatchPage<PairMatch>), (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[get("/matches/top")]
+async fn top_matches(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    query: web::Query<TopQuery>,
+) -> Result<web::Json<MatchPage<PairMatch>>, AppError> {
+    user.require_staff()?;
+    let query = query.into_inner();
+    let limit = limit_of(Some(query.limit.unwrap_or(100)), 500)?;
+    let filter = match_filter(
+        &state,
+        &MatchQuery {
+            limit: None,
+            cursor: None,
+            sector: query.sector,
+            dimension: query.dimension,
+            element: None,
+            province: query.province,
+            region: None,
+            stage: None,
+            instrument: None,
+            ikn_related: None,
+        },
+    )?;
+    let app = state.clone();
+    let page = state
+        .db
+        .run(move |conn| {
+            let snapshot = app.matchmaker.snapshot(conn)?;
+            let not_interested: HashSet<(String, String)> =
+                rows::not_interested_pairs(conn)?.into_iter().collect();
+            let weights = &app.matchmaker.weights;
+            let index = &snapshot.index;
+            let mut pairs: Vec<(usize, Ranked)> = snapshot
+                .investors
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(i, inv)| {
+                    let mut hidden: Vec<u32> = not_interested
+                        .iter()
+                        .filter(|(investor, _)| *investor == inv.row.id)
+                        .filter_map(|(_, project)| index.position(project))
+                        .collect();
+                    hidden.sort_unstable();
+                    index
+                        .top(&inv.mandate, weights, &filter, &hidden, 0, limit)
+                        .into_iter()
+                        .map(move |r| (i, r))
+                })
+                .collect();
+            pairs.sort_by(|a, b| {
+                b.1.score.total_cmp(&a.1.score).then_with(|| {
+                    (&snapshot.investors[a.0].row.id, index.id(a.1.position))
+                        .cmp(&(&snapshot.investors[b.0].row.id, index.id(b.1.position)))
+                })
+            });
+            pairs.truncate(limit);
+            let ids: Vec<String> = pairs
+                .iter()
+                .map(|(_, r)| index.id(r.position).to_owned())
+                .collect();
+            let projects: HashMap<String, Project> = load_many(conn, &app.catalogue, &ids, None)?
+                .into_iter()
+                .map(|p| (p.id.clone(), p))
+                .collect();
+            let items = pairs
+                .into_iter()
+                .filter_map(|(i, r)| {
+                    let inv = &snapshot.investors[i];
+                    let project = projects.get(index.id(r.position))?;
+                    let query = index.text().query(&inv.mandate.thesis);
+                    let matched = index.matched_terms(&query, r.position);
+                    Some(PairMatch {
+                        investor: summary(&inv.row),
+                        project: project.clone(),
+                        score: rounded(r.score),
+                        components: rounded_components(&r.components),
+                        reasons: reasons(
+                            index.taxonomy(),
+                            &inv.mandate,
+                            &index.facts(r.position),
+                            &r.components,
+                            &matched,
+                        ),
+                    })
+                })
+                .collect();
+            Ok(MatchPage {
+                items,
+                next_cursor: None,
+            })
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+/// Scores a mandate against the published projects without storing anything: for an investor
+/// deciding whether to register. No sign-in needed.
+#[utoipa::path(tag = "matches", params(LimitQuery), request_body = Mandate, responses(
+    (status = 200, body = MatchPage<ProjectMatch>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/matches/preview")]
+async fn preview(
+    state: web::Data<AppState>,
+    query: web::Query<LimitQuery>,
+    body: JsonBody<Mandate>,
+) -> Result<web::Json<MatchPage<ProjectMatch>>, AppError> {
+    let limit = limit_of(query.limit, 50)?;
+    let mandate = body.0;
+    mandate.to_row(&state.catalogue, "preview")?;
+    let app = state.clone();
+    let page = state
+        .db
+        .run(move |conn| {
+            let snapshot = app.matchmaker.snapshot(conn)?;
+            let facts = app.matchmaker.mandate_facts(&mandate, &snapshot.rates);
+            let ranked = snapshot.index.top(
+                &facts,
+                &app.matchmaker.weights,
+                &MatchFilter::default(),
+                &[],
+                0,
+                limit,
+            );
+            let items = project_items(
+                conn,
+                &app,
+                &snapshot,
+                &facts,
+                &ranked,
+                &HashMap::new(),
+                None,
+            )?;
+            Ok(MatchPage {
+                items,
+                next_cursor: None,
+            })
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackInput {
+    pub interest: Interest,
+}
+
+/// An investor's feedback on one project.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Feedback {
+    pub project_id: String,
+    pub interest: Interest,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Says what the investor thinks of a published project: `interested`, `not_interested` (hides
+/// it from the investor's matches) or `must_meet` (raises the pair's priority for meetings).
+#[utoipa::path(tag = "matches", security(("bearer" = [])), request_body = FeedbackInput, responses(
+    (status = 200, body = Feedback), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+))]
+#[put("/investors/{id}/feedback/{project_id}")]
+async fn put_feedback(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    path: web::Path<(String, String)>,
+    body: JsonBody<FeedbackInput>,
+) -> Result<web::Json<Feedback>, AppError> {
+    let (investor_id, project_id) = path.into_inner();
+    check_investor_access(&user, &investor_id)?;
+    let interest = body.0.interest;
+    let feedback = state
+        .db
+        .write(move |conn| {
+            investor_rows::find(conn, &investor_id)?
+                .ok_or_else(|| AppError::not_found("investor"))?;
+            let project = project_rows::find(conn, &project_id)?
+                .filter(|p| p.status == ProjectStatus::Published.as_ref())
+                .ok_or_else(|| AppError::not_found("project"))?;
+            let row = FeedbackRow {
+                investor_id,
+                project_id: project.id,
+                interest: interest.as_ref().to_owned(),
+                updated_at: now(),
+            };
+            rows::put_feedback(conn, &row)?;
+            Ok(Feedback {
+                project_id: row.project_id,
+                interest,
+                updated_at: row.updated_at.and_utc(),
+            })
+        })
+        .await?;
+    Ok(web::Json(feedback))
+}
+
+/// Withdraws the investor's feedback on a project.
+#[utoipa::path(tag = "matches", security(("bearer" = [])), responses(
+    (status = 204), (status = 404, body = ErrorBody),
+))]
+#[delete("/investors/{id}/feedback/{project_id}")]
+async fn delete_feedback(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (investor_id, project_id) = path.into_inner();
+    check_investor_access(&user, &investor_id)?;
+    let removed = state
+        .db
+        .write(move |conn| Ok(rows::delete_feedback(conn, &investor_id, &project_id)?))
+        .await?;
+    if removed == 0 {
+        return Err(AppError::not_found("feedback"));
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The investor's feedback, newest first.
+#[utoipa::path(tag = "matches", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<Feedback>), (status = 404, body = ErrorBody),
+))]
+#[get("/investors/{id}/feedback")]
+async fn list_feedback(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+) -> Result<web::Json<Vec<Feedback>>, AppError> {
+    let id = id.into_inner();
+    check_investor_access(&user, &id)?;
+    let list = state
+        .db
+        .run(move |conn| {
+            investor_rows::find(conn, &id)?.ok_or_else(|| AppError::not_found("investor"))?;
+            Ok(rows::feedback_of(conn, &id)?
+                .into_iter()
+                .filter_map(|f| {
+                    Some(Feedback {
+                        interest: f.interest.parse().ok()?,
+                        project_id: f.project_id,
+                        updated_at: f.updated_at.and_utc(),
+                    })
+                })
+                .collect())
+        })
+        .await?;
+    Ok(web::Json(list))
+}
