@@ -4,12 +4,15 @@
 
 use std::time::{Duration, Instant};
 
+#[cfg(feature = "postgres")]
+use diesel::PgConnection;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Double, Text};
+use diesel::sql_types::Text;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::db::AnyConnection;
 use crate::matching::facts::{MandateFacts, ProjectFacts, Taxonomy};
 use crate::matching::index::ticket_log10;
 use crate::matching::synthetic::corpus;
@@ -35,7 +38,12 @@ pub struct MatchingReport {
     pub sql_queries: usize,
     /// How many of the SQL top-20 lists equal the index's.
     pub sql_agreeing: usize,
+    /// `sql_ms` over `p50_ms`.
     pub speedup: f64,
+    /// The same on PostgreSQL, when one is configured.
+    pub pg_sql_ms: Option<f64>,
+    pub pg_sql_agreeing: Option<usize>,
+    pub pg_speedup: Option<f64>,
     /// Index memory per project, the text index excluded.
     pub bytes_per_project: f64,
     pub text_index_bytes_per_project: f64,
@@ -46,13 +54,15 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1e3
 }
 
-/// Runs the matching benchmark; `sql_queries` investors are also ranked in SQL.
+/// Runs the matching benchmark; `sql_queries` investors are also ranked in SQL on SQLite and,
+/// when `postgres_url` is given, on PostgreSQL.
 pub fn matching(
     projects: usize,
     investors: usize,
     queries: usize,
     sql_queries: usize,
     seed: u64,
+    postgres_url: Option<&str>,
 ) -> anyhow::Result<MatchingReport> {
     anyhow::ensure!(
         projects > 0 && investors > 0,
@@ -88,13 +98,21 @@ pub fn matching(
     std::hint::black_box(batch);
     let batch_s = started.elapsed().as_secs_f64();
 
-    let (sql_ms, sql_agreeing) = sql_comparison(
-        &tax,
-        &index,
-        &generated.projects,
-        &generated.mandates[..sql_queries.min(investors)],
-        &weights,
-    )?;
+    let sql_mandates = &generated.mandates[..sql_queries.min(investors)];
+    let compare = |backend: SqlBackend| {
+        sql_comparison(
+            &backend,
+            &tax,
+            &index,
+            &generated.projects,
+            sql_mandates,
+            &weights,
+        )
+    };
+    let (sql_ms, sql_agreeing) = compare(SqlBackend::Sqlite)?;
+    let pg = postgres_url
+        .map(|url| compare(SqlBackend::Postgres(url.to_owned())))
+        .transpose()?;
     let p50_ms = percentile(&times, 0.5);
     Ok(MatchingReport {
         projects,
@@ -109,6 +127,9 @@ pub fn matching(
         sql_queries: sql_queries.min(investors),
         sql_agreeing,
         speedup: sql_ms / p50_ms,
+        pg_sql_ms: pg.map(|(ms, _)| ms),
+        pg_sql_agreeing: pg.map(|(_, agreeing)| agreeing),
+        pg_speedup: pg.map(|(ms, _)| ms / p50_ms),
         bytes_per_project: index.bytes_beyond_text() as f64 / projects as f64,
         text_index_bytes_per_project: index.text().heap_bytes() as f64 / projects as f64,
     })
@@ -118,13 +139,47 @@ pub fn matching(
 struct SqlRanked {
     #[diesel(sql_type = Text)]
     id: String,
-    #[diesel(sql_type = Double)]
-    #[allow(dead_code)]
-    score: f64,
 }
 
-/// Loads the corpus into a temporary SQLite database and ranks each mandate with one query.
+/// Where the SQL comparison runs.
+enum SqlBackend {
+    /// A temporary SQLite file.
+    Sqlite,
+    /// Temporary tables in the configured PostgreSQL database.
+    Postgres(String),
+}
+
+impl SqlBackend {
+    fn connect(&self, dir: &std::path::Path) -> anyhow::Result<AnyConnection> {
+        match self {
+            SqlBackend::Sqlite => {
+                let path = dir.join("bench.db");
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                conn.batch_execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+            #[cfg(feature = "postgres")]
+            SqlBackend::Postgres(url) => {
+                Ok(AnyConnection::Postgresql(PgConnection::establish(url)?))
+            }
+            #[cfg(not(feature = "postgres"))]
+            SqlBackend::Postgres(_) => anyhow::bail!("this build has no PostgreSQL support"),
+        }
+    }
+
+    /// The name of the scalar maximum.
+    fn greatest(&self) -> &'static str {
+        match self {
+            SqlBackend::Sqlite => "max",
+            SqlBackend::Postgres(_) => "GREATEST",
+        }
+    }
+}
+
+/// Loads the corpus into temporary tables and ranks each mandate with one query. Returns the mean
+/// time of a query and how many top-20 lists equal the index's.
 fn sql_comparison(
+    backend: &SqlBackend,
     tax: &Taxonomy,
     index: &ProjectIndex,
     projects: &[ProjectFacts],
@@ -135,16 +190,43 @@ fn sql_comparison(
         return Ok((0.0, 0));
     }
     let dir = tempfile_dir()?;
-    let path = dir.join("bench.db");
-    let mut conn = SqliteConnection::establish(path.to_str().unwrap_or("bench.db"))?;
+    let mut conn = backend.connect(&dir)?;
     conn.batch_execute(
-        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
-         CREATE TABLE bench_projects (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, region INTEGER NOT NULL,
+        "CREATE TEMP TABLE bench_projects (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, region INTEGER NOT NULL,
             province INTEGER NOT NULL, ikn INTEGER NOT NULL, s1 TEXT NOT NULL, sec1 TEXT NOT NULL, s2 TEXT, sec2 TEXT,
             dims INTEGER NOT NULL, elems INTEGER NOT NULL, stage INTEGER NOT NULL, instruments INTEGER NOT NULL,
-            value_log10 REAL, doc_len INTEGER NOT NULL);
-         CREATE TABLE bench_terms (pos INTEGER NOT NULL, term TEXT NOT NULL, weight REAL NOT NULL, PRIMARY KEY (pos, term));",
+            value_log10 DOUBLE PRECISION);
+         CREATE TEMP TABLE bench_terms (pos INTEGER NOT NULL, term TEXT NOT NULL, weight DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (pos, term));",
     )?;
+    load_corpus(&mut conn, tax, index, projects)?;
+    let mut total = Duration::ZERO;
+    let mut agreeing = 0;
+    for mandate in mandates {
+        let sql = ranking_sql(tax, index, mandate, weights, backend.greatest());
+        let started = Instant::now();
+        let rows: Vec<SqlRanked> = diesel::sql_query(&sql).load(&mut conn)?;
+        total += started.elapsed();
+        let fast: Vec<&str> = index
+            .top(mandate, weights, &MatchFilter::default(), &[], 0, 20)
+            .iter()
+            .map(|r| index.id(r.position))
+            .collect();
+        let slow: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        agreeing += usize::from(fast == slow);
+    }
+    drop(conn);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok((total.as_secs_f64() * 1e3 / mandates.len() as f64, agreeing))
+}
+
+/// Inserts the projects and their term weights, many rows a statement.
+fn load_corpus(
+    conn: &mut AnyConnection,
+    tax: &Taxonomy,
+    index: &ProjectIndex,
+    projects: &[ProjectFacts],
+) -> anyhow::Result<()> {
     let code = |id: u16| tax.sectors[id as usize].code.clone();
     let section = |id: u16| {
         tax.sectors[id as usize].chain[0]
@@ -164,12 +246,11 @@ fn sql_comparison(
                 .map_or(("NULL".to_owned(), "NULL".to_owned()), |&s| {
                     (format!("'{}'", code(s)), format!("'{}'", section(s)))
                 });
-            let doc = terms(&p.text);
             let value = p
                 .value_usd
                 .map_or("NULL".to_owned(), |v| format!("{:e}", v.max(1e-9).log10()));
             rows.push(format!(
-                "({pos},'{}',{},{},{},'{}','{}',{},{},{},{},{},{},{value},{})",
+                "({pos},'{}',{},{},{},'{}','{}',{},{},{},{},{},{},{value})",
                 p.id,
                 p.region,
                 region.province,
@@ -182,8 +263,8 @@ fn sql_comparison(
                 p.elements,
                 p.stage,
                 p.instruments,
-                doc.len().min(u16::MAX as usize)
             ));
+            let doc = terms(&p.text);
             let mut counts: std::collections::BTreeMap<&str, usize> =
                 std::collections::BTreeMap::new();
             for t in &doc {
@@ -209,24 +290,8 @@ fn sql_comparison(
         }
     }
     conn.batch_execute("COMMIT")?;
-    let mut total = Duration::ZERO;
-    let mut agreeing = 0;
-    for mandate in mandates {
-        let sql = ranking_sql(tax, index, mandate, weights);
-        let started = Instant::now();
-        let rows: Vec<SqlRanked> = diesel::sql_query(&sql).load(&mut conn)?;
-        total += started.elapsed();
-        let fast: Vec<&str> = index
-            .top(mandate, weights, &MatchFilter::default(), &[], 0, 20)
-            .iter()
-            .map(|r| index.id(r.position))
-            .collect();
-        let slow: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-        agreeing += usize::from(fast == slow);
-    }
-    drop(conn);
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok((total.as_secs_f64() * 1e3 / mandates.len() as f64, agreeing))
+    conn.batch_execute("ANALYZE")?;
+    Ok(())
 }
 
 fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
@@ -245,7 +310,13 @@ fn list(items: impl IntoIterator<Item = String>) -> String {
 }
 
 /// The whole ranking as one SQL statement: the same rules as `matching::components`.
-fn ranking_sql(tax: &Taxonomy, index: &ProjectIndex, m: &MandateFacts, w: &Weights) -> String {
+fn ranking_sql(
+    tax: &Taxonomy,
+    index: &ProjectIndex,
+    m: &MandateFacts,
+    w: &Weights,
+    greatest: &str,
+) -> String {
     let sector_case = |col: &str, sec: &str| -> String {
         let arms: Vec<String> = m
             .sectors
@@ -262,14 +333,14 @@ fn ranking_sql(tax: &Taxonomy, index: &ProjectIndex, m: &MandateFacts, w: &Weigh
         if arms.len() == 1 {
             arms[0].clone()
         } else {
-            format!("max({})", arms.join(","))
+            format!("{greatest}({})", arms.join(","))
         }
     };
     let sector = if m.sectors.is_empty() {
         "0.5".to_owned()
     } else {
         format!(
-            "max({}, COALESCE({}, 0.0))",
+            "{greatest}({}, COALESCE({}, 0.0))",
             sector_case("s1", "sec1"),
             sector_case("s2", "sec2")
         )
@@ -300,7 +371,7 @@ fn ranking_sql(tax: &Taxonomy, index: &ProjectIndex, m: &MandateFacts, w: &Weigh
     let ticket = match ticket_log10(m) {
         None => "0.5".to_owned(),
         Some((lo, hi)) => {
-            let d = format!("max({lo:e} - value_log10, value_log10 - {hi:e}, 0.0)");
+            let d = format!("{greatest}({lo:e} - value_log10, value_log10 - {hi:e}, 0.0)");
             format!("CASE WHEN value_log10 IS NULL THEN 0.5 ELSE 1.0 / (1.0 + 4.0 * {d} * {d}) END")
         }
     };
@@ -319,7 +390,7 @@ fn ranking_sql(tax: &Taxonomy, index: &ProjectIndex, m: &MandateFacts, w: &Weigh
     let region = format!(
         "CASE WHEN region IN ({regions}) THEN 1.0 WHEN province IN ({provinces}) THEN 0.85 \
          WHEN province IN ({region_provinces}) THEN 0.75 WHEN {} AND ikn = 1 THEN 0.6 ELSE {anywhere} END",
-        u8::from(m.ikn_related)
+        if m.ikn_related { "TRUE" } else { "FALSE" }
     );
     let stage = format!(
         "((CASE WHEN {s} = 0 THEN 0.5 WHEN (({s} >> stage) & 1) = 1 THEN 1.0 \
@@ -349,17 +420,16 @@ fn ranking_sql(tax: &Taxonomy, index: &ProjectIndex, m: &MandateFacts, w: &Weigh
     } else {
         "0.5".to_owned()
     };
-    let sum = w.sector + w.dimension + w.ticket + w.region + w.stage + w.text;
     let not_excluded = if excluded.is_empty() {
         "1 = 1".to_owned()
     } else {
-        format!("NOT (COALESCE({}, 0))", excluded.join(" OR "))
+        format!("NOT COALESCE({}, FALSE)", excluded.join(" OR "))
     };
+    let [ws, wd, wt, wr, wst, wtx] = w.normalised();
     format!(
-        "SELECT id, score FROM (SELECT id, ({:e} * {sector} + {:e} * {dimension} + {:e} * {ticket} + {:e} * {region} + \
-         {:e} * {stage} + {:e} * {text}) / {sum:e} AS score \
-         FROM (SELECT p.*, {bm25} AS bm FROM bench_projects p WHERE {not_excluded})) \
-         ORDER BY score DESC, id LIMIT 20",
-        w.sector, w.dimension, w.ticket, w.region, w.stage, w.text
+        "SELECT id, score FROM (SELECT id, {ws:e} * {sector} + {wd:e} * {dimension} + {wt:e} * {ticket} + \
+         {wr:e} * {region} + {wst:e} * {stage} + {wtx:e} * {text} AS score \
+         FROM (SELECT p.*, {bm25} AS bm FROM bench_projects p WHERE {not_excluded}) AS with_text) AS scored \
+         ORDER BY score DESC, id LIMIT 20"
     )
 }

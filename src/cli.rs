@@ -157,7 +157,15 @@ pub fn main() -> ExitCode {
             sql_queries,
             seed,
             json,
-        }) => bench_matching(projects, investors, queries, sql_queries, seed, json),
+        }) => bench_matching(
+            &settings,
+            projects,
+            investors,
+            queries,
+            sql_queries,
+            seed,
+            json,
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -298,6 +306,7 @@ fn create_user(
 }
 
 fn bench_matching(
+    settings: &Settings,
     projects: usize,
     investors: usize,
     queries: usize,
@@ -305,7 +314,12 @@ fn bench_matching(
     seed: u64,
     json: bool,
 ) -> anyhow::Result<()> {
-    let r = crate::bench::matching(projects, investors, queries, sql_queries, seed)?;
+    let postgres = settings
+        .database
+        .url
+        .starts_with("postgres")
+        .then_some(settings.database.url.as_str());
+    let r = crate::bench::matching(projects, investors, queries, sql_queries, seed, postgres)?;
     if json {
         println!("{}", serde_json::to_string(&r)?);
         return Ok(());
@@ -328,6 +342,14 @@ fn bench_matching(
         r.sql_ms, r.sql_agreeing, r.sql_queries
     );
     println!("  speed-up over SQL           {:.0}x", r.speedup);
+    if let (Some(ms), Some(agreeing), Some(speedup)) =
+        (r.pg_sql_ms, r.pg_sql_agreeing, r.pg_speedup)
+    {
+        println!(
+            "  the same on PostgreSQL       {ms:.1} ms ({agreeing} of {} top-20 lists identical), {speedup:.0}x",
+            r.sql_queries
+        );
+    }
     println!(
         "  memory per project          {:.0} bytes, plus {:.0} bytes of text index",
         r.bytes_per_project, r.text_index_bytes_per_project
