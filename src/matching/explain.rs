@@ -104,7 +104,14 @@ fn sector_reason(
                 .iter()
                 .map(move |&p| (m, p, sector_closeness(tax, m, p)))
         })
-        .max_by(|a, b| a.2.total_cmp(&b.2));
+        // The closest pair, and among equals the most specific project code.
+        .max_by(|a, b| {
+            a.2.total_cmp(&b.2).then(
+                tax.sectors[a.1 as usize]
+                    .level
+                    .cmp(&tax.sectors[b.1 as usize].level),
+            )
+        });
     let Some((m, p, _)) = best.filter(|_| score > 0.0) else {
         return reason(
             "Sector: outside the mandate's sectors".into(),
