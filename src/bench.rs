@@ -163,7 +163,10 @@ impl SqlBackend {
                 Ok(AnyConnection::Postgresql(PgConnection::establish(url)?))
             }
             #[cfg(not(feature = "postgres"))]
-            SqlBackend::Postgres(_) => anyhow::bail!("this build has no PostgreSQL support"),
+            SqlBackend::Postgres(url) => anyhow::bail!(
+                "database.url names PostgreSQL ({}) but this build has no PostgreSQL support",
+                crate::config::redact_url(url)
+            ),
         }
     }
 

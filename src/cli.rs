@@ -367,7 +367,7 @@ fn check_config(settings: &Settings) -> anyhow::Result<()> {
     );
     println!(
         "  database               = {}",
-        redact_url(&settings.database.url)
+        crate::config::redact_url(&settings.database.url)
     );
     println!(
         "  auth.jwt_secret        = ({} bytes, not shown)",
@@ -379,16 +379,4 @@ fn check_config(settings: &Settings) -> anyhow::Result<()> {
         settings.seeds_demo_on_empty()
     );
     Ok(())
-}
-
-/// Hides the password in a database URL.
-fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            let user = credentials.split(':').next().unwrap_or("");
-            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
-        }
-        _ => url.to_owned(),
-    }
 }

@@ -12,6 +12,7 @@ use super::investors::{OrganisationInput, create_investor};
 use crate::auth::accounts::{self, Language, NewAccount, Refresh, TokenPair};
 use crate::auth::tokens::{TokenKeys, hash_secret, new_secret};
 use crate::auth::{AuthenticatedUser, Role, password};
+use crate::db::AnyConnection;
 use crate::error::{AppError, ErrorBody};
 use crate::models::user::{self, Invitation, User, now};
 use crate::startup::AppState;
@@ -80,6 +81,22 @@ pub struct SignedUp {
     pub tokens: TokenPair,
 }
 
+impl SignedUp {
+    /// Signs a new account in: its first session and tokens.
+    fn start(
+        conn: &mut AnyConnection,
+        keys: &TokenKeys,
+        row: &User,
+        role: Role,
+    ) -> Result<Self, AppError> {
+        let tokens = accounts::start_session(conn, keys, &row.id)?;
+        Ok(SignedUp {
+            user: Me::from_row(row, role),
+            tokens,
+        })
+    }
+}
+
 /// An investor organisation and its first user.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -123,11 +140,7 @@ async fn register(
                     language: input.language,
                 },
             )?;
-            let tokens = accounts::start_session(conn, &keys, &row.id)?;
-            Ok(SignedUp {
-                user: Me::from_row(&row, Role::Investor),
-                tokens,
-            })
+            SignedUp::start(conn, &keys, &row, Role::Investor)
         })
         .await?;
     Ok(HttpResponse::Created().json(signed_up))
@@ -398,11 +411,7 @@ async fn accept_invitation(
             if !user::accept_invitation(conn, &hash)? {
                 return Err(refused());
             }
-            let tokens = accounts::start_session(conn, &keys, &row.id)?;
-            Ok(SignedUp {
-                user: Me::from_row(&row, Role::Official),
-                tokens,
-            })
+            SignedUp::start(conn, &keys, &row, Role::Official)
         })
         .await?;
     Ok(HttpResponse::Created().json(signed_up))

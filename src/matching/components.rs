@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::facts::{RegionId, SectorId, Taxonomy};
+use super::facts::{MandateFacts, RegionId, SectorId, Taxonomy};
 
 /// What an unstated preference scores.
 pub const NEUTRAL: f64 = 0.5;
@@ -222,6 +222,50 @@ pub fn text_score(has_thesis: bool, bm25: f64) -> f64 {
     } else {
         NEUTRAL
     }
+}
+
+/// What the rules read of a project.
+pub struct Attributes<'a> {
+    pub sectors: &'a [SectorId],
+    pub region: RegionId,
+    pub dimensions: u8,
+    pub elements: u32,
+    pub stage: u8,
+    pub instruments: u8,
+    /// log10 of the value in US dollars, when its currency has a rate.
+    pub value_log10: Option<f64>,
+}
+
+/// Every component straight from the rules, without lookup tables; `bm25` is the project's BM25
+/// sum for the thesis. `None` when an excluded sector removes the project.
+pub fn evaluate(
+    tax: &Taxonomy,
+    m: &MandateFacts,
+    p: &Attributes<'_>,
+    bm25: f64,
+) -> Option<Components> {
+    if p.sectors
+        .iter()
+        .any(|&c| is_excluded(tax, &m.excluded_sectors, c))
+    {
+        return None;
+    }
+    let ticket_range = m
+        .ticket_usd
+        .map(|(lo, hi)| (lo.max(1e-9).log10(), hi.max(1e-9).log10()));
+    Some(Components {
+        sector: sector_score(tax, &m.sectors, p.sectors),
+        dimension: dimension_score(
+            wanted_dimensions(tax, m.dimensions, m.elements),
+            m.elements,
+            p.dimensions,
+            p.elements,
+        ),
+        ticket: ticket_score(ticket_range, p.value_log10),
+        region: region_score(tax, &m.regions, &m.provinces, m.ikn_related, p.region),
+        stage: stage_score(m.stages, m.instruments, p.stage, p.instruments),
+        text: text_score(!m.thesis.trim().is_empty(), bm25),
+    })
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
-use super::components::{self, Components, NEUTRAL, Weights};
+use super::components::{self, Attributes, Components, NEUTRAL, Weights};
 use super::facts::{MandateFacts, ProjectFacts, RegionId, SectorId, Taxonomy};
 use super::text::{QueryTerm, TextIndex};
 use crate::domain::Money;
@@ -502,45 +502,21 @@ impl ProjectIndex {
         position: u32,
     ) -> Option<Ranked> {
         let r = &self.records[position as usize];
-        let tax = &self.tax;
-        let codes = self.sectors(r);
-        if codes
-            .iter()
-            .any(|&c| components::is_excluded(tax, &mandate.excluded_sectors, c))
-        {
-            return None;
-        }
-        let has_thesis = !mandate.thesis.trim().is_empty();
-        let bm25 = if has_thesis {
-            self.bm25_at(&self.text.query(&mandate.thesis), position)
-        } else {
+        let attributes = Attributes {
+            sectors: self.sectors(r),
+            region: r.region,
+            dimensions: r.dimensions,
+            elements: r.elements,
+            stage: r.stage,
+            instruments: r.instruments,
+            value_log10: (!r.value_log10.is_nan()).then_some(r.value_log10),
+        };
+        let bm25 = if mandate.thesis.trim().is_empty() {
             0.0
+        } else {
+            self.bm25_at(&self.text.query(&mandate.thesis), position)
         };
-        let value = (!r.value_log10.is_nan()).then_some(r.value_log10);
-        let components = Components {
-            sector: components::sector_score(tax, &mandate.sectors, codes),
-            dimension: components::dimension_score(
-                components::wanted_dimensions(tax, mandate.dimensions, mandate.elements),
-                mandate.elements,
-                r.dimensions,
-                r.elements,
-            ),
-            ticket: components::ticket_score(ticket_log10(mandate), value),
-            region: components::region_score(
-                tax,
-                &mandate.regions,
-                &mandate.provinces,
-                mandate.ikn_related,
-                r.region,
-            ),
-            stage: components::stage_score(
-                mandate.stages,
-                mandate.instruments,
-                r.stage,
-                r.instruments,
-            ),
-            text: components::text_score(has_thesis, bm25),
-        };
+        let components = components::evaluate(&self.tax, mandate, &attributes, bm25)?;
         Some(Ranked {
             position,
             score: components.total(weights),

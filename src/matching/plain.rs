@@ -1,9 +1,8 @@
 //! The ranking computed the obvious way: every pair scored straight from the rules, every project
 //! sorted. Slow, and plainly right; the index must agree with it exactly.
 
-use super::components::{self, Components, Weights};
+use super::components::{self, Attributes, Components, Weights};
 use super::facts::{MandateFacts, ProjectFacts, Taxonomy};
-use super::index::ticket_log10;
 use super::text::{TextIndex, terms};
 
 /// The best `k` projects for a mandate as (id, score, components), best first, ties by id.
@@ -16,57 +15,33 @@ pub fn rank(
 ) -> Vec<(String, f64, Components)> {
     let corpus = TextIndex::build(projects.iter().map(|p| p.text.as_str()));
     let query = corpus.query(&mandate.thesis);
-    let has_thesis = !mandate.thesis.trim().is_empty();
     let mut scored: Vec<(String, f64, Components)> = projects
         .iter()
-        .filter(|p| {
-            !p.sectors
-                .iter()
-                .any(|&c| components::is_excluded(tax, &mandate.excluded_sectors, c))
-        })
-        .map(|p| {
+        .filter_map(|p| {
             let doc = terms(&p.text);
-            let doc_len = u16::try_from(doc.len()).unwrap_or(u16::MAX);
+            let norm = corpus.norm(u16::try_from(doc.len()).unwrap_or(u16::MAX));
             let bm25 = query.iter().fold(0.0, |acc, q| {
-                let tf = doc.iter().filter(|t| **t == q.term).count();
-                if tf == 0 {
-                    acc
-                } else {
-                    acc + TextIndex::contribution(
-                        q.idf,
-                        TextIndex::weight(
-                            u16::try_from(tf).unwrap_or(u16::MAX),
-                            corpus.norm(doc_len),
-                        ),
-                    )
+                match doc.iter().filter(|t| **t == q.term).count() {
+                    0 => acc,
+                    tf => {
+                        acc + TextIndex::contribution(
+                            q.idf,
+                            TextIndex::weight(u16::try_from(tf).unwrap_or(u16::MAX), norm),
+                        )
+                    }
                 }
             });
-            let value = p.value_usd.map(|v| v.max(1e-9).log10());
-            let c = Components {
-                sector: components::sector_score(tax, &mandate.sectors, &p.sectors),
-                dimension: components::dimension_score(
-                    components::wanted_dimensions(tax, mandate.dimensions, mandate.elements),
-                    mandate.elements,
-                    p.dimensions,
-                    p.elements,
-                ),
-                ticket: components::ticket_score(ticket_log10(mandate), value),
-                region: components::region_score(
-                    tax,
-                    &mandate.regions,
-                    &mandate.provinces,
-                    mandate.ikn_related,
-                    p.region,
-                ),
-                stage: components::stage_score(
-                    mandate.stages,
-                    mandate.instruments,
-                    p.stage,
-                    p.instruments,
-                ),
-                text: components::text_score(has_thesis, bm25),
+            let attributes = Attributes {
+                sectors: &p.sectors,
+                region: p.region,
+                dimensions: p.dimensions,
+                elements: p.elements,
+                stage: p.stage,
+                instruments: p.instruments,
+                value_log10: p.value_usd.map(|v| v.max(1e-9).log10()),
             };
-            (p.id.clone(), c.total(weights), c)
+            let c = components::evaluate(tax, mandate, &attributes, bm25)?;
+            Some((p.id.clone(), c.total(weights), c))
         })
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
