@@ -65,8 +65,8 @@ pub fn matching(
     postgres_url: Option<&str>,
 ) -> anyhow::Result<MatchingReport> {
     anyhow::ensure!(
-        projects > 0 && investors > 0,
-        "need at least one project and one investor"
+        projects > 0 && investors > 0 && queries > 0,
+        "need at least one project, one investor and one query"
     );
     let tax = std::sync::Arc::new(Taxonomy::from_catalogue(&Catalogue::from_shipped_files()?));
     let generated = corpus(&tax, projects, investors, seed);
