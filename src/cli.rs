@@ -3,6 +3,7 @@
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::auth::Role;
@@ -46,10 +47,40 @@ enum Command {
     /// Measure the engines on generated data.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Solve a scheduling instance written as JSON (the format `bench scheduling
+    /// --write-instance` writes; see README).
+    ScheduleSolve {
+        instance: std::path::PathBuf,
+        #[arg(long)]
+        write_schedule: Option<std::path::PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a schedule against an instance; exits non-zero and lists every broken constraint.
+    ScheduleCheck {
+        instance: std::path::PathBuf,
+        schedule: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 enum BenchCommand {
+    /// The meeting scheduler on a generated instance of a tier: placed requests, objective, the
+    /// share of an upper bound, seconds.
+    Scheduling {
+        #[arg(long, value_enum)]
+        tier: crate::scheduling::generate::Tier,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Save the generated instance as JSON.
+        #[arg(long)]
+        write_instance: Option<std::path::PathBuf>,
+        /// Save the schedule as JSON.
+        #[arg(long)]
+        write_schedule: Option<std::path::PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The matching index: one investor's top 20 (p50, p99), every investor's top 20 on all
     /// cores, memory per project, and the same ranking as one SQL query on SQLite.
     Matching {
@@ -150,6 +181,35 @@ pub fn main() -> ExitCode {
             password_stdin,
         ),
         Command::CheckConfig => check_config(&settings),
+        Command::Bench(BenchCommand::Scheduling {
+            tier,
+            seed,
+            write_instance,
+            write_schedule,
+            json,
+        }) => {
+            let instance = crate::scheduling::generate::instance(tier, seed);
+            if let Some(path) = &write_instance {
+                write_json(path, &instance)
+            } else {
+                Ok(())
+            }
+            .and_then(|()| {
+                solve_and_report(
+                    &instance,
+                    Some(format!("{tier:?}")),
+                    write_schedule.as_deref(),
+                    json,
+                )
+            })
+        }
+        Command::ScheduleSolve {
+            instance,
+            write_schedule,
+            json,
+        } => read_json(&instance)
+            .and_then(|i| solve_and_report(&i, None, write_schedule.as_deref(), json)),
+        Command::ScheduleCheck { instance, schedule } => schedule_check(&instance, &schedule),
         Command::Bench(BenchCommand::Matching {
             projects,
             investors,
@@ -353,6 +413,115 @@ fn bench_matching(
     println!(
         "  memory per project          {:.0} bytes, plus {:.0} bytes of text index",
         r.bytes_per_project, r.text_index_bytes_per_project
+    );
+    Ok(())
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &std::path::Path) -> anyhow::Result<T> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+fn write_json<T: serde::Serialize>(path: &std::path::Path, value: &T) -> anyhow::Result<()> {
+    std::fs::write(path, serde_json::to_vec(value)?)
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// What `bench scheduling` and `schedule-solve` print.
+#[derive(serde::Serialize)]
+struct ScheduleReport {
+    tier: Option<String>,
+    participants: usize,
+    requests: usize,
+    slots: usize,
+    placed: usize,
+    objective: f64,
+    /// The participant-capacity upper bound (weaker than the LP relaxation).
+    capacity_bound: f64,
+    share_of_bound: f64,
+    seconds: f64,
+    valid: bool,
+}
+
+fn solve_and_report(
+    instance: &crate::scheduling::Instance,
+    tier: Option<String>,
+    write_schedule: Option<&std::path::Path>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let schedule = crate::scheduling::solve(instance);
+    let seconds = started.elapsed().as_secs_f64();
+    let violations = crate::scheduling::validate(instance, &schedule);
+    let objective = schedule.objective(instance);
+    let capacity_bound = crate::scheduling::bound::capacity_bound(instance);
+    let report = ScheduleReport {
+        tier,
+        participants: instance.participants.len(),
+        requests: instance.requests.len(),
+        slots: instance.slots.len(),
+        placed: schedule.assignments.len(),
+        objective,
+        capacity_bound,
+        share_of_bound: if capacity_bound > 0.0 {
+            objective / capacity_bound
+        } else {
+            1.0
+        },
+        seconds,
+        valid: violations.is_empty(),
+    };
+    if let Some(path) = write_schedule {
+        write_json(path, &schedule)?;
+    }
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!(
+            "scheduling{}: {} participants, {} requests, {} slots",
+            report
+                .tier
+                .as_deref()
+                .map(|t| format!(" tier {t}"))
+                .unwrap_or_default(),
+            report.participants,
+            report.requests,
+            report.slots
+        );
+        println!(
+            "  placed {} requests, objective {:.3} in {:.3} s",
+            report.placed, report.objective, report.seconds
+        );
+        println!(
+            "  {:.1}% of the participant-capacity bound {:.3}",
+            report.share_of_bound * 100.0,
+            report.capacity_bound
+        );
+    }
+    anyhow::ensure!(
+        violations.is_empty(),
+        "the schedule breaks constraints: {violations:?}"
+    );
+    Ok(())
+}
+
+fn schedule_check(instance: &std::path::Path, schedule: &std::path::Path) -> anyhow::Result<()> {
+    let instance: crate::scheduling::Instance = read_json(instance)?;
+    let schedule: crate::scheduling::Schedule = read_json(schedule)?;
+    let violations = crate::scheduling::validate(&instance, &schedule);
+    for v in &violations {
+        println!("{v}");
+    }
+    anyhow::ensure!(
+        violations.is_empty(),
+        "{} broken constraints",
+        violations.len()
+    );
+    println!(
+        "valid: {} meetings, objective {:.3}",
+        schedule.assignments.len(),
+        schedule.objective(&instance)
     );
     Ok(())
 }

@@ -17,6 +17,7 @@ pub mod matching;
 pub mod matchmaker;
 pub mod models;
 pub mod reference;
+pub mod scheduling;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

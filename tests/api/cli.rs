@@ -118,3 +118,64 @@ fn production_refuses_the_default_signing_secret() {
         "no demo data in production"
     );
 }
+
+#[test]
+fn a_written_instance_and_schedule_check_out_and_a_broken_schedule_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = dir.path().join("instance.json");
+    let schedule = dir.path().join("schedule.json");
+    let bench = Command::new(env!("CARGO_BIN_EXE_sepadan"))
+        .args([
+            "bench",
+            "scheduling",
+            "--tier",
+            "S",
+            "--seed",
+            "3",
+            "--json",
+            "--write-instance",
+        ])
+        .arg(&instance)
+        .arg("--write-schedule")
+        .arg(&schedule)
+        .output()
+        .unwrap();
+    assert!(
+        bench.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bench.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&bench.stdout).unwrap();
+    assert_eq!(report["tier"], "S");
+    assert!(report["placed"].as_u64().unwrap() > 0);
+    let check = |schedule: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_sepadan"))
+            .arg("schedule-check")
+            .arg(&instance)
+            .arg(schedule)
+            .output()
+            .unwrap()
+    };
+    assert!(check(&schedule).status.success());
+    let mut broken: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&schedule).unwrap()).unwrap();
+    let first = broken["assignments"][0].clone();
+    broken["assignments"].as_array_mut().unwrap().push(first);
+    let broken_path = dir.path().join("broken.json");
+    std::fs::write(&broken_path, serde_json::to_vec(&broken).unwrap()).unwrap();
+    let refused = check(&broken_path);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("placed twice"));
+    let solved = Command::new(env!("CARGO_BIN_EXE_sepadan"))
+        .arg("schedule-solve")
+        .arg(&instance)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(solved.status.success());
+    let again: serde_json::Value = serde_json::from_slice(&solved.stdout).unwrap();
+    assert_eq!(
+        again["objective"], report["objective"],
+        "the same instance solves the same way"
+    );
+}

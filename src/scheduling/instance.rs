@@ -1,0 +1,113 @@
+//! The scheduling problem and its answer, in the JSON format that `sepadan schedule-solve` reads
+//! and `schedule-check` validates.
+
+use serde::{Deserialize, Serialize};
+
+/// One meeting slot: a period of an event day. Slots are numbered in time order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Slot {
+    /// The event day the slot belongs to (0 = first day).
+    pub day: u32,
+}
+
+/// A place where meetings happen, with how many run there at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Venue {
+    pub name: String,
+    /// Tables for one-to-one meetings, per slot.
+    pub tables: u32,
+    /// Rooms for group meetings, per slot.
+    pub rooms: u32,
+}
+
+/// Someone who meets: an investor or an official.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Participant {
+    pub id: String,
+    /// The slots the participant can meet in, ascending.
+    pub available: Vec<u32>,
+    /// At most this many meetings a day.
+    pub daily_cap: u32,
+}
+
+/// An accepted request to be placed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    pub id: String,
+    /// Participant positions: two for a one-to-one meeting, more for a delegation meeting; all
+    /// attend together.
+    pub parties: Vec<u32>,
+    /// Priority: match score × must-meet factor.
+    pub weight: f64,
+    /// A group meeting needs a room; a one-to-one meeting a table.
+    pub group: bool,
+}
+
+/// A placed meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    /// Request position.
+    pub request: u32,
+    pub slot: u32,
+    pub venue: u32,
+    /// Table (one-to-one) or room (group) number at the venue.
+    pub seat: u32,
+}
+
+/// The whole problem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instance {
+    pub slots: Vec<Slot>,
+    pub venues: Vec<Venue>,
+    pub participants: Vec<Participant>,
+    pub requests: Vec<Request>,
+    /// Slots a participant needs between meetings at different venues on the same day.
+    pub travel_buffer_slots: u32,
+    /// Confirmed meetings: they stay where they are.
+    #[serde(default)]
+    pub fixed: Vec<Assignment>,
+}
+
+/// Why a request could not be placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Its parties share no available slot.
+    NoCommonAvailability,
+    /// A party has reached its daily caps on every common day.
+    ParticipantFull,
+    /// Every common slot is taken by the parties' other meetings or has no free table or room.
+    Capacity,
+}
+
+/// A request left out, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unplaced {
+    pub request: u32,
+    pub reason: Reason,
+}
+
+/// The answer: the meetings placed (fixed ones included) and the requests left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    pub assignments: Vec<Assignment>,
+    pub unplaced: Vec<Unplaced>,
+}
+
+impl Schedule {
+    /// The total weight placed.
+    pub fn objective(&self, instance: &Instance) -> f64 {
+        self.assignments
+            .iter()
+            .map(|a| instance.requests[a.request as usize].weight)
+            .sum()
+    }
+}

@@ -1,0 +1,214 @@
+//! The solver against the independent validator, and small cases worked by hand.
+
+use super::generate::{Tier, instance};
+use super::instance::{Assignment, Instance, Participant, Reason, Request, Slot, Venue};
+use super::{solve, validate};
+
+fn person(id: &str, available: &[u32]) -> Participant {
+    Participant {
+        id: id.into(),
+        available: available.to_vec(),
+        daily_cap: 8,
+    }
+}
+
+fn request(id: &str, parties: &[u32], weight: f64) -> Request {
+    Request {
+        id: id.into(),
+        parties: parties.to_vec(),
+        weight,
+        group: false,
+    }
+}
+
+fn small(participants: Vec<Participant>, requests: Vec<Request>, tables: u32) -> Instance {
+    Instance {
+        slots: vec![Slot { day: 0 }, Slot { day: 0 }, Slot { day: 0 }],
+        venues: vec![Venue {
+            name: "Hall".into(),
+            tables,
+            rooms: 1,
+        }],
+        participants,
+        requests,
+        travel_buffer_slots: 1,
+        fixed: Vec::new(),
+    }
+}
+
+#[test]
+fn every_generated_tier_gets_a_valid_schedule() {
+    for (tier, seed) in [(Tier::S, 1), (Tier::S, 2), (Tier::S, 3)] {
+        let instance = instance(tier, seed);
+        let schedule = solve(&instance);
+        assert_eq!(
+            validate(&instance, &schedule),
+            Vec::<String>::new(),
+            "{tier:?} seed {seed}"
+        );
+        let share = schedule.objective(&instance) / super::bound::capacity_bound(&instance);
+        assert!(
+            share > 0.6,
+            "{tier:?} seed {seed}: {share:.3} of the capacity bound"
+        );
+    }
+}
+
+#[test]
+fn the_same_instance_gives_the_same_schedule() {
+    let instance = instance(Tier::S, 7);
+    assert_eq!(solve(&instance), solve(&instance));
+}
+
+#[test]
+fn a_heavier_request_displaces_a_lighter_one_that_can_move() {
+    // A and B can only meet in slot 0; A and C anywhere. Placing A–C first in slot 0 would block
+    // A–B: the solver must end with both.
+    let people = vec![
+        person("A", &[0, 1, 2]),
+        person("B", &[0]),
+        person("C", &[0, 1, 2]),
+    ];
+    let instance = small(
+        people,
+        vec![request("AC", &[0, 2], 0.9), request("AB", &[0, 1], 0.8)],
+        1,
+    );
+    let schedule = solve(&instance);
+    assert_eq!(validate(&instance, &schedule), Vec::<String>::new());
+    assert_eq!(schedule.assignments.len(), 2);
+}
+
+#[test]
+fn a_confirmed_meeting_stays_where_it_is() {
+    let people = vec![
+        person("A", &[0, 1, 2]),
+        person("B", &[0, 1, 2]),
+        person("C", &[0, 1, 2]),
+    ];
+    let mut instance = small(
+        people,
+        vec![request("AB", &[0, 1], 0.5), request("AC", &[0, 2], 0.9)],
+        1,
+    );
+    instance.fixed = vec![Assignment {
+        request: 0,
+        slot: 2,
+        venue: 0,
+        seat: 0,
+    }];
+    let schedule = solve(&instance);
+    assert_eq!(validate(&instance, &schedule), Vec::<String>::new());
+    assert!(schedule.assignments.contains(&Assignment {
+        request: 0,
+        slot: 2,
+        venue: 0,
+        seat: 0
+    }));
+}
+
+#[test]
+fn unplaced_requests_say_why() {
+    let people = vec![
+        person("A", &[0]),
+        person("B", &[1]),
+        person("C", &[0]),
+        person("D", &[0]),
+    ];
+    let requests = vec![
+        request("AB", &[0, 1], 1.0),
+        request("AC", &[0, 2], 1.0),
+        request("AD", &[0, 3], 0.5),
+    ];
+    let schedule = solve(&small(people, requests, 1));
+    let reasons: Vec<(u32, Reason)> = schedule
+        .unplaced
+        .iter()
+        .map(|u| (u.request, u.reason))
+        .collect();
+    assert_eq!(
+        reasons,
+        [(0, Reason::NoCommonAvailability), (2, Reason::Capacity)]
+    );
+}
+
+#[test]
+fn the_validator_catches_every_kind_of_violation() {
+    let people = vec![
+        person("A", &[0, 1]),
+        person("B", &[0]),
+        person("C", &[1, 2]),
+    ];
+    let mut instance = small(
+        people,
+        vec![request("AB", &[0, 1], 1.0), request("AC", &[0, 2], 1.0)],
+        1,
+    );
+    instance.venues.push(Venue {
+        name: "Annex".into(),
+        tables: 1,
+        rooms: 0,
+    });
+    let good = solve(&instance);
+    assert_eq!(validate(&instance, &good), Vec::<String>::new());
+    let cases: [(&str, Vec<Assignment>); 4] = [
+        (
+            "unavailable",
+            vec![Assignment {
+                request: 1,
+                slot: 0,
+                venue: 0,
+                seat: 0,
+            }],
+        ),
+        (
+            "double booked",
+            vec![
+                Assignment {
+                    request: 0,
+                    slot: 0,
+                    venue: 0,
+                    seat: 0,
+                },
+                Assignment {
+                    request: 1,
+                    slot: 0,
+                    venue: 1,
+                    seat: 0,
+                },
+            ],
+        ),
+        (
+            "no such table",
+            vec![Assignment {
+                request: 0,
+                slot: 0,
+                venue: 0,
+                seat: 3,
+            }],
+        ),
+        (
+            "travel",
+            vec![
+                Assignment {
+                    request: 0,
+                    slot: 0,
+                    venue: 0,
+                    seat: 0,
+                },
+                Assignment {
+                    request: 1,
+                    slot: 1,
+                    venue: 1,
+                    seat: 0,
+                },
+            ],
+        ),
+    ];
+    for (case, assignments) in cases {
+        let mut bad = good.clone();
+        bad.assignments = assignments;
+        bad.unplaced.clear();
+        assert!(!validate(&instance, &bad).is_empty(), "{case}");
+    }
+}
