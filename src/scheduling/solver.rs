@@ -167,6 +167,25 @@ impl<'a> Board<'a> {
         Some(blockers)
     }
 
+    /// Whether placing `request` would certainly cost at least its own weight: one of its parties
+    /// has no room left on any day, so one of that party's meetings would have to go for good,
+    /// and every one it could drop weighs at least as much.
+    fn needs_heavier_drop(&self, request: u32) -> bool {
+        let weight = self.weight(request);
+        self.instance.requests[request as usize].parties.iter().any(|&p| {
+            let p = p as usize;
+            let person = &self.instance.participants[p];
+            let full = (0..self.days).all(|day| {
+                let available = self.available[p].iter().enumerate().filter(|(s, a)| **a && self.day(*s as u32) == day).count() as u32;
+                self.per_day[p * self.days + day] >= person.daily_cap.min(available)
+            });
+            full && (0..self.slots)
+                .map(|s| self.request_at[p * self.slots + s])
+                .filter(|&q| q != FREE && !self.fixed[q as usize])
+                .all(|q| self.weight(q) >= weight)
+        })
+    }
+
     /// How meetings at one place are ordered: by weight, then by request.
     fn order_key(&self, request: u32) -> (f64, u32) {
         (self.weight(request), request)
@@ -457,6 +476,9 @@ fn unlock_since(board: &mut Board<'_>, mark: usize) {
 /// only when the total weight grows (what could not be placed again weighs less than it).
 fn try_eject(board: &mut Board<'_>, request: u32) -> bool {
     let weight = board.weight(request);
+    if board.needs_heavier_drop(request) {
+        return false;
+    }
     for (slot, venue, blockers) in candidates(board, request, TRIES) {
         let mark = board.journal.len();
         if !displace(board, request, slot, venue, &blockers) {
