@@ -172,18 +172,25 @@ impl<'a> Board<'a> {
     /// and every one it could drop weighs at least as much.
     fn needs_heavier_drop(&self, request: u32) -> bool {
         let weight = self.weight(request);
-        self.instance.requests[request as usize].parties.iter().any(|&p| {
-            let p = p as usize;
-            let person = &self.instance.participants[p];
-            let full = (0..self.days).all(|day| {
-                let available = self.available[p].iter().enumerate().filter(|(s, a)| **a && self.day(*s as u32) == day).count() as u32;
-                self.per_day[p * self.days + day] >= person.daily_cap.min(available)
-            });
-            full && (0..self.slots)
-                .map(|s| self.request_at[p * self.slots + s])
-                .filter(|&q| q != FREE && !self.fixed[q as usize])
-                .all(|q| self.weight(q) >= weight)
-        })
+        self.instance.requests[request as usize]
+            .parties
+            .iter()
+            .any(|&p| {
+                let p = p as usize;
+                let person = &self.instance.participants[p];
+                let full = (0..self.days).all(|day| {
+                    let available = self.available[p]
+                        .iter()
+                        .enumerate()
+                        .filter(|(s, a)| **a && self.day(*s as u32) == day)
+                        .count() as u32;
+                    self.per_day[p * self.days + day] >= person.daily_cap.min(available)
+                });
+                full && (0..self.slots)
+                    .map(|s| self.request_at[p * self.slots + s])
+                    .filter(|&q| q != FREE && !self.fixed[q as usize])
+                    .all(|q| self.weight(q) >= weight)
+            })
     }
 
     /// How meetings at one place are ordered: by weight, then by request.
@@ -391,10 +398,10 @@ pub fn solve(instance: &Instance) -> Schedule {
 }
 
 /// How deep a chain of moves may go to re-place a displaced meeting.
-const CHAIN_DEPTH: usize = 2;
+const CHAIN_DEPTH: usize = 3;
 /// Places tried for an unplaced request, and for a displaced one at each further step.
-const TRIES: usize = 8;
-const TRIES_IN_CHAIN: usize = 3;
+const TRIES: usize = 16;
+const TRIES_IN_CHAIN: usize = 4;
 
 /// The places `request` could take by moving others, fewest weight at risk first, skipping places
 /// where a locked or confirmed meeting is in the way.
