@@ -436,3 +436,38 @@ fn ranking_sql(
          ORDER BY score DESC, id LIMIT 20"
     )
 }
+
+/// Times two re-plans of a solved instance in which every placed meeting is confirmed: after one
+/// cancellation, and after one newly accepted request. Returns milliseconds, and whether both
+/// re-plans are valid (no confirmed meeting moved).
+pub fn replan_timings(
+    instance: &crate::scheduling::Instance,
+    schedule: &crate::scheduling::Schedule,
+) -> (f64, f64, bool) {
+    use crate::scheduling::{Request, replan, validate};
+    let mut confirmed = instance.clone();
+    confirmed.fixed = schedule.assignments.clone();
+    let Some(first) = schedule.assignments.first() else {
+        return (0.0, 0.0, true);
+    };
+    let cancelled = first.request;
+    confirmed.fixed.retain(|a| a.request != cancelled);
+    let started = Instant::now();
+    let after_cancel = replan(&confirmed, schedule, &[cancelled]);
+    let cancel_ms = started.elapsed().as_secs_f64() * 1e3;
+    let mut grown = confirmed.clone();
+    grown.fixed = after_cancel.assignments.clone();
+    let parties = instance.requests[cancelled as usize].parties.clone();
+    grown.requests.push(Request {
+        id: "newly-accepted".into(),
+        parties,
+        weight: 2.0,
+        group: false,
+    });
+    let started = Instant::now();
+    let after_add = replan(&grown, &after_cancel, &[cancelled]);
+    let add_ms = started.elapsed().as_secs_f64() * 1e3;
+    let valid =
+        validate(&confirmed, &after_cancel).is_empty() && validate(&grown, &after_add).is_empty();
+    (cancel_ms, add_ms, valid)
+}

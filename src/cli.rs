@@ -442,6 +442,11 @@ struct ScheduleReport {
     share_of_bound: f64,
     seconds: f64,
     valid: bool,
+    /// Re-plan after one cancellation, every other meeting confirmed.
+    replan_cancel_ms: f64,
+    /// Re-plan after one newly accepted request, every meeting confirmed.
+    replan_add_ms: f64,
+    replans_valid: bool,
 }
 
 fn solve_and_report(
@@ -456,6 +461,8 @@ fn solve_and_report(
     let violations = crate::scheduling::validate(instance, &schedule);
     let objective = schedule.objective(instance);
     let capacity_bound = crate::scheduling::bound::capacity_bound(instance);
+    let (replan_cancel_ms, replan_add_ms, replans_valid) =
+        crate::bench::replan_timings(instance, &schedule);
     let report = ScheduleReport {
         tier,
         participants: instance.participants.len(),
@@ -471,6 +478,9 @@ fn solve_and_report(
         },
         seconds,
         valid: violations.is_empty(),
+        replan_cancel_ms,
+        replan_add_ms,
+        replans_valid,
     };
     if let Some(path) = write_schedule {
         write_json(path, &schedule)?;
@@ -492,6 +502,10 @@ fn solve_and_report(
         println!(
             "  placed {} requests, objective {:.3} in {:.3} s",
             report.placed, report.objective, report.seconds
+        );
+        println!(
+            "  re-plan after a cancellation {:.1} ms, after a new request {:.1} ms (valid: {})",
+            report.replan_cancel_ms, report.replan_add_ms, report.replans_valid
         );
         println!(
             "  {:.1}% of the participant-capacity bound {:.3}",

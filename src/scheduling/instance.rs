@@ -84,6 +84,8 @@ pub enum Reason {
     ParticipantFull,
     /// Every common slot is taken by the parties' other meetings or has no free table or room.
     Capacity,
+    /// The request was withdrawn; a re-plan leaves it out.
+    Cancelled,
 }
 
 /// A request left out, and why.

@@ -13,8 +13,8 @@ pub mod instance;
 pub mod solver;
 pub mod validate;
 
-pub use instance::{Assignment, Instance, Schedule, Unplaced};
-pub use solver::solve;
+pub use instance::{Assignment, Instance, Request, Schedule, Unplaced};
+pub use solver::{replan, solve};
 pub use validate::validate;
 
 #[cfg(test)]

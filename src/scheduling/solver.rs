@@ -324,6 +324,30 @@ impl<'a> Board<'a> {
 
 /// Places the requests of an instance. Deterministic: the same instance gives the same schedule.
 pub fn solve(instance: &Instance) -> Schedule {
+    solve_from(instance, &[], &[])
+}
+
+/// Re-plans after a change (a cancelled request left out of `previous`, or a new request): the
+/// meetings of `previous` stay where they are when they still fit and move only to make room for
+/// heavier ones; confirmed meetings (`instance.fixed`) never move.
+pub fn replan(instance: &Instance, previous: &Schedule, cancelled: &[u32]) -> Schedule {
+    let start: Vec<Assignment> = previous
+        .assignments
+        .iter()
+        .filter(|a| !cancelled.contains(&a.request))
+        .copied()
+        .collect();
+    let mut schedule = solve_from(instance, &start, cancelled);
+    for u in &mut schedule.unplaced {
+        if cancelled.contains(&u.request) {
+            u.reason = Reason::Cancelled;
+        }
+    }
+    schedule
+}
+
+/// Solves starting from the meetings of `start` where they still fit, leaving `excluded` out.
+fn solve_from(instance: &Instance, start: &[Assignment], excluded: &[u32]) -> Schedule {
     let mut board = Board::new(instance);
     for f in &instance.fixed {
         if (f.request as usize) < instance.requests.len()
@@ -348,7 +372,19 @@ pub fn solve(instance: &Instance) -> Schedule {
         .collect();
     let common: Vec<usize> = common_slots.iter().map(Vec::len).collect();
     board.common = common_slots.clone();
+    for a in start {
+        let r = a.request;
+        if (r as usize) < instance.requests.len()
+            && board.placed[r as usize].is_none()
+            && board
+                .blockers(r, a.slot, a.venue)
+                .is_some_and(|b| b.is_empty())
+        {
+            board.place(r, a.slot, a.venue);
+        }
+    }
     let mut order: Vec<u32> = (0..instance.requests.len() as u32)
+        .filter(|r| !excluded.contains(r))
         .filter(|&r| board.placed[r as usize].is_none())
         .collect();
     order.sort_by(|&a, &b| {

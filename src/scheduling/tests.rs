@@ -2,7 +2,7 @@
 
 use super::generate::{Tier, instance};
 use super::instance::{Assignment, Instance, Participant, Reason, Request, Slot, Venue};
-use super::{solve, validate};
+use super::{replan, solve, validate};
 
 fn person(id: &str, available: &[u32]) -> Participant {
     Participant {
@@ -211,4 +211,35 @@ fn the_validator_catches_every_kind_of_violation() {
         bad.unplaced.clear();
         assert!(!validate(&instance, &bad).is_empty(), "{case}");
     }
+}
+
+#[test]
+fn a_replan_after_a_cancellation_or_a_new_request_moves_no_confirmed_meeting() {
+    let mut instance = instance(Tier::S, 4);
+    let first = solve(&instance);
+    // Half the meetings are confirmed.
+    instance.fixed = first.assignments.iter().step_by(2).copied().collect();
+    let cancelled = first.assignments[1].request;
+    let after_cancel = replan(&instance, &first, &[cancelled]);
+    assert_eq!(validate(&instance, &after_cancel), Vec::<String>::new());
+    assert!(
+        after_cancel
+            .unplaced
+            .iter()
+            .any(|u| u.request == cancelled && u.reason == Reason::Cancelled)
+    );
+    assert!(after_cancel.assignments.len() + 1 >= first.assignments.len());
+
+    let (a, b) = (
+        instance.requests[0].parties[0],
+        instance.requests[5].parties[1],
+    );
+    instance.requests.push(request("new", &[a, b], 5.0));
+    let after_add = replan(&instance, &first, &[]);
+    assert_eq!(validate(&instance, &after_add), Vec::<String>::new());
+    let placed_before: f64 = first.objective(&instance);
+    assert!(
+        after_add.objective(&instance) >= placed_before,
+        "a re-plan never loses weight"
+    );
 }
