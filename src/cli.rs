@@ -455,6 +455,12 @@ fn solve_and_report(
     write_schedule: Option<&std::path::Path>,
     json: bool,
 ) -> anyhow::Result<()> {
+    let problems = instance.problems();
+    anyhow::ensure!(
+        problems.is_empty(),
+        "the instance cannot be solved: {}",
+        problems.join("; ")
+    );
     let started = std::time::Instant::now();
     let schedule = crate::scheduling::solve(instance);
     let seconds = started.elapsed().as_secs_f64();
@@ -522,6 +528,12 @@ fn solve_and_report(
 
 fn schedule_check(instance: &std::path::Path, schedule: &std::path::Path) -> anyhow::Result<()> {
     let instance: crate::scheduling::Instance = read_json(instance)?;
+    let problems = instance.problems();
+    anyhow::ensure!(
+        problems.is_empty(),
+        "the instance is unusable: {}",
+        problems.join("; ")
+    );
     let schedule: crate::scheduling::Schedule = read_json(schedule)?;
     let violations = crate::scheduling::validate(&instance, &schedule);
     for v in &violations {

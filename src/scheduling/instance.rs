@@ -74,6 +74,46 @@ pub struct Instance {
     pub fixed: Vec<Assignment>,
 }
 
+impl Instance {
+    /// What makes the instance unusable: references out of range, a request without two parties.
+    /// The solver expects an instance without such problems.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let people = self.participants.len() as u32;
+        for r in &self.requests {
+            if r.parties.len() < 2 || r.parties.iter().any(|&p| p >= people) {
+                problems.push(format!("request {} needs two or more known parties", r.id));
+            }
+            if !r.weight.is_finite() || r.weight < 0.0 {
+                problems.push(format!(
+                    "request {} has a weight that is not a non-negative number",
+                    r.id
+                ));
+            }
+        }
+        for p in &self.participants {
+            if p.available.iter().any(|&s| s as usize >= self.slots.len()) {
+                problems.push(format!(
+                    "{} is available in a slot that does not exist",
+                    p.id
+                ));
+            }
+        }
+        for f in &self.fixed {
+            if f.request as usize >= self.requests.len()
+                || f.slot as usize >= self.slots.len()
+                || f.venue as usize >= self.venues.len()
+            {
+                problems.push(format!(
+                    "confirmed meeting of request {} refers to something that does not exist",
+                    f.request
+                ));
+            }
+        }
+        problems
+    }
+}
+
 /// Why a request could not be placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

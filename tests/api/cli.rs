@@ -179,3 +179,29 @@ fn a_written_instance_and_schedule_check_out_and_a_broken_schedule_does_not() {
         "the same instance solves the same way"
     );
 }
+
+#[test]
+fn a_malformed_instance_is_refused_with_its_problems_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.json");
+    let bad = serde_json::json!({
+        "slots": [{"day": 0}],
+        "venues": [{"name": "Hall", "tables": 1, "rooms": 0}],
+        "participants": [{"id": "x", "available": [0, 9], "daily_cap": 1}],
+        "requests": [{"id": "r", "parties": [0, 5], "weight": 1.0, "group": false}],
+        "travel_buffer_slots": 1
+    });
+    std::fs::write(&path, serde_json::to_vec(&bad).unwrap()).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_sepadan"))
+        .arg("schedule-solve")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("request r needs two or more known parties"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("slot that does not exist"), "{stderr}");
+}
