@@ -146,16 +146,8 @@ impl Matchmaker {
             id: row.id.clone(),
             region: tax.region(&row.region_code)?,
             sectors,
-            dimensions: codes
-                .dimensions
-                .iter()
-                .filter_map(|c| tax.dimension_bit(c))
-                .fold(0, |m, b| m | b),
-            elements: codes
-                .dimensions
-                .iter()
-                .filter_map(|c| tax.element_bit(c))
-                .fold(0, |m, b| m | b),
+            dimensions: tax.dimension_mask(&codes.dimensions),
+            elements: tax.element_mask(&codes.dimensions),
             stage: Stage::from_str(&row.stage).map(stage_ordinal).unwrap_or(0),
             instruments: codes
                 .instruments
@@ -188,16 +180,8 @@ impl Matchmaker {
                 .iter()
                 .filter_map(|c| tax.sector(c))
                 .collect(),
-            dimensions: mandate
-                .dimensions
-                .iter()
-                .filter_map(|c| tax.dimension_bit(c))
-                .fold(0, |m, b| m | b),
-            elements: mandate
-                .elements
-                .iter()
-                .filter_map(|c| tax.element_bit(c))
-                .fold(0, |m, b| m | b),
+            dimensions: tax.dimension_mask(&mandate.dimensions),
+            elements: tax.element_mask(&mandate.elements),
             regions: mandate
                 .regions
                 .iter()

@@ -137,6 +137,22 @@ impl Taxonomy {
             .map(|i| 1 << i)
     }
 
+    /// The bits of the dimension codes among `codes` (other codes are ignored).
+    pub fn dimension_mask<'c>(&self, codes: impl IntoIterator<Item = &'c String>) -> u8 {
+        codes
+            .into_iter()
+            .filter_map(|c| self.dimension_bit(c))
+            .fold(0, |mask, bit| mask | bit)
+    }
+
+    /// The bits of the element codes among `codes` (other codes are ignored).
+    pub fn element_mask<'c>(&self, codes: impl IntoIterator<Item = &'c String>) -> u32 {
+        codes
+            .into_iter()
+            .filter_map(|c| self.element_bit(c))
+            .fold(0, |mask, bit| mask | bit)
+    }
+
     /// The dimension bits that a set of element bits belongs to (three elements per dimension).
     pub fn dimensions_of_elements(&self, elements: u32) -> u8 {
         (0..self.dimensions.len())
