@@ -5,7 +5,10 @@ Reads an instance written by `sepadan bench scheduling --write-instance FILE` (f
 optionally the schedule written by `--write-schedule`, and prints the LP bound and the schedule's
 share of it. Needs `pip install highspy numpy`; not part of `cargo test`.
 
-    python3 bench/lp_bound.py INSTANCE.json [SCHEDULE.json]
+    python3 bench/lp_bound.py [--no-travel] INSTANCE.json [SCHEDULE.json]
+
+--no-travel leaves the travel-buffer rows out: a weaker bound (never below the LP bound), much
+faster to compute on the largest instances.
 """
 import json
 import sys
@@ -15,7 +18,7 @@ import highspy
 import numpy as np
 
 
-def lp_bound(inst):
+def lp_bound(inst, travel=True):
     slots, venues, people, requests = inst["slots"], inst["venues"], inst["participants"], inst["requests"]
     buffer = inst["travel_buffer_slots"]
     available = [set(p["available"]) for p in people]
@@ -43,7 +46,7 @@ def lp_bound(inst):
             rows[("day", p, day)].append(c)
             upper[("day", p, day)] = people[p]["daily_cap"]
             # Travel: a meeting at venue v in slot s excludes other venues within the buffer.
-            for t in range(s, min(len(slots), s + buffer + 1)):
+            for t in range(s, min(len(slots), s + buffer + 1) if travel else s):
                 if slots[t]["day"] != day:
                     continue
                 for w in range(len(venues)):
@@ -53,7 +56,7 @@ def lp_bound(inst):
                     rows[key].append(c)
                     upper[key] = 1
     # Pair each travel row with the columns of the other end.
-    for c, (r, s, v) in enumerate(columns):
+    for c, (r, s, v) in enumerate(columns if travel else []):
         for p in requests[r]["parties"]:
             for t0 in range(max(0, s - buffer), s):
                 if slots[t0]["day"] != slots[s]["day"]:
@@ -79,11 +82,14 @@ def lp_bound(inst):
 
 
 def main():
-    inst = json.load(open(sys.argv[1]))
-    bound = lp_bound(inst)
-    out = {"lp_bound": bound}
-    if len(sys.argv) > 2:
-        schedule = json.load(open(sys.argv[2]))
+    args = sys.argv[1:]
+    travel = "--no-travel" not in args
+    args = [a for a in args if a != "--no-travel"]
+    inst = json.load(open(args[0]))
+    bound = lp_bound(inst, travel)
+    out = {"lp_bound": bound, "travel_rows": travel}
+    if len(args) > 1:
+        schedule = json.load(open(args[1]))
         objective = sum(inst["requests"][a["request"]]["weight"] for a in schedule["assignments"])
         out.update(objective=objective, share_of_lp_bound=objective / bound if bound else 1.0)
     print(json.dumps(out))
