@@ -1,6 +1,6 @@
 //! Matches: ranked, explained investor–project pairs, and investors' feedback on them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, Utc};
@@ -467,23 +467,26 @@ async fn top_matches(
         .db
         .run(move |conn| {
             let snapshot = app.matchmaker.snapshot(conn)?;
-            let not_interested: HashSet<(String, String)> =
-                rows::not_interested_pairs(conn)?.into_iter().collect();
             let weights = &app.matchmaker.weights;
             let index = &snapshot.index;
+            // Each investor's hidden projects, as sorted index positions.
+            let mut hidden_of: HashMap<String, Vec<u32>> = HashMap::new();
+            for (investor, project) in rows::not_interested_pairs(conn)? {
+                if let Some(position) = index.position(&project) {
+                    hidden_of.entry(investor).or_default().push(position);
+                }
+            }
+            for hidden in hidden_of.values_mut() {
+                hidden.sort_unstable();
+            }
             let mut pairs: Vec<(usize, Ranked)> = snapshot
                 .investors
                 .par_iter()
                 .enumerate()
                 .flat_map_iter(|(i, inv)| {
-                    let mut hidden: Vec<u32> = not_interested
-                        .iter()
-                        .filter(|(investor, _)| *investor == inv.row.id)
-                        .filter_map(|(_, project)| index.position(project))
-                        .collect();
-                    hidden.sort_unstable();
+                    let hidden = hidden_of.get(&inv.row.id).map_or(&[][..], Vec::as_slice);
                     index
-                        .top(&inv.mandate, weights, &filter, &hidden, 0, limit)
+                        .top(&inv.mandate, weights, &filter, hidden, 0, limit)
                         .into_iter()
                         .map(move |r| (i, r))
                 })

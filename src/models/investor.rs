@@ -106,21 +106,15 @@ pub fn set_verified(
 
 /// Inserts or replaces the mandate of an investor.
 pub fn put_mandate(conn: &mut AnyConnection, row: &MandateRow) -> QueryResult<()> {
-    let exists: bool = diesel::select(diesel::dsl::exists(
-        mandates::table.filter(mandates::investor_id.eq(&row.investor_id)),
-    ))
-    .get_result(conn)?;
-    if exists {
-        diesel::update(mandates::table.find(&row.investor_id))
-            .set(row)
-            .execute(conn)
-            .map(drop)
-    } else {
+    let changed = diesel::update(mandates::table.find(&row.investor_id))
+        .set(row)
+        .execute(conn)?;
+    if changed == 0 {
         diesel::insert_into(mandates::table)
             .values(row)
-            .execute(conn)
-            .map(drop)
+            .execute(conn)?;
     }
+    Ok(())
 }
 
 /// Filters of the investor list.

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{investors, mandates, match_feedback, match_state, projects};
+use crate::db::schema::{investors, mandates, match_feedback, match_state};
 use crate::models::investor::{InvestorRow, MandateRow};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -96,14 +96,5 @@ pub fn discoverable_investors(
         .filter(mandates::discoverable.eq(true))
         .order(investors::id)
         .select((InvestorRow::as_select(), MandateRow::as_select()))
-        .load(conn)
-}
-
-/// Ids of the published projects.
-pub fn published_project_ids(conn: &mut AnyConnection) -> QueryResult<Vec<String>> {
-    projects::table
-        .filter(projects::status.eq("published"))
-        .order(projects::id)
-        .select(projects::id)
         .load(conn)
 }

@@ -94,19 +94,13 @@ pub fn find(
 
 /// Inserts or replaces a region's profile.
 pub fn put_profile(conn: &mut AnyConnection, row: &ProfileRow) -> QueryResult<()> {
-    let exists: bool = diesel::select(diesel::dsl::exists(
-        region_profiles::table.filter(region_profiles::region_code.eq(&row.region_code)),
-    ))
-    .get_result(conn)?;
-    if exists {
-        diesel::update(region_profiles::table.find(&row.region_code))
-            .set(row)
-            .execute(conn)
-            .map(drop)
-    } else {
+    let changed = diesel::update(region_profiles::table.find(&row.region_code))
+        .set(row)
+        .execute(conn)?;
+    if changed == 0 {
         diesel::insert_into(region_profiles::table)
             .values(row)
-            .execute(conn)
-            .map(drop)
+            .execute(conn)?;
     }
+    Ok(())
 }
