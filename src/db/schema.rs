@@ -252,6 +252,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     project_events,
     match_feedback,
     match_state,
+    events,
+    event_venues,
+    event_days,
+    delegations,
+    delegation_regions,
+    delegation_members,
+    delegation_legs,
+    event_participants,
+    participant_availability,
+    meeting_requests,
+    meetings,
+    jobs,
+    notifications,
+    calendar_feeds,
 );
 
 diesel::table! {
@@ -272,3 +286,195 @@ diesel::table! {
 
 diesel::joinable!(match_feedback -> projects (project_id));
 diesel::joinable!(match_feedback -> investors (investor_id));
+
+diesel::table! {
+    events (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        description -> Text,
+        slot_minutes -> Integer,
+        travel_buffer_minutes -> Integer,
+        daily_cap -> Integer,
+        min_break_slots -> Integer,
+        online -> Bool,
+        registration_deadline -> Timestamp,
+        request_deadline -> Timestamp,
+        request_expiry_days -> Integer,
+        demo -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_venues (id) {
+        id -> Text,
+        event_id -> Text,
+        position -> Integer,
+        name -> Text,
+        city -> Text,
+        country -> Text,
+        time_zone -> Text,
+        tables -> Integer,
+        rooms -> Integer,
+    }
+}
+
+diesel::table! {
+    event_days (venue_id, day) {
+        venue_id -> Text,
+        event_id -> Text,
+        day -> Date,
+        opens -> Text,
+        closes -> Text,
+        breaks -> Text,
+    }
+}
+
+diesel::table! {
+    delegations (id) {
+        id -> Text,
+        name -> Text,
+        travel_buffer_minutes -> Integer,
+        demo -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    delegation_regions (delegation_id, region_code) {
+        delegation_id -> Text,
+        region_code -> Text,
+    }
+}
+
+diesel::table! {
+    delegation_members (delegation_id, user_id) {
+        delegation_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    delegation_legs (delegation_id, position) {
+        delegation_id -> Text,
+        position -> Integer,
+        city -> Text,
+        country -> Text,
+        time_zone -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+    }
+}
+
+diesel::table! {
+    event_participants (id) {
+        id -> Text,
+        event_id -> Text,
+        kind -> Text,
+        investor_id -> Nullable<Text>,
+        region_code -> Nullable<Text>,
+        delegation_id -> Nullable<Text>,
+        time_zone -> Text,
+        daily_cap -> Nullable<Integer>,
+        registered_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    participant_availability (participant_id, starts_at) {
+        participant_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_requests (id) {
+        id -> Text,
+        event_id -> Text,
+        investor_participant_id -> Text,
+        host_participant_id -> Text,
+        project_id -> Nullable<Text>,
+        origin -> Text,
+        message -> Text,
+        status -> Text,
+        investor_accepted -> Bool,
+        host_accepted -> Bool,
+        reason -> Nullable<Text>,
+        must_meet -> Bool,
+        score -> Double,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    meetings (id) {
+        id -> Text,
+        event_id -> Text,
+        request_id -> Text,
+        venue_id -> Text,
+        seat -> Integer,
+        is_group -> Bool,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        status -> Text,
+        sequence -> Integer,
+        attendance -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        follow_up -> Nullable<Text>,
+        follow_up_amount_minor -> Nullable<BigInt>,
+        follow_up_currency -> Nullable<Text>,
+        outcome_by -> Nullable<Text>,
+        outcome_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        event_id -> Nullable<Text>,
+        status -> Text,
+        progress -> Integer,
+        stage -> Text,
+        parameters -> Text,
+        result -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        recipient_id -> Text,
+        kind -> Text,
+        payload -> Text,
+        delivery -> Text,
+        attempts -> Integer,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}

@@ -44,9 +44,7 @@ pub fn instance(tier: Tier, seed: u64) -> Instance {
     let days = 2usize;
     let per_day = slot_count / days;
     let slots = (0..slot_count)
-        .map(|s| Slot {
-            day: (s / per_day).min(days - 1) as u32,
-        })
+        .map(|s| Slot::on_day((s / per_day).min(days - 1) as u32))
         .collect();
     let venues = vec![
         Venue {
@@ -123,6 +121,7 @@ pub fn instance(tier: Tier, seed: u64) -> Instance {
         participants,
         requests: list,
         travel_buffer_slots: 1,
+        min_break_slots: 0,
         fixed: Vec::new(),
     }
 }

@@ -9,6 +9,21 @@ use serde::{Deserialize, Serialize};
 pub struct Slot {
     /// The event day the slot belongs to (0 = first day).
     pub day: u32,
+    /// The venues open in this slot (positions); every venue when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venues: Option<Vec<u32>>,
+}
+
+impl Slot {
+    /// A slot of `day` with every venue open.
+    pub fn on_day(day: u32) -> Self {
+        Slot { day, venues: None }
+    }
+
+    /// Whether `venue` is open in this slot.
+    pub fn is_open(&self, venue: u32) -> bool {
+        self.venues.as_ref().is_none_or(|open| open.contains(&venue))
+    }
 }
 
 /// A place where meetings happen, with how many run there at once.
@@ -69,6 +84,9 @@ pub struct Instance {
     pub requests: Vec<Request>,
     /// Slots a participant needs between meetings at different venues on the same day.
     pub travel_buffer_slots: u32,
+    /// Free slots a participant needs between any two of its meetings on the same day.
+    #[serde(default)]
+    pub min_break_slots: u32,
     /// Confirmed meetings: they stay where they are.
     #[serde(default)]
     pub fixed: Vec<Assignment>,
@@ -97,6 +115,12 @@ impl Instance {
                     "{} is available in a slot that does not exist",
                     p.id
                 ));
+            }
+        }
+        for (i, slot) in self.slots.iter().enumerate() {
+            let venues = self.venues.len() as u32;
+            if slot.venues.iter().flatten().any(|&v| v >= venues) {
+                problems.push(format!("slot {i} opens a venue that does not exist"));
             }
         }
         for f in &self.fixed {

@@ -100,7 +100,9 @@ impl<'a> Board<'a> {
     fn blockers(&self, request: u32, slot: u32, venue: u32) -> Option<Vec<u32>> {
         let r = &self.instance.requests[request as usize];
         let mut blockers: Vec<u32> = Vec::new();
-        let buffer = self.instance.travel_buffer_slots;
+        let travel = self.instance.travel_buffer_slots;
+        let rest = self.instance.min_break_slots;
+        let buffer = travel.max(rest);
         let day = self.day(slot);
         for &p in &r.parties {
             let p = p as usize;
@@ -116,7 +118,9 @@ impl<'a> Board<'a> {
             let hi = (slot + buffer).min(self.slots as u32 - 1);
             for s in lo..=hi {
                 let v = self.venue_at[base + s as usize];
-                if s != slot && v != FREE && v != venue && self.day(s) == day {
+                let gap = s.abs_diff(slot);
+                let too_close = gap <= rest || (v != venue && gap <= travel);
+                if s != slot && v != FREE && too_close && self.day(s) == day {
                     blockers.push(self.request_at[base + s as usize]);
                 }
             }
@@ -282,12 +286,14 @@ impl<'a> Board<'a> {
         }
     }
 
-    /// Every (slot, venue) where all the request's parties are available, in a fixed order.
+    /// Every open (slot, venue) where all the request's parties are available, in a fixed order.
     fn places(&self, request: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
         let venues = self.instance.venues.len() as u32;
-        self.common[request as usize]
-            .iter()
-            .flat_map(move |&s| (0..venues).map(move |v| (s, v)))
+        self.common[request as usize].iter().flat_map(move |&s| {
+            (0..venues)
+                .filter(move |&v| self.instance.slots[s as usize].is_open(v))
+                .map(move |v| (s, v))
+        })
     }
 
     /// The places a request could go with nothing moved, in a fixed order.

@@ -33,6 +33,12 @@ pub fn validate(instance: &Instance, schedule: &Schedule) -> Vec<String> {
             ));
             continue;
         };
+        if !instance.slots[a.slot as usize].is_open(a.venue) {
+            errors.push(format!(
+                "request {} is at {} in slot {}, when it is closed",
+                request.id, venue.name, a.slot
+            ));
+        }
         let seats_there = if request.group {
             venue.rooms
         } else {
@@ -95,9 +101,16 @@ pub fn validate(instance: &Instance, schedule: &Schedule) -> Vec<String> {
         for (i, (s1, v1)) in meetings.iter().enumerate() {
             for (s2, v2) in &meetings[i + 1..] {
                 let same_day = instance.slots[*s1 as usize].day == instance.slots[*s2 as usize].day;
-                if same_day && v1 != v2 && s1.abs_diff(*s2) <= instance.travel_buffer_slots {
+                let gap = s1.abs_diff(*s2);
+                if same_day && v1 != v2 && gap <= instance.travel_buffer_slots {
                     errors.push(format!(
                         "{} cannot travel between venues in slots {s1} and {s2}",
+                        person.id
+                    ));
+                }
+                if same_day && gap > 0 && gap <= instance.min_break_slots {
+                    errors.push(format!(
+                        "{} has no break between its meetings in slots {s1} and {s2}",
                         person.id
                     ));
                 }

@@ -1,0 +1,14 @@
+DROP TABLE calendar_feeds;
+DROP TABLE notifications;
+DROP TABLE jobs;
+DROP TABLE meetings;
+DROP TABLE meeting_requests;
+DROP TABLE participant_availability;
+DROP TABLE event_participants;
+DROP TABLE delegation_legs;
+DROP TABLE delegation_members;
+DROP TABLE delegation_regions;
+DROP TABLE delegations;
+DROP TABLE event_days;
+DROP TABLE event_venues;
+DROP TABLE events;
