@@ -49,7 +49,9 @@ time. --hint starts CP-SAT from SCHEDULE; --write-schedule writes its schedule i
 With SCHEDULE, the output also has its `objective` and `share_of_lp_bound` (LP mode) or
 `share_of_cp_sat` (CP-SAT mode). `seconds` is the script's wall time, model building included.
 """
+import contextlib
 import json
+import os
 import sys
 import time
 from collections import defaultdict
@@ -146,6 +148,19 @@ def build(inst, travel=True):
     return columns, rows, lower, weight
 
 
+@contextlib.contextmanager
+def quiet_stdout():
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def lagrangian_bound(rows, lower, weight, y):
     """max c x s.t. A x <= b, l <= x <= u=1 is at most b.y + sum_j max(l_j d_j, d_j), d = c - A^T y, y >= 0."""
     y = np.maximum(y, 0.0)
@@ -162,7 +177,8 @@ def lp_bound(inst, travel=True):
 
     columns, rows, lower, weight = build(inst, travel)
     n = len(columns)
-    h = highspy.Highs()
+    with quiet_stdout():  # HiGHS prints its banner to stdout on creation
+        h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("solver", "ipm")
     h.setOptionValue("run_crossover", "off")

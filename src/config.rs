@@ -16,6 +16,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub matching: MatchingSettings,
+    pub meetings: MeetingSettings,
     pub demo: DemoSettings,
 }
 
@@ -73,6 +74,17 @@ pub struct AuthSettings {
 pub struct MatchingSettings {
     pub refresh_seconds: u64,
     pub weights: crate::matching::Weights,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingSettings {
+    /// How much more a must-meet pair counts for the scheduler than its match score alone.
+    pub must_meet_factor: f64,
+    /// Days a request stays pending when an event sets no expiry of its own.
+    pub request_expiry_days: i32,
+    /// Base of the personal calendar feed addresses handed out (`{base}/calendar/{token}.ics`).
+    pub public_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -140,6 +152,14 @@ impl Settings {
         anyhow::ensure!(
             self.matching.refresh_seconds >= 1,
             "matching.refresh_seconds must be at least 1"
+        );
+        anyhow::ensure!(
+            self.meetings.must_meet_factor >= 1.0 && self.meetings.must_meet_factor <= 100.0,
+            "meetings.must_meet_factor must be between 1 and 100"
+        );
+        anyhow::ensure!(
+            (1..=365).contains(&self.meetings.request_expiry_days),
+            "meetings.request_expiry_days must be between 1 and 365"
         );
         self.matching
             .weights

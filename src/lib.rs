@@ -15,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod matching;
 pub mod matchmaker;
+pub mod meetings;
 pub mod models;
 pub mod reference;
 pub mod scheduling;

@@ -43,6 +43,14 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
     let db = Db::connect(&settings.database)?;
     let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
     reference::load(&mut conn)?;
+    let interrupted =
+        crate::models::outbox::fail_interrupted_jobs(&mut conn, crate::models::user::now())?;
+    if interrupted > 0 {
+        tracing::warn!(
+            jobs = interrupted,
+            "jobs left running by a stopped instance are marked failed"
+        );
+    }
     let catalogue = Catalogue::read(&mut conn)?;
     if settings.seeds_demo_on_empty() && seed::database_is_empty(&mut conn)? {
         let report = seed::demo(&mut conn, &catalogue)?;

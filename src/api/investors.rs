@@ -47,11 +47,12 @@ pub struct OrganisationInput {
     pub contact_phone: Option<String>,
 }
 
-fn check_country(country: &str) -> Result<String, AppError> {
+/// An ISO 3166-1 alpha-2 country code, upper-cased.
+pub fn check_country(field: &str, country: &str) -> Result<String, AppError> {
     let code = country.trim().to_uppercase();
     rust_iso3166::from_alpha2(&code)
         .map(|c| c.alpha2.to_owned())
-        .ok_or_else(|| AppError::validation("country", "is not an ISO 3166-1 alpha-2 code"))
+        .ok_or_else(|| AppError::validation(field, "is not an ISO 3166-1 alpha-2 code"))
 }
 
 fn check_website(field: &str, url: &str) -> Result<String, AppError> {
@@ -97,7 +98,7 @@ pub fn create_investor(
         id: uuid::Uuid::new_v4().to_string(),
         name: crate::auth::accounts::check_name("organisation.name", &input.name, 200)?,
         kind: input.kind.as_ref().to_owned(),
-        country: check_country(&input.country)?,
+        country: check_country("organisation.country", &input.country)?,
         website: optional(input.website.as_deref(), |w| {
             check_website("organisation.website", w)
         })?,
@@ -522,7 +523,11 @@ impl InvestorUpdate {
                 .map(|n| check_name("name", n, 200))
                 .transpose()?,
             kind: self.kind.map(|k| k.as_ref().to_owned()),
-            country: self.country.as_deref().map(check_country).transpose()?,
+            country: self
+                .country
+                .as_deref()
+                .map(|c| check_country("country", c))
+                .transpose()?,
             website: clearable(&self.website, &|w| check_website("website", w))?,
             description: self
                 .description

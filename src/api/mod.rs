@@ -2,14 +2,20 @@
 //! (and so its OpenAPI paths) in its own `config`.
 
 pub mod accounts;
+pub mod calendar;
+pub mod events;
 pub mod extract;
 pub mod health;
 pub mod investors;
 pub mod matches;
+pub mod meetings;
+pub mod notifications;
 pub mod openapi;
 pub mod projects;
 pub mod reference;
 pub mod regions;
+pub mod reports;
+pub mod requests;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -18,16 +24,24 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// The route table.
 pub fn config(cfg: &mut ServiceConfig) {
-    cfg.configure(health::config).service(
-        scope("/api/v1")
-            .service(openapi::serve)
-            .configure(accounts::config)
-            .configure(reference::config)
-            .configure(regions::config)
-            .configure(projects::config)
-            .configure(investors::config)
-            .configure(matches::config),
-    );
+    cfg.configure(health::config)
+        .configure(calendar::public_config)
+        .service(
+            scope("/api/v1")
+                .service(openapi::serve)
+                .configure(accounts::config)
+                .configure(reference::config)
+                .configure(regions::config)
+                .configure(projects::config)
+                .configure(investors::config)
+                .configure(matches::config)
+                .configure(events::config)
+                .configure(requests::config)
+                .configure(meetings::config)
+                .configure(calendar::config)
+                .configure(notifications::config)
+                .configure(reports::config),
+        );
 }
 
 /// One page of a list, with the total across all pages.

@@ -54,7 +54,9 @@ impl AuthenticatedUser {
         }
     }
 
-    fn from_row(row: user::User, session_id: String) -> Result<Self, AppError> {
+    /// The caller a user row stands for; `session_id` is the session it signed in with (empty
+    /// when a calendar feed token identified it).
+    pub fn from_row(row: user::User, session_id: String) -> Result<Self, AppError> {
         let role = Role::from_str(&row.role)
             .map_err(|_| AppError::Internal(anyhow::anyhow!("unknown role {}", row.role)))?;
         Ok(AuthenticatedUser {

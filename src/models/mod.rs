@@ -1,7 +1,10 @@
 //! Database rows, insert and update forms, and the queries of each table.
 
+pub mod event;
 pub mod investor;
 pub mod matching;
+pub mod meeting;
+pub mod outbox;
 pub mod project;
 pub mod reference;
 pub mod region;

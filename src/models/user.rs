@@ -216,3 +216,23 @@ pub fn accept_invitation(conn: &mut AnyConnection, hash: &str) -> QueryResult<bo
     .execute(conn)?;
     Ok(changed == 1)
 }
+
+/// The users of an investor organisation.
+pub fn investor_users(conn: &mut AnyConnection, investor_id: &str) -> QueryResult<Vec<String>> {
+    users::table
+        .filter(users::investor_id.eq(investor_id))
+        .filter(users::role.eq("investor"))
+        .order(users::id)
+        .select(users::id)
+        .load(conn)
+}
+
+/// The officials of a region.
+pub fn region_officials(conn: &mut AnyConnection, region_code: &str) -> QueryResult<Vec<String>> {
+    users::table
+        .filter(users::region_code.eq(region_code))
+        .filter(users::role.eq("official"))
+        .order(users::id)
+        .select(users::id)
+        .load(conn)
+}

@@ -22,7 +22,9 @@ impl Slot {
 
     /// Whether `venue` is open in this slot.
     pub fn is_open(&self, venue: u32) -> bool {
-        self.venues.as_ref().is_none_or(|open| open.contains(&venue))
+        self.venues
+            .as_ref()
+            .is_none_or(|open| open.contains(&venue))
     }
 }
 
@@ -139,7 +141,7 @@ impl Instance {
 }
 
 /// Why a request could not be placed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// Its parties share no available slot.

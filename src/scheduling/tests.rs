@@ -1,9 +1,7 @@
 //! The solver against the independent validator, and small cases worked by hand.
 
 use super::generate::{Tier, instance};
-use super::instance::{
-    Assignment, Instance, Participant, Reason, Request, Slot, Unplaced, Venue,
-};
+use super::instance::{Assignment, Instance, Participant, Reason, Request, Slot, Unplaced, Venue};
 use super::{replan, solve, validate};
 
 fn person(id: &str, available: &[u32]) -> Participant {

@@ -8,6 +8,7 @@ mod demo;
 mod helpers;
 mod investors;
 mod matches;
+mod meetings;
 mod projects;
 mod reference;
 mod regions;

@@ -1,0 +1,96 @@
+//! Personal calendar feeds: a secret, revocable address that calendar apps subscribe to.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::meetings::{calendar_response, meetings_of_user};
+use crate::auth::AuthenticatedUser;
+use crate::auth::tokens::{hash_secret, new_secret};
+use crate::error::{AppError, ErrorBody};
+use crate::meetings::ics;
+use crate::models::outbox;
+use crate::models::user::{self, now};
+use crate::startup::AppState;
+
+/// Routes under `/api/v1`.
+pub fn config(cfg: &mut ServiceConfig) {
+    cfg.service(create_feed).service(revoke_feed);
+}
+
+/// Routes at the root: the feed itself, which calendar apps fetch without a bearer token.
+pub fn public_config(cfg: &mut ServiceConfig) {
+    cfg.service(feed);
+}
+
+/// A calendar feed address; keep it secret, it shows your meetings to whoever has it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Feed {
+    pub url: String,
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
+    (status = 201, body = Feed), (status = 401, body = ErrorBody),
+))]
+#[post("/me/calendar")]
+async fn create_feed(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+) -> Result<HttpResponse, AppError> {
+    let token = new_secret();
+    let hash = hash_secret(&token);
+    state
+        .db
+        .write(move |conn| Ok(outbox::replace_calendar_feed(conn, &user.id, &hash, now())?))
+        .await?;
+    let base = state.settings.meetings.public_url.trim_end_matches('/');
+    Ok(HttpResponse::Created().json(Feed {
+        url: format!("{base}/calendar/{token}.ics"),
+    }))
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
+    (status = 204, description = "Every feed address of yours stops working"), (status = 401, body = ErrorBody),
+))]
+#[delete("/me/calendar")]
+async fn revoke_feed(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+) -> Result<HttpResponse, AppError> {
+    state
+        .db
+        .write(move |conn| Ok(outbox::revoke_calendar_feeds(conn, &user.id, now())?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(tag = "meetings", responses(
+    (status = 200, description = "Your meetings as an iCalendar feed", content_type = "text/calendar"),
+    (status = 404, body = ErrorBody),
+))]
+#[get("/calendar/{token}.ics")]
+async fn feed(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let hash = hash_secret(&token.into_inner());
+    let text = state
+        .db
+        .run(move |conn| {
+            let unknown = || AppError::not_found("calendar feed");
+            let user_id = outbox::calendar_feed_user(conn, &hash)?.ok_or_else(unknown)?;
+            let row = user::find(conn, &user_id)?.ok_or_else(unknown)?;
+            let owner = AuthenticatedUser::from_row(row, String::new())?;
+            let entries: Vec<ics::CalendarEntry> = meetings_of_user(conn, &owner)?
+                .iter()
+                .map(|(data, request, meeting)| data.calendar_entry(request, meeting))
+                .collect();
+            Ok(ics::feed(
+                &format!("Sepadan meetings: {}", owner.name),
+                &entries,
+            ))
+        })
+        .await?;
+    Ok(calendar_response(text))
+}

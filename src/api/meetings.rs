@@ -1,0 +1,898 @@
+//! Scheduling jobs, the staff grid, meetings and their outcomes, personal agendas and calendars.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, EnumString};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::extract::JsonBody;
+use crate::auth::AuthenticatedUser;
+use crate::db::AnyConnection;
+use crate::domain::{Currency, Money, MoneyJson};
+use crate::error::{AppError, ErrorBody};
+use crate::meetings::ics;
+use crate::meetings::jobs::{self, ScheduleOptions};
+use crate::meetings::plan::{Inputs, Problem, slots};
+use crate::meetings::service::{EventData, ScheduleSummary, cancel_request, notify_parties};
+use crate::meetings::time::{in_zone, stored_zone, time_zone, to_utc, utc};
+use crate::models::event as event_rows;
+use crate::models::meeting::{self as rows, MeetingRow, RequestRow};
+use crate::models::outbox::{self, JobRow};
+use crate::models::user::now;
+use crate::scheduling::validate;
+use crate::startup::AppState;
+
+pub fn config(cfg: &mut ServiceConfig) {
+    cfg.service(schedule_event)
+        .service(get_job)
+        .service(event_meetings)
+        .service(get_meeting)
+        .service(update_meeting)
+        .service(cancel_meeting)
+        .service(record_outcome)
+        .service(meeting_calendar)
+        .service(agenda);
+}
+
+/// A background job.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Job {
+    pub id: String,
+    pub kind: String,
+    pub event_id: Option<String>,
+    /// queued, running, succeeded or failed.
+    pub status: String,
+    /// 0 to 100.
+    pub progress: i32,
+    /// queued, loading, solving, saving or done.
+    pub stage: String,
+    /// What the run did, once it succeeded.
+    pub result: Option<ScheduleSummary>,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+fn job_view(row: JobRow) -> Job {
+    Job {
+        result: row
+            .result
+            .as_deref()
+            .and_then(|r| serde_json::from_str(r).ok()),
+        id: row.id,
+        kind: row.kind,
+        event_id: row.event_id,
+        status: row.status,
+        progress: row.progress,
+        stage: row.stage,
+        error: row.error,
+        created_at: utc(row.created_at),
+        finished_at: row.finished_at.map(utc),
+    }
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = ScheduleOptions, responses(
+    (status = 202, body = Job), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody),
+))]
+#[post("/events/{id}/schedule")]
+async fn schedule_event(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    body: JsonBody<ScheduleOptions>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let event_id = id.into_inner();
+    let options = body.0;
+    let job = state
+        .db
+        .write(move |conn| {
+            event_rows::find_event(conn, &event_id)?.ok_or_else(|| AppError::not_found("event"))?;
+            jobs::enqueue(conn, &event_id, options, &user.id)
+        })
+        .await?;
+    jobs::spawn(
+        state.db.clone(),
+        state.settings.meetings.must_meet_factor,
+        job.clone(),
+    )?;
+    Ok(HttpResponse::Accepted()
+        .insert_header(("Location", format!("/api/v1/jobs/{}", job.id)))
+        .json(job_view(job)))
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
+    (status = 200, body = Job), (status = 404, body = ErrorBody),
+))]
+#[get("/jobs/{id}")]
+async fn get_job(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+) -> Result<web::Json<Job>, AppError> {
+    let id = id.into_inner();
+    let job = state
+        .db
+        .run(move |conn| {
+            outbox::find_job(conn, &id)?
+                .filter(|j| user.is_staff() || j.created_by == user.id)
+                .ok_or_else(|| AppError::not_found("job"))
+        })
+        .await?;
+    Ok(web::Json(job_view(job)))
+}
+
+/// A venue as a meeting shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingVenue {
+    pub id: String,
+    pub name: String,
+    pub city: String,
+    pub time_zone: String,
+}
+
+/// A time span in one time zone.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Span {
+    pub time_zone: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+}
+
+fn span(starts_at: NaiveDateTime, ends_at: NaiveDateTime, zone: &str) -> Span {
+    let tz = stored_zone(zone);
+    Span {
+        time_zone: tz.name().to_owned(),
+        starts_at: in_zone(starts_at, tz),
+        ends_at: in_zone(ends_at, tz),
+    }
+}
+
+/// Stages after a meeting, in order.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, AsRefStr, EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum FollowUpStage {
+    LetterOfIntent,
+    SiteVisit,
+    Mou,
+    InvestmentRealised,
+}
+
+/// Whether the meeting took place.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, AsRefStr, EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Attendance {
+    Held,
+    NoShow,
+}
+
+/// Where a meeting led.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    pub stage: FollowUpStage,
+    /// The amount committed or realised, when there is one.
+    pub amount: Option<MoneyJson>,
+}
+
+/// What came of a meeting; notes are seen only by its parties and staff.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    pub attendance: Attendance,
+    pub notes: Option<String>,
+    pub follow_up: Option<FollowUp>,
+}
+
+/// A meeting.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Meeting {
+    pub id: String,
+    pub event_id: String,
+    pub event_name: String,
+    pub request_id: String,
+    /// scheduled, confirmed or cancelled.
+    pub status: String,
+    /// The calendar UID; stays the same for the meeting's whole life.
+    pub uid: String,
+    /// The calendar SEQUENCE: grows with every change.
+    pub sequence: i32,
+    /// table (one-to-one) or room (delegation).
+    pub place: &'static str,
+    pub seat: i32,
+    pub venue: MeetingVenue,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// At the venue.
+    pub venue_time: Span,
+    /// In the viewer's time zone.
+    pub your_time: Span,
+    pub investor: String,
+    pub host: String,
+    /// For a delegation: its regions, all of whom attend.
+    pub delegation_regions: Vec<String>,
+    pub message: String,
+    pub project_id: Option<String>,
+    pub outcome: Option<Outcome>,
+}
+
+fn outcome_of(m: &MeetingRow) -> Option<Outcome> {
+    let attendance = m.attendance.as_deref()?.parse().ok()?;
+    let follow_up = m
+        .follow_up
+        .as_deref()
+        .and_then(|s| s.parse().ok())
+        .map(|stage| FollowUp {
+            stage,
+            amount: match (m.follow_up_amount_minor, m.follow_up_currency.as_deref()) {
+                (Some(minor), Some(code)) => Currency::parse(code)
+                    .ok()
+                    .map(|c| Money::from_minor(minor, c).to_json()),
+                _ => None,
+            },
+        });
+    Some(Outcome {
+        attendance,
+        notes: m.notes.clone(),
+        follow_up,
+    })
+}
+
+/// The time zone a viewer sees a meeting in: the one asked for, else the time zone of the
+/// viewer's side, else the venue's.
+fn viewer_zone(
+    data: &EventData,
+    user: &AuthenticatedUser,
+    request: &RequestRow,
+    venue_zone: &str,
+    asked: Option<&str>,
+) -> String {
+    if let Some(zone) = asked {
+        return zone.to_owned();
+    }
+    [
+        &request.investor_participant_id,
+        &request.host_participant_id,
+    ]
+    .iter()
+    .filter_map(|id| data.participant(id))
+    .find(|p| data.acts_for(user, p))
+    .map_or_else(|| venue_zone.to_owned(), |p| p.row.time_zone.clone())
+}
+
+fn meeting_view(
+    data: &EventData,
+    user: &AuthenticatedUser,
+    request: &RequestRow,
+    m: &MeetingRow,
+    asked_zone: Option<&str>,
+) -> Meeting {
+    let venue = data.plan.venues.iter().find(|v| v.id == m.venue_id);
+    let venue_zone = venue.map_or("UTC", |v| v.time_zone.as_str());
+    let zone = viewer_zone(data, user, request, venue_zone, asked_zone);
+    let host = data.participant(&request.host_participant_id);
+    Meeting {
+        id: m.id.clone(),
+        event_id: m.event_id.clone(),
+        event_name: data.plan.event.name.clone(),
+        request_id: m.request_id.clone(),
+        status: m.status.clone(),
+        uid: ics::uid(&m.id),
+        sequence: m.sequence,
+        place: if m.is_group { "room" } else { "table" },
+        seat: m.seat,
+        venue: MeetingVenue {
+            id: m.venue_id.clone(),
+            name: venue.map(|v| v.name.clone()).unwrap_or_default(),
+            city: venue.map(|v| v.city.clone()).unwrap_or_default(),
+            time_zone: venue_zone.to_owned(),
+        },
+        starts_at: utc(m.starts_at),
+        ends_at: utc(m.ends_at),
+        venue_time: span(m.starts_at, m.ends_at, venue_zone),
+        your_time: span(m.starts_at, m.ends_at, &zone),
+        investor: data
+            .participant(&request.investor_participant_id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        host: host.map(|p| p.name.clone()).unwrap_or_default(),
+        delegation_regions: host
+            .and_then(|p| p.row.delegation_id.as_deref())
+            .and_then(|d| data.delegation(d))
+            .map(|d| d.regions.clone())
+            .unwrap_or_default(),
+        message: request.message.clone(),
+        project_id: request.project_id.clone(),
+        outcome: outcome_of(m),
+    }
+}
+
+/// Loads a meeting the caller may see (its parties and staff), with its request and event.
+fn visible_meeting(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+) -> Result<(EventData, RequestRow, MeetingRow), AppError> {
+    let meeting = rows::find_meeting(conn, id)?.ok_or_else(|| AppError::not_found("meeting"))?;
+    let request = rows::find_request(conn, &meeting.request_id)?
+        .ok_or_else(|| AppError::not_found("meeting"))?;
+    let data = EventData::load(conn, &meeting.event_id)?;
+    if !data.may_see(user, &request) {
+        return Err(AppError::not_found("meeting"));
+    }
+    Ok((data, request, meeting))
+}
+
+/// The viewer's time zone, when given.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneQuery {
+    /// IANA time zone to show times in.
+    pub tz: Option<String>,
+}
+
+fn asked_zone(query: ZoneQuery) -> Result<Option<String>, AppError> {
+    query
+        .tz
+        .map(|z| time_zone("tz", &z).map(|tz| tz.name().to_owned()))
+        .transpose()
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), params(ZoneQuery), responses(
+    (status = 200, body = Meeting), (status = 404, body = ErrorBody),
+))]
+#[get("/meetings/{id}")]
+async fn get_meeting(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    query: web::Query<ZoneQuery>,
+) -> Result<web::Json<Meeting>, AppError> {
+    let id = id.into_inner();
+    let zone = asked_zone(query.into_inner())?;
+    let view = state
+        .db
+        .run(move |conn| {
+            let (data, request, meeting) = visible_meeting(conn, &user, &id)?;
+            Ok(meeting_view(
+                &data,
+                &user,
+                &request,
+                &meeting,
+                zone.as_deref(),
+            ))
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+/// A staff change to a meeting: confirm it, or move it (venue-local start, venue, table or room).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingChange {
+    /// `confirmed` keeps the meeting where it is through later scheduling runs.
+    pub status: Option<String>,
+    /// The new start, in the venue's local time.
+    #[schema(value_type = Option<String>, example = "2026-12-08T10:00")]
+    #[serde(default, deserialize_with = "crate::meetings::time::optional_local")]
+    pub starts_at: Option<NaiveDateTime>,
+    pub venue_id: Option<String>,
+    pub seat: Option<i32>,
+}
+
+/// Moves a meeting when the whole schedule stays valid; the validator names what would break.
+fn move_meeting(
+    conn: &mut AnyConnection,
+    data: &EventData,
+    meeting: &mut MeetingRow,
+    change: &MeetingChange,
+    factor: f64,
+) -> Result<(), AppError> {
+    let venue_id = change
+        .venue_id
+        .clone()
+        .unwrap_or_else(|| meeting.venue_id.clone());
+    let venue = data
+        .plan
+        .venues
+        .iter()
+        .position(|v| v.id == venue_id)
+        .ok_or_else(|| AppError::validation("venue_id", "is not a venue of this event"))?;
+    let starts_at = match change.starts_at {
+        Some(local) => to_utc(
+            "starts_at",
+            local,
+            stored_zone(&data.plan.venues[venue].time_zone),
+        )?,
+        None => meeting.starts_at,
+    };
+    let seat = change.seat.unwrap_or(meeting.seat);
+    let requests: Vec<RequestRow> = rows::requests_of_event(conn, &data.plan.event.id, None)?
+        .into_iter()
+        .filter(|r| r.status == "accepted")
+        .collect();
+    let meetings: Vec<MeetingRow> = rows::meetings_of_event(conn, Some(&data.plan.event.id))?
+        .into_iter()
+        .filter(|m| !m.is_cancelled())
+        .collect();
+    let problem = Problem::build(Inputs {
+        plan: &data.plan,
+        participants: &data.participants,
+        delegations: &data.delegations,
+        requests,
+        meetings: &meetings,
+        full: true,
+        must_meet_factor: factor,
+    })?;
+    let slot = problem
+        .slots
+        .binary_search_by_key(&starts_at, |s| s.starts_at)
+        .map_err(|_| {
+            AppError::validation("starts_at", "is not the start of a slot of this event")
+        })?;
+    let index = problem
+        .requests
+        .iter()
+        .position(|r| r.id == meeting.request_id)
+        .ok_or_else(|| {
+            AppError::conflict(
+                "request_not_open",
+                "the meeting's request is no longer accepted",
+            )
+        })?;
+    let mut before = problem.current.clone();
+    let placed: Vec<u32> = before.assignments.iter().map(|a| a.request).collect();
+    before.unplaced = (0..problem.requests.len() as u32)
+        .filter(|r| !placed.contains(r))
+        .map(|request| crate::scheduling::Unplaced {
+            request,
+            reason: crate::scheduling::instance::Reason::Capacity,
+        })
+        .collect();
+    let mut after = before.clone();
+    after.assignments.retain(|a| a.request != index as u32);
+    after.assignments.push(crate::scheduling::Assignment {
+        request: index as u32,
+        slot: slot as u32,
+        venue: venue as u32,
+        seat: (seat - 1).max(0) as u32,
+    });
+    let known = validate(&problem.instance, &before);
+    let broken: Vec<String> = validate(&problem.instance, &after)
+        .into_iter()
+        .filter(|e| !known.contains(e))
+        .collect();
+    if seat < 1 || !broken.is_empty() {
+        return Err(AppError::conflict(
+            "meeting_does_not_fit",
+            format!("the meeting does not fit there: {}", broken.join("; ")),
+        ));
+    }
+    let slot = &problem.slots[slot];
+    meeting.starts_at = slot.starts_at;
+    meeting.ends_at = slot.ends_at;
+    meeting.venue_id = venue_id;
+    meeting.seat = seat;
+    Ok(())
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = MeetingChange, responses(
+    (status = 200, body = Meeting), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[patch("/meetings/{id}")]
+async fn update_meeting(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    body: JsonBody<MeetingChange>,
+) -> Result<web::Json<Meeting>, AppError> {
+    user.require_staff()?;
+    let id = id.into_inner();
+    let change = body.0;
+    if change
+        .status
+        .as_deref()
+        .is_some_and(|s| s != "confirmed" && s != "scheduled")
+    {
+        return Err(AppError::validation(
+            "status",
+            "must be confirmed or scheduled",
+        ));
+    }
+    let factor = state.settings.meetings.must_meet_factor;
+    let view = state
+        .db
+        .write(move |conn| {
+            let (data, request, mut meeting) = visible_meeting(conn, &user, &id)?;
+            if meeting.is_cancelled() {
+                return Err(AppError::conflict(
+                    "meeting_cancelled",
+                    "this meeting is cancelled",
+                ));
+            }
+            let moves =
+                change.starts_at.is_some() || change.venue_id.is_some() || change.seat.is_some();
+            if moves {
+                move_meeting(conn, &data, &mut meeting, &change, factor)?;
+            }
+            if let Some(status) = &change.status {
+                meeting.status = status.clone();
+            }
+            meeting.sequence += 1;
+            meeting.updated_at = now();
+            rows::update_meeting(conn, &meeting)?;
+            let kind = if moves {
+                "meeting_moved"
+            } else {
+                "meeting_confirmed"
+            };
+            notify_parties(
+                conn,
+                &data,
+                &request,
+                kind,
+                &data.meeting_payload(&request, &meeting),
+            )?;
+            Ok(meeting_view(&data, &user, &request, &meeting, None))
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
+    (status = 200, body = Meeting), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+))]
+#[delete("/meetings/{id}")]
+async fn cancel_meeting(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+) -> Result<web::Json<Meeting>, AppError> {
+    let id = id.into_inner();
+    let view = state
+        .db
+        .write(move |conn| {
+            let (data, mut request, meeting) = visible_meeting(conn, &user, &id)?;
+            if meeting.is_cancelled() {
+                return Err(AppError::conflict(
+                    "meeting_cancelled",
+                    "this meeting is cancelled already",
+                ));
+            }
+            cancel_request(conn, &data, &mut request, &user.id, None)?;
+            let meeting =
+                rows::find_meeting(conn, &id)?.ok_or_else(|| AppError::not_found("meeting"))?;
+            Ok(meeting_view(&data, &user, &request, &meeting, None))
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = Outcome, responses(
+    (status = 200, body = Meeting), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+    (status = 422, body = ErrorBody),
+))]
+#[put("/meetings/{id}/outcome")]
+async fn record_outcome(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    body: JsonBody<Outcome>,
+) -> Result<web::Json<Meeting>, AppError> {
+    let id = id.into_inner();
+    let outcome = body.0;
+    let notes = outcome
+        .notes
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            if n.chars().count() > 5000 {
+                Err(AppError::validation(
+                    "notes",
+                    "must be at most 5000 characters",
+                ))
+            } else {
+                Ok(n.to_owned())
+            }
+        })
+        .transpose()?;
+    if outcome.attendance == Attendance::NoShow && outcome.follow_up.is_some() {
+        return Err(AppError::validation(
+            "follow_up",
+            "a meeting nobody came to has no follow-up",
+        ));
+    }
+    let amount = outcome
+        .follow_up
+        .as_ref()
+        .and_then(|f| f.amount.as_ref())
+        .map(|a| Money::from_json(a).map_err(|e| AppError::validation("follow_up.amount", e)))
+        .transpose()?;
+    if amount.is_some_and(|a| a.minor() < 0) {
+        return Err(AppError::validation(
+            "follow_up.amount",
+            "must not be negative",
+        ));
+    }
+    let view = state
+        .db
+        .write(move |conn| {
+            let (data, request, mut meeting) = visible_meeting(conn, &user, &id)?;
+            if meeting.is_cancelled() {
+                return Err(AppError::conflict(
+                    "meeting_cancelled",
+                    "this meeting was cancelled",
+                ));
+            }
+            meeting.attendance = Some(outcome.attendance.as_ref().to_owned());
+            meeting.notes = notes;
+            meeting.follow_up = outcome
+                .follow_up
+                .as_ref()
+                .map(|f| f.stage.as_ref().to_owned());
+            meeting.follow_up_amount_minor = amount.map(Money::minor);
+            meeting.follow_up_currency = amount.map(|a| a.currency().code().to_owned());
+            meeting.outcome_by = Some(user.id.clone());
+            meeting.outcome_at = Some(now());
+            meeting.updated_at = now();
+            rows::update_meeting(conn, &meeting)?;
+            Ok(meeting_view(&data, &user, &request, &meeting, None))
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
+    (status = 200, description = "The meeting as an iCalendar invitation, or a cancellation", content_type = "text/calendar"),
+    (status = 404, body = ErrorBody),
+))]
+#[get("/meetings/{id}/calendar.ics")]
+async fn meeting_calendar(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let text = state
+        .db
+        .run(move |conn| {
+            let (data, request, meeting) = visible_meeting(conn, &user, &id)?;
+            Ok(ics::single(&data.calendar_entry(&request, &meeting)))
+        })
+        .await?;
+    Ok(calendar_response(text))
+}
+
+/// An iCalendar body.
+pub fn calendar_response(text: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .body(text)
+}
+
+/// One cell of the staff grid: a table or room in a slot, and its meeting.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GridMeeting {
+    pub meeting_id: String,
+    pub venue_id: String,
+    /// table or room.
+    pub place: &'static str,
+    pub seat: i32,
+    pub status: String,
+    pub investor: String,
+    pub host: String,
+}
+
+/// A slot of the staff grid, in venue time.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GridSlot {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// Start at each open venue, in its local time.
+    pub venue_times: Vec<VenueTime>,
+    pub meetings: Vec<GridMeeting>,
+    /// Tables and rooms still free in this slot, across open venues.
+    pub free_tables: i32,
+    pub free_rooms: i32,
+}
+
+/// A slot's start at one venue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VenueTime {
+    pub venue_id: String,
+    pub starts_at: DateTime<FixedOffset>,
+}
+
+/// The staff grid: every slot with its meetings by venue and table or room.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Grid {
+    pub event_id: String,
+    pub slots: Vec<GridSlot>,
+    /// Accepted requests without a meeting.
+    pub unscheduled_requests: usize,
+    pub cancelled_meetings: usize,
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
+    (status = 200, body = Grid), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+))]
+#[get("/events/{id}/meetings")]
+async fn event_meetings(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+) -> Result<web::Json<Grid>, AppError> {
+    if !user.is_staff() {
+        return Err(AppError::Forbidden(
+            "the grid is for programme staff; see your meetings at /api/v1/me/agenda".into(),
+        ));
+    }
+    let event_id = id.into_inner();
+    let grid = state
+        .db
+        .run(move |conn| {
+            let data = EventData::load(conn, &event_id)?;
+            let slots = slots(&data.plan)?;
+            let requests: HashMap<String, RequestRow> =
+                rows::requests_of_event(conn, &event_id, None)?
+                    .into_iter()
+                    .map(|r| (r.id.clone(), r))
+                    .collect();
+            let meetings = rows::meetings_of_event(conn, Some(&event_id))?;
+            let name = |id: &str| {
+                data.participant(id)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default()
+            };
+            let live: Vec<&MeetingRow> = meetings.iter().filter(|m| !m.is_cancelled()).collect();
+            let scheduled: Vec<&str> = live.iter().map(|m| m.request_id.as_str()).collect();
+            let grid_slots = slots
+                .iter()
+                .map(|s| {
+                    let here: Vec<GridMeeting> = live
+                        .iter()
+                        .filter(|m| m.starts_at == s.starts_at)
+                        .map(|m| {
+                            let r = requests.get(&m.request_id);
+                            GridMeeting {
+                                meeting_id: m.id.clone(),
+                                venue_id: m.venue_id.clone(),
+                                place: if m.is_group { "room" } else { "table" },
+                                seat: m.seat,
+                                status: m.status.clone(),
+                                investor: r
+                                    .map(|r| name(&r.investor_participant_id))
+                                    .unwrap_or_default(),
+                                host: r.map(|r| name(&r.host_participant_id)).unwrap_or_default(),
+                            }
+                        })
+                        .collect();
+                    let open = s.venues.iter().map(|&v| &data.plan.venues[v as usize]);
+                    let (tables, rooms) = open
+                        .clone()
+                        .fold((0, 0), |(t, r), v| (t + v.tables, r + v.rooms));
+                    let groups = here.iter().filter(|m| m.place == "room").count() as i32;
+                    GridSlot {
+                        starts_at: utc(s.starts_at),
+                        ends_at: utc(s.ends_at),
+                        venue_times: open
+                            .map(|v| VenueTime {
+                                venue_id: v.id.clone(),
+                                starts_at: in_zone(s.starts_at, stored_zone(&v.time_zone)),
+                            })
+                            .collect(),
+                        free_tables: tables - (here.len() as i32 - groups),
+                        free_rooms: rooms - groups,
+                        meetings: here,
+                    }
+                })
+                .collect();
+            Ok(Grid {
+                event_id: event_id.clone(),
+                slots: grid_slots,
+                unscheduled_requests: requests
+                    .values()
+                    .filter(|r| r.status == "accepted" && !scheduled.contains(&r.id.as_str()))
+                    .count(),
+                cancelled_meetings: meetings.iter().filter(|m| m.is_cancelled()).count(),
+            })
+        })
+        .await?;
+    Ok(web::Json(grid))
+}
+
+/// Every meeting of the caller, cancelled ones included, with their events.
+pub fn meetings_of_user(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+) -> Result<Vec<(std::rc::Rc<EventData>, RequestRow, MeetingRow)>, AppError> {
+    let mut delegations = event_rows::delegations_of_member(conn, &user.id)?;
+    if let Some(region) = &user.region_code {
+        delegations.extend(event_rows::delegations_of_region(conn, region)?);
+    }
+    let investor = user
+        .investor_id
+        .as_deref()
+        .filter(|_| user.role == crate::auth::Role::Investor);
+    let region = user
+        .region_code
+        .as_deref()
+        .filter(|_| user.role == crate::auth::Role::Official);
+    let participants: Vec<String> =
+        event_rows::participant_rows_for(conn, investor, region, &delegations)?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+    let mut events: HashMap<String, std::rc::Rc<EventData>> = HashMap::new();
+    let mut out = Vec::new();
+    for (meeting, request) in rows::meetings_of_participants(conn, &participants)? {
+        let data = match events.get(&meeting.event_id) {
+            Some(d) => d.clone(),
+            None => {
+                let d = std::rc::Rc::new(EventData::load(conn, &meeting.event_id)?);
+                events.insert(meeting.event_id.clone(), d.clone());
+                d
+            }
+        };
+        out.push((data, request, meeting));
+    }
+    Ok(out)
+}
+
+/// The caller's meetings, in the caller's time zone with venue time alongside.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Agenda {
+    pub meetings: Vec<Meeting>,
+}
+
+/// Agenda filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaQuery {
+    /// IANA time zone to show times in (default: the time zone you registered with).
+    pub tz: Option<String>,
+    /// Include cancelled meetings.
+    #[serde(default)]
+    pub include_cancelled: bool,
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), params(AgendaQuery), responses(
+    (status = 200, body = Agenda), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[get("/me/agenda")]
+async fn agenda(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    query: web::Query<AgendaQuery>,
+) -> Result<web::Json<Agenda>, AppError> {
+    let query = query.into_inner();
+    let zone = asked_zone(ZoneQuery { tz: query.tz })?;
+    let include_cancelled = query.include_cancelled;
+    let agenda = state
+        .db
+        .run(move |conn| {
+            let meetings = meetings_of_user(conn, &user)?
+                .iter()
+                .filter(|(_, _, m)| include_cancelled || !m.is_cancelled())
+                .map(|(data, request, meeting)| {
+                    meeting_view(data, &user, request, meeting, zone.as_deref())
+                })
+                .collect();
+            Ok(Agenda { meetings })
+        })
+        .await?;
+    Ok(web::Json(agenda))
+}

@@ -1,0 +1,240 @@
+//! Outcome reports for staff: meetings held, no-shows and follow-ups by event, region and
+//! Smart City dimension, as JSON or CSV.
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_web::{HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::AuthenticatedUser;
+use crate::db::AnyConnection;
+use crate::domain::{Currency, Money};
+use crate::error::{AppError, ErrorBody};
+use crate::matchmaker::{rates, to_usd};
+use crate::meetings::service::EventData;
+use crate::models::meeting::{self as rows, MeetingRow};
+use crate::models::project;
+use crate::reference::Catalogue;
+use crate::startup::AppState;
+
+pub fn config(cfg: &mut ServiceConfig) {
+    cfg.service(outcomes);
+}
+
+/// The tally of one event, region or dimension.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct OutcomeLine {
+    /// event, region or dimension.
+    pub group: String,
+    /// Event id, region code or dimension code (`unspecified` for meetings about no project).
+    pub key: String,
+    pub name: String,
+    /// Meetings that were not cancelled.
+    pub meetings: i64,
+    pub held: i64,
+    pub no_show: i64,
+    /// Meetings without a recorded outcome yet.
+    pub awaiting_outcome: i64,
+    pub letters_of_intent: i64,
+    pub site_visits: i64,
+    pub mous: i64,
+    pub investments_realised: i64,
+    /// Follow-up amounts, in US dollars at the latest rates.
+    pub amount_usd: f64,
+}
+
+impl OutcomeLine {
+    fn add(&mut self, m: &MeetingRow, usd: f64) {
+        self.meetings += 1;
+        match m.attendance.as_deref() {
+            Some("held") => self.held += 1,
+            Some("no_show") => self.no_show += 1,
+            _ => self.awaiting_outcome += 1,
+        }
+        match m.follow_up.as_deref() {
+            Some("letter_of_intent") => self.letters_of_intent += 1,
+            Some("site_visit") => self.site_visits += 1,
+            Some("mou") => self.mous += 1,
+            Some("investment_realised") => self.investments_realised += 1,
+            _ => {}
+        }
+        self.amount_usd += usd;
+    }
+}
+
+/// The outcome report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutcomeReport {
+    pub by_event: Vec<OutcomeLine>,
+    pub by_region: Vec<OutcomeLine>,
+    pub by_dimension: Vec<OutcomeLine>,
+}
+
+/// Report parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// Only this event.
+    pub event_id: Option<String>,
+    /// json (default) or csv.
+    pub format: Option<String>,
+}
+
+fn tally(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    event_id: Option<&str>,
+) -> Result<OutcomeReport, AppError> {
+    let meetings: Vec<MeetingRow> = rows::meetings_of_event(conn, event_id)?
+        .into_iter()
+        .filter(|m| !m.is_cancelled())
+        .collect();
+    let rates = rates(conn)?;
+    let mut events: HashMap<String, EventData> = HashMap::new();
+    let mut requests = HashMap::new();
+    for m in &meetings {
+        if !events.contains_key(&m.event_id) {
+            events.insert(m.event_id.clone(), EventData::load(conn, &m.event_id)?);
+            for r in rows::requests_of_event(conn, &m.event_id, None)? {
+                requests.insert(r.id.clone(), r);
+            }
+        }
+    }
+    let projects: Vec<String> = requests
+        .values()
+        .filter_map(|r| r.project_id.clone())
+        .collect();
+    let codes = project::codes_of(conn, &projects)?;
+    let mut by_event: BTreeMap<String, OutcomeLine> = BTreeMap::new();
+    let mut by_region: BTreeMap<String, OutcomeLine> = BTreeMap::new();
+    let mut by_dimension: BTreeMap<String, OutcomeLine> = BTreeMap::new();
+    for m in &meetings {
+        let (Some(data), Some(request)) = (events.get(&m.event_id), requests.get(&m.request_id))
+        else {
+            continue;
+        };
+        let usd = match (m.follow_up_amount_minor, m.follow_up_currency.as_deref()) {
+            (Some(minor), Some(code)) => Currency::parse(code)
+                .ok()
+                .and_then(|c| to_usd(Money::from_minor(minor, c), &rates))
+                .unwrap_or(0.0),
+            _ => 0.0,
+        };
+        line(&mut by_event, "event", &m.event_id, &data.plan.event.name).add(m, usd);
+        let host = data.participant(&request.host_participant_id);
+        let regions: Vec<String> = match host.map(|h| (&h.row.region_code, &h.row.delegation_id)) {
+            Some((Some(region), _)) => vec![region.clone()],
+            Some((None, Some(d))) => data
+                .delegation(d)
+                .map(|d| d.regions.clone())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        for region in &regions {
+            let name = catalogue
+                .region(region)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            line(&mut by_region, "region", region, &name).add(m, usd);
+        }
+        let dimensions = request
+            .project_id
+            .as_ref()
+            .and_then(|p| codes.get(p))
+            .map(|c| c.dimensions.clone())
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| vec!["unspecified".to_owned()]);
+        for d in &dimensions {
+            let name = catalogue
+                .dimension_rows()
+                .find(|row| &row.code == d)
+                .map_or_else(
+                    || "Not about one project".to_owned(),
+                    |row| row.name_en.clone(),
+                );
+            line(&mut by_dimension, "dimension", d, &name).add(m, usd);
+        }
+    }
+    let rounded = |map: BTreeMap<String, OutcomeLine>| {
+        map.into_values()
+            .map(|mut l| {
+                l.amount_usd = l.amount_usd.round();
+                l
+            })
+            .collect()
+    };
+    Ok(OutcomeReport {
+        by_event: rounded(by_event),
+        by_region: rounded(by_region),
+        by_dimension: rounded(by_dimension),
+    })
+}
+
+fn line<'a>(
+    map: &'a mut BTreeMap<String, OutcomeLine>,
+    group: &str,
+    key: &str,
+    name: &str,
+) -> &'a mut OutcomeLine {
+    map.entry(key.to_owned()).or_insert_with(|| OutcomeLine {
+        group: group.to_owned(),
+        key: key.to_owned(),
+        name: name.to_owned(),
+        ..OutcomeLine::default()
+    })
+}
+
+fn to_csv(report: &OutcomeReport) -> Result<String, AppError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let lines = report
+        .by_event
+        .iter()
+        .chain(&report.by_region)
+        .chain(&report.by_dimension);
+    for l in lines {
+        writer
+            .serialize(l)
+            .map_err(|e| AppError::Internal(e.into()))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    String::from_utf8(bytes).map_err(|e| AppError::Internal(e.into()))
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), params(ReportQuery), responses(
+    (status = 200, body = OutcomeReport, description = "JSON, or CSV (one line per event, region and dimension) with format=csv"),
+    (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[get("/reports/outcomes")]
+async fn outcomes(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let query = query.into_inner();
+    let csv = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(AppError::validation("format", "must be json or csv")),
+    };
+    let catalogue = state.catalogue.clone();
+    let report = state
+        .db
+        .run(move |conn| tally(conn, &catalogue, query.event_id.as_deref()))
+        .await?;
+    if csv {
+        Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                "Content-Disposition",
+                "attachment; filename=\"outcomes.csv\"",
+            ))
+            .body(to_csv(&report)?))
+    } else {
+        Ok(HttpResponse::Ok().json(report))
+    }
+}

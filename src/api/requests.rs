@@ -1,0 +1,599 @@
+//! Meeting requests between investors and regions or delegations: asking, introductions by
+//! staff, accepting, declining, cancelling and expiry.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::extract::JsonBody;
+use crate::auth::AuthenticatedUser;
+use crate::db::AnyConnection;
+use crate::error::{AppError, ErrorBody};
+use crate::meetings::plan::{priority, slots};
+use crate::meetings::service::{EventData, cancel_request, expire_due, notify_parties, pair_score};
+use crate::meetings::time::utc;
+use crate::models::event::Participant;
+use crate::models::meeting::{self as rows, RequestRow};
+use crate::models::project;
+use crate::models::user::now;
+use crate::startup::AppState;
+
+pub fn config(cfg: &mut ServiceConfig) {
+    cfg.service(create_request)
+        .service(list_requests)
+        .service(introduce)
+        .service(accept_request)
+        .service(decline_request)
+        .service(cancel)
+        .service(get_request);
+}
+
+/// A request for a meeting. The caller's side follows from who it acts for; staff asking make
+/// it an introduction both sides must accept.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInput {
+    /// The investor's participant id at this event.
+    pub investor: String,
+    /// The region's or delegation's participant id at this event.
+    pub host: String,
+    #[serde(default)]
+    pub message: String,
+    /// A published project of the host's regions the meeting is about.
+    pub project_id: Option<String>,
+}
+
+/// One side of a request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Side {
+    pub participant_id: String,
+    pub name: String,
+    pub accepted: bool,
+}
+
+/// A meeting request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingRequest {
+    pub id: String,
+    pub event_id: String,
+    pub investor: Side,
+    pub host: Side,
+    pub project_id: Option<String>,
+    /// investor, host or staff (an introduction).
+    pub origin: String,
+    pub message: String,
+    /// pending, accepted, declined, expired or cancelled.
+    pub status: String,
+    pub reason: Option<String>,
+    /// The investor marked one of the host's projects must-meet.
+    pub must_meet: bool,
+    /// Match score of the pair (0 to 1).
+    pub score: f64,
+    /// What the scheduler maximises: score × must-meet factor.
+    pub priority: f64,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+fn request_view(data: &EventData, r: &RequestRow, factor: f64) -> MeetingRequest {
+    let side = |id: &str, accepted: bool| Side {
+        participant_id: id.to_owned(),
+        name: data
+            .participant(id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        accepted,
+    };
+    MeetingRequest {
+        id: r.id.clone(),
+        event_id: r.event_id.clone(),
+        investor: side(&r.investor_participant_id, r.investor_accepted),
+        host: side(&r.host_participant_id, r.host_accepted),
+        project_id: r.project_id.clone(),
+        origin: r.origin.clone(),
+        message: r.message.clone(),
+        status: r.status.clone(),
+        reason: r.reason.clone(),
+        must_meet: r.must_meet,
+        score: (r.score * 1000.0).round() / 1000.0,
+        priority: (priority(r, factor) * 1000.0).round() / 1000.0,
+        created_at: utc(r.created_at),
+        expires_at: utc(r.expires_at),
+        decided_at: r.decided_at.map(utc),
+    }
+}
+
+fn check_text(field: &str, text: &str, max: usize) -> Result<String, AppError> {
+    if text.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(text.trim().to_owned())
+}
+
+/// Creates a request from `origin` (investor, host or staff) after checking the pair.
+fn insert_request(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    data: &EventData,
+    (investor, host): (&Participant, &Participant),
+    input: &RequestInput,
+    origin: &str,
+    user_id: &str,
+) -> Result<RequestRow, AppError> {
+    if rows::open_request_exists(conn, &investor.row.id, &host.row.id)? {
+        return Err(AppError::conflict(
+            "request_exists",
+            "these two already have a pending or accepted request",
+        ));
+    }
+    if let Some(project_id) = &input.project_id {
+        let regions: Vec<String> = match (&host.row.region_code, &host.row.delegation_id) {
+            (Some(r), _) => vec![r.clone()],
+            (None, Some(d)) => data
+                .delegation(d)
+                .map(|d| d.regions.clone())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let found = project::find(conn, project_id)?;
+        if !found.is_some_and(|p| p.status == "published" && regions.contains(&p.region_code)) {
+            return Err(AppError::validation(
+                "project_id",
+                "is not a published project of the host's regions",
+            ));
+        }
+    }
+    let investor_id = investor.row.investor_id.clone().unwrap_or_default();
+    let (score, must_meet) = pair_score(
+        conn,
+        &state.matchmaker,
+        data,
+        &investor_id,
+        host,
+        input.project_id.as_deref(),
+    )?;
+    let at = now();
+    let last_start = slots(&data.plan)?.last().map(|s| s.starts_at).unwrap_or(at);
+    let expires_at =
+        (at + Duration::days(i64::from(data.plan.event.request_expiry_days))).min(last_start);
+    let row = RequestRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        event_id: data.plan.event.id.clone(),
+        investor_participant_id: investor.row.id.clone(),
+        host_participant_id: host.row.id.clone(),
+        project_id: input.project_id.clone(),
+        origin: origin.to_owned(),
+        message: check_text("message", &input.message, 2000)?,
+        status: "pending".into(),
+        investor_accepted: origin == "investor",
+        host_accepted: origin == "host",
+        reason: None,
+        must_meet,
+        score,
+        created_by: user_id.to_owned(),
+        created_at: at,
+        expires_at,
+        decided_at: None,
+        decided_by: None,
+    };
+    rows::insert_request(conn, &row)?;
+    let kind = if origin == "staff" {
+        "introduction_proposed"
+    } else {
+        "request_received"
+    };
+    notify_parties(conn, data, &row, kind, &data.request_payload(&row))?;
+    Ok(row)
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = RequestInput, responses(
+    (status = 201, body = MeetingRequest), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/events/{id}/requests")]
+async fn create_request(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    body: JsonBody<RequestInput>,
+) -> Result<HttpResponse, AppError> {
+    let event_id = id.into_inner();
+    let app = state.clone();
+    let view = state
+        .db
+        .write(move |conn| {
+            let data = EventData::load(conn, &event_id)?;
+            let input = body.0;
+            let investor = data
+                .participant(&input.investor)
+                .filter(|p| p.row.kind == "investor")
+                .ok_or_else(|| {
+                    AppError::validation("investor", "is not an investor registered for this event")
+                })?;
+            let host = data
+                .participant(&input.host)
+                .filter(|p| p.row.kind != "investor")
+                .ok_or_else(|| {
+                    AppError::validation(
+                        "host",
+                        "is not a region or delegation registered for this event",
+                    )
+                })?;
+            let origin = if data.acts_for(&user, investor) {
+                "investor"
+            } else if data.acts_for(&user, host) {
+                "host"
+            } else if user.is_staff() {
+                "staff"
+            } else {
+                return Err(AppError::Forbidden(
+                    "you act for neither side of this request".into(),
+                ));
+            };
+            if origin != "staff" && now() > data.plan.event.request_deadline {
+                return Err(AppError::conflict(
+                    "requests_closed",
+                    "the event no longer takes requests",
+                ));
+            }
+            let row = insert_request(
+                conn,
+                &app,
+                &data,
+                (investor, host),
+                &input,
+                origin,
+                &user.id,
+            )?;
+            Ok(request_view(
+                &data,
+                &row,
+                app.settings.meetings.must_meet_factor,
+            ))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Filters of the request list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RequestQuery {
+    /// pending, accepted, declined, expired or cancelled.
+    pub status: Option<String>,
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), params(RequestQuery), responses(
+    (status = 200, body = Vec<MeetingRequest>), (status = 404, body = ErrorBody),
+))]
+#[get("/events/{id}/requests")]
+async fn list_requests(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    query: web::Query<RequestQuery>,
+) -> Result<web::Json<Vec<MeetingRequest>>, AppError> {
+    let event_id = id.into_inner();
+    let status = query.into_inner().status;
+    if let Some(s) = &status
+        && !["pending", "accepted", "declined", "expired", "cancelled"].contains(&s.as_str())
+    {
+        return Err(AppError::validation("status", "is not a request status"));
+    }
+    let factor = state.settings.meetings.must_meet_factor;
+    let list = state
+        .db
+        .write(move |conn| {
+            let data = EventData::load(conn, &event_id)?;
+            expire_due(conn, &data)?;
+            let mine: Vec<String> = data.mine(&user).iter().map(|p| p.row.id.clone()).collect();
+            let scope = (!user.is_staff()).then_some(mine.as_slice());
+            Ok(rows::requests_of_event(conn, &event_id, scope)?
+                .iter()
+                .filter(|r| status.as_ref().is_none_or(|s| &r.status == s))
+                .map(|r| request_view(&data, r, factor))
+                .collect())
+        })
+        .await?;
+    Ok(web::Json(list))
+}
+
+/// How staff pick introductions from the best matches.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntroductionInput {
+    /// Introductions per investor at most.
+    #[serde(default = "default_per_investor")]
+    pub per_investor: usize,
+    /// Only pairs scoring at least this.
+    #[serde(default = "default_min_score")]
+    pub min_score: f64,
+}
+
+fn default_per_investor() -> usize {
+    3
+}
+
+fn default_min_score() -> f64 {
+    0.3
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = IntroductionInput, responses(
+    (status = 201, body = Vec<MeetingRequest>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 422, body = ErrorBody),
+))]
+#[post("/events/{id}/introductions")]
+async fn introduce(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    body: JsonBody<IntroductionInput>,
+) -> Result<HttpResponse, AppError> {
+    user.require_staff()?;
+    let input = body.0;
+    if !(1..=20).contains(&input.per_investor) {
+        return Err(AppError::validation(
+            "per_investor",
+            "must be between 1 and 20",
+        ));
+    }
+    if !(0.0..=1.0).contains(&input.min_score) {
+        return Err(AppError::validation("min_score", "must be between 0 and 1"));
+    }
+    let event_id = id.into_inner();
+    let app = state.clone();
+    let created = state
+        .db
+        .write(move |conn| {
+            let data = EventData::load(conn, &event_id)?;
+            let factor = app.settings.meetings.must_meet_factor;
+            let mut created = Vec::new();
+            let investors = data
+                .participants
+                .iter()
+                .filter(|p| p.row.kind == "investor");
+            for investor in investors {
+                let investor_id = investor.row.investor_id.clone().unwrap_or_default();
+                let mut scored = Vec::new();
+                for host in data
+                    .participants
+                    .iter()
+                    .filter(|p| p.row.kind != "investor")
+                {
+                    if rows::open_request_exists(conn, &investor.row.id, &host.row.id)? {
+                        continue;
+                    }
+                    let (score, _) =
+                        pair_score(conn, &app.matchmaker, &data, &investor_id, host, None)?;
+                    if score >= input.min_score {
+                        scored.push((score, host));
+                    }
+                }
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.row.id.cmp(&b.1.row.id)));
+                for (score, host) in scored.into_iter().take(input.per_investor) {
+                    let request = RequestInput {
+                        investor: investor.row.id.clone(),
+                        host: host.row.id.clone(),
+                        message: format!(
+                            "Introduced by the programme: a match score of {:.0}%.",
+                            score * 100.0
+                        ),
+                        project_id: None,
+                    };
+                    let row = insert_request(
+                        conn,
+                        &app,
+                        &data,
+                        (investor, host),
+                        &request,
+                        "staff",
+                        &user.id,
+                    )?;
+                    created.push(request_view(&data, &row, factor));
+                }
+            }
+            Ok(created)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Loads a request the caller may see, with its event, expiring what is due first.
+fn visible_request(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+) -> Result<(EventData, RequestRow), AppError> {
+    let request = rows::find_request(conn, id)?.ok_or_else(|| AppError::not_found("request"))?;
+    let data = EventData::load(conn, &request.event_id)?;
+    if !data.may_see(user, &request) {
+        return Err(AppError::not_found("request"));
+    }
+    Ok((data, request))
+}
+
+fn require_pending(request: &RequestRow) -> Result<(), AppError> {
+    if request.status == "pending" && request.expires_at <= now() {
+        return Err(AppError::conflict(
+            "request_expired",
+            "this request has expired",
+        ));
+    }
+    if request.status != "pending" {
+        return Err(AppError::conflict(
+            "request_not_pending",
+            format!("this request is {} already", request.status),
+        ));
+    }
+    Ok(())
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
+    (status = 200, body = MeetingRequest), (status = 404, body = ErrorBody),
+))]
+#[get("/requests/{id}")]
+async fn get_request(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+) -> Result<web::Json<MeetingRequest>, AppError> {
+    let id = id.into_inner();
+    let factor = state.settings.meetings.must_meet_factor;
+    let view = state
+        .db
+        .run(move |conn| {
+            let (data, request) = visible_request(conn, &user, &id)?;
+            Ok(request_view(&data, &request, factor))
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
+    (status = 200, body = MeetingRequest), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+))]
+#[post("/requests/{id}/accept")]
+async fn accept_request(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+) -> Result<web::Json<MeetingRequest>, AppError> {
+    let id = id.into_inner();
+    let factor = state.settings.meetings.must_meet_factor;
+    let view = state
+        .db
+        .write(move |conn| {
+            let (data, mut request) = visible_request(conn, &user, &id)?;
+            require_pending(&request)?;
+            let investor_side = data
+                .participant(&request.investor_participant_id)
+                .is_some_and(|p| data.acts_for(&user, p));
+            let host_side = data
+                .participant(&request.host_participant_id)
+                .is_some_and(|p| data.acts_for(&user, p));
+            let before = (request.investor_accepted, request.host_accepted);
+            if user.is_staff() {
+                request.investor_accepted = true;
+                request.host_accepted = true;
+            }
+            request.investor_accepted |= investor_side;
+            request.host_accepted |= host_side;
+            if (request.investor_accepted, request.host_accepted) == before {
+                return Err(AppError::conflict(
+                    "awaiting_other_party",
+                    "your side has accepted already; the other side decides now",
+                ));
+            }
+            let both = request.investor_accepted && request.host_accepted;
+            if both {
+                request.status = "accepted".into();
+                request.decided_at = Some(now());
+                request.decided_by = Some(user.id.clone());
+            }
+            rows::update_request(conn, &request)?;
+            let kind = if both {
+                "request_accepted"
+            } else {
+                "introduction_accepted_by_one_side"
+            };
+            notify_parties(conn, &data, &request, kind, &data.request_payload(&request))?;
+            Ok(request_view(&data, &request, factor))
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+/// Why a request is declined or cancelled.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonInput {
+    pub reason: Option<String>,
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = ReasonInput, responses(
+    (status = 200, body = MeetingRequest), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+    (status = 422, body = ErrorBody),
+))]
+#[post("/requests/{id}/decline")]
+async fn decline_request(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    body: JsonBody<ReasonInput>,
+) -> Result<web::Json<MeetingRequest>, AppError> {
+    let id = id.into_inner();
+    let reason = body
+        .0
+        .reason
+        .map(|r| check_text("reason", &r, 1000))
+        .transpose()?;
+    let factor = state.settings.meetings.must_meet_factor;
+    let view = state
+        .db
+        .write(move |conn| {
+            let (data, mut request) = visible_request(conn, &user, &id)?;
+            require_pending(&request)?;
+            request.status = "declined".into();
+            request.reason = reason.filter(|r| !r.is_empty());
+            request.decided_at = Some(now());
+            request.decided_by = Some(user.id.clone());
+            rows::update_request(conn, &request)?;
+            notify_parties(
+                conn,
+                &data,
+                &request,
+                "request_declined",
+                &data.request_payload(&request),
+            )?;
+            Ok(request_view(&data, &request, factor))
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = ReasonInput, responses(
+    (status = 200, body = MeetingRequest), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+    (status = 422, body = ErrorBody),
+))]
+#[post("/requests/{id}/cancel")]
+async fn cancel(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    body: JsonBody<ReasonInput>,
+) -> Result<web::Json<MeetingRequest>, AppError> {
+    let id = id.into_inner();
+    let reason = body
+        .0
+        .reason
+        .map(|r| check_text("reason", &r, 1000))
+        .transpose()?;
+    let factor = state.settings.meetings.must_meet_factor;
+    let view = state
+        .db
+        .write(move |conn| {
+            let (data, mut request) = visible_request(conn, &user, &id)?;
+            if !["pending", "accepted"].contains(&request.status.as_str()) {
+                return Err(AppError::conflict(
+                    "request_not_open",
+                    format!("this request is {} already", request.status),
+                ));
+            }
+            cancel_request(
+                conn,
+                &data,
+                &mut request,
+                &user.id,
+                reason.filter(|r| !r.is_empty()),
+            )?;
+            Ok(request_view(&data, &request, factor))
+        })
+        .await?;
+    Ok(web::Json(view))
+}

@@ -1,0 +1,545 @@
+//! The operations on an event's participants, requests and meetings that the API and the
+//! scheduling job share. Each runs inside the caller's transaction and records every change as a
+//! notification in the same transaction.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::ics;
+use super::plan::Problem;
+use super::time::{in_zone, stored_zone};
+use crate::auth::AuthenticatedUser;
+use crate::db::AnyConnection;
+use crate::domain::project::Interest;
+use crate::error::AppError;
+use crate::matching::MatchFilter;
+use crate::matchmaker::Matchmaker;
+use crate::models::event::{self as event_rows, Delegation, EventPlan, Participant};
+use crate::models::meeting::{self as meeting_rows, MeetingRow, RequestRow};
+use crate::models::outbox::{self, NotificationRow};
+use crate::models::user::{self, now};
+use crate::models::{investor, matching, project};
+use crate::scheduling::instance::{Reason, Schedule};
+
+/// An event with its participants and the delegations among them.
+pub struct EventData {
+    pub plan: EventPlan,
+    pub participants: Vec<Participant>,
+    pub delegations: Vec<Delegation>,
+}
+
+impl EventData {
+    /// Loads an event; 404 when there is none.
+    pub fn load(conn: &mut AnyConnection, event_id: &str) -> Result<Self, AppError> {
+        let plan =
+            event_rows::find_event(conn, event_id)?.ok_or_else(|| AppError::not_found("event"))?;
+        let participants = event_rows::participants(conn, event_id, None)?;
+        let ids: Vec<String> = participants
+            .iter()
+            .filter_map(|p| p.row.delegation_id.clone())
+            .collect();
+        let delegations = event_rows::delegations(conn, Some(&ids))?;
+        Ok(EventData {
+            plan,
+            participants,
+            delegations,
+        })
+    }
+
+    pub fn participant(&self, id: &str) -> Option<&Participant> {
+        self.participants.iter().find(|p| p.row.id == id)
+    }
+
+    pub fn delegation(&self, id: &str) -> Option<&Delegation> {
+        self.delegations.iter().find(|d| d.row.id == id)
+    }
+
+    /// Whether the caller acts for the participant: its investor's users, its region's
+    /// officials, a delegation's members and the officials of its regions.
+    pub fn acts_for(&self, user: &AuthenticatedUser, p: &Participant) -> bool {
+        if let Some(investor) = &p.row.investor_id {
+            return user.belongs_to_investor(investor);
+        }
+        if let Some(region) = &p.row.region_code {
+            return user.is_official_of(region);
+        }
+        p.row
+            .delegation_id
+            .as_deref()
+            .and_then(|d| self.delegation(d))
+            .is_some_and(|d| acts_for_delegation(user, d))
+    }
+
+    /// The participants the caller acts for.
+    pub fn mine(&self, user: &AuthenticatedUser) -> Vec<&Participant> {
+        self.participants
+            .iter()
+            .filter(|p| self.acts_for(user, p))
+            .collect()
+    }
+
+    /// Whether the caller may see the request: staff and the parties.
+    pub fn may_see(&self, user: &AuthenticatedUser, request: &RequestRow) -> bool {
+        user.is_staff()
+            || [
+                &request.investor_participant_id,
+                &request.host_participant_id,
+            ]
+            .iter()
+            .filter_map(|id| self.participant(id))
+            .any(|p| self.acts_for(user, p))
+    }
+
+    /// The users told about a participant's requests and meetings.
+    pub fn recipients(
+        &self,
+        conn: &mut AnyConnection,
+        p: &Participant,
+    ) -> Result<Vec<String>, AppError> {
+        if let Some(investor) = &p.row.investor_id {
+            return Ok(user::investor_users(conn, investor)?);
+        }
+        if let Some(region) = &p.row.region_code {
+            return Ok(user::region_officials(conn, region)?);
+        }
+        let Some(d) = p
+            .row
+            .delegation_id
+            .as_deref()
+            .and_then(|d| self.delegation(d))
+        else {
+            return Ok(Vec::new());
+        };
+        let mut users = d.members.clone();
+        for region in &d.regions {
+            users.extend(user::region_officials(conn, region)?);
+        }
+        users.sort();
+        users.dedup();
+        Ok(users)
+    }
+
+    /// Both parties' users of a request.
+    fn parties_of(
+        &self,
+        conn: &mut AnyConnection,
+        request: &RequestRow,
+    ) -> Result<Vec<String>, AppError> {
+        let mut users = Vec::new();
+        for id in [
+            &request.investor_participant_id,
+            &request.host_participant_id,
+        ] {
+            if let Some(p) = self.participant(id) {
+                users.extend(self.recipients(conn, p)?);
+            }
+        }
+        users.sort();
+        users.dedup();
+        Ok(users)
+    }
+
+    fn name_of(&self, participant_id: &str) -> String {
+        self.participant(participant_id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// What a notification says of a request.
+    pub fn request_payload(&self, request: &RequestRow) -> Value {
+        json!({
+            "event": {"id": self.plan.event.id, "name": self.plan.event.name},
+            "request": {
+                "id": request.id,
+                "status": request.status,
+                "origin": request.origin,
+                "message": request.message,
+                "reason": request.reason,
+                "expires_at": super::time::utc(request.expires_at),
+            },
+            "investor": {"participant_id": request.investor_participant_id, "name": self.name_of(&request.investor_participant_id)},
+            "host": {"participant_id": request.host_participant_id, "name": self.name_of(&request.host_participant_id)},
+        })
+    }
+
+    /// What a notification says of a meeting: enough to render an invitation with its .ics.
+    pub fn meeting_payload(&self, request: &RequestRow, meeting: &MeetingRow) -> Value {
+        let mut payload = self.request_payload(request);
+        let venue = self.plan.venues.iter().find(|v| v.id == meeting.venue_id);
+        let zone = stored_zone(venue.map_or("UTC", |v| v.time_zone.as_str()));
+        payload["meeting"] = json!({
+            "id": meeting.id,
+            "uid": ics::uid(&meeting.id),
+            "sequence": meeting.sequence,
+            "status": meeting.status,
+            "starts_at": super::time::utc(meeting.starts_at),
+            "ends_at": super::time::utc(meeting.ends_at),
+            "venue_starts_at": in_zone(meeting.starts_at, zone),
+            "venue": venue.map(|v| json!({"id": v.id, "name": v.name, "city": v.city, "time_zone": v.time_zone})),
+            "seat": meeting.seat,
+            "place": if meeting.is_group { "room" } else { "table" },
+            "ics": ics::single(&self.calendar_entry(request, meeting)),
+        });
+        payload
+    }
+
+    /// A meeting as a calendar entry.
+    pub fn calendar_entry(&self, request: &RequestRow, meeting: &MeetingRow) -> ics::CalendarEntry {
+        let venue = self.plan.venues.iter().find(|v| v.id == meeting.venue_id);
+        let place = if meeting.is_group { "room" } else { "table" };
+        let location = venue.map_or_else(String::new, |v| {
+            format!("{}, {} ({place} {})", v.name, v.city, meeting.seat)
+        });
+        let investor = self.name_of(&request.investor_participant_id);
+        let host = self.name_of(&request.host_participant_id);
+        let mut description = format!("{} — {investor} and {host}.", self.plan.event.name);
+        if let Some(v) = venue {
+            let local = in_zone(meeting.starts_at, stored_zone(&v.time_zone));
+            description.push_str(&format!(
+                "\nVenue time: {} ({}).",
+                local.format("%Y-%m-%d %H:%M"),
+                v.time_zone
+            ));
+        }
+        if !request.message.is_empty() {
+            description.push_str(&format!("\n\n{}", request.message));
+        }
+        ics::CalendarEntry {
+            meeting_id: meeting.id.clone(),
+            sequence: meeting.sequence,
+            starts_at: meeting.starts_at,
+            ends_at: meeting.ends_at,
+            updated_at: meeting.updated_at,
+            cancelled: meeting.is_cancelled(),
+            summary: format!("Meeting: {investor} – {host}"),
+            description,
+            location,
+        }
+    }
+}
+
+/// Whether the caller acts for a delegation: a member, or an official of one of its regions.
+pub fn acts_for_delegation(user: &AuthenticatedUser, d: &Delegation) -> bool {
+    d.members.contains(&user.id) || d.regions.iter().any(|region| user.is_official_of(region))
+}
+
+/// Records one notification per recipient, in the caller's transaction.
+pub fn notify(
+    conn: &mut AnyConnection,
+    recipients: &[String],
+    kind: &str,
+    payload: &Value,
+) -> Result<(), AppError> {
+    let at = now();
+    let payload = payload.to_string();
+    let rows: Vec<NotificationRow> = recipients
+        .iter()
+        .map(|r| NotificationRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            recipient_id: r.clone(),
+            kind: kind.to_owned(),
+            payload: payload.clone(),
+            delivery: "pending".into(),
+            attempts: 0,
+            read_at: None,
+            created_at: at,
+        })
+        .collect();
+    Ok(outbox::insert_notifications(conn, &rows)?)
+}
+
+/// Tells both parties of a request about a change.
+pub fn notify_parties(
+    conn: &mut AnyConnection,
+    data: &EventData,
+    request: &RequestRow,
+    kind: &str,
+    payload: &Value,
+) -> Result<(), AppError> {
+    let recipients = data.parties_of(conn, request)?;
+    notify(conn, &recipients, kind, payload)
+}
+
+/// Expires the event's pending requests whose time has come, telling both parties.
+pub fn expire_due(conn: &mut AnyConnection, data: &EventData) -> Result<(), AppError> {
+    let at = now();
+    for mut request in meeting_rows::due_to_expire(conn, at)? {
+        if request.event_id != data.plan.event.id {
+            continue;
+        }
+        request.status = "expired".into();
+        request.decided_at = Some(at);
+        meeting_rows::update_request(conn, &request)?;
+        notify_parties(
+            conn,
+            data,
+            &request,
+            "request_expired",
+            &data.request_payload(&request),
+        )?;
+    }
+    Ok(())
+}
+
+/// The match score of an investor with a host (its best project, or the one named) and whether
+/// the investor marked one of the host's projects must-meet.
+pub fn pair_score(
+    conn: &mut AnyConnection,
+    matchmaker: &Matchmaker,
+    data: &EventData,
+    investor_id: &str,
+    host: &Participant,
+    project_id: Option<&str>,
+) -> Result<(f64, bool), AppError> {
+    let regions: Vec<String> = match (&host.row.region_code, &host.row.delegation_id) {
+        (Some(region), _) => vec![region.clone()],
+        (None, Some(d)) => data
+            .delegation(d)
+            .map(|d| d.regions.clone())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let must_meet = matching::feedback_of(conn, investor_id)?
+        .into_iter()
+        .filter(|f| f.interest == Interest::MustMeet.as_ref())
+        .filter(|f| project_id.is_none_or(|p| p == f.project_id))
+        .filter_map(|f| project::find(conn, &f.project_id).transpose())
+        .collect::<Result<Vec<_>, _>>()?
+        .iter()
+        .any(|p| regions.contains(&p.region_code));
+    let Some((_, Some(mandate))) = investor::find(conn, investor_id)? else {
+        return Ok((0.0, must_meet));
+    };
+    let snapshot = matchmaker.snapshot(conn)?;
+    let facts = matchmaker.stored_mandate(&mandate, &snapshot.rates);
+    let weights = &matchmaker.weights;
+    let score = match project_id.and_then(|p| snapshot.index.position(p)) {
+        Some(position) => snapshot
+            .index
+            .score_one(&facts, weights, position)
+            .map_or(0.0, |r| r.score),
+        None => regions
+            .iter()
+            .filter_map(|code| matchmaker.taxonomy().region(code))
+            .filter_map(|region| {
+                let filter = MatchFilter {
+                    region: Some(region),
+                    ..MatchFilter::default()
+                };
+                snapshot
+                    .index
+                    .top(&facts, weights, &filter, &[], 0, 1)
+                    .first()
+                    .map(|r| r.score)
+            })
+            .fold(0.0, f64::max),
+    };
+    Ok((score, must_meet))
+}
+
+/// Cancels a request and its meeting, telling both parties.
+pub fn cancel_request(
+    conn: &mut AnyConnection,
+    data: &EventData,
+    request: &mut RequestRow,
+    by: &str,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    let at = now();
+    request.status = "cancelled".into();
+    request.reason = reason;
+    request.decided_at = Some(at);
+    request.decided_by = Some(by.to_owned());
+    meeting_rows::update_request(conn, request)?;
+    if let Some(mut meeting) = meeting_rows::meeting_of_request(conn, &request.id)?
+        && !meeting.is_cancelled()
+    {
+        meeting.status = "cancelled".into();
+        meeting.sequence += 1;
+        meeting.updated_at = at;
+        meeting_rows::update_meeting(conn, &meeting)?;
+        notify_parties(
+            conn,
+            data,
+            request,
+            "meeting_cancelled",
+            &data.meeting_payload(request, &meeting),
+        )?;
+    } else {
+        notify_parties(
+            conn,
+            data,
+            request,
+            "request_cancelled",
+            &data.request_payload(request),
+        )?;
+    }
+    Ok(())
+}
+
+/// A request the scheduler could not place, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UnplacedRequest {
+    pub request_id: String,
+    pub investor: String,
+    pub host: String,
+    /// no_common_availability, participant_full, capacity or cancelled.
+    pub reason: Reason,
+}
+
+/// What a scheduling run did.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ScheduleSummary {
+    pub requests: usize,
+    pub placed: usize,
+    /// Meetings placed for the first time (or again after a cancellation).
+    pub added: usize,
+    pub moved: usize,
+    pub kept: usize,
+    /// Meetings that lost their place.
+    pub dropped: usize,
+    /// Total priority placed (match score × must-meet factor).
+    pub objective: f64,
+    pub unplaced: Vec<UnplacedRequest>,
+    /// Constraint problems the independent validator found (empty for a sound schedule; a
+    /// confirmed meeting whose parties changed their availability shows here).
+    pub problems: Vec<String>,
+    pub seconds: f64,
+}
+
+/// Stores a schedule: meetings added, moved (SEQUENCE bumped) or dropped, each party told in the
+/// same transaction. Requests no longer accepted since the problem was built are left alone.
+pub fn apply_schedule(
+    conn: &mut AnyConnection,
+    data: &EventData,
+    problem: &Problem,
+    schedule: &Schedule,
+    confirm: bool,
+) -> Result<ScheduleSummary, AppError> {
+    let at = now();
+    let placed: HashMap<u32, _> = schedule
+        .assignments
+        .iter()
+        .map(|a| (a.request, *a))
+        .collect();
+    let mut summary = ScheduleSummary {
+        requests: problem.requests.len(),
+        placed: 0,
+        added: 0,
+        moved: 0,
+        kept: 0,
+        dropped: 0,
+        objective: 0.0,
+        unplaced: Vec::new(),
+        problems: Vec::new(),
+        seconds: 0.0,
+    };
+    for (i, planned) in problem.requests.iter().enumerate() {
+        let Some(request) = meeting_rows::find_request(conn, &planned.id)? else {
+            continue;
+        };
+        if request.status != "accepted" {
+            continue;
+        }
+        let existing = meeting_rows::meeting_of_request(conn, &request.id)?;
+        let Some(a) = placed.get(&(i as u32)) else {
+            if let Some(mut meeting) = existing.filter(|m| !m.is_cancelled()) {
+                meeting.status = "cancelled".into();
+                meeting.sequence += 1;
+                meeting.updated_at = at;
+                meeting_rows::update_meeting(conn, &meeting)?;
+                summary.dropped += 1;
+                notify_parties(
+                    conn,
+                    data,
+                    &request,
+                    "meeting_cancelled",
+                    &data.meeting_payload(&request, &meeting),
+                )?;
+            }
+            continue;
+        };
+        summary.placed += 1;
+        summary.objective += problem.instance.requests[i].weight;
+        let slot = &problem.slots[a.slot as usize];
+        let venue_id = data.plan.venues[a.venue as usize].id.clone();
+        let seat = a.seat as i32 + 1;
+        let status = if confirm { "confirmed" } else { "scheduled" };
+        let (meeting, kind) = match existing {
+            Some(mut m) => {
+                let same_place = m.starts_at == slot.starts_at && m.venue_id == venue_id;
+                let unchanged = !m.is_cancelled() && same_place && m.seat == seat;
+                if unchanged && (m.status == status || m.status == "confirmed") {
+                    summary.kept += 1;
+                    continue;
+                }
+                let kind = if m.is_cancelled() {
+                    summary.added += 1;
+                    "meeting_scheduled"
+                } else if !same_place {
+                    summary.moved += 1;
+                    "meeting_moved"
+                } else {
+                    summary.kept += 1;
+                    "meeting_confirmed"
+                };
+                if m.status != "confirmed" {
+                    m.status = status.into();
+                }
+                m.starts_at = slot.starts_at;
+                m.ends_at = slot.ends_at;
+                m.venue_id = venue_id;
+                m.seat = seat;
+                m.sequence += 1;
+                m.updated_at = at;
+                meeting_rows::update_meeting(conn, &m)?;
+                (m, kind)
+            }
+            None => {
+                let m = MeetingRow {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    event_id: data.plan.event.id.clone(),
+                    request_id: request.id.clone(),
+                    venue_id,
+                    seat,
+                    is_group: problem.instance.requests[i].group,
+                    starts_at: slot.starts_at,
+                    ends_at: slot.ends_at,
+                    status: status.into(),
+                    sequence: 0,
+                    attendance: None,
+                    notes: None,
+                    follow_up: None,
+                    follow_up_amount_minor: None,
+                    follow_up_currency: None,
+                    outcome_by: None,
+                    outcome_at: None,
+                    created_at: at,
+                    updated_at: at,
+                };
+                meeting_rows::insert_meeting(conn, &m)?;
+                summary.added += 1;
+                (m, "meeting_scheduled")
+            }
+        };
+        notify_parties(
+            conn,
+            data,
+            &request,
+            kind,
+            &data.meeting_payload(&request, &meeting),
+        )?;
+    }
+    for u in &schedule.unplaced {
+        let r = &problem.requests[u.request as usize];
+        summary.unplaced.push(UnplacedRequest {
+            request_id: r.id.clone(),
+            investor: data.name_of(&r.investor_participant_id),
+            host: data.name_of(&r.host_participant_id),
+            reason: u.reason,
+        });
+    }
+    Ok(summary)
+}

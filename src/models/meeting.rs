@@ -1,0 +1,224 @@
+//! Meeting requests and the meetings placed from them.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::{meeting_requests, meetings};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = meeting_requests)]
+pub struct RequestRow {
+    pub id: String,
+    pub event_id: String,
+    pub investor_participant_id: String,
+    pub host_participant_id: String,
+    pub project_id: Option<String>,
+    /// investor, host or staff (an introduction).
+    pub origin: String,
+    pub message: String,
+    /// pending, accepted, declined, expired or cancelled.
+    pub status: String,
+    pub investor_accepted: bool,
+    pub host_accepted: bool,
+    pub reason: Option<String>,
+    pub must_meet: bool,
+    pub score: f64,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+}
+
+pub fn insert_request(conn: &mut AnyConnection, row: &RequestRow) -> QueryResult<()> {
+    diesel::insert_into(meeting_requests::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find_request(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<RequestRow>> {
+    meeting_requests::table
+        .find(id)
+        .select(RequestRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The requests of an event, optionally only those with one of `participants` as a party.
+pub fn requests_of_event(
+    conn: &mut AnyConnection,
+    event_id: &str,
+    participants: Option<&[String]>,
+) -> QueryResult<Vec<RequestRow>> {
+    let mut query = meeting_requests::table
+        .filter(meeting_requests::event_id.eq(event_id))
+        .into_boxed();
+    if let Some(ids) = participants {
+        query = query.filter(
+            meeting_requests::investor_participant_id
+                .eq_any(ids)
+                .or(meeting_requests::host_participant_id.eq_any(ids)),
+        );
+    }
+    query
+        .order((meeting_requests::created_at, meeting_requests::id))
+        .select(RequestRow::as_select())
+        .load(conn)
+}
+
+/// Whether the pair already has a pending or accepted request at the event.
+pub fn open_request_exists(
+    conn: &mut AnyConnection,
+    investor: &str,
+    host: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        meeting_requests::table
+            .filter(meeting_requests::investor_participant_id.eq(investor))
+            .filter(meeting_requests::host_participant_id.eq(host))
+            .filter(meeting_requests::status.eq_any(["pending", "accepted"])),
+    ))
+    .get_result(conn)
+}
+
+/// Stores a request's decision fields.
+pub fn update_request(conn: &mut AnyConnection, row: &RequestRow) -> QueryResult<()> {
+    diesel::update(meeting_requests::table.find(&row.id))
+        .set((
+            meeting_requests::status.eq(&row.status),
+            meeting_requests::investor_accepted.eq(row.investor_accepted),
+            meeting_requests::host_accepted.eq(row.host_accepted),
+            meeting_requests::reason.eq(&row.reason),
+            meeting_requests::decided_at.eq(row.decided_at),
+            meeting_requests::decided_by.eq(&row.decided_by),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Pending requests past their expiry, oldest first.
+pub fn due_to_expire(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<RequestRow>> {
+    meeting_requests::table
+        .filter(meeting_requests::status.eq("pending"))
+        .filter(meeting_requests::expires_at.le(now))
+        .order(meeting_requests::expires_at)
+        .select(RequestRow::as_select())
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = meetings)]
+pub struct MeetingRow {
+    pub id: String,
+    pub event_id: String,
+    pub request_id: String,
+    pub venue_id: String,
+    /// Table or room number from 1.
+    pub seat: i32,
+    pub is_group: bool,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    /// scheduled, confirmed or cancelled.
+    pub status: String,
+    /// The iCalendar SEQUENCE: bumped on every change a calendar must see.
+    pub sequence: i32,
+    /// held or no_show.
+    pub attendance: Option<String>,
+    pub notes: Option<String>,
+    pub follow_up: Option<String>,
+    pub follow_up_amount_minor: Option<i64>,
+    pub follow_up_currency: Option<String>,
+    pub outcome_by: Option<String>,
+    pub outcome_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl MeetingRow {
+    pub fn is_cancelled(&self) -> bool {
+        self.status == "cancelled"
+    }
+}
+
+pub fn insert_meeting(conn: &mut AnyConnection, row: &MeetingRow) -> QueryResult<()> {
+    diesel::insert_into(meetings::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Stores a meeting's place, status, sequence and outcome.
+pub fn update_meeting(conn: &mut AnyConnection, row: &MeetingRow) -> QueryResult<()> {
+    diesel::update(meetings::table.find(&row.id))
+        .set((
+            meetings::venue_id.eq(&row.venue_id),
+            meetings::seat.eq(row.seat),
+            meetings::starts_at.eq(row.starts_at),
+            meetings::ends_at.eq(row.ends_at),
+            meetings::status.eq(&row.status),
+            meetings::sequence.eq(row.sequence),
+            meetings::attendance.eq(&row.attendance),
+            meetings::notes.eq(&row.notes),
+            meetings::follow_up.eq(&row.follow_up),
+            meetings::follow_up_amount_minor.eq(row.follow_up_amount_minor),
+            meetings::follow_up_currency.eq(&row.follow_up_currency),
+            meetings::outcome_by.eq(&row.outcome_by),
+            meetings::outcome_at.eq(row.outcome_at),
+            meetings::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find_meeting(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<MeetingRow>> {
+    meetings::table
+        .find(id)
+        .select(MeetingRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn meeting_of_request(
+    conn: &mut AnyConnection,
+    request_id: &str,
+) -> QueryResult<Option<MeetingRow>> {
+    meetings::table
+        .filter(meetings::request_id.eq(request_id))
+        .select(MeetingRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every meeting of an event (`None`: of every event), cancelled ones included, by time.
+pub fn meetings_of_event(
+    conn: &mut AnyConnection,
+    event_id: Option<&str>,
+) -> QueryResult<Vec<MeetingRow>> {
+    let mut query = meetings::table.into_boxed();
+    if let Some(event_id) = event_id {
+        query = query.filter(meetings::event_id.eq(event_id));
+    }
+    query
+        .order((meetings::starts_at, meetings::venue_id, meetings::seat))
+        .select(MeetingRow::as_select())
+        .load(conn)
+}
+
+/// The meetings whose request has one of `participants` as a party, by time.
+pub fn meetings_of_participants(
+    conn: &mut AnyConnection,
+    participants: &[String],
+) -> QueryResult<Vec<(MeetingRow, RequestRow)>> {
+    meetings::table
+        .inner_join(meeting_requests::table.on(meetings::request_id.eq(meeting_requests::id)))
+        .filter(
+            meeting_requests::investor_participant_id
+                .eq_any(participants)
+                .or(meeting_requests::host_participant_id.eq_any(participants)),
+        )
+        .order((meetings::starts_at, meetings::id))
+        .select((MeetingRow::as_select(), RequestRow::as_select()))
+        .load(conn)
+}
