@@ -11,19 +11,26 @@ and prints one JSON line. Not part of `cargo test`.
 Requirements: `pip install highspy numpy` for the LP bound, `pip install ortools` for `--cp-sat`.
 
 The integer model has a 0/1 variable x[r,s,v] per request r, slot s in which all its parties are
-available, and venue v with at least one table (one-to-one) or room (group meeting). Seats are
+available (and have a daily cap above zero), and venue v open in s (a slot's `venues`, every
+venue when absent) with at least one table (one-to-one) or room (group meeting). Seats are
 interchangeable, so a count per (slot, venue, kind) stands for the seat numbers. Rows:
   request        sum over (s, v) of x[r,s,v] <= 1
   seats          sum over requests of a kind of x[r,s,v] <= tables or rooms of v
-  busy           per participant p and slot s: z[p,s] <= 1, where z sums x over p's requests
+  busy           per participant p and slot s: z[p,s] <= 1, where z[p,s] sums x over p's
+                 requests in slot s and z[p,s,v] over those at venue v
+  break          with min_break_slots = k > 0, per participant and window of slots s..s+k of one
+                 day: sum of z[p,t] <= 1 (any two meetings of a participant within k slots of
+                 each other conflict, so every such window is a clique; only maximal windows are
+                 written, and they replace the busy rows of their slots)
   day            per participant and day: meetings <= daily cap (left out where the participant
                  is available in no more slots that day than the cap: busy rows imply it)
-  travel         per participant p, slots s < t <= s + travel_buffer_slots on one day, venue v:
+  travel         per participant p, slots s + k < t <= s + travel_buffer_slots on one day, venue v:
                  z[p,s,v] + sum over w != v of z[p,t,w] <= 1, and with three or more venues also
                  sum over w != v of z[p,s,w] + z[p,t,v] <= 1 (with two venues these are exactly
                  the pairs of meetings the buffer forbids; with more they are stronger, still valid)
   fixed          a confirmed meeting's variable is fixed to 1
-Rows with a single variable and bound 1 are left out (the variable bound says as much).
+Rows that cannot bind are left out: a single variable with bound 1, seats no fewer than the
+variables that could use them.
 
 LP mode (default) solves the relaxation 0 <= x <= 1 with HiGHS interior point, without crossover,
 after presolve. What it reports as `lp_bound` is not the solver's primal value but the Lagrangian
@@ -31,7 +38,8 @@ after presolve. What it reports as `lp_bound` is not the solver's primal value b
     sum_i b_i y_i + sum_j max(l_j d_j, u_j d_j),   d = c - A^T y,
 which is a valid upper bound on the LP relaxation, hence on every schedule, for any y >= 0 —
 whatever the solver's accuracy. `lp_primal` is HiGHS's own objective for comparison; the two
-agree to the solver tolerance when it reaches optimality.
+agree to the solver tolerance when it reaches optimality. `lp_status` is HiGHS's model status;
+`columns`, `rows` and `nonzeros` give the model's size.
 
 --no-travel leaves the travel rows out and, since venues then only differ by their seats, merges
 the venues into one per slot with their tables and rooms summed (exact for that model): a weaker
@@ -67,7 +75,9 @@ def build(inst, travel=True):
     """
     slots, venues, people, requests = inst["slots"], inst["venues"], inst["participants"], inst["requests"]
     buffer = inst["travel_buffer_slots"]
+    rest = inst.get("min_break_slots", 0)
     day_of = [s["day"] for s in slots]
+    open_at = [set(range(len(venues))) if s.get("venues") is None else set(s["venues"]) for s in slots]
     available = [set(p["available"]) for p in people]
     free_per_day = []
     for p in people:
@@ -79,10 +89,9 @@ def build(inst, travel=True):
     def seats(v, group):
         return venues[v]["rooms"] if group else venues[v]["tables"]
 
-    if travel:
-        venue_choices = {g: [v for v in range(len(venues)) if seats(v, g) > 0] for g in (False, True)}
-    else:
-        venue_choices = {g: [-1] if any(seats(v, g) > 0 for v in range(len(venues))) else [] for g in (False, True)}
+    def venue_choices(s, group):
+        choices = [v for v in sorted(open_at[s]) if seats(v, group) > 0]
+        return choices if travel else [-1] if choices else []
 
     columns = []
     index = {}
@@ -91,7 +100,7 @@ def build(inst, travel=True):
         for s in sorted(common):
             if any(people[p]["daily_cap"] == 0 for p in req["parties"]):
                 continue
-            for v in venue_choices[req["group"]]:
+            for v in venue_choices(s, req["group"]):
                 index[(r, s, v)] = len(columns)
                 columns.append((r, s, v))
 
@@ -114,11 +123,25 @@ def build(inst, travel=True):
         if len(cols) > 1:
             rows.append((1, cols))
     for (s, v, group), cols in by_seat.items():
-        cap = seats(v, group) if v >= 0 else sum(seats(w, group) for w in range(len(venues)))
+        cap = seats(v, group) if v >= 0 else sum(seats(w, group) for w in open_at[s])
         if cap < len(cols):
             rows.append((cap, cols))
-    for cols in by_busy.values():
-        if len(cols) > 1:
+    covered = set()  # (p, s) inside a break window row, which implies its busy row
+    if rest > 0:
+        slots_of = defaultdict(list)
+        for p, s in by_busy:
+            slots_of[(p, day_of[s])].append(s)
+        for (p, _), used in slots_of.items():
+            used.sort()
+            last = -1
+            for i, s in enumerate(used):
+                window = [t for t in used[i:] if t <= s + rest]
+                if len(window) > 1 and window[-1] > last:
+                    rows.append((1, [c for t in window for c in by_busy[(p, t)]]))
+                    covered.update((p, t) for t in window)
+                    last = window[-1]
+    for key, cols in by_busy.items():
+        if len(cols) > 1 and key not in covered:
             rows.append((1, cols))
     for (p, d), cols in by_day.items():
         if people[p]["daily_cap"] < free_per_day[p][d]:
@@ -126,7 +149,7 @@ def build(inst, travel=True):
     if travel:
         venue_count = len(venues)
         for (p, s, v), here in by_place.items():
-            for t in range(s + 1, min(len(slots), s + buffer + 1)):
+            for t in range(s + 1 + rest, min(len(slots), s + buffer + 1)):
                 if day_of[t] != day_of[s]:
                     break
                 there = [c for w in range(venue_count) if w != v for c in by_place.get((p, t, w), ())]

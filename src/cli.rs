@@ -11,6 +11,7 @@ use crate::auth::accounts::{self, Language, NewAccount};
 use crate::config::Settings;
 use crate::db::{Db, write_transaction};
 use crate::error::AppError;
+use crate::matchmaker::Matchmaker;
 use crate::reference::{self, Catalogue};
 use crate::startup::Application;
 use crate::{seed, telemetry};
@@ -256,16 +257,18 @@ fn seed_demo(settings: &Settings, demo: bool) -> anyhow::Result<()> {
     let db = Db::connect(&settings.database)?;
     let mut conn = db.get()?;
     reference::load(&mut conn)?;
-    let catalogue = Catalogue::read(&mut conn)?;
-    let report = seed::demo(&mut conn, &catalogue)?;
+    let catalogue = std::sync::Arc::new(Catalogue::read(&mut conn)?);
+    let matchmaker = Matchmaker::new(catalogue.clone(), settings.matching.weights);
+    let report = seed::demo(&mut conn, &catalogue, &matchmaker, &settings.meetings)?;
     if !report.loaded {
         println!("the demo data set is already loaded");
         return Ok(());
     }
     println!(
-        "loaded the synthetic demo data set: {} projects, {} investors; every demo account's password is {}",
+        "loaded the synthetic demo data set: {} projects, {} investors, {} events; every demo account's password is {}",
         report.projects,
         report.investors,
+        report.events,
         seed::DEMO_PASSWORD
     );
     for (role, email) in &report.accounts {

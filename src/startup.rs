@@ -51,21 +51,21 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
             "jobs left running by a stopped instance are marked failed"
         );
     }
-    let catalogue = Catalogue::read(&mut conn)?;
-    if settings.seeds_demo_on_empty() && seed::database_is_empty(&mut conn)? {
-        let report = seed::demo(&mut conn, &catalogue)?;
-        tracing::info!(
-            projects = report.projects,
-            investors = report.investors,
-            "loaded the synthetic demo data set into the empty database (demo.seed_on_empty)"
-        );
-    }
-    drop(conn);
-    let catalogue = Arc::new(catalogue);
+    let catalogue = Arc::new(Catalogue::read(&mut conn)?);
     let matchmaker = Arc::new(Matchmaker::new(
         catalogue.clone(),
         settings.matching.weights,
     ));
+    if settings.seeds_demo_on_empty() && seed::database_is_empty(&mut conn)? {
+        let report = seed::demo(&mut conn, &catalogue, &matchmaker, &settings.meetings)?;
+        tracing::info!(
+            projects = report.projects,
+            investors = report.investors,
+            events = report.events,
+            "loaded the synthetic demo data set into the empty database (demo.seed_on_empty)"
+        );
+    }
+    drop(conn);
     Ok(AppState {
         db,
         catalogue,

@@ -24,6 +24,7 @@ use crate::models::event::{
 use crate::models::investor;
 use crate::models::json_text;
 use crate::models::user::{self, now};
+use crate::reference::Catalogue;
 use crate::startup::AppState;
 
 pub fn config(cfg: &mut ServiceConfig) {
@@ -602,7 +603,7 @@ fn check_settings(
 /// Registers a participant (the rules of `POST /events/{id}/participants`).
 pub fn register(
     conn: &mut AnyConnection,
-    state: &AppState,
+    catalogue: &Catalogue,
     user: &AuthenticatedUser,
     event_id: &str,
     input: &RegistrationInput,
@@ -630,7 +631,7 @@ pub fn register(
             )
         }
         (None, Some(region), None) => {
-            if state.catalogue.region(region).is_none() {
+            if catalogue.region(region).is_none() {
                 return Err(AppError::validation(
                     "region_code",
                     "is not a known region code",
@@ -717,7 +718,7 @@ async fn register_participant(
     let view = state
         .db
         .write(move |conn| {
-            let row = register(conn, &app, &user, &event_id, &body.0)?;
+            let row = register(conn, &app.catalogue, &user, &event_id, &body.0)?;
             participant_answer(conn, &user, &event_id, &row.id)
         })
         .await?;
@@ -863,7 +864,7 @@ fn delegation_view(d: &DelegationRecord, user: &AuthenticatedUser) -> Delegation
 /// Creates a delegation; `demo` marks demo data.
 pub fn create_delegation_record(
     conn: &mut AnyConnection,
-    state: &AppState,
+    catalogue: &Catalogue,
     input: &DelegationInput,
     user_id: &str,
     demo: bool,
@@ -875,7 +876,7 @@ pub fn create_delegation_record(
     let mut regions = input.regions.clone();
     regions.sort();
     regions.dedup();
-    if let Some(bad) = regions.iter().find(|r| state.catalogue.region(r).is_none()) {
+    if let Some(bad) = regions.iter().find(|r| catalogue.region(r).is_none()) {
         return Err(AppError::validation(
             "regions",
             format!("`{bad}` is not a known region code"),
@@ -960,7 +961,7 @@ async fn create_delegation(
     let view = state
         .db
         .write(move |conn| {
-            let record = create_delegation_record(conn, &app, &body.0, &user.id, false)?;
+            let record = create_delegation_record(conn, &app.catalogue, &body.0, &user.id, false)?;
             Ok(delegation_view(&record, &user))
         })
         .await?;

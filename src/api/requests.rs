@@ -2,7 +2,7 @@
 //! staff, accepting, declining, cancelling and expiry.
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -11,12 +11,12 @@ use super::extract::JsonBody;
 use crate::auth::AuthenticatedUser;
 use crate::db::AnyConnection;
 use crate::error::{AppError, ErrorBody};
-use crate::meetings::plan::{priority, slots};
-use crate::meetings::service::{EventData, cancel_request, expire_due, notify_parties, pair_score};
+use crate::meetings::plan::priority;
+use crate::meetings::service::{
+    EventData, accept, cancel_request, expire_due, insert_request, notify_parties, pair_score,
+};
 use crate::meetings::time::utc;
-use crate::models::event::Participant;
 use crate::models::meeting::{self as rows, RequestRow};
-use crate::models::project;
 use crate::models::user::now;
 use crate::startup::AppState;
 
@@ -106,7 +106,8 @@ fn request_view(data: &EventData, r: &RequestRow, factor: f64) -> MeetingRequest
     }
 }
 
-fn check_text(field: &str, text: &str, max: usize) -> Result<String, AppError> {
+/// Trimmed free text of at most `max` characters.
+pub fn check_text(field: &str, text: &str, max: usize) -> Result<String, AppError> {
     if text.chars().count() > max {
         return Err(AppError::validation(
             field,
@@ -114,82 +115,6 @@ fn check_text(field: &str, text: &str, max: usize) -> Result<String, AppError> {
         ));
     }
     Ok(text.trim().to_owned())
-}
-
-/// Creates a request from `origin` (investor, host or staff) after checking the pair.
-fn insert_request(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    data: &EventData,
-    (investor, host): (&Participant, &Participant),
-    input: &RequestInput,
-    origin: &str,
-    user_id: &str,
-) -> Result<RequestRow, AppError> {
-    if rows::open_request_exists(conn, &investor.row.id, &host.row.id)? {
-        return Err(AppError::conflict(
-            "request_exists",
-            "these two already have a pending or accepted request",
-        ));
-    }
-    if let Some(project_id) = &input.project_id {
-        let regions: Vec<String> = match (&host.row.region_code, &host.row.delegation_id) {
-            (Some(r), _) => vec![r.clone()],
-            (None, Some(d)) => data
-                .delegation(d)
-                .map(|d| d.regions.clone())
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        let found = project::find(conn, project_id)?;
-        if !found.is_some_and(|p| p.status == "published" && regions.contains(&p.region_code)) {
-            return Err(AppError::validation(
-                "project_id",
-                "is not a published project of the host's regions",
-            ));
-        }
-    }
-    let investor_id = investor.row.investor_id.clone().unwrap_or_default();
-    let (score, must_meet) = pair_score(
-        conn,
-        &state.matchmaker,
-        data,
-        &investor_id,
-        host,
-        input.project_id.as_deref(),
-    )?;
-    let at = now();
-    let last_start = slots(&data.plan)?.last().map(|s| s.starts_at).unwrap_or(at);
-    let expires_at =
-        (at + Duration::days(i64::from(data.plan.event.request_expiry_days))).min(last_start);
-    let row = RequestRow {
-        id: uuid::Uuid::new_v4().to_string(),
-        event_id: data.plan.event.id.clone(),
-        investor_participant_id: investor.row.id.clone(),
-        host_participant_id: host.row.id.clone(),
-        project_id: input.project_id.clone(),
-        origin: origin.to_owned(),
-        message: check_text("message", &input.message, 2000)?,
-        status: "pending".into(),
-        investor_accepted: origin == "investor",
-        host_accepted: origin == "host",
-        reason: None,
-        must_meet,
-        score,
-        created_by: user_id.to_owned(),
-        created_at: at,
-        expires_at,
-        decided_at: None,
-        decided_by: None,
-    };
-    rows::insert_request(conn, &row)?;
-    let kind = if origin == "staff" {
-        "introduction_proposed"
-    } else {
-        "request_received"
-    };
-    notify_parties(conn, data, &row, kind, &data.request_payload(&row))?;
-    Ok(row)
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = RequestInput, responses(
@@ -244,7 +169,7 @@ async fn create_request(
             }
             let row = insert_request(
                 conn,
-                &app,
+                &app.matchmaker,
                 &data,
                 (investor, host),
                 &input,
@@ -388,7 +313,7 @@ async fn introduce(
                     };
                     let row = insert_request(
                         conn,
-                        &app,
+                        &app.matchmaker,
                         &data,
                         (investor, host),
                         &request,
@@ -471,38 +396,7 @@ async fn accept_request(
         .write(move |conn| {
             let (data, mut request) = visible_request(conn, &user, &id)?;
             require_pending(&request)?;
-            let investor_side = data
-                .participant(&request.investor_participant_id)
-                .is_some_and(|p| data.acts_for(&user, p));
-            let host_side = data
-                .participant(&request.host_participant_id)
-                .is_some_and(|p| data.acts_for(&user, p));
-            let before = (request.investor_accepted, request.host_accepted);
-            if user.is_staff() {
-                request.investor_accepted = true;
-                request.host_accepted = true;
-            }
-            request.investor_accepted |= investor_side;
-            request.host_accepted |= host_side;
-            if (request.investor_accepted, request.host_accepted) == before {
-                return Err(AppError::conflict(
-                    "awaiting_other_party",
-                    "your side has accepted already; the other side decides now",
-                ));
-            }
-            let both = request.investor_accepted && request.host_accepted;
-            if both {
-                request.status = "accepted".into();
-                request.decided_at = Some(now());
-                request.decided_by = Some(user.id.clone());
-            }
-            rows::update_request(conn, &request)?;
-            let kind = if both {
-                "request_accepted"
-            } else {
-                "introduction_accepted_by_one_side"
-            };
-            notify_parties(conn, &data, &request, kind, &data.request_payload(&request))?;
+            accept(conn, &data, &mut request, &user)?;
             Ok(request_view(&data, &request, factor))
         })
         .await?;

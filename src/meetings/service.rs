@@ -4,12 +4,14 @@
 
 use std::collections::HashMap;
 
+use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ics;
-use super::plan::Problem;
+use super::plan::{Problem, slots};
 use super::time::{in_zone, stored_zone};
+use crate::api::requests::{RequestInput, check_text};
 use crate::auth::AuthenticatedUser;
 use crate::db::AnyConnection;
 use crate::domain::project::Interest;
@@ -337,6 +339,124 @@ pub fn pair_score(
             .fold(0.0, f64::max),
     };
     Ok((score, must_meet))
+}
+
+/// Creates a request from `origin` (investor, host or staff) after checking the pair.
+pub fn insert_request(
+    conn: &mut AnyConnection,
+    matchmaker: &Matchmaker,
+    data: &EventData,
+    (investor, host): (&Participant, &Participant),
+    input: &RequestInput,
+    origin: &str,
+    user_id: &str,
+) -> Result<RequestRow, AppError> {
+    if meeting_rows::open_request_exists(conn, &investor.row.id, &host.row.id)? {
+        return Err(AppError::conflict(
+            "request_exists",
+            "these two already have a pending or accepted request",
+        ));
+    }
+    if let Some(project_id) = &input.project_id {
+        let regions: Vec<String> = match (&host.row.region_code, &host.row.delegation_id) {
+            (Some(r), _) => vec![r.clone()],
+            (None, Some(d)) => data
+                .delegation(d)
+                .map(|d| d.regions.clone())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let found = project::find(conn, project_id)?;
+        if !found.is_some_and(|p| p.status == "published" && regions.contains(&p.region_code)) {
+            return Err(AppError::validation(
+                "project_id",
+                "is not a published project of the host's regions",
+            ));
+        }
+    }
+    let investor_id = investor.row.investor_id.clone().unwrap_or_default();
+    let (score, must_meet) = pair_score(
+        conn,
+        matchmaker,
+        data,
+        &investor_id,
+        host,
+        input.project_id.as_deref(),
+    )?;
+    let at = now();
+    let last_start = slots(&data.plan)?.last().map(|s| s.starts_at).unwrap_or(at);
+    let expires_at =
+        (at + Duration::days(i64::from(data.plan.event.request_expiry_days))).min(last_start);
+    let row = RequestRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        event_id: data.plan.event.id.clone(),
+        investor_participant_id: investor.row.id.clone(),
+        host_participant_id: host.row.id.clone(),
+        project_id: input.project_id.clone(),
+        origin: origin.to_owned(),
+        message: check_text("message", &input.message, 2000)?,
+        status: "pending".into(),
+        investor_accepted: origin == "investor",
+        host_accepted: origin == "host",
+        reason: None,
+        must_meet,
+        score,
+        created_by: user_id.to_owned(),
+        created_at: at,
+        expires_at,
+        decided_at: None,
+        decided_by: None,
+    };
+    meeting_rows::insert_request(conn, &row)?;
+    let kind = if origin == "staff" {
+        "introduction_proposed"
+    } else {
+        "request_received"
+    };
+    notify_parties(conn, data, &row, kind, &data.request_payload(&row))?;
+    Ok(row)
+}
+
+/// One side (or staff, for both) accepts a pending request; accepted once both sides have.
+pub fn accept(
+    conn: &mut AnyConnection,
+    data: &EventData,
+    request: &mut RequestRow,
+    user: &AuthenticatedUser,
+) -> Result<(), AppError> {
+    let investor_side = data
+        .participant(&request.investor_participant_id)
+        .is_some_and(|p| data.acts_for(user, p));
+    let host_side = data
+        .participant(&request.host_participant_id)
+        .is_some_and(|p| data.acts_for(user, p));
+    let before = (request.investor_accepted, request.host_accepted);
+    if user.is_staff() {
+        request.investor_accepted = true;
+        request.host_accepted = true;
+    }
+    request.investor_accepted |= investor_side;
+    request.host_accepted |= host_side;
+    if (request.investor_accepted, request.host_accepted) == before {
+        return Err(AppError::conflict(
+            "awaiting_other_party",
+            "your side has accepted already; the other side decides now",
+        ));
+    }
+    let both = request.investor_accepted && request.host_accepted;
+    if both {
+        request.status = "accepted".into();
+        request.decided_at = Some(now());
+        request.decided_by = Some(user.id.clone());
+    }
+    meeting_rows::update_request(conn, request)?;
+    let kind = if both {
+        "request_accepted"
+    } else {
+        "introduction_accepted_by_one_side"
+    };
+    notify_parties(conn, data, request, kind, &data.request_payload(request))?;
+    Ok(())
 }
 
 /// Cancels a request and its meeting, telling both parties.

@@ -112,7 +112,7 @@ impl<'a> Board<'a> {
             let base = p * self.slots;
             let here = self.request_at[base + slot as usize];
             if here != FREE {
-                blockers.push(here);
+                push_once(&mut blockers, here);
             }
             let lo = slot.saturating_sub(buffer);
             let hi = (slot + buffer).min(self.slots as u32 - 1);
@@ -121,7 +121,7 @@ impl<'a> Board<'a> {
                 let gap = s.abs_diff(slot);
                 let too_close = gap <= rest || (v != venue && gap <= travel);
                 if s != slot && v != FREE && too_close && self.day(s) == day {
-                    blockers.push(self.request_at[base + s as usize]);
+                    push_once(&mut blockers, self.request_at[base + s as usize]);
                 }
             }
             let cap = self.instance.participants[p].daily_cap;
@@ -130,7 +130,7 @@ impl<'a> Board<'a> {
                     .iter()
                     .filter(|&&b| self.placed_on_day(b, day) && self.has_party(b, p as u32))
                     .count();
-                if self.per_day[p * self.days + day] - freed as u32 >= cap {
+                if self.per_day[p * self.days + day].saturating_sub(freed as u32) >= cap {
                     // The lightest movable meeting of this party that day makes room.
                     let lightest = (0..self.slots as u32)
                         .filter(|&s| self.day(s) == day)
@@ -151,7 +151,7 @@ impl<'a> Board<'a> {
                 .iter()
                 .filter(|&&b| self.is_at(b, slot, venue, r.group))
                 .count() as u32;
-            if used - freed >= seats {
+            if used.saturating_sub(freed) >= seats {
                 if seats == 0 {
                     return None;
                 }
@@ -325,6 +325,14 @@ impl<'a> Board<'a> {
                 *cell = cell.saturating_add_signed(delta);
             }
         }
+    }
+}
+
+/// Adds a blocker unless it is listed already: a meeting shared by several parties of a request
+/// blocks it once.
+fn push_once(blockers: &mut Vec<u32>, request: u32) {
+    if !blockers.contains(&request) {
+        blockers.push(request);
     }
 }
 

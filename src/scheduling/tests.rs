@@ -300,3 +300,35 @@ fn breaks_and_closed_venues_are_respected() {
     }];
     assert!(!validate(&instance, &bad).is_empty(), "closed venue");
 }
+
+#[test]
+fn delegation_meetings_that_share_several_parties_are_counted_once() {
+    // A delegation (D) of two regions (R1, R2) meets two investors; the regions also meet
+    // alone. Every meeting shares two or more parties with another.
+    let people = vec![
+        person("I1", &[0, 1, 2]),
+        person("I2", &[0, 1, 2]),
+        person("D", &[0, 1, 2]),
+        person("R1", &[0, 1, 2]),
+        person("R2", &[0, 1, 2]),
+    ];
+    let group = |id: &str, investor: u32, weight: f64| {
+        let mut r = request(id, &[investor, 2, 3, 4], weight);
+        r.group = true;
+        r
+    };
+    let requests = vec![
+        group("D-I1", 0, 0.5),
+        group("D-I2", 1, 0.9),
+        request("R1-I1", &[0, 3], 0.7),
+        request("R2-I2", &[1, 4], 0.8),
+    ];
+    let mut instance = small(people, requests, 2);
+    instance.venues[0].rooms = 1;
+    for p in &mut instance.participants {
+        p.daily_cap = 2;
+    }
+    let schedule = solve(&instance);
+    assert_eq!(validate(&instance, &schedule), Vec::<String>::new());
+    assert!(schedule.objective(&instance) >= 2.4 - 1e-9, "{schedule:?}");
+}

@@ -9,12 +9,25 @@ use crate::helpers::{PASSWORD, spawn_app};
 async fn the_demo_data_set_loads_once_and_covers_every_dimension() {
     let app = spawn_app().await;
     let db = app.state.db.clone();
+    let state = app.state.clone();
     let (first, second) = tokio::task::spawn_blocking(move || {
         let mut conn = db.get().unwrap();
         let catalogue = Catalogue::read(&mut conn).unwrap();
         (
-            seed::demo(&mut conn, &catalogue).unwrap(),
-            seed::demo(&mut conn, &catalogue).unwrap(),
+            seed::demo(
+                &mut conn,
+                &catalogue,
+                &state.matchmaker,
+                &state.settings.meetings,
+            )
+            .unwrap(),
+            seed::demo(
+                &mut conn,
+                &catalogue,
+                &state.matchmaker,
+                &state.settings.meetings,
+            )
+            .unwrap(),
         )
     })
     .await
@@ -56,10 +69,17 @@ async fn the_demo_data_set_loads_once_and_covers_every_dimension() {
 async fn every_demo_investor_has_at_least_five_good_matches() {
     let app = spawn_app().await;
     let db = app.state.db.clone();
+    let state = app.state.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = db.get().unwrap();
         let catalogue = Catalogue::read(&mut conn).unwrap();
-        seed::demo(&mut conn, &catalogue).unwrap();
+        seed::demo(
+            &mut conn,
+            &catalogue,
+            &state.matchmaker,
+            &state.settings.meetings,
+        )
+        .unwrap();
     })
     .await
     .unwrap();
@@ -93,5 +113,78 @@ async fn every_demo_investor_has_at_least_five_good_matches() {
             "{}: {scores:?}",
             investor["name"]
         );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_has_a_forum_in_jakarta_and_a_mission_in_tokyo_with_agendas_in_both_zones() {
+    let app = spawn_app().await;
+    let db = app.state.db.clone();
+    let state = app.state.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let catalogue = Catalogue::read(&mut conn).unwrap();
+        seed::demo(
+            &mut conn,
+            &catalogue,
+            &state.matchmaker,
+            &state.settings.meetings,
+        )
+        .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(report.events, 2);
+    let (_, tokens) = app
+        .login("investor@demo.sepadan.id", seed::DEMO_PASSWORD)
+        .await;
+    let investor = tokens["access_token"].as_str().unwrap();
+    let (_, agenda) = app.get("/api/v1/me/agenda", Some(investor)).await;
+    let meetings = agenda["meetings"].as_array().unwrap();
+    let venue_zones: HashSet<&str> = meetings
+        .iter()
+        .map(|m| m["venue"]["time_zone"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        venue_zones,
+        HashSet::from(["Asia/Jakarta", "Asia/Tokyo"]),
+        "{agenda}"
+    );
+    assert!(
+        meetings
+            .iter()
+            .all(|m| m["your_time"]["time_zone"] == "Asia/Tokyo")
+    );
+    let (_, tokens) = app
+        .login("official.palopo@demo.sepadan.id", seed::DEMO_PASSWORD)
+        .await;
+    let palopo = tokens["access_token"].as_str().unwrap();
+    let (_, agenda) = app.get("/api/v1/me/agenda", Some(palopo)).await;
+    assert!(
+        agenda["meetings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["place"] == "room" && m["venue"]["city"] == "Tokyo"),
+        "the delegation meets in Tokyo: {agenda}"
+    );
+    let (_, tokens) = app
+        .login("staff@demo.sepadan.id", seed::DEMO_PASSWORD)
+        .await;
+    let staff = tokens["access_token"].as_str().unwrap();
+    let (_, events) = app.get("/api/v1/events", Some(staff)).await;
+    for event in events.as_array().unwrap() {
+        let id = event["id"].as_str().unwrap();
+        let (status, grid) = app
+            .get(&format!("/api/v1/events/{id}/meetings"), Some(staff))
+            .await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        let placed: usize = grid["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["meetings"].as_array().unwrap().len())
+            .sum();
+        assert!(placed >= 5, "{}: {placed} meetings", event["name"]);
     }
 }

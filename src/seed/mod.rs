@@ -1,5 +1,6 @@
 //! The synthetic demo data set (`data/demo/demo.json`): regions' profiles, projects, investors and
-//! one user of every role. Everything it creates is flagged `demo`.
+//! one user of every role, and (`data/demo/meetings.json`) a forum in Jakarta and a mission to
+//! Tokyo with their meetings. Everything it creates is flagged `demo`.
 
 use std::collections::HashMap;
 
@@ -11,13 +12,17 @@ use crate::api::projects::{self, ProjectInput};
 use crate::api::regions::ProfileInput;
 use crate::auth::Role;
 use crate::auth::accounts::{self, Language, NewAccount};
+use crate::config::MeetingSettings;
 use crate::db::{AnyConnection, write_transaction};
 use crate::domain::project::ProjectStatus;
 use crate::error::AppError;
+use crate::matchmaker::Matchmaker;
 use crate::models::{investor, project, region, user};
 use crate::reference::Catalogue;
 
-const DEMO_JSON: &str = include_str!("../data/demo/demo.json");
+mod meetings;
+
+const DEMO_JSON: &str = include_str!("../../data/demo/demo.json");
 
 /// The password of every demo account (development only; listed in README).
 pub const DEMO_PASSWORD: &str = "sepadan-demo-2026";
@@ -77,6 +82,7 @@ struct DemoProject {
 pub struct SeedReport {
     pub projects: usize,
     pub investors: usize,
+    pub events: usize,
     /// (role, email) of every demo account.
     pub accounts: Vec<(Role, String)>,
     /// False when the demo data was already there and nothing was loaded.
@@ -116,7 +122,12 @@ fn person(
 }
 
 /// Loads the demo data in one transaction; does nothing when the demo staff account exists.
-pub fn demo(conn: &mut AnyConnection, catalogue: &Catalogue) -> anyhow::Result<SeedReport> {
+pub fn demo(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    matchmaker: &Matchmaker,
+    meetings: &MeetingSettings,
+) -> anyhow::Result<SeedReport> {
     let data: DemoData = serde_json::from_str(DEMO_JSON).context("reading data/demo/demo.json")?;
     let first_staff = data.staff.first().context("the demo data names no staff")?;
     if user::find_by_email(conn, &first_staff.email)?.is_some() {
@@ -189,6 +200,8 @@ pub fn demo(conn: &mut AnyConnection, catalogue: &Catalogue) -> anyhow::Result<S
             report.projects += 1;
         }
         crate::models::matching::bump_version(conn)?;
+        report.events = meetings::load(conn, catalogue, matchmaker, meetings, &staff_id)
+            .map_err(|e| AppError::Internal(e.context("loading the demo events")))?;
         Ok(report)
     })
     .map_err(|e| anyhow::anyhow!("loading demo data: {e:?}"))
