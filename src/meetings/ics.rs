@@ -112,6 +112,23 @@ mod tests {
     }
 
     #[test]
+    fn a_parser_reads_back_every_event_of_a_feed() {
+        let text = feed("Meetings", &[entry(false), entry(true)]);
+        let unfolded = icalendar::parser::unfold(&text);
+        let calendar = icalendar::parser::read_calendar(&unfolded).expect("valid iCalendar");
+        let events: Vec<_> = calendar
+            .components
+            .iter()
+            .filter(|c| c.name == "VEVENT")
+            .collect();
+        assert_eq!(events.len(), 2);
+        for event in events {
+            let uid = event.find_prop("UID").expect("a UID").val.as_str();
+            assert_eq!(uid, "m-1@sepadan");
+        }
+    }
+
+    #[test]
     fn a_cancellation_uses_method_cancel() {
         let text = single(&entry(true));
         assert!(text.contains("METHOD:CANCEL\r\n"));

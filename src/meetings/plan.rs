@@ -304,3 +304,142 @@ fn on_itinerary(delegation: &Delegation, plan: &EventPlan, slot: &EventSlot) -> 
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::models::event::{DayRow, DelegationRow, EventRow, LegRow, VenueRow};
+
+    fn date(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2030, 5, d).unwrap()
+    }
+
+    fn venue(id: &str, city: &str, zone: &str, position: i32) -> VenueRow {
+        VenueRow {
+            id: id.into(),
+            event_id: "e".into(),
+            position,
+            name: id.into(),
+            city: city.into(),
+            country: "ID".into(),
+            time_zone: zone.into(),
+            tables: 2,
+            rooms: 1,
+        }
+    }
+
+    fn day(venue: &str, d: u32, opens: &str, closes: &str, breaks: &str) -> DayRow {
+        DayRow {
+            venue_id: venue.into(),
+            event_id: "e".into(),
+            day: date(d),
+            opens: opens.into(),
+            closes: closes.into(),
+            breaks: breaks.into(),
+        }
+    }
+
+    fn plan(venues: Vec<VenueRow>, days: Vec<DayRow>) -> EventPlan {
+        let at = date(1).and_hms_opt(0, 0, 0).unwrap();
+        EventPlan {
+            event: EventRow {
+                id: "e".into(),
+                name: "Forum".into(),
+                kind: "forum".into(),
+                description: String::new(),
+                slot_minutes: 30,
+                travel_buffer_minutes: 30,
+                daily_cap: 8,
+                min_break_slots: 0,
+                online: false,
+                registration_deadline: at,
+                request_deadline: at,
+                request_expiry_days: 7,
+                demo: false,
+                created_by: "staff".into(),
+                created_at: at,
+                updated_at: at,
+            },
+            venues,
+            days,
+        }
+    }
+
+    #[test]
+    fn venues_in_two_zones_share_one_slot_grid_and_breaks_remove_slots() {
+        // 09:00 in Jakarta (UTC+7) is 10:00 in Makassar (UTC+8).
+        let p = plan(
+            vec![
+                venue("jkt", "Jakarta", "Asia/Jakarta", 0),
+                venue("mks", "Makassar", "Asia/Makassar", 1),
+            ],
+            vec![
+                day("jkt", 10, "09:00", "11:00", r#"[["10:00","10:30"]]"#),
+                day("mks", 10, "10:00", "11:00", "[]"),
+            ],
+        );
+        let slots = slots(&p).unwrap();
+        let open: Vec<(String, Vec<u32>)> = slots
+            .iter()
+            .map(|s| (s.starts_at.format("%H:%M").to_string(), s.venues.clone()))
+            .collect();
+        assert_eq!(
+            open,
+            [
+                ("02:00".to_owned(), vec![0, 1]),
+                ("02:30".to_owned(), vec![0, 1]),
+                ("03:30".to_owned(), vec![0]),
+            ]
+        );
+        let mut off = p.clone();
+        off.days[1].opens = "10:10".into();
+        assert!(
+            super::slots(&off).is_err(),
+            "a venue off the grid is refused"
+        );
+    }
+
+    #[test]
+    fn a_delegation_is_available_only_where_its_itinerary_has_it() {
+        let p = plan(
+            vec![
+                venue("tyo", "Tokyo", "Asia/Tokyo", 0),
+                venue("osa", "Osaka", "Asia/Tokyo", 1),
+            ],
+            vec![
+                day("tyo", 10, "09:00", "10:00", "[]"),
+                day("osa", 11, "09:00", "10:00", "[]"),
+            ],
+        );
+        let slots = slots(&p).unwrap();
+        let at = date(1).and_hms_opt(0, 0, 0).unwrap();
+        let delegation = Delegation {
+            row: DelegationRow {
+                id: "d".into(),
+                name: "Luwu Raya".into(),
+                travel_buffer_minutes: 60,
+                demo: false,
+                created_by: "staff".into(),
+                created_at: at,
+            },
+            regions: vec!["73.73".into()],
+            members: Vec::new(),
+            legs: vec![LegRow {
+                delegation_id: "d".into(),
+                position: 0,
+                city: "tokyo".into(),
+                country: "JP".into(),
+                time_zone: "Asia/Tokyo".into(),
+                starts_on: date(9),
+                ends_on: date(10),
+            }],
+        };
+        let available: Vec<bool> = slots
+            .iter()
+            .map(|s| on_itinerary(&delegation, &p, s))
+            .collect();
+        assert_eq!(available, [true, true, false, false]);
+    }
+}

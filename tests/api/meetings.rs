@@ -168,7 +168,16 @@ async fn staff_run_an_event_from_registration_to_outcomes() {
         "others' availability stays private"
     );
 
-    // The investor asks Palopo about its project; Palopo accepts.
+    // The investor marked the project must-meet; it asks Palopo about it and Palopo accepts.
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/investors/{investor_id}/feedback/{project}"),
+            Some(&investor.token),
+            Some(json!({"interest": "must_meet"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
     let (status, asked) = app
         .post(
             &format!("/api/v1/events/{event}/requests"),
@@ -178,6 +187,12 @@ async fn staff_run_an_event_from_registration_to_outcomes() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{asked}");
     assert_eq!(asked["status"], "pending");
+    assert_eq!(asked["must_meet"], true, "{asked}");
+    let score = asked["score"].as_f64().unwrap().max(0.05);
+    assert!(
+        (asked["priority"].as_f64().unwrap() - 3.0 * score).abs() < 0.002,
+        "{asked}"
+    );
     let asked_id = asked["id"].as_str().unwrap();
     let (status, again) = app
         .post(
