@@ -16,8 +16,10 @@ use crate::domain::{Currency, Money, MoneyJson};
 use crate::error::{AppError, ErrorBody};
 use crate::meetings::ics;
 use crate::meetings::jobs::{self, ScheduleOptions};
-use crate::meetings::plan::{Inputs, Problem, slots};
-use crate::meetings::service::{EventData, ScheduleSummary, cancel_request, notify_parties};
+use crate::meetings::plan::slots;
+use crate::meetings::service::{
+    EventData, ScheduleSummary, cancel_request, notify_parties, stored_problem,
+};
 use crate::meetings::time::{in_zone, stored_zone, time_zone, to_utc, utc};
 use crate::models::event as event_rows;
 use crate::models::meeting::{self as rows, MeetingRow, RequestRow};
@@ -418,23 +420,7 @@ fn move_meeting(
         None => meeting.starts_at,
     };
     let seat = change.seat.unwrap_or(meeting.seat);
-    let requests: Vec<RequestRow> = rows::requests_of_event(conn, &data.plan.event.id, None)?
-        .into_iter()
-        .filter(|r| r.status == "accepted")
-        .collect();
-    let meetings: Vec<MeetingRow> = rows::meetings_of_event(conn, Some(&data.plan.event.id))?
-        .into_iter()
-        .filter(|m| !m.is_cancelled())
-        .collect();
-    let problem = Problem::build(Inputs {
-        plan: &data.plan,
-        participants: &data.participants,
-        delegations: &data.delegations,
-        requests,
-        meetings: &meetings,
-        full: true,
-        must_meet_factor: factor,
-    })?;
+    let problem = stored_problem(conn, data, true, factor)?;
     let slot = problem
         .slots
         .binary_search_by_key(&starts_at, |s| s.starts_at)

@@ -13,7 +13,7 @@ use crate::db::AnyConnection;
 use crate::error::{AppError, ErrorBody};
 use crate::meetings::plan::priority;
 use crate::meetings::service::{
-    EventData, accept, cancel_request, expire_due, insert_request, notify_parties, pair_score,
+    EventData, accept, cancel_request, decline, expire_due, insert_request, pair_score,
 };
 use crate::meetings::time::utc;
 use crate::models::meeting::{self as rows, RequestRow};
@@ -410,6 +410,17 @@ pub struct ReasonInput {
     pub reason: Option<String>,
 }
 
+impl ReasonInput {
+    /// The reason, trimmed and at most 1000 characters; none when empty.
+    fn checked(self) -> Result<Option<String>, AppError> {
+        Ok(self
+            .reason
+            .map(|r| check_text("reason", &r, 1000))
+            .transpose()?
+            .filter(|r| !r.is_empty()))
+    }
+}
+
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = ReasonInput, responses(
     (status = 200, body = MeetingRequest), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
     (status = 422, body = ErrorBody),
@@ -422,29 +433,14 @@ async fn decline_request(
     body: JsonBody<ReasonInput>,
 ) -> Result<web::Json<MeetingRequest>, AppError> {
     let id = id.into_inner();
-    let reason = body
-        .0
-        .reason
-        .map(|r| check_text("reason", &r, 1000))
-        .transpose()?;
+    let reason = body.0.checked()?;
     let factor = state.settings.meetings.must_meet_factor;
     let view = state
         .db
         .write(move |conn| {
             let (data, mut request) = visible_request(conn, &user, &id)?;
             require_pending(&request)?;
-            request.status = "declined".into();
-            request.reason = reason.filter(|r| !r.is_empty());
-            request.decided_at = Some(now());
-            request.decided_by = Some(user.id.clone());
-            rows::update_request(conn, &request)?;
-            notify_parties(
-                conn,
-                &data,
-                &request,
-                "request_declined",
-                &data.request_payload(&request),
-            )?;
+            decline(conn, &data, &mut request, &user.id, reason)?;
             Ok(request_view(&data, &request, factor))
         })
         .await?;
@@ -463,11 +459,7 @@ async fn cancel(
     body: JsonBody<ReasonInput>,
 ) -> Result<web::Json<MeetingRequest>, AppError> {
     let id = id.into_inner();
-    let reason = body
-        .0
-        .reason
-        .map(|r| check_text("reason", &r, 1000))
-        .transpose()?;
+    let reason = body.0.checked()?;
     let factor = state.settings.meetings.must_meet_factor;
     let view = state
         .db
@@ -479,13 +471,7 @@ async fn cancel(
                     format!("this request is {} already", request.status),
                 ));
             }
-            cancel_request(
-                conn,
-                &data,
-                &mut request,
-                &user.id,
-                reason.filter(|r| !r.is_empty()),
-            )?;
+            cancel_request(conn, &data, &mut request, &user.id, reason)?;
             Ok(request_view(&data, &request, factor))
         })
         .await?;

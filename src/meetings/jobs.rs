@@ -5,11 +5,9 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::{Inputs, Problem};
-use super::service::{EventData, ScheduleSummary, apply_schedule, expire_due};
+use super::service::{EventData, ScheduleSummary, apply_schedule, expire_due, stored_problem};
 use crate::db::{Db, write_transaction};
 use crate::error::AppError;
-use crate::models::meeting as meeting_rows;
 use crate::models::outbox::{self, JobRow};
 use crate::models::user::now;
 use crate::scheduling::validate;
@@ -104,25 +102,9 @@ fn run(
         expire_due(conn, &data)
     })?;
     let data = EventData::load(&mut conn, &event_id)?;
-    let requests: Vec<_> = meeting_rows::requests_of_event(&mut conn, &event_id, None)?
-        .into_iter()
-        .filter(|r| r.status == "accepted")
-        .collect();
-    let meetings: Vec<_> = meeting_rows::meetings_of_event(&mut conn, Some(&event_id))?
-        .into_iter()
-        .filter(|m| !m.is_cancelled())
-        .collect();
-    drop(conn);
     progress(db, &job.id, 30, "solving")?;
-    let problem = Problem::build(Inputs {
-        plan: &data.plan,
-        participants: &data.participants,
-        delegations: &data.delegations,
-        requests,
-        meetings: &meetings,
-        full: options.full,
-        must_meet_factor,
-    })?;
+    let problem = stored_problem(&mut conn, &data, options.full, must_meet_factor)?;
+    drop(conn);
     let schedule = problem.solve(options.full);
     let problems = validate(&problem.instance, &schedule);
     progress(db, &job.id, 80, "saving")?;

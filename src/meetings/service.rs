@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ics;
-use super::plan::{Problem, slots};
+use super::plan::{Inputs, Problem, slots};
 use super::time::{in_zone, stored_zone};
 use crate::api::requests::{RequestInput, check_text};
 use crate::auth::AuthenticatedUser;
@@ -457,6 +457,56 @@ pub fn accept(
     };
     notify_parties(conn, data, request, kind, &data.request_payload(request))?;
     Ok(())
+}
+
+/// Declines a pending request, telling both parties.
+pub fn decline(
+    conn: &mut AnyConnection,
+    data: &EventData,
+    request: &mut RequestRow,
+    by: &str,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    request.status = "declined".into();
+    request.reason = reason;
+    request.decided_at = Some(now());
+    request.decided_by = Some(by.to_owned());
+    meeting_rows::update_request(conn, request)?;
+    notify_parties(
+        conn,
+        data,
+        request,
+        "request_declined",
+        &data.request_payload(request),
+    )
+}
+
+/// The scheduling problem of an event as stored now: its accepted requests and the meetings
+/// not cancelled.
+pub fn stored_problem(
+    conn: &mut AnyConnection,
+    data: &EventData,
+    full: bool,
+    must_meet_factor: f64,
+) -> Result<Problem, AppError> {
+    let event_id = &data.plan.event.id;
+    let requests = meeting_rows::requests_of_event(conn, event_id, None)?
+        .into_iter()
+        .filter(|r| r.status == "accepted")
+        .collect();
+    let meetings: Vec<MeetingRow> = meeting_rows::meetings_of_event(conn, Some(event_id))?
+        .into_iter()
+        .filter(|m| !m.is_cancelled())
+        .collect();
+    Problem::build(Inputs {
+        plan: &data.plan,
+        participants: &data.participants,
+        delegations: &data.delegations,
+        requests,
+        meetings: &meetings,
+        full,
+        must_meet_factor,
+    })
 }
 
 /// Cancels a request and its meeting, telling both parties.

@@ -18,11 +18,9 @@ use crate::config::MeetingSettings;
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::matchmaker::Matchmaker;
-use crate::meetings::plan::{Inputs, Problem};
 use crate::meetings::service::{
-    EventData, accept, apply_schedule, insert_request, notify_parties, pair_score,
+    EventData, accept, apply_schedule, decline, insert_request, pair_score, stored_problem,
 };
-use crate::models::meeting as meeting_rows;
 use crate::models::user::{self, now};
 use crate::reference::Catalogue;
 
@@ -216,20 +214,13 @@ fn ask_and_answer(
             asked += 1;
             match asked % 9 {
                 4 => {}
-                8 => {
-                    request.status = "declined".into();
-                    request.reason = Some("Our delegation's agenda is full that day.".into());
-                    request.decided_at = Some(now());
-                    request.decided_by = Some(staff.id.clone());
-                    meeting_rows::update_request(conn, &request)?;
-                    notify_parties(
-                        conn,
-                        &data,
-                        &request,
-                        "request_declined",
-                        &data.request_payload(&request),
-                    )?;
-                }
+                8 => decline(
+                    conn,
+                    &data,
+                    &mut request,
+                    &staff.id,
+                    Some("Our agenda is full that day.".into()),
+                )?,
                 _ => accept(conn, &data, &mut request, staff)?,
             }
         }
@@ -243,19 +234,7 @@ fn schedule(
     must_meet_factor: f64,
 ) -> Result<(), AppError> {
     let data = EventData::load(conn, event_id)?;
-    let requests = meeting_rows::requests_of_event(conn, event_id, None)?
-        .into_iter()
-        .filter(|r| r.status == "accepted")
-        .collect();
-    let problem = Problem::build(Inputs {
-        plan: &data.plan,
-        participants: &data.participants,
-        delegations: &data.delegations,
-        requests,
-        meetings: &[],
-        full: true,
-        must_meet_factor,
-    })?;
+    let problem = stored_problem(conn, &data, true, must_meet_factor)?;
     let schedule = problem.solve(true);
     apply_schedule(conn, &data, &problem, &schedule, false)?;
     Ok(())
