@@ -14,7 +14,7 @@ use crate::auth::accounts::check_name;
 use crate::auth::{AuthenticatedUser, Role};
 use crate::db::AnyConnection;
 use crate::error::{AppError, ErrorBody};
-use crate::meetings::plan::{EventSlot, slots};
+use crate::meetings::plan::{EventSlot, slots, within_windows};
 use crate::meetings::service::{EventData, acts_for_delegation};
 use crate::meetings::time::{clock, in_zone, stored_zone, time_zone, to_utc, utc};
 use crate::models::event::{
@@ -495,9 +495,12 @@ pub struct Participant {
     pub delegation_id: Option<String>,
     pub time_zone: String,
     pub daily_cap: Option<i32>,
-    /// In the participant's time zone; shown to the participant and staff only.
+    /// Shown to the participant (in its own time zone) and staff (in the venue's) only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability: Option<Vec<WindowView>>,
+    /// The zone `availability` is shown in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability_time_zone: Option<String>,
     /// Meeting slots the participant can take; shown to the participant and staff only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub available_slots: Option<usize>,
@@ -509,8 +512,14 @@ fn participant_view(
     p: &ParticipantRecord,
     user: &AuthenticatedUser,
 ) -> Participant {
-    let private = user.is_staff() || data.acts_for(user, p);
-    let zone = stored_zone(&p.row.time_zone);
+    let acting = data.acts_for(user, p);
+    let private = user.is_staff() || acting;
+    // The participant sees its windows in its own zone, staff in the (first) venue's.
+    let shown_zone = match data.plan.venues.first() {
+        Some(venue) if !acting => venue.time_zone.clone(),
+        _ => p.row.time_zone.clone(),
+    };
+    let zone = stored_zone(&shown_zone);
     Participant {
         id: p.row.id.clone(),
         kind: p.row.kind.clone(),
@@ -529,15 +538,11 @@ fn participant_view(
                 })
                 .collect()
         }),
+        availability_time_zone: private.then_some(shown_zone),
         available_slots: private.then(|| {
             slots
                 .iter()
-                .filter(|s| {
-                    p.windows.is_empty()
-                        || p.windows
-                            .iter()
-                            .any(|w| w.starts_at <= s.starts_at && s.ends_at <= w.ends_at)
-                })
+                .filter(|s| within_windows(&p.windows, s))
                 .count()
         }),
     }

@@ -281,7 +281,8 @@ impl Problem {
     }
 }
 
-fn within_windows(windows: &[Window], slot: &EventSlot) -> bool {
+/// Whether a slot lies inside one of a participant's windows (always, without windows).
+pub fn within_windows(windows: &[Window], slot: &EventSlot) -> bool {
     windows.is_empty()
         || windows
             .iter()

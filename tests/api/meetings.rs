@@ -157,6 +157,26 @@ async fn staff_run_an_event_from_registration_to_outcomes() {
         format!("{date}T11:00:00+09:00")
     );
     assert_eq!(me["available_slots"], 3);
+    let (_, as_staff) = app
+        .get(
+            &format!("/api/v1/events/{event}/participants"),
+            Some(&staff.token),
+        )
+        .await;
+    let seen = as_staff
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == guest)
+        .unwrap();
+    assert_eq!(
+        seen["availability_time_zone"], "Asia/Jakarta",
+        "staff see venue time"
+    );
+    assert_eq!(
+        seen["availability"][0]["from"],
+        format!("{date}T09:00:00+07:00")
+    );
     let other = participants
         .as_array()
         .unwrap()
