@@ -34,6 +34,9 @@ enum Command {
     Serve,
     /// Apply pending database migrations and load the reference data, then exit.
     Migrate,
+    /// Deliver the outbox (emails) until stopped, without serving HTTP; run several against one
+    /// PostgreSQL database if you like, they never deliver the same item twice.
+    Worker,
     /// Load data sets into the database.
     Seed {
         /// The synthetic demo data set: regions, 40+ projects, 30+ investors, one user per role.
@@ -162,6 +165,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings),
+        Command::Worker => worker(&settings),
         Command::Seed { demo } => seed_demo(&settings, demo),
         Command::User(UserCommand::Create {
             role,
@@ -249,6 +253,16 @@ fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let db = Db::connect(&settings.database)?;
     reference::load(&mut *db.get()?)?;
     println!("database is up to date ({})", db.backend_name());
+    Ok(())
+}
+
+fn worker(settings: &Settings) -> anyhow::Result<()> {
+    let db = Db::connect(&settings.database)?;
+    tracing::info!(
+        mail = %crate::notify::email::Mailer::describe(&settings.email),
+        "the outbox worker is running"
+    );
+    crate::notify::worker::Worker::new(db, settings)?.run_forever();
     Ok(())
 }
 

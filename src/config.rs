@@ -17,6 +17,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub matching: MatchingSettings,
     pub meetings: MeetingSettings,
+    pub email: EmailSettings,
+    pub outbox: OutboxSettings,
     pub demo: DemoSettings,
 }
 
@@ -85,6 +87,47 @@ pub struct MeetingSettings {
     pub request_expiry_days: i32,
     /// Base of the personal calendar feed addresses handed out (`{base}/calendar/{token}.ics`).
     pub public_url: String,
+}
+
+/// How email leaves: an SMTP server, or (when `smtp_host` is empty) `.eml` files in `file_dir`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSettings {
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    pub smtp_username: String,
+    pub smtp_password: String,
+    /// The sender, e.g. `Sepadan <no-reply@sepadan.example.id>`.
+    pub from: String,
+    pub file_dir: String,
+}
+
+/// Transport security towards the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+/// How the outbox worker delivers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxSettings {
+    /// Whether the server process runs a worker (`sepadan worker` runs one alone).
+    pub run_in_server: bool,
+    pub poll_interval_ms: u64,
+    pub batch_size: i64,
+    /// Attempts before an item is given up as dead.
+    pub max_attempts: i32,
+    /// The wait after the first failure, doubled after each further one, up to the cap; each
+    /// wait is shortened by a random part of up to half (jitter).
+    pub backoff_base_seconds: f64,
+    pub backoff_cap_seconds: f64,
+    /// How long a worker holds an item it is delivering before another may take it.
+    pub lease_seconds: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -160,6 +203,20 @@ impl Settings {
         anyhow::ensure!(
             (1..=365).contains(&self.meetings.request_expiry_days),
             "meetings.request_expiry_days must be between 1 and 365"
+        );
+        self.email
+            .from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| anyhow::anyhow!("email.from is not a mailbox: {e}"))?;
+        let outbox = &self.outbox;
+        anyhow::ensure!(
+            outbox.max_attempts >= 1 && outbox.batch_size >= 1 && outbox.lease_seconds >= 1,
+            "outbox.max_attempts, outbox.batch_size and outbox.lease_seconds must be at least 1"
+        );
+        anyhow::ensure!(
+            outbox.backoff_base_seconds > 0.0
+                && outbox.backoff_cap_seconds >= outbox.backoff_base_seconds,
+            "outbox.backoff_base_seconds must be positive and at most outbox.backoff_cap_seconds"
         );
         self.matching
             .weights

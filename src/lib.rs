@@ -17,6 +17,7 @@ pub mod matching;
 pub mod matchmaker;
 pub mod meetings;
 pub mod models;
+pub mod notify;
 pub mod reference;
 pub mod scheduling;
 pub mod seed;

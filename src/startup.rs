@@ -44,7 +44,7 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
     let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
     reference::load(&mut conn)?;
     let interrupted =
-        crate::models::outbox::fail_interrupted_jobs(&mut conn, crate::models::user::now())?;
+        crate::models::job::fail_interrupted_jobs(&mut conn, crate::models::user::now())?;
     if interrupted > 0 {
         tracing::warn!(
             jobs = interrupted,
@@ -82,6 +82,14 @@ impl Application {
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone(), settings.server.workers)?;
         keep_matching_fresh(&state);
+        if settings.outbox.run_in_server {
+            crate::notify::worker::Worker::new(state.db.clone(), &settings)?
+                .spawn(Arc::downgrade(&state.settings))?;
+            tracing::info!(
+                mail = %crate::notify::email::Mailer::describe(&settings.email),
+                "the outbox worker is running"
+            );
+        }
         tracing::info!(
             address = %format!("http://{}:{port}", settings.server.host),
             database = state.db.backend_name(),

@@ -10,7 +10,7 @@ use crate::auth::AuthenticatedUser;
 use crate::auth::tokens::{hash_secret, new_secret};
 use crate::error::{AppError, ErrorBody};
 use crate::meetings::ics;
-use crate::models::outbox;
+use crate::models::meeting as rows;
 use crate::models::user::{self, now};
 use crate::startup::AppState;
 
@@ -42,7 +42,7 @@ async fn create_feed(
     let hash = hash_secret(&token);
     state
         .db
-        .write(move |conn| Ok(outbox::replace_calendar_feed(conn, &user.id, &hash, now())?))
+        .write(move |conn| Ok(rows::replace_calendar_feed(conn, &user.id, &hash, now())?))
         .await?;
     let base = state.settings.meetings.public_url.trim_end_matches('/');
     Ok(HttpResponse::Created().json(Feed {
@@ -60,7 +60,7 @@ async fn revoke_feed(
 ) -> Result<HttpResponse, AppError> {
     state
         .db
-        .write(move |conn| Ok(outbox::revoke_calendar_feeds(conn, &user.id, now())?))
+        .write(move |conn| Ok(rows::revoke_calendar_feeds(conn, &user.id, now())?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -79,7 +79,7 @@ async fn feed(
         .db
         .run(move |conn| {
             let unknown = || AppError::not_found("calendar feed");
-            let user_id = outbox::calendar_feed_user(conn, &hash)?.ok_or_else(unknown)?;
+            let user_id = rows::calendar_feed_user(conn, &hash)?.ok_or_else(unknown)?;
             let row = user::find(conn, &user_id)?.ok_or_else(unknown)?;
             let owner = AuthenticatedUser::from_row(row, String::new())?;
             let entries: Vec<ics::CalendarEntry> = meetings_of_user(conn, &owner)?

@@ -22,8 +22,8 @@ use crate::meetings::service::{
 };
 use crate::meetings::time::{in_zone, stored_zone, time_zone, to_utc, utc};
 use crate::models::event as event_rows;
+use crate::models::job::{self as jobs_rows, JobRow};
 use crate::models::meeting::{self as rows, MeetingRow, RequestRow};
-use crate::models::outbox::{self, JobRow};
 use crate::models::user::now;
 use crate::scheduling::validate;
 use crate::startup::AppState;
@@ -121,7 +121,7 @@ async fn get_job(
     let job = state
         .db
         .run(move |conn| {
-            outbox::find_job(conn, &id)?
+            jobs_rows::find_job(conn, &id)?
                 .filter(|j| user.is_staff() || j.created_by == user.id)
                 .ok_or_else(|| AppError::not_found("job"))
         })

@@ -1,21 +1,28 @@
 //! In-app notifications: the caller's records of the outbox.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::extract::JsonBody;
 use super::{Page, paging};
 use crate::auth::AuthenticatedUser;
 use crate::error::{AppError, ErrorBody};
 use crate::meetings::time::utc;
-use crate::models::outbox::{self, NotificationRow};
+use crate::models::json_text;
+use crate::models::notification::{self as rows, NotificationRow, OutboxRow, SettingsRow};
 use crate::models::user::now;
 use crate::startup::AppState;
 
 pub fn config(cfg: &mut ServiceConfig) {
-    cfg.service(list_notifications).service(mark_read);
+    cfg.service(list_notifications)
+        .service(mark_read)
+        .service(get_settings)
+        .service(put_settings)
+        .service(list_outbox)
+        .service(retry_outbox);
 }
 
 /// Something that happened to one of the caller's requests or meetings.
@@ -29,8 +36,6 @@ pub struct Notification {
     /// What happened, with everything a message about it needs (event, request, meeting, .ics).
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
-    /// pending until an email or webhook has delivered it.
-    pub delivery: String,
     pub read_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -40,7 +45,6 @@ fn view(row: NotificationRow) -> Notification {
         payload: serde_json::from_str(&row.payload).unwrap_or_default(),
         id: row.id,
         kind: row.kind,
-        delivery: row.delivery,
         read_at: row.read_at.map(utc),
         created_at: utc(row.created_at),
     }
@@ -57,7 +61,7 @@ pub struct NotificationQuery {
     pub per_page: Option<i64>,
 }
 
-#[utoipa::path(tag = "meetings", security(("bearer" = [])), params(NotificationQuery), responses(
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), params(NotificationQuery), responses(
     (status = 200, body = Page<Notification>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
 ))]
 #[get("/me/notifications")]
@@ -71,7 +75,7 @@ async fn list_notifications(
     let (rows, total) = state
         .db
         .run(move |conn| {
-            Ok(outbox::notifications_of(
+            Ok(rows::notifications_of(
                 conn,
                 &user.id,
                 query.unread,
@@ -88,7 +92,7 @@ async fn list_notifications(
     }))
 }
 
-#[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), responses(
     (status = 204, description = "Marked read"), (status = 404, body = ErrorBody),
 ))]
 #[post("/me/notifications/{id}/read")]
@@ -100,10 +104,201 @@ async fn mark_read(
     let id = id.into_inner();
     let found = state
         .db
-        .write(move |conn| Ok(outbox::mark_read(conn, &user.id, &id, now())?))
+        .write(move |conn| Ok(rows::mark_read(conn, &user.id, &id, now())?))
         .await?;
     if !found {
         return Err(AppError::not_found("notification"));
     }
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Which emails a user gets.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSettings {
+    /// Emails at all; in-app notifications are always kept.
+    pub email: bool,
+    /// Kinds not to email (see `Notification.kind`).
+    #[serde(default)]
+    pub muted: Vec<String>,
+    /// off, daily or weekly: the digest of new matching projects.
+    pub digest: String,
+}
+
+impl NotificationSettings {
+    fn from_row(row: Option<SettingsRow>) -> Self {
+        match row {
+            Some(r) => NotificationSettings {
+                email: r.email_enabled,
+                muted: serde_json::from_str(&r.muted_kinds).unwrap_or_default(),
+                digest: r.digest,
+            },
+            None => NotificationSettings {
+                email: true,
+                muted: Vec::new(),
+                digest: "off".into(),
+            },
+        }
+    }
+}
+
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), responses(
+    (status = 200, body = NotificationSettings), (status = 401, body = ErrorBody),
+))]
+#[get("/me/notification-settings")]
+async fn get_settings(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+) -> Result<web::Json<NotificationSettings>, AppError> {
+    let row = state
+        .db
+        .run(move |conn| Ok(rows::settings_of(conn, std::slice::from_ref(&user.id))?.pop()))
+        .await?;
+    Ok(web::Json(NotificationSettings::from_row(row)))
+}
+
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), request_body = NotificationSettings, responses(
+    (status = 200, body = NotificationSettings), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[put("/me/notification-settings")]
+async fn put_settings(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    body: JsonBody<NotificationSettings>,
+) -> Result<web::Json<NotificationSettings>, AppError> {
+    let mut input = body.0;
+    if let Some(bad) = input
+        .muted
+        .iter()
+        .find(|k| !crate::notify::KINDS.contains(&k.as_str()))
+    {
+        return Err(AppError::validation(
+            "muted",
+            format!("`{bad}` is not a notification kind"),
+        ));
+    }
+    if !["off", "daily", "weekly"].contains(&input.digest.as_str()) {
+        return Err(AppError::validation(
+            "digest",
+            "must be off, daily or weekly",
+        ));
+    }
+    input.muted.sort();
+    input.muted.dedup();
+    let row = SettingsRow {
+        user_id: user.id.clone(),
+        email_enabled: input.email,
+        muted_kinds: json_text(&input.muted),
+        digest: input.digest.clone(),
+        updated_at: now(),
+    };
+    state
+        .db
+        .write(move |conn| Ok(rows::put_settings(conn, &row)?))
+        .await?;
+    Ok(web::Json(input))
+}
+
+/// An outbox item as staff see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxItem {
+    pub id: String,
+    /// email or webhook.
+    pub channel: String,
+    /// The user or subscription it goes to.
+    pub target: String,
+    pub kind: String,
+    /// pending, sent or dead.
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+fn outbox_view(row: OutboxRow) -> OutboxItem {
+    OutboxItem {
+        id: row.id,
+        channel: row.channel,
+        target: row.target,
+        kind: row.kind,
+        state: row.state,
+        attempts: row.attempts,
+        next_attempt_at: utc(row.next_attempt_at),
+        last_error: row.last_error,
+        created_at: utc(row.created_at),
+        sent_at: row.sent_at.map(utc),
+    }
+}
+
+/// Outbox list parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxQuery {
+    /// pending, sent or dead (default dead).
+    pub state: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), params(OutboxQuery), responses(
+    (status = 200, body = Page<OutboxItem>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[get("/admin/outbox")]
+async fn list_outbox(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    query: web::Query<OutboxQuery>,
+) -> Result<web::Json<Page<OutboxItem>>, AppError> {
+    user.require_staff()?;
+    let query = query.into_inner();
+    let wanted = query.state.unwrap_or_else(|| "dead".into());
+    if !["pending", "sent", "dead"].contains(&wanted.as_str()) {
+        return Err(AppError::validation(
+            "state",
+            "must be pending, sent or dead",
+        ));
+    }
+    let (page, per_page, offset) = paging(query.page, query.per_page)?;
+    let (items, total) = state
+        .db
+        .run(move |conn| Ok(rows::outbox_in_state(conn, &wanted, offset, per_page)?))
+        .await?;
+    Ok(web::Json(Page {
+        items: items.into_iter().map(outbox_view).collect(),
+        total,
+        page,
+        per_page,
+    }))
+}
+
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), responses(
+    (status = 200, body = OutboxItem), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody),
+))]
+#[post("/admin/outbox/{id}/retry")]
+async fn retry_outbox(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+) -> Result<web::Json<OutboxItem>, AppError> {
+    user.require_staff()?;
+    let id = id.into_inner();
+    let item = state
+        .db
+        .write(move |conn| {
+            let item =
+                rows::find_outbox(conn, &id)?.ok_or_else(|| AppError::not_found("outbox item"))?;
+            if item.state != "dead" {
+                return Err(AppError::conflict(
+                    "not_dead",
+                    format!("this item is {}, not dead", item.state),
+                ));
+            }
+            rows::retry(conn, &id, now())?;
+            rows::find_outbox(conn, &id)?.ok_or_else(|| AppError::not_found("outbox item"))
+        })
+        .await?;
+    Ok(web::Json(outbox_view(item)))
 }

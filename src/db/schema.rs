@@ -232,6 +232,34 @@ diesel::joinable!(project_dimensions -> projects (project_id));
 diesel::joinable!(project_instruments -> projects (project_id));
 diesel::joinable!(project_events -> projects (project_id));
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        channel -> Text,
+        target -> Text,
+        notification_id -> Nullable<Text>,
+        kind -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_settings (user_id) {
+        user_id -> Text,
+        email_enabled -> Bool,
+        muted_kinds -> Text,
+        digest -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
     region_profiles,
@@ -266,6 +294,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     notifications,
     calendar_feeds,
+    outbox,
+    notification_settings,
 );
 
 diesel::table! {
@@ -463,8 +493,6 @@ diesel::table! {
         recipient_id -> Text,
         kind -> Text,
         payload -> Text,
-        delivery -> Text,
-        attempts -> Integer,
         read_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::service::{EventData, ScheduleSummary, apply_schedule, expire_due, stored_problem};
 use crate::db::{Db, write_transaction};
 use crate::error::AppError;
-use crate::models::outbox::{self, JobRow};
+use crate::models::job::{self as jobs, JobRow};
 use crate::models::user::now;
 use crate::scheduling::validate;
 
@@ -35,7 +35,7 @@ pub fn enqueue(
     options: ScheduleOptions,
     user_id: &str,
 ) -> Result<JobRow, AppError> {
-    if outbox::job_in_progress(conn, SCHEDULE_EVENT, event_id)? {
+    if jobs::job_in_progress(conn, SCHEDULE_EVENT, event_id)? {
         return Err(AppError::conflict(
             "job_in_progress",
             "this event is being scheduled already; follow that job",
@@ -55,7 +55,7 @@ pub fn enqueue(
         created_at: now(),
         finished_at: None,
     };
-    outbox::insert_job(conn, &job)?;
+    jobs::insert_job(conn, &job)?;
     Ok(job)
 }
 
@@ -73,7 +73,7 @@ pub fn spawn(db: Db, must_meet_factor: f64, job: JobRow) -> Result<(), AppError>
                 });
             let finished = db
                 .get()
-                .and_then(|mut conn| Ok(outbox::finish_job(&mut conn, &job.id, outcome, now())?));
+                .and_then(|mut conn| Ok(jobs::finish_job(&mut conn, &job.id, outcome, now())?));
             if let Err(e) = finished {
                 tracing::error!(job = %job.id, error = %e, "could not record the end of a job");
             }
@@ -84,7 +84,7 @@ pub fn spawn(db: Db, must_meet_factor: f64, job: JobRow) -> Result<(), AppError>
 
 fn progress(db: &Db, job: &str, percent: i32, stage: &str) -> Result<(), AppError> {
     let mut conn = db.get()?;
-    Ok(outbox::set_job_progress(&mut conn, job, percent, stage)?)
+    Ok(jobs::set_job_progress(&mut conn, job, percent, stage)?)
 }
 
 fn run(

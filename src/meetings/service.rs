@@ -20,7 +20,6 @@ use crate::matching::MatchFilter;
 use crate::matchmaker::Matchmaker;
 use crate::models::event::{self as event_rows, Delegation, EventPlan, Participant};
 use crate::models::meeting::{self as meeting_rows, MeetingRow, RequestRow};
-use crate::models::outbox::{self, NotificationRow};
 use crate::models::user::{self, now};
 use crate::models::{investor, matching, project};
 use crate::scheduling::instance::{Reason, Schedule};
@@ -227,31 +226,6 @@ pub fn acts_for_delegation(user: &AuthenticatedUser, d: &Delegation) -> bool {
     d.members.contains(&user.id) || d.regions.iter().any(|region| user.is_official_of(region))
 }
 
-/// Records one notification per recipient, in the caller's transaction.
-pub fn notify(
-    conn: &mut AnyConnection,
-    recipients: &[String],
-    kind: &str,
-    payload: &Value,
-) -> Result<(), AppError> {
-    let at = now();
-    let payload = payload.to_string();
-    let rows: Vec<NotificationRow> = recipients
-        .iter()
-        .map(|r| NotificationRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            recipient_id: r.clone(),
-            kind: kind.to_owned(),
-            payload: payload.clone(),
-            delivery: "pending".into(),
-            attempts: 0,
-            read_at: None,
-            created_at: at,
-        })
-        .collect();
-    Ok(outbox::insert_notifications(conn, &rows)?)
-}
-
 /// Tells both parties of a request about a change.
 pub fn notify_parties(
     conn: &mut AnyConnection,
@@ -261,7 +235,7 @@ pub fn notify_parties(
     payload: &Value,
 ) -> Result<(), AppError> {
     let recipients = data.parties_of(conn, request)?;
-    notify(conn, &recipients, kind, payload)
+    crate::notify::record(conn, &recipients, kind, payload)
 }
 
 /// Expires the event's pending requests whose time has come, telling both parties.
@@ -413,7 +387,14 @@ pub fn insert_request(
     } else {
         "request_received"
     };
-    notify_parties(conn, data, &row, kind, &data.request_payload(&row))?;
+    // Whoever still has to answer hears of it: the other side, or both for an introduction.
+    let mut recipients = Vec::new();
+    for (side, accepted) in [(investor, row.investor_accepted), (host, row.host_accepted)] {
+        if !accepted {
+            recipients.extend(data.recipients(conn, side)?);
+        }
+    }
+    crate::notify::record(conn, &recipients, kind, &data.request_payload(&row))?;
     Ok(row)
 }
 

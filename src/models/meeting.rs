@@ -1,10 +1,10 @@
-//! Meeting requests and the meetings placed from them.
+//! Meeting requests, the meetings placed from them, and personal calendar feeds.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{meeting_requests, meetings};
+use crate::db::schema::{calendar_feeds, meeting_requests, meetings};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = meeting_requests)]
@@ -221,4 +221,49 @@ pub fn meetings_of_participants(
         .order((meetings::starts_at, meetings::id))
         .select((MeetingRow::as_select(), RequestRow::as_select()))
         .load(conn)
+}
+
+/// Starts a calendar feed for a user, revoking the previous one.
+pub fn replace_calendar_feed(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    token_hash: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    revoke_calendar_feeds(conn, user_id, at)?;
+    diesel::insert_into(calendar_feeds::table)
+        .values((
+            calendar_feeds::token_hash.eq(token_hash),
+            calendar_feeds::user_id.eq(user_id),
+            calendar_feeds::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn revoke_calendar_feeds(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        calendar_feeds::table
+            .filter(calendar_feeds::user_id.eq(user_id))
+            .filter(calendar_feeds::revoked_at.is_null()),
+    )
+    .set(calendar_feeds::revoked_at.eq(at))
+    .execute(conn)
+}
+
+/// The user of a live calendar feed token.
+pub fn calendar_feed_user(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> QueryResult<Option<String>> {
+    calendar_feeds::table
+        .filter(calendar_feeds::token_hash.eq(token_hash))
+        .filter(calendar_feeds::revoked_at.is_null())
+        .select(calendar_feeds::user_id)
+        .first(conn)
+        .optional()
 }

@@ -2,9 +2,10 @@
 
 pub mod event;
 pub mod investor;
+pub mod job;
 pub mod matching;
 pub mod meeting;
-pub mod outbox;
+pub mod notification;
 pub mod project;
 pub mod reference;
 pub mod region;

@@ -8,6 +8,8 @@ use sepadan::db::write_transaction;
 use sepadan::startup::{AppState, Application};
 use serde_json::{Value, json};
 
+use crate::smtp::SmtpSink;
+
 /// The password of every account tests create.
 pub const PASSWORD: &str = "a test password";
 
@@ -52,7 +54,22 @@ pub fn test_settings(dir: &tempfile::TempDir) -> Settings {
     settings.database.url = database_url(dir);
     settings.database.pool_size = 4;
     settings.demo.seed_on_empty = false;
+    settings.email.file_dir = dir.path().join("mail").display().to_string();
+    settings.outbox.poll_interval_ms = 20;
+    settings.outbox.backoff_base_seconds = 0.05;
+    settings.outbox.backoff_cap_seconds = 0.2;
     settings
+}
+
+/// An application whose email goes to a real SMTP server on loopback.
+pub async fn spawn_with_smtp() -> (TestApp, SmtpSink) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sink = SmtpSink::start();
+    let mut settings = test_settings(&dir);
+    settings.email.smtp_host = "127.0.0.1".into();
+    settings.email.smtp_port = sink.port;
+    settings.email.smtp_tls = sepadan::config::SmtpTls::None;
+    (spawn_with(settings, dir).await, sink)
 }
 
 pub async fn spawn_app() -> TestApp {

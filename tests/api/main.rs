@@ -9,6 +9,8 @@ mod helpers;
 mod investors;
 mod matches;
 mod meetings;
+mod notifications;
 mod projects;
 mod reference;
 mod regions;
+mod smtp;

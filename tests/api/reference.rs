@@ -186,6 +186,10 @@ async fn the_openapi_document_covers_every_route() {
         ("get", "/api/v1/me/notifications"),
         ("post", "/api/v1/me/notifications/{id}/read"),
         ("get", "/api/v1/reports/outcomes"),
+        ("get", "/api/v1/me/notification-settings"),
+        ("put", "/api/v1/me/notification-settings"),
+        ("get", "/api/v1/admin/outbox"),
+        ("post", "/api/v1/admin/outbox/{id}/retry"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in routes {

@@ -1,0 +1,274 @@
+//! In-app notifications, the outbox of what is to be delivered, and users' notification settings.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::{notification_settings, notifications, outbox};
+
+/// An in-app notification: something that happened to one of the user's requests or meetings.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct NotificationRow {
+    pub id: String,
+    pub recipient_id: String,
+    pub kind: String,
+    pub payload: String,
+    pub read_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_notifications(conn: &mut AnyConnection, rows: &[NotificationRow]) -> QueryResult<()> {
+    for row in rows {
+        diesel::insert_into(notifications::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// One page of a user's notifications, newest first, with the total.
+pub fn notifications_of(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    unread_only: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<NotificationRow>, i64)> {
+    let mine = || {
+        let mut query = notifications::table
+            .filter(notifications::recipient_id.eq(user_id))
+            .into_boxed();
+        if unread_only {
+            query = query.filter(notifications::read_at.is_null());
+        }
+        query
+    };
+    let total = mine().count().get_result(conn)?;
+    let rows = mine()
+        .order((notifications::created_at.desc(), notifications::id))
+        .offset(offset)
+        .limit(limit)
+        .select(NotificationRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Marks a user's notification read; false when the user has no such notification.
+pub fn mark_read(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let found: Option<NotificationRow> = notifications::table
+        .filter(notifications::id.eq(id))
+        .filter(notifications::recipient_id.eq(user_id))
+        .select(NotificationRow::as_select())
+        .first(conn)
+        .optional()?;
+    if found.as_ref().is_some_and(|n| n.read_at.is_none()) {
+        diesel::update(notifications::table.find(id))
+            .set(notifications::read_at.eq(at))
+            .execute(conn)?;
+    }
+    Ok(found.is_some())
+}
+
+/// Something to deliver: an email to a user or a webhook to a subscription.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, QueryableByName)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    /// email or webhook.
+    pub channel: String,
+    /// The user (email) or subscription (webhook) it goes to.
+    pub target: String,
+    pub notification_id: Option<String>,
+    pub kind: String,
+    pub payload: String,
+    /// pending, sent or dead (given up after the last attempt).
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    /// While a worker delivers it, no other takes it.
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_outbox(conn: &mut AnyConnection, row: &OutboxRow) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Takes up to `limit` items that are due and not held by another worker, holding them until
+/// `lease_until` and counting the attempt. On PostgreSQL concurrent workers skip each other's
+/// rows (`FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time.
+pub fn claim_due(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    match conn {
+        #[cfg(feature = "postgres")]
+        AnyConnection::Postgresql(pg) => diesel::sql_query(
+            "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1 \
+                          AND (locked_until IS NULL OR locked_until <= $1) \
+                          ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+             RETURNING *",
+        )
+        .bind::<diesel::sql_types::Timestamp, _>(now)
+        .bind::<diesel::sql_types::Timestamp, _>(lease_until)
+        .bind::<diesel::sql_types::BigInt, _>(limit)
+        .load(pg),
+        AnyConnection::Sqlite(_) => {
+            let due = || {
+                outbox::table
+                    .filter(outbox::state.eq("pending"))
+                    .filter(outbox::next_attempt_at.le(now))
+                    .filter(
+                        outbox::locked_until
+                            .is_null()
+                            .or(outbox::locked_until.le(now)),
+                    )
+            };
+            let ids: Vec<String> = due()
+                .order((outbox::next_attempt_at, outbox::id))
+                .limit(limit)
+                .select(outbox::id)
+                .load(conn)?;
+            diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+                .set((
+                    outbox::locked_until.eq(lease_until),
+                    outbox::attempts.eq(outbox::attempts + 1),
+                ))
+                .execute(conn)?;
+            outbox::table
+                .filter(outbox::id.eq_any(&ids))
+                .order((outbox::next_attempt_at, outbox::id))
+                .select(OutboxRow::as_select())
+                .load(conn)
+        }
+    }
+}
+
+/// Records a delivery.
+pub fn mark_sent(conn: &mut AnyConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq("sent"),
+            outbox::sent_at.eq(at),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records a failed attempt: tried again at `retry_at`, or dead when `None`.
+pub fn mark_failed(
+    conn: &mut AnyConnection,
+    id: &str,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    let row = outbox::table.find(id);
+    match retry_at {
+        Some(at) => diesel::update(row)
+            .set((
+                outbox::last_error.eq(error),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::next_attempt_at.eq(at),
+            ))
+            .execute(conn),
+        None => diesel::update(row)
+            .set((
+                outbox::state.eq("dead"),
+                outbox::last_error.eq(error),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn),
+    }
+    .map(drop)
+}
+
+/// One page of outbox items in a state, oldest first, with the total.
+pub fn outbox_in_state(
+    conn: &mut AnyConnection,
+    state: &str,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<OutboxRow>, i64)> {
+    let total = outbox::table
+        .filter(outbox::state.eq(state))
+        .count()
+        .get_result(conn)?;
+    let rows = outbox::table
+        .filter(outbox::state.eq(state))
+        .order((outbox::created_at, outbox::id))
+        .offset(offset)
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+pub fn find_outbox(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<OutboxRow>> {
+    outbox::table
+        .find(id)
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Puts a dead item back in line with fresh attempts.
+pub fn retry(conn: &mut AnyConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(at),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// A user's notification settings.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = notification_settings)]
+pub struct SettingsRow {
+    pub user_id: String,
+    pub email_enabled: bool,
+    /// JSON list of notification kinds not to email.
+    pub muted_kinds: String,
+    /// off, daily or weekly.
+    pub digest: String,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn settings_of(conn: &mut AnyConnection, user_ids: &[String]) -> QueryResult<Vec<SettingsRow>> {
+    notification_settings::table
+        .filter(notification_settings::user_id.eq_any(user_ids))
+        .select(SettingsRow::as_select())
+        .load(conn)
+}
+
+/// Stores a user's settings, replacing earlier ones.
+pub fn put_settings(conn: &mut AnyConnection, row: &SettingsRow) -> QueryResult<()> {
+    let updated = diesel::update(notification_settings::table.find(&row.user_id))
+        .set(row)
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(notification_settings::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,375 @@
+//! Emails: what each notification says in Indonesian and English, rendered to HTML and plain
+//! text from `templates/emails/`, with the meeting's .ics attached, and the mailer that sends them
+//! over SMTP or, in development, writes them to files.
+
+use askama::Template;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use serde_json::Value;
+
+use crate::config::{EmailSettings, SmtpTls};
+
+/// What an email says, before layout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Content {
+    pub subject: String,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    /// Label and value pairs: when, where, with whom.
+    pub details: Vec<(String, String)>,
+    /// The calendar attachment and its METHOD (REQUEST or CANCEL).
+    pub ics: Option<(String, &'static str)>,
+    pub footer: String,
+}
+
+#[derive(Template)]
+#[template(path = "emails/notification.html")]
+struct HtmlEmail<'a> {
+    lang: &'a str,
+    content: &'a Content,
+}
+
+#[derive(Template)]
+#[template(path = "emails/notification.txt")]
+struct TextEmail<'a> {
+    content: &'a Content,
+}
+
+fn text<'a>(payload: &'a Value, pointer: &str) -> &'a str {
+    payload
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+/// Keeps a header value on one line: control characters (CR and LF included) become spaces.
+fn one_line(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// The content of a notification email in `language` (`id` or anything else for English).
+pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
+    let id = language == "id";
+    let t = |indonesian: &str, english: &str| {
+        if id {
+            indonesian.to_owned()
+        } else {
+            english.to_owned()
+        }
+    };
+    let investor = text(payload, "/investor/name");
+    let host = text(payload, "/host/name");
+    let event = text(payload, "/event/name");
+    let pair = format!("{investor} – {host}");
+    let message = text(payload, "/request/message");
+    let reason = text(payload, "/request/reason");
+    let mut paragraphs = Vec::new();
+    let (subject, lead) = match kind {
+        "request_received" => (
+            t("Permintaan pertemuan", "Meeting request"),
+            t(
+                "Ada permintaan pertemuan untuk Anda. Terima atau tolak di Sepadan sebelum kedaluwarsa.",
+                "You have a meeting request. Accept or decline it in Sepadan before it expires.",
+            ),
+        ),
+        "introduction_proposed" => (
+            t("Usulan perkenalan", "Introduction proposed"),
+            t(
+                "Tim program mengusulkan pertemuan ini berdasarkan kecocokan. Pertemuan dijadwalkan setelah kedua pihak menerima.",
+                "Programme staff propose this meeting from your matches. It is scheduled once both sides accept.",
+            ),
+        ),
+        "introduction_accepted_by_one_side" => (
+            t(
+                "Satu pihak menerima perkenalan",
+                "One side accepted the introduction",
+            ),
+            t(
+                "Satu pihak telah menerima; pertemuan menunggu jawaban pihak lain.",
+                "One side has accepted; the meeting waits for the other's answer.",
+            ),
+        ),
+        "request_accepted" => (
+            t("Permintaan pertemuan diterima", "Meeting request accepted"),
+            t(
+                "Kedua pihak setuju bertemu. Anda akan menerima undangan setelah jadwal dibuat.",
+                "Both sides agreed to meet. You will receive an invitation once the schedule is made.",
+            ),
+        ),
+        "request_declined" => (
+            t("Permintaan pertemuan ditolak", "Meeting request declined"),
+            t(
+                "Permintaan pertemuan ini ditolak.",
+                "This meeting request was declined.",
+            ),
+        ),
+        "request_expired" => (
+            t(
+                "Permintaan pertemuan kedaluwarsa",
+                "Meeting request expired",
+            ),
+            t(
+                "Permintaan ini tidak dijawab tepat waktu dan telah kedaluwarsa. Anda dapat mengajukannya lagi.",
+                "This request was not answered in time and has expired. You may ask again.",
+            ),
+        ),
+        "request_cancelled" => (
+            t(
+                "Permintaan pertemuan dibatalkan",
+                "Meeting request cancelled",
+            ),
+            t(
+                "Permintaan pertemuan ini dibatalkan.",
+                "This meeting request was cancelled.",
+            ),
+        ),
+        "meeting_scheduled" => (
+            t("Undangan pertemuan", "Meeting invitation"),
+            t(
+                "Pertemuan Anda telah dijadwalkan. Undangan kalender terlampir.",
+                "Your meeting is scheduled. The calendar invitation is attached.",
+            ),
+        ),
+        "meeting_moved" => (
+            t("Pertemuan dipindahkan", "Meeting moved"),
+            t(
+                "Waktu atau tempat pertemuan Anda berubah. Undangan kalender yang diperbarui terlampir.",
+                "Your meeting's time or place changed. The updated calendar invitation is attached.",
+            ),
+        ),
+        "meeting_confirmed" => (
+            t("Pertemuan dikonfirmasi", "Meeting confirmed"),
+            t(
+                "Pertemuan Anda telah dikonfirmasi dan tidak akan dipindahkan lagi.",
+                "Your meeting is confirmed and will not be moved again.",
+            ),
+        ),
+        "meeting_cancelled" => (
+            t("Pertemuan dibatalkan", "Meeting cancelled"),
+            t(
+                "Pertemuan ini dibatalkan. Pembatalan kalender terlampir.",
+                "This meeting is cancelled. The calendar cancellation is attached.",
+            ),
+        ),
+        _ => (t("Pemberitahuan", "Notification"), String::new()),
+    };
+    if !lead.is_empty() {
+        paragraphs.push(lead);
+    }
+    if !message.is_empty() {
+        paragraphs.push(format!("“{message}”"));
+    }
+    if !reason.is_empty() {
+        paragraphs.push(format!("{}: {reason}", t("Alasan", "Reason")));
+    }
+    let mut details = vec![
+        (t("Acara", "Event"), event.to_owned()),
+        (t("Investor", "Investor"), investor.to_owned()),
+        (t("Daerah", "Region"), host.to_owned()),
+    ];
+    let meeting = payload.get("meeting");
+    if let Some(m) = meeting {
+        let venue = format!(
+            "{}, {} ({} {})",
+            text(m, "/venue/name"),
+            text(m, "/venue/city"),
+            if text(m, "/place") == "room" {
+                t("ruang", "room")
+            } else {
+                t("meja", "table")
+            },
+            m.get("seat").and_then(Value::as_i64).unwrap_or(0)
+        );
+        let starts = text(m, "/venue_starts_at");
+        let when = format!(
+            "{} {} ({})",
+            starts.get(..10).unwrap_or(starts),
+            starts.get(11..16).unwrap_or(""),
+            text(m, "/venue/time_zone")
+        );
+        details.push((t("Waktu", "When"), when));
+        details.push((t("Tempat", "Where"), venue));
+    } else if let Some(expires) = payload
+        .pointer("/request/expires_at")
+        .and_then(Value::as_str)
+        && kind == "request_received"
+    {
+        details.push((
+            t("Kedaluwarsa", "Expires"),
+            expires.get(..16).unwrap_or(expires).replace('T', " ") + " UTC",
+        ));
+    }
+    let ics = meeting
+        .and_then(|m| m.get("ics"))
+        .and_then(Value::as_str)
+        .map(|ics| {
+            let method = if kind == "meeting_cancelled" {
+                "CANCEL"
+            } else {
+                "REQUEST"
+            };
+            (ics.to_owned(), method)
+        });
+    Content {
+        subject: one_line(&format!("{subject}: {pair}")),
+        heading: pair,
+        paragraphs,
+        details,
+        ics,
+        footer: t(
+            "Anda menerima email ini karena terdaftar di Sepadan. Atur email yang Anda terima di pengaturan notifikasi.",
+            "You receive this email because you take part in Sepadan. Choose which emails you get in your notification settings.",
+        ),
+    }
+}
+
+/// A rendered email: who, what, and the stable Message-ID derived from its outbox id.
+pub fn message(
+    from: &Mailbox,
+    to: Mailbox,
+    outbox_id: &str,
+    language: &str,
+    content: &Content,
+) -> Result<Message, String> {
+    let html = HtmlEmail {
+        lang: if language == "id" { "id" } else { "en" },
+        content,
+    }
+    .render()
+    .map_err(|e| e.to_string())?;
+    let plain = TextEmail { content }.render().map_err(|e| e.to_string())?;
+    let domain = from.email.domain().to_owned();
+    let alternative = MultiPart::alternative_plain_html(plain, html);
+    let body = match &content.ics {
+        Some((ics, method)) => {
+            let kind =
+                ContentType::parse(&format!("text/calendar; method={method}; charset=UTF-8"))
+                    .map_err(|e| e.to_string())?;
+            MultiPart::mixed()
+                .multipart(alternative)
+                .singlepart(Attachment::new("invite.ics".into()).body(ics.clone(), kind))
+        }
+        None => alternative,
+    };
+    Message::builder()
+        .message_id(Some(format!("<{outbox_id}@{domain}>")))
+        .from(from.clone())
+        .to(to)
+        .subject(content.subject.clone())
+        .multipart(body)
+        .map_err(|e| e.to_string())
+}
+
+/// A recipient's mailbox; names lose control characters so that no header can be injected.
+pub fn mailbox(name: &str, address: &str) -> Result<Mailbox, String> {
+    let address = address.parse().map_err(|e| format!("{address}: {e}"))?;
+    Ok(Mailbox::new(Some(one_line(name)), address))
+}
+
+/// Sends email over SMTP, or writes it to files when no SMTP server is configured.
+pub enum Mailer {
+    Smtp(Box<SmtpTransport>),
+    Files(FileTransport),
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &EmailSettings) -> anyhow::Result<Self> {
+        if settings.smtp_host.trim().is_empty() {
+            std::fs::create_dir_all(&settings.file_dir)?;
+            return Ok(Mailer::Files(FileTransport::new(&settings.file_dir)));
+        }
+        let host = settings.smtp_host.trim();
+        let tls = match settings.smtp_tls {
+            SmtpTls::None => Tls::None,
+            SmtpTls::Starttls => Tls::Required(TlsParameters::new(host.to_owned())?),
+            SmtpTls::Tls => Tls::Wrapper(TlsParameters::new(host.to_owned())?),
+        };
+        let mut builder = SmtpTransport::builder_dangerous(host)
+            .port(settings.smtp_port)
+            .tls(tls)
+            .timeout(Some(std::time::Duration::from_secs(20)));
+        if !settings.smtp_username.is_empty() {
+            builder = builder.credentials(Credentials::new(
+                settings.smtp_username.clone(),
+                settings.smtp_password.clone(),
+            ));
+        }
+        Ok(Mailer::Smtp(Box::new(builder.build())))
+    }
+
+    /// Where mail goes, for the start-up log.
+    pub fn describe(settings: &EmailSettings) -> String {
+        if settings.smtp_host.trim().is_empty() {
+            format!(
+                "no SMTP server configured (email.smtp_host): emails are written as .eml files to {}",
+                settings.file_dir
+            )
+        } else {
+            format!("emails go to {}:{}", settings.smtp_host, settings.smtp_port)
+        }
+    }
+
+    pub fn send(&self, message: &Message) -> Result<(), String> {
+        match self {
+            Mailer::Smtp(smtp) => smtp.send(message).map(drop).map_err(|e| e.to_string()),
+            Mailer::Files(files) => files.send(message).map(drop).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn payload() -> Value {
+        json!({
+            "event": {"id": "e", "name": "Sulawesi Forum"},
+            "request": {"id": "r", "message": "About the solar plant", "reason": null,
+                        "expires_at": "2026-12-01T10:00:00Z"},
+            "investor": {"name": "Asagiri Fund"},
+            "host": {"name": "Kota Palopo"},
+            "meeting": {"venue": {"name": "JCC", "city": "Jakarta", "time_zone": "Asia/Jakarta"},
+                        "venue_starts_at": "2026-12-20T09:30:00+07:00", "seat": 3, "place": "table",
+                        "ics": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"}
+        })
+    }
+
+    #[test]
+    fn an_invitation_speaks_the_recipients_language_and_carries_the_ics() {
+        let en = content("meeting_scheduled", "en", &payload());
+        assert_eq!(en.subject, "Meeting invitation: Asagiri Fund – Kota Palopo");
+        assert!(
+            en.details
+                .contains(&("When".into(), "2026-12-20 09:30 (Asia/Jakarta)".into()))
+        );
+        assert_eq!(en.ics.as_ref().map(|i| i.1), Some("REQUEST"));
+        let id = content("meeting_cancelled", "id", &payload());
+        assert_eq!(
+            id.subject,
+            "Pertemuan dibatalkan: Asagiri Fund – Kota Palopo"
+        );
+        assert_eq!(id.ics.as_ref().map(|i| i.1), Some("CANCEL"));
+    }
+
+    #[test]
+    fn a_line_break_in_a_name_cannot_add_a_header() {
+        let mut p = payload();
+        p["investor"]["name"] = json!("Evil\r\nBcc: victim@example.com");
+        let c = content("request_received", "en", &p);
+        assert!(!c.subject.contains('\n') && !c.subject.contains('\r'));
+        let from = mailbox("Sepadan", "no-reply@sepadan.local").unwrap();
+        let to = mailbox("Evil\r\nBcc: victim@example.com", "x@example.com").unwrap();
+        let formatted = message(&from, to, "o-1", "en", &c).unwrap().formatted();
+        let text = String::from_utf8_lossy(&formatted);
+        let head = text.split("\r\n\r\n").next().unwrap();
+        assert!(!head.contains("\r\nBcc:"), "{head}");
+        assert!(head.contains("Message-ID: <o-1@sepadan.local>"));
+    }
+}

@@ -1,0 +1,88 @@
+//! Telling people what happened: in-app notifications, and an outbox of emails (and later
+//! webhooks) written in the same transaction as the change, delivered by a worker with retries.
+//!
+//! - [`record`]: the one way to notify users, inside the caller's transaction.
+//! - [`email`]: what an email says, in the recipient's language, and the mailer that sends it.
+//! - [`worker`]: takes due outbox items, delivers them, retries with backoff, gives up to "dead".
+
+pub mod email;
+pub mod worker;
+
+use serde_json::Value;
+
+use crate::db::AnyConnection;
+use crate::error::AppError;
+use crate::models::notification::{self, NotificationRow, OutboxRow, SettingsRow};
+use crate::models::user::now;
+
+/// Every kind of notification, for settings that mute some of them.
+pub const KINDS: &[&str] = &[
+    "request_received",
+    "introduction_proposed",
+    "introduction_accepted_by_one_side",
+    "request_accepted",
+    "request_declined",
+    "request_expired",
+    "request_cancelled",
+    "meeting_scheduled",
+    "meeting_moved",
+    "meeting_confirmed",
+    "meeting_cancelled",
+];
+
+/// Whether a user's settings let an email of `kind` through (no settings: every email).
+fn wants_email(settings: Option<&SettingsRow>, kind: &str) -> bool {
+    settings.is_none_or(|s| {
+        s.email_enabled
+            && !serde_json::from_str::<Vec<String>>(&s.muted_kinds)
+                .unwrap_or_default()
+                .iter()
+                .any(|k| k == kind)
+    })
+}
+
+/// Records, in the caller's transaction, an in-app notification per recipient and an email for
+/// each recipient whose settings want one.
+pub fn record(
+    conn: &mut AnyConnection,
+    recipients: &[String],
+    kind: &str,
+    payload: &Value,
+) -> Result<(), AppError> {
+    let at = now();
+    let text = payload.to_string();
+    let settings = notification::settings_of(conn, recipients)?;
+    for recipient in recipients {
+        let row = NotificationRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            recipient_id: recipient.clone(),
+            kind: kind.to_owned(),
+            payload: text.clone(),
+            read_at: None,
+            created_at: at,
+        };
+        notification::insert_notifications(conn, std::slice::from_ref(&row))?;
+        let mine = settings.iter().find(|s| &s.user_id == recipient);
+        if wants_email(mine, kind) {
+            notification::insert_outbox(
+                conn,
+                &OutboxRow {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    channel: "email".into(),
+                    target: recipient.clone(),
+                    notification_id: Some(row.id.clone()),
+                    kind: kind.to_owned(),
+                    payload: text.clone(),
+                    state: "pending".into(),
+                    attempts: 0,
+                    next_attempt_at: at,
+                    locked_until: None,
+                    last_error: None,
+                    created_at: at,
+                    sent_at: None,
+                },
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! The outbox worker: takes due items (holding each for a lease so that no other worker takes it
+//! meanwhile), delivers them, and on failure tries again after an exponential backoff with
+//! jitter, up to a cap, until the item is given up as dead.
+
+use std::sync::Weak;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+
+use super::email::{Mailer, content, mailbox, message};
+use crate::config::{OutboxSettings, Settings};
+use crate::db::{Db, write_transaction};
+use crate::error::AppError;
+use crate::models::notification::{self as rows, OutboxRow};
+use crate::models::user::{self, now};
+
+/// Delivers the outbox of one database.
+pub struct Worker {
+    db: Db,
+    mailer: Mailer,
+    from: Mailbox,
+    settings: OutboxSettings,
+}
+
+/// The wait before attempt `attempts + 1`: base × 2^(attempts − 1), capped, then shortened by a
+/// random share of up to half so that many failures do not retry in step.
+pub fn backoff(settings: &OutboxSettings, attempts: i32, jitter: f64) -> Duration {
+    let exponent = attempts.saturating_sub(1).clamp(0, 30);
+    let full =
+        (settings.backoff_base_seconds * 2f64.powi(exponent)).min(settings.backoff_cap_seconds);
+    Duration::from_secs_f64(full * (1.0 - 0.5 * jitter.clamp(0.0, 1.0)))
+}
+
+impl Worker {
+    pub fn new(db: Db, settings: &Settings) -> anyhow::Result<Self> {
+        Ok(Worker {
+            db,
+            mailer: Mailer::from_settings(&settings.email)?,
+            from: settings.email.from.parse()?,
+            settings: settings.outbox.clone(),
+        })
+    }
+
+    /// Delivers what is due now; returns how many items it attempted.
+    pub fn run_once(&self) -> Result<usize, AppError> {
+        let at = now();
+        let lease = at + chrono::Duration::seconds(self.settings.lease_seconds);
+        let batch = self.settings.batch_size;
+        let mut conn = self.db.get()?;
+        let claimed = write_transaction(&mut conn, |conn| {
+            Ok(rows::claim_due(conn, at, lease, batch)?)
+        })?;
+        for item in &claimed {
+            let outcome = self.deliver(&mut conn, item);
+            match outcome {
+                Ok(()) => rows::mark_sent(&mut conn, &item.id, now())?,
+                Err(error) => {
+                    let retry_at = (item.attempts < self.settings.max_attempts).then(|| {
+                        let wait = backoff(&self.settings, item.attempts, rand::random::<f64>());
+                        now() + chrono::Duration::from_std(wait).unwrap_or_default()
+                    });
+                    if retry_at.is_none() {
+                        tracing::warn!(item = %item.id, kind = %item.kind, %error, "outbox item is dead after its last attempt");
+                    } else {
+                        tracing::info!(item = %item.id, attempt = item.attempts, %error, "delivery failed; will retry");
+                    }
+                    rows::mark_failed(&mut conn, &item.id, &error, retry_at)?;
+                }
+            }
+        }
+        Ok(claimed.len())
+    }
+
+    fn deliver(&self, conn: &mut crate::db::AnyConnection, item: &OutboxRow) -> Result<(), String> {
+        match item.channel.as_str() {
+            "email" => {
+                let recipient = user::find(conn, &item.target)
+                    .map_err(|e| e.to_string())?
+                    .ok_or("the recipient's account is gone")?;
+                let payload = serde_json::from_str(&item.payload).map_err(|e| e.to_string())?;
+                let content = content(&item.kind, &recipient.language, &payload);
+                let to = mailbox(&recipient.name, &recipient.email)?;
+                let email = message(&self.from, to, &item.id, &recipient.language, &content)?;
+                self.mailer.send(&email)
+            }
+            other => Err(format!("no delivery channel `{other}`")),
+        }
+    }
+
+    /// Delivers while `running` says so, looking every poll interval, and at once again while a
+    /// full batch suggests there is more.
+    fn serve(&self, running: impl Fn() -> bool) {
+        while running() {
+            match self.run_once() {
+                Ok(n) if n as i64 >= self.settings.batch_size => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "the outbox worker could not run"),
+            }
+            std::thread::sleep(Duration::from_millis(self.settings.poll_interval_ms));
+        }
+    }
+
+    /// Delivers on its own thread until `alive` is gone (the application stopped).
+    pub fn spawn(self, alive: Weak<Settings>) -> std::io::Result<()> {
+        std::thread::Builder::new()
+            .name("outbox-worker".into())
+            .spawn(move || self.serve(|| alive.strong_count() > 0))
+            .map(drop)
+    }
+
+    /// Delivers in the foreground until the process is stopped (`sepadan worker`).
+    pub fn run_forever(self) {
+        self.serve(|| true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_double_up_to_the_cap_and_jitter_only_shortens_them() {
+        let settings = Settings::defaults().outbox;
+        let secs = |attempts, jitter| backoff(&settings, attempts, jitter).as_secs_f64();
+        assert_eq!(secs(1, 0.0), 30.0);
+        assert_eq!(secs(2, 0.0), 60.0);
+        assert_eq!(secs(3, 0.0), 120.0);
+        assert_eq!(secs(20, 0.0), 3600.0);
+        assert_eq!(secs(3, 1.0), 60.0);
+        assert!((60.0..=120.0).contains(&secs(3, 0.37)));
+    }
+}

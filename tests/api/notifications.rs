@@ -1,0 +1,334 @@
+//! Email through a real SMTP server on loopback: content, language, the .ics, Message-IDs, and
+//! nothing lost or sent twice when the server is down.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use mail_parser::{MessageParser, MimeHeaders};
+use reqwest::{Method, StatusCode};
+use sepadan::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestUser, code, spawn_with_smtp};
+use crate::meetings::{create_event, forum_body, in_days, register, schedule};
+use crate::smtp::{Received, SmtpSink};
+
+/// Waits until the sink holds at least `count` messages (10 s at most).
+async fn wait_for_mail(sink: &SmtpSink, count: usize) -> Vec<Received> {
+    for _ in 0..500 {
+        let messages = sink.messages();
+        if messages.len() >= count {
+            return messages;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{} of {count} messages arrived", sink.messages().len());
+}
+
+/// Waits until the outbox has no item left in `state` (10 s at most).
+async fn wait_until_none(app: &TestApp, staff: &TestUser, state: &str) {
+    for _ in 0..500 {
+        let (_, page) = app
+            .get(
+                &format!("/api/v1/admin/outbox?state={state}"),
+                Some(&staff.token),
+            )
+            .await;
+        if page["total"] == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("outbox items stay {state}");
+}
+
+/// A forum with Palopo (Indonesian) and an investor (English) who asks Palopo for a meeting.
+async fn a_requested_meeting(app: &TestApp) -> (TestUser, TestUser, TestUser, String, String) {
+    let staff = app.user(Role::Staff, None).await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let investor = app.user(Role::Investor, None).await;
+    for (who, language) in [(&investor, "en"), (&official, "id")] {
+        let (status, _) = app
+            .call(
+                Method::PATCH,
+                "/api/v1/me",
+                Some(&who.token),
+                Some(json!({"language": language})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let event = create_event(app, &staff, forum_body(in_days(15))).await;
+    let host = register(
+        app,
+        &official,
+        &event,
+        json!({"region_code": "73.73", "time_zone": "Asia/Makassar"}),
+    )
+    .await;
+    let guest = register(
+        app,
+        &investor,
+        &event,
+        json!({"investor_id": investor.investor_id, "time_zone": "Asia/Tokyo"}),
+    )
+    .await;
+    let (status, request) = app
+        .post(
+            &format!("/api/v1/events/{event}/requests"),
+            Some(&investor.token),
+            json!({"investor": guest, "host": host, "message": "Rooftop solar"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{request}");
+    (
+        staff,
+        official,
+        investor,
+        event,
+        request["id"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn subject_of(message: &Received) -> String {
+    MessageParser::default()
+        .parse(&message.data)
+        .unwrap()
+        .subject()
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn meeting_emails_reach_a_real_smtp_server_in_each_recipients_language() {
+    let (app, sink) = spawn_with_smtp().await;
+    let (staff, official, investor, event, request) = a_requested_meeting(&app).await;
+    // Palopo hears of the request, in Indonesian.
+    let first = wait_for_mail(&sink, 1).await;
+    assert_eq!(first[0].to, std::slice::from_ref(&official.email));
+    assert!(
+        subject_of(&first[0]).starts_with("Permintaan pertemuan: Test Capital"),
+        "{}",
+        subject_of(&first[0])
+    );
+
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/requests/{request}/accept"),
+            Some(&official.token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    schedule(&app, &staff, &event, json!({})).await;
+    // Then accepted (both sides) and scheduled (both sides): five in all.
+    let all = wait_for_mail(&sink, 5).await;
+    let invitation = all
+        .iter()
+        .find(|m| {
+            m.to == [investor.email.clone()] && subject_of(m).starts_with("Meeting invitation")
+        })
+        .expect("the investor's invitation, in English");
+    let parsed = MessageParser::default().parse(&invitation.data).unwrap();
+    let text = parsed.body_text(0).unwrap();
+    assert!(text.contains("Your meeting is scheduled."), "{text}");
+    assert!(text.contains("Jakarta Convention Center"), "{text}");
+    let html = parsed.body_html(0).unwrap();
+    assert!(
+        html.contains("<h1") && html.contains("Test Capital – Kota Palopo"),
+        "{html}"
+    );
+    let attachment = parsed.attachment(0).expect("the .ics");
+    let content_type = attachment.content_type().unwrap();
+    assert_eq!(content_type.ctype(), "text");
+    assert_eq!(content_type.subtype(), Some("calendar"));
+    assert_eq!(content_type.attribute("method"), Some("REQUEST"));
+    let ics = attachment
+        .text_contents()
+        .map(str::to_owned)
+        .unwrap_or_else(|| String::from_utf8_lossy(attachment.contents()).into_owned());
+    let unfolded = icalendar::parser::unfold(&ics);
+    let calendar = icalendar::parser::read_calendar(&unfolded).expect("the .ics parses");
+    assert!(calendar.components.iter().any(|c| c.name == "VEVENT"));
+    let ids: HashSet<String> = all
+        .iter()
+        .map(|m| {
+            MessageParser::default()
+                .parse(&m.data)
+                .unwrap()
+                .message_id()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), all.len(), "every email has its own Message-ID");
+    assert!(
+        ids.iter().all(|id| id.ends_with("@sepadan.local")),
+        "{ids:?}"
+    );
+    wait_until_none(&app, &staff, "pending").await;
+    let (_, sent) = app
+        .get(
+            "/api/v1/admin/outbox?state=sent&per_page=50",
+            Some(&staff.token),
+        )
+        .await;
+    let outbox_ids: HashSet<String> = sent["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| format!("{}@sepadan.local", i["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(outbox_ids, ids, "the Message-ID is the outbox id");
+    let (status, _) = app.get("/api/v1/admin/outbox", Some(&official.token)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn nothing_is_lost_or_sent_twice_while_the_smtp_server_is_down() {
+    let (app, sink) = spawn_with_smtp().await;
+    sink.stop();
+    let (staff, official, _, _, request) = a_requested_meeting(&app).await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/requests/{request}/decline"),
+            Some(&official.token),
+            json!({"reason": "Agenda full"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // The worker tries and fails: the items wait with their error.
+    let mut failing = Value::Null;
+    for _ in 0..500 {
+        let (_, page) = app
+            .get("/api/v1/admin/outbox?state=pending", Some(&staff.token))
+            .await;
+        if page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["attempts"].as_i64().unwrap() >= 2)
+        {
+            failing = page;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        failing["total"], 3,
+        "request received (1) and declined (2): {failing}"
+    );
+    assert!(
+        failing["items"][0]["last_error"].as_str().is_some(),
+        "{failing}"
+    );
+    assert!(sink.messages().is_empty());
+    sink.restart();
+    wait_until_none(&app, &staff, "pending").await;
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 3, "each message exactly once");
+    let ids: HashSet<String> = messages
+        .iter()
+        .map(|m| {
+            MessageParser::default()
+                .parse(&m.data)
+                .unwrap()
+                .message_id()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 3);
+}
+
+#[tokio::test]
+async fn dead_letters_are_shown_to_staff_and_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::start();
+    let mut settings = crate::helpers::test_settings(&dir);
+    settings.email.smtp_host = "127.0.0.1".into();
+    settings.email.smtp_port = sink.port;
+    settings.email.smtp_tls = sepadan::config::SmtpTls::None;
+    settings.outbox.max_attempts = 2;
+    let app = crate::helpers::spawn_with(settings, dir).await;
+    sink.stop();
+    let (staff, _, _, _, _) = a_requested_meeting(&app).await;
+    let mut dead = Value::Null;
+    for _ in 0..500 {
+        let (_, page) = app
+            .get("/api/v1/admin/outbox?state=dead", Some(&staff.token))
+            .await;
+        if page["total"] == 1 {
+            dead = page;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(dead["items"][0]["attempts"], 2, "{dead}");
+    assert_eq!(dead["items"][0]["kind"], "request_received");
+    let id = dead["items"][0]["id"].as_str().unwrap();
+    sink.restart();
+    let (status, retried) = app
+        .post(
+            &format!("/api/v1/admin/outbox/{id}/retry"),
+            Some(&staff.token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{retried}");
+    assert_eq!(retried["state"], "pending");
+    wait_for_mail(&sink, 1).await;
+    let (status, again) = app
+        .post(
+            &format!("/api/v1/admin/outbox/{id}/retry"),
+            Some(&staff.token),
+            json!({}),
+        )
+        .await;
+    assert_eq!((status, code(&again)), (StatusCode::CONFLICT, "not_dead"));
+}
+
+#[tokio::test]
+async fn muted_kinds_stay_in_the_app_but_send_no_email() {
+    let (app, sink) = spawn_with_smtp().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let (status, saved) = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/notification-settings",
+            Some(&official.token),
+            Some(json!({"email": true, "muted": ["request_received"], "digest": "weekly"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (status, bad) = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/notification-settings",
+            Some(&official.token),
+            Some(json!({"email": true, "muted": ["everything"], "digest": "off"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    let (_, read) = app
+        .get("/api/v1/me/notification-settings", Some(&official.token))
+        .await;
+    assert_eq!(read, saved);
+    // Another official, with every email, answers a request of its own: its email arrives,
+    // the muting official's does not.
+    let (staff, palopo, _, _, _) = a_requested_meeting(&app).await;
+    let (_, inbox) = app
+        .get("/api/v1/me/notifications", Some(&palopo.token))
+        .await;
+    assert_eq!(inbox["items"][0]["kind"], "request_received");
+    wait_for_mail(&sink, 1).await;
+    wait_until_none(&app, &staff, "pending").await;
+    assert_eq!(
+        sink.messages()
+            .iter()
+            .filter(|m| m.to == [official.email.clone()])
+            .count(),
+        0,
+        "the muting official got no email"
+    );
+}
