@@ -19,6 +19,7 @@ pub struct Settings {
     pub meetings: MeetingSettings,
     pub email: EmailSettings,
     pub outbox: OutboxSettings,
+    pub webhooks: WebhookSettings,
     pub demo: DemoSettings,
 }
 
@@ -130,6 +131,15 @@ pub struct OutboxSettings {
     pub lease_seconds: i64,
 }
 
+/// Webhook delivery. Receivers must be https in production.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    pub timeout_seconds: u64,
+    /// For tests only: lets webhooks go to loopback addresses.
+    pub allow_loopback: bool,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoSettings {
@@ -224,6 +234,10 @@ impl Settings {
             .map_err(|e| anyhow::anyhow!("matching.weights: {e}"))?;
         if self.app.environment == Environment::Production {
             anyhow::ensure!(
+                !self.webhooks.allow_loopback,
+                "webhooks.allow_loopback is for tests and refused in production"
+            );
+            anyhow::ensure!(
                 auth.jwt_secret != DEFAULT_JWT_SECRET,
                 "auth.jwt_secret is the development default; set SEPADAN__AUTH__JWT_SECRET"
             );
@@ -233,6 +247,14 @@ impl Settings {
             );
         }
         Ok(())
+    }
+
+    /// Where webhooks may go: https only in production, loopback only when tests allow it.
+    pub fn webhook_guard(&self) -> crate::notify::webhook::Guard {
+        crate::notify::webhook::Guard {
+            https_only: self.app.environment == Environment::Production,
+            allow_loopback: self.webhooks.allow_loopback,
+        }
     }
 
     /// Whether demo data may be loaded into an empty database on start.

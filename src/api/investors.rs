@@ -617,6 +617,10 @@ async fn verify_investor(
             if !current.verified {
                 rows::set_verified(conn, &id, &user.id, now())?;
                 crate::models::matching::bump_version(conn)?;
+                let users = crate::models::user::investor_users(conn, &id)?;
+                let payload =
+                    serde_json::json!({"investor": {"id": current.id, "name": current.name}});
+                crate::notify::record(conn, &users, "investor_verified", &payload)?;
             }
             load_visible(conn, &user, &id)
         })

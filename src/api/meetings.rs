@@ -635,6 +635,15 @@ async fn record_outcome(
             meeting.outcome_at = Some(now());
             meeting.updated_at = now();
             rows::update_meeting(conn, &meeting)?;
+            // Notes stay with the parties and staff: the notice carries the outcome without them.
+            let mut payload = data.request_payload(&request);
+            payload["meeting"] =
+                serde_json::json!({"id": meeting.id, "starts_at": utc(meeting.starts_at)});
+            payload["outcome"] = serde_json::json!({
+                "attendance": meeting.attendance,
+                "follow_up": outcome.follow_up,
+            });
+            notify_parties(conn, &data, &request, "outcome_recorded", &payload)?;
             Ok(meeting_view(&data, &user, &request, &meeting, None))
         })
         .await?;

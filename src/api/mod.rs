@@ -16,6 +16,7 @@ pub mod reference;
 pub mod regions;
 pub mod reports;
 pub mod requests;
+pub mod webhooks;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -40,7 +41,8 @@ pub fn config(cfg: &mut ServiceConfig) {
                 .configure(meetings::config)
                 .configure(calendar::config)
                 .configure(notifications::config)
-                .configure(reports::config),
+                .configure(reports::config)
+                .configure(webhooks::config),
         );
 }
 

@@ -685,11 +685,11 @@ async fn transition(
             })?;
             let at = now();
             let review_comment = if step == Transition::RequestChanges {
-                comment.as_deref()
+                comment.clone()
             } else {
-                row.review_comment.as_deref()
+                row.review_comment.clone()
             };
-            rows::set_status(conn, &id, next.as_ref(), review_comment, at)?;
+            rows::set_status(conn, &id, next.as_ref(), review_comment.as_deref(), at)?;
             if current.status == ProjectStatus::Published || next == ProjectStatus::Published {
                 matching_rows::bump_version(conn)?;
             }
@@ -705,7 +705,22 @@ async fn transition(
                     created_at: at,
                 },
             )?;
-            Ok(load_visible(conn, &catalogue, Some(&user), &id)?.0)
+            let (project, _) = load_visible(conn, &catalogue, Some(&user), &id)?;
+            let kind = match step {
+                Transition::Publish => Some("project_published"),
+                Transition::RequestChanges => Some("project_changes_requested"),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                let officials = crate::models::user::region_officials(conn, &row.region_code)?;
+                let payload = serde_json::json!({
+                    "project": {"id": project.id, "title": project.title, "region": project.region,
+                                "region_name": project.region_name, "status": project.status},
+                    "comment": review_comment,
+                });
+                crate::notify::record(conn, &officials, kind, &payload)?;
+            }
+            Ok(project)
         })
         .await?;
     Ok(web::Json(project))

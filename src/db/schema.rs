@@ -260,6 +260,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        url -> Text,
+        secret -> Text,
+        event_types -> Text,
+        active -> Bool,
+        disabled_reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
     region_profiles,
@@ -296,6 +309,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_feeds,
     outbox,
     notification_settings,
+    webhook_subscriptions,
 );
 
 diesel::table! {

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{notification_settings, notifications, outbox};
+use crate::db::schema::{notification_settings, notifications, outbox, webhook_subscriptions};
 
 /// An in-app notification: something that happened to one of the user's requests or meetings.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -271,4 +271,72 @@ pub fn put_settings(conn: &mut AnyConnection, row: &SettingsRow) -> QueryResult<
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// A partner system's subscription to events.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_subscriptions)]
+pub struct SubscriptionRow {
+    pub id: String,
+    pub url: String,
+    /// `whsec_` and the base64 of the signing key.
+    pub secret: String,
+    /// JSON list of event types.
+    pub event_types: String,
+    pub active: bool,
+    pub disabled_reason: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_subscription(conn: &mut AnyConnection, row: &SubscriptionRow) -> QueryResult<()> {
+    diesel::insert_into(webhook_subscriptions::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Every subscription, newest first.
+pub fn subscriptions(conn: &mut AnyConnection) -> QueryResult<Vec<SubscriptionRow>> {
+    webhook_subscriptions::table
+        .order((
+            webhook_subscriptions::created_at.desc(),
+            webhook_subscriptions::id,
+        ))
+        .select(SubscriptionRow::as_select())
+        .load(conn)
+}
+
+pub fn find_subscription(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> QueryResult<Option<SubscriptionRow>> {
+    webhook_subscriptions::table
+        .find(id)
+        .select(SubscriptionRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Stops deliveries to a subscription, saying why.
+pub fn disable_subscription(conn: &mut AnyConnection, id: &str, reason: &str) -> QueryResult<()> {
+    diesel::update(webhook_subscriptions::table.find(id))
+        .set((
+            webhook_subscriptions::active.eq(false),
+            webhook_subscriptions::disabled_reason.eq(reason),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Removes a subscription and what is still waiting to be delivered to it.
+pub fn delete_subscription(conn: &mut AnyConnection, id: &str) -> QueryResult<bool> {
+    diesel::delete(
+        outbox::table
+            .filter(outbox::channel.eq("webhook"))
+            .filter(outbox::target.eq(id))
+            .filter(outbox::state.ne("sent")),
+    )
+    .execute(conn)?;
+    Ok(diesel::delete(webhook_subscriptions::table.find(id)).execute(conn)? > 0)
 }

@@ -66,9 +66,24 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
     let investor = text(payload, "/investor/name");
     let host = text(payload, "/host/name");
     let event = text(payload, "/event/name");
-    let pair = format!("{investor} – {host}");
+    let project_title = payload
+        .pointer(if id {
+            "/project/title/id"
+        } else {
+            "/project/title/en"
+        })
+        .and_then(Value::as_str);
+    // What the email is about: a project, an organisation, or a meeting's two sides.
+    let about = match (project_title, host.is_empty()) {
+        (Some(title), _) => title.to_owned(),
+        (None, true) => investor.to_owned(),
+        (None, false) => format!("{investor} – {host}"),
+    };
     let message = text(payload, "/request/message");
-    let reason = text(payload, "/request/reason");
+    let reason = match text(payload, "/request/reason") {
+        "" => text(payload, "/comment"),
+        reason => reason,
+    };
     let mut paragraphs = Vec::new();
     let (subject, lead) = match kind {
         "request_received" => (
@@ -157,6 +172,40 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
                 "This meeting is cancelled. The calendar cancellation is attached.",
             ),
         ),
+        "outcome_recorded" => (
+            t("Hasil pertemuan dicatat", "Meeting outcome recorded"),
+            t(
+                "Hasil pertemuan ini telah dicatat. Lihat catatan dan tindak lanjutnya di Sepadan.",
+                "The outcome of this meeting was recorded. See its notes and follow-up in Sepadan.",
+            ),
+        ),
+        "project_published" => (
+            t("Proyek diterbitkan", "Project published"),
+            t(
+                "Proyek Anda lolos peninjauan dan kini terlihat oleh investor.",
+                "Your project passed review and is now visible to investors.",
+            ),
+        ),
+        "project_changes_requested" => (
+            t(
+                "Proyek perlu diperbaiki",
+                "Changes requested for your project",
+            ),
+            t(
+                "Tim program meminta perubahan sebelum proyek diterbitkan. Perbaiki drafnya dan ajukan lagi.",
+                "Programme staff ask for changes before the project is published. Edit the draft and submit it again.",
+            ),
+        ),
+        "investor_verified" => (
+            t(
+                "Organisasi Anda terverifikasi",
+                "Your organisation is verified",
+            ),
+            t(
+                "Organisasi Anda telah diverifikasi. Daerah kini dapat melihat Anda dalam kecocokan mereka bila Anda mengizinkannya.",
+                "Your organisation is verified. Regions can now see you in their matches if you allow it.",
+            ),
+        ),
         _ => (t("Pemberitahuan", "Notification"), String::new()),
     };
     if !lead.is_empty() {
@@ -168,11 +217,19 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
     if !reason.is_empty() {
         paragraphs.push(format!("{}: {reason}", t("Alasan", "Reason")));
     }
-    let mut details = vec![
-        (t("Acara", "Event"), event.to_owned()),
-        (t("Investor", "Investor"), investor.to_owned()),
-        (t("Daerah", "Region"), host.to_owned()),
-    ];
+    let mut details: Vec<(String, String)> = [
+        (t("Acara", "Event"), event),
+        (
+            t("Investor", "Investor"),
+            if host.is_empty() { "" } else { investor },
+        ),
+        (t("Daerah", "Region"), host),
+        (t("Daerah", "Region"), text(payload, "/project/region_name")),
+    ]
+    .into_iter()
+    .filter(|(_, value)| !value.is_empty())
+    .map(|(label, value)| (label, value.to_owned()))
+    .collect();
     let meeting = payload.get("meeting");
     if let Some(m) = meeting {
         let venue = format!(
@@ -217,8 +274,8 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
             (ics.to_owned(), method)
         });
     Content {
-        subject: one_line(&format!("{subject}: {pair}")),
-        heading: pair,
+        subject: one_line(&format!("{subject}: {about}")),
+        heading: about,
         paragraphs,
         details,
         ics,
@@ -356,6 +413,29 @@ mod tests {
             "Pertemuan dibatalkan: Asagiri Fund – Kota Palopo"
         );
         assert_eq!(id.ics.as_ref().map(|i| i.1), Some("CANCEL"));
+    }
+
+    #[test]
+    fn review_and_verification_emails_name_what_they_are_about() {
+        let published = json!({"project": {"title": {"id": "PLTS Pasar", "en": "Market solar"},
+                                            "region_name": "Kota Palopo"}, "comment": null});
+        let c = content("project_published", "en", &published);
+        assert_eq!(c.subject, "Project published: Market solar");
+        assert!(c.details.contains(&("Region".into(), "Kota Palopo".into())));
+        let changes = json!({"project": {"title": {"id": "PLTS Pasar", "en": "Market solar"}},
+                             "comment": "Add the land status"});
+        let c = content("project_changes_requested", "id", &changes);
+        assert_eq!(c.subject, "Proyek perlu diperbaiki: PLTS Pasar");
+        assert!(
+            c.paragraphs
+                .iter()
+                .any(|p| p == "Alasan: Add the land status")
+        );
+        let verified = json!({"investor": {"name": "Asagiri Fund"}});
+        assert_eq!(
+            content("investor_verified", "en", &verified).subject,
+            "Your organisation is verified: Asagiri Fund"
+        );
     }
 
     #[test]

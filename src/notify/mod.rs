@@ -3,9 +3,11 @@
 //!
 //! - [`record`]: the one way to notify users, inside the caller's transaction.
 //! - [`email`]: what an email says, in the recipient's language, and the mailer that sends it.
+//! - [`webhook`]: signed events for partner systems, and the guard on where they may go.
 //! - [`worker`]: takes due outbox items, delivers them, retries with backoff, gives up to "dead".
 
 pub mod email;
+pub mod webhook;
 pub mod worker;
 
 use serde_json::Value;
@@ -28,6 +30,10 @@ pub const KINDS: &[&str] = &[
     "meeting_moved",
     "meeting_confirmed",
     "meeting_cancelled",
+    "outcome_recorded",
+    "project_published",
+    "project_changes_requested",
+    "investor_verified",
 ];
 
 /// Whether a user's settings let an email of `kind` through (no settings: every email).
@@ -41,8 +47,8 @@ fn wants_email(settings: Option<&SettingsRow>, kind: &str) -> bool {
     })
 }
 
-/// Records, in the caller's transaction, an in-app notification per recipient and an email for
-/// each recipient whose settings want one.
+/// Records, in the caller's transaction, an in-app notification per recipient, an email for each
+/// recipient whose settings want one, and the webhook event for the subscriptions that want it.
 pub fn record(
     conn: &mut AnyConnection,
     recipients: &[String],
@@ -83,6 +89,9 @@ pub fn record(
                 },
             )?;
         }
+    }
+    if let Some(event) = webhook::event_type(kind) {
+        webhook::emit(conn, event, payload)?;
     }
     Ok(())
 }

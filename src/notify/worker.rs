@@ -8,6 +8,7 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 
 use super::email::{Mailer, content, mailbox, message};
+use super::webhook::{self, Guard, Sent};
 use crate::config::{OutboxSettings, Settings};
 use crate::db::{Db, write_transaction};
 use crate::error::AppError;
@@ -20,6 +21,36 @@ pub struct Worker {
     mailer: Mailer,
     from: Mailbox,
     settings: OutboxSettings,
+    guard: Guard,
+    webhook_timeout: Duration,
+}
+
+/// Why a delivery failed, and whether trying again could help.
+struct Failure {
+    message: String,
+    permanent: bool,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure {
+            message,
+            permanent: false,
+        }
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Self {
+        message.to_owned().into()
+    }
+}
+
+fn permanent(message: impl Into<String>) -> Failure {
+    Failure {
+        message: message.into(),
+        permanent: true,
+    }
 }
 
 /// The wait before attempt `attempts + 1`: base × 2^(attempts − 1), capped, then shortened by a
@@ -33,11 +64,15 @@ pub fn backoff(settings: &OutboxSettings, attempts: i32, jitter: f64) -> Duratio
 
 impl Worker {
     pub fn new(db: Db, settings: &Settings) -> anyhow::Result<Self> {
+        // TLS for webhooks uses ring; another part of the process may have installed it first.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         Ok(Worker {
             db,
             mailer: Mailer::from_settings(&settings.email)?,
             from: settings.email.from.parse()?,
             settings: settings.outbox.clone(),
+            guard: settings.webhook_guard(),
+            webhook_timeout: Duration::from_secs(settings.webhooks.timeout_seconds),
         })
     }
 
@@ -54,11 +89,16 @@ impl Worker {
             let outcome = self.deliver(&mut conn, item);
             match outcome {
                 Ok(()) => rows::mark_sent(&mut conn, &item.id, now())?,
-                Err(error) => {
-                    let retry_at = (item.attempts < self.settings.max_attempts).then(|| {
-                        let wait = backoff(&self.settings, item.attempts, rand::random::<f64>());
-                        now() + chrono::Duration::from_std(wait).unwrap_or_default()
-                    });
+                Err(Failure {
+                    message: error,
+                    permanent,
+                }) => {
+                    let retry_at =
+                        (!permanent && item.attempts < self.settings.max_attempts).then(|| {
+                            let wait =
+                                backoff(&self.settings, item.attempts, rand::random::<f64>());
+                            now() + chrono::Duration::from_std(wait).unwrap_or_default()
+                        });
                     if retry_at.is_none() {
                         tracing::warn!(item = %item.id, kind = %item.kind, %error, "outbox item is dead after its last attempt");
                     } else {
@@ -71,19 +111,41 @@ impl Worker {
         Ok(claimed.len())
     }
 
-    fn deliver(&self, conn: &mut crate::db::AnyConnection, item: &OutboxRow) -> Result<(), String> {
+    fn deliver(
+        &self,
+        conn: &mut crate::db::AnyConnection,
+        item: &OutboxRow,
+    ) -> Result<(), Failure> {
         match item.channel.as_str() {
             "email" => {
                 let recipient = user::find(conn, &item.target)
                     .map_err(|e| e.to_string())?
-                    .ok_or("the recipient's account is gone")?;
+                    .ok_or_else(|| permanent("the recipient's account is gone"))?;
                 let payload = serde_json::from_str(&item.payload).map_err(|e| e.to_string())?;
                 let content = content(&item.kind, &recipient.language, &payload);
-                let to = mailbox(&recipient.name, &recipient.email)?;
-                let email = message(&self.from, to, &item.id, &recipient.language, &content)?;
-                self.mailer.send(&email)
+                let to = mailbox(&recipient.name, &recipient.email).map_err(permanent)?;
+                let email = message(&self.from, to, &item.id, &recipient.language, &content)
+                    .map_err(permanent)?;
+                Ok(self.mailer.send(&email)?)
             }
-            other => Err(format!("no delivery channel `{other}`")),
+            "webhook" => {
+                let sub = rows::find_subscription(conn, &item.target)
+                    .map_err(|e| e.to_string())?
+                    .filter(|s| s.active)
+                    .ok_or_else(|| permanent("the subscription is disabled or gone"))?;
+                match webhook::deliver(&sub, item, self.guard, self.webhook_timeout)? {
+                    Sent::Delivered => Ok(()),
+                    Sent::Gone => {
+                        rows::disable_subscription(conn, &sub.id, "the receiver answered 410 Gone")
+                            .map_err(|e| e.to_string())?;
+                        tracing::warn!(subscription = %sub.id, "webhook receiver is gone; subscription disabled");
+                        Err(permanent(
+                            "the receiver answered 410 Gone; subscription disabled",
+                        ))
+                    }
+                }
+            }
+            other => Err(permanent(format!("no delivery channel `{other}`"))),
         }
     }
 

@@ -14,3 +14,4 @@ mod projects;
 mod reference;
 mod regions;
 mod smtp;
+mod webhooks;

@@ -190,6 +190,9 @@ async fn the_openapi_document_covers_every_route() {
         ("put", "/api/v1/me/notification-settings"),
         ("get", "/api/v1/admin/outbox"),
         ("post", "/api/v1/admin/outbox/{id}/retry"),
+        ("get", "/api/v1/admin/webhooks"),
+        ("post", "/api/v1/admin/webhooks"),
+        ("delete", "/api/v1/admin/webhooks/{id}"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in routes {
