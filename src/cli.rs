@@ -34,6 +34,9 @@ enum Command {
     Serve,
     /// Apply pending database migrations and load the reference data, then exit.
     Migrate,
+    /// Exchange rates.
+    #[command(subcommand)]
+    Rates(RatesCommand),
     /// Deliver the outbox (emails) until stopped, without serving HTTP; run several against one
     /// PostgreSQL database if you like, they never deliver the same item twice.
     Worker,
@@ -65,6 +68,12 @@ enum Command {
         instance: std::path::PathBuf,
         schedule: std::path::PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum RatesCommand {
+    /// Fetch the provider's reference rates (rates.provider_url) once and store them.
+    Fetch,
 }
 
 #[derive(Debug, Subcommand)]
@@ -166,6 +175,7 @@ pub fn main() -> ExitCode {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings),
         Command::Worker => worker(&settings),
+        Command::Rates(RatesCommand::Fetch) => fetch_rates(&settings),
         Command::Seed { demo } => seed_demo(&settings, demo),
         Command::User(UserCommand::Create {
             role,
@@ -253,6 +263,17 @@ fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let db = Db::connect(&settings.database)?;
     reference::load(&mut *db.get()?)?;
     println!("database is up to date ({})", db.backend_name());
+    Ok(())
+}
+
+fn fetch_rates(settings: &Settings) -> anyhow::Result<()> {
+    let db = Db::connect(&settings.database)?;
+    reference::load(&mut *db.get()?)?;
+    let refreshed = crate::rates::refresh(&db, settings)?;
+    println!(
+        "stored {} exchange rates dated {} from {}",
+        refreshed.currencies, refreshed.date, settings.rates.provider_url
+    );
     Ok(())
 }
 

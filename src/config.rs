@@ -20,6 +20,7 @@ pub struct Settings {
     pub email: EmailSettings,
     pub outbox: OutboxSettings,
     pub webhooks: WebhookSettings,
+    pub rates: RateSettings,
     pub demo: DemoSettings,
 }
 
@@ -140,6 +141,18 @@ pub struct WebhookSettings {
     pub allow_loopback: bool,
 }
 
+/// Where reference exchange rates come from and how often.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateSettings {
+    /// A document in the ECB's daily reference-rate XML format.
+    pub provider_url: String,
+    /// Whether the server refreshes the rates itself (`sepadan rates fetch` does it once).
+    pub refresh_in_server: bool,
+    pub refresh_hours: u64,
+    pub timeout_seconds: u64,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoSettings {
@@ -218,6 +231,10 @@ impl Settings {
             .from
             .parse::<lettre::message::Mailbox>()
             .map_err(|e| anyhow::anyhow!("email.from is not a mailbox: {e}"))?;
+        anyhow::ensure!(
+            self.rates.refresh_hours >= 1,
+            "rates.refresh_hours must be at least 1"
+        );
         let outbox = &self.outbox;
         anyhow::ensure!(
             outbox.max_attempts >= 1 && outbox.batch_size >= 1 && outbox.lease_seconds >= 1,

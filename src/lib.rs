@@ -18,6 +18,7 @@ pub mod matchmaker;
 pub mod meetings;
 pub mod models;
 pub mod notify;
+pub mod rates;
 pub mod reference;
 pub mod scheduling;
 pub mod seed;

@@ -82,6 +82,9 @@ impl Application {
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone(), settings.server.workers)?;
         keep_matching_fresh(&state);
+        if settings.rates.refresh_in_server {
+            crate::rates::keep_fresh(state.db.clone(), Arc::downgrade(&state.settings))?;
+        }
         if settings.outbox.run_in_server {
             crate::notify::worker::Worker::new(state.db.clone(), &settings)?
                 .spawn(Arc::downgrade(&state.settings))?;

@@ -103,9 +103,11 @@ pub fn all_elements(conn: &mut AnyConnection) -> QueryResult<Vec<Element>> {
         .load(conn)
 }
 
-/// The newest rate of each currency.
+/// The newest rate of each currency dated today or earlier.
 pub fn latest_rates(conn: &mut AnyConnection) -> QueryResult<Vec<ExchangeRateRow>> {
+    let today = chrono::Utc::now().date_naive();
     let rows: Vec<ExchangeRateRow> = exchange_rates::table
+        .filter(exchange_rates::rate_date.le(today))
         .order((exchange_rates::currency, exchange_rates::rate_date.desc()))
         .select(ExchangeRateRow::as_select())
         .load(conn)?;
@@ -119,4 +121,22 @@ pub fn latest_rates(conn: &mut AnyConnection) -> QueryResult<Vec<ExchangeRateRow
         }
     }
     Ok(latest)
+}
+
+/// Stores a day's rates, replacing what was stored for that currency and day.
+pub fn put_rates(conn: &mut AnyConnection, rates: &[ExchangeRateRow]) -> QueryResult<()> {
+    for rate in rates {
+        let updated = diesel::update(exchange_rates::table.find((&rate.currency, rate.rate_date)))
+            .set((
+                exchange_rates::units_per_usd.eq(&rate.units_per_usd),
+                exchange_rates::source.eq(&rate.source),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(exchange_rates::table)
+                .values(rate)
+                .execute(conn)?;
+        }
+    }
+    Ok(())
 }

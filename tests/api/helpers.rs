@@ -59,6 +59,7 @@ pub fn test_settings(dir: &tempfile::TempDir) -> Settings {
     settings.outbox.backoff_base_seconds = 0.05;
     settings.outbox.backoff_cap_seconds = 0.2;
     settings.webhooks.allow_loopback = true;
+    settings.rates.refresh_in_server = false;
     settings
 }
 

@@ -11,6 +11,7 @@ mod matches;
 mod meetings;
 mod notifications;
 mod projects;
+mod rates;
 mod reference;
 mod regions;
 mod smtp;
