@@ -89,6 +89,8 @@ pub struct MeetingSettings {
     pub request_expiry_days: i32,
     /// Base of the personal calendar feed addresses handed out (`{base}/calendar/{token}.ics`).
     pub public_url: String,
+    /// Minutes before a meeting when its parties are reminded, e.g. a day and an hour.
+    pub reminder_minutes: Vec<i32>,
 }
 
 /// How email leaves: an SMTP server, or (when `smtp_host` is empty) `.eml` files in `file_dir`.
@@ -222,6 +224,13 @@ impl Settings {
         anyhow::ensure!(
             self.meetings.must_meet_factor >= 1.0 && self.meetings.must_meet_factor <= 100.0,
             "meetings.must_meet_factor must be between 1 and 100"
+        );
+        anyhow::ensure!(
+            self.meetings
+                .reminder_minutes
+                .iter()
+                .all(|m| (1..=10080).contains(m)),
+            "meetings.reminder_minutes must each be between 1 and 10080 (a week)"
         );
         anyhow::ensure!(
             (1..=365).contains(&self.meetings.request_expiry_days),

@@ -273,6 +273,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    meeting_reminders (meeting_id, lead_minutes, sequence) {
+        meeting_id -> Text,
+        lead_minutes -> Integer,
+        sequence -> Integer,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
     region_profiles,
@@ -310,6 +319,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     notification_settings,
     webhook_subscriptions,
+    meeting_reminders,
 );
 
 diesel::table! {

@@ -694,3 +694,40 @@ pub fn apply_schedule(
     }
     Ok(summary)
 }
+
+/// Sends the reminders that are due, each in the transaction that records it: a meeting starting
+/// within a lead time (minutes) gets that reminder once per version of the meeting, and only the
+/// shortest lead it falls within (a meeting placed an hour ahead gets no "tomorrow" reminder).
+pub fn send_reminders(conn: &mut AnyConnection, leads: &[i32]) -> Result<usize, AppError> {
+    let at = now();
+    let mut sorted = leads.to_vec();
+    sorted.sort_unstable();
+    let mut events: HashMap<String, EventData> = HashMap::new();
+    let mut sent = 0;
+    for (i, &lead) in sorted.iter().enumerate() {
+        let shorter = i.checked_sub(1).map(|j| sorted[j]);
+        for meeting in
+            meeting_rows::due_for_reminder(conn, at, at + Duration::minutes(lead.into()), lead)?
+        {
+            if shorter.is_some_and(|s| meeting.starts_at <= at + Duration::minutes(s.into())) {
+                continue;
+            }
+            let Some(request) = meeting_rows::find_request(conn, &meeting.request_id)? else {
+                continue;
+            };
+            if !events.contains_key(&meeting.event_id) {
+                events.insert(
+                    meeting.event_id.clone(),
+                    EventData::load(conn, &meeting.event_id)?,
+                );
+            }
+            let data = &events[&meeting.event_id];
+            meeting_rows::record_reminder(conn, &meeting, lead, at)?;
+            let mut payload = data.meeting_payload(&request, &meeting);
+            payload["reminder"] = json!({"lead_minutes": lead});
+            notify_parties(conn, data, &request, "meeting_reminder", &payload)?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}

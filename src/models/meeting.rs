@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{calendar_feeds, meeting_requests, meetings};
+use crate::db::schema::{calendar_feeds, meeting_reminders, meeting_requests, meetings};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = meeting_requests)]
@@ -266,4 +266,44 @@ pub fn calendar_feed_user(
         .select(calendar_feeds::user_id)
         .first(conn)
         .optional()
+}
+
+/// Meetings not cancelled that start after `from` and no later than `until` and have no reminder
+/// for this lead time at their current version yet.
+pub fn due_for_reminder(
+    conn: &mut AnyConnection,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+    lead_minutes: i32,
+) -> QueryResult<Vec<MeetingRow>> {
+    let reminded = meeting_reminders::table
+        .filter(meeting_reminders::meeting_id.eq(meetings::id))
+        .filter(meeting_reminders::lead_minutes.eq(lead_minutes))
+        .filter(meeting_reminders::sequence.eq(meetings::sequence));
+    meetings::table
+        .filter(meetings::status.ne("cancelled"))
+        .filter(meetings::starts_at.gt(from))
+        .filter(meetings::starts_at.le(until))
+        .filter(diesel::dsl::not(diesel::dsl::exists(reminded)))
+        .order((meetings::starts_at, meetings::id))
+        .select(MeetingRow::as_select())
+        .load(conn)
+}
+
+/// Records that a reminder went out.
+pub fn record_reminder(
+    conn: &mut AnyConnection,
+    meeting: &MeetingRow,
+    lead_minutes: i32,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(meeting_reminders::table)
+        .values((
+            meeting_reminders::meeting_id.eq(&meeting.id),
+            meeting_reminders::lead_minutes.eq(lead_minutes),
+            meeting_reminders::sequence.eq(meeting.sequence),
+            meeting_reminders::sent_at.eq(at),
+        ))
+        .execute(conn)
+        .map(drop)
 }

@@ -172,6 +172,30 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
                 "This meeting is cancelled. The calendar cancellation is attached.",
             ),
         ),
+        "meeting_reminder" => {
+            let minutes = payload
+                .pointer("/reminder/lead_minutes")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            let soon = if minutes >= 120 {
+                t(
+                    &format!("dalam {} jam", minutes / 60),
+                    &format!("in {} hours", minutes / 60),
+                )
+            } else {
+                t(
+                    &format!("dalam {minutes} menit"),
+                    &format!("in {minutes} minutes"),
+                )
+            };
+            (
+                t("Pengingat pertemuan", "Meeting reminder"),
+                t(
+                    &format!("Pertemuan Anda dimulai {soon}."),
+                    &format!("Your meeting starts {soon}."),
+                ),
+            )
+        }
         "outcome_recorded" => (
             t("Hasil pertemuan dicatat", "Meeting outcome recorded"),
             t(

@@ -30,6 +30,7 @@ pub const KINDS: &[&str] = &[
     "meeting_moved",
     "meeting_confirmed",
     "meeting_cancelled",
+    "meeting_reminder",
     "outcome_recorded",
     "project_published",
     "project_changes_requested",

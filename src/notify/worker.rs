@@ -23,6 +23,7 @@ pub struct Worker {
     settings: OutboxSettings,
     guard: Guard,
     webhook_timeout: Duration,
+    reminder_minutes: Vec<i32>,
 }
 
 /// Why a delivery failed, and whether trying again could help.
@@ -73,11 +74,18 @@ impl Worker {
             settings: settings.outbox.clone(),
             guard: settings.webhook_guard(),
             webhook_timeout: Duration::from_secs(settings.webhooks.timeout_seconds),
+            reminder_minutes: settings.meetings.reminder_minutes.clone(),
         })
     }
 
-    /// Delivers what is due now; returns how many items it attempted.
+    /// Queues the meeting reminders that are due, then delivers what is due now; returns how
+    /// many items it attempted.
     pub fn run_once(&self) -> Result<usize, AppError> {
+        let mut conn = self.db.get()?;
+        write_transaction(&mut conn, |conn| {
+            crate::meetings::service::send_reminders(conn, &self.reminder_minutes)
+        })?;
+        drop(conn);
         let at = now();
         let lease = at + chrono::Duration::seconds(self.settings.lease_seconds);
         let batch = self.settings.batch_size;

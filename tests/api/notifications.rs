@@ -58,7 +58,7 @@ async fn a_requested_meeting(app: &TestApp) -> (TestUser, TestUser, TestUser, St
             .await;
         assert_eq!(status, StatusCode::OK);
     }
-    let event = create_event(app, &staff, forum_body(in_days(15))).await;
+    let event = create_event(app, &staff, forum_body(in_days(5))).await;
     let host = register(
         app,
         &official,
@@ -331,4 +331,94 @@ async fn muted_kinds_stay_in_the_app_but_send_no_email() {
         0,
         "the muting official got no email"
     );
+}
+
+#[tokio::test]
+async fn parties_are_reminded_once_before_a_meeting_and_again_when_it_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::start();
+    let mut settings = crate::helpers::test_settings(&dir);
+    settings.email.smtp_host = "127.0.0.1".into();
+    settings.email.smtp_port = sink.port;
+    settings.email.smtp_tls = sepadan::config::SmtpTls::None;
+    // A week ahead, so that a meeting a few days away is due; the hour ahead is not.
+    settings.meetings.reminder_minutes = vec![60, 10080];
+    let app = crate::helpers::spawn_with(settings, dir).await;
+    let (staff, official, investor, event, request) = a_requested_meeting(&app).await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/requests/{request}/accept"),
+            Some(&official.token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    schedule(&app, &staff, &event, json!({})).await;
+    let reminders = |inbox: &Value| {
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "meeting_reminder")
+            .count()
+    };
+    let mut inbox = Value::Null;
+    for _ in 0..500 {
+        let (_, page) = app
+            .get("/api/v1/me/notifications", Some(&investor.token))
+            .await;
+        if reminders(&page) == 1 {
+            inbox = page;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let reminder = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "meeting_reminder")
+        .unwrap();
+    assert_eq!(reminder["payload"]["reminder"]["lead_minutes"], 10080);
+    wait_until_none(&app, &staff, "pending").await;
+    let reminded = sink
+        .messages()
+        .iter()
+        .filter(|m| subject_of(m).starts_with("Meeting reminder"))
+        .count();
+    assert_eq!(reminded, 1, "the investor's reminder email, once");
+
+    // Staff move the meeting: a reminder for its new time follows.
+    let (_, agenda) = app.get("/api/v1/me/agenda", Some(&investor.token)).await;
+    let meeting = agenda["meetings"][0]["id"].as_str().unwrap().to_owned();
+    let start = agenda["meetings"][0]["venue_time"]["starts_at"]
+        .as_str()
+        .unwrap();
+    let other = if start[11..16] == *"09:00" {
+        "09:30"
+    } else {
+        "09:00"
+    };
+    let (status, moved) = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/meetings/{meeting}"),
+            Some(&staff.token),
+            Some(json!({"starts_at": format!("{}T{other}", &start[..10])})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    for _ in 0..500 {
+        let (_, page) = app
+            .get(
+                "/api/v1/me/notifications?per_page=50",
+                Some(&investor.token),
+            )
+            .await;
+        if reminders(&page) == 2 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("no reminder for the moved meeting");
 }
