@@ -22,5 +22,6 @@ pub mod rates;
 pub mod reference;
 pub mod scheduling;
 pub mod seed;
+pub mod spreadsheet;
 pub mod startup;
 pub mod telemetry;

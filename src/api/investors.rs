@@ -382,7 +382,7 @@ fn load_visible(
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-struct InvestorQuery {
+pub struct InvestorQuery {
     /// Staff only: verified or not.
     verified: Option<bool>,
     /// ISO 3166-1 alpha-2.
@@ -391,6 +391,22 @@ struct InvestorQuery {
     q: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
+}
+
+impl InvestorQuery {
+    /// The list filter: staff see every investor, others verified, discoverable ones only.
+    pub fn filter(&self, staff: bool) -> InvestorFilter {
+        InvestorFilter {
+            verified: if staff { self.verified } else { Some(true) },
+            discoverable_only: !staff,
+            country: self.country.as_ref().map(|c| c.to_uppercase()),
+            name_words: self
+                .q
+                .as_deref()
+                .map(crate::domain::text::tokens)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// Investors: staff see all; officials see verified, discoverable investors without contacts;
@@ -425,20 +441,7 @@ async fn list_investors(
             per_page,
         }));
     }
-    let filter = InvestorFilter {
-        verified: if user.is_staff() {
-            query.verified
-        } else {
-            Some(true)
-        },
-        discoverable_only: !user.is_staff(),
-        country: query.country.map(|c| c.to_uppercase()),
-        name_words: query
-            .q
-            .as_deref()
-            .map(crate::domain::text::tokens)
-            .unwrap_or_default(),
-    };
+    let filter = query.filter(user.is_staff());
     let view = if user.is_staff() {
         InvestorView::Full
     } else {

@@ -231,7 +231,8 @@ fn feedback_map(
 }
 
 /// May the caller act for this investor? The investor itself and staff; others get 404.
-fn check_investor_access(user: &AuthenticatedUser, investor_id: &str) -> Result<(), AppError> {
+/// Only the investor itself and staff see its matches.
+pub fn check_investor_access(user: &AuthenticatedUser, investor_id: &str) -> Result<(), AppError> {
     if user.is_staff() || user.belongs_to_investor(investor_id) {
         Ok(())
     } else {
@@ -262,42 +263,7 @@ async fn investor_matches(
     let page = state
         .db
         .run(move |conn| {
-            let (_, mandate) =
-                investor_rows::find(conn, &id)?.ok_or_else(|| AppError::not_found("investor"))?;
-            let mandate = mandate.ok_or_else(|| {
-                AppError::conflict(
-                    "mandate_required",
-                    "set the investor's mandate first: PUT /investors/{id}/mandate",
-                )
-            })?;
-            let snapshot = app.matchmaker.snapshot(conn)?;
-            let facts = app.matchmaker.stored_mandate(&mandate, &snapshot.rates);
-            let feedback = feedback_map(rows::feedback_of(conn, &id)?, |f| f.project_id.clone());
-            let mut hidden: Vec<u32> = feedback
-                .iter()
-                .filter(|(_, i)| **i == Interest::NotInterested)
-                .filter_map(|(p, _)| snapshot.index.position(p))
-                .collect();
-            hidden.sort_unstable();
-            let ranked = snapshot.index.top(
-                &facts,
-                &app.matchmaker.weights,
-                &filter,
-                &hidden,
-                offset,
-                limit + 1,
-            );
-            let more = ranked.len() > limit;
-            let ranked = &ranked[..ranked.len().min(limit)];
-            let items = project_items(
-                conn,
-                &app,
-                &snapshot,
-                &facts,
-                ranked,
-                &feedback,
-                Some(&user),
-            )?;
+            let (items, more) = ranked_projects(conn, &app, &user, &id, &filter, offset, limit)?;
             let next = offset + limit;
             Ok(MatchPage {
                 items,
@@ -306,6 +272,47 @@ async fn investor_matches(
         })
         .await?;
     Ok(web::Json(page))
+}
+
+/// One window of an investor's ranked projects with their reasons, and whether more follow.
+pub fn ranked_projects(
+    conn: &mut AnyConnection,
+    app: &AppState,
+    user: &AuthenticatedUser,
+    id: &str,
+    filter: &MatchFilter,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<ProjectMatch>, bool), AppError> {
+    let (_, mandate) =
+        investor_rows::find(conn, id)?.ok_or_else(|| AppError::not_found("investor"))?;
+    let mandate = mandate.ok_or_else(|| {
+        AppError::conflict(
+            "mandate_required",
+            "set the investor's mandate first: PUT /investors/{id}/mandate",
+        )
+    })?;
+    let snapshot = app.matchmaker.snapshot(conn)?;
+    let facts = app.matchmaker.stored_mandate(&mandate, &snapshot.rates);
+    let feedback = feedback_map(rows::feedback_of(conn, id)?, |f| f.project_id.clone());
+    let mut hidden: Vec<u32> = feedback
+        .iter()
+        .filter(|(_, i)| **i == Interest::NotInterested)
+        .filter_map(|(p, _)| snapshot.index.position(p))
+        .collect();
+    hidden.sort_unstable();
+    let ranked = snapshot.index.top(
+        &facts,
+        &app.matchmaker.weights,
+        filter,
+        &hidden,
+        offset,
+        limit + 1,
+    );
+    let more = ranked.len() > limit;
+    let ranked = &ranked[..ranked.len().min(limit)];
+    let items = project_items(conn, app, &snapshot, &facts, ranked, &feedback, Some(user))?;
+    Ok((items, more))
 }
 
 fn summary(row: &investor_rows::InvestorRow) -> InvestorSummary {

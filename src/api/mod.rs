@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod calendar;
 pub mod events;
+pub mod exports;
 pub mod extract;
 pub mod health;
 pub mod investors;
@@ -42,7 +43,8 @@ pub fn config(cfg: &mut ServiceConfig) {
                 .configure(calendar::config)
                 .configure(notifications::config)
                 .configure(reports::config)
-                .configure(webhooks::config),
+                .configure(webhooks::config)
+                .configure(exports::config),
         );
 }
 

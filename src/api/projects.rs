@@ -805,7 +805,7 @@ pub enum ProjectSort {
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-struct ProjectQuery {
+pub struct ProjectQuery {
     /// Province code, e.g. `73`.
     province: Option<String>,
     /// Regency or city code, e.g. `73.73`.
@@ -899,126 +899,12 @@ async fn list_projects(
 ) -> Result<web::Json<Page<Project>>, AppError> {
     let query = query.into_inner();
     let (page, per_page, offset) = paging(query.page, query.per_page)?;
-    let user = user.0;
+    let search = Search::from_query(&state.catalogue, user.0.as_ref(), &query)?;
     let catalogue = state.catalogue.clone();
-    let mut filter = ProjectFilter {
-        statuses: vec![
-            query
-                .status
-                .unwrap_or(ProjectStatus::Published)
-                .as_ref()
-                .to_owned(),
-        ],
-        region: query.region.clone(),
-        province: query.province.clone(),
-        stage: query.stage.map(|s| s.as_ref().to_owned()),
-        instrument: query.instrument.map(|i| i.as_ref().to_owned()),
-        ikn_related: query.ikn_related,
-        words: query.q.as_deref().map(tokens).unwrap_or_default(),
-        ..ProjectFilter::default()
-    };
-    if let Some(status) = query.status
-        && !matches!(status, ProjectStatus::Published | ProjectStatus::Closed)
-    {
-        match &user {
-            Some(u) if u.is_staff() => {}
-            Some(u) if u.role == Role::Official => filter.region = u.region_code.clone(),
-            _ => {
-                return Err(AppError::Forbidden(
-                    "only staff and regions' officials see unpublished projects".into(),
-                ));
-            }
-        }
-        if query.region.is_some()
-            && query.region != filter.region
-            && !user.as_ref().is_some_and(|u| u.is_staff())
-        {
-            return Err(AppError::Forbidden(
-                "officials see only their own region's unpublished projects".into(),
-            ));
-        }
-    }
-    if let Some(sector) = &query.sector {
-        if catalogue.sector(sector).is_none() {
-            return Err(AppError::validation("sector", "is not an ISIC Rev.4 code"));
-        }
-        filter.sector = Some(sector.clone());
-    }
-    if let Some(dimension) = &query.dimension {
-        if !catalogue.is_dimension(dimension) {
-            return Err(AppError::validation(
-                "dimension",
-                "is not a Smart City dimension",
-            ));
-        }
-        filter.dimensions.push(dimension.clone());
-    }
-    if let Some(element) = &query.element {
-        if catalogue.element_dimension(element).is_none() {
-            return Err(AppError::validation(
-                "element",
-                "is not a Smart City element",
-            ));
-        }
-        filter.dimensions.push(element.clone());
-    }
-    let currency = query.currency.clone().unwrap_or_else(|| "IDR".into());
-    let bound = |field: &str, value: &Option<String>| {
-        value
-            .as_deref()
-            .map(|v| Money::parse(v, &currency).map_err(|e| AppError::validation(field, e)))
-            .transpose()
-    };
-    let min = bound("min_value", &query.min_value)?;
-    let max = bound("max_value", &query.max_value)?;
-    if let (Some(min), Some(max)) = (min, max)
-        && min.minor() > max.minor()
-    {
-        return Err(AppError::validation(
-            "min_value",
-            "must not exceed max_value",
-        ));
-    }
-    let sort = query.sort.unwrap_or_default();
-    let words = filter.words.clone();
-    let viewer = user.clone();
+    let viewer = user.0;
     let (items, total) = state
         .db
-        .run(move |conn| {
-            let rates = crate::matchmaker::rates(conn)?;
-            if min.is_some() || max.is_some() {
-                filter.value_ranges = Some(value_ranges(min, max, &rates)?);
-            }
-            let mut keys = rows::matching_keys(conn, &filter)?;
-            match sort {
-                ProjectSort::Newest => keys.sort_by(|a, b| {
-                    b.created_at
-                        .cmp(&a.created_at)
-                        .then_with(|| a.id.cmp(&b.id))
-                }),
-                ProjectSort::Value => keys.sort_by(|a, b| {
-                    usd_value(b, &rates)
-                        .cmp(&usd_value(a, &rates))
-                        .then_with(|| a.id.cmp(&b.id))
-                }),
-                ProjectSort::Relevance => keys.sort_by_cached_key(|k| {
-                    (
-                        Reverse(relevance(k, &words)),
-                        Reverse(k.created_at),
-                        k.id.clone(),
-                    )
-                }),
-            }
-            let total = i64::try_from(keys.len()).unwrap_or(i64::MAX);
-            let ids: Vec<String> = keys
-                .into_iter()
-                .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-                .take(usize::try_from(per_page).unwrap_or(0))
-                .map(|k| k.id)
-                .collect();
-            let items = load_many(conn, &catalogue, &ids, viewer.as_ref())?;
-            Ok((items, total))
-        })
+        .run(move |conn| search.run(conn, &catalogue, viewer.as_ref(), offset, per_page))
         .await?;
     Ok(web::Json(Page {
         items,
@@ -1026,4 +912,151 @@ async fn list_projects(
         page,
         per_page,
     }))
+}
+
+/// A checked project search: the filters of `GET /projects`, for a page or an export.
+pub struct Search {
+    filter: ProjectFilter,
+    min: Option<Money>,
+    max: Option<Money>,
+    sort: ProjectSort,
+}
+
+impl Search {
+    /// Checks the query's codes and values and what the caller may see.
+    pub fn from_query(
+        catalogue: &Catalogue,
+        user: Option<&AuthenticatedUser>,
+        query: &ProjectQuery,
+    ) -> Result<Self, AppError> {
+        let mut filter = ProjectFilter {
+            statuses: vec![
+                query
+                    .status
+                    .unwrap_or(ProjectStatus::Published)
+                    .as_ref()
+                    .to_owned(),
+            ],
+            region: query.region.clone(),
+            province: query.province.clone(),
+            stage: query.stage.map(|s| s.as_ref().to_owned()),
+            instrument: query.instrument.map(|i| i.as_ref().to_owned()),
+            ikn_related: query.ikn_related,
+            words: query.q.as_deref().map(tokens).unwrap_or_default(),
+            ..ProjectFilter::default()
+        };
+        if let Some(status) = query.status
+            && !matches!(status, ProjectStatus::Published | ProjectStatus::Closed)
+        {
+            match user {
+                Some(u) if u.is_staff() => {}
+                Some(u) if u.role == Role::Official => filter.region = u.region_code.clone(),
+                _ => {
+                    return Err(AppError::Forbidden(
+                        "only staff and regions' officials see unpublished projects".into(),
+                    ));
+                }
+            }
+            if query.region.is_some()
+                && query.region != filter.region
+                && !user.is_some_and(|u| u.is_staff())
+            {
+                return Err(AppError::Forbidden(
+                    "officials see only their own region's unpublished projects".into(),
+                ));
+            }
+        }
+        if let Some(sector) = &query.sector {
+            if catalogue.sector(sector).is_none() {
+                return Err(AppError::validation("sector", "is not an ISIC Rev.4 code"));
+            }
+            filter.sector = Some(sector.clone());
+        }
+        if let Some(dimension) = &query.dimension {
+            if !catalogue.is_dimension(dimension) {
+                return Err(AppError::validation(
+                    "dimension",
+                    "is not a Smart City dimension",
+                ));
+            }
+            filter.dimensions.push(dimension.clone());
+        }
+        if let Some(element) = &query.element {
+            if catalogue.element_dimension(element).is_none() {
+                return Err(AppError::validation(
+                    "element",
+                    "is not a Smart City element",
+                ));
+            }
+            filter.dimensions.push(element.clone());
+        }
+        let currency = query.currency.clone().unwrap_or_else(|| "IDR".into());
+        let bound = |field: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|v| Money::parse(v, &currency).map_err(|e| AppError::validation(field, e)))
+                .transpose()
+        };
+        let min = bound("min_value", &query.min_value)?;
+        let max = bound("max_value", &query.max_value)?;
+        if let (Some(min), Some(max)) = (min, max)
+            && min.minor() > max.minor()
+        {
+            return Err(AppError::validation(
+                "min_value",
+                "must not exceed max_value",
+            ));
+        }
+        Ok(Search {
+            filter,
+            min,
+            max,
+            sort: query.sort.unwrap_or_default(),
+        })
+    }
+
+    /// One window of the matching projects, in the chosen order, with the total.
+    pub fn run(
+        mut self,
+        conn: &mut AnyConnection,
+        catalogue: &Catalogue,
+        viewer: Option<&AuthenticatedUser>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<Project>, i64), AppError> {
+        let rates = crate::matchmaker::rates(conn)?;
+        if self.min.is_some() || self.max.is_some() {
+            self.filter.value_ranges = Some(value_ranges(self.min, self.max, &rates)?);
+        }
+        let words = self.filter.words.clone();
+        let mut keys = rows::matching_keys(conn, &self.filter)?;
+        match self.sort {
+            ProjectSort::Newest => keys.sort_by(|a, b| {
+                b.created_at
+                    .cmp(&a.created_at)
+                    .then_with(|| a.id.cmp(&b.id))
+            }),
+            ProjectSort::Value => keys.sort_by(|a, b| {
+                usd_value(b, &rates)
+                    .cmp(&usd_value(a, &rates))
+                    .then_with(|| a.id.cmp(&b.id))
+            }),
+            ProjectSort::Relevance => keys.sort_by_cached_key(|k| {
+                (
+                    Reverse(relevance(k, &words)),
+                    Reverse(k.created_at),
+                    k.id.clone(),
+                )
+            }),
+        }
+        let total = i64::try_from(keys.len()).unwrap_or(i64::MAX);
+        let ids: Vec<String> = keys
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(0))
+            .map(|k| k.id)
+            .collect();
+        let items = load_many(conn, catalogue, &ids, viewer)?;
+        Ok((items, total))
+    }
 }

@@ -17,6 +17,7 @@ use crate::meetings::service::EventData;
 use crate::models::meeting::{self as rows, MeetingRow};
 use crate::models::project;
 use crate::reference::Catalogue;
+use crate::spreadsheet::{FileFormat, Table};
 use crate::startup::AppState;
 
 pub fn config(cfg: &mut ServiceConfig) {
@@ -186,22 +187,60 @@ fn line<'a>(
     })
 }
 
-fn to_csv(report: &OutcomeReport) -> Result<String, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let lines = report
+/// Every line of the report: by event, then region, then dimension.
+pub fn outcome_lines(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    event_id: Option<&str>,
+) -> Result<Vec<OutcomeLine>, AppError> {
+    let report = tally(conn, catalogue, event_id)?;
+    Ok(report
         .by_event
-        .iter()
-        .chain(&report.by_region)
-        .chain(&report.by_dimension);
-    for l in lines {
-        writer
-            .serialize(l)
-            .map_err(|e| AppError::Internal(e.into()))?;
+        .into_iter()
+        .chain(report.by_region)
+        .chain(report.by_dimension)
+        .collect())
+}
+
+/// The report as a spreadsheet table.
+pub fn outcome_table(lines: Vec<OutcomeLine>) -> Table {
+    let rows = lines
+        .into_iter()
+        .map(|l| {
+            vec![
+                l.group.into(),
+                l.key.into(),
+                l.name.into(),
+                l.meetings.into(),
+                l.held.into(),
+                l.no_show.into(),
+                l.awaiting_outcome.into(),
+                l.letters_of_intent.into(),
+                l.site_visits.into(),
+                l.mous.into(),
+                l.investments_realised.into(),
+                l.amount_usd.into(),
+            ]
+        })
+        .collect();
+    Table {
+        name: "outcomes",
+        headers: vec![
+            "group",
+            "key",
+            "name",
+            "meetings",
+            "held",
+            "no_show",
+            "awaiting_outcome",
+            "letters_of_intent",
+            "site_visits",
+            "mous",
+            "investments_realised",
+            "amount_usd",
+        ],
+        rows,
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    String::from_utf8(bytes).map_err(|e| AppError::Internal(e.into()))
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), params(ReportQuery), responses(
@@ -222,19 +261,16 @@ async fn outcomes(
         Some(_) => return Err(AppError::validation("format", "must be json or csv")),
     };
     let catalogue = state.catalogue.clone();
+    if csv {
+        let lines = state
+            .db
+            .run(move |conn| outcome_lines(conn, &catalogue, query.event_id.as_deref()))
+            .await?;
+        return outcome_table(lines).respond(FileFormat::Csv);
+    }
     let report = state
         .db
         .run(move |conn| tally(conn, &catalogue, query.event_id.as_deref()))
         .await?;
-    if csv {
-        Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                "attachment; filename=\"outcomes.csv\"",
-            ))
-            .body(to_csv(&report)?))
-    } else {
-        Ok(HttpResponse::Ok().json(report))
-    }
+    Ok(HttpResponse::Ok().json(report))
 }

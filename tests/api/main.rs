@@ -5,6 +5,7 @@ mod accounts;
 mod bad_input;
 mod cli;
 mod demo;
+mod exports;
 mod helpers;
 mod investors;
 mod matches;

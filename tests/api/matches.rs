@@ -4,14 +4,14 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestUser, code, spawn_app, spawn_with, test_settings};
 
-fn solar_mandate(discoverable: bool) -> Value {
+pub fn solar_mandate(discoverable: bool) -> Value {
     json!({"sectors": ["35"], "dimensions": ["ENV"], "elements": ["ENV-3"], "regions": ["73.73"],
            "ticket": {"min": "5000000", "max": "20000000", "currency": "USD"},
            "stages": ["feasibility_study"], "instruments": ["ppp"],
            "thesis": "Rooftop solar and clean power for eastern Indonesian cities", "discoverable": discoverable})
 }
 
-async fn investor_with_mandate(app: &TestApp, mandate: Value) -> TestUser {
+pub async fn investor_with_mandate(app: &TestApp, mandate: Value) -> TestUser {
     let investor = app.user(Role::Investor, None).await;
     let path = format!(
         "/api/v1/investors/{}/mandate",
@@ -25,7 +25,7 @@ async fn investor_with_mandate(app: &TestApp, mandate: Value) -> TestUser {
 }
 
 /// Publishes a rooftop-solar project in Palopo and a construction project in Balikpapan.
-async fn two_projects(app: &TestApp) -> (String, String) {
+pub async fn two_projects(app: &TestApp) -> (String, String) {
     let staff = app.user(Role::Staff, None).await;
     let palopo = app.user(Role::Official, Some("73.73")).await;
     let balikpapan = app.user(Role::Official, Some("64.71")).await;

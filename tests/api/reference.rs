@@ -193,6 +193,11 @@ async fn the_openapi_document_covers_every_route() {
         ("get", "/api/v1/admin/webhooks"),
         ("post", "/api/v1/admin/webhooks"),
         ("delete", "/api/v1/admin/webhooks/{id}"),
+        ("get", "/api/v1/exports/projects.{format}"),
+        ("get", "/api/v1/exports/investors.{format}"),
+        ("get", "/api/v1/exports/investors/{id}/matches.{format}"),
+        ("get", "/api/v1/exports/events/{id}/meetings.{format}"),
+        ("get", "/api/v1/exports/outcomes.{format}"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in routes {
