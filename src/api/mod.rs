@@ -7,6 +7,7 @@ pub mod events;
 pub mod exports;
 pub mod extract;
 pub mod health;
+pub mod imports;
 pub mod investors;
 pub mod matches;
 pub mod meetings;
@@ -44,7 +45,8 @@ pub fn config(cfg: &mut ServiceConfig) {
                 .configure(notifications::config)
                 .configure(reports::config)
                 .configure(webhooks::config)
-                .configure(exports::config),
+                .configure(exports::config)
+                .configure(imports::config),
         );
 }
 

@@ -191,13 +191,24 @@ pub fn write_transaction<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, AppE
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, AppError>,
 {
+    write_transaction_with(conn, f)
+}
+
+/// [`write_transaction`] for callers with an error type of their own (to roll back on purpose
+/// while carrying a result out, for instance).
+pub fn write_transaction_with<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
     let Some(sqlite) = as_sqlite(conn) else {
         return conn.transaction(f);
     };
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     let result = f(conn);
-    let sqlite = as_sqlite(conn)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("connection changed backend")))?;
+    let Some(sqlite) = as_sqlite(conn) else {
+        unreachable!("a connection keeps its backend");
+    };
     match result {
         Ok(value) => match AnsiTransactionManager::commit_transaction(sqlite) {
             Ok(()) => Ok(value),

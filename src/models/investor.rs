@@ -170,3 +170,14 @@ pub fn list(
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// Whether an investor of this name (any case) exists in the country: what an import
+/// recognises as already there.
+pub fn name_taken(conn: &mut AnyConnection, name: &str, country: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        investors::table
+            .filter(investors::country.eq(country.trim().to_uppercase()))
+            .filter(crate::db::lower(investors::name).eq(name.trim().to_lowercase())),
+    ))
+    .get_result(conn)
+}

@@ -401,3 +401,14 @@ pub fn find_many(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<Pr
 pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
     projects::table.count().get_result(conn)
 }
+
+/// Whether the region has a project with this English title (any case): what an import
+/// recognises as already there.
+pub fn title_taken(conn: &mut AnyConnection, region: &str, title_en: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        projects::table
+            .filter(projects::region_code.eq(region))
+            .filter(crate::db::lower(projects::title_en).eq(title_en.trim().to_lowercase())),
+    ))
+    .get_result(conn)
+}

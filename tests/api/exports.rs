@@ -112,7 +112,11 @@ async fn investors_export_to_staff_only_and_matches_to_the_investor() {
         Some(&other),
     )
     .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "another investor's matches do not exist for it");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another investor's matches do not exist for it"
+    );
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ mod cli;
 mod demo;
 mod exports;
 mod helpers;
+mod imports;
 mod investors;
 mod matches;
 mod meetings;

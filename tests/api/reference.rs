@@ -198,6 +198,10 @@ async fn the_openapi_document_covers_every_route() {
         ("get", "/api/v1/exports/investors/{id}/matches.{format}"),
         ("get", "/api/v1/exports/events/{id}/meetings.{format}"),
         ("get", "/api/v1/exports/outcomes.{format}"),
+        ("get", "/api/v1/imports/projects/template.csv"),
+        ("get", "/api/v1/imports/investors/template.csv"),
+        ("post", "/api/v1/imports/projects"),
+        ("post", "/api/v1/imports/investors"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in routes {
