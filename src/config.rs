@@ -42,6 +42,8 @@ pub enum LogFormat {
 #[serde(deny_unknown_fields)]
 pub struct AppSettings {
     pub environment: Environment,
+    /// The address people reach this service at: links in emails and calendar feeds start with it.
+    pub public_url: String,
     pub log_format: LogFormat,
     pub log_level: String,
 }
@@ -87,8 +89,6 @@ pub struct MeetingSettings {
     pub must_meet_factor: f64,
     /// Days a request stays pending when an event sets no expiry of its own.
     pub request_expiry_days: i32,
-    /// Base of the personal calendar feed addresses handed out (`{base}/calendar/{token}.ics`).
-    pub public_url: String,
     /// Minutes before a meeting when its parties are reminded, e.g. a day and an hour.
     pub reminder_minutes: Vec<i32>,
 }

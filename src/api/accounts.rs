@@ -27,7 +27,37 @@ pub fn config(cfg: &mut ServiceConfig) {
         .service(update_me)
         .service(change_password)
         .service(invite_official)
-        .service(create_staff);
+        .service(create_staff)
+        .service(request_password_reset)
+        .service(reset_password)
+        .service(verify_email);
+}
+
+/// How long a password reset link works.
+const RESET_HOURS: i64 = 1;
+/// How long an email verification link works.
+const VERIFY_HOURS: i64 = 48;
+
+/// Queues an email carrying a fresh one-time secret of `purpose` for a user, with the link to the
+/// page that spends it, in the caller's transaction.
+fn email_secret(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    row: &User,
+    purpose: &str,
+    page: &str,
+    hours: i64,
+) -> Result<(), AppError> {
+    let token = new_secret();
+    let expires_at = now() + Duration::hours(hours);
+    user::insert_account_token(conn, &hash_secret(&token), &row.id, purpose, expires_at)?;
+    let base = state.settings.app.public_url.trim_end_matches('/');
+    let payload = serde_json::json!({
+        "to": {"name": row.name, "language": row.language},
+        "link": format!("{base}/{page}?token={token}"),
+        "valid_until": format!("{} UTC", expires_at.format("%Y-%m-%d %H:%M")),
+    });
+    crate::notify::email_address(conn, &row.email, purpose, &payload)
 }
 
 /// The signed-in user as the API shows it.
@@ -124,6 +154,7 @@ async fn register(
     body: JsonBody<RegisterInput>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.0;
+    let app = state.clone();
     let signed_up = state
         .db
         .write(move |conn| {
@@ -139,6 +170,14 @@ async fn register(
                     investor_id: Some(investor_id),
                     language: input.language,
                 },
+            )?;
+            email_secret(
+                conn,
+                &app,
+                &row,
+                "email_verification",
+                "verify-email",
+                VERIFY_HOURS,
             )?;
             SignedUp::start(conn, &keys, &row, Role::Investor)
         })
@@ -303,16 +342,17 @@ pub struct InvitationInput {
     pub name: String,
     /// The region the official will act for, e.g. `73.73`.
     pub region: String,
+    /// The language of the invitation email.
+    #[serde(default)]
+    pub language: Language,
 }
 
-/// An invitation as staff see it once: the token travels to the official out of band.
+/// An invitation: its one-time secret goes to the official by email, not to staff.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvitationCreated {
     pub email: String,
     pub region: String,
     pub expires_at: DateTime<Utc>,
-    /// The one-time secret the official presents to `POST /auth/accept-invitation`.
-    pub token: String,
 }
 
 /// Invites an official of a region (staff).
@@ -334,6 +374,12 @@ async fn invite_official(
         return Err(AppError::validation("region", "is not a known region code"));
     }
     let ttl = Duration::days(state.settings.auth.invitation_days);
+    let region_name = state
+        .catalogue
+        .region(&input.region)
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    let app = state.clone();
     let created = state
         .db
         .write(move |conn| {
@@ -356,11 +402,18 @@ async fn invite_official(
                 accepted_at: None,
             };
             user::insert_invitation(conn, &invitation)?;
+            let base = app.settings.app.public_url.trim_end_matches('/');
+            let payload = serde_json::json!({
+                "to": {"name": invitation.name, "language": input.language.as_ref()},
+                "region": {"code": input.region, "name": region_name},
+                "link": format!("{base}/accept-invitation?token={token}"),
+                "valid_until": format!("{} UTC", invitation.expires_at.format("%Y-%m-%d %H:%M")),
+            });
+            crate::notify::email_address(conn, &email, "official_invitation", &payload)?;
             Ok(InvitationCreated {
                 email,
                 region: input.region,
                 expires_at: invitation.expires_at.and_utc(),
-                token,
             })
         })
         .await?;
@@ -469,4 +522,115 @@ async fn create_staff(
         })
         .await?;
     Ok(HttpResponse::Created().json(created))
+}
+
+/// Asks for a password reset link.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    pub email: String,
+}
+
+/// Sends a password reset link to the address when it has an account. The answer is the same
+/// either way, so that nobody learns which addresses are registered.
+#[utoipa::path(tag = "accounts", request_body = ResetRequest, responses(
+    (status = 202, description = "A link is on its way if the address has an account"),
+    (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/auth/password-reset")]
+async fn request_password_reset(
+    state: web::Data<AppState>,
+    body: JsonBody<ResetRequest>,
+) -> Result<HttpResponse, AppError> {
+    let email = accounts::normalise_email("email", &body.0.email)?;
+    let app = state.clone();
+    state
+        .db
+        .write(move |conn| {
+            if let Some(row) = user::find_by_email(conn, &email)? {
+                email_secret(
+                    conn,
+                    &app,
+                    &row,
+                    "password_reset",
+                    "reset-password",
+                    RESET_HOURS,
+                )?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// A new password, with the secret from the reset email.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetInput {
+    pub token: String,
+    /// 12 to 128 characters.
+    pub password: String,
+}
+
+/// Sets a new password with the secret from a reset email (once, within the hour) and ends
+/// every session of the account.
+#[utoipa::path(tag = "accounts", request_body = ResetInput, responses(
+    (status = 204, description = "The password is changed; sign in again"),
+    (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/auth/password-reset/confirm")]
+async fn reset_password(
+    state: web::Data<AppState>,
+    body: JsonBody<ResetInput>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.0;
+    password::check_strength("password", &input.password)?;
+    let hash = password::hash(&input.password)?;
+    state
+        .db
+        .write(move |conn| {
+            let user_id = user::spend_account_token(
+                conn,
+                &hash_secret(&input.token),
+                "password_reset",
+                now(),
+            )?
+            .ok_or_else(|| AppError::Unauthenticated("invalid or expired reset link".into()))?;
+            user::set_password(conn, &user_id, &hash)?;
+            Ok(user::revoke_all_sessions(conn, &user_id)?)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The secret from a verification email.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyInput {
+    pub token: String,
+}
+
+/// Confirms the account's email address with the secret from the verification email.
+#[utoipa::path(tag = "accounts", request_body = VerifyInput, responses(
+    (status = 204, description = "The address is confirmed"), (status = 401, body = ErrorBody),
+))]
+#[post("/auth/verify-email")]
+async fn verify_email(
+    state: web::Data<AppState>,
+    body: JsonBody<VerifyInput>,
+) -> Result<HttpResponse, AppError> {
+    let token = body.0.token;
+    state
+        .db
+        .write(move |conn| {
+            let at = now();
+            let user_id =
+                user::spend_account_token(conn, &hash_secret(&token), "email_verification", at)?
+                    .ok_or_else(|| {
+                        AppError::Unauthenticated("invalid or expired verification link".into())
+                    })?;
+            Ok(user::set_email_verified(conn, &user_id, at)?)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

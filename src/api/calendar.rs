@@ -44,7 +44,7 @@ async fn create_feed(
         .db
         .write(move |conn| Ok(rows::replace_calendar_feed(conn, &user.id, &hash, now())?))
         .await?;
-    let base = state.settings.meetings.public_url.trim_end_matches('/');
+    let base = state.settings.app.public_url.trim_end_matches('/');
     Ok(HttpResponse::Created().json(Feed {
         url: format!("{base}/calendar/{token}.ics"),
     }))

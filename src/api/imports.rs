@@ -125,11 +125,7 @@ type Line = (usize, HashMap<String, String>);
 
 /// A CSV file's data rows by line number, with values by column; refuses unknown and missing
 /// columns before looking at any row.
-fn read_rows(
-    bytes: &[u8],
-    columns: &[&str],
-    required: &[&str],
-) -> Result<Vec<Line>, AppError> {
+fn read_rows(bytes: &[u8], columns: &[&str], required: &[&str]) -> Result<Vec<Line>, AppError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(bytes);

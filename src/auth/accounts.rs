@@ -82,6 +82,7 @@ pub fn create(conn: &mut AnyConnection, account: NewAccount<'_>) -> Result<User,
         language: account.language.as_ref().to_owned(),
         created_at: at,
         password_changed_at: at,
+        email_verified_at: None,
     };
     user::insert(conn, &row)?;
     Ok(row)

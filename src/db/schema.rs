@@ -124,6 +124,7 @@ diesel::table! {
         language -> Text,
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
+        email_verified_at -> Nullable<Timestamp>,
     }
 }
 
@@ -282,6 +283,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    account_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
     region_profiles,
@@ -320,6 +332,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_settings,
     webhook_subscriptions,
     meeting_reminders,
+    account_tokens,
 );
 
 diesel::table! {

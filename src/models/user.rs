@@ -4,7 +4,7 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{invitations, refresh_tokens, sessions, users};
+use crate::db::schema::{account_tokens, invitations, refresh_tokens, sessions, users};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -19,6 +19,7 @@ pub struct User {
     pub language: String,
     pub created_at: NaiveDateTime,
     pub password_changed_at: NaiveDateTime,
+    pub email_verified_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -235,4 +236,58 @@ pub fn region_officials(conn: &mut AnyConnection, region_code: &str) -> QueryRes
         .order(users::id)
         .select(users::id)
         .load(conn)
+}
+
+/// Stores a one-time secret sent by email (only its hash).
+pub fn insert_account_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    user_id: &str,
+    purpose: &str,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(account_tokens::table)
+        .values((
+            account_tokens::token_hash.eq(token_hash),
+            account_tokens::user_id.eq(user_id),
+            account_tokens::purpose.eq(purpose),
+            account_tokens::created_at.eq(now()),
+            account_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Spends a live secret of `purpose` once; the user it was for, or `None`.
+pub fn spend_account_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    purpose: &str,
+    at: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    let user_id: Option<String> = account_tokens::table
+        .filter(account_tokens::token_hash.eq(token_hash))
+        .filter(account_tokens::purpose.eq(purpose))
+        .filter(account_tokens::used_at.is_null())
+        .filter(account_tokens::expires_at.gt(at))
+        .select(account_tokens::user_id)
+        .first(conn)
+        .optional()?;
+    if user_id.is_some() {
+        diesel::update(account_tokens::table.find(token_hash))
+            .set(account_tokens::used_at.eq(at))
+            .execute(conn)?;
+    }
+    Ok(user_id)
+}
+
+pub fn set_email_verified(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set(users::email_verified_at.eq(at))
+        .execute(conn)
+        .map(drop)
 }

@@ -73,11 +73,14 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
             "/project/title/en"
         })
         .and_then(Value::as_str);
-    // What the email is about: a project, an organisation, or a meeting's two sides.
+    let addressee = text(payload, "/to/name");
+    // What the email is about: a project, an organisation, a meeting's two sides, or the
+    // person's own account.
     let about = match (project_title, host.is_empty()) {
         (Some(title), _) => title.to_owned(),
-        (None, true) => investor.to_owned(),
         (None, false) => format!("{investor} – {host}"),
+        (None, true) if !investor.is_empty() => investor.to_owned(),
+        (None, true) => addressee.to_owned(),
     };
     let message = text(payload, "/request/message");
     let reason = match text(payload, "/request/reason") {
@@ -196,6 +199,27 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
                 ),
             )
         }
+        "official_invitation" => (
+            t("Undangan ke Sepadan", "Your invitation to Sepadan"),
+            t(
+                "Anda diundang sebagai pejabat daerah di Sepadan. Buka tautan di bawah untuk membuat kata sandi; undangan ini berlaku sampai tanggal yang tertera.",
+                "You are invited to Sepadan as an official of your region. Open the link below to set your password; the invitation is valid until the date shown.",
+            ),
+        ),
+        "password_reset" => (
+            t("Atur ulang kata sandi", "Reset your password"),
+            t(
+                "Seseorang meminta pengaturan ulang kata sandi akun Anda. Bila itu Anda, buka tautan di bawah dalam satu jam; bila bukan, abaikan email ini.",
+                "Someone asked to reset your account's password. If it was you, open the link below within an hour; if not, ignore this email.",
+            ),
+        ),
+        "email_verification" => (
+            t("Konfirmasi alamat email Anda", "Confirm your email address"),
+            t(
+                "Selamat datang di Sepadan. Buka tautan di bawah untuk mengonfirmasi alamat email ini.",
+                "Welcome to Sepadan. Open the link below to confirm this email address.",
+            ),
+        ),
         "outcome_recorded" => (
             t("Hasil pertemuan dicatat", "Meeting outcome recorded"),
             t(
@@ -238,6 +262,9 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
     if !message.is_empty() {
         paragraphs.push(format!("“{message}”"));
     }
+    if let Some(link) = payload.get("link").and_then(Value::as_str) {
+        paragraphs.push(link.to_owned());
+    }
     if !reason.is_empty() {
         paragraphs.push(format!("{}: {reason}", t("Alasan", "Reason")));
     }
@@ -249,6 +276,11 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
         ),
         (t("Daerah", "Region"), host),
         (t("Daerah", "Region"), text(payload, "/project/region_name")),
+        (t("Daerah", "Region"), text(payload, "/region/name")),
+        (
+            t("Berlaku sampai", "Valid until"),
+            text(payload, "/valid_until"),
+        ),
     ]
     .into_iter()
     .filter(|(_, value)| !value.is_empty())

@@ -96,3 +96,37 @@ pub fn record(
     }
     Ok(())
 }
+
+/// Queues an email to an address that has no account yet (an invitation) or whose account's
+/// secret it carries (a password reset), in the caller's transaction. `payload` carries the
+/// recipient's name and language under `to`.
+pub fn email_address(
+    conn: &mut AnyConnection,
+    address: &str,
+    kind: &str,
+    payload: &Value,
+) -> Result<(), AppError> {
+    let at = now();
+    notification::insert_outbox(
+        conn,
+        &OutboxRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            channel: "email".into(),
+            target: format!("{ADDRESS_PREFIX}{address}"),
+            notification_id: None,
+            kind: kind.to_owned(),
+            payload: payload.to_string(),
+            state: "pending".into(),
+            attempts: 0,
+            next_attempt_at: at,
+            locked_until: None,
+            last_error: None,
+            created_at: at,
+            sent_at: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// Marks an outbox email target that is an address rather than a user id.
+pub const ADDRESS_PREFIX: &str = "address:";

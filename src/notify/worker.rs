@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 
+use super::ADDRESS_PREFIX;
 use super::email::{Mailer, content, mailbox, message};
 use super::webhook::{self, Guard, Sent};
 use crate::config::{OutboxSettings, Settings};
@@ -126,14 +127,33 @@ impl Worker {
     ) -> Result<(), Failure> {
         match item.channel.as_str() {
             "email" => {
-                let recipient = user::find(conn, &item.target)
-                    .map_err(|e| e.to_string())?
-                    .ok_or_else(|| permanent("the recipient's account is gone"))?;
-                let payload = serde_json::from_str(&item.payload).map_err(|e| e.to_string())?;
-                let content = content(&item.kind, &recipient.language, &payload);
-                let to = mailbox(&recipient.name, &recipient.email).map_err(permanent)?;
-                let email = message(&self.from, to, &item.id, &recipient.language, &content)
-                    .map_err(permanent)?;
+                let payload: serde_json::Value =
+                    serde_json::from_str(&item.payload).map_err(|e| e.to_string())?;
+                let (name, address, language) = match item.target.strip_prefix(ADDRESS_PREFIX) {
+                    Some(address) => (
+                        payload
+                            .pointer("/to/name")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("")
+                            .to_owned(),
+                        address.to_owned(),
+                        payload
+                            .pointer("/to/language")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("id")
+                            .to_owned(),
+                    ),
+                    None => {
+                        let recipient = user::find(conn, &item.target)
+                            .map_err(|e| e.to_string())?
+                            .ok_or_else(|| permanent("the recipient's account is gone"))?;
+                        (recipient.name, recipient.email, recipient.language)
+                    }
+                };
+                let content = content(&item.kind, &language, &payload);
+                let to = mailbox(&name, &address).map_err(permanent)?;
+                let email =
+                    message(&self.from, to, &item.id, &language, &content).map_err(permanent)?;
                 Ok(self.mailer.send(&email)?)
             }
             "webhook" => {

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use sepadan::auth::Role;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, code, spawn_app};
+use crate::helpers::{PASSWORD, code, spawn_app, token_in};
 
 fn register_body(email: &str) -> serde_json::Value {
     json!({"email": email, "password": "a long enough password", "name": "Yuki Tanaka", "language": "en",
@@ -250,7 +250,19 @@ async fn staff_invite_an_official_who_joins_bound_to_the_region() {
         .post("/api/v1/invitations", Some(&staff.token), invitation)
         .await;
     assert_eq!(status, StatusCode::CREATED, "{invited}");
-    let token = invited["token"].as_str().unwrap();
+    assert!(
+        invited.get("token").is_none(),
+        "the secret goes to the official, not to staff"
+    );
+    let email = app
+        .email_text("kepala.dinas@palopokota.go.id", "Undangan ke Sepadan")
+        .await;
+    assert!(email.contains("Kota Palopo"), "{email}");
+    assert!(
+        email.contains("http://127.0.0.1:8080/accept-invitation?token="),
+        "{email}"
+    );
+    let token = &token_in(&email);
     let (status, joined) = app
         .post(
             "/api/v1/auth/accept-invitation",
@@ -293,4 +305,69 @@ async fn only_admins_create_staff_accounts() {
             .0,
         StatusCode::UNPROCESSABLE_ENTITY
     );
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_an_emailed_link_that_works_once() {
+    let app = spawn_app().await;
+    let user = app.user(Role::Investor, None).await;
+    let (status, _) = app
+        .post(
+            "/api/v1/auth/password-reset",
+            None,
+            json!({"email": user.email}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let (status, _) = app
+        .post(
+            "/api/v1/auth/password-reset",
+            None,
+            json!({"email": "nobody@example.com"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::ACCEPTED,
+        "the same answer for unknown addresses"
+    );
+    let email = app.email_text(&user.email, "Atur ulang kata sandi").await;
+    let token = token_in(&email);
+    let (status, _) = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            json!({"token": token, "password": "a brand new password"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.login(&user.email, PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login(&user.email, "a brand new password").await.0,
+        StatusCode::OK
+    );
+    let (status, _) = app.get("/api/v1/me", Some(&user.token)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "old sessions end");
+    let (status, _) = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            json!({"token": token, "password": "yet another password"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a link works once");
+
+    // Registration sends an address verification link.
+    let email = app.email_text(&user.email, "Konfirmasi alamat email").await;
+    let (status, _) = app
+        .post(
+            "/api/v1/auth/verify-email",
+            None,
+            json!({"token": token_in(&email)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
 }

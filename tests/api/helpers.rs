@@ -255,6 +255,41 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Waits (10 s at most) for the email to `address` whose subject starts with `subject` in
+    /// the development mail drop (`email.file_dir`) and returns its decoded plain text.
+    pub async fn email_text(&self, address: &str, subject: &str) -> String {
+        let dir = std::path::PathBuf::from(&self.state.settings.email.file_dir);
+        for _ in 0..500 {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let bytes = std::fs::read(entry.path()).unwrap_or_default();
+                let Some(mail) = mail_parser::MessageParser::default().parse(&bytes) else {
+                    continue;
+                };
+                let to_match = mail
+                    .to()
+                    .and_then(|to| to.first())
+                    .and_then(|a| a.address())
+                    .is_some_and(|a| a == address);
+                if to_match && mail.subject().is_some_and(|s| s.starts_with(subject)) {
+                    return mail.body_text(0).unwrap_or_default().into_owned();
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("no email to {address} about {subject}");
+    }
+}
+
+/// The one-time secret in an email's link (`…?token=SECRET`).
+pub fn token_in(text: &str) -> String {
+    let start = text.find("token=").expect("a link with a token") + "token=".len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
 /// The error code of an error answer.
 pub fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")

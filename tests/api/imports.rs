@@ -37,7 +37,8 @@ fn projects_file(rows: &[&str]) -> String {
 }
 
 const GOOD_SOLAR: &str = "73.73,Market solar,PLTS pasar,Rooftop solar.,PLTS atap.,3510,,ENV,ENV-3,feasibility_study,ppp; equity,12000000000,IDR,published";
-const GOOD_WATER: &str = "73.73,Clean water,Air bersih,Water supply.,Air minum.,3600,,LIV,,idea,ppp,8000000,usd,draft";
+const GOOD_WATER: &str =
+    "73.73,Clean water,Air bersih,Water supply.,Air minum.,3600,,LIV,,idea,ppp,8000000,usd,draft";
 const BAD: &str = "73.73,Broken,Rusak,Bad row.,Baris buruk.,9999,,ENV,,someday,gift,12,IDR,draft";
 
 async fn project_count(app: &TestApp, staff: &TestUser) -> i64 {
