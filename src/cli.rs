@@ -279,11 +279,13 @@ fn fetch_rates(settings: &Settings) -> anyhow::Result<()> {
 
 fn worker(settings: &Settings) -> anyhow::Result<()> {
     let db = Db::connect(&settings.database)?;
+    let catalogue = std::sync::Arc::new(Catalogue::read(&mut *db.get()?)?);
+    let matchmaker = std::sync::Arc::new(Matchmaker::new(catalogue, settings.matching.weights));
     tracing::info!(
         mail = %crate::notify::email::Mailer::describe(&settings.email),
         "the outbox worker is running"
     );
-    crate::notify::worker::Worker::new(db, settings)?.run_forever();
+    crate::notify::worker::Worker::new(db, settings, matchmaker)?.run_forever();
     Ok(())
 }
 

@@ -86,8 +86,12 @@ impl Application {
             crate::rates::keep_fresh(state.db.clone(), Arc::downgrade(&state.settings))?;
         }
         if settings.outbox.run_in_server {
-            crate::notify::worker::Worker::new(state.db.clone(), &settings)?
-                .spawn(Arc::downgrade(&state.settings))?;
+            crate::notify::worker::Worker::new(
+                state.db.clone(),
+                &settings,
+                state.matchmaker.clone(),
+            )?
+            .spawn(Arc::downgrade(&state.settings))?;
             tracing::info!(
                 mail = %crate::notify::email::Mailer::describe(&settings.email),
                 "the outbox worker is running"

@@ -22,7 +22,9 @@ pub fn config(cfg: &mut ServiceConfig) {
         .service(get_settings)
         .service(put_settings)
         .service(list_outbox)
-        .service(retry_outbox);
+        .service(retry_outbox)
+        .service(unsubscribe_now)
+        .service(unsubscribe_link);
 }
 
 /// Something that happened to one of the caller's requests or meetings.
@@ -191,6 +193,8 @@ async fn put_settings(
         muted_kinds: json_text(&input.muted),
         digest: input.digest.clone(),
         updated_at: now(),
+        // Kept as it is on update: changing settings does not reset the digest clock.
+        last_digest_at: None,
     };
     state
         .db
@@ -301,4 +305,61 @@ async fn retry_outbox(
         })
         .await?;
     Ok(web::Json(outbox_view(item)))
+}
+
+/// A signed unsubscribe link's parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct Unsubscribe {
+    pub user: String,
+    pub signature: String,
+}
+
+fn check_link(state: &AppState, link: &Unsubscribe) -> Result<(), AppError> {
+    if !crate::notify::digest::verify(&state.settings.auth.jwt_secret, &link.user, &link.signature)
+    {
+        return Err(AppError::Forbidden(
+            "this unsubscribe link is not valid".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// One-click unsubscribe (RFC 8058): mail clients POST to the link in `List-Unsubscribe`.
+#[utoipa::path(tag = "notifications", params(Unsubscribe), responses(
+    (status = 200, description = "The digest is off"), (status = 403, body = ErrorBody),
+))]
+#[post("/unsubscribe")]
+async fn unsubscribe_now(
+    state: web::Data<AppState>,
+    query: web::Query<Unsubscribe>,
+) -> Result<HttpResponse, AppError> {
+    unsubscribe(state, query.into_inner()).await
+}
+
+/// The same, for a person opening the link.
+#[utoipa::path(tag = "notifications", params(Unsubscribe), responses(
+    (status = 200, description = "The digest is off"), (status = 403, body = ErrorBody),
+))]
+#[get("/unsubscribe")]
+async fn unsubscribe_link(
+    state: web::Data<AppState>,
+    query: web::Query<Unsubscribe>,
+) -> Result<HttpResponse, AppError> {
+    unsubscribe(state, query.into_inner()).await
+}
+
+async fn unsubscribe(
+    state: web::Data<AppState>,
+    link: Unsubscribe,
+) -> Result<HttpResponse, AppError> {
+    let user = link.user.clone();
+    check_link(&state, &link)?;
+    state
+        .db
+        .write(move |conn| Ok(rows::stop_digest(conn, &user, now())?))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body("You will no longer receive the Sepadan digest. / Anda tidak akan lagi menerima ringkasan Sepadan.\n"))
 }

@@ -258,6 +258,7 @@ diesel::table! {
         muted_kinds -> Text,
         digest -> Text,
         updated_at -> Timestamp,
+        last_digest_at -> Nullable<Timestamp>,
     }
 }
 
@@ -480,6 +481,7 @@ diesel::table! {
         expires_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
         decided_by -> Nullable<Text>,
+        expiry_warned_at -> Nullable<Timestamp>,
     }
 }
 

@@ -122,6 +122,24 @@ impl EventData {
         Ok(users)
     }
 
+    /// The users of the sides of a request that have not accepted it yet.
+    pub fn awaiting_answer(
+        &self,
+        conn: &mut AnyConnection,
+        request: &RequestRow,
+    ) -> Result<Vec<String>, AppError> {
+        let mut users = Vec::new();
+        for (side, accepted) in [
+            (&request.investor_participant_id, request.investor_accepted),
+            (&request.host_participant_id, request.host_accepted),
+        ] {
+            if let Some(p) = self.participant(side).filter(|_| !accepted) {
+                users.extend(self.recipients(conn, p)?);
+            }
+        }
+        Ok(users)
+    }
+
     /// Both parties' users of a request.
     fn parties_of(
         &self,
@@ -380,6 +398,7 @@ pub fn insert_request(
         expires_at,
         decided_at: None,
         decided_by: None,
+        expiry_warned_at: None,
     };
     meeting_rows::insert_request(conn, &row)?;
     let kind = if origin == "staff" {
@@ -388,12 +407,7 @@ pub fn insert_request(
         "request_received"
     };
     // Whoever still has to answer hears of it: the other side, or both for an introduction.
-    let mut recipients = Vec::new();
-    for (side, accepted) in [(investor, row.investor_accepted), (host, row.host_accepted)] {
-        if !accepted {
-            recipients.extend(data.recipients(conn, side)?);
-        }
-    }
+    let recipients = data.awaiting_answer(conn, &row)?;
     crate::notify::record(conn, &recipients, kind, &data.request_payload(&row))?;
     Ok(row)
 }
@@ -730,4 +744,29 @@ pub fn send_reminders(conn: &mut AnyConnection, leads: &[i32]) -> Result<usize, 
         }
     }
     Ok(sent)
+}
+
+/// Tells whoever still has to answer a pending request that it expires within `hours`, once.
+pub fn warn_expiring(conn: &mut AnyConnection, hours: i64) -> Result<usize, AppError> {
+    let at = now();
+    let mut events: HashMap<String, EventData> = HashMap::new();
+    let due = meeting_rows::expiring_unwarned(conn, at, at + Duration::hours(hours))?;
+    for request in &due {
+        if !events.contains_key(&request.event_id) {
+            events.insert(
+                request.event_id.clone(),
+                EventData::load(conn, &request.event_id)?,
+            );
+        }
+        let data = &events[&request.event_id];
+        meeting_rows::set_expiry_warned(conn, &request.id, at)?;
+        let recipients = data.awaiting_answer(conn, request)?;
+        crate::notify::record(
+            conn,
+            &recipients,
+            "request_expiring",
+            &data.request_payload(request),
+        )?;
+    }
+    Ok(due.len())
 }

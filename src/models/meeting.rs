@@ -29,6 +29,8 @@ pub struct RequestRow {
     pub expires_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
     pub decided_by: Option<String>,
+    /// When the parties were told it is about to expire.
+    pub expiry_warned_at: Option<NaiveDateTime>,
 }
 
 pub fn insert_request(conn: &mut AnyConnection, row: &RequestRow) -> QueryResult<()> {
@@ -304,6 +306,29 @@ pub fn record_reminder(
             meeting_reminders::sequence.eq(meeting.sequence),
             meeting_reminders::sent_at.eq(at),
         ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Pending requests expiring before `until` whose parties were not warned yet.
+pub fn expiring_unwarned(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<RequestRow>> {
+    meeting_requests::table
+        .filter(meeting_requests::status.eq("pending"))
+        .filter(meeting_requests::expires_at.gt(now))
+        .filter(meeting_requests::expires_at.le(until))
+        .filter(meeting_requests::expiry_warned_at.is_null())
+        .order(meeting_requests::expires_at)
+        .select(RequestRow::as_select())
+        .load(conn)
+}
+
+pub fn set_expiry_warned(conn: &mut AnyConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(meeting_requests::table.find(id))
+        .set(meeting_requests::expiry_warned_at.eq(at))
         .execute(conn)
         .map(drop)
 }

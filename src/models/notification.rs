@@ -251,6 +251,7 @@ pub struct SettingsRow {
     /// off, daily or weekly.
     pub digest: String,
     pub updated_at: NaiveDateTime,
+    pub last_digest_at: Option<NaiveDateTime>,
 }
 
 pub fn settings_of(conn: &mut AnyConnection, user_ids: &[String]) -> QueryResult<Vec<SettingsRow>> {
@@ -339,4 +340,54 @@ pub fn delete_subscription(conn: &mut AnyConnection, id: &str) -> QueryResult<bo
     )
     .execute(conn)?;
     Ok(diesel::delete(webhook_subscriptions::table.find(id)).execute(conn)? > 0)
+}
+
+/// Settings of users whose digest (daily or weekly) is due at `now`.
+pub fn digests_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<SettingsRow>> {
+    let day_ago = now - chrono::Duration::days(1);
+    let week_ago = now - chrono::Duration::days(7);
+    notification_settings::table
+        .filter(notification_settings::email_enabled.eq(true))
+        .filter(
+            notification_settings::digest
+                .eq("daily")
+                .and(
+                    notification_settings::last_digest_at
+                        .is_null()
+                        .or(notification_settings::last_digest_at.le(day_ago)),
+                )
+                .or(notification_settings::digest.eq("weekly").and(
+                    notification_settings::last_digest_at
+                        .is_null()
+                        .or(notification_settings::last_digest_at.le(week_ago)),
+                )),
+        )
+        .select(SettingsRow::as_select())
+        .load(conn)
+}
+
+pub fn set_last_digest(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(notification_settings::table.find(user_id))
+        .set(notification_settings::last_digest_at.eq(at))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Turns a user's digest off (the unsubscribe link).
+pub fn stop_digest(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    Ok(diesel::update(notification_settings::table.find(user_id))
+        .set((
+            notification_settings::digest.eq("off"),
+            notification_settings::updated_at.eq(at),
+        ))
+        .execute(conn)?
+        > 0)
 }

@@ -3,7 +3,7 @@
 //! over SMTP or, in development, writes them to files.
 
 use askama::Template;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -22,6 +22,8 @@ pub struct Content {
     pub details: Vec<(String, String)>,
     /// The calendar attachment and its METHOD (REQUEST or CANCEL).
     pub ics: Option<(String, &'static str)>,
+    /// A one-click unsubscribe link (List-Unsubscribe), for digests.
+    pub unsubscribe: Option<String>,
     pub footer: String,
 }
 
@@ -199,6 +201,26 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
                 ),
             )
         }
+        "request_expiring" => (
+            t(
+                "Permintaan pertemuan segera kedaluwarsa",
+                "Meeting request about to expire",
+            ),
+            t(
+                "Permintaan ini kedaluwarsa dalam waktu kurang dari sehari. Terima atau tolak di Sepadan.",
+                "This request expires in less than a day. Accept or decline it in Sepadan.",
+            ),
+        ),
+        "matches_digest" => (
+            t(
+                "Proyek baru yang cocok dengan mandat Anda",
+                "New projects matching your mandate",
+            ),
+            t(
+                "Proyek-proyek ini diterbitkan sejak ringkasan terakhir dan paling cocok dengan mandat Anda:",
+                "These projects were published since your last digest and match your mandate best:",
+            ),
+        ),
         "official_invitation" => (
             t("Undangan ke Sepadan", "Your invitation to Sepadan"),
             t(
@@ -261,6 +283,19 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
     }
     if !message.is_empty() {
         paragraphs.push(format!("“{message}”"));
+    }
+    for p in payload
+        .get("projects")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let title = text(p, if id { "/title/id" } else { "/title/en" });
+        let score = p.get("score").and_then(Value::as_f64).unwrap_or(0.0);
+        paragraphs.push(format!(
+            "• {title} ({}: {score:.0}%)",
+            t("kecocokan", "match")
+        ));
     }
     if let Some(link) = payload.get("link").and_then(Value::as_str) {
         paragraphs.push(link.to_owned());
@@ -329,12 +364,23 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
             };
             (ics.to_owned(), method)
         });
+    let unsubscribe = payload
+        .get("unsubscribe")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if let Some(link) = &unsubscribe {
+        paragraphs.push(format!(
+            "{}: {link}",
+            t("Berhenti menerima ringkasan ini", "Stop this digest")
+        ));
+    }
     Content {
         subject: one_line(&format!("{subject}: {about}")),
         heading: about,
         paragraphs,
         details,
         ics,
+        unsubscribe,
         footer: t(
             "Anda menerima email ini karena terdaftar di Sepadan. Atur email yang Anda terima di pengaturan notifikasi.",
             "You receive this email because you take part in Sepadan. Choose which emails you get in your notification settings.",
@@ -370,13 +416,24 @@ pub fn message(
         }
         None => alternative,
     };
-    Message::builder()
+    let mut builder = Message::builder()
         .message_id(Some(format!("<{outbox_id}@{domain}>")))
         .from(from.clone())
         .to(to)
-        .subject(content.subject.clone())
-        .multipart(body)
-        .map_err(|e| e.to_string())
+        .subject(content.subject.clone());
+    if let Some(link) = &content.unsubscribe {
+        // RFC 8058 one-click unsubscribe: mail clients POST to the link.
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{}>", one_line(link)),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".into(),
+            ));
+    }
+    builder.multipart(body).map_err(|e| e.to_string())
 }
 
 /// A recipient's mailbox; names lose control characters so that no header can be injected.

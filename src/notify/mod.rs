@@ -2,10 +2,12 @@
 //! webhooks) written in the same transaction as the change, delivered by a worker with retries.
 //!
 //! - [`record`]: the one way to notify users, inside the caller's transaction.
+//! - [`digest`]: the daily or weekly digest of new matching projects.
 //! - [`email`]: what an email says, in the recipient's language, and the mailer that sends it.
 //! - [`webhook`]: signed events for partner systems, and the guard on where they may go.
 //! - [`worker`]: takes due outbox items, delivers them, retries with backoff, gives up to "dead".
 
+pub mod digest;
 pub mod email;
 pub mod webhook;
 pub mod worker;
@@ -26,6 +28,7 @@ pub const KINDS: &[&str] = &[
     "request_declined",
     "request_expired",
     "request_cancelled",
+    "request_expiring",
     "meeting_scheduled",
     "meeting_moved",
     "meeting_confirmed",

@@ -2,7 +2,7 @@
 //! meanwhile), delivers them, and on failure tries again after an exponential backoff with
 //! jitter, up to a cap, until the item is given up as dead.
 
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use lettre::message::Mailbox;
@@ -13,8 +13,12 @@ use super::webhook::{self, Guard, Sent};
 use crate::config::{OutboxSettings, Settings};
 use crate::db::{Db, write_transaction};
 use crate::error::AppError;
+use crate::matchmaker::Matchmaker;
 use crate::models::notification::{self as rows, OutboxRow};
 use crate::models::user::{self, now};
+
+/// How long before a pending request expires its undecided parties are warned.
+const EXPIRY_WARNING_HOURS: i64 = 24;
 
 /// Delivers the outbox of one database.
 pub struct Worker {
@@ -25,6 +29,9 @@ pub struct Worker {
     guard: Guard,
     webhook_timeout: Duration,
     reminder_minutes: Vec<i32>,
+    /// For digests: ranks projects for investors.
+    matchmaker: Arc<Matchmaker>,
+    config: Settings,
 }
 
 /// Why a delivery failed, and whether trying again could help.
@@ -65,7 +72,7 @@ pub fn backoff(settings: &OutboxSettings, attempts: i32, jitter: f64) -> Duratio
 }
 
 impl Worker {
-    pub fn new(db: Db, settings: &Settings) -> anyhow::Result<Self> {
+    pub fn new(db: Db, settings: &Settings, matchmaker: Arc<Matchmaker>) -> anyhow::Result<Self> {
         // TLS for webhooks uses ring; another part of the process may have installed it first.
         let _ = rustls::crypto::ring::default_provider().install_default();
         Ok(Worker {
@@ -76,15 +83,19 @@ impl Worker {
             guard: settings.webhook_guard(),
             webhook_timeout: Duration::from_secs(settings.webhooks.timeout_seconds),
             reminder_minutes: settings.meetings.reminder_minutes.clone(),
+            matchmaker,
+            config: settings.clone(),
         })
     }
 
-    /// Queues the meeting reminders that are due, then delivers what is due now; returns how
-    /// many items it attempted.
+    /// Queues what time makes due (meeting reminders, warnings of expiring requests, digests),
+    /// then delivers what is due now; returns how many items it attempted.
     pub fn run_once(&self) -> Result<usize, AppError> {
         let mut conn = self.db.get()?;
         write_transaction(&mut conn, |conn| {
-            crate::meetings::service::send_reminders(conn, &self.reminder_minutes)
+            crate::meetings::service::send_reminders(conn, &self.reminder_minutes)?;
+            crate::meetings::service::warn_expiring(conn, EXPIRY_WARNING_HOURS)?;
+            super::digest::send_due(conn, &self.matchmaker, &self.config)
         })?;
         drop(conn);
         let at = now();

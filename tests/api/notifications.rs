@@ -430,3 +430,97 @@ async fn parties_are_reminded_once_before_a_meeting_and_again_when_it_moves() {
     }
     panic!("no reminder for the moved meeting");
 }
+
+#[tokio::test]
+async fn investors_get_a_digest_of_new_matches_and_unsubscribe_in_one_click() {
+    let (app, sink) = spawn_with_smtp().await;
+    crate::matches::two_projects(&app).await;
+    let investor =
+        crate::matches::investor_with_mandate(&app, crate::matches::solar_mandate(true)).await;
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/notification-settings",
+            Some(&investor.token),
+            Some(json!({"email": true, "muted": [], "digest": "daily"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut digest = None;
+    for _ in 0..500 {
+        digest = sink
+            .messages()
+            .into_iter()
+            .find(|m| subject_of(m).starts_with("Proyek baru yang cocok"));
+        if digest.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let digest = digest.expect("the digest arrives");
+    let parsed = MessageParser::default().parse(&digest.data).unwrap();
+    let text = parsed.body_text(0).unwrap();
+    assert!(text.contains("Rooftop solar for Palopo"), "{text}");
+    let header = parsed
+        .header_raw("List-Unsubscribe")
+        .expect("a List-Unsubscribe header")
+        .trim()
+        .to_owned();
+    assert_eq!(
+        parsed.header_raw("List-Unsubscribe-Post").map(str::trim),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let link = header.trim_matches(['<', '>']);
+    let path = &link[link.find("/api/v1/").unwrap()..];
+    let forged = path.replace("signature=", "signature=x");
+    assert_eq!(
+        app.post(&forged, None, json!({})).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let response = app.client.post(app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let (_, settings) = app
+        .get("/api/v1/me/notification-settings", Some(&investor.token))
+        .await;
+    assert_eq!(settings["digest"], "off");
+}
+
+#[tokio::test]
+async fn undecided_parties_are_warned_a_day_before_a_request_expires() {
+    let (app, _sink) = spawn_with_smtp().await;
+    let (_, official, _, _, request) = a_requested_meeting(&app).await;
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        use sepadan::db::schema::meeting_requests;
+        diesel::update(meeting_requests::table.find(&request))
+            .set(
+                meeting_requests::expires_at
+                    .eq(chrono::Utc::now().naive_utc() + chrono::Duration::hours(2)),
+            )
+            .execute(&mut *db.get().unwrap())
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    for _ in 0..500 {
+        let (_, inbox) = app
+            .get("/api/v1/me/notifications", Some(&official.token))
+            .await;
+        let kinds: Vec<&str> = inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap())
+            .collect();
+        if kinds.contains(&"request_expiring") {
+            assert_eq!(
+                kinds.iter().filter(|k| **k == "request_expiring").count(),
+                1
+            );
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("no warning before expiry");
+}

@@ -205,6 +205,8 @@ async fn the_openapi_document_covers_every_route() {
         ("get", "/api/v1/imports/investors/template.csv"),
         ("post", "/api/v1/imports/projects"),
         ("post", "/api/v1/imports/investors"),
+        ("get", "/api/v1/unsubscribe"),
+        ("post", "/api/v1/unsubscribe"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in routes {

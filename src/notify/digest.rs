@@ -1,0 +1,141 @@
+//! The digest of new matching projects: daily or weekly, by the investor's choice, the best
+//! projects published since the last one, with a signed one-click unsubscribe link
+//! (RFC 8058 `List-Unsubscribe-Post`).
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Duration;
+use hmac::{Hmac, KeyInit, Mac};
+use serde_json::json;
+use sha2::Sha256;
+
+use crate::api::investors::Mandate;
+use crate::config::Settings;
+use crate::db::AnyConnection;
+use crate::error::AppError;
+use crate::matching::MatchFilter;
+use crate::matchmaker::Matchmaker;
+use crate::models::notification::{self as rows, OutboxRow};
+use crate::models::user::now;
+use crate::models::{investor, project, user};
+
+/// Projects in one digest at most.
+const PER_DIGEST: usize = 5;
+
+/// The signature that makes an unsubscribe link work for this user only.
+pub fn signature(secret: &str, user_id: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
+    mac.update(format!("unsubscribe-digest:{user_id}").as_bytes());
+    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+/// Whether an unsubscribe link's signature is the user's (compared in constant time).
+pub fn verify(secret: &str, user_id: &str, signature: &str) -> bool {
+    let Ok(given) = URL_SAFE_NO_PAD.decode(signature) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
+    mac.update(format!("unsubscribe-digest:{user_id}").as_bytes());
+    mac.verify_slice(&given).is_ok()
+}
+
+/// The one-click unsubscribe link of a user's digest.
+pub fn unsubscribe_link(settings: &Settings, user_id: &str) -> String {
+    format!(
+        "{}/api/v1/unsubscribe?user={user_id}&signature={}",
+        settings.app.public_url.trim_end_matches('/'),
+        signature(&settings.auth.jwt_secret, user_id)
+    )
+}
+
+/// Queues the digests that are due, in the caller's transaction; returns how many were queued.
+/// A digest with nothing new is not sent, but its period still starts again.
+pub fn send_due(
+    conn: &mut AnyConnection,
+    matchmaker: &Matchmaker,
+    settings: &Settings,
+) -> Result<usize, AppError> {
+    let at = now();
+    let mut queued = 0;
+    for due in rows::digests_due(conn, at)? {
+        rows::set_last_digest(conn, &due.user_id, at)?;
+        let period = if due.digest == "weekly" { 7 } else { 1 };
+        let since = due.last_digest_at.unwrap_or(at - Duration::days(period));
+        let Some(row) = user::find(conn, &due.user_id)? else {
+            continue;
+        };
+        let Some(investor_id) = row.investor_id.filter(|_| row.role == "investor") else {
+            continue;
+        };
+        let Some((organisation, Some(mandate))) = investor::find(conn, &investor_id)? else {
+            continue;
+        };
+        let snapshot = matchmaker.snapshot(conn)?;
+        let facts = matchmaker.mandate_facts(&Mandate::from_row(&mandate), &snapshot.rates);
+        let ranked = snapshot.index.top(
+            &facts,
+            &matchmaker.weights,
+            &MatchFilter::default(),
+            &[],
+            0,
+            100,
+        );
+        let mut fresh = Vec::new();
+        for r in ranked {
+            let Some(p) = project::find(conn, snapshot.index.id(r.position))? else {
+                continue;
+            };
+            if p.published_at.is_some_and(|t| t > since) {
+                fresh.push(json!({
+                    "id": p.id, "title": {"id": p.title_id, "en": p.title_en},
+                    "region": p.region_code, "score": (r.score * 100.0).round(),
+                }));
+            }
+            if fresh.len() == PER_DIGEST {
+                break;
+            }
+        }
+        if fresh.is_empty() {
+            continue;
+        }
+        let payload = json!({
+            "investor": {"id": organisation.id, "name": organisation.name},
+            "projects": fresh,
+            "unsubscribe": unsubscribe_link(settings, &row.id),
+        });
+        rows::insert_outbox(
+            conn,
+            &OutboxRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                channel: "email".into(),
+                target: row.id.clone(),
+                notification_id: None,
+                kind: "matches_digest".into(),
+                payload: payload.to_string(),
+                state: "pending".into(),
+                attempts: 0,
+                next_attempt_at: at,
+                locked_until: None,
+                last_error: None,
+                created_at: at,
+                sent_at: None,
+            },
+        )?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unsubscribe_signature_works_for_its_user_only() {
+        let sig = signature("secret", "user-1");
+        assert!(verify("secret", "user-1", &sig));
+        assert!(!verify("secret", "user-2", &sig));
+        assert!(!verify("other secret", "user-1", &sig));
+        assert!(!verify("secret", "user-1", "not base64!"));
+    }
+}
