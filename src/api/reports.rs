@@ -125,14 +125,7 @@ fn tally(
         };
         line(&mut by_event, "event", &m.event_id, &data.plan.event.name).add(m, usd);
         let host = data.participant(&request.host_participant_id);
-        let regions: Vec<String> = match host.map(|h| (&h.row.region_code, &h.row.delegation_id)) {
-            Some((Some(region), _)) => vec![region.clone()],
-            Some((None, Some(d))) => data
-                .delegation(d)
-                .map(|d| d.regions.clone())
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
+        let regions = host.map(|h| data.regions_of(h)).unwrap_or_default();
         for region in &regions {
             let name = catalogue
                 .region(region)

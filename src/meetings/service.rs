@@ -73,6 +73,18 @@ impl EventData {
             .is_some_and(|d| acts_for_delegation(user, d))
     }
 
+    /// The regions a region or delegation participant stands for (none for an investor).
+    pub fn regions_of(&self, p: &Participant) -> Vec<String> {
+        match (&p.row.region_code, &p.row.delegation_id) {
+            (Some(region), _) => vec![region.clone()],
+            (None, Some(d)) => self
+                .delegation(d)
+                .map(|d| d.regions.clone())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The participants the caller acts for.
     pub fn mine(&self, user: &AuthenticatedUser) -> Vec<&Participant> {
         self.participants
@@ -287,14 +299,7 @@ pub fn pair_score(
     host: &Participant,
     project_id: Option<&str>,
 ) -> Result<(f64, bool), AppError> {
-    let regions: Vec<String> = match (&host.row.region_code, &host.row.delegation_id) {
-        (Some(region), _) => vec![region.clone()],
-        (None, Some(d)) => data
-            .delegation(d)
-            .map(|d| d.regions.clone())
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
+    let regions = data.regions_of(host);
     let must_meet = matching::feedback_of(conn, investor_id)?
         .into_iter()
         .filter(|f| f.interest == Interest::MustMeet.as_ref())
@@ -350,14 +355,7 @@ pub fn insert_request(
         ));
     }
     if let Some(project_id) = &input.project_id {
-        let regions: Vec<String> = match (&host.row.region_code, &host.row.delegation_id) {
-            (Some(r), _) => vec![r.clone()],
-            (None, Some(d)) => data
-                .delegation(d)
-                .map(|d| d.regions.clone())
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
+        let regions = data.regions_of(host);
         let found = project::find(conn, project_id)?;
         if !found.is_some_and(|p| p.status == "published" && regions.contains(&p.region_code)) {
             return Err(AppError::validation(

@@ -98,6 +98,34 @@ pub struct OutboxRow {
     pub sent_at: Option<NaiveDateTime>,
 }
 
+impl OutboxRow {
+    /// A new item, due now.
+    pub fn due_now(
+        channel: &str,
+        target: String,
+        notification_id: Option<String>,
+        kind: &str,
+        payload: String,
+    ) -> Self {
+        let at = crate::models::user::now();
+        OutboxRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            channel: channel.to_owned(),
+            target,
+            notification_id,
+            kind: kind.to_owned(),
+            payload,
+            state: "pending".into(),
+            attempts: 0,
+            next_attempt_at: at,
+            locked_until: None,
+            last_error: None,
+            created_at: at,
+            sent_at: None,
+        }
+    }
+}
+
 pub fn insert_outbox(conn: &mut AnyConnection, row: &OutboxRow) -> QueryResult<()> {
     diesel::insert_into(outbox::table)
         .values(row)

@@ -105,21 +105,13 @@ pub fn send_due(
         });
         rows::insert_outbox(
             conn,
-            &OutboxRow {
-                id: uuid::Uuid::new_v4().to_string(),
-                channel: "email".into(),
-                target: row.id.clone(),
-                notification_id: None,
-                kind: "matches_digest".into(),
-                payload: payload.to_string(),
-                state: "pending".into(),
-                attempts: 0,
-                next_attempt_at: at,
-                locked_until: None,
-                last_error: None,
-                created_at: at,
-                sent_at: None,
-            },
+            &OutboxRow::due_now(
+                "email",
+                row.id.clone(),
+                None,
+                "matches_digest",
+                payload.to_string(),
+            ),
         )?;
         queued += 1;
     }

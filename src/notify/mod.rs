@@ -76,21 +76,13 @@ pub fn record(
         if wants_email(mine, kind) {
             notification::insert_outbox(
                 conn,
-                &OutboxRow {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    channel: "email".into(),
-                    target: recipient.clone(),
-                    notification_id: Some(row.id.clone()),
-                    kind: kind.to_owned(),
-                    payload: text.clone(),
-                    state: "pending".into(),
-                    attempts: 0,
-                    next_attempt_at: at,
-                    locked_until: None,
-                    last_error: None,
-                    created_at: at,
-                    sent_at: None,
-                },
+                &OutboxRow::due_now(
+                    "email",
+                    recipient.clone(),
+                    Some(row.id.clone()),
+                    kind,
+                    text.clone(),
+                ),
             )?;
         }
     }
@@ -109,24 +101,15 @@ pub fn email_address(
     kind: &str,
     payload: &Value,
 ) -> Result<(), AppError> {
-    let at = now();
     notification::insert_outbox(
         conn,
-        &OutboxRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            channel: "email".into(),
-            target: format!("{ADDRESS_PREFIX}{address}"),
-            notification_id: None,
-            kind: kind.to_owned(),
-            payload: payload.to_string(),
-            state: "pending".into(),
-            attempts: 0,
-            next_attempt_at: at,
-            locked_until: None,
-            last_error: None,
-            created_at: at,
-            sent_at: None,
-        },
+        &OutboxRow::due_now(
+            "email",
+            format!("{ADDRESS_PREFIX}{address}"),
+            None,
+            kind,
+            payload.to_string(),
+        ),
     )?;
     Ok(())
 }

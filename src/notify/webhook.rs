@@ -14,7 +14,6 @@ use sha2::Sha256;
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::models::notification::{self as rows, OutboxRow, SubscriptionRow};
-use crate::models::user::now;
 
 /// The event types a subscription may ask for.
 pub const EVENT_TYPES: &[&str] = &[
@@ -52,7 +51,6 @@ pub fn event_type(kind: &str) -> Option<&'static str> {
 /// Queues the event for every active subscription that asked for its type, in the caller's
 /// transaction.
 pub fn emit(conn: &mut AnyConnection, event_type: &str, data: &Value) -> Result<(), AppError> {
-    let at = now();
     for sub in rows::subscriptions(conn)? {
         let wanted: Vec<String> = serde_json::from_str(&sub.event_types).unwrap_or_default();
         if !sub.active || !wanted.iter().any(|t| t == event_type) {
@@ -61,19 +59,15 @@ pub fn emit(conn: &mut AnyConnection, event_type: &str, data: &Value) -> Result<
         rows::insert_outbox(
             conn,
             &OutboxRow {
+                // Standard Webhooks message ids read `msg_…`.
                 id: format!("msg_{}", uuid::Uuid::new_v4().simple()),
-                channel: "webhook".into(),
-                target: sub.id.clone(),
-                notification_id: None,
-                kind: event_type.to_owned(),
-                payload: data.to_string(),
-                state: "pending".into(),
-                attempts: 0,
-                next_attempt_at: at,
-                locked_until: None,
-                last_error: None,
-                created_at: at,
-                sent_at: None,
+                ..OutboxRow::due_now(
+                    "webhook",
+                    sub.id.clone(),
+                    None,
+                    event_type,
+                    data.to_string(),
+                )
             },
         )?;
     }
