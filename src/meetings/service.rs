@@ -757,7 +757,9 @@ pub fn warn_expiring(conn: &mut AnyConnection, hours: i64) -> Result<usize, AppE
             );
         }
         let data = &events[&request.event_id];
-        meeting_rows::set_expiry_warned(conn, &request.id, at)?;
+        if !meeting_rows::claim_expiry_warning(conn, &request.id, at)? {
+            continue;
+        }
         let recipients = data.awaiting_answer(conn, request)?;
         crate::notify::record(
             conn,

@@ -326,9 +326,18 @@ pub fn expiring_unwarned(
         .load(conn)
 }
 
-pub fn set_expiry_warned(conn: &mut AnyConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(meeting_requests::table.find(id))
-        .set(meeting_requests::expiry_warned_at.eq(at))
-        .execute(conn)
-        .map(drop)
+/// Marks a request's parties warned; false when another worker already did.
+pub fn claim_expiry_warning(
+    conn: &mut AnyConnection,
+    id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        meeting_requests::table
+            .find(id)
+            .filter(meeting_requests::expiry_warned_at.is_null()),
+    )
+    .set(meeting_requests::expiry_warned_at.eq(at))
+    .execute(conn)?;
+    Ok(updated == 1)
 }

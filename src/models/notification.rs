@@ -394,13 +394,33 @@ pub fn digests_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<
         .load(conn)
 }
 
-pub fn set_last_digest(
+/// Starts a user's next digest period, unless another worker did since `previous` was read;
+/// false then, and the caller leaves this digest to that worker.
+pub fn claim_digest(
     conn: &mut AnyConnection,
     user_id: &str,
+    previous: Option<NaiveDateTime>,
     at: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::update(notification_settings::table.find(user_id))
-        .set(notification_settings::last_digest_at.eq(at))
+) -> QueryResult<bool> {
+    let row = notification_settings::table.find(user_id);
+    let updated = match previous {
+        Some(before) => {
+            diesel::update(row.filter(notification_settings::last_digest_at.eq(before)))
+                .set(notification_settings::last_digest_at.eq(at))
+                .execute(conn)?
+        }
+        None => diesel::update(row.filter(notification_settings::last_digest_at.is_null()))
+            .set(notification_settings::last_digest_at.eq(at))
+            .execute(conn)?,
+    };
+    Ok(updated == 1)
+}
+
+/// Removes the secret a delivered email carried (invitations, password resets, address
+/// verification) from its outbox record.
+pub fn forget_payload(conn: &mut AnyConnection, id: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set(outbox::payload.eq("{}"))
         .execute(conn)
         .map(drop)
 }

@@ -58,7 +58,9 @@ pub fn send_due(
     let at = now();
     let mut queued = 0;
     for due in rows::digests_due(conn, at)? {
-        rows::set_last_digest(conn, &due.user_id, at)?;
+        if !rows::claim_digest(conn, &due.user_id, due.last_digest_at, at)? {
+            continue;
+        }
         let period = if due.digest == "weekly" { 7 } else { 1 };
         let since = due.last_digest_at.unwrap_or(at - Duration::days(period));
         let Some(row) = user::find(conn, &due.user_id)? else {

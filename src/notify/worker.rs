@@ -20,6 +20,13 @@ use crate::models::user::{self, now};
 /// How long before a pending request expires its undecided parties are warned.
 const EXPIRY_WARNING_HOURS: i64 = 24;
 
+/// Emails whose payload holds a one-time secret, forgotten once delivered.
+const CARRIES_SECRET: &[&str] = &[
+    "official_invitation",
+    "password_reset",
+    "email_verification",
+];
+
 /// Delivers the outbox of one database.
 pub struct Worker {
     db: Db,
@@ -108,7 +115,12 @@ impl Worker {
         for item in &claimed {
             let outcome = self.deliver(&mut conn, item);
             match outcome {
-                Ok(()) => rows::mark_sent(&mut conn, &item.id, now())?,
+                Ok(()) => {
+                    rows::mark_sent(&mut conn, &item.id, now())?;
+                    if CARRIES_SECRET.contains(&item.kind.as_str()) {
+                        rows::forget_payload(&mut conn, &item.id)?;
+                    }
+                }
                 Err(Failure {
                     message: error,
                     permanent,

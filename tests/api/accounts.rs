@@ -333,6 +333,31 @@ async fn a_forgotten_password_is_reset_by_an_emailed_link_that_works_once() {
     );
     let email = app.email_text(&user.email, "Atur ulang kata sandi").await;
     let token = token_in(&email);
+    // Once delivered, the secret is not kept in the outbox.
+    let db = app.state.db.clone();
+    let kept = tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        use sepadan::db::schema::outbox;
+        let mut conn = db.get().unwrap();
+        for _ in 0..500 {
+            let rows: Vec<(String, String)> = outbox::table
+                .filter(outbox::kind.eq("password_reset"))
+                .select((outbox::state, outbox::payload))
+                .load(&mut *conn)
+                .unwrap();
+            if rows.iter().all(|(state, _)| state == "sent") {
+                return rows
+                    .into_iter()
+                    .map(|(_, payload)| payload)
+                    .collect::<Vec<_>>();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("the reset email stays unsent");
+    })
+    .await
+    .unwrap();
+    assert_eq!(kept, ["{}"]);
     let (status, _) = app
         .post(
             "/api/v1/auth/password-reset/confirm",
