@@ -86,7 +86,7 @@ pub struct Refreshed {
 /// Fetches the provider's rates and stores them, moving the matching version so that every
 /// instance compares values at the new rates.
 pub fn refresh(db: &Db, settings: &Settings) -> anyhow::Result<Refreshed> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    crate::startup::install_tls_provider();
     let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(settings.rates.timeout_seconds))
         .build()?;

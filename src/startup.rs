@@ -40,6 +40,7 @@ pub struct Application {
 /// Connects to the database, applies migrations and loads the reference data (and, when the
 /// settings allow, the demo data into an empty database).
 pub fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
+    install_tls_provider();
     let db = Db::connect(&settings.database)?;
     let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
     reference::load(&mut conn)?;
@@ -122,6 +123,12 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Chooses ring as the TLS crypto provider of outgoing HTTPS (webhooks, exchange rates); a
+/// second call, or another part of the process having chosen first, changes nothing.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// Checks every `matching.refresh_seconds` whether the matching index is stale and rebuilds it,

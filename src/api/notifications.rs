@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::extract::JsonBody;
 use super::{Page, paging};
 use crate::auth::AuthenticatedUser;
+use crate::auth::accounts::Language;
 use crate::error::{AppError, ErrorBody};
 use crate::meetings::time::utc;
 use crate::models::json_text;
@@ -114,7 +115,15 @@ async fn mark_read(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Which emails a user gets.
+fn language_of(user: &AuthenticatedUser) -> Language {
+    if user.language == "en" {
+        Language::English
+    } else {
+        Language::Indonesian
+    }
+}
+
+/// Which emails a user gets, and in which language.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationSettings {
@@ -125,20 +134,25 @@ pub struct NotificationSettings {
     pub muted: Vec<String>,
     /// off, daily or weekly: the digest of new matching projects.
     pub digest: String,
+    /// `id` or `en`: the language of emails (the account's language, also set by `PATCH /me`).
+    pub language: Option<Language>,
 }
 
 impl NotificationSettings {
-    fn from_row(row: Option<SettingsRow>) -> Self {
+    fn from_row(row: Option<SettingsRow>, language: Language) -> Self {
+        let language = Some(language);
         match row {
             Some(r) => NotificationSettings {
                 email: r.email_enabled,
                 muted: serde_json::from_str(&r.muted_kinds).unwrap_or_default(),
                 digest: r.digest,
+                language,
             },
             None => NotificationSettings {
                 email: true,
                 muted: Vec::new(),
                 digest: "off".into(),
+                language,
             },
         }
     }
@@ -152,11 +166,12 @@ async fn get_settings(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
 ) -> Result<web::Json<NotificationSettings>, AppError> {
+    let language = language_of(&user);
     let row = state
         .db
         .run(move |conn| Ok(rows::settings_of(conn, std::slice::from_ref(&user.id))?.pop()))
         .await?;
-    Ok(web::Json(NotificationSettings::from_row(row)))
+    Ok(web::Json(NotificationSettings::from_row(row, language)))
 }
 
 #[utoipa::path(tag = "notifications", security(("bearer" = [])), request_body = NotificationSettings, responses(
@@ -196,9 +211,19 @@ async fn put_settings(
         // Kept as it is on update: changing settings does not reset the digest clock.
         last_digest_at: None,
     };
+    let language = input.language.unwrap_or_else(|| language_of(&user));
+    input.language = Some(language);
+    let id = user.id.clone();
     state
         .db
-        .write(move |conn| Ok(rows::put_settings(conn, &row)?))
+        .write(move |conn| {
+            rows::put_settings(conn, &row)?;
+            Ok(crate::models::user::set_language(
+                conn,
+                &id,
+                language.as_ref(),
+            )?)
+        })
         .await?;
     Ok(web::Json(input))
 }

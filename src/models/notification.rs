@@ -27,7 +27,7 @@ pub fn insert_notifications(conn: &mut AnyConnection, rows: &[NotificationRow]) 
     Ok(())
 }
 
-/// One page of a user's notifications, newest first, with the total.
+/// One page of a user's notifications, unread first, then newest first, with the total.
 pub fn notifications_of(
     conn: &mut AnyConnection,
     user_id: &str,
@@ -46,7 +46,11 @@ pub fn notifications_of(
     };
     let total = mine().count().get_result(conn)?;
     let rows = mine()
-        .order((notifications::created_at.desc(), notifications::id))
+        .order((
+            notifications::read_at.is_not_null(),
+            notifications::created_at.desc(),
+            notifications::id,
+        ))
         .offset(offset)
         .limit(limit)
         .select(NotificationRow::as_select())

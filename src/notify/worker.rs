@@ -80,8 +80,7 @@ pub fn backoff(settings: &OutboxSettings, attempts: i32, jitter: f64) -> Duratio
 
 impl Worker {
     pub fn new(db: Db, settings: &Settings, matchmaker: Arc<Matchmaker>) -> anyhow::Result<Self> {
-        // TLS for webhooks uses ring; another part of the process may have installed it first.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::startup::install_tls_provider();
         Ok(Worker {
             db,
             mailer: Mailer::from_settings(&settings.email)?,

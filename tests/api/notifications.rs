@@ -524,3 +524,59 @@ async fn undecided_parties_are_warned_a_day_before_a_request_expires() {
     }
     panic!("no warning before expiry");
 }
+
+#[tokio::test]
+async fn two_workers_on_one_database_deliver_each_item_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::start();
+    let mut settings = crate::helpers::test_settings(&dir);
+    settings.email.smtp_host = "127.0.0.1".into();
+    settings.email.smtp_port = sink.port;
+    settings.email.smtp_tls = sepadan::config::SmtpTls::None;
+    settings.outbox.run_in_server = false;
+    settings.outbox.batch_size = 3;
+    let app = crate::helpers::spawn_with(settings.clone(), dir).await;
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        sepadan::db::write_transaction(&mut conn, |conn| {
+            for n in 0..30 {
+                sepadan::notify::email_address(
+                    conn,
+                    &format!("reader{n}@example.com"),
+                    "password_reset",
+                    &json!({"to": {"name": "Reader", "language": "en"}, "link": "http://x/?token=t"}),
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let worker = sepadan::notify::worker::Worker::new(
+                app.state.db.clone(),
+                &settings,
+                app.state.matchmaker.clone(),
+            )
+            .unwrap();
+            std::thread::spawn(move || {
+                let mut attempted = 0;
+                loop {
+                    match worker.run_once().unwrap() {
+                        0 => return attempted,
+                        n => attempted += n,
+                    }
+                }
+            })
+        })
+        .collect();
+    let attempted: Vec<usize> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    assert_eq!(attempted.iter().sum::<usize>(), 30, "{attempted:?}");
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 30);
+    let recipients: HashSet<&String> = messages.iter().flat_map(|m| &m.to).collect();
+    assert_eq!(recipients.len(), 30, "each item delivered once");
+}
