@@ -14,6 +14,7 @@ use crate::config::Settings;
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::matching::MatchFilter;
+use crate::matching::explain::reasons;
 use crate::matchmaker::Matchmaker;
 use crate::models::notification::{self as rows, OutboxRow};
 use crate::models::user::now;
@@ -82,15 +83,26 @@ pub fn send_due(
             0,
             100,
         );
+        let index = &snapshot.index;
+        let query = index.text().query(&facts.thesis);
         let mut fresh = Vec::new();
         for r in ranked {
-            let Some(p) = project::find(conn, snapshot.index.id(r.position))? else {
+            let Some(p) = project::find(conn, index.id(r.position))? else {
                 continue;
             };
             if p.published_at.is_some_and(|t| t > since) {
+                let matched = index.matched_terms(&query, r.position);
+                let why = reasons(
+                    index.taxonomy(),
+                    &facts,
+                    &index.facts(r.position),
+                    &r.components,
+                    &matched,
+                );
                 fresh.push(json!({
                     "id": p.id, "title": {"id": p.title_id, "en": p.title_en},
                     "region": p.region_code, "score": (r.score * 100.0).round(),
+                    "reasons": why.iter().take(3).map(|w| json!({"id": w.id, "en": w.en})).collect::<Vec<_>>(),
                 }));
             }
             if fresh.len() == PER_DIGEST {

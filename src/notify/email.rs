@@ -292,9 +292,17 @@ pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
     {
         let title = text(p, if id { "/title/id" } else { "/title/en" });
         let score = p.get("score").and_then(Value::as_f64).unwrap_or(0.0);
+        let why: Vec<&str> = p
+            .get("reasons")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|r| text(r, if id { "/id" } else { "/en" }))
+            .collect();
         paragraphs.push(format!(
-            "• {title} ({}: {score:.0}%)",
-            t("kecocokan", "match")
+            "• {title} ({}: {score:.0}%). {}",
+            t("kecocokan", "match"),
+            why.join(" ")
         ));
     }
     if let Some(link) = payload.get("link").and_then(Value::as_str) {

@@ -461,6 +461,11 @@ async fn investors_get_a_digest_of_new_matches_and_unsubscribe_in_one_click() {
     let parsed = MessageParser::default().parse(&digest.data).unwrap();
     let text = parsed.body_text(0).unwrap();
     assert!(text.contains("Rooftop solar for Palopo"), "{text}");
+    let line = text.lines().find(|l| l.contains("Rooftop solar")).unwrap();
+    assert!(
+        line.split("%). ").nth(1).is_some_and(|why| why.len() > 10),
+        "with its reasons: {line}"
+    );
     let header = parsed
         .header_raw("List-Unsubscribe")
         .expect("a List-Unsubscribe header")
