@@ -25,3 +25,7 @@ pub mod seed;
 pub mod spreadsheet;
 pub mod startup;
 pub mod telemetry;
+pub mod web;
+
+// The web pages' message catalogues (`locales/`), built into the binary.
+rust_i18n::i18n!("locales", fallback = "en");

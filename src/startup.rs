@@ -175,6 +175,7 @@ fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result
             .split_for_parts();
         let openapi = web::Data::new(api::openapi::document(openapi));
         app.app_data(openapi)
+            .configure(crate::web::config)
             .default_service(web::to(not_found))
             .wrap(from_fn(api::extract::refuse_nul_in_uri))
             .wrap(TracingLogger::default())
@@ -186,6 +187,11 @@ fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result
     Ok(server.run())
 }
 
-async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
-    Err(AppError::NotFound("no such resource".into()))
+/// 404: JSON for the API, a page for people.
+async fn not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, AppError> {
+    let error = AppError::NotFound("no such resource".into());
+    if req.path().starts_with("/api/") {
+        return Err(error);
+    }
+    Ok(crate::web::error_page(&req, &error))
 }

@@ -457,7 +457,7 @@ fn is_insider(user: Option<&AuthenticatedUser>, region: &str) -> bool {
 }
 
 /// Loads a project the caller may see; drafts of other regions are reported as not found.
-fn load_visible(
+pub fn load_visible(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
     user: Option<&AuthenticatedUser>,
@@ -802,37 +802,37 @@ pub enum ProjectSort {
     Relevance,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ProjectQuery {
     /// Province code, e.g. `73`.
-    province: Option<String>,
+    pub province: Option<String>,
     /// Regency or city code, e.g. `73.73`.
-    region: Option<String>,
+    pub region: Option<String>,
     /// ISIC code at any level; a division matches all its classes.
-    sector: Option<String>,
+    pub sector: Option<String>,
     /// Smart City dimension, e.g. `ENV`.
-    dimension: Option<String>,
+    pub dimension: Option<String>,
     /// Smart City element, e.g. `ENV-3`.
-    element: Option<String>,
-    stage: Option<Stage>,
-    instrument: Option<Instrument>,
+    pub element: Option<String>,
+    pub stage: Option<Stage>,
+    pub instrument: Option<Instrument>,
     /// Smallest value, in `currency` (default IDR).
-    min_value: Option<String>,
+    pub min_value: Option<String>,
     /// Largest value, in `currency` (default IDR).
-    max_value: Option<String>,
-    currency: Option<String>,
+    pub max_value: Option<String>,
+    pub currency: Option<String>,
     /// Only projects in regions commonly cited as IKN host or buffer regions.
-    ikn_related: Option<bool>,
+    pub ikn_related: Option<bool>,
     /// Words in the title or description, Indonesian or English.
-    q: Option<String>,
+    pub q: Option<String>,
     /// `published` by default; staff see any status, officials their own region's.
-    status: Option<ProjectStatus>,
+    pub status: Option<ProjectStatus>,
     #[param(inline)]
-    sort: Option<ProjectSort>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    pub sort: Option<ProjectSort>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 /// The bound in every currency that has a rate.

@@ -17,4 +17,5 @@ mod rates;
 mod reference;
 mod regions;
 mod smtp;
+mod web;
 mod webhooks;

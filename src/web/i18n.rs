@@ -1,0 +1,132 @@
+//! The viewer's language, and numbers, money and dates written its way.
+
+use actix_web::HttpRequest;
+use rust_decimal::Decimal;
+
+/// The languages of the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Id,
+    En,
+}
+
+/// The cookie that remembers a visitor's choice.
+pub const COOKIE: &str = "lang";
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "id" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The chosen language: the cookie, else the browser's `Accept-Language`, else Indonesian.
+    pub fn of(req: &HttpRequest) -> Self {
+        if let Some(lang) = req.cookie(COOKIE).and_then(|c| Lang::parse(c.value())) {
+            return lang;
+        }
+        let accepted = req
+            .headers()
+            .get("accept-language")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        accepted
+            .split(',')
+            .map(|tag| {
+                tag.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .find_map(|tag| match tag.split('-').next() {
+                Some("id" | "in") => Some(Lang::Id),
+                Some("en") => Some(Lang::En),
+                _ => None,
+            })
+            .unwrap_or(Lang::Id)
+    }
+
+    /// A message from the catalogue (`locales/`).
+    pub fn t(self, key: &str) -> String {
+        rust_i18n::t!(key, locale = self.code()).into_owned()
+    }
+
+    /// A whole number with the language's digit grouping: 180.000.000 or 180,000,000.
+    pub fn integer(self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let separator = if self == Lang::Id { '.' } else { ',' };
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(separator);
+            }
+            out.push(c);
+        }
+        if n < 0 { format!("-{out}") } else { out }
+    }
+
+    /// An amount of money: `Rp 180.000.000.000` in Indonesian, `IDR 180,000,000,000` in
+    /// English; fractions of major units are kept (with the language's decimal mark).
+    pub fn money(self, amount: Decimal, currency: &str) -> String {
+        let whole = amount.trunc();
+        let fraction = (amount - whole).abs().normalize().to_string();
+        let mut text = self.integer(whole.to_string().parse().unwrap_or(0));
+        if let Some(digits) = fraction.strip_prefix("0.") {
+            text.push(if self == Lang::Id { ',' } else { '.' });
+            text.push_str(digits);
+        }
+        match (self, currency) {
+            (Lang::Id, "IDR") => format!("Rp {text}"),
+            _ => format!("{currency} {text}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_and_numbers_are_written_the_languages_way() {
+        let amount = Decimal::new(180_000_000_000, 0);
+        assert_eq!(Lang::Id.money(amount, "IDR"), "Rp 180.000.000.000");
+        assert_eq!(Lang::En.money(amount, "IDR"), "IDR 180,000,000,000");
+        assert_eq!(
+            Lang::Id.money(Decimal::new(125050, 2), "USD"),
+            "USD 1.250,5"
+        );
+        assert_eq!(Lang::En.integer(999), "999");
+        assert_eq!(Lang::En.integer(-1234567), "-1,234,567");
+    }
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        fn keys(text: &str) -> Vec<String> {
+            let value: toml::Table = text.parse().unwrap();
+            let mut out = Vec::new();
+            for (section, entries) in value {
+                for key in entries.as_table().unwrap().keys() {
+                    out.push(format!("{section}.{key}"));
+                }
+            }
+            out.sort();
+            out
+        }
+        let en = keys(include_str!("../../locales/en.toml"));
+        let id = keys(include_str!("../../locales/id.toml"));
+        assert_eq!(en, id);
+        for key in &en {
+            assert_ne!(Lang::Id.t(key), *key, "{key} is translated");
+        }
+    }
+}

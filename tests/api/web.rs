@@ -1,0 +1,178 @@
+//! The pages, rendered in both languages (the browser tests come with the signed-in pages).
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE};
+use sepadan::auth::Role;
+
+use crate::helpers::{TestApp, spawn_app};
+
+async fn page(
+    app: &TestApp,
+    path: &str,
+    headers: &[(reqwest::header::HeaderName, &str)],
+) -> (StatusCode, String) {
+    let mut request = app.client.get(app.url(path));
+    for (name, value) in headers {
+        request = request.header(name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+async fn with_projects(app: &TestApp) -> String {
+    let staff = app.user(Role::Staff, None).await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let balikpapan = app.user(Role::Official, Some("64.71")).await;
+    app.published_project(
+        &balikpapan,
+        &staff,
+        TestApp::project_body("64.71", "Port logistics hub", "5210", "950000000000"),
+    )
+    .await;
+    app.published_project(
+        &palopo,
+        &staff,
+        TestApp::project_body("73.73", "Rooftop solar for Palopo", "3510", "180000000000"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_home_page_speaks_indonesian_or_the_browsers_language() {
+    let app = spawn_app().await;
+    with_projects(&app).await;
+    let (status, id) = page(&app, "/", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        id.contains(r#"<html lang="id">"#)
+            && id.contains("Berinvestasi di daerah cerdas Indonesia"),
+        "{id}"
+    );
+    assert!(
+        id.contains("<svg class=\"chart\""),
+        "a chart drawn on the server"
+    );
+    assert!(id.contains("<dd>2</dd>"), "two published projects: {id}");
+    let (_, en) = page(&app, "/", &[(ACCEPT_LANGUAGE, "en-GB,en;q=0.9")]).await;
+    assert!(en.contains(r#"<html lang="en">"#), "{en}");
+    assert!(en.contains("Invest in Indonesia"), "{en}");
+    let (_, chosen) = page(&app, "/", &[(ACCEPT_LANGUAGE, "en"), (COOKIE, "lang=id")]).await;
+    assert!(
+        chosen.contains(r#"<html lang="id">"#),
+        "a chosen language wins over the browser's"
+    );
+}
+
+#[tokio::test]
+async fn the_language_switch_remembers_the_choice_and_stays_on_this_site() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client
+        .get(app.url("/language?set=en&back=/opportunities%3Fq%3Dsolar"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/opportunities?q=solar");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("lang=en") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let elsewhere = client
+        .get(app.url("/language?set=en&back=//evil.example/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.headers()["location"], "/");
+    let bad = client
+        .get(app.url("/language?set=fr"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn opportunities_filter_and_show_money_the_languages_way() {
+    let app = spawn_app().await;
+    let palopo_project = with_projects(&app).await;
+    let (status, list) = page(
+        &app,
+        "/opportunities?province=73&q=&dimension=&sort=value",
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("1 peluang"), "{list}");
+    assert!(list.contains("Rp 180.000.000.000"), "{list}");
+    assert!(!list.contains("Port logistics hub"));
+    assert!(
+        list.contains(r#"<option value="73" selected>"#),
+        "the form keeps the choice"
+    );
+    let (_, en) = page(
+        &app,
+        &format!("/opportunities/{palopo_project}"),
+        &[(COOKIE, "lang=en")],
+    )
+    .await;
+    assert!(
+        en.contains("<h1>Rooftop solar for Palopo</h1>") && en.contains("IDR 180,000,000,000"),
+        "{en}"
+    );
+    let (status, missing) = page(
+        &app,
+        "/opportunities/no-such-project",
+        &[(COOKIE, "lang=en")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.contains("<code>not_found</code>") && missing.contains("This page does not exist."),
+        "{missing}"
+    );
+    let (status, bad) = page(&app, "/opportunities?dimension=XYZ", &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.contains("<code>validation_failed</code>"), "{bad}");
+}
+
+#[tokio::test]
+async fn the_stylesheet_is_cached_for_good_under_its_content_address() {
+    let app = spawn_app().await;
+    let (_, home) = page(&app, "/", &[]).await;
+    let start = home.find("/static/app.").unwrap();
+    let href = &home[start..start + home[start..].find('"').unwrap()];
+    let response = app.client.get(app.url(href)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let stale = app
+        .client
+        .get(app.url("/static/app.0000000000.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::NOT_FOUND);
+    let (status, lost) = page(&app, "/nowhere", &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(lost.contains("<html"), "people get a page");
+    let api = app
+        .client
+        .get(app.url("/api/v1/nowhere"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        api.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+}
