@@ -1,0 +1,223 @@
+//! End-to-end tests in headless Chromium driven through chromedriver. They run wherever
+//! chromedriver is installed; `SEPADAN_BROWSER_TESTS=1` (set by .ci/run) makes a missing
+//! chromedriver a failure instead of a skip. Each step's screenshot goes to target/screenshots/.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use sepadan::auth::Role;
+use serde_json::json;
+
+use crate::helpers::{TestApp, spawn_app};
+
+/// A chromedriver process and a browser session on it, ended when dropped.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn chromedriver() -> Option<PathBuf> {
+    ["/usr/bin/chromedriver", "/usr/local/bin/chromedriver"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// Starts a browser at a phone or laptop width; `None` (the test skips) when chromedriver is
+/// not installed and browser tests were not required.
+pub async fn browser(width: u32, height: u32) -> Option<Browser> {
+    let Some(driver_path) = chromedriver() else {
+        assert!(
+            std::env::var_os("SEPADAN_BROWSER_TESTS").is_none(),
+            "SEPADAN_BROWSER_TESTS is set but chromedriver is not installed"
+        );
+        eprintln!("chromedriver is not installed: browser test skipped");
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let driver = Command::new(driver_path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let profile = tempfile::tempdir().unwrap();
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                format!("--user-data-dir={}", profile.path().display()),
+                format!("--window-size={width},{height}"),
+            ]
+        }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    for _ in 0..200 {
+        let mut builder = ClientBuilder::new(connector.clone());
+        builder.capabilities(capabilities.clone());
+        if let Ok(client) = builder.connect(&url).await {
+            return Some(Browser {
+                client,
+                driver,
+                _profile: profile,
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("chromedriver did not answer");
+}
+
+/// Saves what the browser shows as target/screenshots/NAME.png.
+pub async fn screenshot(client: &Client, name: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = client.screenshot().await.expect("a screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+async fn published(app: &TestApp) {
+    let staff = app.user(Role::Staff, None).await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let balikpapan = app.user(Role::Official, Some("64.71")).await;
+    app.published_project(
+        &palopo,
+        &staff,
+        TestApp::project_body("73.73", "Rooftop solar for Palopo", "3510", "180000000000"),
+    )
+    .await;
+    app.published_project(
+        &balikpapan,
+        &staff,
+        TestApp::project_body("64.71", "Port logistics hub", "5210", "950000000000"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_visitor_filters_opportunities_opens_one_and_switches_to_indonesian() {
+    let app = spawn_app().await;
+    published(&app).await;
+    let Some(browser) = browser(1280, 900).await else {
+        return;
+    };
+    let c = &browser.client;
+    c.goto(&app.url("/")).await.unwrap();
+    let lang = c
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    assert_eq!(lang.as_deref(), Some("en"), "the browser asks for English");
+    screenshot(c, "home").await;
+    c.find(Locator::Css(".hero a.button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let form = c.form(Locator::Css("form.filters")).await.unwrap();
+    form.set(Locator::Css("select[name=province]"), "73")
+        .await
+        .unwrap();
+    form.submit().await.unwrap();
+    let status = c
+        .find(Locator::Css("[role=status]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status, "1 opportunities");
+    screenshot(c, "opportunities").await;
+    c.find(Locator::LinkText("Rooftop solar for Palopo"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let facts = c
+        .find(Locator::Css(".facts"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(facts.contains("IDR 180,000,000,000"), "{facts}");
+    screenshot(c, "opportunity").await;
+    c.find(Locator::Css(".languages a[lang=id]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let heading = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        heading, "Rooftop solar for Palopo (id)",
+        "the same page, now in Indonesian"
+    );
+    let facts = c
+        .find(Locator::Css(".facts"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(facts.contains("Rp 180.000.000.000"), "{facts}");
+    screenshot(c, "opportunity-id").await;
+    c.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn pages_fit_a_360_pixel_phone_without_sideways_scrolling() {
+    let app = spawn_app().await;
+    published(&app).await;
+    let Some(browser) = browser(360, 780).await else {
+        return;
+    };
+    let c = &browser.client;
+    for (path, name) in [
+        ("/", "phone-home"),
+        ("/opportunities", "phone-opportunities"),
+    ] {
+        c.goto(&app.url(path)).await.unwrap();
+        let fits = c
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(fits, json!(true), "{path} scrolls sideways at 360 px");
+        screenshot(c, name).await;
+    }
+    c.clone().close().await.unwrap();
+}
