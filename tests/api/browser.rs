@@ -13,18 +13,21 @@ use serde_json::json;
 
 use crate::helpers::{TestApp, spawn_app};
 
+/// A chromedriver process, stopped when dropped.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A chromedriver process and a browser session on it, ended when dropped.
 pub struct Browser {
     pub client: Client,
-    driver: Child,
+    _driver: Driver,
     _profile: tempfile::TempDir,
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
 }
 
 fn chromedriver() -> Option<PathBuf> {
@@ -50,12 +53,14 @@ pub async fn browser(width: u32, height: u32) -> Option<Browser> {
         .local_addr()
         .unwrap()
         .port();
-    let driver = Command::new(driver_path)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
+    let driver = Driver(
+        Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
     let profile = tempfile::tempdir().unwrap();
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
@@ -79,7 +84,7 @@ pub async fn browser(width: u32, height: u32) -> Option<Browser> {
         if let Ok(client) = builder.connect(&url).await {
             return Some(Browser {
                 client,
-                driver,
+                _driver: driver,
                 _profile: profile,
             });
         }
