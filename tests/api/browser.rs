@@ -143,11 +143,22 @@ async fn a_visitor_filters_opportunities_opens_one_and_switches_to_indonesian() 
         .click()
         .await
         .unwrap();
+    c.wait()
+        .for_element(Locator::Css("form.filters"))
+        .await
+        .unwrap();
     let form = c.form(Locator::Css("form.filters")).await.unwrap();
     form.set(Locator::Css("select[name=province]"), "73")
         .await
         .unwrap();
     form.submit().await.unwrap();
+    // The next page keeps the chosen province.
+    c.wait()
+        .for_element(Locator::Css(
+            r#"select[name=province] option[value="73"][selected]"#,
+        ))
+        .await
+        .unwrap();
     let status = c
         .find(Locator::Css("[role=status]"))
         .await
@@ -163,6 +174,7 @@ async fn a_visitor_filters_opportunities_opens_one_and_switches_to_indonesian() 
         .click()
         .await
         .unwrap();
+    c.wait().for_element(Locator::Css(".facts")).await.unwrap();
     let facts = c
         .find(Locator::Css(".facts"))
         .await
@@ -176,6 +188,10 @@ async fn a_visitor_filters_opportunities_opens_one_and_switches_to_indonesian() 
         .await
         .unwrap()
         .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang=id]"))
         .await
         .unwrap();
     let heading = c
