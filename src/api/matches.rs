@@ -621,27 +621,34 @@ async fn put_feedback(
     let interest = body.0.interest;
     let feedback = state
         .db
-        .write(move |conn| {
-            investor_rows::find(conn, &investor_id)?
-                .ok_or_else(|| AppError::not_found("investor"))?;
-            let project = project_rows::find(conn, &project_id)?
-                .filter(|p| p.status == ProjectStatus::Published.as_ref())
-                .ok_or_else(|| AppError::not_found("project"))?;
-            let row = FeedbackRow {
-                investor_id,
-                project_id: project.id,
-                interest: interest.as_ref().to_owned(),
-                updated_at: now(),
-            };
-            rows::put_feedback(conn, &row)?;
-            Ok(Feedback {
-                project_id: row.project_id,
-                interest,
-                updated_at: row.updated_at.and_utc(),
-            })
-        })
+        .write(move |conn| record_feedback(conn, &investor_id, &project_id, interest))
         .await?;
     Ok(web::Json(feedback))
+}
+
+/// Stores an investor's feedback on a published project (the caller has checked access).
+pub fn record_feedback(
+    conn: &mut AnyConnection,
+    investor_id: &str,
+    project_id: &str,
+    interest: Interest,
+) -> Result<Feedback, AppError> {
+    investor_rows::find(conn, investor_id)?.ok_or_else(|| AppError::not_found("investor"))?;
+    let project = project_rows::find(conn, project_id)?
+        .filter(|p| p.status == ProjectStatus::Published.as_ref())
+        .ok_or_else(|| AppError::not_found("project"))?;
+    let row = FeedbackRow {
+        investor_id: investor_id.to_owned(),
+        project_id: project.id,
+        interest: interest.as_ref().to_owned(),
+        updated_at: now(),
+    };
+    rows::put_feedback(conn, &row)?;
+    Ok(Feedback {
+        project_id: row.project_id,
+        interest,
+        updated_at: row.updated_at.and_utc(),
+    })
 }
 
 /// Withdraws the investor's feedback on a project.

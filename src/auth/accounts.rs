@@ -144,6 +144,7 @@ pub fn start_session(
         user_id: user_id.to_owned(),
         created_at: now(),
         revoked_at: None,
+        cookie_hash: None,
     };
     user::insert_session(conn, &session)?;
     let refresh = issue_refresh(conn, keys, &session.id)?;
@@ -158,6 +159,17 @@ pub fn login(
     email: &str,
     password: &str,
 ) -> Result<TokenPair, AppError> {
+    let found = authenticate(conn, email, password)?;
+    start_session(conn, keys, &found.id)
+}
+
+/// The user with this email and password; the same refusal for an unknown email and a wrong
+/// password, after the same effort.
+pub fn authenticate(
+    conn: &mut AnyConnection,
+    email: &str,
+    password: &str,
+) -> Result<User, AppError> {
     let refused = || AppError::Unauthenticated("wrong email or password".into());
     let email = email.trim().to_lowercase();
     let Some(found) = user::find_by_email(conn, &email)? else {
@@ -168,7 +180,23 @@ pub fn login(
     if !password::verify(password, &found.password_hash) {
         return Err(refused());
     }
-    start_session(conn, keys, &found.id)
+    Ok(found)
+}
+
+/// Opens a browser session for a user; returns the cookie's secret (only its hash is kept).
+pub fn start_browser_session(conn: &mut AnyConnection, user_id: &str) -> Result<String, AppError> {
+    let secret = super::tokens::new_secret();
+    user::insert_session(
+        conn,
+        &Session {
+            id: uuid::Uuid::new_v4().to_string(),
+            user_id: user_id.to_owned(),
+            created_at: now(),
+            revoked_at: None,
+            cookie_hash: Some(super::tokens::hash_secret(&secret)),
+        },
+    )?;
+    Ok(secret)
 }
 
 /// A valid Argon2id hash of a random string, checked against when the email is unknown.

@@ -134,6 +134,7 @@ diesel::table! {
         user_id -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        cookie_hash -> Nullable<Text>,
     }
 }
 

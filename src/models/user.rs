@@ -29,6 +29,8 @@ pub struct Session {
     pub user_id: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// For a browser session: the SHA-256 of its cookie's secret.
+    pub cookie_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -290,4 +292,21 @@ pub fn set_email_verified(
         .set(users::email_verified_at.eq(at))
         .execute(conn)
         .map(drop)
+}
+
+/// The user and session of a browser cookie, while the session is open and younger than
+/// `since`.
+pub fn find_by_cookie(
+    conn: &mut AnyConnection,
+    cookie_hash: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Option<(User, String)>> {
+    users::table
+        .inner_join(sessions::table)
+        .filter(sessions::cookie_hash.eq(cookie_hash))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::created_at.gt(since))
+        .select((User::as_select(), sessions::id))
+        .first(conn)
+        .optional()
 }

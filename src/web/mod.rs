@@ -2,6 +2,7 @@
 //! Indonesian and English, working without JavaScript.
 
 pub mod i18n;
+pub mod session;
 
 use std::sync::LazyLock;
 
@@ -14,7 +15,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use self::i18n::{COOKIE, Lang};
+use self::session::{Visitor, same_origin};
 use crate::api::projects::{Project, ProjectQuery, ProjectSort, Search, load_visible};
+use crate::auth::{Role, accounts};
 use crate::domain::{Currency, Money};
 use crate::error::AppError;
 use crate::matchmaker::{rates, to_usd};
@@ -33,6 +36,11 @@ static CSS_PATH: LazyLock<String> = LazyLock::new(|| {
 /// The page routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
+        .route("/sign-in", web::get().to(sign_in_form))
+        .route("/sign-in", web::post().to(sign_in))
+        .route("/sign-out", web::post().to(sign_out))
+        .route("/dashboard", web::get().to(dashboard))
+        .route("/dashboard/interest", web::post().to(interest))
         .route("/opportunities", web::get().to(opportunities))
         .route("/opportunities/{id}", web::get().to(opportunity))
         .route("/language", web::get().to(language))
@@ -45,18 +53,32 @@ pub struct Page {
     pub css: &'static str,
     /// This page's address, for the language switch to come back to (URL-encoded).
     pub back: String,
+    /// The signed-in person's name.
+    pub user: Option<String>,
+    /// Whether the signed-in person is an investor (who has matches).
+    pub investor: bool,
 }
 
 impl Page {
     fn of(req: &HttpRequest) -> Self {
+        Page::new(req, &Visitor(None))
+    }
+
+    /// A page for the visitor: in the signed-in person's language, else the chosen or browser's.
+    fn new(req: &HttpRequest, visitor: &Visitor) -> Self {
         let here = match req.query_string() {
             "" => req.path().to_owned(),
             query => format!("{}?{query}", req.path()),
         };
+        let user = visitor.0.as_ref();
         Page {
-            lang: Lang::of(req),
+            lang: user
+                .and_then(|u| Lang::parse(&u.language))
+                .unwrap_or_else(|| Lang::of(req)),
             css: CSS_PATH.as_str(),
             back: percent_encode(&here),
+            user: user.map(|u| u.name.clone()),
+            investor: user.is_some_and(|u| u.role == Role::Investor),
         }
     }
 
@@ -131,8 +153,8 @@ struct Home {
 /// Published projects, at most this many, behind the home page's figures.
 const HOME_SAMPLE: i64 = 100_000;
 
-async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let page = Page::of(&req);
+async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+    let page = Page::new(&req, &visitor);
     let catalogue = state.catalogue.clone();
     let query = ProjectQuery::default();
     let figures = state
@@ -303,10 +325,11 @@ fn sort_code(sort: ProjectSort) -> &'static str {
 
 async fn opportunities(
     req: HttpRequest,
+    visitor: Visitor,
     state: web::Data<AppState>,
     query: web::Query<ProjectQuery>,
 ) -> HttpResponse {
-    let page = Page::of(&req);
+    let page = Page::new(&req, &visitor);
     let mut query = query.into_inner();
     // Empty form fields mean "any".
     for field in [&mut query.q, &mut query.province, &mut query.dimension] {
@@ -419,10 +442,11 @@ struct Opportunity {
 
 async fn opportunity(
     req: HttpRequest,
+    visitor: Visitor,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let page = Page::of(&req);
+    let page = Page::new(&req, &visitor);
     let catalogue = state.catalogue.clone();
     let id = id.into_inner();
     let found = state
@@ -471,11 +495,31 @@ struct LanguageChoice {
     back: Option<String>,
 }
 
-/// Remembers the chosen language in a cookie and goes back to the page (this site only).
-async fn language(query: web::Query<LanguageChoice>) -> HttpResponse {
+/// Remembers the chosen language (in a cookie, and for a signed-in person in the account) and
+/// goes back to the page (this site only).
+async fn language(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<LanguageChoice>,
+) -> HttpResponse {
     let Some(lang) = Lang::parse(&query.set) else {
         return HttpResponse::BadRequest().body("unknown language");
     };
+    if let Some(user) = visitor.0 {
+        let saved = state
+            .db
+            .write(move |conn| {
+                Ok(crate::models::user::set_language(
+                    conn,
+                    &user.id,
+                    lang.code(),
+                )?)
+            })
+            .await;
+        if let Err(e) = saved {
+            tracing::warn!(error = %e, "could not save a language choice");
+        }
+    }
     let back = query
         .back
         .as_deref()
@@ -502,4 +546,249 @@ async fn stylesheet(file: web::Path<String>) -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
         .body(CSS)
+}
+
+#[derive(Template)]
+#[template(path = "pages/sign_in.html")]
+struct SignIn {
+    page: Page,
+    email: String,
+    failed: bool,
+}
+
+async fn sign_in_form(req: HttpRequest, visitor: Visitor) -> HttpResponse {
+    let page = Page::new(&req, &visitor);
+    html(
+        StatusCode::OK,
+        SignIn {
+            page,
+            email: String::new(),
+            failed: false,
+        }
+        .render(),
+    )
+}
+
+/// The sign-in form's fields.
+#[derive(Debug, Deserialize)]
+struct Credentials {
+    email: String,
+    password: String,
+}
+
+fn see_other(location: &str) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::SeeOther();
+    response.insert_header(("Location", location.to_owned()));
+    response
+}
+
+/// Signs in with the same accounts as the API and opens a browser session.
+async fn sign_in(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<Credentials>,
+) -> HttpResponse {
+    if let Err(e) = same_origin(&req, &state) {
+        return error_page(&req, &e);
+    }
+    let Credentials { email, password } = form.into_inner();
+    let typed = email.clone();
+    let opened = state
+        .db
+        .write(move |conn| {
+            let user = accounts::authenticate(conn, &email, &password)?;
+            let secret = accounts::start_browser_session(conn, &user.id)?;
+            Ok((user, secret))
+        })
+        .await;
+    match opened {
+        Ok((user, secret)) => {
+            let home = if user.role == Role::Investor.as_ref() {
+                "/dashboard"
+            } else {
+                "/opportunities"
+            };
+            see_other(home)
+                .cookie(session::cookie(&state, &secret))
+                .finish()
+        }
+        Err(AppError::Unauthenticated(_)) => {
+            let page = Page::of(&req);
+            html(
+                StatusCode::UNAUTHORIZED,
+                SignIn {
+                    page,
+                    email: typed,
+                    failed: true,
+                }
+                .render(),
+            )
+        }
+        Err(e) => error_page(&req, &e),
+    }
+}
+
+/// Ends the browser session (the session is revoked, not just forgotten by the browser).
+async fn sign_out(req: HttpRequest, state: web::Data<AppState>, visitor: Visitor) -> HttpResponse {
+    if let Err(e) = same_origin(&req, &state) {
+        return error_page(&req, &e);
+    }
+    if let Some(user) = visitor.0 {
+        let session = user.session_id.clone();
+        let revoked = state
+            .db
+            .write(move |conn| Ok(crate::models::user::revoke_session(conn, &session)?))
+            .await;
+        if let Err(e) = revoked {
+            return error_page(&req, &e);
+        }
+    }
+    see_other("/").cookie(session::cookie(&state, "")).finish()
+}
+
+/// A match as the dashboard shows it.
+struct MatchCard {
+    id: String,
+    title: String,
+    region: String,
+    value: String,
+    score: i64,
+    reasons: Vec<String>,
+    /// Component label and percentage.
+    components: Vec<(String, i64)>,
+    /// Interest value, label and whether it is the investor's answer.
+    choices: Vec<(&'static str, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/dashboard.html")]
+struct Dashboard {
+    page: Page,
+    note: Option<String>,
+    matches: Vec<MatchCard>,
+}
+
+/// The investor's ranked matches with reasons and interest buttons.
+async fn dashboard(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+    let Some(user) = visitor.0.clone().filter(|u| u.role == Role::Investor) else {
+        return see_other("/sign-in").finish();
+    };
+    let page = Page::new(&req, &visitor);
+    let lang = page.lang;
+    let app = state.clone();
+    let investor_id = user.investor_id.clone().unwrap_or_default();
+    let found = state
+        .db
+        .run(move |conn| {
+            crate::api::matches::ranked_projects(
+                conn,
+                &app,
+                &user,
+                &investor_id,
+                &crate::matching::MatchFilter::default(),
+                0,
+                20,
+            )
+        })
+        .await;
+    let (note, ranked) = match found {
+        Ok((ranked, _)) if ranked.is_empty() => (Some(page.t("dashboard.none")), ranked),
+        Ok((ranked, _)) => (None, ranked),
+        Err(AppError::Conflict {
+            code: "mandate_required",
+            ..
+        }) => (Some(page.t("dashboard.no_mandate")), Vec::new()),
+        Err(e) => return error_page(&req, &e),
+    };
+    let percent = |x: f64| (x * 100.0).round() as i64;
+    let matches = ranked
+        .into_iter()
+        .map(|m| {
+            let c = &m.components;
+            let answer = m.feedback.map(|f| f.as_ref().to_owned());
+            MatchCard {
+                id: m.project.id.clone(),
+                title: localized(lang, &m.project.title),
+                region: m.project.region_name.clone(),
+                value: money_of(lang, &m.project),
+                score: percent(m.score),
+                reasons: m
+                    .reasons
+                    .iter()
+                    .map(|r| {
+                        if lang == Lang::Id {
+                            r.id.clone()
+                        } else {
+                            r.en.clone()
+                        }
+                    })
+                    .collect(),
+                components: [
+                    ("component.sector", c.sector),
+                    ("component.dimension", c.dimension),
+                    ("component.ticket", c.ticket),
+                    ("component.region", c.region),
+                    ("component.stage", c.stage),
+                    ("component.text", c.text),
+                ]
+                .into_iter()
+                .map(|(key, value)| (lang.t(key), percent(value)))
+                .collect(),
+                choices: ["interested", "not_interested", "must_meet"]
+                    .into_iter()
+                    .map(|value| {
+                        let chosen = answer.as_deref() == Some(value);
+                        (value, lang.t(&format!("dashboard.{value}")), chosen)
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    html(
+        StatusCode::OK,
+        Dashboard {
+            page,
+            note,
+            matches,
+        }
+        .render(),
+    )
+}
+
+/// An interest button's fields.
+#[derive(Debug, Deserialize)]
+struct InterestForm {
+    project_id: String,
+    interest: crate::domain::project::Interest,
+}
+
+/// Records the investor's answer on a match and goes back to it.
+async fn interest(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    form: web::Form<InterestForm>,
+) -> HttpResponse {
+    if let Err(e) = same_origin(&req, &state) {
+        return error_page(&req, &e);
+    }
+    let Some(user) = visitor.0.filter(|u| u.role == Role::Investor) else {
+        return see_other("/sign-in").finish();
+    };
+    let InterestForm {
+        project_id,
+        interest,
+    } = form.into_inner();
+    let investor_id = user.investor_id.clone().unwrap_or_default();
+    let back = format!("/dashboard#match-{project_id}");
+    let saved = state
+        .db
+        .write(move |conn| {
+            crate::api::matches::record_feedback(conn, &investor_id, &project_id, interest)
+        })
+        .await;
+    match saved {
+        Ok(_) => see_other(&back).finish(),
+        Err(e) => error_page(&req, &e),
+    }
 }

@@ -242,3 +242,67 @@ async fn pages_fit_a_360_pixel_phone_without_sideways_scrolling() {
     }
     c.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_investor_signs_in_reads_a_matchs_reasons_and_marks_must_meet() {
+    let app = spawn_app().await;
+    published(&app).await;
+    let investor =
+        crate::matches::investor_with_mandate(&app, crate::matches::solar_mandate(true)).await;
+    let Some(browser) = browser(1280, 900).await else {
+        return;
+    };
+    let c = &browser.client;
+    c.goto(&app.url("/sign-in")).await.unwrap();
+    let form = c.form(Locator::Css("form.stacked")).await.unwrap();
+    form.set_by_name("email", &investor.email).await.unwrap();
+    form.set_by_name("password", crate::helpers::PASSWORD)
+        .await
+        .unwrap();
+    form.submit().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("ol.matches"))
+        .await
+        .unwrap();
+    let first = c
+        .find(Locator::Css("ol.matches li h2"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // The account's language (Indonesian) wins over the browser's.
+    assert_eq!(
+        first, "Rooftop solar for Palopo (id)",
+        "the solar project ranks first"
+    );
+    c.find(Locator::Css("ol.matches li details summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let reasons = c
+        .find(Locator::Css("ol.matches li .reasons"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!reasons.trim().is_empty(), "reasons are shown");
+    screenshot(c, "dashboard").await;
+    c.find(Locator::Css(r#"ol.matches li button[value="must_meet"]"#))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(
+            r#"ol.matches li button[value="must_meet"][aria-pressed="true"]"#,
+        ))
+        .await
+        .unwrap();
+    screenshot(c, "dashboard-must-meet").await;
+    c.clone().close().await.unwrap();
+}

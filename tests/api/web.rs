@@ -176,3 +176,100 @@ async fn the_stylesheet_is_cached_for_good_under_its_content_address() {
             .starts_with("application/json")
     );
 }
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn signing_in_opens_a_strict_cookie_session_that_signing_out_revokes() {
+    let app = spawn_app().await;
+    with_projects(&app).await;
+    let investor =
+        crate::matches::investor_with_mandate(&app, crate::matches::solar_mandate(true)).await;
+    let client = no_redirects();
+    let form = [
+        ("email", investor.email.as_str()),
+        ("password", crate::helpers::PASSWORD),
+    ];
+    let forged = client
+        .post(app.url("/sign-in"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        forged.status(),
+        StatusCode::FORBIDDEN,
+        "a form from nowhere is refused"
+    );
+    let wrong = client
+        .post(app.url("/sign-in"))
+        .header("origin", &app.address)
+        .form(&[
+            ("email", investor.email.as_str()),
+            ("password", "not the password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let page = wrong.text().await.unwrap();
+    assert!(
+        page.contains(&format!("value=\"{}\"", investor.email)),
+        "the email is kept"
+    );
+
+    let signed_in = client
+        .post(app.url("/sign-in"))
+        .header("origin", &app.address)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(signed_in.headers()["location"], "/dashboard");
+    let cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let dashboard = client
+        .get(app.url("/dashboard"))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dashboard.status(), StatusCode::OK);
+    let body = dashboard.text().await.unwrap();
+    assert!(body.contains("Rooftop solar for Palopo"), "{body}");
+    assert!(body.contains("aria-pressed=\"false\""), "interest buttons");
+
+    let out = client
+        .post(app.url("/sign-out"))
+        .header("origin", &app.address)
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let after = client
+        .get(app.url("/dashboard"))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        after.status(),
+        StatusCode::SEE_OTHER,
+        "the old cookie opens nothing"
+    );
+    assert_eq!(after.headers()["location"], "/sign-in");
+}

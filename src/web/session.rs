@@ -1,0 +1,96 @@
+//! Who is signed in to the pages: an HttpOnly, SameSite=Strict session cookie (Secure outside
+//! development) whose secret's hash names an open session; and the same-origin check that every
+//! form submission passes.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+
+use crate::auth::AuthenticatedUser;
+use crate::auth::tokens::hash_secret;
+use crate::config::Environment;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::models::user::{self, now};
+use crate::startup::AppState;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "sepadan_session";
+/// Days a browser session lasts.
+pub const DAYS: i64 = 7;
+
+/// The signed-in person, if any.
+pub struct Visitor(pub Option<AuthenticatedUser>);
+
+impl FromRequest for Visitor {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let secret = req.cookie(COOKIE).map(|c| c.value().to_owned());
+        let db = req.app_data::<web::Data<Db>>().cloned();
+        Box::pin(async move {
+            let (Some(secret), Some(db)) = (secret, db) else {
+                return Ok(Visitor(None));
+            };
+            let hash = hash_secret(&secret);
+            let since = now() - chrono::Duration::days(DAYS);
+            let found = db
+                .run(move |conn| Ok(user::find_by_cookie(conn, &hash, since)?))
+                .await?;
+            Ok(Visitor(match found {
+                Some((row, session)) => Some(AuthenticatedUser::from_row(row, session)?),
+                None => None,
+            }))
+        })
+    }
+}
+
+/// The session cookie carrying `secret`, or (empty) clearing it.
+pub fn cookie(state: &AppState, secret: &str) -> Cookie<'static> {
+    let mut cookie = Cookie::build(COOKIE, secret.to_owned())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.settings.app.environment != Environment::Development)
+        .finish();
+    if secret.is_empty() {
+        cookie.make_removal();
+    } else {
+        cookie.set_max_age(CookieDuration::days(DAYS));
+    }
+    cookie
+}
+
+/// Refuses a form posted from another site: its `Origin` (or, failing that, `Referer`) must be
+/// this server's address as the browser reached it, or the configured public address.
+pub fn same_origin(req: &HttpRequest, state: &AppState) -> Result<(), AppError> {
+    let info = req.connection_info();
+    let here = format!("{}://{}", info.scheme(), info.host());
+    let public = state
+        .settings
+        .app
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let from = header("origin").or_else(|| header("referer"));
+    let ours = |origin: &str| {
+        [&here, &public]
+            .iter()
+            .any(|o| origin == o.as_str() || origin.starts_with(&format!("{o}/")))
+    };
+    match from {
+        Some(origin) if ours(&origin) => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "this form must be sent from Sepadan's own pages".into(),
+        )),
+    }
+}
