@@ -63,9 +63,13 @@ pub async fn browser(width: u32, height: u32) -> Option<Browser> {
     );
     let profile = tempfile::tempdir().unwrap();
     let mut capabilities = serde_json::Map::new();
+    // A phone's width is emulated: desktop windows do not get narrower than about 500 px.
+    let emulation = (width < 500)
+        .then(|| json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}}));
     capabilities.insert(
         "goog:chromeOptions".into(),
         json!({
+            "mobileEmulation": emulation.unwrap_or(json!({})),
             "binary": "/usr/bin/chromium",
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -230,14 +234,18 @@ async fn pages_fit_a_360_pixel_phone_without_sideways_scrolling() {
         ("/opportunities", "phone-opportunities"),
     ] {
         c.goto(&app.url(path)).await.unwrap();
-        let fits = c
+        let widths = c
             .execute(
-                "return document.documentElement.scrollWidth <= window.innerWidth;",
+                "return [window.innerWidth, document.documentElement.scrollWidth];",
                 vec![],
             )
             .await
             .unwrap();
-        assert_eq!(fits, json!(true), "{path} scrolls sideways at 360 px");
+        assert_eq!(widths[0], json!(360), "the page is laid out 360 px wide");
+        assert!(
+            widths[1].as_i64() <= widths[0].as_i64(),
+            "{path} scrolls sideways at 360 px: {widths}"
+        );
         screenshot(c, name).await;
     }
     c.clone().close().await.unwrap();
