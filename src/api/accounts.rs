@@ -34,13 +34,13 @@ pub fn config(cfg: &mut ServiceConfig) {
 }
 
 /// How long a password reset link works.
-const RESET_HOURS: i64 = 1;
+pub const RESET_HOURS: i64 = 1;
 /// How long an email verification link works.
 const VERIFY_HOURS: i64 = 48;
 
 /// Queues an email carrying a fresh one-time secret of `purpose` for a user, with the link to the
 /// page that spends it, in the caller's transaction.
-fn email_secret(
+pub fn email_secret(
     conn: &mut AnyConnection,
     state: &AppState,
     row: &User,
@@ -443,27 +443,8 @@ async fn accept_invitation(
     let signed_up = state
         .db
         .write(move |conn| {
-            let hash = hash_secret(&input.token);
-            let refused = || AppError::Unauthenticated("invalid or expired invitation".into());
-            let invitation = user::find_invitation(conn, &hash)?.ok_or_else(refused)?;
-            if invitation.accepted_at.is_some() || invitation.expires_at < now() {
-                return Err(refused());
-            }
-            let row = accounts::create(
-                conn,
-                NewAccount {
-                    email: &invitation.email,
-                    password: &input.password,
-                    name: &invitation.name,
-                    role: Role::Official,
-                    region_code: Some(invitation.region_code.clone()),
-                    investor_id: None,
-                    language: input.language,
-                },
-            )?;
-            if !user::accept_invitation(conn, &hash)? {
-                return Err(refused());
-            }
+            let row =
+                accounts::accept_invitation(conn, &input.token, &input.password, input.language)?;
             SignedUp::start(conn, &keys, &row, Role::Official)
         })
         .await?;
@@ -584,21 +565,9 @@ async fn reset_password(
     body: JsonBody<ResetInput>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.0;
-    password::check_strength("password", &input.password)?;
-    let hash = password::hash(&input.password)?;
     state
         .db
-        .write(move |conn| {
-            let user_id = user::spend_account_token(
-                conn,
-                &hash_secret(&input.token),
-                "password_reset",
-                now(),
-            )?
-            .ok_or_else(|| AppError::Unauthenticated("invalid or expired reset link".into()))?;
-            user::set_password(conn, &user_id, &hash)?;
-            Ok(user::revoke_all_sessions(conn, &user_id)?)
-        })
+        .write(move |conn| accounts::reset_password(conn, &input.token, &input.password))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -622,15 +591,7 @@ async fn verify_email(
     let token = body.0.token;
     state
         .db
-        .write(move |conn| {
-            let at = now();
-            let user_id =
-                user::spend_account_token(conn, &hash_secret(&token), "email_verification", at)?
-                    .ok_or_else(|| {
-                        AppError::Unauthenticated("invalid or expired verification link".into())
-                    })?;
-            Ok(user::set_email_verified(conn, &user_id, at)?)
-        })
+        .write(move |conn| accounts::verify_email(conn, &token))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -240,3 +240,67 @@ pub fn refresh(
         next,
     )?))
 }
+
+/// Creates the official's account from an invitation's secret (once, before it expires).
+pub fn accept_invitation(
+    conn: &mut AnyConnection,
+    token: &str,
+    password: &str,
+    language: Language,
+) -> Result<User, AppError> {
+    let hash = super::tokens::hash_secret(token);
+    let refused = || AppError::Unauthenticated("invalid or expired invitation".into());
+    let invitation = user::find_invitation(conn, &hash)?.ok_or_else(refused)?;
+    if invitation.accepted_at.is_some() || invitation.expires_at < now() {
+        return Err(refused());
+    }
+    let row = create(
+        conn,
+        NewAccount {
+            email: &invitation.email,
+            password,
+            name: &invitation.name,
+            role: Role::Official,
+            region_code: Some(invitation.region_code.clone()),
+            investor_id: None,
+            language,
+        },
+    )?;
+    if !user::accept_invitation(conn, &hash)? {
+        return Err(refused());
+    }
+    Ok(row)
+}
+
+/// Sets a new password with a reset email's secret (once, before it expires) and ends every
+/// session of the account.
+pub fn reset_password(
+    conn: &mut AnyConnection,
+    token: &str,
+    new_password: &str,
+) -> Result<(), AppError> {
+    password::check_strength("password", new_password)?;
+    let hash = password::hash(new_password)?;
+    let user_id = user::spend_account_token(
+        conn,
+        &super::tokens::hash_secret(token),
+        "password_reset",
+        now(),
+    )?
+    .ok_or_else(|| AppError::Unauthenticated("invalid or expired reset link".into()))?;
+    user::set_password(conn, &user_id, &hash)?;
+    Ok(user::revoke_all_sessions(conn, &user_id)?)
+}
+
+/// Confirms an account's address with a verification email's secret.
+pub fn verify_email(conn: &mut AnyConnection, token: &str) -> Result<(), AppError> {
+    let at = now();
+    let user_id = user::spend_account_token(
+        conn,
+        &super::tokens::hash_secret(token),
+        "email_verification",
+        at,
+    )?
+    .ok_or_else(|| AppError::Unauthenticated("invalid or expired verification link".into()))?;
+    Ok(user::set_email_verified(conn, &user_id, at)?)
+}

@@ -1,6 +1,7 @@
 //! The pages people use in the browser: server-rendered HTML from `templates/pages/`, in
 //! Indonesian and English, working without JavaScript.
 
+pub mod account;
 pub mod i18n;
 pub mod session;
 
@@ -44,7 +45,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/opportunities", web::get().to(opportunities))
         .route("/opportunities/{id}", web::get().to(opportunity))
         .route("/language", web::get().to(language))
-        .route("/static/{file}", web::get().to(stylesheet));
+        .route("/static/{file}", web::get().to(stylesheet))
+        .configure(account::config);
 }
 
 /// What every page's layout needs.
@@ -60,12 +62,12 @@ pub struct Page {
 }
 
 impl Page {
-    fn of(req: &HttpRequest) -> Self {
+    pub(crate) fn of(req: &HttpRequest) -> Self {
         Page::new(req, &Visitor(None))
     }
 
     /// A page for the visitor: in the signed-in person's language, else the chosen or browser's.
-    fn new(req: &HttpRequest, visitor: &Visitor) -> Self {
+    pub(crate) fn new(req: &HttpRequest, visitor: &Visitor) -> Self {
         let here = match req.query_string() {
             "" => req.path().to_owned(),
             query => format!("{}?{query}", req.path()),
@@ -99,7 +101,7 @@ fn percent_encode(text: &str) -> String {
         .collect()
 }
 
-fn html(status: StatusCode, body: Result<String, askama::Error>) -> HttpResponse {
+pub(crate) fn html(status: StatusCode, body: Result<String, askama::Error>) -> HttpResponse {
     match body {
         Ok(body) => HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
@@ -576,7 +578,7 @@ struct Credentials {
     password: String,
 }
 
-fn see_other(location: &str) -> actix_web::HttpResponseBuilder {
+pub(crate) fn see_other(location: &str) -> actix_web::HttpResponseBuilder {
     let mut response = HttpResponse::SeeOther();
     response.insert_header(("Location", location.to_owned()));
     response

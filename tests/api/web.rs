@@ -273,3 +273,110 @@ async fn signing_in_opens_a_strict_cookie_session_that_signing_out_revokes() {
     );
     assert_eq!(after.headers()["location"], "/sign-in");
 }
+
+#[tokio::test]
+async fn links_in_account_emails_open_pages_that_finish_the_job() {
+    let app = spawn_app().await;
+    let client = no_redirects();
+    let investor = app.user(Role::Investor, None).await;
+    let forgot = client
+        .post(app.url("/forgot-password"))
+        .header("origin", &app.address)
+        .header(COOKIE, "lang=en")
+        .form(&[("email", investor.email.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forgot.status(), StatusCode::OK);
+    assert!(
+        forgot
+            .text()
+            .await
+            .unwrap()
+            .contains("a link is on its way")
+    );
+    let email = app
+        .email_text(&investor.email, "Atur ulang kata sandi")
+        .await;
+    let token = crate::helpers::token_in(&email);
+    let (status, form) = page(&app, &format!("/reset-password?token={token}"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains(&format!("name=\"token\" value=\"{token}\"")),
+        "{form}"
+    );
+    let weak = client
+        .post(app.url("/reset-password"))
+        .header("origin", &app.address)
+        .form(&[("token", token.as_str()), ("password", "short")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        weak.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the form comes back with the rule"
+    );
+    let reset = client
+        .post(app.url("/reset-password"))
+        .header("origin", &app.address)
+        .form(&[
+            ("token", token.as_str()),
+            ("password", "a fresh new password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), StatusCode::OK);
+    assert_eq!(
+        app.login(&investor.email, "a fresh new password").await.0,
+        StatusCode::OK
+    );
+    let again = client
+        .post(app.url("/reset-password"))
+        .header("origin", &app.address)
+        .form(&[
+            ("token", token.as_str()),
+            ("password", "another new password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status(),
+        StatusCode::UNAUTHORIZED,
+        "a link works once"
+    );
+
+    // An official accepts an invitation in the browser and is signed in.
+    let staff = app.user(Role::Staff, None).await;
+    let (status, _) = app
+        .post(
+            "/api/v1/invitations",
+            Some(&staff.token),
+            serde_json::json!({"email": "kabag@maroskab.go.id", "name": "Andi Maros", "region": "73.09"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let email = app
+        .email_text("kabag@maroskab.go.id", "Undangan ke Sepadan")
+        .await;
+    let token = crate::helpers::token_in(&email);
+    let joined = client
+        .post(app.url("/accept-invitation"))
+        .header("origin", &app.address)
+        .form(&[("token", token.as_str()), ("password", "maros password 1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(joined.status(), StatusCode::SEE_OTHER);
+    let session = joined.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, home) = page(&app, "/", &[(COOKIE, &session)]).await;
+    assert!(home.contains("Andi Maros"), "signed in: {home}");
+}

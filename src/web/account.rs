@@ -1,0 +1,319 @@
+//! The pages behind the links in account emails: accepting an invitation, resetting a forgotten
+//! password, confirming an address. Each link opens a form; the form's POST spends the secret.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::i18n::Lang;
+use super::session::{self, Visitor, same_origin};
+use super::{Page, error_page, html, see_other};
+use crate::auth::accounts::{self, Language};
+use crate::error::AppError;
+use crate::models::user;
+use crate::startup::AppState;
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/accept-invitation", web::get().to(invitation_form))
+        .route("/accept-invitation", web::post().to(accept_invitation))
+        .route("/reset-password", web::get().to(reset_form))
+        .route("/reset-password", web::post().to(reset_password))
+        .route("/forgot-password", web::get().to(forgot_form))
+        .route("/forgot-password", web::post().to(forgot_password))
+        .route("/verify-email", web::get().to(verify_form))
+        .route("/verify-email", web::post().to(verify_email));
+}
+
+/// One account step: a form, or (done) the outcome with a way to sign in.
+#[derive(Template)]
+#[template(path = "pages/account.html")]
+struct AccountPage {
+    page: Page,
+    title: String,
+    lead: String,
+    problem: Option<String>,
+    done: bool,
+    action: &'static str,
+    hidden: Vec<(&'static str, String)>,
+    /// Field name, label, input type and autocomplete hint.
+    inputs: Vec<(&'static str, String, &'static str, &'static str)>,
+    submit: String,
+}
+
+/// What a step's form looks like.
+struct Step {
+    title: &'static str,
+    lead: &'static str,
+    action: &'static str,
+    inputs: &'static [(&'static str, &'static str, &'static str, &'static str)],
+    submit: &'static str,
+}
+
+const INVITATION: Step = Step {
+    title: "account.invitation_title",
+    lead: "account.invitation_lead",
+    action: "/accept-invitation",
+    inputs: &[("password", "account.password", "password", "new-password")],
+    submit: "account.confirm",
+};
+const RESET: Step = Step {
+    title: "account.reset_title",
+    lead: "account.reset_lead",
+    action: "/reset-password",
+    inputs: &[(
+        "password",
+        "account.new_password",
+        "password",
+        "new-password",
+    )],
+    submit: "account.confirm",
+};
+const FORGOT: Step = Step {
+    title: "account.forgot_title",
+    lead: "account.forgot_lead",
+    action: "/forgot-password",
+    inputs: &[("email", "account.email", "email", "username")],
+    submit: "account.send_link",
+};
+const VERIFY: Step = Step {
+    title: "account.verify_title",
+    lead: "account.verify_lead",
+    action: "/verify-email",
+    inputs: &[],
+    submit: "account.confirm",
+};
+
+fn render(
+    page: Page,
+    step: &Step,
+    status: StatusCode,
+    token: Option<String>,
+    problem: Option<String>,
+) -> HttpResponse {
+    let body = AccountPage {
+        title: page.t(step.title),
+        lead: page.t(step.lead),
+        problem,
+        done: false,
+        action: step.action,
+        hidden: token.map(|t| ("token", t)).into_iter().collect(),
+        inputs: step
+            .inputs
+            .iter()
+            .map(|(name, label, kind, hint)| (*name, page.t(label), *kind, *hint))
+            .collect(),
+        submit: page.t(step.submit),
+        page,
+    }
+    .render();
+    html(status, body)
+}
+
+/// The outcome of a step, with a way to sign in.
+fn done(page: Page, title: &str, message: &str) -> HttpResponse {
+    let body = AccountPage {
+        title: page.t(title),
+        lead: page.t(message),
+        problem: None,
+        done: true,
+        action: "",
+        hidden: Vec::new(),
+        inputs: Vec::new(),
+        submit: String::new(),
+        page,
+    }
+    .render();
+    html(StatusCode::OK, body)
+}
+
+/// A step that failed: an unusable link, or a value to correct (the form comes back).
+fn failed(req: &HttpRequest, step: &Step, token: String, error: AppError) -> HttpResponse {
+    let page = Page::of(req);
+    match error {
+        AppError::Unauthenticated(_) => {
+            let problem = page.t("account.invalid_link");
+            render(page, step, StatusCode::UNAUTHORIZED, None, Some(problem))
+        }
+        AppError::Validation { message, .. } => render(
+            page,
+            step,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(token),
+            Some(message),
+        ),
+        other => error_page(req, &other),
+    }
+}
+
+/// The secret a link carries.
+#[derive(Debug, Deserialize)]
+struct Link {
+    token: Option<String>,
+}
+
+async fn invitation_form(
+    req: HttpRequest,
+    visitor: Visitor,
+    link: web::Query<Link>,
+) -> HttpResponse {
+    render(
+        Page::new(&req, &visitor),
+        &INVITATION,
+        StatusCode::OK,
+        link.into_inner().token,
+        None,
+    )
+}
+
+/// A secret and a password, from the invitation and reset forms.
+#[derive(Debug, Deserialize)]
+struct SecretAndPassword {
+    token: String,
+    password: String,
+}
+
+/// Creates the official's account and signs it in.
+async fn accept_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<SecretAndPassword>,
+) -> HttpResponse {
+    if let Err(e) = same_origin(&req, &state) {
+        return error_page(&req, &e);
+    }
+    let SecretAndPassword { token, password } = form.into_inner();
+    let language = match Lang::of(&req) {
+        Lang::Id => Language::Indonesian,
+        Lang::En => Language::English,
+    };
+    let secret = token.clone();
+    let joined = state
+        .db
+        .write(move |conn| {
+            let row = accounts::accept_invitation(conn, &secret, &password, language)?;
+            accounts::start_browser_session(conn, &row.id)
+        })
+        .await;
+    match joined {
+        Ok(cookie) => see_other("/opportunities")
+            .cookie(session::cookie(&state, &cookie))
+            .finish(),
+        Err(e) => failed(&req, &INVITATION, token, e),
+    }
+}
+
+async fn reset_form(req: HttpRequest, visitor: Visitor, link: web::Query<Link>) -> HttpResponse {
+    render(
+        Page::new(&req, &visitor),
+        &RESET,
+        StatusCode::OK,
+        link.into_inner().token,
+        None,
+    )
+}
+
+async fn reset_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<SecretAndPassword>,
+) -> HttpResponse {
+    if let Err(e) = same_origin(&req, &state) {
+        return error_page(&req, &e);
+    }
+    let SecretAndPassword { token, password } = form.into_inner();
+    let secret = token.clone();
+    let reset = state
+        .db
+        .write(move |conn| accounts::reset_password(conn, &secret, &password))
+        .await;
+    match reset {
+        Ok(()) => done(Page::of(&req), RESET.title, "account.reset_done"),
+        Err(e) => failed(&req, &RESET, token, e),
+    }
+}
+
+async fn forgot_form(req: HttpRequest, visitor: Visitor) -> HttpResponse {
+    render(
+        Page::new(&req, &visitor),
+        &FORGOT,
+        StatusCode::OK,
+        None,
+        None,
+    )
+}
+
+/// An address for the reset link.
+#[derive(Debug, Deserialize)]
+struct Address {
+    email: String,
+}
+
+/// Sends the reset link when the address has an account; says the same either way.
+async fn forgot_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<Address>,
+) -> HttpResponse {
+    if let Err(e) = same_origin(&req, &state) {
+        return error_page(&req, &e);
+    }
+    let email = form.into_inner().email.trim().to_lowercase();
+    let app = state.clone();
+    let sent = state
+        .db
+        .write(move |conn| {
+            if let Some(row) = user::find_by_email(conn, &email)? {
+                crate::api::accounts::email_secret(
+                    conn,
+                    &app,
+                    &row,
+                    "password_reset",
+                    "reset-password",
+                    crate::api::accounts::RESET_HOURS,
+                )?;
+            }
+            Ok(())
+        })
+        .await;
+    match sent {
+        Ok(()) => done(Page::of(&req), FORGOT.title, "account.forgot_sent"),
+        Err(e) => error_page(&req, &e),
+    }
+}
+
+async fn verify_form(req: HttpRequest, visitor: Visitor, link: web::Query<Link>) -> HttpResponse {
+    render(
+        Page::new(&req, &visitor),
+        &VERIFY,
+        StatusCode::OK,
+        link.into_inner().token,
+        None,
+    )
+}
+
+/// A secret alone, from the verification form.
+#[derive(Debug, Deserialize)]
+struct Secret {
+    token: String,
+}
+
+async fn verify_email(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<Secret>,
+) -> HttpResponse {
+    if let Err(e) = same_origin(&req, &state) {
+        return error_page(&req, &e);
+    }
+    let token = form.into_inner().token;
+    let secret = token.clone();
+    let verified = state
+        .db
+        .write(move |conn| accounts::verify_email(conn, &secret))
+        .await;
+    match verified {
+        Ok(()) => done(Page::of(&req), VERIFY.title, "account.verified"),
+        Err(e) => failed(&req, &VERIFY, token, e),
+    }
+}
