@@ -663,67 +663,78 @@ async fn transition(
     step: Transition,
     comment: Option<String>,
 ) -> Result<web::Json<Project>, AppError> {
+    let catalogue = state.catalogue.clone();
+    let project = state
+        .db
+        .write(move |conn| apply_transition(conn, &catalogue, &user, &id, step, comment))
+        .await?;
+    Ok(web::Json(project))
+}
+
+/// Takes a project one step through review (submit, publish, request changes, close), in the
+/// caller's transaction, telling the region's officials of a review outcome.
+pub fn apply_transition(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    user: &AuthenticatedUser,
+    id: &str,
+    step: Transition,
+    comment: Option<String>,
+) -> Result<Project, AppError> {
     let comment = check_short("comment", comment.as_deref())?;
     if step == Transition::RequestChanges && comment.is_none() {
         return Err(AppError::validation("comment", "say what should change"));
     }
-    let catalogue = state.catalogue.clone();
-    let project = state
-        .db
-        .write(move |conn| {
-            let (current, row) = load_visible(conn, &catalogue, Some(&user), &id)?;
-            policy::may_transition(&user, &row.region_code, step)?;
-            let next = step.apply(current.status).ok_or_else(|| {
-                AppError::conflict(
-                    "invalid_transition",
-                    format!(
-                        "a {} project cannot {}",
-                        current.status.as_ref(),
-                        step.name()
-                    ),
-                )
-            })?;
-            let at = now();
-            let review_comment = if step == Transition::RequestChanges {
-                comment.clone()
-            } else {
-                row.review_comment.clone()
-            };
-            rows::set_status(conn, &id, next.as_ref(), review_comment.as_deref(), at)?;
-            if current.status == ProjectStatus::Published || next == ProjectStatus::Published {
-                matching_rows::bump_version(conn)?;
-            }
-            rows::insert_event(
-                conn,
-                &ProjectEvent {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    project_id: id.clone(),
-                    actor_id: user.id.clone(),
-                    from_status: current.status.as_ref().to_owned(),
-                    to_status: next.as_ref().to_owned(),
-                    comment,
-                    created_at: at,
-                },
-            )?;
-            let (project, _) = load_visible(conn, &catalogue, Some(&user), &id)?;
-            let kind = match step {
-                Transition::Publish => Some("project_published"),
-                Transition::RequestChanges => Some("project_changes_requested"),
-                _ => None,
-            };
-            if let Some(kind) = kind {
-                let officials = crate::models::user::region_officials(conn, &row.region_code)?;
-                let payload = serde_json::json!({
-                    "project": {"id": project.id, "title": project.title, "region": project.region,
-                                "region_name": project.region_name, "status": project.status},
-                    "comment": review_comment,
-                });
-                crate::notify::record(conn, &officials, kind, &payload)?;
-            }
-            Ok(project)
-        })
-        .await?;
-    Ok(web::Json(project))
+    let (current, row) = load_visible(conn, catalogue, Some(user), id)?;
+    policy::may_transition(user, &row.region_code, step)?;
+    let next = step.apply(current.status).ok_or_else(|| {
+        AppError::conflict(
+            "invalid_transition",
+            format!(
+                "a {} project cannot {}",
+                current.status.as_ref(),
+                step.name()
+            ),
+        )
+    })?;
+    let at = now();
+    let review_comment = if step == Transition::RequestChanges {
+        comment.clone()
+    } else {
+        row.review_comment.clone()
+    };
+    rows::set_status(conn, id, next.as_ref(), review_comment.as_deref(), at)?;
+    if current.status == ProjectStatus::Published || next == ProjectStatus::Published {
+        matching_rows::bump_version(conn)?;
+    }
+    rows::insert_event(
+        conn,
+        &ProjectEvent {
+            id: uuid::Uuid::new_v4().to_string(),
+            project_id: id.to_owned(),
+            actor_id: user.id.clone(),
+            from_status: current.status.as_ref().to_owned(),
+            to_status: next.as_ref().to_owned(),
+            comment,
+            created_at: at,
+        },
+    )?;
+    let (project, _) = load_visible(conn, catalogue, Some(user), id)?;
+    let kind = match step {
+        Transition::Publish => Some("project_published"),
+        Transition::RequestChanges => Some("project_changes_requested"),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        let officials = crate::models::user::region_officials(conn, &row.region_code)?;
+        let payload = serde_json::json!({
+            "project": {"id": project.id, "title": project.title, "region": project.region,
+                        "region_name": project.region_name, "status": project.status},
+            "comment": review_comment,
+        });
+        crate::notify::record(conn, &officials, kind, &payload)?;
+    }
+    Ok(project)
 }
 
 /// Submits a draft for review (the region's officials or staff).
