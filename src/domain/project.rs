@@ -58,7 +58,18 @@ pub enum Instrument {
 /// Where a project is in review: `draft → submitted → published → closed`; a reviewer's
 /// "request changes" sends it back to `draft` with a comment.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsRefStr, EnumString,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsRefStr,
+    EnumString,
+    EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod i18n;
+pub mod projects;
 pub mod session;
 
 use std::sync::LazyLock;
@@ -18,7 +19,7 @@ use sha2::{Digest, Sha256};
 use self::i18n::{COOKIE, Lang};
 use self::session::{Visitor, same_origin};
 use crate::api::projects::{Project, ProjectQuery, ProjectSort, Search, load_visible};
-use crate::auth::{Role, accounts};
+use crate::auth::{AuthenticatedUser, Role, accounts};
 use crate::domain::{Currency, Money};
 use crate::error::AppError;
 use crate::matchmaker::{rates, to_usd};
@@ -46,7 +47,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/opportunities/{id}", web::get().to(opportunity))
         .route("/language", web::get().to(language))
         .route("/static/{file}", web::get().to(stylesheet))
-        .configure(account::config);
+        .configure(account::config)
+        .configure(projects::config);
 }
 
 /// What every page's layout needs.
@@ -59,6 +61,10 @@ pub struct Page {
     pub user: Option<String>,
     /// Whether the signed-in person is an investor (who has matches).
     pub investor: bool,
+    /// Whether it is a region's official (who has projects).
+    pub official: bool,
+    /// Whether it is programme staff (who review).
+    pub staff: bool,
 }
 
 impl Page {
@@ -81,6 +87,8 @@ impl Page {
             back: percent_encode(&here),
             user: user.map(|u| u.name.clone()),
             investor: user.is_some_and(|u| u.role == Role::Investor),
+            official: user.is_some_and(|u| u.role == Role::Official),
+            staff: user.is_some_and(AuthenticatedUser::is_staff),
         }
     }
 
@@ -277,7 +285,7 @@ struct Opportunities {
 
 const PER_PAGE: i64 = 20;
 
-fn money_of(lang: Lang, p: &Project) -> String {
+pub(crate) fn money_of(lang: Lang, p: &Project) -> String {
     match (
         p.value.amount.parse::<Decimal>(),
         Currency::parse(&p.value.currency),
@@ -287,7 +295,7 @@ fn money_of(lang: Lang, p: &Project) -> String {
     }
 }
 
-fn localized(lang: Lang, text: &crate::api::Localized) -> String {
+pub(crate) fn localized(lang: Lang, text: &crate::api::Localized) -> String {
     if lang == Lang::Id {
         text.id.clone()
     } else {

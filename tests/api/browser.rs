@@ -314,3 +314,123 @@ async fn an_investor_signs_in_reads_a_matchs_reasons_and_marks_must_meet() {
     screenshot(c, "dashboard-must-meet").await;
     c.clone().close().await.unwrap();
 }
+
+/// Signs in through the sign-in page.
+async fn sign_in(c: &Client, app: &TestApp, email: &str) {
+    c.goto(&app.url("/sign-in")).await.unwrap();
+    let form = c.form(Locator::Css("form.stacked")).await.unwrap();
+    form.set_by_name("email", email).await.unwrap();
+    form.set_by_name("password", crate::helpers::PASSWORD)
+        .await
+        .unwrap();
+    form.submit().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(".account form"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_official_submits_a_project_and_staff_publish_it() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let staff = app.user(Role::Staff, None).await;
+    let Some(browser) = browser(1280, 900).await else {
+        return;
+    };
+    let c = &browser.client;
+    sign_in(c, &app, &official.email).await;
+    c.goto(&app.url("/my-projects/new")).await.unwrap();
+    let form = c.form(Locator::Css("form.stacked")).await.unwrap();
+    for (name, value) in [
+        ("title_en", "Smart street lighting"),
+        ("title_id", "Penerangan jalan pintar"),
+        ("sectors", "4321"),
+        ("value", "25000000000"),
+        ("description_en", "LED street lights with remote control."),
+        (
+            "description_id",
+            "Lampu jalan LED dengan kendali jarak jauh.",
+        ),
+    ] {
+        form.set_by_name(name, value).await.unwrap();
+    }
+    c.find(Locator::Css(r#"input[name=dimensions][value=ENV]"#))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css(r#"input[name=instruments][value=ppp]"#))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    screenshot(c, "official-new-project").await;
+    form.submit().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("form[action$=submit] button"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[action$=submit] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("td.status"))
+        .await
+        .unwrap();
+    let status = c
+        .find(Locator::Css("td.status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status, "submitted");
+    screenshot(c, "official-projects").await;
+    c.find(Locator::Css(".account button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    sign_in(c, &app, &staff.email).await;
+    c.goto(&app.url("/review")).await.unwrap();
+    let title = c
+        .find(Locator::Css(".review-item h2"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        title.starts_with("Smart street lighting") || title.starts_with("Penerangan"),
+        "{title}"
+    );
+    screenshot(c, "staff-review").await;
+    c.find(Locator::Css("form[action$=publish] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The queue empties once the project is published.
+    for _ in 0..200 {
+        if c.find_all(Locator::Css(".review-item"))
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let (_, page) = app.get("/api/v1/projects?q=lighting", None).await;
+    assert_eq!(page["total"], 1, "published: {page}");
+    c.clone().close().await.unwrap();
+}

@@ -380,3 +380,54 @@ async fn links_in_account_emails_open_pages_that_finish_the_job() {
     let (_, home) = page(&app, "/", &[(COOKIE, &session)]).await;
     assert!(home.contains("Andi Maros"), "signed in: {home}");
 }
+
+#[tokio::test]
+async fn a_project_form_with_problems_comes_back_with_the_input_kept() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let client = no_redirects();
+    let signed_in = client
+        .post(app.url("/sign-in"))
+        .header("origin", &app.address)
+        .form(&[
+            ("email", official.email.as_str()),
+            ("password", crate::helpers::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.headers()["location"], "/opportunities");
+    let session = signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let body = "title_en=Street+lights&title_id=Lampu+jalan&sectors=9999&value=1000&currency=IDR\
+                &description_en=LED&description_id=LED&dimensions=ENV&stage=idea&instruments=ppp";
+    let response = client
+        .post(app.url("/my-projects/new"))
+        .header("origin", &app.address)
+        .header(COOKIE, &session)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("value=\"Street lights\""),
+        "the input is kept"
+    );
+    assert!(page.contains("sectors"), "the field is named: {page}");
+    assert!(
+        page.contains(r#"value="ENV" checked"#),
+        "checked boxes stay checked"
+    );
+    let (_, mine) = app
+        .get("/api/v1/projects?status=draft", Some(&official.token))
+        .await;
+    assert_eq!(mine["total"], 0, "nothing was stored");
+}
