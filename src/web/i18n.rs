@@ -56,6 +56,15 @@ impl Lang {
             .unwrap_or(Lang::Id)
     }
 
+    /// The text in this language of a pair written in both.
+    pub fn pick<'a>(self, indonesian: &'a str, english: &'a str) -> &'a str {
+        if self == Lang::Id {
+            indonesian
+        } else {
+            english
+        }
+    }
+
     /// A message from the catalogue (`locales/`).
     pub fn t(self, key: &str) -> String {
         rust_i18n::t!(key, locale = self.code()).into_owned()

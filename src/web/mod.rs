@@ -199,16 +199,12 @@ async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
         .catalogue
         .dimension_rows()
         .map(|d| {
-            let name = if page.lang == Lang::Id {
-                &d.name_id
-            } else {
-                &d.name_en
-            };
+            let name = page.lang.pick(&d.name_id, &d.name_en);
             let count = projects
                 .iter()
                 .filter(|p| p.dimensions.contains(&d.code))
                 .count();
-            (name.clone(), count)
+            (name.to_owned(), count)
         })
         .collect();
     let chart = bar_chart(&dimensions, &page.t("home.by_dimension"));
@@ -296,11 +292,7 @@ pub(crate) fn money_of(lang: Lang, p: &Project) -> String {
 }
 
 pub(crate) fn localized(lang: Lang, text: &crate::api::Localized) -> String {
-    if lang == Lang::Id {
-        text.id.clone()
-    } else {
-        text.en.clone()
-    }
+    lang.pick(&text.id, &text.en).to_owned()
 }
 
 /// The list's address with another page number.
@@ -388,14 +380,10 @@ async fn opportunities(
         .catalogue
         .dimension_rows()
         .map(|d| {
-            let name = if lang == Lang::Id {
-                &d.name_id
-            } else {
-                &d.name_en
-            };
+            let name = lang.pick(&d.name_id, &d.name_en);
             (
                 d.code.clone(),
-                name.clone(),
+                name.to_owned(),
                 chosen(&query.dimension, &d.code),
             )
         })
@@ -472,13 +460,7 @@ async fn opportunity(
         .catalogue
         .dimension_rows()
         .filter(|d| project.dimensions.contains(&d.code))
-        .map(|d| {
-            if lang == Lang::Id {
-                d.name_id.clone()
-            } else {
-                d.name_en.clone()
-            }
-        })
+        .map(|d| lang.pick(&d.name_id, &d.name_en).to_owned())
         .collect();
     let body = Opportunity {
         title: localized(lang, &project.title),
@@ -725,13 +707,7 @@ async fn dashboard(req: HttpRequest, visitor: Visitor, state: web::Data<AppState
                 reasons: m
                     .reasons
                     .iter()
-                    .map(|r| {
-                        if lang == Lang::Id {
-                            r.id.clone()
-                        } else {
-                            r.en.clone()
-                        }
-                    })
+                    .map(|r| lang.pick(&r.id, &r.en).to_owned())
                     .collect(),
                 components: [
                     ("component.sector", c.sector),

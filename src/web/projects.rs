@@ -7,7 +7,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use strum::IntoEnumIterator;
 
-use super::i18n::Lang;
 use super::session::{Visitor, same_origin};
 use super::{Page, error_page, html, localized, money_of, see_other};
 use crate::api::Localized;
@@ -182,14 +181,10 @@ fn form_page(
             .catalogue
             .dimension_rows()
             .map(|d| {
-                let name = if lang == Lang::Id {
-                    &d.name_id
-                } else {
-                    &d.name_en
-                };
+                let name = lang.pick(&d.name_id, &d.name_en);
                 (
                     d.code.clone(),
-                    name.clone(),
+                    name.to_owned(),
                     chosen_dimensions.contains(&d.code),
                 )
             })
