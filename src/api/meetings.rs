@@ -273,7 +273,7 @@ fn viewer_zone(
     .map_or_else(|| venue_zone.to_owned(), |p| p.row.time_zone.clone())
 }
 
-fn meeting_view(
+pub(crate) fn meeting_view(
     data: &EventData,
     user: &AuthenticatedUser,
     request: &RequestRow,

@@ -2,6 +2,7 @@
 //! Indonesian and English, working without JavaScript.
 
 pub mod account;
+pub mod agenda;
 pub mod i18n;
 pub mod projects;
 pub mod session;
@@ -48,6 +49,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/language", web::get().to(language))
         .route("/static/{file}", web::get().to(stylesheet))
         .configure(account::config)
+        .configure(agenda::config)
         .configure(projects::config);
 }
 

@@ -434,3 +434,101 @@ async fn an_official_submits_a_project_and_staff_publish_it() {
     assert_eq!(page["total"], 1, "published: {page}");
     c.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_investor_requests_a_meeting_and_sees_it_in_its_own_time_zone() {
+    use crate::meetings::{create_event, forum_body, in_days, register, schedule};
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let investor = app.user(Role::Investor, None).await;
+    let event = create_event(&app, &staff, forum_body(in_days(14))).await;
+    register(
+        &app,
+        &palopo,
+        &event,
+        json!({"region_code": "73.73", "time_zone": "Asia/Makassar"}),
+    )
+    .await;
+    register(
+        &app,
+        &investor,
+        &event,
+        json!({"investor_id": investor.investor_id, "time_zone": "Asia/Tokyo"}),
+    )
+    .await;
+    let Some(browser) = browser(1280, 900).await else {
+        return;
+    };
+    let c = &browser.client;
+    sign_in(c, &app, &investor.email).await;
+    c.goto(&app.url("/agenda")).await.unwrap();
+    c.find(Locator::Css(".host form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(".host .meta"))
+        .await
+        .unwrap();
+    screenshot(c, "agenda-requested").await;
+    let (_, requests) = app
+        .get(
+            &format!("/api/v1/events/{event}/requests"),
+            Some(&palopo.token),
+        )
+        .await;
+    let id = requests[0]["id"].as_str().unwrap();
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/requests/{id}/accept"),
+            Some(&palopo.token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    schedule(&app, &staff, &event, json!({})).await;
+    c.goto(&app.url("/agenda")).await.unwrap();
+    let yours = c
+        .find(Locator::Css(".your-time"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let venue = c
+        .find(Locator::Css(".venue-time"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        yours.ends_with("(Asia/Tokyo)") && venue.ends_with("(Asia/Jakarta)"),
+        "{yours} / {venue}"
+    );
+    screenshot(c, "agenda").await;
+    let href = c
+        .find(Locator::Css(".agenda a[href$='.ics']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let cookie = c.get_named_cookie("sepadan_session").await.unwrap();
+    let ics = app
+        .client
+        .get(app.url(&href))
+        .header("cookie", format!("sepadan_session={}", cookie.value()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(ics.contains("BEGIN:VEVENT"), "{ics}");
+    c.clone().close().await.unwrap();
+}

@@ -1,0 +1,233 @@
+//! A participant's meetings in its own time zone with venue time alongside, each as an .ics
+//! download, and (for investors) meeting requests to the regions and delegations of its events.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::session::{Visitor, same_origin};
+use super::{Page, error_page, html, see_other};
+use crate::api::meetings::{calendar_response, meeting_view, meetings_of_user};
+use crate::api::requests::RequestInput;
+use crate::auth::{AuthenticatedUser, Role};
+use crate::error::AppError;
+use crate::meetings::ics;
+use crate::meetings::service::{EventData, insert_request};
+use crate::models::event as event_rows;
+use crate::models::meeting as meeting_rows;
+use crate::startup::AppState;
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/agenda", web::get().to(agenda))
+        .route("/agenda/request", web::post().to(request))
+        .route("/agenda/meetings/{file}", web::get().to(calendar));
+}
+
+/// A meeting as the agenda shows it.
+struct Line {
+    id: String,
+    event: String,
+    yours: String,
+    venue: String,
+    with: String,
+    place: String,
+}
+
+/// A region or delegation the investor may ask for a meeting.
+struct Host {
+    event_id: String,
+    event: String,
+    participant_id: String,
+    name: String,
+    requested: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/agenda.html")]
+struct Agenda {
+    page: Page,
+    meetings: Vec<Line>,
+    hosts: Vec<Host>,
+}
+
+fn party(visitor: &Visitor) -> Option<AuthenticatedUser> {
+    visitor
+        .0
+        .clone()
+        .filter(|u| matches!(u.role, Role::Investor | Role::Official))
+}
+
+async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+    let Some(user) = party(&visitor) else {
+        return see_other("/sign-in").finish();
+    };
+    let page = Page::new(&req, &visitor);
+    let found = state
+        .db
+        .run(move |conn| {
+            let meetings: Vec<_> = meetings_of_user(conn, &user)?
+                .iter()
+                .filter(|(_, _, m)| !m.is_cancelled())
+                .map(|(data, request, meeting)| meeting_view(data, &user, request, meeting, None))
+                .collect();
+            let mut hosts = Vec::new();
+            if let Some(investor) = user.investor_id.as_deref() {
+                for mine in event_rows::participant_rows_for(conn, Some(investor), None, &[])? {
+                    let data = EventData::load(conn, &mine.event_id)?;
+                    for host in data
+                        .participants
+                        .iter()
+                        .filter(|p| p.row.kind != "investor")
+                    {
+                        hosts.push(Host {
+                            event_id: data.plan.event.id.clone(),
+                            event: data.plan.event.name.clone(),
+                            participant_id: host.row.id.clone(),
+                            name: host.name.clone(),
+                            requested: meeting_rows::open_request_exists(
+                                conn,
+                                &mine.id,
+                                &host.row.id,
+                            )?,
+                        });
+                    }
+                }
+            }
+            Ok((meetings, hosts))
+        })
+        .await;
+    let (meetings, hosts) = match found {
+        Ok(found) => found,
+        Err(e) => return error_page(&req, &e),
+    };
+    let when = |span: &crate::api::meetings::Span| {
+        format!(
+            "{} ({})",
+            span.starts_at.format("%Y-%m-%d %H:%M"),
+            span.time_zone
+        )
+    };
+    let meetings = meetings
+        .iter()
+        .map(|m| Line {
+            id: m.id.clone(),
+            event: m.event_name.clone(),
+            yours: when(&m.your_time),
+            venue: when(&m.venue_time),
+            with: format!("{} – {}", m.investor, m.host),
+            place: format!(
+                "{}, {} ({} {})",
+                m.venue.name, m.venue.city, m.place, m.seat
+            ),
+        })
+        .collect();
+    html(
+        StatusCode::OK,
+        Agenda {
+            page,
+            meetings,
+            hosts,
+        }
+        .render(),
+    )
+}
+
+/// A meeting request from the agenda.
+#[derive(Debug, Deserialize)]
+struct Ask {
+    event_id: String,
+    host: String,
+}
+
+/// The investor asks a region or delegation of one of its events for a meeting.
+async fn request(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    form: web::Form<Ask>,
+) -> HttpResponse {
+    if let Err(e) = same_origin(&req, &state) {
+        return error_page(&req, &e);
+    }
+    let Some(user) = visitor.0.clone().filter(|u| u.role == Role::Investor) else {
+        return see_other("/sign-in").finish();
+    };
+    let Ask { event_id, host } = form.into_inner();
+    let app = state.clone();
+    let asked = state
+        .db
+        .write(move |conn| {
+            let data = EventData::load(conn, &event_id)?;
+            let investor = data
+                .mine(&user)
+                .into_iter()
+                .find(|p| p.row.kind == "investor")
+                .ok_or_else(|| {
+                    AppError::Forbidden("you are not registered for this event".into())
+                })?;
+            let host = data
+                .participant(&host)
+                .filter(|p| p.row.kind != "investor")
+                .ok_or_else(|| AppError::not_found("region or delegation"))?;
+            if crate::models::user::now() > data.plan.event.request_deadline {
+                return Err(AppError::conflict(
+                    "requests_closed",
+                    "the event no longer takes requests",
+                ));
+            }
+            let input = RequestInput {
+                investor: investor.row.id.clone(),
+                host: host.row.id.clone(),
+                message: String::new(),
+                project_id: None,
+            };
+            insert_request(
+                conn,
+                &app.matchmaker,
+                &data,
+                (investor, host),
+                &input,
+                "investor",
+                &user.id,
+            )
+        })
+        .await;
+    match asked {
+        Ok(_) => see_other("/agenda").finish(),
+        Err(e) => error_page(&req, &e),
+    }
+}
+
+/// One meeting as an .ics file, for its parties.
+async fn calendar(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    file: web::Path<String>,
+) -> HttpResponse {
+    let Some(user) = visitor.0.clone() else {
+        return see_other("/sign-in").finish();
+    };
+    let Some(id) = file.into_inner().strip_suffix(".ics").map(str::to_owned) else {
+        return error_page(&req, &AppError::not_found("meeting"));
+    };
+    let found = state
+        .db
+        .run(move |conn| {
+            let unknown = || AppError::not_found("meeting");
+            let meeting = meeting_rows::find_meeting(conn, &id)?.ok_or_else(unknown)?;
+            let request =
+                meeting_rows::find_request(conn, &meeting.request_id)?.ok_or_else(unknown)?;
+            let data = EventData::load(conn, &meeting.event_id)?;
+            if !data.may_see(&user, &request) {
+                return Err(unknown());
+            }
+            Ok(ics::single(&data.calendar_entry(&request, &meeting)))
+        })
+        .await;
+    match found {
+        Ok(text) => calendar_response(text),
+        Err(e) => error_page(&req, &e),
+    }
+}
