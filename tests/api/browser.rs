@@ -261,13 +261,7 @@ async fn an_investor_signs_in_reads_a_matchs_reasons_and_marks_must_meet() {
         return;
     };
     let c = &browser.client;
-    c.goto(&app.url("/sign-in")).await.unwrap();
-    let form = c.form(Locator::Css("form.stacked")).await.unwrap();
-    form.set_by_name("email", &investor.email).await.unwrap();
-    form.set_by_name("password", crate::helpers::PASSWORD)
-        .await
-        .unwrap();
-    form.submit().await.unwrap();
+    sign_in(c, &app, &investor.email).await;
     c.wait()
         .for_element(Locator::Css("ol.matches"))
         .await
@@ -318,7 +312,14 @@ async fn an_investor_signs_in_reads_a_matchs_reasons_and_marks_must_meet() {
 /// Signs in through the sign-in page.
 async fn sign_in(c: &Client, app: &TestApp, email: &str) {
     c.goto(&app.url("/sign-in")).await.unwrap();
-    let form = c.form(Locator::Css("form.stacked")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(r#"form[action="/sign-in"]"#))
+        .await
+        .unwrap();
+    let form = c
+        .form(Locator::Css(r#"form[action="/sign-in"]"#))
+        .await
+        .unwrap();
     form.set_by_name("email", email).await.unwrap();
     form.set_by_name("password", crate::helpers::PASSWORD)
         .await
@@ -379,23 +380,29 @@ async fn an_official_submits_a_project_and_staff_publish_it() {
         .click()
         .await
         .unwrap();
-    c.wait()
-        .for_element(Locator::Css("td.status"))
-        .await
-        .unwrap();
-    let status = c
-        .find(Locator::Css("td.status"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    // The list comes back with the project submitted.
+    let mut status = String::new();
+    for _ in 0..200 {
+        status = match c.find(Locator::Css("td.status")).await {
+            Ok(cell) => cell.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if status == "submitted" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
     assert_eq!(status, "submitted");
     screenshot(c, "official-projects").await;
     c.find(Locator::Css(".account button"))
         .await
         .unwrap()
         .click()
+        .await
+        .unwrap();
+    // Signed out: the header offers to sign in again.
+    c.wait()
+        .for_element(Locator::Css(r#".account a[href="/sign-in"]"#))
         .await
         .unwrap();
 
