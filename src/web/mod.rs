@@ -469,10 +469,15 @@ async fn opportunity(
         description: localized(lang, &project.description),
         region: format!("{} ({})", project.region_name, project.region),
         value: money_of(lang, &project),
-        stage: project.stage.replace('_', " "),
+        stage: lang.t(&format!("stage.{}", project.stage)),
         sectors: project.sectors.join(", "),
         dimensions: dimension_names.join(", "),
-        instruments: project.instruments.join(", ").replace('_', " "),
+        instruments: project
+            .instruments
+            .iter()
+            .map(|i| lang.t(&format!("instrument.{i}")))
+            .collect::<Vec<_>>()
+            .join(", "),
         published: project
             .published_at
             .map(|t| t.format("%Y-%m-%d").to_string()),

@@ -87,7 +87,7 @@ async fn my_projects(
         .into_iter()
         .map(|p| Row {
             title: localized(lang, &p.title),
-            status: p.status.as_ref().replace('_', " "),
+            status: lang.t(&format!("status.{}", p.status.as_ref())),
             comment: p.review_comment.clone().unwrap_or_default(),
             draft: p.status == ProjectStatus::Draft,
             id: p.id,
@@ -105,8 +105,9 @@ struct ProjectForm {
     texts: Vec<(&'static str, String, String)>,
     areas: Vec<(&'static str, String, String)>,
     dimensions: Vec<(String, String, bool)>,
-    stages: Vec<(String, bool)>,
-    instruments: Vec<(String, bool)>,
+    /// Code, label and whether it is chosen.
+    stages: Vec<(String, String, bool)>,
+    instruments: Vec<(String, String, bool)>,
 }
 
 /// What the form holds, as typed.
@@ -190,13 +191,19 @@ fn form_page(
             })
             .collect(),
         stages: Stage::iter()
-            .map(|s| (s.as_ref().to_owned(), s.as_ref() == stage))
+            .map(|s| {
+                let code = s.as_ref().to_owned();
+                let label = page.t(&format!("stage.{code}"));
+                let chosen = code == stage;
+                (code, label, chosen)
+            })
             .collect(),
         instruments: Instrument::iter()
             .map(|i| {
                 let code = i.as_ref().to_owned();
+                let label = page.t(&format!("instrument.{code}"));
                 let checked = chosen_instruments.contains(&code);
-                (code, checked)
+                (code, label, checked)
             })
             .collect(),
         page,

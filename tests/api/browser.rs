@@ -387,12 +387,12 @@ async fn an_official_submits_a_project_and_staff_publish_it() {
             Ok(cell) => cell.text().await.unwrap_or_default(),
             Err(_) => String::new(),
         };
-        if status == "submitted" {
+        if status == "Submitted" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    assert_eq!(status, "submitted");
+    assert_eq!(status, "Submitted");
     screenshot(c, "official-projects").await;
     c.find(Locator::Css(".account button"))
         .await
