@@ -809,11 +809,12 @@ async fn event_meetings(
     Ok(web::Json(grid))
 }
 
-/// Every meeting of the caller, cancelled ones included, with their events.
-pub fn meetings_of_user(
+/// Every event participation the caller acts for: its investor's, its region's, and those of the
+/// delegations it travels with or its region belongs to.
+pub fn participations(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
-) -> Result<Vec<(std::rc::Rc<EventData>, RequestRow, MeetingRow)>, AppError> {
+) -> Result<Vec<event_rows::ParticipantRow>, AppError> {
     let mut delegations = event_rows::delegations_of_member(conn, &user.id)?;
     if let Some(region) = &user.region_code {
         delegations.extend(event_rows::delegations_of_region(conn, region)?);
@@ -826,11 +827,23 @@ pub fn meetings_of_user(
         .region_code
         .as_deref()
         .filter(|_| user.role == crate::auth::Role::Official);
-    let participants: Vec<String> =
-        event_rows::participant_rows_for(conn, investor, region, &delegations)?
-            .into_iter()
-            .map(|p| p.id)
-            .collect();
+    Ok(event_rows::participant_rows_for(
+        conn,
+        investor,
+        region,
+        &delegations,
+    )?)
+}
+
+/// Every meeting of the caller, cancelled ones included, with their events.
+pub fn meetings_of_user(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+) -> Result<Vec<(std::rc::Rc<EventData>, RequestRow, MeetingRow)>, AppError> {
+    let participants: Vec<String> = participations(conn, user)?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
     let mut events: HashMap<String, std::rc::Rc<EventData>> = HashMap::new();
     let mut out = Vec::new();
     for (meeting, request) in rows::meetings_of_participants(conn, &participants)? {

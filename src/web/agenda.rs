@@ -8,12 +8,12 @@ use serde::Deserialize;
 
 use super::session::{Visitor, same_origin};
 use super::{Page, error_page, html, see_other};
-use crate::api::meetings::{calendar_response, meeting_view, meetings_of_user};
+use crate::api::meetings::{calendar_response, meeting_view, meetings_of_user, participations};
 use crate::api::requests::RequestInput;
 use crate::auth::{AuthenticatedUser, Role};
 use crate::error::AppError;
 use crate::meetings::ics;
-use crate::meetings::service::{EventData, insert_request};
+use crate::meetings::service::{EventData, accept, decline, insert_request};
 use crate::models::event as event_rows;
 use crate::models::meeting as meeting_rows;
 use crate::startup::AppState;
@@ -21,7 +21,8 @@ use crate::startup::AppState;
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/agenda", web::get().to(agenda))
         .route("/agenda/request", web::post().to(request))
-        .route("/agenda/meetings/{file}", web::get().to(calendar));
+        .route("/agenda/meetings/{file}", web::get().to(calendar))
+        .route("/agenda/requests/{id}/{answer}", web::post().to(answer));
 }
 
 /// A meeting as the agenda shows it.
@@ -43,10 +44,19 @@ struct Host {
     requested: bool,
 }
 
+/// A request the viewer's side has still to answer.
+struct Waiting {
+    id: String,
+    event: String,
+    with: String,
+    message: String,
+}
+
 #[derive(Template)]
 #[template(path = "pages/agenda.html")]
 struct Agenda {
     page: Page,
+    waiting: Vec<Waiting>,
     meetings: Vec<Line>,
     hosts: Vec<Host>,
 }
@@ -71,6 +81,40 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
                 .filter(|(_, _, m)| !m.is_cancelled())
                 .map(|(data, request, meeting)| meeting_view(data, &user, request, meeting, None))
                 .collect();
+            let mut waiting = Vec::new();
+            let mine = participations(conn, &user)?;
+            let mut events: Vec<&str> = mine.iter().map(|p| p.event_id.as_str()).collect();
+            events.sort_unstable();
+            events.dedup();
+            for event in events {
+                let data = EventData::load(conn, event)?;
+                let ids: Vec<String> = mine
+                    .iter()
+                    .filter(|p| p.event_id == event)
+                    .map(|p| p.id.clone())
+                    .collect();
+                for r in meeting_rows::requests_of_event(conn, event, Some(&ids))? {
+                    let unanswered = (ids.contains(&r.investor_participant_id)
+                        && !r.investor_accepted)
+                        || (ids.contains(&r.host_participant_id) && !r.host_accepted);
+                    if r.status == "pending" && unanswered {
+                        let other = if ids.contains(&r.investor_participant_id) {
+                            &r.host_participant_id
+                        } else {
+                            &r.investor_participant_id
+                        };
+                        waiting.push(Waiting {
+                            id: r.id.clone(),
+                            event: data.plan.event.name.clone(),
+                            with: data
+                                .participant(other)
+                                .map(|p| p.name.clone())
+                                .unwrap_or_default(),
+                            message: r.message.clone(),
+                        });
+                    }
+                }
+            }
             let mut hosts = Vec::new();
             if let Some(investor) = user.investor_id.as_deref() {
                 for mine in event_rows::participant_rows_for(conn, Some(investor), None, &[])? {
@@ -94,10 +138,10 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
                     }
                 }
             }
-            Ok((meetings, hosts))
+            Ok((waiting, meetings, hosts))
         })
         .await;
-    let (meetings, hosts) = match found {
+    let (waiting, meetings, hosts) = match found {
         Ok(found) => found,
         Err(e) => return error_page(&req, &e),
     };
@@ -118,7 +162,10 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
             with: format!("{} – {}", m.investor, m.host),
             place: format!(
                 "{}, {} ({} {})",
-                m.venue.name, m.venue.city, m.place, m.seat
+                m.venue.name,
+                m.venue.city,
+                page.t(&format!("agenda.{}", m.place)),
+                m.seat
             ),
         })
         .collect();
@@ -126,6 +173,7 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
         StatusCode::OK,
         Agenda {
             page,
+            waiting,
             meetings,
             hosts,
         }
@@ -228,6 +276,53 @@ async fn calendar(
         .await;
     match found {
         Ok(text) => calendar_response(text),
+        Err(e) => error_page(&req, &e),
+    }
+}
+
+/// Accepts or declines a pending request for the viewer's side.
+async fn answer(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    if let Err(e) = same_origin(&req, &state) {
+        return error_page(&req, &e);
+    }
+    let Some(user) = party(&visitor) else {
+        return see_other("/sign-in").finish();
+    };
+    let (id, answer) = path.into_inner();
+    let accepting = match answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return error_page(&req, &AppError::not_found("answer")),
+    };
+    let answered = state
+        .db
+        .write(move |conn| {
+            let unknown = || AppError::not_found("request");
+            let mut request = meeting_rows::find_request(conn, &id)?.ok_or_else(unknown)?;
+            let data = EventData::load(conn, &request.event_id)?;
+            if !data.may_see(&user, &request) {
+                return Err(unknown());
+            }
+            if request.status != "pending" || request.expires_at <= crate::models::user::now() {
+                return Err(AppError::conflict(
+                    "request_not_pending",
+                    "this request is no longer waiting for an answer",
+                ));
+            }
+            if accepting {
+                accept(conn, &data, &mut request, &user)
+            } else {
+                decline(conn, &data, &mut request, &user.id, None)
+            }
+        })
+        .await;
+    match answered {
+        Ok(()) => see_other("/agenda").finish(),
         Err(e) => error_page(&req, &e),
     }
 }

@@ -309,6 +309,20 @@ async fn an_investor_signs_in_reads_a_matchs_reasons_and_marks_must_meet() {
     c.clone().close().await.unwrap();
 }
 
+/// Signs out with the header's button and waits for the signed-out page.
+async fn sign_out(c: &Client) {
+    c.find(Locator::Css(".account button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(r#".account a[href="/sign-in"]"#))
+        .await
+        .unwrap();
+}
+
 /// Signs in through the sign-in page.
 async fn sign_in(c: &Client, app: &TestApp, email: &str) {
     c.goto(&app.url("/sign-in")).await.unwrap();
@@ -394,17 +408,7 @@ async fn an_official_submits_a_project_and_staff_publish_it() {
     }
     assert_eq!(status, "Submitted");
     screenshot(c, "official-projects").await;
-    c.find(Locator::Css(".account button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    // Signed out: the header offers to sign in again.
-    c.wait()
-        .for_element(Locator::Css(r#".account a[href="/sign-in"]"#))
-        .await
-        .unwrap();
+    sign_out(c).await;
 
     sign_in(c, &app, &staff.email).await;
     c.goto(&app.url("/review")).await.unwrap();
@@ -481,22 +485,37 @@ async fn an_investor_requests_a_meeting_and_sees_it_in_its_own_time_zone() {
         .await
         .unwrap();
     screenshot(c, "agenda-requested").await;
-    let (_, requests) = app
+    sign_out(c).await;
+    // Palopo's official answers on the same page.
+    sign_in(c, &app, &palopo.email).await;
+    c.goto(&app.url("/agenda")).await.unwrap();
+    screenshot(c, "agenda-waiting").await;
+    c.find(Locator::Css(".waiting form[action$=accept] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..200 {
+        if c.find_all(Locator::Css(".waiting"))
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let (_, accepted) = app
         .get(
             &format!("/api/v1/events/{event}/requests"),
             Some(&palopo.token),
         )
         .await;
-    let id = requests[0]["id"].as_str().unwrap();
-    let (status, _) = app
-        .post(
-            &format!("/api/v1/requests/{id}/accept"),
-            Some(&palopo.token),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(accepted[0]["status"], "accepted", "{accepted}");
+    sign_out(c).await;
     schedule(&app, &staff, &event, json!({})).await;
+    sign_in(c, &app, &investor.email).await;
     c.goto(&app.url("/agenda")).await.unwrap();
     let yours = c
         .find(Locator::Css(".your-time"))
