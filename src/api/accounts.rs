@@ -141,6 +141,37 @@ pub struct RegisterInput {
     pub organisation: OrganisationInput,
 }
 
+/// Creates an investor organisation with its first user and sends the address verification
+/// email, in the caller's transaction.
+pub fn register_investor(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    input: &RegisterInput,
+) -> Result<User, AppError> {
+    let investor_id = create_investor(conn, &input.organisation, false)?;
+    let row = accounts::create(
+        conn,
+        NewAccount {
+            email: &input.email,
+            password: &input.password,
+            name: &input.name,
+            role: Role::Investor,
+            region_code: None,
+            investor_id: Some(investor_id),
+            language: input.language,
+        },
+    )?;
+    email_secret(
+        conn,
+        state,
+        &row,
+        "email_verification",
+        "verify-email",
+        VERIFY_HOURS,
+    )?;
+    Ok(row)
+}
+
 /// Registers an investor organisation with its first user, who is signed in at once. The
 /// organisation starts unverified until staff verify it.
 #[utoipa::path(tag = "accounts", request_body = RegisterInput, responses(
@@ -158,27 +189,7 @@ async fn register(
     let signed_up = state
         .db
         .write(move |conn| {
-            let investor_id = create_investor(conn, &input.organisation, false)?;
-            let row = accounts::create(
-                conn,
-                NewAccount {
-                    email: &input.email,
-                    password: &input.password,
-                    name: &input.name,
-                    role: Role::Investor,
-                    region_code: None,
-                    investor_id: Some(investor_id),
-                    language: input.language,
-                },
-            )?;
-            email_secret(
-                conn,
-                &app,
-                &row,
-                "email_verification",
-                "verify-email",
-                VERIFY_HOURS,
-            )?;
+            let row = register_investor(conn, &app, &input)?;
             SignedUp::start(conn, &keys, &row, Role::Investor)
         })
         .await?;

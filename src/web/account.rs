@@ -4,6 +4,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use std::str::FromStr;
+
 use serde::Deserialize;
 
 use super::i18n::Lang;
@@ -22,7 +24,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/forgot-password", web::get().to(forgot_form))
         .route("/forgot-password", web::post().to(forgot_password))
         .route("/verify-email", web::get().to(verify_form))
-        .route("/verify-email", web::post().to(verify_email));
+        .route("/verify-email", web::post().to(verify_email))
+        .route("/register", web::get().to(register_form))
+        .route("/register", web::post().to(register));
 }
 
 /// One account step: a form, or (done) the outcome with a way to sign in.
@@ -315,5 +319,126 @@ async fn verify_email(
     match verified {
         Ok(()) => done(Page::of(&req), VERIFY.title, "account.verified"),
         Err(e) => failed(&req, &VERIFY, token, e),
+    }
+}
+
+/// The kinds of investor organisation, in the form's order.
+const KINDS: [&str; 5] = ["company", "fund", "dfi", "soe", "angel"];
+
+/// The registration form's fields, as typed.
+#[derive(Debug, Default, Deserialize)]
+struct Registration {
+    name: String,
+    email: String,
+    #[serde(default)]
+    password: String,
+    organisation: String,
+    kind: String,
+    country: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/register.html")]
+struct RegisterPage {
+    page: Page,
+    problems: Vec<String>,
+    name: String,
+    email: String,
+    organisation: String,
+    country: String,
+    /// Code, label and whether it is chosen.
+    kinds: Vec<(&'static str, String, bool)>,
+}
+
+fn register_page(page: Page, typed: &Registration, problems: Vec<String>) -> RegisterPage {
+    RegisterPage {
+        kinds: KINDS
+            .iter()
+            .map(|k| (*k, page.t(&format!("kind.{k}")), typed.kind == *k))
+            .collect(),
+        problems,
+        name: typed.name.clone(),
+        email: typed.email.clone(),
+        organisation: typed.organisation.clone(),
+        country: typed.country.clone(),
+        page,
+    }
+}
+
+async fn register_form(req: HttpRequest, visitor: Visitor) -> HttpResponse {
+    let page = Page::new(&req, &visitor);
+    html(
+        StatusCode::OK,
+        register_page(page, &Registration::default(), Vec::new()).render(),
+    )
+}
+
+/// Registers an investor organisation with its first user and signs the user in; a form with
+/// problems comes back with the input kept (the password excepted).
+async fn register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<Registration>,
+) -> HttpResponse {
+    if let Err(e) = same_origin(&req, &state) {
+        return error_page(&req, &e);
+    }
+    let typed = form.into_inner();
+    let page = Page::of(&req);
+    let language = match page.lang {
+        Lang::Id => Language::Indonesian,
+        Lang::En => Language::English,
+    };
+    let kind = crate::domain::project::InvestorKind::from_str(&typed.kind);
+    let Ok(kind) = kind else {
+        let problem = format!("{}: {}", page.t("register.kind"), typed.kind);
+        return html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            register_page(page, &typed, vec![problem]).render(),
+        );
+    };
+    let input = crate::api::accounts::RegisterInput {
+        email: typed.email.clone(),
+        password: typed.password.clone(),
+        name: typed.name.clone(),
+        language,
+        organisation: crate::api::investors::OrganisationInput {
+            name: typed.organisation.clone(),
+            kind,
+            country: typed.country.clone(),
+            website: None,
+            description: String::new(),
+            contact_name: Some(typed.name.clone()),
+            contact_email: Some(typed.email.clone()),
+            contact_phone: None,
+        },
+    };
+    let app = state.clone();
+    let created = state
+        .db
+        .write(move |conn| {
+            let row = crate::api::accounts::register_investor(conn, &app, &input)?;
+            accounts::start_browser_session(conn, &row.id)
+        })
+        .await;
+    match created {
+        Ok(cookie) => see_other("/dashboard")
+            .cookie(session::cookie(&state, &cookie))
+            .finish(),
+        Err(AppError::Validation { fields, .. }) => {
+            let problems = fields
+                .into_iter()
+                .map(|(field, message)| format!("{field}: {message}"))
+                .collect();
+            html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                register_page(page, &typed, problems).render(),
+            )
+        }
+        Err(e @ AppError::Conflict { .. }) => html(
+            StatusCode::CONFLICT,
+            register_page(page, &typed, vec![e.to_string()]).render(),
+        ),
+        Err(e) => error_page(&req, &e),
     }
 }

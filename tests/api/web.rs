@@ -431,3 +431,70 @@ async fn a_project_form_with_problems_comes_back_with_the_input_kept() {
         .await;
     assert_eq!(mine["total"], 0, "nothing was stored");
 }
+
+#[tokio::test]
+async fn an_investor_registers_in_the_browser_and_lands_on_its_matches() {
+    let app = spawn_app().await;
+    let client = no_redirects();
+    let (status, form) = page(&app, "/register", &[(COOKIE, "lang=en")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("Register as an investor"), "{form}");
+    let fields = |email: &'static str, country: &'static str| {
+        [
+            ("name", "Yuki Tanaka"),
+            ("email", email),
+            ("password", "a long enough password"),
+            ("organisation", "Sakura Green Fund"),
+            ("kind", "fund"),
+            ("country", country),
+        ]
+    };
+    let bad = client
+        .post(app.url("/register"))
+        .header("origin", &app.address)
+        .header(COOKIE, "lang=en")
+        .form(&fields("yuki@sakura.example", "XX"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = bad.text().await.unwrap();
+    assert!(
+        text.contains("organisation.country") && text.contains("value=\"Sakura Green Fund\""),
+        "{text}"
+    );
+    let done = client
+        .post(app.url("/register"))
+        .header("origin", &app.address)
+        .form(&fields("yuki@sakura.example", "JP"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(done.headers()["location"], "/dashboard");
+    let session = done.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, dashboard) = page(&app, "/dashboard", &[(COOKIE, &session)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        dashboard.contains("class=\"note\""),
+        "asks for a mandate first: {dashboard}"
+    );
+    let again = client
+        .post(app.url("/register"))
+        .header("origin", &app.address)
+        .form(&fields("yuki@sakura.example", "JP"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status(),
+        StatusCode::CONFLICT,
+        "one account per address"
+    );
+}
