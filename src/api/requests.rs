@@ -13,7 +13,7 @@ use crate::db::AnyConnection;
 use crate::error::{AppError, ErrorBody};
 use crate::meetings::plan::priority;
 use crate::meetings::service::{
-    EventData, accept, cancel_request, decline, expire_due, insert_request, pair_score,
+    EventData, accept, best_hosts, cancel_request, decline, expire_due, insert_request,
 };
 use crate::meetings::time::utc;
 use crate::models::meeting::{self as rows, RequestRow};
@@ -284,24 +284,15 @@ async fn introduce(
                 .iter()
                 .filter(|p| p.row.kind == "investor");
             for investor in investors {
-                let investor_id = investor.row.investor_id.clone().unwrap_or_default();
-                let mut scored = Vec::new();
-                for host in data
-                    .participants
-                    .iter()
-                    .filter(|p| p.row.kind != "investor")
-                {
-                    if rows::open_request_exists(conn, &investor.row.id, &host.row.id)? {
-                        continue;
-                    }
-                    let (score, _) =
-                        pair_score(conn, &app.matchmaker, &data, &investor_id, host, None)?;
-                    if score >= input.min_score {
-                        scored.push((score, host));
-                    }
-                }
-                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.row.id.cmp(&b.1.row.id)));
-                for (score, host) in scored.into_iter().take(input.per_investor) {
+                let best = best_hosts(
+                    conn,
+                    &app.matchmaker,
+                    &data,
+                    investor,
+                    input.per_investor,
+                    input.min_score,
+                )?;
+                for (score, host) in best {
                     let request = RequestInput {
                         investor: investor.row.id.clone(),
                         host: host.row.id.clone(),

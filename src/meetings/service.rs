@@ -502,6 +502,36 @@ pub fn stored_problem(
     })
 }
 
+/// The regions and delegations of an event best matched with an investor, best first, that it
+/// has no open request with yet: at most `limit`, each scoring at least `min_score`.
+pub fn best_hosts<'a>(
+    conn: &mut AnyConnection,
+    matchmaker: &Matchmaker,
+    data: &'a EventData,
+    investor: &Participant,
+    limit: usize,
+    min_score: f64,
+) -> Result<Vec<(f64, &'a Participant)>, AppError> {
+    let investor_id = investor.row.investor_id.clone().unwrap_or_default();
+    let mut scored = Vec::new();
+    for host in data
+        .participants
+        .iter()
+        .filter(|p| p.row.kind != "investor")
+    {
+        if meeting_rows::open_request_exists(conn, &investor.row.id, &host.row.id)? {
+            continue;
+        }
+        let (score, _) = pair_score(conn, matchmaker, data, &investor_id, host, None)?;
+        if score >= min_score {
+            scored.push((score, host));
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.row.id.cmp(&b.1.row.id)));
+    scored.truncate(limit);
+    Ok(scored)
+}
+
 /// Cancels a request and its meeting, telling both parties.
 pub fn cancel_request(
     conn: &mut AnyConnection,

@@ -19,7 +19,7 @@ use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::matchmaker::Matchmaker;
 use crate::meetings::service::{
-    EventData, accept, apply_schedule, decline, insert_request, pair_score, stored_problem,
+    EventData, accept, apply_schedule, best_hosts, decline, insert_request, stored_problem,
 };
 use crate::models::user::{self, now};
 use crate::reference::Catalogue;
@@ -181,18 +181,8 @@ fn ask_and_answer(
         .iter()
         .filter(|p| p.row.kind == "investor")
     {
-        let investor_id = investor.row.investor_id.clone().unwrap_or_default();
-        let mut scored = Vec::new();
-        for host in data
-            .participants
-            .iter()
-            .filter(|p| p.row.kind != "investor")
-        {
-            let (score, _) = pair_score(conn, matchmaker, &data, &investor_id, host, None)?;
-            scored.push((score, host));
-        }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.name.cmp(&b.1.name)));
-        for (_, host) in scored.into_iter().take(per_investor) {
+        let best = best_hosts(conn, matchmaker, &data, investor, per_investor, 0.0)?;
+        for (_, host) in best {
             let input = RequestInput {
                 investor: investor.row.id.clone(),
                 host: host.row.id.clone(),

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use serde::Deserialize;
 
 use super::i18n::Lang;
-use super::session::{self, Visitor, same_origin};
+use super::session::{self, Visitor};
 use super::{Page, error_page, html, see_other};
 use crate::auth::accounts::{self, Language};
 use crate::error::AppError;
@@ -183,9 +183,6 @@ async fn accept_invitation(
     state: web::Data<AppState>,
     form: web::Form<SecretAndPassword>,
 ) -> HttpResponse {
-    if let Err(e) = same_origin(&req, &state) {
-        return error_page(&req, &e);
-    }
     let SecretAndPassword { token, password } = form.into_inner();
     let language = match Lang::of(&req) {
         Lang::Id => Language::Indonesian,
@@ -222,9 +219,6 @@ async fn reset_password(
     state: web::Data<AppState>,
     form: web::Form<SecretAndPassword>,
 ) -> HttpResponse {
-    if let Err(e) = same_origin(&req, &state) {
-        return error_page(&req, &e);
-    }
     let SecretAndPassword { token, password } = form.into_inner();
     let secret = token.clone();
     let reset = state
@@ -259,9 +253,6 @@ async fn forgot_password(
     state: web::Data<AppState>,
     form: web::Form<Address>,
 ) -> HttpResponse {
-    if let Err(e) = same_origin(&req, &state) {
-        return error_page(&req, &e);
-    }
     let email = form.into_inner().email.trim().to_lowercase();
     let app = state.clone();
     let sent = state
@@ -307,9 +298,6 @@ async fn verify_email(
     state: web::Data<AppState>,
     form: web::Form<Secret>,
 ) -> HttpResponse {
-    if let Err(e) = same_origin(&req, &state) {
-        return error_page(&req, &e);
-    }
     let token = form.into_inner().token;
     let secret = token.clone();
     let verified = state
@@ -380,9 +368,6 @@ async fn register(
     state: web::Data<AppState>,
     form: web::Form<Registration>,
 ) -> HttpResponse {
-    if let Err(e) = same_origin(&req, &state) {
-        return error_page(&req, &e);
-    }
     let typed = form.into_inner();
     let page = Page::of(&req);
     let language = match page.lang {

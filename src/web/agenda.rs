@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::session::{Visitor, same_origin};
+use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
 use crate::api::meetings::{calendar_response, meeting_view, meetings_of_user, participations};
 use crate::api::requests::RequestInput;
@@ -195,9 +195,6 @@ async fn request(
     state: web::Data<AppState>,
     form: web::Form<Ask>,
 ) -> HttpResponse {
-    if let Err(e) = same_origin(&req, &state) {
-        return error_page(&req, &e);
-    }
     let Some(user) = visitor.0.clone().filter(|u| u.role == Role::Investor) else {
         return see_other("/sign-in").finish();
     };
@@ -287,9 +284,6 @@ async fn answer(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    if let Err(e) = same_origin(&req, &state) {
-        return error_page(&req, &e);
-    }
     let Some(user) = party(&visitor) else {
         return see_other("/sign-in").finish();
     };

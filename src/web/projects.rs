@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use strum::IntoEnumIterator;
 
-use super::session::{Visitor, same_origin};
+use super::session::Visitor;
 use super::{Page, error_page, html, localized, money_of, see_other};
 use crate::api::Localized;
 use crate::api::projects::{self as api, ProjectInput, ProjectQuery, Search};
@@ -228,9 +228,6 @@ async fn create(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    if let Err(e) = same_origin(&req, &state) {
-        return error_page(&req, &e);
-    }
     let Some(user) = official(&visitor) else {
         return see_other("/sign-in").finish();
     };
@@ -311,9 +308,6 @@ async fn step(
     comment: Option<String>,
     back: &str,
 ) -> HttpResponse {
-    if let Err(e) = same_origin(req, state) {
-        return error_page(req, &e);
-    }
     let Some(user) = visitor.0.clone() else {
         return see_other("/sign-in").finish();
     };

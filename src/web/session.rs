@@ -5,7 +5,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::auth::AuthenticatedUser;
@@ -64,9 +68,30 @@ pub fn cookie(state: &AppState, secret: &str) -> Cookie<'static> {
     cookie
 }
 
-/// Refuses a form posted from another site: its `Origin` (or, failing that, `Referer`) must be
-/// this server's address as the browser reached it, or the configured public address.
-pub fn same_origin(req: &HttpRequest, state: &AppState) -> Result<(), AppError> {
+/// Refuses a form posted from another site, before any page handler runs: every request to the
+/// pages other than GET and HEAD must come from Sepadan's own pages. The API is left alone: it
+/// takes bearer tokens, which browsers do not send by themselves.
+pub async fn refuse_cross_site_forms(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let reads = matches!(*req.method(), Method::GET | Method::HEAD);
+    if !reads && !req.path().starts_with("/api/") {
+        let refused = match req.app_data::<web::Data<AppState>>() {
+            Some(state) => same_origin(req.request(), state).err(),
+            None => None,
+        };
+        if let Some(error) = refused {
+            let page = super::error_page(req.request(), &error);
+            return Ok(req.into_response(page));
+        }
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// Whether a form comes from this site: its `Origin` (or, failing that, `Referer`) must be this
+/// server's address as the browser reached it, or the configured public address.
+fn same_origin(req: &HttpRequest, state: &AppState) -> Result<(), AppError> {
     let info = req.connection_info();
     let here = format!("{}://{}", info.scheme(), info.host());
     let public = state
