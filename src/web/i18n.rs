@@ -120,7 +120,8 @@ mod tests {
 
     #[test]
     fn every_message_exists_in_both_languages() {
-        fn keys(text: &str) -> Vec<String> {
+        fn keys(path: &std::path::Path) -> Vec<String> {
+            let text = std::fs::read_to_string(path).unwrap();
             let value: toml::Table = text.parse().unwrap();
             let mut out = Vec::new();
             for (section, entries) in value {
@@ -131,11 +132,24 @@ mod tests {
             out.sort();
             out
         }
-        let en = keys(include_str!("../../locales/en.toml"));
-        let id = keys(include_str!("../../locales/id.toml"));
-        assert_eq!(en, id);
-        for key in &en {
-            assert_ne!(Lang::Id.t(key), *key, "{key} is translated");
+        // Every catalogue comes as a pair: `name.en.toml` and `name.id.toml` (or `en.toml`
+        // and `id.toml`).
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let mut pairs = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let en_path = entry.unwrap().path();
+            let name = en_path.file_name().unwrap().to_str().unwrap().to_owned();
+            let Some(stem) = name.strip_suffix("en.toml") else {
+                continue;
+            };
+            let id_path = dir.join(format!("{stem}id.toml"));
+            let (en, id) = (keys(&en_path), keys(&id_path));
+            assert_eq!(en, id, "{name} and its Indonesian twin have the same keys");
+            for key in &en {
+                assert_ne!(Lang::Id.t(key), *key, "{key} is translated");
+            }
+            pairs += 1;
         }
+        assert!(pairs >= 1);
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod agenda;
+pub mod charts;
 pub mod i18n;
 pub mod projects;
 pub mod session;
@@ -205,7 +206,7 @@ async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
             (page.lang.pick(&d.name_id, &d.name_en).to_owned(), count)
         })
         .collect();
-    let chart = bar_chart(&dimensions, &page.t("home.by_dimension"));
+    let chart = charts::bar_chart(&dimensions, &page.t("home.by_dimension"));
     let body = Home {
         projects: page.lang.integer(index.len() as i64),
         value: page.lang.money(idr.round(), "IDR"),
@@ -217,39 +218,6 @@ async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
     }
     .render();
     html(StatusCode::OK, body)
-}
-
-/// A horizontal bar chart as SVG, readable without JavaScript (the numbers are in the table
-/// beside it too).
-fn bar_chart(bars: &[(String, usize)], label: &str) -> String {
-    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
-    let row = 28;
-    let height = bars.len() * row + 10;
-    let mut svg = format!(
-        r#"<svg class="chart" role="img" aria-label="{}" viewBox="0 0 640 {height}" xmlns="http://www.w3.org/2000/svg">"#,
-        escape(label)
-    );
-    for (i, (name, count)) in bars.iter().enumerate() {
-        let y = i * row + 5;
-        let width = 380 * count / max;
-        svg.push_str(&format!(
-            r##"<text x="0" y="{}" font-size="13" fill="#1f2933">{}</text><rect x="220" y="{y}" width="{width}" height="20" fill="#0b7a75"><title>{}: {count}</title></rect><text x="{}" y="{}" font-size="13" fill="#1f2933">{count}</text>"##,
-            y + 15,
-            escape(name),
-            escape(name),
-            226 + width,
-            y + 15,
-        ));
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// An opportunity as a list shows it.

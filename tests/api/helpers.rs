@@ -279,6 +279,74 @@ impl TestApp {
         }
         panic!("no email to {address} about {subject}");
     }
+
+    /// Signs a user in through the sign-in form and gives back the session cookie
+    /// (`name=value`) for later page requests.
+    pub async fn page_session(&self, email: &str) -> String {
+        let response = no_redirects()
+            .post(self.url("/sign-in"))
+            .header("origin", &self.address)
+            .form(&[("email", email), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("sign-in sent");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "signed in");
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A page as a browser in `lang` ("id" or "en") with the given session (or none) gets it:
+    /// status and HTML. A signed-in person's language is their account's, so it is chosen
+    /// first with the language switch.
+    pub async fn page_as(
+        &self,
+        path: &str,
+        session: Option<&str>,
+        lang: &str,
+    ) -> (StatusCode, String) {
+        let mut cookie = format!("lang={lang}");
+        if let Some(session) = session {
+            cookie = format!("{session}; {cookie}");
+            let chosen = no_redirects()
+                .get(self.url(&format!("/language?set={lang}")))
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .expect("language chosen");
+            assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+        }
+        let response = self
+            .client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("page requested");
+        let status = response.status();
+        (status, response.text().await.expect("page read"))
+    }
+
+    /// Posts a page form from this site (as the browser would), following no redirect.
+    pub async fn submit(
+        &self,
+        path: &str,
+        session: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        no_redirects()
+            .post(self.url(path))
+            .header("origin", &self.address)
+            .header("cookie", session)
+            .form(fields)
+            .send()
+            .await
+            .expect("form sent")
+    }
 }
 
 /// The one-time secret in an email's link (`…?token=SECRET`).
@@ -293,4 +361,12 @@ pub fn token_in(text: &str) -> String {
 /// The error code of an error answer.
 pub fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
+}
+
+/// A client that shows redirects instead of following them.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }

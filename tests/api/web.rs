@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_LANGUAGE, COOKIE};
 use sepadan::auth::Role;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, no_redirects, spawn_app};
 
 async fn page(
     app: &TestApp,
@@ -175,13 +175,6 @@ async fn the_stylesheet_is_cached_for_good_under_its_content_address() {
             .unwrap()
             .starts_with("application/json")
     );
-}
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 #[tokio::test]
@@ -385,36 +378,27 @@ async fn links_in_account_emails_open_pages_that_finish_the_job() {
 async fn a_project_form_with_problems_comes_back_with_the_input_kept() {
     let app = spawn_app().await;
     let official = app.user(Role::Official, Some("73.73")).await;
-    let client = no_redirects();
-    let signed_in = client
-        .post(app.url("/sign-in"))
-        .header("origin", &app.address)
-        .form(&[
-            ("email", official.email.as_str()),
-            ("password", crate::helpers::PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.headers()["location"], "/opportunities");
-    let session = signed_in.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let body = "title_en=Street+lights&title_id=Lampu+jalan&sectors=9999&value=1000&currency=IDR\
-                &description_en=LED&description_id=LED&dimensions=ENV&stage=idea&instruments=ppp";
-    let response = client
-        .post(app.url("/my-projects/new"))
-        .header("origin", &app.address)
-        .header(COOKIE, &session)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let session = app.page_session(&official.email).await;
+    let (_, form) = app.page_as("/my-projects/new", Some(&session), "en").await;
+    assert!(form.contains("<form"), "{form}");
+    let response = app
+        .submit(
+            "/my-projects/new",
+            &session,
+            &[
+                ("title_en", "Street lights"),
+                ("title_id", "Lampu jalan"),
+                ("sectors", "9999"),
+                ("value", "1000"),
+                ("currency", "IDR"),
+                ("description_en", "LED"),
+                ("description_id", "LED"),
+                ("dimensions", "ENV"),
+                ("stage", "idea"),
+                ("instruments", "ppp"),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = response.text().await.unwrap();
     assert!(
