@@ -18,5 +18,6 @@ mod rates;
 mod reference;
 mod regions;
 mod smtp;
+mod tour;
 mod web;
 mod webhooks;

@@ -1,0 +1,88 @@
+//! A tour of the main pages on the demo data, as each role sees them in Chromium at laptop
+//! width: every page must render (no error page), and each is saved as
+//! target/screenshots/tour-NAME.png (the README's pictures come from these).
+
+use fantoccini::{Client, Locator};
+use sepadan::reference::Catalogue;
+use sepadan::seed;
+
+use crate::browser::{browser, screenshot};
+use crate::helpers::{TestApp, spawn_app};
+
+/// Loads the demo data set into the test's own database.
+async fn with_demo(app: &TestApp) {
+    let db = app.state.db.clone();
+    let state = app.state.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let catalogue = Catalogue::read(&mut conn).unwrap();
+        seed::demo(
+            &mut conn,
+            &catalogue,
+            &state.matchmaker,
+            &state.settings.meetings,
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+}
+
+async fn sign_in_as(c: &Client, app: &TestApp, email: &str) {
+    c.goto(&app.url("/sign-in")).await.unwrap();
+    let form = c
+        .form(Locator::Css(r#"form[action="/sign-in"]"#))
+        .await
+        .unwrap();
+    form.set_by_name("email", email).await.unwrap();
+    form.set_by_name("password", seed::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    form.submit().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(".account form"))
+        .await
+        .unwrap();
+}
+
+/// Opens each page, checks it is not an error page and saves its picture.
+async fn visit(c: &Client, app: &TestApp, pages: &[(&str, &str)]) {
+    for (name, path) in pages {
+        c.goto(&app.url(path)).await.unwrap();
+        let heading = c
+            .wait()
+            .for_element(Locator::Css("main h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let error = c.find_all(Locator::Css("main .error-code")).await.unwrap();
+        assert!(error.is_empty(), "{path} shows an error page: {heading}");
+        screenshot(c, &format!("tour-{name}")).await;
+    }
+}
+
+#[tokio::test]
+async fn the_main_pages_render_for_every_role_on_the_demo_data() {
+    let Some(b) = browser(1280, 900).await else {
+        return;
+    };
+    let app = spawn_app().await;
+    with_demo(&app).await;
+    let c = &b.client;
+    visit(
+        c,
+        &app,
+        &[("home", "/"), ("opportunities", "/opportunities")],
+    )
+    .await;
+
+    sign_in_as(c, &app, "investor@demo.sepadan.id").await;
+    visit(
+        c,
+        &app,
+        &[("dashboard", "/dashboard"), ("agenda-investor", "/agenda")],
+    )
+    .await;
+}
