@@ -125,6 +125,8 @@ fn map_svg(spots: &[Spot], provinces: &[(String, f64, f64)], label: &str) -> Str
     }
     for (name, lat, lng) in provinces {
         let (x, y) = position(*lat, *lng);
+        // Centred names near the edges are pulled in so that they stay whole.
+        let x = x.clamp(40.0, width - 40.0);
         svg.push_str(&format!(
             r##"<text x="{x:.1}" y="{y:.1}" font-size="8" fill="#9aa5b1" text-anchor="middle" aria-hidden="true">{}</text>"##,
             escape(name)
