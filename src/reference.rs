@@ -199,6 +199,9 @@ pub struct RegionRef {
     pub name: String,
     pub kind: String,
     pub ikn_related: bool,
+    /// The centroid's latitude and longitude in degrees, for the map of opportunities.
+    pub lat: f64,
+    pub lng: f64,
 }
 
 impl From<Region> for RegionRef {
@@ -208,6 +211,8 @@ impl From<Region> for RegionRef {
             name: r.name,
             kind: r.kind,
             ikn_related: r.ikn_relation.is_some(),
+            lat: r.lat,
+            lng: r.lng,
         }
     }
 }

@@ -267,7 +267,8 @@ pub struct RegionDetail {
     pub profile: Option<Profile>,
 }
 
-async fn load_region(state: &AppState, code: String) -> Result<RegionDetail, AppError> {
+/// A region with its profile; 404 `not_found` for an unknown code.
+pub(crate) async fn load_region(state: &AppState, code: String) -> Result<RegionDetail, AppError> {
     let (region, profile) = state
         .db
         .run(move |conn| rows::find(conn, &code)?.ok_or_else(|| AppError::not_found("region")))
@@ -306,16 +307,25 @@ async fn put_profile(
     body: JsonBody<ProfileInput>,
 ) -> Result<web::Json<RegionDetail>, AppError> {
     let code = code.into_inner();
-    if state.catalogue.region(&code).is_none() {
+    save_profile(&state, &user, &code, &body.0).await?;
+    Ok(web::Json(load_region(&state, code).await?))
+}
+
+/// Writes a region's profile for `user` when the region exists and the user may edit it, after
+/// checking the input; the API and the officials' page both save through it.
+pub(crate) async fn save_profile(
+    state: &AppState,
+    user: &AuthenticatedUser,
+    code: &str,
+    input: &ProfileInput,
+) -> Result<(), AppError> {
+    if state.catalogue.region(code).is_none() {
         return Err(AppError::not_found("region"));
     }
-    policy::may_edit_region(&user, &code)?;
-    let row = body
-        .0
-        .to_row(&state.catalogue, &code, Some(&user.id), false)?;
+    policy::may_edit_region(user, code)?;
+    let row = input.to_row(&state.catalogue, code, Some(&user.id), false)?;
     state
         .db
         .write(move |conn| Ok(rows::put_profile(conn, &row)?))
-        .await?;
-    Ok(web::Json(load_region(&state, code).await?))
+        .await
 }

@@ -104,3 +104,11 @@ pub fn put_profile(conn: &mut AnyConnection, row: &ProfileRow) -> QueryResult<()
     }
     Ok(())
 }
+
+/// The codes of the regions that have a profile.
+pub fn profiled_regions(conn: &mut AnyConnection) -> QueryResult<Vec<String>> {
+    region_profiles::table
+        .select(region_profiles::region_code)
+        .order(region_profiles::region_code)
+        .load(conn)
+}

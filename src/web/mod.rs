@@ -5,7 +5,9 @@ pub mod account;
 pub mod agenda;
 pub mod charts;
 pub mod i18n;
+pub mod map;
 pub mod projects;
+pub mod regions;
 pub mod session;
 
 use std::sync::LazyLock;
@@ -50,7 +52,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", web::get().to(stylesheet))
         .configure(account::config)
         .configure(agenda::config)
-        .configure(projects::config);
+        .configure(map::config)
+        .configure(projects::config)
+        .configure(regions::config);
 }
 
 /// What every page's layout needs.
@@ -221,12 +225,29 @@ async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
 }
 
 /// An opportunity as a list shows it.
-struct Card {
+pub(crate) struct Card {
     id: String,
     title: String,
     region: String,
+    /// The region's code, for the link to its page.
+    region_code: String,
     value: String,
     summary: String,
+}
+
+impl Card {
+    /// The card of a project in the viewer's language, with the start of its description.
+    pub(crate) fn of(lang: Lang, p: &Project) -> Self {
+        let description = localized(lang, &p.description);
+        Card {
+            id: p.id.clone(),
+            title: localized(lang, &p.title),
+            region: p.region_name.clone(),
+            region_code: p.region.clone(),
+            value: money_of(lang, p),
+            summary: description.chars().take(220).collect(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -321,19 +342,7 @@ async fn opportunities(
     };
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let lang = page.lang;
-    let items = projects
-        .iter()
-        .map(|p| {
-            let description = localized(lang, &p.description);
-            Card {
-                id: p.id.clone(),
-                title: localized(lang, &p.title),
-                region: p.region_name.clone(),
-                value: money_of(lang, p),
-                summary: description.chars().take(220).collect(),
-            }
-        })
-        .collect();
+    let items = projects.iter().map(|p| Card::of(lang, p)).collect();
     let chosen = |value: &Option<String>, code: &str| value.as_deref() == Some(code);
     let mut provinces: Vec<(String, String, bool)> = state
         .catalogue
@@ -396,6 +405,7 @@ struct Opportunity {
     title: String,
     description: String,
     region: String,
+    region_code: String,
     value: String,
     stage: String,
     sectors: String,
@@ -432,6 +442,7 @@ async fn opportunity(
         title: localized(lang, &project.title),
         description: localized(lang, &project.description),
         region: format!("{} ({})", project.region_name, project.region),
+        region_code: project.region.clone(),
         value: money_of(lang, &project),
         stage: lang.t(&format!("stage.{}", project.stage)),
         sectors: project.sectors.join(", "),

@@ -20,4 +20,5 @@ mod regions;
 mod smtp;
 mod tour;
 mod web;
+mod web_regions;
 mod webhooks;

@@ -1,0 +1,556 @@
+//! The regions' public pages (the list by province and each region's profile with its published
+//! projects) and the officials' editor of their own region's profile.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::i18n::Lang;
+use super::map::{Tally, projects_count, province_name, published_by_region};
+use super::projects::Typed;
+use super::session::Visitor;
+use super::{Card, Page, charts, error_page, html, see_other};
+use crate::api::Localized;
+use crate::api::projects::{ProjectQuery, Search};
+use crate::api::regions::{
+    ProfileInput, RegionContact, RegionDetail, RegionDocument, load_region, save_profile,
+};
+use crate::auth::{AuthenticatedUser, Role};
+use crate::error::AppError;
+use crate::models::region as region_rows;
+use crate::startup::AppState;
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/regions", web::get().to(list))
+        .route("/regions/{code}", web::get().to(region))
+        .route("/my-region", web::get().to(edit_form))
+        .route("/my-region", web::post().to(save));
+}
+
+/// A region in the list.
+struct Listed {
+    code: String,
+    name: String,
+    projects: String,
+    profile: bool,
+}
+
+/// A province's regions in the list.
+struct Province {
+    name: String,
+    projects: String,
+    regions: Vec<Listed>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/regions.html")]
+struct Regions {
+    page: Page,
+    provinces: Vec<Province>,
+}
+
+/// The regions that have published projects or a profile, by province (public).
+async fn list(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+    let page = Page::new(&req, &visitor);
+    let lang = page.lang;
+    let tallies = match published_by_region(&state, None).await {
+        Ok(t) => t,
+        Err(e) => return error_page(&req, &e),
+    };
+    let profiled = match state
+        .db
+        .run(|conn| Ok(region_rows::profiled_regions(conn)?))
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return error_page(&req, &e),
+    };
+    let catalogue = &state.catalogue;
+    let mut codes: Vec<&String> = tallies.keys().chain(profiled.iter()).collect();
+    codes.sort();
+    codes.dedup();
+    // Province code → its listed regions and their projects, in Kemendagri order.
+    let mut by_province: BTreeMap<String, (usize, Vec<Listed>)> = BTreeMap::new();
+    for code in codes {
+        let Some(region) = catalogue.region(code) else {
+            continue;
+        };
+        let count = tallies.get(code).map_or(0, |t: &Tally| t.projects);
+        let entry = by_province.entry(region.province_code.clone()).or_default();
+        entry.0 += count;
+        entry.1.push(Listed {
+            code: code.clone(),
+            name: region.name.clone(),
+            projects: projects_count(lang, count),
+            profile: profiled.contains(code),
+        });
+    }
+    let provinces = by_province
+        .into_iter()
+        .map(|(code, (count, regions))| Province {
+            name: province_name(catalogue, &code),
+            projects: projects_count(lang, count),
+            regions,
+        })
+        .collect();
+    html(StatusCode::OK, Regions { page, provinces }.render())
+}
+
+/// A dimension's maturity as the profile records it.
+struct Maturity {
+    name: String,
+    level: Option<u8>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/region.html")]
+struct RegionPage {
+    page: Page,
+    code: String,
+    name: String,
+    kind: String,
+    province: String,
+    ikn: bool,
+    has_profile: bool,
+    summary: String,
+    incentives: String,
+    /// ISIC code and title.
+    sectors: Vec<(String, String)>,
+    maturity: Vec<Maturity>,
+    contacts: Vec<RegionContact>,
+    documents: Vec<RegionDocument>,
+    updated: String,
+    chart: String,
+    /// Dimension name and the number of published projects in it.
+    dimensions: Vec<(String, usize)>,
+    projects: Vec<Card>,
+}
+
+/// A region's profile and its published projects (public); the 404 page for an unknown code.
+async fn region(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let page = Page::new(&req, &visitor);
+    let lang = page.lang;
+    let code = code.into_inner();
+    let detail = match load_region(&state, code.clone()).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&req, &e),
+    };
+    let catalogue = state.catalogue.clone();
+    let query = ProjectQuery {
+        region: Some(code.clone()),
+        ..ProjectQuery::default()
+    };
+    let found = state
+        .db
+        .run(move |conn| {
+            let search = Search::from_query(&catalogue, None, &query)?;
+            Ok(search.run(conn, &catalogue, None, 0, 1000)?.0)
+        })
+        .await;
+    let projects = match found {
+        Ok(p) => p,
+        Err(e) => return error_page(&req, &e),
+    };
+    let catalogue = &state.catalogue;
+    let dimensions: Vec<(String, usize)> = catalogue
+        .dimension_rows()
+        .map(|d| {
+            let count = projects
+                .iter()
+                .filter(|p| p.dimensions.contains(&d.code))
+                .count();
+            (lang.pick(&d.name_id, &d.name_en).to_owned(), count)
+        })
+        .collect();
+    let chart = charts::bar_chart(&dimensions, &page.t("region_page.by_dimension"));
+    let RegionDetail {
+        region, profile, ..
+    } = detail;
+    let content = profile.as_ref().map(|p| &p.content);
+    let text = |pick: fn(&ProfileInput) -> Option<&Localized>| {
+        content
+            .and_then(pick)
+            .map(|t| lang.pick(&t.id, &t.en).trim().to_owned())
+            .unwrap_or_default()
+    };
+    let body = RegionPage {
+        kind: page.t(&format!("regions.kind_{}", region.kind)),
+        province: province_name(catalogue, &region.province_code),
+        ikn: region.ikn_relation.is_some(),
+        has_profile: profile.is_some(),
+        summary: text(|c| Some(&c.summary)),
+        incentives: text(|c| c.incentives.as_ref()),
+        sectors: content
+            .map(|c| {
+                c.leading_sectors
+                    .iter()
+                    .map(|s| {
+                        let title = catalogue.sector(s).map(|s| s.title.clone());
+                        (s.clone(), title.unwrap_or_default())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        maturity: catalogue
+            .dimension_rows()
+            .map(|d| Maturity {
+                name: lang.pick(&d.name_id, &d.name_en).to_owned(),
+                level: content.and_then(|c| c.maturity.get(&d.code).copied()),
+            })
+            .collect(),
+        contacts: content.map(|c| c.contacts.clone()).unwrap_or_default(),
+        documents: content.map(|c| c.documents.clone()).unwrap_or_default(),
+        updated: profile
+            .as_ref()
+            .map(|p| p.updated_at.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        chart,
+        dimensions,
+        projects: projects.iter().map(|p| Card::of(lang, p)).collect(),
+        code: region.code,
+        name: region.name,
+        page,
+    }
+    .render();
+    html(StatusCode::OK, body)
+}
+
+/// A contact row of the editor.
+struct ContactRow {
+    name: String,
+    position: String,
+    email: String,
+    phone: String,
+    problem: Option<String>,
+}
+
+/// A document row of the editor.
+struct DocumentRow {
+    title: String,
+    url: String,
+    problem: Option<String>,
+}
+
+/// A dimension's maturity choice in the editor.
+struct MaturityChoice {
+    code: String,
+    name: String,
+    /// The level chosen, 0 for "not stated".
+    level: u8,
+    problem: Option<String>,
+}
+
+/// A problem with the input, in the viewer's language.
+struct Problem {
+    /// The field as the profile check names it: `summary`, `contacts[0].email`, ….
+    field: String,
+    /// Which field, as the person sees it.
+    label: String,
+    message: String,
+}
+
+impl Problem {
+    /// The problem's message when it is about `field` or a part of it.
+    fn about(problem: Option<&Problem>, field: &str) -> Option<String> {
+        problem
+            .filter(|p| {
+                p.field == field
+                    || p.field.starts_with(&format!("{field}."))
+                    || p.field.starts_with(&format!("{field}["))
+            })
+            .map(|p| p.message.clone())
+    }
+}
+
+/// What the profile check refused, said in the viewer's language; a field the page does not
+/// know keeps the check's own words.
+fn problem_of(lang: Lang, field: &str, said: &str) -> Problem {
+    let numbered = |list: &str, key: &str| {
+        let rest = field.strip_prefix(list)?.strip_prefix('[')?;
+        let (index, part) = rest.split_once(']')?;
+        let number = index.parse::<usize>().ok()? + 1;
+        let label = rust_i18n::t!(key, locale = lang.code(), number = number).into_owned();
+        Some((label, part.trim_start_matches('.').to_owned()))
+    };
+    let (label, message) =
+        if let Some((label, part)) = numbered("contacts", "region_form.contact_n") {
+            let key = if part == "email" {
+                "region_form.bad_email"
+            } else {
+                "region_form.bad_name"
+            };
+            (label, lang.t(key))
+        } else if let Some((label, _)) = numbered("documents", "region_form.document_n") {
+            (label, lang.t("region_form.bad_url"))
+        } else {
+            match field.split('.').next().unwrap_or(field) {
+                "summary" => (
+                    lang.t("region_form.summary"),
+                    lang.t("region_form.too_long"),
+                ),
+                "incentives" => (
+                    lang.t("region_form.incentives"),
+                    lang.t("region_form.too_long"),
+                ),
+                "leading_sectors" => (
+                    lang.t("region_form.sectors"),
+                    lang.t("region_form.bad_sector"),
+                ),
+                "maturity" => (
+                    lang.t("region_form.maturity"),
+                    lang.t("region_form.bad_level"),
+                ),
+                "profile" => (lang.t("region_form.title"), lang.t("region_form.too_many")),
+                _ => (field.to_owned(), said.to_owned()),
+            }
+        };
+    Problem {
+        field: field.to_owned(),
+        label,
+        message,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/region_form.html")]
+struct RegionForm {
+    page: Page,
+    code: String,
+    name: String,
+    problem: Option<Problem>,
+    summary_id: String,
+    summary_en: String,
+    summary_problem: Option<String>,
+    incentives_id: String,
+    incentives_en: String,
+    incentives_problem: Option<String>,
+    leading_sectors: String,
+    sectors_problem: Option<String>,
+    maturity: Vec<MaturityChoice>,
+    /// The maturity levels 1 to 5 with their names.
+    levels: Vec<(u8, String)>,
+    contacts: Vec<ContactRow>,
+    documents: Vec<DocumentRow>,
+}
+
+/// How many empty contact and document rows the editor offers for new entries.
+const SPARE_ROWS: usize = 2;
+
+/// The editor holding `input` (what the profile says, or what was sent), with spare rows to add
+/// to, and the problem found in it.
+fn editor(
+    page: Page,
+    state: &AppState,
+    region: (String, String),
+    input: Option<&ProfileInput>,
+    problem: Option<Problem>,
+) -> RegionForm {
+    let lang = page.lang;
+    let empty = Localized {
+        id: String::new(),
+        en: String::new(),
+    };
+    let summary = input.map_or(&empty, |i| &i.summary);
+    let incentives = input.and_then(|i| i.incentives.as_ref()).unwrap_or(&empty);
+    let about = |field: &str| Problem::about(problem.as_ref(), field);
+    let mut contacts: Vec<ContactRow> = input
+        .map(|i| i.contacts.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(n, c)| ContactRow {
+            name: c.name.clone(),
+            position: c.position.clone(),
+            email: c.email.clone().unwrap_or_default(),
+            phone: c.phone.clone().unwrap_or_default(),
+            problem: about(&format!("contacts[{n}]")),
+        })
+        .collect();
+    let mut documents: Vec<DocumentRow> = input
+        .map(|i| i.documents.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(n, d)| DocumentRow {
+            title: d.title.clone(),
+            url: d.url.clone(),
+            problem: about(&format!("documents[{n}]")),
+        })
+        .collect();
+    for _ in 0..SPARE_ROWS {
+        contacts.push(ContactRow {
+            name: String::new(),
+            position: String::new(),
+            email: String::new(),
+            phone: String::new(),
+            problem: None,
+        });
+        documents.push(DocumentRow {
+            title: String::new(),
+            url: String::new(),
+            problem: None,
+        });
+    }
+    RegionForm {
+        code: region.0,
+        name: region.1,
+        summary_id: summary.id.clone(),
+        summary_en: summary.en.clone(),
+        summary_problem: about("summary"),
+        incentives_id: incentives.id.clone(),
+        incentives_en: incentives.en.clone(),
+        incentives_problem: about("incentives"),
+        leading_sectors: input
+            .map(|i| i.leading_sectors.join(", "))
+            .unwrap_or_default(),
+        sectors_problem: about("leading_sectors"),
+        maturity: state
+            .catalogue
+            .dimension_rows()
+            .map(|d| MaturityChoice {
+                code: d.code.clone(),
+                name: lang.pick(&d.name_id, &d.name_en).to_owned(),
+                level: input
+                    .and_then(|i| i.maturity.get(&d.code).copied())
+                    .unwrap_or(0),
+                problem: about(&format!("maturity.{}", d.code)),
+            })
+            .collect(),
+        levels: (1..=5)
+            .map(|level| (level, lang.t(&format!("region_form.level_{level}"))))
+            .collect(),
+        contacts,
+        documents,
+        problem,
+        page,
+    }
+}
+
+/// The profile the editor's fields describe; blank contact and document rows are left out.
+fn input_of(state: &AppState, typed: &Typed) -> ProfileInput {
+    let localized = |name: &str| Localized {
+        id: typed.one(&format!("{name}_id")),
+        en: typed.one(&format!("{name}_en")),
+    };
+    let incentives = localized("incentives");
+    let column = |name: &str| -> Vec<String> {
+        typed
+            .all(name)
+            .into_iter()
+            .map(|v| v.trim().to_owned())
+            .collect()
+    };
+    let cell = |values: &[String], n: usize| values.get(n).cloned().unwrap_or_default();
+    let optional = |text: String| (!text.is_empty()).then_some(text);
+    let names = column("contact_name");
+    let positions = column("contact_position");
+    let emails = column("contact_email");
+    let phones = column("contact_phone");
+    let contacts = (0..names.len().max(emails.len()))
+        .map(|n| RegionContact {
+            name: cell(&names, n),
+            position: cell(&positions, n),
+            email: optional(cell(&emails, n)),
+            phone: optional(cell(&phones, n)),
+        })
+        .filter(|c| {
+            !c.name.is_empty() || !c.position.is_empty() || c.email.is_some() || c.phone.is_some()
+        })
+        .collect();
+    let titles = column("document_title");
+    let urls = column("document_url");
+    let documents = (0..titles.len().max(urls.len()))
+        .map(|n| RegionDocument {
+            title: cell(&titles, n),
+            url: cell(&urls, n),
+        })
+        .filter(|d| !d.title.is_empty() || !d.url.is_empty())
+        .collect();
+    ProfileInput {
+        summary: localized("summary"),
+        leading_sectors: typed
+            .one("leading_sectors")
+            .split([',', ';', ' '])
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        // A level that is not a small number is sent as 0, which the check refuses.
+        maturity: state
+            .catalogue
+            .dimension_rows()
+            .filter_map(|d| {
+                let level = typed.one(&format!("maturity_{}", d.code));
+                (!level.is_empty()).then(|| (d.code.clone(), level.parse().unwrap_or(0)))
+            })
+            .collect(),
+        contacts,
+        incentives: (!incentives.id.is_empty() || !incentives.en.is_empty()).then_some(incentives),
+        documents,
+    }
+}
+
+/// The signed-in official with their region's code; `None` for anyone else.
+fn official_region(visitor: &Visitor) -> Option<(AuthenticatedUser, String)> {
+    let user = visitor.0.clone().filter(|u| u.role == Role::Official)?;
+    let code = user.region_code.clone()?;
+    Some((user, code))
+}
+
+/// The editor of the official's own region's profile.
+async fn edit_form(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+    let Some((_, code)) = official_region(&visitor) else {
+        return see_other("/sign-in").finish();
+    };
+    let page = Page::new(&req, &visitor);
+    let detail = match load_region(&state, code).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&req, &e),
+    };
+    let content = detail.profile.as_ref().map(|p| &p.content);
+    let region = (detail.region.code.clone(), detail.region.name.clone());
+    html(
+        StatusCode::OK,
+        editor(page, &state, region, content, None).render(),
+    )
+}
+
+/// Saves the official's own region's profile through the same check and write as the API, then
+/// shows the public page; a form with a problem comes back with the input kept.
+async fn save(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let Some((user, code)) = official_region(&visitor) else {
+        return see_other("/sign-in").finish();
+    };
+    let input = input_of(&state, &Typed::parse(&body));
+    match save_profile(&state, &user, &code, &input).await {
+        Ok(()) => see_other(&format!("/regions/{code}")).finish(),
+        Err(AppError::Validation { fields, .. }) => {
+            let page = Page::new(&req, &visitor);
+            let problem = fields
+                .iter()
+                .next()
+                .map(|(field, said)| problem_of(page.lang, field, said));
+            let name = state
+                .catalogue
+                .region(&code)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                editor(page, &state, (code, name), Some(&input), problem).render(),
+            )
+        }
+        Err(e) => error_page(&req, &e),
+    }
+}

@@ -1,0 +1,401 @@
+//! The regions' pages, the map of opportunities and the officials' profile editor, in both
+//! languages.
+
+use reqwest::{Method, StatusCode};
+use sepadan::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestUser, no_redirects, spawn_app};
+
+/// A profile as the API takes it.
+fn profile() -> Value {
+    json!({"summary": {"id": "Kota jasa dan perdagangan di Teluk Bone.", "en": "A trade and services city on the Gulf of Bone."},
+           "leading_sectors": ["35"], "maturity": {"GOV": 3, "ENV": 2},
+           "contacts": [{"name": "Andi Baso", "position": "Head of DPMPTSP", "email": "dpmptsp@palopokota.go.id", "phone": null}],
+           "incentives": {"id": "Keringanan retribusi daerah.", "en": "Reduced regional levies."},
+           "documents": [{"title": "Masterplan Smart City", "url": "https://palopokota.go.id/masterplan.pdf"}]})
+}
+
+async fn put_profile(app: &TestApp, official: &TestUser, code: &str) {
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/regions/{code}/profile"),
+            Some(&official.token),
+            Some(profile()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Palopo with one published environment project and a profile; Maros with a profile and a
+/// draft only. Gives the published project's id.
+async fn palopo_and_maros(app: &TestApp) -> String {
+    let staff = app.user(Role::Staff, None).await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let maros = app.user(Role::Official, Some("73.09")).await;
+    let id = app
+        .published_project(
+            &palopo,
+            &staff,
+            TestApp::project_body("73.73", "Rooftop solar for Palopo", "3510", "180000000000"),
+        )
+        .await;
+    let (status, _) = app
+        .post(
+            "/api/v1/projects",
+            Some(&maros.token),
+            TestApp::project_body("73.09", "Maros draft", "3510", "5000000000"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    put_profile(app, &palopo, "73.73").await;
+    put_profile(app, &maros, "73.09").await;
+    id
+}
+
+#[tokio::test]
+async fn the_regions_list_groups_regions_by_province_in_both_languages() {
+    let app = spawn_app().await;
+    palopo_and_maros(&app).await;
+    let (status, id) = app.page_as("/regions", None, "id").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(id.contains("<h1>Daerah</h1>"), "{id}");
+    assert!(id.contains("Sulawesi Selatan"), "grouped by province: {id}");
+    assert!(
+        id.contains(r#"<a href="/regions/73.73">Kota Palopo</a>"#),
+        "{id}"
+    );
+    assert!(id.contains(r#"<a href="/regions/73.09">Kabupaten Maros</a>"#));
+    assert!(id.contains("1 proyek · profil"), "Palopo's count: {id}");
+    assert!(
+        id.contains("0 proyek · profil"),
+        "Maros's draft is not counted"
+    );
+    assert!(
+        !id.contains("Balikpapan"),
+        "a region with neither is not listed"
+    );
+    let (_, en) = app.page_as("/regions", None, "en").await;
+    assert!(en.contains("<h1>Regions</h1>"), "{en}");
+    assert!(en.contains("1 project · profile"), "{en}");
+    assert!(en.contains("0 projects · profile"), "{en}");
+}
+
+#[tokio::test]
+async fn a_regions_page_shows_its_profile_and_published_projects_in_both_languages() {
+    let app = spawn_app().await;
+    let project = palopo_and_maros(&app).await;
+    let (status, id) = app.page_as("/regions/73.73", None, "id").await;
+    assert_eq!(status, StatusCode::OK, "{id}");
+    assert!(id.contains("<h1>Kota Palopo</h1>"), "{id}");
+    assert!(
+        id.contains("Kota · Sulawesi Selatan"),
+        "kind and province: {id}"
+    );
+    assert!(
+        id.contains("Kota jasa dan perdagangan di Teluk Bone."),
+        "{id}"
+    );
+    assert!(id.contains("Tingkat kematangan Smart City"));
+    assert!(
+        id.contains("Tata Kelola Cerdas</th><td><meter"),
+        "GOV is rated"
+    );
+    assert!(
+        id.contains("3/5") && id.contains("tidak dinyatakan"),
+        "{id}"
+    );
+    assert!(id.contains("Keringanan retribusi daerah."));
+    assert!(
+        id.contains("Andi Baso"),
+        "the profile's contacts are public"
+    );
+    assert!(id.contains("Masterplan Smart City"));
+    assert!(
+        id.contains(&format!(
+            r#"<a href="/opportunities/{project}">Rooftop solar for Palopo (id)</a>"#
+        )),
+        "{id}"
+    );
+    assert!(id.contains("Rp 180.000.000.000"));
+    assert!(
+        id.contains(r#"<svg class="chart""#),
+        "projects by dimension"
+    );
+    assert!(
+        id.contains(r#"<th scope="row">Lingkungan Cerdas</th><td>1</td>"#),
+        "{id}"
+    );
+    let (_, en) = app.page_as("/regions/73.73", None, "en").await;
+    assert!(
+        en.contains("A trade and services city on the Gulf of Bone."),
+        "{en}"
+    );
+    assert!(en.contains("Smart City maturity") && en.contains("not stated"));
+    assert!(en.contains("Reduced regional levies."));
+    assert!(en.contains(">Rooftop solar for Palopo</a>"), "{en}");
+    assert!(en.contains("IDR 180,000,000,000"));
+    assert!(
+        en.contains(r#"<th scope="row">Smart Environment</th><td>1</td>"#),
+        "{en}"
+    );
+
+    // Maros: a profile, no published project (its draft is not shown).
+    let (_, maros) = app.page_as("/regions/73.09", None, "en").await;
+    assert!(
+        maros.contains("This region has no published projects yet."),
+        "{maros}"
+    );
+    assert!(!maros.contains("Maros draft"));
+    // A region without a profile still has its page.
+    let (status, empty) = app.page_as("/regions/64.71", None, "id").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        empty.contains("Daerah ini belum menerbitkan profilnya."),
+        "{empty}"
+    );
+    assert!(
+        empty.contains("lazim disebut"),
+        "Balikpapan is IKN-related: {empty}"
+    );
+
+    // The opportunity and the list link to the region.
+    let (_, opportunity) = app
+        .page_as(&format!("/opportunities/{project}"), None, "en")
+        .await;
+    assert!(opportunity.contains(r#"<a href="/regions/73.73">Kota Palopo (73.73)</a>"#));
+    let (_, list) = app.page_as("/opportunities", None, "en").await;
+    assert!(
+        list.contains(r#"<a href="/regions/73.73">Kota Palopo</a>"#),
+        "{list}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_region_is_the_not_found_page() {
+    let app = spawn_app().await;
+    for (lang, word) in [
+        ("id", "Halaman ini tidak ada"),
+        ("en", "This page does not exist"),
+    ] {
+        let (status, body) = app.page_as("/regions/99.99", None, lang).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains(word) && body.contains("not_found"), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn the_map_draws_a_circle_for_each_region_with_published_projects() {
+    let app = spawn_app().await;
+    palopo_and_maros(&app).await;
+    let (status, id) = app.page_as("/map", None, "id").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(id.contains("<h1>Peta peluang investasi</h1>"), "{id}");
+    assert!(id.contains(r#"<svg class="map""#));
+    assert!(id.contains(r#"<a href="/regions/73.73" aria-label="Kota Palopo: 1 proyek, Rp 180.000.000.000"><circle"#), "{id}");
+    assert!(id.contains(r#"data-region="73.73""#));
+    assert!(
+        !id.contains(r#"data-region="73.09""#),
+        "Maros has no published project"
+    );
+    assert!(id.contains(">Sulawesi Selatan</text>"), "province labels");
+    assert!(
+        !id.contains("<image") && !id.contains("<img"),
+        "no map tiles"
+    );
+    assert!(
+        id.contains(r#"<th scope="row"><a href="/regions/73.73">Kota Palopo</a></th><td>Sulawesi Selatan</td><td>1</td><td>Rp 180.000.000.000</td>"#),
+        "the same figures as a table: {id}"
+    );
+    let (_, en) = app.page_as("/map?size=value", None, "en").await;
+    assert!(en.contains("<h1>Map of opportunities</h1>"), "{en}");
+    assert!(
+        en.contains("Kota Palopo: 1 project, IDR 180,000,000,000"),
+        "{en}"
+    );
+    assert!(en.contains(r#"<option value="value" selected>"#));
+
+    // The dimension filter: the project is about the environment, not governance.
+    let (_, environment) = app.page_as("/map?dimension=ENV", None, "en").await;
+    assert!(environment.contains(r#"data-region="73.73""#));
+    assert!(environment.contains(r#"<option value="ENV" selected>"#));
+    let (_, governance) = app.page_as("/map?dimension=GOV&size=", None, "en").await;
+    assert!(!governance.contains("data-region="), "{governance}");
+    assert!(governance.contains("No region has published projects in this dimension yet."));
+    let (status, bad) = app.page_as("/map?dimension=XYZ", None, "en").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.contains("validation_failed"), "{bad}");
+}
+
+/// The editor's fields for a profile with one contact (and a blank spare row).
+fn editor_fields<'a>(email: &'a str, level: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("summary_id", "Kabupaten agraris di pintu gerbang Makassar."),
+        ("summary_en", "A farming regency at the gates of Makassar."),
+        ("leading_sectors", "01, 3510"),
+        ("maturity_GOV", level),
+        ("maturity_BRA", ""),
+        ("incentives_id", "Perizinan satu pintu."),
+        ("incentives_en", ""),
+        ("contact_name", "Rina Mappiare"),
+        ("contact_position", "Kepala Bappelitbangda"),
+        ("contact_email", email),
+        ("contact_phone", "+62 411 371"),
+        ("contact_name", ""),
+        ("contact_position", ""),
+        ("contact_email", ""),
+        ("contact_phone", ""),
+        ("document_title", "Rencana Induk"),
+        ("document_url", "https://maroskab.go.id/rencana-induk.pdf"),
+        ("document_title", ""),
+        ("document_url", ""),
+    ]
+}
+
+#[tokio::test]
+async fn an_official_edits_the_regions_profile_and_the_public_page_shows_it() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.09")).await;
+    let session = app.page_session(&official.email).await;
+    let (status, id) = app.page_as("/my-region", Some(&session), "id").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(id.contains("<h1>Profil daerah kami</h1>"), "{id}");
+    assert!(id.contains("Kabupaten Maros (73.09)"));
+    assert!(
+        id.contains(r#"<a href="/my-region">Daerah kami</a>"#),
+        "the nav link"
+    );
+    let (_, en) = app.page_as("/my-region", Some(&session), "en").await;
+    assert!(
+        en.contains("<h1>Our region&#x27;s profile</h1>")
+            || en.contains("<h1>Our region&#39;s profile</h1>"),
+        "{en}"
+    );
+    assert!(en.contains(r#"<select name="maturity_ENV">"#));
+
+    let response = app
+        .submit(
+            "/my-region",
+            &session,
+            &editor_fields("rina@maroskab.go.id", "4"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/regions/73.09");
+    let (_, read) = app.get("/api/v1/regions/73.09", None).await;
+    let saved = &read["profile"];
+    assert_eq!(saved["maturity"], json!({"GOV": 4}), "{read}");
+    assert_eq!(saved["leading_sectors"], json!(["01", "3510"]));
+    assert_eq!(
+        saved["contacts"].as_array().unwrap().len(),
+        1,
+        "blank rows left out"
+    );
+    assert_eq!(saved["contacts"][0]["email"], "rina@maroskab.go.id");
+    assert_eq!(saved["incentives"]["id"], "Perizinan satu pintu.");
+    assert_eq!(saved["documents"][0]["title"], "Rencana Induk");
+
+    let (_, public) = app.page_as("/regions/73.09", None, "en").await;
+    assert!(
+        public.contains("A farming regency at the gates of Makassar."),
+        "{public}"
+    );
+    assert!(public.contains("Rina Mappiare") && public.contains("Rencana Induk"));
+    assert!(public.contains("4/5"));
+    // The editor opens with what was saved, and a spare contact row.
+    let (_, again) = app.page_as("/my-region", Some(&session), "en").await;
+    assert!(again.contains(r#"value="Rina Mappiare""#), "{again}");
+    assert!(again.contains(r#"<option value="4" selected>"#));
+    assert_eq!(again.matches(r#"name="contact_name""#).count(), 3);
+}
+
+#[tokio::test]
+async fn bad_input_on_the_profile_editor_comes_back_with_nothing_saved() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.09")).await;
+    let session = app.page_session(&official.email).await;
+    // The account's language becomes Indonesian.
+    app.page_as("/my-region", Some(&session), "id").await;
+    let response = app
+        .submit(
+            "/my-region",
+            &session,
+            &editor_fields("not an address", "4"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("Narahubung 1: alamat surel tidak sah"),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"value="not an address""#),
+        "the input is kept"
+    );
+    assert!(body.contains("Kabupaten agraris di pintu gerbang Makassar."));
+    for fields in [
+        editor_fields("rina@maroskab.go.id", "9"),
+        editor_fields("rina@maroskab.go.id", "many"),
+    ] {
+        let response = app.submit("/my-region", &session, &fields).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = response.text().await.unwrap();
+        assert!(body.contains("pilih tingkat 1 sampai 5"), "{body}");
+    }
+    let mut bad_sector = editor_fields("rina@maroskab.go.id", "4");
+    bad_sector[2] = ("leading_sectors", "3510, ZZ9");
+    let response = app.submit("/my-region", &session, &bad_sector).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("Sektor unggulan (kode ISIC): gunakan kode ISIC Rev.4 saja"),
+        "{body}"
+    );
+    assert!(body.contains(r#"value="3510, ZZ9""#));
+    let (_, read) = app.get("/api/v1/regions/73.09", None).await;
+    assert!(read["profile"].is_null(), "nothing saved: {read}");
+}
+
+#[tokio::test]
+async fn an_official_edits_only_their_own_region() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.09")).await;
+    let session = app.page_session(&official.email).await;
+    // A region named in the form is not listened to: the editor is the official's region's.
+    let mut fields = editor_fields("rina@maroskab.go.id", "2");
+    fields.push(("region", "73.73"));
+    fields.push(("code", "73.73"));
+    let response = app.submit("/my-region", &session, &fields).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, palopo) = app.get("/api/v1/regions/73.73", None).await;
+    assert!(palopo["profile"].is_null(), "{palopo}");
+    let (_, maros) = app.get("/api/v1/regions/73.09", None).await;
+    assert_eq!(maros["profile"]["maturity"]["GOV"], 2);
+
+    // Investors, staff and visitors are sent to sign in.
+    let investor = app.user(Role::Investor, None).await;
+    let staff = app.user(Role::Staff, None).await;
+    for user in [&investor, &staff] {
+        let other = app.page_session(&user.email).await;
+        let response = no_redirects()
+            .get(app.url("/my-region"))
+            .header("cookie", &other)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()["location"], "/sign-in");
+        let response = app.submit("/my-region", &other, &fields).await;
+        assert_eq!(response.headers()["location"], "/sign-in");
+    }
+    let response = no_redirects()
+        .get(app.url("/my-region"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/sign-in");
+    let (_, palopo) = app.get("/api/v1/regions/73.73", None).await;
+    assert!(palopo["profile"].is_null());
+}
