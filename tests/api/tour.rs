@@ -74,7 +74,13 @@ async fn the_main_pages_render_for_every_role_on_the_demo_data() {
     visit(
         c,
         &app,
-        &[("home", "/"), ("opportunities", "/opportunities")],
+        &[
+            ("home", "/"),
+            ("opportunities", "/opportunities"),
+            ("regions", "/regions"),
+            ("region", "/regions/73.73"),
+            ("map", "/map"),
+        ],
     )
     .await;
 
