@@ -319,10 +319,7 @@ fn known<T: FromStr>(typed: &Typed, field: &str) -> Result<Vec<T>, AppError> {
 
 /// The mandate the form describes; a ticket size needs a smallest or largest amount.
 fn mandate_of(typed: &Typed) -> Result<Mandate, AppError> {
-    let (min, max) = (
-        typed.whole_amount("ticket_min"),
-        typed.whole_amount("ticket_max"),
-    );
+    let (min, max) = (typed.amount("ticket_min"), typed.amount("ticket_max"));
     let ticket = (!min.is_empty() || !max.is_empty()).then(|| Ticket {
         min,
         max,

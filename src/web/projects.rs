@@ -165,9 +165,29 @@ impl Typed {
             .collect()
     }
 
-    /// A whole amount as people write it (`180.000.000.000` or `180,000,000,000`).
-    pub(crate) fn whole_amount(&self, name: &str) -> String {
-        self.one(name).replace(['.', ',', ' '], "")
+    /// An amount as people write it: `180.000.000.000` and `180,000,000,000` lose their digit
+    /// grouping; anything else (`5000000.5`) is left as typed for the money rules to judge.
+    pub(crate) fn amount(&self, name: &str) -> String {
+        let text: String = self
+            .one(name)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let grouped_by = |separator: char, other: char| {
+            let mut groups = text.split(separator);
+            let lead = groups.next().unwrap_or_default();
+            let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+            text.contains(separator)
+                && !text.contains(other)
+                && (1..=3).contains(&lead.len())
+                && digits(lead)
+                && groups.all(|g| g.len() == 3 && digits(g))
+        };
+        if grouped_by('.', ',') || grouped_by(',', '.') {
+            text.replace(['.', ','], "")
+        } else {
+            text
+        }
     }
 }
 
@@ -299,7 +319,7 @@ impl Described {
                 .filter_map(|i| Instrument::from_str(i).ok())
                 .collect(),
             value: MoneyJson {
-                amount: typed.whole_amount("value"),
+                amount: typed.amount("value"),
                 currency: typed.one("currency").to_uppercase(),
             },
         }
@@ -757,4 +777,20 @@ async fn request_changes(
         "/review",
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Typed;
+
+    #[test]
+    fn amounts_lose_their_digit_grouping_but_keep_a_decimal_point() {
+        let amount = |typed: &str| Typed::of(vec![("a".into(), typed.into())]).amount("a");
+        assert_eq!(amount("180.000.000.000"), "180000000000");
+        assert_eq!(amount("5,000,000"), "5000000");
+        assert_eq!(amount(" 20 000 000 "), "20000000");
+        assert_eq!(amount("5000000.5"), "5000000.5");
+        assert_eq!(amount("1,5"), "1,5");
+        assert_eq!(amount("1.000,50"), "1.000,50");
+    }
 }
