@@ -115,6 +115,7 @@ struct Row {
 struct InvestorList {
     page: Page,
     q: String,
+    country: String,
     /// Filter value, label and whether it is chosen.
     shows: Vec<(&'static str, String, bool)>,
     found: String,
@@ -129,6 +130,8 @@ struct ListQuery {
     /// `unverified` (the default: the work waiting), `verified` or `all`.
     show: Option<String>,
     q: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    country: Option<String>,
     page: Option<i64>,
 }
 
@@ -147,10 +150,16 @@ async fn list(
     };
     let page = Page::new(&req, &visitor);
     let lang = page.lang;
-    let ListQuery { show, q, page: at } = query.into_inner();
+    let ListQuery {
+        show,
+        q,
+        country,
+        page: at,
+    } = query.into_inner();
     let show = show.unwrap_or_else(|| "unverified".into());
     let number = at.unwrap_or(1).max(1);
     let q = q.unwrap_or_default().trim().to_owned();
+    let country = country.unwrap_or_default().trim().to_uppercase();
     let filter = InvestorQuery {
         verified: match show.as_str() {
             "verified" => Some(true),
@@ -158,6 +167,7 @@ async fn list(
             _ => Some(false),
         },
         q: (!q.is_empty()).then(|| q.clone()),
+        country: (!country.is_empty()).then(|| country.clone()),
         ..InvestorQuery::default()
     };
     let found = state
@@ -194,6 +204,7 @@ async fn list(
         url.query_pairs_mut()
             .append_pair("show", &show)
             .append_pair("q", &q)
+            .append_pair("country", &country)
             .append_pair("page", &to.to_string());
         format!("/investors?{}", url.query().unwrap_or(""))
     };
@@ -213,6 +224,7 @@ async fn list(
         previous: (number > 1).then(|| link(number - 1)),
         next: (number < pages).then(|| link(number + 1)),
         q: q.clone(),
+        country: country.clone(),
         page,
     }
     .render();

@@ -162,10 +162,23 @@ async fn staff_verify_an_investor_from_its_page() {
         .page_as("/investors?show=all&q=capital", Some(&session), "en")
         .await;
     assert!(found.contains("Test Capital"), "searched by name: {found}");
-    let (_, missing) = app
-        .page_as("/investors?show=all&q=nomatch", Some(&session), "en")
+    for query in ["q=nomatch", "country=JP"] {
+        let (_, missing) = app
+            .page_as(
+                &format!("/investors?show=all&{query}"),
+                Some(&session),
+                "en",
+            )
+            .await;
+        assert!(!missing.contains("Test Capital"), "{query}");
+    }
+    let (_, by_country) = app
+        .page_as("/investors?country=sg", Some(&session), "en")
         .await;
-    assert!(!missing.contains("Test Capital"));
+    assert!(
+        by_country.contains("Test Capital"),
+        "by country: {by_country}"
+    );
 
     for (lang, word, ticket) in [
         (
