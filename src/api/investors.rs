@@ -367,7 +367,7 @@ impl Investor {
 }
 
 /// Loads an investor the caller may see, as much of it as the caller may see.
-fn load_visible(
+pub fn load_visible(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
     id: &str,
@@ -379,18 +379,18 @@ fn load_visible(
     Ok(Investor::build(row, mandate, view))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct InvestorQuery {
     /// Staff only: verified or not.
-    verified: Option<bool>,
+    pub verified: Option<bool>,
     /// ISO 3166-1 alpha-2.
-    country: Option<String>,
+    pub country: Option<String>,
     /// Words in the name.
-    q: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 impl InvestorQuery {
@@ -422,24 +422,36 @@ async fn list_investors(
 ) -> Result<web::Json<Page<Investor>>, AppError> {
     let query = query.into_inner();
     let (page, per_page, offset) = paging(query.page, query.per_page)?;
+    let page = if user.role == Role::Investor { 1 } else { page };
+    let (items, total) = state
+        .db
+        .run(move |conn| list_visible(conn, &user, &query, offset, per_page))
+        .await?;
+    Ok(web::Json(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
+}
+
+/// One window of the investors the caller may see, with the total: an investor its own
+/// organisation; staff every investor, with contacts; officials verified, discoverable ones
+/// without contacts.
+pub fn list_visible(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    query: &InvestorQuery,
+    offset: i64,
+    per_page: i64,
+) -> Result<(Vec<Investor>, i64), AppError> {
     if user.role == Role::Investor {
-        let own = user.investor_id.clone();
-        let items = match own {
-            Some(id) => vec![
-                state
-                    .db
-                    .run(move |conn| load_visible(conn, &user, &id))
-                    .await?,
-            ],
+        let items = match &user.investor_id {
+            Some(id) => vec![load_visible(conn, user, id)?],
             None => vec![],
         };
         let total = i64::try_from(items.len()).unwrap_or(0);
-        return Ok(web::Json(Page {
-            items,
-            total,
-            page: 1,
-            per_page,
-        }));
+        return Ok((items, total));
     }
     let filter = query.filter(user.is_staff());
     let view = if user.is_staff() {
@@ -447,20 +459,12 @@ async fn list_investors(
     } else {
         InvestorView::Public
     };
-    let (found, total) = state
-        .db
-        .run(move |conn| Ok(rows::list(conn, &filter, offset, per_page)?))
-        .await?;
+    let (found, total) = rows::list(conn, &filter, offset, per_page)?;
     let items = found
         .into_iter()
         .map(|(row, mandate)| Investor::build(row, mandate, view))
         .collect();
-    Ok(web::Json(Page {
-        items,
-        total,
-        page,
-        per_page,
-    }))
+    Ok((items, total))
 }
 
 /// One investor, as much of it as the caller may see.
@@ -510,7 +514,8 @@ where
 }
 
 impl InvestorUpdate {
-    fn to_changes(&self) -> Result<InvestorChanges, AppError> {
+    /// Checks every given field and turns the update into the stored changes.
+    pub fn to_changes(&self) -> Result<InvestorChanges, AppError> {
         use crate::auth::accounts::{check_name, normalise_email};
         let clearable = |value: &Option<Option<String>>,
                          check: &dyn Fn(&str) -> Result<String, AppError>| {
@@ -564,14 +569,23 @@ async fn update_investor(
     let changes = body.0.to_changes()?;
     let investor = state
         .db
-        .write(move |conn| {
-            load_visible(conn, &user, &id)?;
-            policy::may_edit_investor(&user, &id)?;
-            rows::update(conn, &id, &changes)?;
-            load_visible(conn, &user, &id)
-        })
+        .write(move |conn| update_profile(conn, &user, &id, &changes))
         .await?;
     Ok(web::Json(investor))
+}
+
+/// Stores checked profile changes of an investor the caller may edit, in the caller's
+/// transaction.
+pub fn update_profile(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+    changes: &InvestorChanges,
+) -> Result<Investor, AppError> {
+    load_visible(conn, user, id)?;
+    policy::may_edit_investor(user, id)?;
+    rows::update(conn, id, changes)?;
+    load_visible(conn, user, id)
 }
 
 /// Sets an investor's mandate (the investor itself or staff).
@@ -590,15 +604,24 @@ async fn put_mandate(
     let row = body.0.to_row(&state.catalogue, &id)?;
     let stored = state
         .db
-        .write(move |conn| {
-            load_visible(conn, &user, &id)?;
-            policy::may_edit_investor(&user, &id)?;
-            rows::put_mandate(conn, &row)?;
-            crate::models::matching::bump_version(conn)?;
-            Ok(Mandate::from_row(&row))
-        })
+        .write(move |conn| save_mandate(conn, &user, &id, &row))
         .await?;
     Ok(web::Json(stored))
+}
+
+/// Stores a checked mandate of an investor the caller may edit, in the caller's transaction,
+/// and tells the matching index that the investors changed.
+pub fn save_mandate(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+    row: &MandateRow,
+) -> Result<Mandate, AppError> {
+    load_visible(conn, user, id)?;
+    policy::may_edit_investor(user, id)?;
+    rows::put_mandate(conn, row)?;
+    crate::models::matching::bump_version(conn)?;
+    Ok(Mandate::from_row(row))
 }
 
 /// Marks an investor verified (staff). Verifying twice keeps the first verification.
@@ -611,22 +634,26 @@ async fn verify_investor(
     user: AuthenticatedUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
     let id = id.into_inner();
-    let investor = state
-        .db
-        .write(move |conn| {
-            let current = load_visible(conn, &user, &id)?;
-            if !current.verified {
-                rows::set_verified(conn, &id, &user.id, now())?;
-                crate::models::matching::bump_version(conn)?;
-                let users = crate::models::user::investor_users(conn, &id)?;
-                let payload =
-                    serde_json::json!({"investor": {"id": current.id, "name": current.name}});
-                crate::notify::record(conn, &users, "investor_verified", &payload)?;
-            }
-            load_visible(conn, &user, &id)
-        })
-        .await?;
+    let investor = state.db.write(move |conn| verify(conn, &user, &id)).await?;
     Ok(HttpResponse::Ok().json(investor))
+}
+
+/// Marks an investor verified (staff only), in the caller's transaction, and tells the
+/// investor's users. Verifying twice keeps the first verification and tells no one again.
+pub fn verify(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+) -> Result<Investor, AppError> {
+    user.require_staff()?;
+    let current = load_visible(conn, user, id)?;
+    if !current.verified {
+        rows::set_verified(conn, id, &user.id, now())?;
+        crate::models::matching::bump_version(conn)?;
+        let users = crate::models::user::investor_users(conn, id)?;
+        let payload = serde_json::json!({"investor": {"id": current.id, "name": current.name}});
+        crate::notify::record(conn, &users, "investor_verified", &payload)?;
+    }
+    load_visible(conn, user, id)
 }

@@ -354,79 +354,87 @@ async fn project_matches(
     let id = id.into_inner();
     let limit = limit_of(query.limit, 100)?;
     let app = state.clone();
-    let page = state
+    let items = state
         .db
-        .run(move |conn| {
-            let row =
-                project_rows::find(conn, &id)?.ok_or_else(|| AppError::not_found("project"))?;
-            if !(user.is_staff() || user.is_official_of(&row.region_code)) {
-                return Err(AppError::Forbidden(
-                    "only the project's region and staff see its investors".into(),
-                ));
-            }
-            if row.status != ProjectStatus::Published.as_ref() {
-                return Err(AppError::conflict(
-                    "project_not_published",
-                    "investors are matched to published projects",
-                ));
-            }
-            let snapshot = app.matchmaker.snapshot(conn)?;
-            let position = snapshot
-                .index
-                .position(&id)
-                .ok_or_else(|| AppError::not_found("project"))?;
-            let feedback = feedback_map(rows::feedback_on(conn, &id)?, |f| f.investor_id.clone());
-            let weights = &app.matchmaker.weights;
-            let mut ranked: Vec<(usize, Ranked)> = snapshot
-                .investors
-                .iter()
-                .enumerate()
-                .filter(|(_, inv)| feedback.get(&inv.row.id) != Some(&Interest::NotInterested))
-                .filter_map(|(i, inv)| {
-                    Some((
-                        i,
-                        snapshot.index.score_one(&inv.mandate, weights, position)?,
-                    ))
-                })
-                .collect();
-            ranked.sort_by(|a, b| {
-                b.1.score.total_cmp(&a.1.score).then_with(|| {
-                    snapshot.investors[a.0]
-                        .row
-                        .id
-                        .cmp(&snapshot.investors[b.0].row.id)
-                })
-            });
-            let facts = snapshot.index.facts(position);
-            let items = ranked
-                .into_iter()
-                .take(limit)
-                .map(|(i, r)| {
-                    let inv = &snapshot.investors[i];
-                    let query = snapshot.index.text().query(&inv.mandate.thesis);
-                    let matched = snapshot.index.matched_terms(&query, position);
-                    InvestorMatch {
-                        investor: summary(&inv.row),
-                        score: rounded(r.score),
-                        components: rounded_components(&r.components),
-                        reasons: reasons(
-                            snapshot.index.taxonomy(),
-                            &inv.mandate,
-                            &facts,
-                            &r.components,
-                            &matched,
-                        ),
-                        feedback: feedback.get(&inv.row.id).copied(),
-                    }
-                })
-                .collect();
-            Ok(MatchPage {
-                items,
-                next_cursor: None,
-            })
-        })
+        .run(move |conn| ranked_investors(conn, &app, &user, &id, limit))
         .await?;
-    Ok(web::Json(page))
+    Ok(web::Json(MatchPage {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// The best `limit` verified, discoverable investors for a published project, with their
+/// reasons and feedback; only the project's region and staff may see them.
+pub fn ranked_investors(
+    conn: &mut AnyConnection,
+    app: &AppState,
+    user: &AuthenticatedUser,
+    id: &str,
+    limit: usize,
+) -> Result<Vec<InvestorMatch>, AppError> {
+    let row = project_rows::find(conn, id)?.ok_or_else(|| AppError::not_found("project"))?;
+    if !(user.is_staff() || user.is_official_of(&row.region_code)) {
+        return Err(AppError::Forbidden(
+            "only the project's region and staff see its investors".into(),
+        ));
+    }
+    if row.status != ProjectStatus::Published.as_ref() {
+        return Err(AppError::conflict(
+            "project_not_published",
+            "investors are matched to published projects",
+        ));
+    }
+    let snapshot = app.matchmaker.snapshot(conn)?;
+    let position = snapshot
+        .index
+        .position(id)
+        .ok_or_else(|| AppError::not_found("project"))?;
+    let feedback = feedback_map(rows::feedback_on(conn, id)?, |f| f.investor_id.clone());
+    let weights = &app.matchmaker.weights;
+    let mut ranked: Vec<(usize, Ranked)> = snapshot
+        .investors
+        .iter()
+        .enumerate()
+        .filter(|(_, inv)| feedback.get(&inv.row.id) != Some(&Interest::NotInterested))
+        .filter_map(|(i, inv)| {
+            Some((
+                i,
+                snapshot.index.score_one(&inv.mandate, weights, position)?,
+            ))
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.1.score.total_cmp(&a.1.score).then_with(|| {
+            snapshot.investors[a.0]
+                .row
+                .id
+                .cmp(&snapshot.investors[b.0].row.id)
+        })
+    });
+    let facts = snapshot.index.facts(position);
+    Ok(ranked
+        .into_iter()
+        .take(limit)
+        .map(|(i, r)| {
+            let inv = &snapshot.investors[i];
+            let query = snapshot.index.text().query(&inv.mandate.thesis);
+            let matched = snapshot.index.matched_terms(&query, position);
+            InvestorMatch {
+                investor: summary(&inv.row),
+                score: rounded(r.score),
+                components: rounded_components(&r.components),
+                reasons: reasons(
+                    snapshot.index.taxonomy(),
+                    &inv.mandate,
+                    &facts,
+                    &r.components,
+                    &matched,
+                ),
+                feedback: feedback.get(&inv.row.id).copied(),
+            }
+        })
+        .collect())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -630,23 +630,33 @@ async fn update_project(
     let catalogue = state.catalogue.clone();
     let project = state
         .db
-        .write(move |conn| {
-            let (current, row) = load_visible(conn, &catalogue, Some(&user), &id)?;
-            policy::may_edit_project(&user, &row.region_code, current.status)?;
-            let valid = change.apply(current.to_input()).validate(&catalogue)?;
-            let base = ProjectRow {
-                updated_at: now(),
-                ..row
-            };
-            let (row, codes) = valid.into_row(&catalogue, base);
-            rows::replace(conn, &row, &codes)?;
-            if current.status == ProjectStatus::Published {
-                matching_rows::bump_version(conn)?;
-            }
-            Ok(load_visible(conn, &catalogue, Some(&user), &id)?.0)
-        })
+        .write(move |conn| update(conn, &catalogue, &user, &id, change))
         .await?;
     Ok(web::Json(project))
+}
+
+/// Applies a change to a project the caller may edit, in the caller's transaction: the whole
+/// changed project is checked again, and the matching index learns of a published one's change.
+pub fn update(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    user: &AuthenticatedUser,
+    id: &str,
+    change: ProjectUpdate,
+) -> Result<Project, AppError> {
+    let (current, row) = load_visible(conn, catalogue, Some(user), id)?;
+    policy::may_edit_project(user, &row.region_code, current.status)?;
+    let valid = change.apply(current.to_input()).validate(catalogue)?;
+    let base = ProjectRow {
+        updated_at: now(),
+        ..row
+    };
+    let (row, codes) = valid.into_row(catalogue, base);
+    rows::replace(conn, &row, &codes)?;
+    if current.status == ProjectStatus::Published {
+        matching_rows::bump_version(conn)?;
+    }
+    Ok(load_visible(conn, catalogue, Some(user), id)?.0)
 }
 
 /// A reviewer's comment.

@@ -5,6 +5,8 @@ pub mod account;
 pub mod agenda;
 pub mod charts;
 pub mod i18n;
+pub mod investors;
+pub mod mandate;
 pub mod map;
 pub mod projects;
 pub mod regions;
@@ -52,6 +54,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", web::get().to(stylesheet))
         .configure(account::config)
         .configure(agenda::config)
+        .configure(investors::config)
+        .configure(mandate::config)
         .configure(map::config)
         .configure(projects::config)
         .configure(regions::config);
@@ -278,6 +282,19 @@ pub(crate) fn money_of(lang: Lang, p: &Project) -> String {
     }
 }
 
+/// The names of these Smart City dimensions in the language, in the catalogue's order.
+pub(crate) fn dimension_names(
+    lang: Lang,
+    catalogue: &crate::reference::Catalogue,
+    codes: &[String],
+) -> Vec<String> {
+    catalogue
+        .dimension_rows()
+        .filter(|d| codes.contains(&d.code))
+        .map(|d| lang.pick(&d.name_id, &d.name_en).to_owned())
+        .collect()
+}
+
 pub(crate) fn localized(lang: Lang, text: &crate::api::Localized) -> String {
     lang.pick(&text.id, &text.en).to_owned()
 }
@@ -432,12 +449,7 @@ async fn opportunity(
         Err(e) => return error_page(&req, &e),
     };
     let lang = page.lang;
-    let dimension_names: Vec<String> = state
-        .catalogue
-        .dimension_rows()
-        .filter(|d| project.dimensions.contains(&d.code))
-        .map(|d| lang.pick(&d.name_id, &d.name_en).to_owned())
-        .collect();
+    let dimension_names = dimension_names(lang, &state.catalogue, &project.dimensions);
     let body = Opportunity {
         title: localized(lang, &project.title),
         description: localized(lang, &project.description),

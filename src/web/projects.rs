@@ -1,4 +1,5 @@
-//! Officials' projects (list, new draft, submit) and the staff review queue.
+//! Officials' projects (list, one project with its matched and interested investors, new
+//! draft, edit, submit) and the staff review queue.
 
 use std::str::FromStr;
 
@@ -8,12 +9,15 @@ use askama::Template;
 use strum::IntoEnumIterator;
 
 use super::session::Visitor;
-use super::{Page, error_page, html, localized, money_of, see_other};
+use super::{Page, dimension_names, error_page, html, localized, money_of, see_other};
 use crate::api::Localized;
-use crate::api::projects::{self as api, ProjectInput, ProjectQuery, Search};
-use crate::auth::{AuthenticatedUser, Role};
+use crate::api::matches::{InvestorMatch, ranked_investors};
+use crate::api::projects::{
+    self as api, Project, ProjectInput, ProjectQuery, ProjectUpdate, Search,
+};
+use crate::auth::{AuthenticatedUser, Role, policy};
 use crate::domain::MoneyJson;
-use crate::domain::project::{Instrument, ProjectStatus, Stage, Transition};
+use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage, Transition};
 use crate::error::AppError;
 use crate::startup::AppState;
 
@@ -21,6 +25,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/my-projects", web::get().to(my_projects))
         .route("/my-projects/new", web::get().to(new_form))
         .route("/my-projects/new", web::post().to(create))
+        .route("/my-projects/{id}", web::get().to(project_page))
+        .route("/my-projects/{id}/edit", web::get().to(edit_form))
+        .route("/my-projects/{id}/edit", web::post().to(edit))
         .route("/my-projects/{id}/submit", web::post().to(submit))
         .route("/review", web::get().to(review))
         .route("/review/{id}/publish", web::post().to(publish))
@@ -100,6 +107,9 @@ async fn my_projects(
 #[template(path = "pages/project_form.html")]
 struct ProjectForm {
     page: Page,
+    heading: String,
+    /// Where the form is sent.
+    action: String,
     problems: Vec<(String, String)>,
     /// Field name, label and value.
     texts: Vec<(&'static str, String, String)>,
@@ -110,7 +120,7 @@ struct ProjectForm {
     instruments: Vec<(String, String, bool)>,
 }
 
-/// What the form holds, as typed.
+/// What a form holds, as typed (or as stored, for a form that edits something).
 #[derive(Debug, Default)]
 pub(crate) struct Typed {
     values: Vec<(String, String)>,
@@ -123,6 +133,12 @@ impl Typed {
         }
     }
 
+    /// A form filled with these field names and values (a name may come more than once).
+    pub(crate) fn of(values: Vec<(String, String)>) -> Self {
+        Typed { values }
+    }
+
+    /// The field's trimmed value, empty when it is missing.
     pub(crate) fn one(&self, name: &str) -> String {
         self.values
             .iter()
@@ -131,12 +147,47 @@ impl Typed {
             .unwrap_or_default()
     }
 
+    /// Every value given for the field (checkboxes, multiple selects).
     pub(crate) fn all(&self, name: &str) -> Vec<String> {
         self.values
             .iter()
             .filter(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
             .collect()
+    }
+
+    /// The codes typed into one text field, separated by commas, semicolons or spaces.
+    pub(crate) fn codes(&self, name: &str) -> Vec<String> {
+        self.one(name)
+            .split([',', ';', ' '])
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// An amount as people write it: `180.000.000.000` and `180,000,000,000` lose their digit
+    /// grouping; anything else (`5000000.5`) is left as typed for the money rules to judge.
+    pub(crate) fn amount(&self, name: &str) -> String {
+        let text: String = self
+            .one(name)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let grouped_by = |separator: char, other: char| {
+            let mut groups = text.split(separator);
+            let lead = groups.next().unwrap_or_default();
+            let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+            text.contains(separator)
+                && !text.contains(other)
+                && (1..=3).contains(&lead.len())
+                && digits(lead)
+                && groups.all(|g| g.len() == 3 && digits(g))
+        };
+        if grouped_by('.', ',') || grouped_by(',', '.') {
+            text.replace(['.', ','], "")
+        } else {
+            text
+        }
     }
 }
 
@@ -152,17 +203,26 @@ const AREAS: [(&str, &str); 2] = [
     ("description_id", "projects.description_id"),
 ];
 
+/// The project form, new or for editing, filled with `typed`.
 fn form_page(
     page: Page,
     state: &AppState,
     typed: &Typed,
     problems: Vec<(String, String)>,
+    action: String,
 ) -> ProjectForm {
     let lang = page.lang;
     let chosen_dimensions = typed.all("dimensions");
     let chosen_instruments = typed.all("instruments");
     let stage = typed.one("stage");
+    let heading = if action.ends_with("/edit") {
+        page.t("myproject.edit")
+    } else {
+        page.t("projects.new")
+    };
     ProjectForm {
+        heading,
+        action,
         problems,
         texts: TEXTS
             .iter()
@@ -217,8 +277,99 @@ async fn new_form(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>
     let page = Page::new(&req, &visitor);
     html(
         StatusCode::OK,
-        form_page(page, &state, &Typed::default(), Vec::new()).render(),
+        form_page(
+            page,
+            &state,
+            &Typed::default(),
+            Vec::new(),
+            "/my-projects/new".into(),
+        )
+        .render(),
     )
+}
+
+/// The parts of a project that the form describes, read from what was typed.
+struct Described {
+    title: Localized,
+    description: Localized,
+    sectors: Vec<String>,
+    dimensions: Vec<String>,
+    stage: Stage,
+    instruments: Vec<Instrument>,
+    value: MoneyJson,
+}
+
+impl Described {
+    fn of(typed: &Typed) -> Self {
+        Described {
+            title: Localized {
+                id: typed.one("title_id"),
+                en: typed.one("title_en"),
+            },
+            description: Localized {
+                id: typed.one("description_id"),
+                en: typed.one("description_en"),
+            },
+            sectors: typed.codes("sectors"),
+            dimensions: typed.all("dimensions"),
+            stage: Stage::from_str(&typed.one("stage")).unwrap_or(Stage::Idea),
+            instruments: typed
+                .all("instruments")
+                .iter()
+                .filter_map(|i| Instrument::from_str(i).ok())
+                .collect(),
+            value: MoneyJson {
+                amount: typed.amount("value"),
+                currency: typed.one("currency").to_uppercase(),
+            },
+        }
+    }
+}
+
+/// The form of a stored project, as the edit page first shows it.
+fn typed_of(project: &Project) -> Typed {
+    let mut values = vec![
+        ("title_en", project.title.en.clone()),
+        ("title_id", project.title.id.clone()),
+        ("description_en", project.description.en.clone()),
+        ("description_id", project.description.id.clone()),
+        ("sectors", project.sectors.join(", ")),
+        ("value", project.value.amount.clone()),
+        ("currency", project.value.currency.clone()),
+        ("stage", project.stage.clone()),
+    ];
+    values.extend(project.dimensions.iter().map(|d| ("dimensions", d.clone())));
+    values.extend(
+        project
+            .instruments
+            .iter()
+            .map(|i| ("instruments", i.clone())),
+    );
+    Typed::of(values.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+/// After saving the form: on to `done`, or the form again with the problems and the input kept.
+fn saved<T>(
+    req: &HttpRequest,
+    visitor: &Visitor,
+    state: &AppState,
+    typed: &Typed,
+    action: String,
+    outcome: Result<T, AppError>,
+    done: &str,
+) -> HttpResponse {
+    match outcome {
+        Ok(_) => see_other(done).finish(),
+        Err(AppError::Validation { fields, .. }) => {
+            let page = Page::new(req, visitor);
+            let problems = fields.into_iter().collect();
+            html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_page(page, state, typed, problems, action).render(),
+            )
+        }
+        Err(e) => error_page(req, &e),
+    }
 }
 
 /// Saves a draft of the official's region; a form with problems comes back with the input kept.
@@ -232,37 +383,18 @@ async fn create(
         return see_other("/sign-in").finish();
     };
     let typed = Typed::parse(&body);
-    let stage = Stage::from_str(&typed.one("stage")).unwrap_or(Stage::Idea);
-    let instruments = typed
-        .all("instruments")
-        .iter()
-        .filter_map(|i| Instrument::from_str(i).ok())
-        .collect();
+    let d = Described::of(&typed);
     let input = ProjectInput {
         region: user.region_code.clone().unwrap_or_default(),
-        title: Localized {
-            id: typed.one("title_id"),
-            en: typed.one("title_en"),
-        },
-        description: Localized {
-            id: typed.one("description_id"),
-            en: typed.one("description_en"),
-        },
-        sectors: typed
-            .one("sectors")
-            .split([',', ';', ' '])
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        title: d.title,
+        description: d.description,
+        sectors: d.sectors,
         kbli: None,
-        dimensions: typed.all("dimensions"),
+        dimensions: d.dimensions,
         elements: Vec::new(),
-        stage,
-        instruments,
-        value: MoneyJson {
-            amount: typed.one("value").replace(['.', ','], ""),
-            currency: typed.one("currency").to_uppercase(),
-        },
+        stage: d.stage,
+        instruments: d.instruments,
+        value: d.value,
         expected_irr_pct: None,
         payback_years: None,
         land_status: None,
@@ -270,32 +402,244 @@ async fn create(
         location: None,
     };
     let catalogue = state.catalogue.clone();
-    let author = user.id.clone();
     let created = state
         .db
         .write(move |conn| {
+            policy::may_create_project(&user, &input.region)?;
             api::create(
                 conn,
                 &catalogue,
                 input,
-                &author,
+                &user.id,
                 ProjectStatus::Draft,
                 false,
             )
         })
         .await;
-    match created {
-        Ok(_) => see_other("/my-projects").finish(),
-        Err(AppError::Validation { fields, .. }) => {
-            let page = Page::new(&req, &visitor);
-            let problems = fields.into_iter().collect();
-            html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form_page(page, &state, &typed, problems).render(),
-            )
-        }
-        Err(e) => error_page(&req, &e),
+    let action = "/my-projects/new".to_owned();
+    saved(
+        &req,
+        &visitor,
+        &state,
+        &typed,
+        action,
+        created,
+        "/my-projects",
+    )
+}
+
+/// The edit form of a draft of the official's region, filled with the stored project.
+async fn edit_form(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let Some(user) = official(&visitor) else {
+        return see_other("/sign-in").finish();
+    };
+    let id = id.into_inner();
+    let catalogue = state.catalogue.clone();
+    let found = state
+        .db
+        .run(move |conn| {
+            let (project, _) = api::load_visible(conn, &catalogue, Some(&user), &id)?;
+            policy::may_edit_project(&user, &project.region, project.status)?;
+            Ok(project)
+        })
+        .await;
+    let project = match found {
+        Ok(p) => p,
+        Err(e) => return error_page(&req, &e),
+    };
+    let page = Page::new(&req, &visitor);
+    let action = format!("/my-projects/{}/edit", project.id);
+    html(
+        StatusCode::OK,
+        form_page(page, &state, &typed_of(&project), Vec::new(), action).render(),
+    )
+}
+
+/// Saves the edited draft with the same rules as `PATCH /projects/{id}`; a form with problems
+/// comes back with the input kept.
+async fn edit(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let Some(user) = official(&visitor) else {
+        return see_other("/sign-in").finish();
+    };
+    let id = id.into_inner();
+    let typed = Typed::parse(&body);
+    let d = Described::of(&typed);
+    let change = ProjectUpdate {
+        title: Some(d.title),
+        description: Some(d.description),
+        sectors: Some(d.sectors),
+        kbli: None,
+        dimensions: Some(d.dimensions),
+        elements: None,
+        stage: Some(d.stage),
+        instruments: Some(d.instruments),
+        value: Some(d.value),
+        expected_irr_pct: None,
+        payback_years: None,
+        land_status: None,
+        permit_status: None,
+        location: None,
+    };
+    let catalogue = state.catalogue.clone();
+    let project = id.clone();
+    let updated = state
+        .db
+        .write(move |conn| api::update(conn, &catalogue, &user, &project, change))
+        .await;
+    let action = format!("/my-projects/{id}/edit");
+    let done = format!("/my-projects/{id}");
+    saved(&req, &visitor, &state, &typed, action, updated, &done)
+}
+
+/// An investor as a project's page shows it.
+struct MatchedInvestor {
+    name: String,
+    country: String,
+    kind: String,
+    score: i64,
+    reasons: Vec<String>,
+    /// The investor's answer on the project, in words, if any.
+    answer: Option<String>,
+}
+
+/// A step of the project's review as the page shows it.
+struct Step {
+    date: String,
+    from: String,
+    to: String,
+    comment: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/project_page.html")]
+struct ProjectPage {
+    page: Page,
+    id: String,
+    title: String,
+    status: String,
+    draft: bool,
+    comment: String,
+    region: String,
+    value: String,
+    stage: String,
+    sectors: String,
+    dimensions: String,
+    history: Vec<Step>,
+    /// Why no investor is listed, when none can be.
+    note: Option<String>,
+    matched: Vec<MatchedInvestor>,
+    interested: Vec<MatchedInvestor>,
+}
+
+/// How many matched investors the project page lists.
+const MATCHED_SHOWN: usize = 20;
+
+/// One project of the official's region: its review, the investors matched to it and the ones
+/// who said they are interested or must meet it.
+async fn project_page(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let Some(user) = official(&visitor) else {
+        return see_other("/sign-in").finish();
+    };
+    let id = id.into_inner();
+    let app = state.clone();
+    let found = state
+        .db
+        .run(move |conn| {
+            let (project, _) = api::load_visible(conn, &app.catalogue, Some(&user), &id)?;
+            // Every investor, so that every interested one is found; the region check is the
+            // API's, and only a published project has matches.
+            let investors = match ranked_investors(conn, &app, &user, &id, usize::MAX) {
+                Ok(list) => Some(list),
+                Err(AppError::Conflict {
+                    code: "project_not_published",
+                    ..
+                }) => None,
+                Err(e) => return Err(e),
+            };
+            Ok((project, investors))
+        })
+        .await;
+    let (project, investors) = match found {
+        Ok(found) => found,
+        Err(e) => return error_page(&req, &e),
+    };
+    let page = Page::new(&req, &visitor);
+    let lang = page.lang;
+    let status_word = |status: &str| lang.t(&format!("status.{status}"));
+    let shown = |m: &InvestorMatch| MatchedInvestor {
+        name: m.investor.name.clone(),
+        country: m.investor.country.clone(),
+        kind: lang.t(&format!("kind.{}", m.investor.kind)),
+        score: (m.score * 100.0).round() as i64,
+        reasons: m
+            .reasons
+            .iter()
+            .map(|r| lang.pick(&r.id, &r.en).to_owned())
+            .collect(),
+        answer: m
+            .feedback
+            .map(|f| lang.t(&format!("dashboard.{}", f.as_ref()))),
+    };
+    let (note, matched, interested) = match &investors {
+        None => (
+            Some(page.t("myproject.not_published")),
+            Vec::new(),
+            Vec::new(),
+        ),
+        Some(list) => (
+            list.is_empty().then(|| page.t("myproject.no_matches")),
+            list.iter().take(MATCHED_SHOWN).map(shown).collect(),
+            list.iter()
+                .filter(|m| matches!(m.feedback, Some(Interest::Interested | Interest::MustMeet)))
+                .map(shown)
+                .collect(),
+        ),
+    };
+    let body = ProjectPage {
+        id: project.id.clone(),
+        title: localized(lang, &project.title),
+        status: status_word(project.status.as_ref()),
+        draft: project.status == ProjectStatus::Draft,
+        comment: project.review_comment.clone().unwrap_or_default(),
+        region: format!("{} ({})", project.region_name, project.region),
+        value: money_of(lang, &project),
+        stage: lang.t(&format!("stage.{}", project.stage)),
+        sectors: project.sectors.join(", "),
+        dimensions: dimension_names(lang, &state.catalogue, &project.dimensions).join(", "),
+        history: project
+            .history
+            .iter()
+            .flatten()
+            .map(|e| Step {
+                date: e.at.format("%Y-%m-%d").to_string(),
+                from: status_word(&e.from),
+                to: status_word(&e.to),
+                comment: e.comment.clone().unwrap_or_default(),
+            })
+            .collect(),
+        note,
+        matched,
+        interested,
+        page,
     }
+    .render();
+    html(StatusCode::OK, body)
 }
 
 /// Runs one review step for the signed-in person and goes back to `back`.
@@ -433,4 +777,20 @@ async fn request_changes(
         "/review",
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Typed;
+
+    #[test]
+    fn amounts_lose_their_digit_grouping_but_keep_a_decimal_point() {
+        let amount = |typed: &str| Typed::of(vec![("a".into(), typed.into())]).amount("a");
+        assert_eq!(amount("180.000.000.000"), "180000000000");
+        assert_eq!(amount("5,000,000"), "5000000");
+        assert_eq!(amount(" 20 000 000 "), "20000000");
+        assert_eq!(amount("5000000.5"), "5000000.5");
+        assert_eq!(amount("1,5"), "1,5");
+        assert_eq!(amount("1.000,50"), "1.000,50");
+    }
 }

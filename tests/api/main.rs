@@ -20,5 +20,6 @@ mod regions;
 mod smtp;
 mod tour;
 mod web;
+mod web_investors;
 mod web_regions;
 mod webhooks;

@@ -1,0 +1,404 @@
+//! The investor's own profile and mandate, edited in one form: what the matching works from.
+
+use std::str::FromStr;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use strum::IntoEnumIterator;
+
+use super::projects::Typed;
+use super::session::Visitor;
+use super::{Page, error_page, html, see_other};
+use crate::api::investors::{
+    self as api, Investor, InvestorUpdate, Mandate, Ticket, save_mandate, update_profile,
+};
+use crate::auth::{AuthenticatedUser, Role};
+use crate::domain::project::{Instrument, InvestorKind, Stage};
+use crate::error::AppError;
+use crate::startup::AppState;
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/mandate", web::get().to(form))
+        .route("/mandate", web::post().to(save));
+}
+
+/// A choice in a list of checkboxes or options: code, label and whether it is chosen.
+type Choice = (String, String, bool);
+
+#[derive(Template)]
+#[template(path = "pages/mandate.html")]
+struct MandatePage {
+    page: Page,
+    /// Field id, label and message of each problem.
+    problems: Vec<(String, String, String)>,
+    /// The profile's one-line fields: name, label and value.
+    profile: Vec<(&'static str, String, String)>,
+    description: String,
+    kinds: Vec<Choice>,
+    /// ISIC sections (the top level), chosen or not.
+    sections: Vec<Choice>,
+    /// Chosen sector codes below the top level.
+    other_sectors: String,
+    excluded_sectors: String,
+    dimensions: Vec<Choice>,
+    elements: Vec<Choice>,
+    provinces: Vec<Choice>,
+    regions: String,
+    ikn_related: bool,
+    ticket_min: String,
+    ticket_max: String,
+    currency: String,
+    stages: Vec<Choice>,
+    instruments: Vec<Choice>,
+    thesis: String,
+    discoverable: bool,
+}
+
+/// The profile's one-line fields with their labels.
+const PROFILE: [(&str, &str); 6] = [
+    ("name", "mandate.name"),
+    ("country", "mandate.country"),
+    ("website", "mandate.website"),
+    ("contact_name", "mandate.contact_name"),
+    ("contact_email", "mandate.contact_email"),
+    ("contact_phone", "mandate.contact_phone"),
+];
+
+/// The form's field (its id) and label for each field the rules name in a problem.
+const FIELDS: [(&str, &str, &str); 20] = [
+    ("name", "name", "mandate.name"),
+    ("kind", "kind", "mandate.kind"),
+    ("country", "country", "mandate.country"),
+    ("website", "website", "mandate.website"),
+    ("description", "description", "mandate.description"),
+    ("contact_name", "contact_name", "mandate.contact_name"),
+    ("contact_email", "contact_email", "mandate.contact_email"),
+    ("contact_phone", "contact_phone", "mandate.contact_phone"),
+    ("sectors", "other_sectors", "mandate.sectors"),
+    ("excluded_sectors", "excluded_sectors", "mandate.excluded"),
+    ("dimensions", "dimensions", "mandate.dimensions"),
+    ("elements", "elements", "mandate.elements"),
+    ("regions", "regions", "mandate.regions"),
+    ("provinces", "provinces", "mandate.provinces"),
+    ("thesis", "thesis", "mandate.thesis"),
+    ("ticket", "ticket", "mandate.ticket"),
+    ("ticket.min", "ticket_min", "mandate.ticket_min"),
+    ("ticket.max", "ticket_max", "mandate.ticket_max"),
+    ("stages", "stages", "mandate.stages"),
+    ("instruments", "instruments", "mandate.instruments"),
+];
+
+fn choices<'a>(
+    items: impl Iterator<Item = (String, String)> + 'a,
+    chosen: &'a [String],
+) -> impl Iterator<Item = Choice> + 'a {
+    items.map(move |(code, label)| {
+        let on = chosen.contains(&code);
+        (code, label, on)
+    })
+}
+
+fn form_page(
+    page: Page,
+    state: &AppState,
+    typed: &Typed,
+    problems: Vec<(String, String)>,
+) -> MandatePage {
+    let lang = page.lang;
+    let catalogue = &state.catalogue;
+    let mut sections: Vec<(String, String)> = catalogue
+        .sectors()
+        .filter(|s| s.level == "section")
+        .map(|s| (s.code.clone(), format!("{} · {}", s.code, s.title)))
+        .collect();
+    sections.sort();
+    let mut provinces: Vec<(String, String)> = catalogue
+        .regions()
+        .filter(|(_, r)| r.kind == "province")
+        .map(|(code, r)| (code.clone(), r.name.clone()))
+        .collect();
+    provinces.sort_by(|a, b| a.1.cmp(&b.1));
+    let dimensions = catalogue
+        .dimension_rows()
+        .map(|d| (d.code.clone(), lang.pick(&d.name_id, &d.name_en).to_owned()));
+    let elements = catalogue.dimension_rows().flat_map(|d| {
+        catalogue.elements_of(&d.code).map(move |e| {
+            let name = lang.pick(&e.name_id, &e.name_en);
+            (e.code.clone(), format!("{} · {name}", e.code))
+        })
+    });
+    let labelled = |code: String, prefix: &str| {
+        let label = page.t(&format!("{prefix}.{code}"));
+        (code, label)
+    };
+    let problems = problems
+        .into_iter()
+        .map(|(field, message)| {
+            let known = FIELDS.iter().find(|(name, _, _)| *name == field);
+            match known {
+                Some((_, id, label)) => ((*id).to_owned(), page.t(label), message),
+                None => (String::new(), field, message),
+            }
+        })
+        .collect();
+    let kind = typed.one("kind");
+    MandatePage {
+        problems,
+        profile: PROFILE
+            .iter()
+            .map(|(name, label)| (*name, page.t(label), typed.one(name)))
+            .collect(),
+        description: typed.one("description"),
+        kinds: InvestorKind::iter()
+            .map(|k| {
+                let (code, label) = labelled(k.as_ref().to_owned(), "kind");
+                let on = code == kind;
+                (code, label, on)
+            })
+            .collect(),
+        sections: choices(sections.into_iter(), &typed.all("sectors")).collect(),
+        other_sectors: typed.one("other_sectors"),
+        excluded_sectors: typed.one("excluded_sectors"),
+        dimensions: choices(dimensions, &typed.all("dimensions")).collect(),
+        elements: choices(elements, &typed.all("elements")).collect(),
+        provinces: choices(provinces.into_iter(), &typed.all("provinces")).collect(),
+        regions: typed.one("regions"),
+        ikn_related: !typed.one("ikn_related").is_empty(),
+        ticket_min: typed.one("ticket_min"),
+        ticket_max: typed.one("ticket_max"),
+        currency: typed.one("currency"),
+        stages: choices(
+            Stage::iter().map(|s| labelled(s.as_ref().to_owned(), "stage")),
+            &typed.all("stages"),
+        )
+        .collect(),
+        instruments: choices(
+            Instrument::iter().map(|i| labelled(i.as_ref().to_owned(), "instrument")),
+            &typed.all("instruments"),
+        )
+        .collect(),
+        thesis: typed.one("thesis"),
+        discoverable: !typed.one("discoverable").is_empty(),
+        page,
+    }
+}
+
+/// The form of the stored profile and mandate (an investor without a mandate starts from the
+/// defaults: quoted in US dollars, discoverable by regions).
+fn typed_of(state: &AppState, investor: &Investor) -> Typed {
+    let contact = investor.contact.as_ref();
+    let mut values: Vec<(&str, String)> = vec![
+        ("name", investor.name.clone()),
+        ("kind", investor.kind.clone()),
+        ("country", investor.country.clone()),
+        ("website", investor.website.clone().unwrap_or_default()),
+        ("description", investor.description.clone()),
+        (
+            "contact_name",
+            contact.and_then(|c| c.name.clone()).unwrap_or_default(),
+        ),
+        (
+            "contact_email",
+            contact.and_then(|c| c.email.clone()).unwrap_or_default(),
+        ),
+        (
+            "contact_phone",
+            contact.and_then(|c| c.phone.clone()).unwrap_or_default(),
+        ),
+    ];
+    match &investor.mandate {
+        None => {
+            values.push(("currency", "USD".into()));
+            values.push(("discoverable", "on".into()));
+        }
+        Some(m) => {
+            let (sections, others): (Vec<&String>, Vec<&String>) =
+                m.sectors.iter().partition(|code| {
+                    state
+                        .catalogue
+                        .sector(code)
+                        .is_some_and(|s| s.level == "section")
+                });
+            values.extend(sections.into_iter().map(|c| ("sectors", c.clone())));
+            let join = |codes: &[&String]| {
+                codes
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            values.push(("other_sectors", join(&others)));
+            values.push(("excluded_sectors", m.excluded_sectors.join(", ").to_owned()));
+            values.extend(m.dimensions.iter().map(|c| ("dimensions", c.clone())));
+            values.extend(m.elements.iter().map(|c| ("elements", c.clone())));
+            values.extend(m.provinces.iter().map(|c| ("provinces", c.clone())));
+            values.push(("regions", m.regions.join(", ")));
+            if m.ikn_related {
+                values.push(("ikn_related", "on".into()));
+            }
+            if let Some(ticket) = &m.ticket {
+                values.push(("ticket_min", ticket.min.clone()));
+                values.push(("ticket_max", ticket.max.clone()));
+                values.push(("currency", ticket.currency.clone()));
+            } else {
+                values.push(("currency", "USD".into()));
+            }
+            values.extend(m.stages.iter().map(|s| ("stages", s.as_ref().to_owned())));
+            values.extend(
+                m.instruments
+                    .iter()
+                    .map(|i| ("instruments", i.as_ref().to_owned())),
+            );
+            values.push(("thesis", m.thesis.clone()));
+            if m.discoverable {
+                values.push(("discoverable", "on".into()));
+            }
+        }
+    }
+    Typed::of(values.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+/// The signed-in investor and its organisation's id.
+fn investor(visitor: &Visitor) -> Option<(AuthenticatedUser, String)> {
+    let user = visitor.0.clone().filter(|u| u.role == Role::Investor)?;
+    let id = user.investor_id.clone()?;
+    Some((user, id))
+}
+
+/// The profile and mandate form, filled with what is stored.
+async fn form(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+    let Some((user, id)) = investor(&visitor) else {
+        return see_other("/sign-in").finish();
+    };
+    let found = state
+        .db
+        .run(move |conn| api::load_visible(conn, &user, &id))
+        .await;
+    let stored = match found {
+        Ok(investor) => investor,
+        Err(e) => return error_page(&req, &e),
+    };
+    let page = Page::new(&req, &visitor);
+    let typed = typed_of(&state, &stored);
+    html(
+        StatusCode::OK,
+        form_page(page, &state, &typed, Vec::new()).render(),
+    )
+}
+
+/// The profile changes the form asks for; every field is given, and an empty optional one
+/// clears it.
+fn profile_update(typed: &Typed) -> Result<InvestorUpdate, AppError> {
+    let kind = InvestorKind::from_str(&typed.one("kind"))
+        .map_err(|_| AppError::validation("kind", "is not a kind of organisation"))?;
+    let clearable = |name: &str| Some(Some(typed.one(name)));
+    Ok(InvestorUpdate {
+        name: Some(typed.one("name")),
+        kind: Some(kind),
+        country: Some(typed.one("country")),
+        website: clearable("website"),
+        description: Some(typed.one("description")),
+        contact_name: clearable("contact_name"),
+        contact_email: clearable("contact_email"),
+        contact_phone: clearable("contact_phone"),
+    })
+}
+
+/// Every value of a list field as one of the known words, or a problem naming the field.
+fn known<T: FromStr>(typed: &Typed, field: &str) -> Result<Vec<T>, AppError> {
+    typed
+        .all(field)
+        .iter()
+        .map(|v| {
+            T::from_str(v)
+                .map_err(|_| AppError::validation(field, format!("`{v}` is not a known choice")))
+        })
+        .collect()
+}
+
+/// The mandate the form describes; a ticket size needs a smallest or largest amount.
+fn mandate_of(typed: &Typed) -> Result<Mandate, AppError> {
+    let (min, max) = (typed.amount("ticket_min"), typed.amount("ticket_max"));
+    let ticket = (!min.is_empty() || !max.is_empty()).then(|| Ticket {
+        min,
+        max,
+        currency: typed.one("currency").to_uppercase(),
+    });
+    let mut sectors = typed.all("sectors");
+    sectors.extend(typed.codes("other_sectors"));
+    Ok(Mandate {
+        sectors,
+        excluded_sectors: typed.codes("excluded_sectors"),
+        dimensions: typed.all("dimensions"),
+        elements: typed.all("elements"),
+        regions: typed.codes("regions"),
+        provinces: typed.all("provinces"),
+        ikn_related: !typed.one("ikn_related").is_empty(),
+        ticket,
+        stages: known(typed, "stages")?,
+        instruments: known(typed, "instruments")?,
+        thesis: typed.one("thesis"),
+        discoverable: !typed.one("discoverable").is_empty(),
+    })
+}
+
+/// Adds a check's problems to `problems`, or gives back what passed; any other error stops.
+fn checked<T>(
+    outcome: Result<T, AppError>,
+    problems: &mut Vec<(String, String)>,
+) -> Result<Option<T>, AppError> {
+    match outcome {
+        Ok(value) => Ok(Some(value)),
+        Err(AppError::Validation { fields, .. }) => {
+            problems.extend(fields);
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Saves the profile and the mandate together with the API's rules, then shows the recomputed
+/// matches; a form with problems comes back with the input kept and nothing saved.
+async fn save(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let Some((user, id)) = investor(&visitor) else {
+        return see_other("/sign-in").finish();
+    };
+    let typed = Typed::parse(&body);
+    let mut problems = Vec::new();
+    let changes = checked(
+        profile_update(&typed).and_then(|u| u.to_changes()),
+        &mut problems,
+    );
+    let row = checked(
+        mandate_of(&typed).and_then(|m| m.to_row(&state.catalogue, &id)),
+        &mut problems,
+    );
+    let (changes, row) = match (changes, row) {
+        (Ok(Some(changes)), Ok(Some(row))) if problems.is_empty() => (changes, row),
+        (Err(e), _) | (_, Err(e)) => return error_page(&req, &e),
+        _ => {
+            let page = Page::new(&req, &visitor);
+            return html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_page(page, &state, &typed, problems).render(),
+            );
+        }
+    };
+    let stored = state
+        .db
+        .write(move |conn| {
+            update_profile(conn, &user, &id, &changes)?;
+            save_mandate(conn, &user, &id, &row)
+        })
+        .await;
+    match stored {
+        Ok(_) => see_other("/dashboard").finish(),
+        Err(e) => error_page(&req, &e),
+    }
+}
