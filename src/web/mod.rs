@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod charts;
 pub mod i18n;
 pub mod projects;
+pub mod reports;
 pub mod session;
 
 use std::sync::LazyLock;
@@ -50,7 +51,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", web::get().to(stylesheet))
         .configure(account::config)
         .configure(agenda::config)
-        .configure(projects::config);
+        .configure(projects::config)
+        .configure(reports::config);
 }
 
 /// What every page's layout needs.
