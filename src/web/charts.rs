@@ -1,16 +1,19 @@
 //! Charts drawn on the server as SVG, readable without JavaScript; every page that shows one
 //! also shows its numbers as a table.
 
-/// The chart's width in SVG units; it scales down to the page's width.
-const WIDTH: f64 = 640.0;
-/// Where the bars start: the names are written to the left of it.
-const BARS_FROM: f64 = 220.0;
-/// The longest bar, leaving room after it for the value's text.
-const BAR_ROOM: f64 = 250.0;
-/// The height of one row.
-const ROW: f64 = 28.0;
-/// Characters of a name that fit left of the bars; longer names are cut (the table has them whole).
-const NAME_ROOM: usize = 28;
+/// The chart's width in SVG units; it scales to the page's width, a phone's included.
+const WIDTH: f64 = 400.0;
+/// The width of a character of the text, a little more than most are, to keep text inside.
+const CHAR_WIDTH: f64 = 8.0;
+/// The shortest a chart's longest bar gets, however long the values' texts are.
+const MIN_BAR_ROOM: f64 = 120.0;
+/// The height of one row: the name above, the bar and its value below it.
+const ROW: f64 = 44.0;
+/// The height of one line of a legend.
+const LEGEND_LINE: f64 = 20.0;
+const FONT: &str = r#"font-size="14""#;
+/// Characters of a name that fit on a row; longer names are cut (the table has them whole).
+const NAME_ROOM: usize = 50;
 const INK: &str = "#1f2933";
 const ACCENT: &str = "#0b7a75";
 
@@ -48,25 +51,27 @@ pub fn bar_chart(bars: &[(String, usize)], label: &str) -> String {
 /// A horizontal bar chart whose bars carry their own text, such as money written the viewer's
 /// way.
 pub fn labelled_bars(bars: &[Bar], label: &str) -> String {
-    draw(bars, label, |_| 0.0)
+    draw(bars, label, |_, _| 0.0)
 }
 
 /// A funnel: each step's bar centred under the one before, so that the narrowing shows.
 pub fn funnel(steps: &[Bar], label: &str) -> String {
-    draw(steps, label, |width| (BAR_ROOM - width) / 2.0)
+    draw(steps, label, |width, room| (room - width) / 2.0)
 }
 
-/// Bars from `BARS_FROM`, each moved right by `indent(width)`.
-fn draw(bars: &[Bar], label: &str, indent: impl Fn(f64) -> f64) -> String {
+/// Rows of a name over a bar, each bar moved right by `indent(width, longest)`.
+fn draw(bars: &[Bar], label: &str, indent: impl Fn(f64, f64) -> f64) -> String {
+    let room = bar_room(bars.iter().map(|b| b.text.as_str()));
     let max = largest(bars.iter().map(|b| b.value));
-    let mut svg = open(label, bars.len() as f64 * ROW + 10.0);
+    let mut svg = open(label, bars.len() as f64 * ROW + 6.0);
     for (i, bar) in bars.iter().enumerate() {
-        let y = i as f64 * ROW + 5.0;
-        let width = BAR_ROOM * bar.value.max(0.0) / max;
-        let x = BARS_FROM + indent(width);
+        let y = i as f64 * ROW;
+        let width = room * bar.value.max(0.0) / max;
+        let x = indent(width, room);
         svg.push_str(&name_text(&bar.name, y));
         svg.push_str(&format!(
-            r#"<rect x="{x:.1}" y="{y}" width="{width:.1}" height="20" fill="{ACCENT}"><title>{}: {}</title></rect>"#,
+            r#"<rect x="{x:.1}" y="{}" width="{width:.1}" height="16" fill="{ACCENT}"><title>{}: {}</title></rect>"#,
+            y + 21.0,
             escape(&bar.name),
             escape(&bar.text),
         ));
@@ -77,33 +82,39 @@ fn draw(bars: &[Bar], label: &str, indent: impl Fn(f64) -> f64) -> String {
 }
 
 /// Horizontal bars made of parts (for example meetings held, missed and still to come), with a
-/// legend above; each row's total is written after it.
+/// legend above, a line per part; each row's total is written after it.
 pub fn stacked_bars(rows: &[(String, Vec<u64>)], series: &[Series], label: &str) -> String {
     let max = largest(
         rows.iter()
             .map(|(_, parts)| parts.iter().sum::<u64>() as f64),
     );
-    let legend = ROW;
-    let mut svg = open(label, legend + rows.len() as f64 * ROW + 10.0);
-    let mut x = 0.0;
-    for s in series {
+    let totals: Vec<String> = rows
+        .iter()
+        .map(|(_, parts)| parts.iter().sum::<u64>().to_string())
+        .collect();
+    let room = bar_room(totals.iter().map(String::as_str));
+    let legend = series.len() as f64 * LEGEND_LINE + 6.0;
+    let mut svg = open(label, legend + rows.len() as f64 * ROW + 6.0);
+    for (i, s) in series.iter().enumerate() {
+        let y = i as f64 * LEGEND_LINE;
         svg.push_str(&format!(
-            r#"<rect x="{x:.1}" y="5" width="14" height="14" fill="{}"/><text x="{:.1}" y="17" font-size="13" fill="{INK}">{}</text>"#,
+            r#"<rect x="0" y="{}" width="14" height="14" fill="{}"/><text x="20" y="{}" {FONT} fill="{INK}">{}</text>"#,
+            y + 3.0,
             s.colour,
-            x + 18.0,
+            y + 15.0,
             escape(&s.name),
         ));
-        x += 18.0 + 8.0 * s.name.chars().count() as f64 + 16.0;
     }
     for (i, (name, parts)) in rows.iter().enumerate() {
-        let y = legend + i as f64 * ROW + 5.0;
+        let y = legend + i as f64 * ROW;
         svg.push_str(&name_text(name, y));
-        let mut x = BARS_FROM;
+        let mut x = 0.0;
         for (part, s) in parts.iter().zip(series) {
-            let width = BAR_ROOM * *part as f64 / max;
+            let width = room * *part as f64 / max;
             if width > 0.0 {
                 svg.push_str(&format!(
-                    r#"<rect x="{x:.1}" y="{y}" width="{width:.1}" height="20" fill="{}"><title>{}, {}: {part}</title></rect>"#,
+                    r#"<rect x="{x:.1}" y="{}" width="{width:.1}" height="16" fill="{}"><title>{}, {}: {part}</title></rect>"#,
+                    y + 21.0,
                     s.colour,
                     escape(name),
                     escape(&s.name),
@@ -111,11 +122,16 @@ pub fn stacked_bars(rows: &[(String, Vec<u64>)], series: &[Series], label: &str)
             }
             x += width;
         }
-        let total: u64 = parts.iter().sum();
-        svg.push_str(&value_text(&total.to_string(), x + 6.0, y));
+        svg.push_str(&value_text(&totals[i], x + 6.0, y));
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// The longest a bar may be so that the longest of `texts` still fits after it.
+fn bar_room<'a>(texts: impl Iterator<Item = &'a str>) -> f64 {
+    let longest = texts.map(|t| t.chars().count()).max().unwrap_or(0);
+    (WIDTH - 6.0 - CHAR_WIDTH * longest as f64).max(MIN_BAR_ROOM)
 }
 
 /// The largest value, at least 1 so that empty charts draw no bars rather than dividing by 0.
@@ -130,6 +146,7 @@ fn open(label: &str, height: f64) -> String {
     )
 }
 
+/// A row's name, above its bar.
 fn name_text(name: &str, y: f64) -> String {
     let shown: String = if name.chars().count() > NAME_ROOM {
         let cut: String = name.chars().take(NAME_ROOM - 1).collect();
@@ -138,16 +155,17 @@ fn name_text(name: &str, y: f64) -> String {
         name.to_owned()
     };
     format!(
-        r#"<text x="0" y="{}" font-size="13" fill="{INK}">{}</text>"#,
+        r#"<text x="0" y="{}" {FONT} fill="{INK}">{}</text>"#,
         y + 15.0,
         escape(&shown)
     )
 }
 
+/// A row's value, after its bar.
 fn value_text(text: &str, x: f64, y: f64) -> String {
     format!(
-        r#"<text x="{x:.1}" y="{}" font-size="13" fill="{INK}">{}</text>"#,
-        y + 15.0,
+        r#"<text x="{x:.1}" y="{}" {FONT} fill="{INK}">{}</text>"#,
+        y + 34.0,
         escape(text)
     )
 }
@@ -171,10 +189,13 @@ mod tests {
         assert!(svg.contains(r#"aria-label="Count &lt;all&gt;""#));
         assert!(svg.contains("A &amp; B"));
         assert!(
-            svg.contains(r#"width="125.0""#),
+            svg.contains(r#"width="193.0""#),
             "half of the longest: {svg}"
         );
-        assert!(svg.contains(r#"width="250.0""#));
+        assert!(
+            svg.contains(r#"width="386.0""#),
+            "as long as the text leaves room for"
+        );
     }
 
     #[test]
@@ -192,7 +213,7 @@ mod tests {
             },
         ];
         let svg = funnel(&steps, "Funnel");
-        assert!(svg.contains(r#"x="313.8" y="33" width="62.5""#), "{svg}");
+        assert!(svg.contains(r#"x="123.8" y="65" width="82.5""#), "{svg}");
         let series = [
             Series {
                 name: "held".into(),
