@@ -28,7 +28,8 @@ use crate::auth::AuthenticatedUser;
 use crate::domain::project::Stage;
 use crate::domain::{Currency, Money, MoneyJson};
 use crate::error::AppError;
-use crate::matchmaker::Rates;
+use crate::matching::facts::RegionId;
+use crate::matchmaker::{Rates, Snapshot};
 use crate::meetings::service::EventData;
 use crate::models::event as event_rows;
 use crate::models::meeting as meeting_rows;
@@ -276,45 +277,7 @@ async fn reports(
         Err(e) => return error_page(&req, &e),
     };
 
-    let index = &snapshot.index;
-    let tax = index.taxonomy();
     let rates = &snapshot.rates;
-    // A project's facts hold its stage as its position in `Stage` order.
-    let mut stages: Vec<Worth> = Stage::iter().map(|_| Worth::default()).collect();
-    let mut dimensions: Vec<Worth> = tax.dimensions.iter().map(|_| Worth::default()).collect();
-    let mut provinces: BTreeMap<u16, Worth> = BTreeMap::new();
-    for position in 0..index.len() as u32 {
-        let facts = index.facts(position);
-        if let Some(worth) = stages.get_mut(usize::from(facts.stage)) {
-            worth.add(facts.value, rates);
-        }
-        for (bit, worth) in dimensions.iter_mut().enumerate() {
-            if facts.dimensions & (1 << bit) != 0 {
-                worth.add(facts.value, rates);
-            }
-        }
-        let province = tax.regions[usize::from(facts.region)].province;
-        provinces
-            .entry(province)
-            .or_default()
-            .add(facts.value, rates);
-    }
-    let pipeline = Stage::iter()
-        .zip(stages)
-        .map(|(stage, worth)| (lang.t(&format!("stage.{}", stage.as_ref())), worth))
-        .collect();
-    let dimensions = tax
-        .dimensions
-        .iter()
-        .zip(dimensions)
-        .map(|((_, en, id), worth)| (lang.pick(id, en).to_owned(), worth))
-        .collect();
-    let mut provinces: Vec<(String, Worth)> = provinces
-        .into_iter()
-        .map(|(id, worth)| (tax.regions[usize::from(id)].name.clone(), worth))
-        .collect();
-    provinces.sort_by(|a, b| b.1.idr.cmp(&a.1.idr).then_with(|| a.0.cmp(&b.0)));
-
     let funnel = funnel_steps(lang, &report.by_event);
     let body = Reports {
         events: events
@@ -332,11 +295,7 @@ async fn reports(
             idr = lang.money(rates.get("IDR").copied().unwrap_or_default(), "IDR")
         )
         .into_owned(),
-        worth: vec![
-            worth_section(lang, "pipeline", pipeline),
-            worth_section(lang, "by_dimension", dimensions),
-            worth_section(lang, "by_province", provinces),
-        ],
+        worth: published_worth(lang, &snapshot),
         meetings_chart: meetings_chart(lang, &report.by_event),
         meetings: report
             .by_event
@@ -376,6 +335,55 @@ async fn reports(
     }
     .render();
     html(StatusCode::OK, body)
+}
+
+/// Published projects by stage, by Smart City dimension and by province (largest first), from
+/// the matching index, which holds every published project.
+fn published_worth(lang: Lang, snapshot: &Snapshot) -> Vec<WorthSection> {
+    let index = &snapshot.index;
+    let tax = index.taxonomy();
+    let rates = &snapshot.rates;
+    // A project's facts hold its stage as its position in `Stage` order.
+    let mut stages: Vec<Worth> = Stage::iter().map(|_| Worth::default()).collect();
+    let mut dimensions: Vec<Worth> = tax.dimensions.iter().map(|_| Worth::default()).collect();
+    let mut provinces: BTreeMap<RegionId, Worth> = BTreeMap::new();
+    for position in 0..index.len() as u32 {
+        let facts = index.facts(position);
+        if let Some(worth) = stages.get_mut(usize::from(facts.stage)) {
+            worth.add(facts.value, rates);
+        }
+        for (bit, worth) in dimensions.iter_mut().enumerate() {
+            if facts.dimensions & (1 << bit) != 0 {
+                worth.add(facts.value, rates);
+            }
+        }
+        let province = tax.regions[usize::from(facts.region)].province;
+        provinces
+            .entry(province)
+            .or_default()
+            .add(facts.value, rates);
+    }
+    let pipeline = Stage::iter()
+        .zip(stages)
+        .map(|(stage, worth)| (lang.t(&format!("stage.{}", stage.as_ref())), worth))
+        .collect();
+    let dimensions = tax
+        .dimensions
+        .iter()
+        .zip(dimensions)
+        .map(|((_, en, id), worth)| (lang.pick(id, en).to_owned(), worth))
+        .collect();
+    let mut provinces: Vec<(String, Worth)> = provinces
+        .into_iter()
+        .map(|(id, worth)| (tax.regions[usize::from(id)].name.clone(), worth))
+        .collect();
+    provinces.sort_by(|a, b| b.1.idr.cmp(&a.1.idr).then_with(|| a.0.cmp(&b.0)));
+
+    vec![
+        worth_section(lang, "pipeline", pipeline),
+        worth_section(lang, "by_dimension", dimensions),
+        worth_section(lang, "by_province", provinces),
+    ]
 }
 
 /// The spreadsheets for the chosen event (or all events).
