@@ -11,6 +11,7 @@ use super::matches::{check_investor_access, ranked_projects};
 use super::projects::{ProjectQuery, Search};
 use super::reports::{outcome_lines, outcome_table};
 use crate::auth::{AuthenticatedUser, MaybeUser};
+use crate::db::AnyConnection;
 use crate::domain::{Currency, Money};
 use crate::error::{AppError, ErrorBody};
 use crate::matching::MatchFilter;
@@ -219,52 +220,57 @@ async fn export_meetings(
     user.require_staff()?;
     let (event_id, format) = path.into_inner();
     let format = FileFormat::parse(&format)?;
-    let rows = state
+    let table = state
         .db
-        .run(move |conn| {
-            let data = EventData::load(conn, &event_id)?;
-            let requests = meeting_rows::requests_of_event(conn, &event_id, None)?;
-            let name = |id: &str| {
-                data.participant(id)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default()
-            };
-            Ok(meeting_rows::meetings_of_event(conn, Some(&event_id))?
-                .into_iter()
-                .filter_map(|m| {
-                    let r = requests.iter().find(|r| r.id == m.request_id)?;
-                    let venue = data.plan.venues.iter().find(|v| v.id == m.venue_id)?;
-                    let local = in_zone(m.starts_at, stored_zone(&venue.time_zone));
-                    let amount = match (m.follow_up_amount_minor, m.follow_up_currency.as_deref()) {
-                        (Some(minor), Some(code)) => Currency::parse(code).ok().and_then(|c| {
-                            Money::from_minor(minor, c)
-                                .amount()
-                                .to_string()
-                                .parse::<f64>()
-                                .ok()
-                        }),
-                        _ => None,
-                    };
-                    Some(vec![
-                        m.id.clone().into(),
-                        m.status.clone().into(),
-                        local.format("%Y-%m-%d %H:%M").to_string().into(),
-                        venue.time_zone.clone().into(),
-                        venue.name.clone().into(),
-                        if m.is_group { "room" } else { "table" }.into(),
-                        i64::from(m.seat).into(),
-                        name(&r.investor_participant_id).into(),
-                        name(&r.host_participant_id).into(),
-                        m.attendance.clone().into(),
-                        m.follow_up.clone().into(),
-                        amount.into(),
-                        m.follow_up_currency.clone().into(),
-                    ])
-                })
-                .collect::<Vec<_>>())
-        })
+        .run(move |conn| meetings_table(conn, &event_id))
         .await?;
-    Table {
+    table.respond(format)
+}
+
+/// An event's meetings in venue time with their outcomes, as a spreadsheet table; the export
+/// and the staff reports page download it alike.
+pub(crate) fn meetings_table(conn: &mut AnyConnection, event_id: &str) -> Result<Table, AppError> {
+    let data = EventData::load(conn, event_id)?;
+    let requests = meeting_rows::requests_of_event(conn, event_id, None)?;
+    let name = |id: &str| {
+        data.participant(id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let rows = meeting_rows::meetings_of_event(conn, Some(event_id))?
+        .into_iter()
+        .filter_map(|m| {
+            let r = requests.iter().find(|r| r.id == m.request_id)?;
+            let venue = data.plan.venues.iter().find(|v| v.id == m.venue_id)?;
+            let local = in_zone(m.starts_at, stored_zone(&venue.time_zone));
+            let amount = match (m.follow_up_amount_minor, m.follow_up_currency.as_deref()) {
+                (Some(minor), Some(code)) => Currency::parse(code).ok().and_then(|c| {
+                    Money::from_minor(minor, c)
+                        .amount()
+                        .to_string()
+                        .parse::<f64>()
+                        .ok()
+                }),
+                _ => None,
+            };
+            Some(vec![
+                m.id.clone().into(),
+                m.status.clone().into(),
+                local.format("%Y-%m-%d %H:%M").to_string().into(),
+                venue.time_zone.clone().into(),
+                venue.name.clone().into(),
+                if m.is_group { "room" } else { "table" }.into(),
+                i64::from(m.seat).into(),
+                name(&r.investor_participant_id).into(),
+                name(&r.host_participant_id).into(),
+                m.attendance.clone().into(),
+                m.follow_up.clone().into(),
+                amount.into(),
+                m.follow_up_currency.clone().into(),
+            ])
+        })
+        .collect();
+    Ok(Table {
         name: "meetings",
         headers: vec![
             "id",
@@ -282,8 +288,7 @@ async fn export_meetings(
             "currency",
         ],
         rows,
-    }
-    .respond(format)
+    })
 }
 
 /// Which event's outcomes.

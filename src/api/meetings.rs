@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, EnumString};
+use strum::{AsRefStr, EnumIter, EnumString};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -157,7 +157,17 @@ fn span(starts_at: NaiveDateTime, ends_at: NaiveDateTime, zone: &str) -> Span {
 
 /// Stages after a meeting, in order.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, AsRefStr, EnumString,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsRefStr,
+    EnumString,
+    EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -170,7 +180,17 @@ pub enum FollowUpStage {
 
 /// Whether the meeting took place.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, AsRefStr, EnumString,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsRefStr,
+    EnumString,
+    EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -321,7 +341,7 @@ pub(crate) fn meeting_view(
 }
 
 /// Loads a meeting the caller may see (its parties and staff), with its request and event.
-fn visible_meeting(
+pub(crate) fn visible_meeting(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
     id: &str,
@@ -579,6 +599,21 @@ async fn record_outcome(
 ) -> Result<web::Json<Meeting>, AppError> {
     let id = id.into_inner();
     let outcome = body.0;
+    let view = state
+        .db
+        .write(move |conn| save_outcome(conn, &user, &id, &outcome))
+        .await?;
+    Ok(web::Json(view))
+}
+
+/// Records what came of a meeting for one of its parties or staff, and tells the parties; the
+/// API and the outcome page both record through here.
+pub(crate) fn save_outcome(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+    outcome: &Outcome,
+) -> Result<Meeting, AppError> {
     let notes = outcome
         .notes
         .as_deref()
@@ -613,41 +648,34 @@ async fn record_outcome(
             "must not be negative",
         ));
     }
-    let view = state
-        .db
-        .write(move |conn| {
-            let (data, request, mut meeting) = visible_meeting(conn, &user, &id)?;
-            if meeting.is_cancelled() {
-                return Err(AppError::conflict(
-                    "meeting_cancelled",
-                    "this meeting was cancelled",
-                ));
-            }
-            meeting.attendance = Some(outcome.attendance.as_ref().to_owned());
-            meeting.notes = notes;
-            meeting.follow_up = outcome
-                .follow_up
-                .as_ref()
-                .map(|f| f.stage.as_ref().to_owned());
-            meeting.follow_up_amount_minor = amount.map(Money::minor);
-            meeting.follow_up_currency = amount.map(|a| a.currency().code().to_owned());
-            meeting.outcome_by = Some(user.id.clone());
-            meeting.outcome_at = Some(now());
-            meeting.updated_at = now();
-            rows::update_meeting(conn, &meeting)?;
-            // Notes stay with the parties and staff: the notice carries the outcome without them.
-            let mut payload = data.request_payload(&request);
-            payload["meeting"] =
-                serde_json::json!({"id": meeting.id, "starts_at": utc(meeting.starts_at)});
-            payload["outcome"] = serde_json::json!({
-                "attendance": meeting.attendance,
-                "follow_up": outcome.follow_up,
-            });
-            notify_parties(conn, &data, &request, "outcome_recorded", &payload)?;
-            Ok(meeting_view(&data, &user, &request, &meeting, None))
-        })
-        .await?;
-    Ok(web::Json(view))
+    let (data, request, mut meeting) = visible_meeting(conn, user, id)?;
+    if meeting.is_cancelled() {
+        return Err(AppError::conflict(
+            "meeting_cancelled",
+            "this meeting was cancelled",
+        ));
+    }
+    meeting.attendance = Some(outcome.attendance.as_ref().to_owned());
+    meeting.notes = notes;
+    meeting.follow_up = outcome
+        .follow_up
+        .as_ref()
+        .map(|f| f.stage.as_ref().to_owned());
+    meeting.follow_up_amount_minor = amount.map(Money::minor);
+    meeting.follow_up_currency = amount.map(|a| a.currency().code().to_owned());
+    meeting.outcome_by = Some(user.id.clone());
+    meeting.outcome_at = Some(now());
+    meeting.updated_at = now();
+    rows::update_meeting(conn, &meeting)?;
+    // Notes stay with the parties and staff: the notice carries the outcome without them.
+    let mut payload = data.request_payload(&request);
+    payload["meeting"] = serde_json::json!({"id": meeting.id, "starts_at": utc(meeting.starts_at)});
+    payload["outcome"] = serde_json::json!({
+        "attendance": meeting.attendance,
+        "follow_up": outcome.follow_up,
+    });
+    notify_parties(conn, &data, &request, "outcome_recorded", &payload)?;
+    Ok(meeting_view(&data, user, &request, &meeting, None))
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(

@@ -83,7 +83,8 @@ pub struct ReportQuery {
     pub format: Option<String>,
 }
 
-fn tally(
+/// The report's three groupings; the API answers with it and the staff reports page draws it.
+pub(crate) fn tally(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
     event_id: Option<&str>,

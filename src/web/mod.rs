@@ -10,6 +10,7 @@ pub mod mandate;
 pub mod map;
 pub mod projects;
 pub mod regions;
+pub mod reports;
 pub mod session;
 
 use std::sync::LazyLock;
@@ -58,7 +59,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .configure(mandate::config)
         .configure(map::config)
         .configure(projects::config)
-        .configure(regions::config);
+        .configure(regions::config)
+        .configure(reports::config);
 }
 
 /// What every page's layout needs.

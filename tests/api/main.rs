@@ -22,4 +22,5 @@ mod tour;
 mod web;
 mod web_investors;
 mod web_regions;
+mod web_reports;
 mod webhooks;
