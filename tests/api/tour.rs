@@ -88,7 +88,64 @@ async fn the_main_pages_render_for_every_role_on_the_demo_data() {
     visit(
         c,
         &app,
-        &[("dashboard", "/dashboard"), ("agenda-investor", "/agenda")],
+        &[
+            ("dashboard", "/dashboard"),
+            ("mandate", "/mandate"),
+            ("agenda-investor", "/agenda"),
+        ],
     )
     .await;
+    sign_out(c).await;
+
+    sign_in_as(c, &app, "official.palopo@demo.sepadan.id").await;
+    let project = first_project_of(&app, "official.palopo@demo.sepadan.id").await;
+    visit(
+        c,
+        &app,
+        &[
+            ("my-projects", "/my-projects"),
+            ("my-project", &format!("/my-projects/{project}")),
+            ("my-region", "/my-region"),
+            ("agenda-official", "/agenda"),
+        ],
+    )
+    .await;
+    sign_out(c).await;
+
+    sign_in_as(c, &app, "staff@demo.sepadan.id").await;
+    visit(
+        c,
+        &app,
+        &[
+            ("review", "/review"),
+            ("investors", "/investors"),
+            ("reports", "/reports"),
+        ],
+    )
+    .await;
+}
+
+/// The id of one of the official's region's projects.
+async fn first_project_of(app: &TestApp, email: &str) -> String {
+    let (_, session) = app.login(email, seed::DEMO_PASSWORD).await;
+    let token = session["access_token"].as_str().unwrap();
+    let (_, me) = app.get("/api/v1/me", Some(token)).await;
+    let region = me["region"].as_str().unwrap();
+    let (_, page) = app
+        .get(&format!("/api/v1/projects?region={region}"), Some(token))
+        .await;
+    page["items"][0]["id"].as_str().unwrap().to_owned()
+}
+
+async fn sign_out(c: &Client) {
+    c.find(Locator::Css(".account button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(r#".account a[href="/sign-in"]"#))
+        .await
+        .unwrap();
 }
