@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use strum::IntoEnumIterator;
 
-use super::projects::Typed;
+use super::form::Typed;
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
 use crate::api::investors::{

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod agenda;
 pub mod charts;
+pub mod form;
 pub mod i18n;
 pub mod investors;
 pub mod mandate;

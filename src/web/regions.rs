@@ -7,9 +7,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::form::Typed;
 use super::i18n::Lang;
 use super::map::{Tally, projects_count, province_name, published_by_region};
-use super::projects::Typed;
 use super::session::Visitor;
 use super::{Card, Page, charts, error_page, html, see_other};
 use crate::api::Localized;
