@@ -5,14 +5,16 @@ pub mod account;
 pub mod agenda;
 pub mod charts;
 pub mod i18n;
+pub mod notifications;
 pub mod projects;
 pub mod session;
+pub mod settings;
 
 use std::sync::LazyLock;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -50,7 +52,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", web::get().to(stylesheet))
         .configure(account::config)
         .configure(agenda::config)
-        .configure(projects::config);
+        .configure(notifications::config)
+        .configure(projects::config)
+        .configure(settings::config);
 }
 
 /// What every page's layout needs.
@@ -67,6 +71,8 @@ pub struct Page {
     pub official: bool,
     /// Whether it is programme staff (who review).
     pub staff: bool,
+    /// The signed-in person's notifications not read yet.
+    pub unread: i64,
 }
 
 impl Page {
@@ -91,6 +97,11 @@ impl Page {
             investor: user.is_some_and(|u| u.role == Role::Investor),
             official: user.is_some_and(|u| u.role == Role::Official),
             staff: user.is_some_and(AuthenticatedUser::is_staff),
+            unread: req
+                .extensions()
+                .get::<session::Unread>()
+                .filter(|_| user.is_some())
+                .map_or(0, |u| u.0),
         }
     }
 

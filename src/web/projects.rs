@@ -112,18 +112,18 @@ struct ProjectForm {
 
 /// What the form holds, as typed.
 #[derive(Debug, Default)]
-struct Typed {
+pub(crate) struct Typed {
     values: Vec<(String, String)>,
 }
 
 impl Typed {
-    fn parse(body: &[u8]) -> Self {
+    pub(crate) fn parse(body: &[u8]) -> Self {
         Typed {
             values: form_urlencoded::parse(body).into_owned().collect(),
         }
     }
 
-    fn one(&self, name: &str) -> String {
+    pub(crate) fn one(&self, name: &str) -> String {
         self.values
             .iter()
             .find(|(k, _)| k == name)
@@ -131,7 +131,7 @@ impl Typed {
             .unwrap_or_default()
     }
 
-    fn all(&self, name: &str) -> Vec<String> {
+    pub(crate) fn all(&self, name: &str) -> Vec<String> {
         self.values
             .iter()
             .filter(|(k, _)| k == name)
