@@ -95,9 +95,22 @@ fn link_of(kind: &str, payload: &Value) -> Option<(String, &'static str)> {
 fn line(page: &Page, zone: chrono_tz::Tz, row: NotificationRow) -> Line {
     let payload: Value = serde_json::from_str(&row.payload).unwrap_or_default();
     let content = email::content(&row.kind, page.lang.code(), &payload);
+    let mut details = content.details;
+    // The email gives a meeting's venue time; the viewer also reads it in its own zone.
+    if let Some(starts) = payload
+        .pointer("/meeting/starts_at")
+        .and_then(Value::as_str)
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+    {
+        let yours = in_zone(starts.naive_utc(), zone).format("%Y-%m-%d %H:%M");
+        details.push((
+            page.t("notifications.your_time"),
+            format!("{yours} ({})", zone.name()),
+        ));
+    }
     Line {
         title: content.subject,
-        details: content.details,
+        details,
         when: in_zone(row.created_at, zone)
             .format("%Y-%m-%d %H:%M")
             .to_string(),

@@ -462,6 +462,30 @@ async fn officials_of_a_delegation_region_see_its_meetings_as_the_delegation_age
     let text = calendar.text().await.unwrap();
     assert_eq!(text.matches("BEGIN:VEVENT").count(), 1, "{text}");
 
+    // The investor hears of the meeting in the time zone its account chose, venue time alongside.
+    let (status, _) = app
+        .call(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&investor.token),
+            Some(json!({"time_zone": "Asia/Tokyo"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let guest_session = app.page_session(&investor.email).await;
+    let (_, heard) = app
+        .page_as("/notifications", Some(&guest_session), "en")
+        .await;
+    assert!(
+        heard.contains("Meeting invitation: Test Capital – Luwu Raya and Maros"),
+        "{heard}"
+    );
+    assert!(
+        heard.contains("<dt>Your time</dt>") && heard.contains("(Asia/Tokyo)</dd>"),
+        "{heard}"
+    );
+    assert!(heard.contains("(Asia/Jakarta)</dd>") && heard.contains("href=\"/agenda\""));
+
     // The account's time zone, once chosen, is the agenda's.
     let saved = app
         .submit(
