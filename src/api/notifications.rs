@@ -126,7 +126,7 @@ pub(crate) fn mark_read_of(
     Ok(())
 }
 
-pub(crate) fn language_of(user: &AuthenticatedUser) -> Language {
+fn language_of(user: &AuthenticatedUser) -> Language {
     if user.language == "en" {
         Language::English
     } else {
