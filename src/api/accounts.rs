@@ -14,6 +14,7 @@ use crate::auth::tokens::{TokenKeys, hash_secret, new_secret};
 use crate::auth::{AuthenticatedUser, Role, password};
 use crate::db::AnyConnection;
 use crate::error::{AppError, ErrorBody};
+use crate::meetings::time::time_zone;
 use crate::models::user::{self, Invitation, User, now};
 use crate::startup::AppState;
 
@@ -74,6 +75,8 @@ pub struct Me {
     /// The region's Kemendagri code, for officials.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// The IANA time zone times are shown in; none: each event's own.
+    pub time_zone: Option<String>,
 }
 
 impl From<&AuthenticatedUser> for Me {
@@ -86,6 +89,7 @@ impl From<&AuthenticatedUser> for Me {
             language: u.language.clone(),
             investor_id: u.investor_id.clone(),
             region: u.region_code.clone(),
+            time_zone: u.time_zone.clone(),
         }
     }
 }
@@ -100,6 +104,7 @@ impl Me {
             language: row.language.clone(),
             investor_id: row.investor_id.clone(),
             region: row.region_code.clone(),
+            time_zone: row.time_zone.clone(),
         }
     }
 }
@@ -283,15 +288,49 @@ async fn me(user: AuthenticatedUser) -> web::Json<Me> {
     web::Json(Me::from(&user))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+/// What the signed-in user may change of their own account; a field left out stays as it is.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeUpdate {
-    pub language: Language,
+    pub language: Option<Language>,
+    /// The name others see.
+    pub name: Option<String>,
+    /// The IANA time zone to read times in, e.g. `Asia/Makassar`; empty: each event's own.
+    pub time_zone: Option<String>,
 }
 
-/// Changes the signed-in user's language.
+/// Changes the user's own account: every field is checked first, so a bad one changes nothing.
+/// The API and the settings page both change accounts through it.
+pub(crate) fn update_account(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    change: MeUpdate,
+) -> Result<Me, AppError> {
+    let name = match change.name {
+        Some(name) => accounts::check_name("name", &name, 120)?,
+        None => user.name.clone(),
+    };
+    let zone = match change.time_zone.as_deref().map(str::trim) {
+        None => user.time_zone.clone(),
+        Some("") => None,
+        Some(zone) => Some(time_zone("time_zone", zone)?.name().to_owned()),
+    };
+    let language = change
+        .language
+        .map_or_else(|| user.language.clone(), |l| l.as_ref().to_owned());
+    user::set_profile(conn, &user.id, &name, zone.as_deref())?;
+    user::set_language(conn, &user.id, &language)?;
+    let mut updated = Me::from(user);
+    updated.name = name;
+    updated.language = language;
+    updated.time_zone = zone;
+    Ok(updated)
+}
+
+/// Changes the signed-in user's language, name or time zone.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = MeUpdate, responses(
     (status = 200, body = Me), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody),
+    (status = 422, body = ErrorBody),
 ))]
 #[patch("/me")]
 async fn update_me(
@@ -299,14 +338,10 @@ async fn update_me(
     user: AuthenticatedUser,
     body: JsonBody<MeUpdate>,
 ) -> Result<web::Json<Me>, AppError> {
-    let language = body.0.language;
-    let id = user.id.clone();
-    state
+    let updated = state
         .db
-        .write(move |conn| Ok(user::set_language(conn, &id, language.as_ref())?))
+        .write(move |conn| update_account(conn, &user, body.0))
         .await?;
-    let mut updated = Me::from(&user);
-    updated.language = language.as_ref().to_owned();
     Ok(web::Json(updated))
 }
 
@@ -315,6 +350,25 @@ async fn update_me(
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,
+}
+
+/// Changes the password after checking the current one, and ends every session of the user.
+/// The API and the settings page both change passwords through it.
+pub(crate) fn change_password_of(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    input: &PasswordChange,
+) -> Result<(), AppError> {
+    password::check_strength("new_password", &input.new_password)?;
+    let row = user::find(conn, user_id)?.ok_or_else(|| AppError::not_found("user"))?;
+    if !password::verify(&input.current_password, &row.password_hash) {
+        return Err(AppError::validation(
+            "current_password",
+            "is not the current password",
+        ));
+    }
+    user::set_password(conn, user_id, &password::hash(&input.new_password)?)?;
+    Ok(user::revoke_all_sessions(conn, user_id)?)
 }
 
 /// Changes the password and ends every session of the user; sign in again afterwards.
@@ -328,20 +382,9 @@ async fn change_password(
     body: JsonBody<PasswordChange>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.0;
-    password::check_strength("new_password", &input.new_password)?;
     state
         .db
-        .write(move |conn| {
-            let row = user::find(conn, &user.id)?.ok_or_else(|| AppError::not_found("user"))?;
-            if !password::verify(&input.current_password, &row.password_hash) {
-                return Err(AppError::validation(
-                    "current_password",
-                    "is not the current password",
-                ));
-            }
-            user::set_password(conn, &user.id, &password::hash(&input.new_password)?)?;
-            Ok(user::revoke_all_sessions(conn, &user.id)?)
-        })
+        .write(move |conn| change_password_of(conn, &user.id, &input))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

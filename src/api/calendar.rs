@@ -8,6 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::meetings::{calendar_response, meetings_of_user};
 use crate::auth::AuthenticatedUser;
 use crate::auth::tokens::{hash_secret, new_secret};
+use crate::db::AnyConnection;
 use crate::error::{AppError, ErrorBody};
 use crate::meetings::ics;
 use crate::models::meeting as rows;
@@ -38,16 +39,26 @@ async fn create_feed(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
 ) -> Result<HttpResponse, AppError> {
-    let token = new_secret();
-    let hash = hash_secret(&token);
-    state
+    let public_url = state.settings.app.public_url.clone();
+    let url = state
         .db
-        .write(move |conn| Ok(rows::replace_calendar_feed(conn, &user.id, &hash, now())?))
+        .write(move |conn| create_feed_of(conn, &public_url, &user.id))
         .await?;
-    let base = state.settings.app.public_url.trim_end_matches('/');
-    Ok(HttpResponse::Created().json(Feed {
-        url: format!("{base}/calendar/{token}.ics"),
-    }))
+    Ok(HttpResponse::Created().json(Feed { url }))
+}
+
+/// Gives the user a new feed address (under the service's public URL), revoking earlier ones; the
+/// secret in it is stored only as a hash, so the address can be shown this once. The API and
+/// the settings page both create feeds through it.
+pub(crate) fn create_feed_of(
+    conn: &mut AnyConnection,
+    public_url: &str,
+    user_id: &str,
+) -> Result<String, AppError> {
+    let token = new_secret();
+    rows::replace_calendar_feed(conn, user_id, &hash_secret(&token), now())?;
+    let base = public_url.trim_end_matches('/');
+    Ok(format!("{base}/calendar/{token}.ics"))
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
@@ -82,15 +93,24 @@ async fn feed(
             let user_id = rows::calendar_feed_user(conn, &hash)?.ok_or_else(unknown)?;
             let row = user::find(conn, &user_id)?.ok_or_else(unknown)?;
             let owner = AuthenticatedUser::from_row(row, String::new())?;
-            let entries: Vec<ics::CalendarEntry> = meetings_of_user(conn, &owner)?
-                .iter()
-                .map(|(data, request, meeting)| data.calendar_entry(request, meeting))
-                .collect();
-            Ok(ics::feed(
-                &format!("Sepadan meetings: {}", owner.name),
-                &entries,
-            ))
+            agenda_calendar(conn, &owner)
         })
         .await?;
     Ok(calendar_response(text))
+}
+
+/// Every meeting of the user as one iCalendar feed: what the feed address serves and the agenda
+/// page's download.
+pub(crate) fn agenda_calendar(
+    conn: &mut AnyConnection,
+    owner: &AuthenticatedUser,
+) -> Result<String, AppError> {
+    let entries: Vec<ics::CalendarEntry> = meetings_of_user(conn, owner)?
+        .iter()
+        .map(|(data, request, meeting)| data.calendar_entry(request, meeting))
+        .collect();
+    Ok(ics::feed(
+        &format!("Sepadan meetings: {}", owner.name),
+        &entries,
+    ))
 }

@@ -10,6 +10,7 @@ use super::extract::JsonBody;
 use super::{Page, paging};
 use crate::auth::AuthenticatedUser;
 use crate::auth::accounts::Language;
+use crate::db::AnyConnection;
 use crate::error::{AppError, ErrorBody};
 use crate::meetings::time::utc;
 use crate::models::json_text;
@@ -105,14 +106,24 @@ async fn mark_read(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let found = state
+    state
         .db
-        .write(move |conn| Ok(rows::mark_read(conn, &user.id, &id, now())?))
+        .write(move |conn| mark_read_of(conn, &user.id, &id))
         .await?;
-    if !found {
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Marks one of the user's notifications read; another person's is not found. The API and the
+/// notifications page both mark through it.
+pub(crate) fn mark_read_of(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    id: &str,
+) -> Result<(), AppError> {
+    if !rows::mark_read(conn, user_id, id, now())? {
         return Err(AppError::not_found("notification"));
     }
-    Ok(HttpResponse::NoContent().finish())
+    Ok(())
 }
 
 fn language_of(user: &AuthenticatedUser) -> Language {
@@ -166,12 +177,17 @@ async fn get_settings(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
 ) -> Result<web::Json<NotificationSettings>, AppError> {
-    let language = language_of(&user);
-    let row = state
-        .db
-        .run(move |conn| Ok(rows::settings_of(conn, std::slice::from_ref(&user.id))?.pop()))
-        .await?;
-    Ok(web::Json(NotificationSettings::from_row(row, language)))
+    let settings = state.db.run(move |conn| settings_of(conn, &user)).await?;
+    Ok(web::Json(settings))
+}
+
+/// The user's notification settings (the defaults when never saved).
+pub(crate) fn settings_of(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+) -> Result<NotificationSettings, AppError> {
+    let row = rows::settings_of(conn, std::slice::from_ref(&user.id))?.pop();
+    Ok(NotificationSettings::from_row(row, language_of(user)))
 }
 
 #[utoipa::path(tag = "notifications", security(("bearer" = [])), request_body = NotificationSettings, responses(
@@ -183,7 +199,20 @@ async fn put_settings(
     user: AuthenticatedUser,
     body: JsonBody<NotificationSettings>,
 ) -> Result<web::Json<NotificationSettings>, AppError> {
-    let mut input = body.0;
+    let saved = state
+        .db
+        .write(move |conn| save_settings(conn, &user, body.0))
+        .await?;
+    Ok(web::Json(saved))
+}
+
+/// Checks and stores the user's notification settings (and the language, which is the
+/// account's); a bad field changes nothing. The API and the settings page both save through it.
+pub(crate) fn save_settings(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    mut input: NotificationSettings,
+) -> Result<NotificationSettings, AppError> {
     if let Some(bad) = input
         .muted
         .iter()
@@ -194,7 +223,7 @@ async fn put_settings(
             format!("`{bad}` is not a notification kind"),
         ));
     }
-    if !["off", "daily", "weekly"].contains(&input.digest.as_str()) {
+    if !DIGESTS.contains(&input.digest.as_str()) {
         return Err(AppError::validation(
             "digest",
             "must be off, daily or weekly",
@@ -211,22 +240,15 @@ async fn put_settings(
         // Kept as it is on update: changing settings does not reset the digest clock.
         last_digest_at: None,
     };
-    let language = input.language.unwrap_or_else(|| language_of(&user));
+    let language = input.language.unwrap_or_else(|| language_of(user));
     input.language = Some(language);
-    let id = user.id.clone();
-    state
-        .db
-        .write(move |conn| {
-            rows::put_settings(conn, &row)?;
-            Ok(crate::models::user::set_language(
-                conn,
-                &id,
-                language.as_ref(),
-            )?)
-        })
-        .await?;
-    Ok(web::Json(input))
+    rows::put_settings(conn, &row)?;
+    crate::models::user::set_language(conn, &user.id, language.as_ref())?;
+    Ok(input)
 }
+
+/// How often the digest of new matching projects comes.
+pub const DIGESTS: [&str; 3] = ["off", "daily", "weekly"];
 
 /// An outbox item as staff see it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -314,22 +336,22 @@ async fn retry_outbox(
 ) -> Result<web::Json<OutboxItem>, AppError> {
     user.require_staff()?;
     let id = id.into_inner();
-    let item = state
-        .db
-        .write(move |conn| {
-            let item =
-                rows::find_outbox(conn, &id)?.ok_or_else(|| AppError::not_found("outbox item"))?;
-            if item.state != "dead" {
-                return Err(AppError::conflict(
-                    "not_dead",
-                    format!("this item is {}, not dead", item.state),
-                ));
-            }
-            rows::retry(conn, &id, now())?;
-            rows::find_outbox(conn, &id)?.ok_or_else(|| AppError::not_found("outbox item"))
-        })
-        .await?;
+    let item = state.db.write(move |conn| retry_dead(conn, &id)).await?;
     Ok(web::Json(outbox_view(item)))
+}
+
+/// Puts a dead outbox item back in line (staff only, checked by the caller); one that is not
+/// dead is a conflict. The API and the dead-letter page both retry through it.
+pub(crate) fn retry_dead(conn: &mut AnyConnection, id: &str) -> Result<OutboxRow, AppError> {
+    let item = rows::find_outbox(conn, id)?.ok_or_else(|| AppError::not_found("outbox item"))?;
+    if item.state != "dead" {
+        return Err(AppError::conflict(
+            "not_dead",
+            format!("this item is {}, not dead", item.state),
+        ));
+    }
+    rows::retry(conn, id, now())?;
+    rows::find_outbox(conn, id)?.ok_or_else(|| AppError::not_found("outbox item"))
 }
 
 /// A signed unsubscribe link's parameters.

@@ -83,6 +83,7 @@ pub fn create(conn: &mut AnyConnection, account: NewAccount<'_>) -> Result<User,
         created_at: at,
         password_changed_at: at,
         email_verified_at: None,
+        time_zone: None,
     };
     user::insert(conn, &row)?;
     Ok(row)

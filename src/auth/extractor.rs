@@ -22,6 +22,8 @@ pub struct AuthenticatedUser {
     pub region_code: Option<String>,
     pub investor_id: Option<String>,
     pub language: String,
+    /// The IANA time zone the person chose to read times in, if any.
+    pub time_zone: Option<String>,
     pub session_id: String,
 }
 
@@ -67,6 +69,7 @@ impl AuthenticatedUser {
             region_code: row.region_code,
             investor_id: row.investor_id,
             language: row.language,
+            time_zone: row.time_zone,
             session_id,
         })
     }

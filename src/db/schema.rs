@@ -125,6 +125,7 @@ diesel::table! {
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
         email_verified_at -> Nullable<Timestamp>,
+        time_zone -> Nullable<Text>,
     }
 }
 

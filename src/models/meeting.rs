@@ -257,6 +257,16 @@ pub fn revoke_calendar_feeds(
     .execute(conn)
 }
 
+/// Whether the user has a feed address that still works.
+pub fn has_calendar_feed(conn: &mut AnyConnection, user_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        calendar_feeds::table
+            .filter(calendar_feeds::user_id.eq(user_id))
+            .filter(calendar_feeds::revoked_at.is_null()),
+    ))
+    .get_result(conn)
+}
+
 /// The user of a live calendar feed token.
 pub fn calendar_feed_user(
     conn: &mut AnyConnection,

@@ -79,6 +79,30 @@ pub fn mark_read(
     Ok(found.is_some())
 }
 
+/// How many of a user's notifications are not read yet.
+pub fn unread_count(conn: &mut AnyConnection, user_id: &str) -> QueryResult<i64> {
+    notifications::table
+        .filter(notifications::recipient_id.eq(user_id))
+        .filter(notifications::read_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// Marks every unread notification of a user read.
+pub fn mark_all_read(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::recipient_id.eq(user_id))
+            .filter(notifications::read_at.is_null()),
+    )
+    .set(notifications::read_at.eq(at))
+    .execute(conn)
+}
+
 /// Something to deliver: an email to a user or a webhook to a subscription.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, QueryableByName)]
 #[diesel(table_name = outbox)]

@@ -20,6 +20,8 @@ pub struct User {
     pub created_at: NaiveDateTime,
     pub password_changed_at: NaiveDateTime,
     pub email_verified_at: Option<NaiveDateTime>,
+    /// The IANA time zone the person reads times in; none: each event's own.
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -121,6 +123,19 @@ pub fn set_password(conn: &mut AnyConnection, user_id: &str, hash: &str) -> Quer
 pub fn set_language(conn: &mut AnyConnection, user_id: &str, language: &str) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
         .set(users::language.eq(language))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Renames a user and sets (or, with none, clears) the time zone they read times in.
+pub fn set_profile(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    name: &str,
+    time_zone: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((users::name.eq(name), users::time_zone.eq(time_zone)))
         .execute(conn)
         .map(drop)
 }

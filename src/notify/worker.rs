@@ -114,12 +114,14 @@ impl Worker {
         for item in &claimed {
             let outcome = self.deliver(&mut conn, item);
             match outcome {
-                Ok(()) => {
-                    rows::mark_sent(&mut conn, &item.id, now())?;
+                // Sent and its secret forgotten at once: nobody sees a sent item still holding it.
+                Ok(()) => write_transaction(&mut conn, |conn| {
+                    rows::mark_sent(conn, &item.id, now())?;
                     if CARRIES_SECRET.contains(&item.kind.as_str()) {
-                        rows::forget_payload(&mut conn, &item.id)?;
+                        rows::forget_payload(conn, &item.id)?;
                     }
-                }
+                    Ok(())
+                })?,
                 Err(Failure {
                     message: error,
                     permanent,

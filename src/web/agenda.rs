@@ -1,5 +1,7 @@
-//! A participant's meetings in its own time zone with venue time alongside, each as an .ics
-//! download, and (for investors) meeting requests to the regions and delegations of its events.
+//! A participant's meetings in its own time zone (the account's, else the one it registered
+//! with) with venue time alongside, each and all as an .ics download, and (for investors) meeting
+//! requests to the regions and delegations of its events. Officials see their region's
+//! delegations' meetings too, marked as the delegation's agenda.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -8,6 +10,7 @@ use serde::Deserialize;
 
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
+use crate::api::calendar::agenda_calendar;
 use crate::api::meetings::{calendar_response, meeting_view, meetings_of_user, participations};
 use crate::api::requests::RequestInput;
 use crate::auth::{AuthenticatedUser, Role};
@@ -20,6 +23,7 @@ use crate::startup::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/agenda", web::get().to(agenda))
+        .route("/agenda.ics", web::get().to(whole_calendar))
         .route("/agenda/request", web::post().to(request))
         .route("/agenda/meetings/{file}", web::get().to(calendar))
         .route("/agenda/requests/{id}/{answer}", web::post().to(answer));
@@ -33,6 +37,8 @@ struct Line {
     venue: String,
     with: String,
     place: String,
+    /// The delegation the viewer meets with or for, by name.
+    delegation: Option<String>,
 }
 
 /// A region or delegation the investor may ask for a meeting.
@@ -79,7 +85,9 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
             let meetings: Vec<_> = meetings_of_user(conn, &user)?
                 .iter()
                 .filter(|(_, _, m)| !m.is_cancelled())
-                .map(|(data, request, meeting)| meeting_view(data, &user, request, meeting, None))
+                .map(|(data, request, meeting)| {
+                    meeting_view(data, &user, request, meeting, user.time_zone.as_deref())
+                })
                 .collect();
             let mut waiting = Vec::new();
             let mine = participations(conn, &user)?;
@@ -167,6 +175,7 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
                 page.t(&format!("agenda.{}", m.place)),
                 m.seat
             ),
+            delegation: (!m.delegation_regions.is_empty()).then(|| m.host.clone()),
         })
         .collect();
     html(
@@ -240,6 +249,22 @@ async fn request(
         .await;
     match asked {
         Ok(_) => see_other("/agenda").finish(),
+        Err(e) => error_page(&req, &e),
+    }
+}
+
+/// Every meeting of the viewer as one .ics file, as the personal calendar feed serves it.
+async fn whole_calendar(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let Some(user) = party(&visitor) else {
+        return see_other("/sign-in").finish();
+    };
+    let found = state.db.run(move |conn| agenda_calendar(conn, &user)).await;
+    match found {
+        Ok(text) => calendar_response(text),
         Err(e) => error_page(&req, &e),
     }
 }

@@ -9,16 +9,18 @@ pub mod i18n;
 pub mod investors;
 pub mod mandate;
 pub mod map;
+pub mod notifications;
 pub mod projects;
 pub mod regions;
 pub mod reports;
 pub mod session;
+pub mod settings;
 
 use std::sync::LazyLock;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -59,9 +61,11 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .configure(investors::config)
         .configure(mandate::config)
         .configure(map::config)
+        .configure(notifications::config)
         .configure(projects::config)
         .configure(regions::config)
-        .configure(reports::config);
+        .configure(reports::config)
+        .configure(settings::config);
 }
 
 /// What every page's layout needs.
@@ -78,6 +82,8 @@ pub struct Page {
     pub official: bool,
     /// Whether it is programme staff (who review).
     pub staff: bool,
+    /// The signed-in person's notifications not read yet.
+    pub unread: i64,
 }
 
 impl Page {
@@ -102,6 +108,11 @@ impl Page {
             investor: user.is_some_and(|u| u.role == Role::Investor),
             official: user.is_some_and(|u| u.role == Role::Official),
             staff: user.is_some_and(AuthenticatedUser::is_staff),
+            unread: req
+                .extensions()
+                .get::<session::Unread>()
+                .filter(|_| user.is_some())
+                .map_or(0, |u| u.0),
         }
     }
 

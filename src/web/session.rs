@@ -10,13 +10,14 @@ use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
 use crate::auth::AuthenticatedUser;
 use crate::auth::tokens::hash_secret;
 use crate::config::Environment;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::models::notification;
 use crate::models::user::{self, now};
 use crate::startup::AppState;
 
@@ -28,6 +29,11 @@ pub const DAYS: i64 = 7;
 /// The signed-in person, if any.
 pub struct Visitor(pub Option<AuthenticatedUser>);
 
+/// How many notifications the signed-in person has not read: loaded with the session by the
+/// [`Visitor`] extractor and kept in the request for the layout's navigation to show.
+#[derive(Debug, Clone, Copy)]
+pub struct Unread(pub i64);
+
 impl FromRequest for Visitor {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
@@ -35,6 +41,7 @@ impl FromRequest for Visitor {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let secret = req.cookie(COOKIE).map(|c| c.value().to_owned());
         let db = req.app_data::<web::Data<Db>>().cloned();
+        let req = req.clone();
         Box::pin(async move {
             let (Some(secret), Some(db)) = (secret, db) else {
                 return Ok(Visitor(None));
@@ -42,10 +49,19 @@ impl FromRequest for Visitor {
             let hash = hash_secret(&secret);
             let since = now() - chrono::Duration::days(DAYS);
             let found = db
-                .run(move |conn| Ok(user::find_by_cookie(conn, &hash, since)?))
+                .run(move |conn| {
+                    let Some((row, session)) = user::find_by_cookie(conn, &hash, since)? else {
+                        return Ok(None);
+                    };
+                    let unread = notification::unread_count(conn, &row.id)?;
+                    Ok(Some((row, session, unread)))
+                })
                 .await?;
             Ok(Visitor(match found {
-                Some((row, session)) => Some(AuthenticatedUser::from_row(row, session)?),
+                Some((row, session, unread)) => {
+                    req.extensions_mut().insert(Unread(unread));
+                    Some(AuthenticatedUser::from_row(row, session)?)
+                }
                 None => None,
             }))
         })

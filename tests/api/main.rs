@@ -23,4 +23,5 @@ mod web;
 mod web_investors;
 mod web_regions;
 mod web_reports;
+mod web_settings;
 mod webhooks;

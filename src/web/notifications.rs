@@ -1,0 +1,201 @@
+//! The signed-in person's in-app notifications: unread first, each in the viewer's language with
+//! its time in the viewer's time zone and a link to what it is about; marked read one by one or
+//! all at once.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::session::Visitor;
+use super::settings::reading_zone;
+use super::{Page, error_page, html, see_other};
+use crate::api::notifications::mark_read_of;
+use crate::meetings::time::in_zone;
+use crate::models::notification::{self as rows, NotificationRow};
+use crate::models::user::now;
+use crate::notify::email;
+use crate::startup::AppState;
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/notifications", web::get().to(list))
+        .route("/notifications/read-all", web::post().to(read_all))
+        .route("/notifications/{id}/read", web::post().to(read_one));
+}
+
+/// A notification as the list shows it.
+struct Line {
+    id: String,
+    title: String,
+    /// Label and value pairs: event, parties, when and where.
+    details: Vec<(String, String)>,
+    when: String,
+    /// Where to see what it is about, and the link's text.
+    link: Option<(String, String)>,
+    unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/notifications.html")]
+struct Notifications {
+    page: Page,
+    lines: Vec<Line>,
+    zone: String,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+const PER_PAGE: i64 = 30;
+
+/// A list's page number.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Paging {
+    page: Option<i64>,
+}
+
+impl Paging {
+    /// The page asked for, counted from 1.
+    pub(crate) fn number(&self) -> i64 {
+        self.page.unwrap_or(1).max(1)
+    }
+}
+
+/// The addresses of the pages before and after page `number` of a list at `path`, where there
+/// are such pages.
+pub(crate) fn neighbours(
+    path: &str,
+    number: i64,
+    per_page: i64,
+    total: i64,
+) -> (Option<String>, Option<String>) {
+    let link = |n: i64| format!("{path}?page={n}");
+    (
+        (number > 1).then(|| link(number - 1)),
+        (number * per_page < total).then(|| link(number + 1)),
+    )
+}
+
+/// The page that shows what a notification is about, by its kind and what it names.
+fn link_of(kind: &str, payload: &Value) -> Option<(String, &'static str)> {
+    let project = payload.pointer("/project/id").and_then(Value::as_str);
+    match (kind, project) {
+        ("project_published", Some(id)) => {
+            Some((format!("/opportunities/{id}"), "notifications.open_project"))
+        }
+        (_, Some(_)) => Some(("/my-projects".into(), "notifications.open_projects")),
+        ("investor_verified", None) => Some(("/dashboard".into(), "notifications.open_matches")),
+        _ if payload.get("meeting").is_some() || payload.get("request").is_some() => {
+            Some(("/agenda".into(), "notifications.open_agenda"))
+        }
+        _ => None,
+    }
+}
+
+fn line(page: &Page, zone: chrono_tz::Tz, row: NotificationRow) -> Line {
+    let payload: Value = serde_json::from_str(&row.payload).unwrap_or_default();
+    let content = email::content(&row.kind, page.lang.code(), &payload);
+    let mut details = content.details;
+    // The email gives a meeting's venue time; the viewer also reads it in its own zone.
+    if let Some(starts) = payload
+        .pointer("/meeting/starts_at")
+        .and_then(Value::as_str)
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+    {
+        let yours = in_zone(starts.naive_utc(), zone).format("%Y-%m-%d %H:%M");
+        details.push((
+            page.t("notifications.your_time"),
+            format!("{yours} ({})", zone.name()),
+        ));
+    }
+    Line {
+        title: content.subject,
+        details,
+        when: in_zone(row.created_at, zone)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        link: link_of(&row.kind, &payload).map(|(href, key)| (href, page.t(key))),
+        unread: row.read_at.is_none(),
+        id: row.id,
+    }
+}
+
+async fn list(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    paging: web::Query<Paging>,
+) -> HttpResponse {
+    let Some(user) = visitor.0.clone() else {
+        return see_other("/sign-in").finish();
+    };
+    let page = Page::new(&req, &visitor);
+    let number = paging.number();
+    let id = user.id.clone();
+    let found = state
+        .db
+        .run(move |conn| {
+            Ok(rows::notifications_of(
+                conn,
+                &id,
+                false,
+                (number - 1) * PER_PAGE,
+                PER_PAGE,
+            )?)
+        })
+        .await;
+    let (rows, total) = match found {
+        Ok(found) => found,
+        Err(e) => return error_page(&req, &e),
+    };
+    let zone = reading_zone(&user);
+    let lines = rows.into_iter().map(|row| line(&page, zone, row)).collect();
+    let (previous, next) = neighbours("/notifications", number, PER_PAGE, total);
+    html(
+        StatusCode::OK,
+        Notifications {
+            lines,
+            zone: zone.name().to_owned(),
+            previous,
+            next,
+            page,
+        }
+        .render(),
+    )
+}
+
+/// Marks one of the viewer's notifications read.
+async fn read_one(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let Some(user) = visitor.0 else {
+        return see_other("/sign-in").finish();
+    };
+    let id = id.into_inner();
+    let marked = state
+        .db
+        .write(move |conn| mark_read_of(conn, &user.id, &id))
+        .await;
+    match marked {
+        Ok(()) => see_other("/notifications").finish(),
+        Err(e) => error_page(&req, &e),
+    }
+}
+
+/// Marks every notification of the viewer read.
+async fn read_all(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+    let Some(user) = visitor.0 else {
+        return see_other("/sign-in").finish();
+    };
+    let marked = state
+        .db
+        .write(move |conn| Ok(rows::mark_all_read(conn, &user.id, now())?))
+        .await;
+    match marked {
+        Ok(_) => see_other("/notifications").finish(),
+        Err(e) => error_page(&req, &e),
+    }
+}
