@@ -39,6 +39,10 @@ struct Line {
     place: String,
     /// The delegation the viewer meets with or for, by name.
     delegation: Option<String>,
+    /// Whether the meeting is over, so that its outcome may be recorded.
+    ended: bool,
+    /// Whether its outcome is recorded.
+    recorded: bool,
 }
 
 /// A region or delegation the investor may ask for a meeting.
@@ -160,6 +164,7 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
             span.time_zone
         )
     };
+    let now = chrono::Utc::now();
     let meetings = meetings
         .iter()
         .map(|m| Line {
@@ -176,6 +181,8 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
                 m.seat
             ),
             delegation: (!m.delegation_regions.is_empty()).then(|| m.host.clone()),
+            ended: m.venue_time.ends_at <= now,
+            recorded: m.outcome.is_some(),
         })
         .collect();
     html(

@@ -451,3 +451,30 @@ async fn reports_are_for_staff_and_outcomes_for_the_meetings_parties() {
         Value::Null
     );
 }
+
+#[tokio::test]
+async fn past_meetings_on_the_agenda_lead_to_their_outcome_forms() {
+    let app = spawn_app().await;
+    let forum = forum(&app).await;
+    let session = app.page_session(&forum.palopo.email).await;
+    let (_, id) = app.page_as("/agenda", Some(&session), "id").await;
+    let awaiting = format!(
+        r#"<a href="/meetings/{}/outcome">Catat hasil pertemuan</a>"#,
+        forum.awaiting
+    );
+    let recorded = format!(
+        r#"<a href="/meetings/{}/outcome">Hasil sudah dicatat (ubah)</a>"#,
+        forum.recorded
+    );
+    assert!(id.contains(&awaiting) && id.contains(&recorded), "{id}");
+    let (_, en) = app.page_as("/agenda", Some(&session), "en").await;
+    assert!(en.contains("Record the outcome"), "{en}");
+    let (status, form) = app
+        .page_as(
+            &format!("/meetings/{}/outcome", forum.awaiting),
+            Some(&session),
+            "en",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+}
