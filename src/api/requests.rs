@@ -214,19 +214,29 @@ async fn list_requests(
     let factor = state.settings.meetings.must_meet_factor;
     let list = state
         .db
-        .write(move |conn| {
-            let data = EventData::load(conn, &event_id)?;
-            expire_due(conn, &data)?;
-            let mine: Vec<String> = data.mine(&user).iter().map(|p| p.row.id.clone()).collect();
-            let scope = (!user.is_staff()).then_some(mine.as_slice());
-            Ok(rows::requests_of_event(conn, &event_id, scope)?
-                .iter()
-                .filter(|r| status.as_ref().is_none_or(|s| &r.status == s))
-                .map(|r| request_view(&data, r, factor))
-                .collect())
-        })
+        .write(move |conn| event_requests(conn, &user, &event_id, status.as_deref(), factor))
         .await?;
     Ok(web::Json(list))
+}
+
+/// An event's requests the caller may see (staff all, others their sides'), expired ones
+/// marked first; `status` keeps only those in it.
+pub(crate) fn event_requests(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    status: Option<&str>,
+    factor: f64,
+) -> Result<Vec<MeetingRequest>, AppError> {
+    let data = EventData::load(conn, event_id)?;
+    expire_due(conn, &data)?;
+    let mine: Vec<String> = data.mine(user).iter().map(|p| p.row.id.clone()).collect();
+    let scope = (!user.is_staff()).then_some(mine.as_slice());
+    Ok(rows::requests_of_event(conn, event_id, scope)?
+        .iter()
+        .filter(|r| status.is_none_or(|s| r.status == s))
+        .map(|r| request_view(&data, r, factor))
+        .collect())
 }
 
 /// How staff pick introductions from the best matches.

@@ -101,3 +101,19 @@ pub fn fail_interrupted_jobs(conn: &mut AnyConnection, at: NaiveDateTime) -> Que
         ))
         .execute(conn)
 }
+
+/// The most recent job of this kind for the event that ended well: what its last run said.
+pub fn latest_succeeded_job(
+    conn: &mut AnyConnection,
+    kind: &str,
+    event_id: &str,
+) -> QueryResult<Option<JobRow>> {
+    jobs::table
+        .filter(jobs::kind.eq(kind))
+        .filter(jobs::event_id.eq(event_id))
+        .filter(jobs::status.eq("succeeded"))
+        .order(jobs::finished_at.desc())
+        .select(JobRow::as_select())
+        .first(conn)
+        .optional()
+}

@@ -110,20 +110,21 @@ struct ProjectForm {
     instruments: Vec<(String, String, bool)>,
 }
 
-/// What the form holds, as typed.
+/// What a form holds, as typed (repeated names kept in order).
 #[derive(Debug, Default)]
-struct Typed {
+pub(crate) struct Typed {
     values: Vec<(String, String)>,
 }
 
 impl Typed {
-    fn parse(body: &[u8]) -> Self {
+    pub(crate) fn parse(body: &[u8]) -> Self {
         Typed {
             values: form_urlencoded::parse(body).into_owned().collect(),
         }
     }
 
-    fn one(&self, name: &str) -> String {
+    /// The first value of a field, trimmed; empty when absent.
+    pub(crate) fn one(&self, name: &str) -> String {
         self.values
             .iter()
             .find(|(k, _)| k == name)
@@ -131,7 +132,7 @@ impl Typed {
             .unwrap_or_default()
     }
 
-    fn all(&self, name: &str) -> Vec<String> {
+    pub(crate) fn all(&self, name: &str) -> Vec<String> {
         self.values
             .iter()
             .filter(|(k, _)| k == name)

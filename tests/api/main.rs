@@ -19,4 +19,5 @@ mod reference;
 mod regions;
 mod smtp;
 mod web;
+mod web_events;
 mod webhooks;
