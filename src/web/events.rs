@@ -693,7 +693,7 @@ fn event_view_of(
             moment(e.request_deadline, &zone),
         ),
         (
-            lang.t("events.request_expiry_days"),
+            lang.t("events.expiry_fact"),
             lang.integer(e.request_expiry_days.into()),
         ),
         (lang.t("events.slots"), lang.integer(event.slots as i64)),
