@@ -63,27 +63,33 @@ pub(crate) fn staff_only(
 
 /// A form field as the page shows it.
 pub(crate) struct Field {
-    name: String,
-    label: String,
+    pub(crate) name: String,
+    pub(crate) label: String,
     /// text, number, date, time, datetime-local, checkbox, textarea or select.
-    input: &'static str,
-    value: String,
+    pub(crate) input: &'static str,
+    pub(crate) value: String,
     /// For a select: value, label and whether it is chosen.
-    options: Vec<(String, String, bool)>,
-    required: bool,
-    problem: Option<String>,
+    pub(crate) options: Vec<(String, String, bool)>,
+    pub(crate) required: bool,
+    pub(crate) problem: Option<String>,
 }
 
 /// What a form was filled with and what was wrong with it; a fresh form shows the defaults.
-struct Filled<'a> {
-    lang: Lang,
-    typed: &'a Typed,
-    fresh: bool,
-    problems: &'a BTreeMap<String, String>,
+pub(crate) struct Filled<'a> {
+    pub(crate) lang: Lang,
+    pub(crate) typed: &'a Typed,
+    pub(crate) fresh: bool,
+    pub(crate) problems: &'a BTreeMap<String, String>,
 }
 
 impl Filled<'_> {
-    fn field(&self, name: &str, label: &str, input: &'static str, default: &str) -> Field {
+    pub(crate) fn field(
+        &self,
+        name: &str,
+        label: &str,
+        input: &'static str,
+        default: &str,
+    ) -> Field {
         Field {
             name: name.to_owned(),
             label: self.lang.t(label),
@@ -99,7 +105,13 @@ impl Filled<'_> {
         }
     }
 
-    fn required(&self, name: &str, label: &str, input: &'static str, default: &str) -> Field {
+    pub(crate) fn required(
+        &self,
+        name: &str,
+        label: &str,
+        input: &'static str,
+        default: &str,
+    ) -> Field {
         Field {
             required: true,
             ..self.field(name, label, input, default)
@@ -123,7 +135,10 @@ impl Filled<'_> {
 
 /// The problems of a refused form as the page lists them: the field's label (when the form has
 /// that field) and the message.
-fn listed(fields: &[&Field], problems: &BTreeMap<String, String>) -> Vec<(String, String)> {
+pub(crate) fn listed(
+    fields: &[&Field],
+    problems: &BTreeMap<String, String>,
+) -> Vec<(String, String)> {
     problems
         .iter()
         .map(|(name, message)| {
@@ -136,7 +151,9 @@ fn listed(fields: &[&Field], problems: &BTreeMap<String, String>) -> Vec<(String
         .collect()
 }
 
-fn problems_of(error: AppError) -> Result<BTreeMap<String, String>, AppError> {
+/// The field problems of a refused form (a conflict has one, on no field); other errors as
+/// they are.
+pub(crate) fn problems_of(error: AppError) -> Result<BTreeMap<String, String>, AppError> {
     match error {
         AppError::Validation { fields, .. } => Ok(fields),
         AppError::Conflict { message, .. } => Ok(BTreeMap::from([(String::new(), message)])),
@@ -312,18 +329,22 @@ impl Rows {
         else {
             return api.to_owned();
         };
-        if let Some((day, tail)) = rest
-            .strip_prefix(".days[")
-            .and_then(|rest| rest.split_once(']'))
-            && let Some(day) = day.parse::<usize>().ok().and_then(|j| days.get(j))
-        {
-            return format!("venues[{venue}].days[{day}]{tail}");
+        match renumbered(rest.trim_start_matches('.'), "days", days) {
+            Some(day) => format!("venues[{venue}].{day}"),
+            None => format!("venues[{venue}]{rest}"),
         }
-        format!("venues[{venue}]{rest}")
     }
 }
 
-fn whole_number(lang: Lang, typed: &Typed, name: &str) -> Result<i32, AppError> {
+/// An API field name of a list item (`legs[1].city`) with the item's index replaced by the form
+/// row it came from (`rows[1]`); `None` when the name is not of that list.
+pub(crate) fn renumbered(api: &str, list: &str, rows: &[usize]) -> Option<String> {
+    let (index, tail) = api.strip_prefix(list)?.strip_prefix('[')?.split_once(']')?;
+    let row = rows.get(index.parse::<usize>().ok()?)?;
+    Some(format!("{list}[{row}]{tail}"))
+}
+
+pub(crate) fn whole_number(lang: Lang, typed: &Typed, name: &str) -> Result<i32, AppError> {
     typed
         .one(name)
         .parse()

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod agenda;
 pub mod charts;
+pub mod delegations;
 pub mod events;
 pub mod i18n;
 pub mod projects;
@@ -51,6 +52,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", web::get().to(stylesheet))
         .configure(account::config)
         .configure(agenda::config)
+        .configure(delegations::config)
         .configure(events::config)
         .configure(projects::config);
 }

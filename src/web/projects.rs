@@ -111,7 +111,7 @@ struct ProjectForm {
 }
 
 /// What a form holds, as typed (repeated names kept in order).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Typed {
     values: Vec<(String, String)>,
 }

@@ -511,3 +511,86 @@ async fn staff_run_the_scheduler_and_move_meetings_on_the_grid() {
     let (_, page) = app.page_as(&grid_path, Some(&session), "en").await;
     assert!(page.contains("Confirmed"), "{page}");
 }
+
+#[tokio::test]
+async fn staff_create_a_delegation_through_the_form() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let session = app.page_session(&staff.email).await;
+    let (status, id) = app.page_as("/delegations", Some(&session), "id").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        id.contains("Buat delegasi") && id.contains("Belum ada delegasi"),
+        "{id}"
+    );
+    let (_, en) = app.page_as("/delegations", Some(&session), "en").await;
+    assert!(en.contains("Create a delegation"), "{en}");
+
+    let (from, to) = (in_days(40).to_string(), in_days(42).to_string());
+    let mut form = vec![
+        ("name", "Luwu Raya mission".to_owned()),
+        ("regions", "73.73, 73.22".into()),
+        ("members", "nobody@example.org".into()),
+        ("travel_buffer_minutes", "30".into()),
+        ("legs[0].city", String::new()),
+        ("legs[1].city", "Tokyo".into()),
+        ("legs[1].country", "jp".into()),
+        ("legs[1].time_zone", "Asia/Tokyo".into()),
+        ("legs[1].from", to.clone()),
+        ("legs[1].to", from.clone()),
+    ];
+    let response = app.submit("/delegations", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("no account has the address nobody@example.org"),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="Luwu Raya mission""#), "{page}");
+
+    form[2].1 = palopo.email.clone();
+    let response = app.submit("/delegations", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(&format!(
+            r#"name="legs[1].to" value="{from}" aria-invalid="true""#
+        )),
+        "the problem on the row typed: {page}"
+    );
+    let (_, none) = app.get("/api/v1/delegations", Some(&staff.token)).await;
+    assert_eq!(none, json!([]), "nothing saved");
+
+    form[8].1 = from.clone();
+    form[9].1 = to.clone();
+    let response = app.submit("/delegations", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let (_, list) = app.get("/api/v1/delegations", Some(&staff.token)).await;
+    let made = &list[0];
+    assert_eq!(
+        location,
+        format!("/delegations/{}", made["id"].as_str().unwrap())
+    );
+    assert_eq!(made["regions"], json!(["73.22", "73.73"]));
+    assert_eq!(made["members"], json!([palopo.id]));
+    assert_eq!(made["legs"][0]["country"], "JP");
+
+    for (lang, word) in [("id", "Rencana perjalanan"), ("en", "Itinerary")] {
+        let (status, page) = app.page_as(&location, Some(&session), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains(word) && page.contains("Tokyo, JP"), "{page}");
+        assert!(
+            page.contains(&palopo.email) && page.contains("Kota Palopo (73.73)"),
+            "{page}"
+        );
+    }
+    let (_, listed) = app.page_as("/delegations", Some(&session), "en").await;
+    assert!(listed.contains("Luwu Raya mission"), "{listed}");
+    let official = app.page_session(&palopo.email).await;
+    for path in ["/delegations", location.as_str()] {
+        let (status, _) = app.page_as(path, Some(&official), "en").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+}
