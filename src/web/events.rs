@@ -22,7 +22,9 @@ use crate::api::events::{
 use crate::api::meetings::{
     Grid, Job, MeetingChange, change_meeting, staff_grid, start_scheduling, visible_job,
 };
-use crate::api::requests::{MeetingRequest, event_requests};
+use crate::api::requests::{
+    IntroductionInput, MeetingRequest, RequestInput, event_requests, introduce_best, new_request,
+};
 use crate::auth::AuthenticatedUser;
 use crate::error::AppError;
 use crate::meetings::jobs::{SCHEDULE_EVENT, ScheduleOptions};
@@ -41,6 +43,11 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/events/{id}", web::get().to(event))
         .route("/events/{id}/participants", web::post().to(add_participant))
         .route("/events/{id}/schedule", web::post().to(schedule))
+        .route("/events/{id}/requests", web::post().to(introduce))
+        .route(
+            "/events/{id}/introductions",
+            web::post().to(introduce_matches),
+        )
         .route("/events/{id}/jobs/{job}", web::get().to(job))
         .route("/events/{id}/grid", web::get().to(grid))
         .route("/events/{id}/meetings/{meeting}", web::post().to(change));
@@ -620,6 +627,7 @@ struct RequestLine {
 
 /// A delegation taking part, with its regions' names.
 struct DelegationLine {
+    id: String,
     name: String,
     regions: String,
 }
@@ -639,6 +647,10 @@ struct EventView {
     /// Who may still be registered: value (`investor:ID`, `region:CODE`, `delegation:ID`) and
     /// label.
     candidates: Vec<(String, String)>,
+    /// Participant id and name of the investors, and of the regions and delegations, for
+    /// introductions.
+    investors: Vec<(String, String)>,
+    hosts: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -812,6 +824,7 @@ fn event_view_of(
         .delegations
         .iter()
         .map(|d| DelegationLine {
+            id: d.row.id.clone(),
             name: d.row.name.clone(),
             regions: d
                 .regions
@@ -867,7 +880,14 @@ fn event_view_of(
             ));
         }
     }
+    let (investors, hosts): (Vec<_>, Vec<_>) = data
+        .participants
+        .iter()
+        .map(|p| (p.row.kind == "investor", (p.row.id.clone(), p.name.clone())))
+        .partition(|(investor, _)| *investor);
     Ok(EventView {
+        investors: investors.into_iter().map(|(_, p)| p).collect(),
+        hosts: hosts.into_iter().map(|(_, p)| p).collect(),
         id: e.id.clone(),
         name: e.name.clone(),
         description: e.description.clone(),
@@ -1038,6 +1058,64 @@ async fn add_participant(
             .await
         }
         Err(Err(e)) => error_page(&req, &e),
+    }
+}
+
+/// Staff introduce one investor to one region or delegation.
+async fn introduce(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<RequestInput>,
+) -> HttpResponse {
+    let user = match staff_only(&req, &visitor) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    let event_id = id.into_inner();
+    let (app, event) = (state.clone(), event_id.clone());
+    let input = form.into_inner();
+    let made = state
+        .db
+        .write(move |conn| new_request(conn, &app, &user, &event, &input).map(drop))
+        .await;
+    match made {
+        Ok(()) => see_other(&format!("/events/{event_id}#requests")).finish(),
+        Err(e) => error_page(&req, &e),
+    }
+}
+
+/// Staff introduce every investor to its best matches among the regions and delegations, from
+/// a minimum match score in percent.
+async fn introduce_matches(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let user = match staff_only(&req, &visitor) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    let lang = Page::new(&req, &visitor).lang;
+    let typed = Typed::parse(&body);
+    let event_id = id.into_inner();
+    let (app, event) = (state.clone(), event_id.clone());
+    let made = state
+        .db
+        .write(move |conn| {
+            let input = IntroductionInput {
+                per_investor: whole_number(lang, &typed, "per_investor")?.max(0) as usize,
+                min_score: f64::from(whole_number(lang, &typed, "min_score")?) / 100.0,
+            };
+            introduce_best(conn, &app, &user, &event, &input).map(drop)
+        })
+        .await;
+    match made {
+        Ok(()) => see_other(&format!("/events/{event_id}#requests")).finish(),
+        Err(e) => error_page(&req, &e),
     }
 }
 

@@ -275,12 +275,61 @@ async fn staff_add_participants_through_the_event_page() {
         format!("{date}T09:00:00+07:00")
     );
 
-    for (lang, word) in [("id", "Kota Palopo"), ("en", "Kota Palopo")] {
+    let host = participants
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "region")
+        .unwrap();
+    let pair = [
+        ("investor", guest["id"].as_str().unwrap()),
+        ("host", host["id"].as_str().unwrap()),
+        ("message", "Solar for Palopo"),
+    ];
+    let official = app.user(Role::Official, Some("73.09")).await;
+    let outsider = app.page_session(&official.email).await;
+    let response = app
+        .submit(&format!("/events/{event}/requests"), &outsider, &pair)
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = app
+        .submit(&format!("/events/{event}/requests"), &session, &pair)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = app
+        .submit(
+            &format!("/events/{event}/introductions"),
+            &session,
+            &[("per_investor", "3"), ("min_score", "0")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, requests) = app
+        .get(
+            &format!("/api/v1/events/{event}/requests"),
+            Some(&staff.token),
+        )
+        .await;
+    assert_eq!(
+        requests.as_array().unwrap().len(),
+        1,
+        "one pair, asked once: {requests}"
+    );
+    assert_eq!(requests[0]["origin"], "staff");
+    assert_eq!(requests[0]["message"], "Solar for Palopo");
+
+    for (lang, word) in [
+        ("id", "Perkenalan oleh staf"),
+        ("en", "Introduction by staff"),
+    ] {
         let (status, page) = app
             .page_as(&format!("/events/{event}"), Some(&session), lang)
             .await;
         assert_eq!(status, StatusCode::OK);
-        assert!(page.contains(word), "{page}");
+        assert!(
+            page.contains(word) && page.contains("Kota Palopo"),
+            "{page}"
+        );
         assert!(
             page.contains(&format!("{date} 09:00 – 11:00 (Asia/Jakarta)")),
             "{page}"
