@@ -25,6 +25,7 @@ use crate::models::user;
 use crate::reference::Catalogue;
 use crate::startup::AppState;
 
+/// The staff pages of delegations: list and creation, and one delegation.
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/delegations", web::get().to(delegations))
         .route("/delegations", web::post().to(create))

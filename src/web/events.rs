@@ -37,6 +37,7 @@ use crate::models::job as job_rows;
 use crate::models::meeting as meeting_rows;
 use crate::startup::AppState;
 
+/// The staff pages of events: list and creation, an event, its scheduling job and its grid.
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/events", web::get().to(events))
         .route("/events", web::post().to(create))
