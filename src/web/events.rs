@@ -1337,6 +1337,23 @@ fn grid_data(
 
 const SLOT_VALUE: &str = "%Y-%m-%dT%H:%M";
 
+/// The two sides of a meeting or request as the grid names them.
+fn pair(investor: &str, host: &str) -> String {
+    format!("{investor} ↔ {host}")
+}
+
+/// The validator's message with participants and requests named instead of given by id.
+fn named(message: &str, data: &EventData, requests: &[MeetingRequest]) -> String {
+    let mut text = message.to_owned();
+    for p in &data.participants {
+        text = text.replace(&p.row.id, &p.name);
+    }
+    for r in requests {
+        text = text.replace(&r.id, &pair(&r.investor.name, &r.host.name));
+    }
+    text
+}
+
 fn grid_page(
     page: Page,
     found: GridData,
@@ -1391,7 +1408,6 @@ fn grid_page(
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let with = |investor: &str, host: &str| format!("{investor} ↔ {host}");
     let status = |s: &str| lang.t(&format!("grid.status_{s}"));
     let rows = grid
         .slots
@@ -1415,7 +1431,7 @@ fn grid_page(
                         })
                         .map(|m| Booked {
                             id: m.meeting_id.clone(),
-                            with: with(&m.investor, &m.host),
+                            with: pair(&m.investor, &m.host),
                             status: status(&m.status),
                             confirmed: m.status == "confirmed",
                         }),
@@ -1431,7 +1447,7 @@ fn grid_page(
                 .find(|c| c.venue_id == m.venue_id && c.place == m.place && c.seat == m.seat);
             meetings.push(MeetingForm {
                 id: m.meeting_id.clone(),
-                with: with(&m.investor, &m.host),
+                with: pair(&m.investor, &m.host),
                 status: status(&m.status),
                 confirmed: m.status == "confirmed",
                 when: slot_label(slot),
@@ -1456,7 +1472,7 @@ fn grid_page(
                 refusal: refusal
                     .as_ref()
                     .filter(|(id, _)| *id == m.meeting_id)
-                    .map(|(_, message)| message.clone()),
+                    .map(|(_, message)| named(message, &data, &accepted)),
             });
         }
     }

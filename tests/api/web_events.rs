@@ -547,6 +547,15 @@ async fn staff_run_the_scheduler_and_move_meetings_on_the_grid() {
         page.contains("This meeting cannot go there") && page.contains("not available"),
         "{page}"
     );
+    let refusal = page
+        .split(r#"class="problem refusal""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap();
+    assert!(
+        refusal.contains("for Test Capital ↔ Kota Palopo") && !refusal.contains(id),
+        "named, not numbered: {refusal}"
+    );
     let kept = the_meeting(&app, &staff, &event).await;
     assert_eq!(kept["starts_at"], moved["starts_at"], "nothing changed");
 
