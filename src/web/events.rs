@@ -652,6 +652,8 @@ struct EventView {
     /// introductions.
     investors: Vec<(String, String)>,
     hosts: Vec<(String, String)>,
+    /// The scheduling run under way, else the last one: its id and whether it is running.
+    job: Option<(String, bool)>,
 }
 
 #[derive(Template)]
@@ -886,7 +888,18 @@ fn event_view_of(
         .iter()
         .map(|p| (p.row.kind == "investor", (p.row.id.clone(), p.name.clone())))
         .partition(|(investor, _)| *investor);
+    let job = job_rows::latest_job(
+        conn,
+        SCHEDULE_EVENT,
+        event_id,
+        &["queued", "running", "succeeded", "failed"],
+    )?
+    .map(|j| {
+        let running = j.status == "queued" || j.status == "running";
+        (j.id, running)
+    });
     Ok(EventView {
+        job,
         investors: investors.into_iter().map(|(_, p)| p).collect(),
         hosts: hosts.into_iter().map(|(_, p)| p).collect(),
         id: e.id.clone(),
@@ -1324,7 +1337,7 @@ fn grid_data(
     let grid = staff_grid(conn, user, event_id)?;
     let factor = state.settings.meetings.must_meet_factor;
     let accepted = event_requests(conn, user, event_id, Some("accepted"), factor)?;
-    let last_run = job_rows::latest_succeeded_job(conn, SCHEDULE_EVENT, event_id)?
+    let last_run = job_rows::latest_job(conn, SCHEDULE_EVENT, event_id, &["succeeded"])?
         .and_then(|j| j.result)
         .and_then(|r| serde_json::from_str(&r).ok());
     Ok(GridData {

@@ -476,6 +476,13 @@ async fn staff_run_the_scheduler_and_move_meetings_on_the_grid() {
         done.contains(&format!(r#"href="/events/{event}/grid""#)),
         "{done}"
     );
+    let (_, event_page) = app
+        .page_as(&format!("/events/{event}"), Some(&session), "en")
+        .await;
+    assert!(
+        event_page.contains(&format!(r#"href="{job}">The last scheduling run"#)),
+        "{event_page}"
+    );
     let selesai = finished_job_page(&app, &session, &job, "id").await;
     assert!(selesai.contains("Selesai") && selesai.contains("Pertemuan yang ditempatkan"));
 
