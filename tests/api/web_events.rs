@@ -42,8 +42,9 @@ fn event_form(date: NaiveDate) -> Vec<(&'static str, String)> {
     .collect()
 }
 
-fn fields<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+/// A form's fields as `submit` takes them.
+fn fields<K: AsRef<str>>(form: &[(K, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_ref(), v.as_str())).collect()
 }
 
 async fn events_of(app: &TestApp, staff: &TestUser) -> Vec<Value> {
@@ -151,6 +152,62 @@ async fn a_bad_event_form_comes_back_with_its_input_kept_and_nothing_saved() {
         "in the staff's language: {page}"
     );
     assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
+
+    // A second venue in Tokyo whose only day is typed in its third row: a problem there is
+    // shown on that row.
+    let third_row = |field: &str| format!("venues[1].days[2].{field}");
+    let mut form: Vec<(String, String)> = form
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with("venues[1]"))
+        .map(|(name, value)| {
+            let value = if name == "venues[0].tables" {
+                "2".into()
+            } else {
+                value
+            };
+            (name.to_owned(), value)
+        })
+        .collect();
+    for (name, value) in [
+        ("venues[1].name", "Tokyo International Forum"),
+        ("venues[1].city", "Tokyo"),
+        ("venues[1].country", "JP"),
+        ("venues[1].time_zone", "Asia/Tokyo"),
+        ("venues[1].tables", "3"),
+        ("venues[1].rooms", "0"),
+    ] {
+        form.push((name.into(), value.into()));
+    }
+    form.push((third_row("date"), (date + Duration::days(1)).to_string()));
+    form.push((third_row("opens"), "10:00".into()));
+    form.push((third_row("closes"), "09:00".into()));
+    let response = app.submit("/events", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(r#"name="venues[1].days[2].closes" value="09:00" aria-invalid="true""#),
+        "{page}"
+    );
+    form.last_mut().unwrap().1 = "12:00".into();
+    let response = app.submit("/events", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let event = &events_of(&app, &staff).await[0];
+    assert_eq!(event["venues"][1]["time_zone"], "Asia/Tokyo");
+    assert_eq!(event["slots"], 5 + 4, "{event}");
+    let (status, grid) = app
+        .page_as(
+            &format!("/events/{}/grid", event["id"].as_str().unwrap()),
+            Some(&session),
+            "en",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        grid.contains("Tokyo International Forum · Table 3")
+            && grid.contains("(Tokyo International Forum, Asia/Tokyo)")
+            && grid.contains("Your time (Asia/Jakarta)"),
+        "{grid}"
+    );
 }
 
 #[tokio::test]
