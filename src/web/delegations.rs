@@ -387,12 +387,7 @@ async fn delegation(
         Err(e) => return error_page(&req, &e),
     };
     let page = Page::new(&req, &visitor);
-    let travel_buffer = rust_i18n::t!(
-        "events.minutes",
-        locale = page.lang.code(),
-        n = view.travel_buffer_minutes
-    )
-    .into_owned();
+    let travel_buffer = page.lang.integer(view.travel_buffer_minutes.into());
     html(
         StatusCode::OK,
         DelegationPage {

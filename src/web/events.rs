@@ -701,18 +701,19 @@ fn event_view_of(
         .venues
         .first()
         .map_or_else(|| "UTC".to_owned(), |v| v.time_zone.clone());
-    let minutes =
-        |n: i32| rust_i18n::t!("events.minutes", locale = lang.code(), n = n).into_owned();
     let yes_no = |b: bool| lang.t(if b { "events.yes" } else { "events.no" });
     let facts = vec![
         (
             lang.t("events.kind"),
             lang.t(&format!("events.kind_{}", e.kind)),
         ),
-        (lang.t("events.slot_minutes"), minutes(e.slot_minutes)),
+        (
+            lang.t("events.slot_minutes"),
+            lang.integer(e.slot_minutes.into()),
+        ),
         (
             lang.t("events.travel_buffer"),
-            minutes(e.travel_buffer_minutes),
+            lang.integer(e.travel_buffer_minutes.into()),
         ),
         (lang.t("events.daily_cap"), lang.integer(e.daily_cap.into())),
         (
