@@ -716,3 +716,43 @@ async fn staff_create_a_delegation_through_the_form() {
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_demo_events_and_delegations_render_on_every_staff_page() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let (db, state) = (app.state.db.clone(), app.state.clone());
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let catalogue = sepadan::reference::Catalogue::read(&mut conn).unwrap();
+        sepadan::seed::demo(
+            &mut conn,
+            &catalogue,
+            &state.matchmaker,
+            &state.settings.meetings,
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    let session = app.page_session(&staff.email).await;
+    let events = events_of(&app, &staff).await;
+    let (_, delegations) = app.get("/api/v1/delegations", Some(&staff.token)).await;
+    assert!(!events.is_empty() && delegations.as_array().is_some_and(|d| !d.is_empty()));
+    let mut paths = vec!["/events".to_owned(), "/delegations".to_owned()];
+    for event in &events {
+        let id = event["id"].as_str().unwrap();
+        paths.push(format!("/events/{id}"));
+        paths.push(format!("/events/{id}/grid"));
+    }
+    for d in delegations.as_array().unwrap() {
+        paths.push(format!("/delegations/{}", d["id"].as_str().unwrap()));
+    }
+    for lang in ["id", "en"] {
+        for path in &paths {
+            let (status, page) = app.page_as(path, Some(&session), lang).await;
+            assert_eq!(status, StatusCode::OK, "{path} in {lang}: {page}");
+            assert!(page.contains(&format!(r#"<html lang="{lang}">"#)));
+        }
+    }
+}
