@@ -322,7 +322,8 @@ impl EventInput {
     }
 }
 
-fn event_view(plan: &EventPlan) -> Event {
+/// An event as it is shown, with its slot count and first and last slot.
+pub(crate) fn event_view(plan: &EventPlan) -> Event {
     let slots = slots(plan).unwrap_or_default();
     let e = &plan.event;
     Event {
@@ -506,7 +507,8 @@ pub struct Participant {
     pub available_slots: Option<usize>,
 }
 
-fn participant_view(
+/// A participant as the caller may see it: availability only for staff and the participant.
+pub(crate) fn participant_view(
     data: &EventData,
     slots: &[EventSlot],
     p: &ParticipantRecord,
@@ -844,7 +846,8 @@ pub struct Delegation {
     pub demo: bool,
 }
 
-fn delegation_view(d: &DelegationRecord, user: &AuthenticatedUser) -> Delegation {
+/// A delegation as the caller may see it: members only for staff and the delegation itself.
+pub(crate) fn delegation_view(d: &DelegationRecord, user: &AuthenticatedUser) -> Delegation {
     Delegation {
         id: d.row.id.clone(),
         name: d.row.name.clone(),

@@ -88,9 +88,20 @@ async fn schedule_event(
     id: web::Path<String>,
     body: JsonBody<ScheduleOptions>,
 ) -> Result<HttpResponse, AppError> {
+    let job = start_scheduling(&state, user, id.into_inner(), body.0).await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header(("Location", format!("/api/v1/jobs/{}", job.id)))
+        .json(job_view(job)))
+}
+
+/// Starts scheduling an event in the background (staff only); 409 while a run is under way.
+pub(crate) async fn start_scheduling(
+    state: &AppState,
+    user: AuthenticatedUser,
+    event_id: String,
+    options: ScheduleOptions,
+) -> Result<JobRow, AppError> {
     user.require_staff()?;
-    let event_id = id.into_inner();
-    let options = body.0;
     let job = state
         .db
         .write(move |conn| {
@@ -103,9 +114,7 @@ async fn schedule_event(
         state.settings.meetings.must_meet_factor,
         job.clone(),
     )?;
-    Ok(HttpResponse::Accepted()
-        .insert_header(("Location", format!("/api/v1/jobs/{}", job.id)))
-        .json(job_view(job)))
+    Ok(job)
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
@@ -120,13 +129,21 @@ async fn get_job(
     let id = id.into_inner();
     let job = state
         .db
-        .run(move |conn| {
-            jobs_rows::find_job(conn, &id)?
-                .filter(|j| user.is_staff() || j.created_by == user.id)
-                .ok_or_else(|| AppError::not_found("job"))
-        })
+        .run(move |conn| visible_job(conn, &user, &id))
         .await?;
-    Ok(web::Json(job_view(job)))
+    Ok(web::Json(job))
+}
+
+/// A job as its viewer may follow it: staff see every job, others only their own.
+pub(crate) fn visible_job(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+) -> Result<Job, AppError> {
+    jobs_rows::find_job(conn, id)?
+        .filter(|j| user.is_staff() || j.created_by == user.id)
+        .map(job_view)
+        .ok_or_else(|| AppError::not_found("job"))
 }
 
 /// A venue as a meeting shows it.
@@ -504,9 +521,19 @@ async fn update_meeting(
     id: web::Path<String>,
     body: JsonBody<MeetingChange>,
 ) -> Result<web::Json<Meeting>, AppError> {
+    let view = change_meeting(&state, user, id.into_inner(), body.0).await?;
+    Ok(web::Json(view))
+}
+
+/// Confirms or moves a meeting (staff only); a move happens only when the validator finds the
+/// whole schedule still sound, and both parties are told.
+pub(crate) async fn change_meeting(
+    state: &AppState,
+    user: AuthenticatedUser,
+    id: String,
+    change: MeetingChange,
+) -> Result<Meeting, AppError> {
     user.require_staff()?;
-    let id = id.into_inner();
-    let change = body.0;
     if change
         .status
         .as_deref()
@@ -518,7 +545,7 @@ async fn update_meeting(
         ));
     }
     let factor = state.settings.meetings.must_meet_factor;
-    let view = state
+    state
         .db
         .write(move |conn| {
             let (data, request, mut meeting) = visible_meeting(conn, &user, &id)?;
@@ -553,8 +580,7 @@ async fn update_meeting(
             )?;
             Ok(meeting_view(&data, &user, &request, &meeting, None))
         })
-        .await?;
-    Ok(web::Json(view))
+        .await
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
@@ -710,6 +736,7 @@ pub fn calendar_response(text: String) -> HttpResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GridMeeting {
     pub meeting_id: String,
+    pub request_id: String,
     pub venue_id: String,
     /// table or room.
     pub place: &'static str,
@@ -758,83 +785,90 @@ async fn event_meetings(
     user: AuthenticatedUser,
     id: web::Path<String>,
 ) -> Result<web::Json<Grid>, AppError> {
+    let event_id = id.into_inner();
+    let grid = state
+        .db
+        .run(move |conn| staff_grid(conn, &user, &event_id))
+        .await?;
+    Ok(web::Json(grid))
+}
+
+/// The staff grid of an event; refused to anyone but programme staff.
+pub(crate) fn staff_grid(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    event_id: &str,
+) -> Result<Grid, AppError> {
     if !user.is_staff() {
         return Err(AppError::Forbidden(
             "the grid is for programme staff; see your meetings at /api/v1/me/agenda".into(),
         ));
     }
-    let event_id = id.into_inner();
-    let grid = state
-        .db
-        .run(move |conn| {
-            let data = EventData::load(conn, &event_id)?;
-            let slots = slots(&data.plan)?;
-            let requests: HashMap<String, RequestRow> =
-                rows::requests_of_event(conn, &event_id, None)?
-                    .into_iter()
-                    .map(|r| (r.id.clone(), r))
-                    .collect();
-            let meetings = rows::meetings_of_event(conn, Some(&event_id))?;
-            let name = |id: &str| {
-                data.participant(id)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default()
-            };
-            let live: Vec<&MeetingRow> = meetings.iter().filter(|m| !m.is_cancelled()).collect();
-            let scheduled: Vec<&str> = live.iter().map(|m| m.request_id.as_str()).collect();
-            let grid_slots = slots
+    let data = EventData::load(conn, event_id)?;
+    let slots = slots(&data.plan)?;
+    let requests: HashMap<String, RequestRow> = rows::requests_of_event(conn, event_id, None)?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    let meetings = rows::meetings_of_event(conn, Some(event_id))?;
+    let name = |id: &str| {
+        data.participant(id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let live: Vec<&MeetingRow> = meetings.iter().filter(|m| !m.is_cancelled()).collect();
+    let scheduled: Vec<&str> = live.iter().map(|m| m.request_id.as_str()).collect();
+    let grid_slots = slots
+        .iter()
+        .map(|s| {
+            let here: Vec<GridMeeting> = live
                 .iter()
-                .map(|s| {
-                    let here: Vec<GridMeeting> = live
-                        .iter()
-                        .filter(|m| m.starts_at == s.starts_at)
-                        .map(|m| {
-                            let r = requests.get(&m.request_id);
-                            GridMeeting {
-                                meeting_id: m.id.clone(),
-                                venue_id: m.venue_id.clone(),
-                                place: if m.is_group { "room" } else { "table" },
-                                seat: m.seat,
-                                status: m.status.clone(),
-                                investor: r
-                                    .map(|r| name(&r.investor_participant_id))
-                                    .unwrap_or_default(),
-                                host: r.map(|r| name(&r.host_participant_id)).unwrap_or_default(),
-                            }
-                        })
-                        .collect();
-                    let open = s.venues.iter().map(|&v| &data.plan.venues[v as usize]);
-                    let (tables, rooms) = open
-                        .clone()
-                        .fold((0, 0), |(t, r), v| (t + v.tables, r + v.rooms));
-                    let groups = here.iter().filter(|m| m.place == "room").count() as i32;
-                    GridSlot {
-                        starts_at: utc(s.starts_at),
-                        ends_at: utc(s.ends_at),
-                        venue_times: open
-                            .map(|v| VenueTime {
-                                venue_id: v.id.clone(),
-                                starts_at: in_zone(s.starts_at, stored_zone(&v.time_zone)),
-                            })
-                            .collect(),
-                        free_tables: tables - (here.len() as i32 - groups),
-                        free_rooms: rooms - groups,
-                        meetings: here,
+                .filter(|m| m.starts_at == s.starts_at)
+                .map(|m| {
+                    let r = requests.get(&m.request_id);
+                    GridMeeting {
+                        meeting_id: m.id.clone(),
+                        request_id: m.request_id.clone(),
+                        venue_id: m.venue_id.clone(),
+                        place: if m.is_group { "room" } else { "table" },
+                        seat: m.seat,
+                        status: m.status.clone(),
+                        investor: r
+                            .map(|r| name(&r.investor_participant_id))
+                            .unwrap_or_default(),
+                        host: r.map(|r| name(&r.host_participant_id)).unwrap_or_default(),
                     }
                 })
                 .collect();
-            Ok(Grid {
-                event_id: event_id.clone(),
-                slots: grid_slots,
-                unscheduled_requests: requests
-                    .values()
-                    .filter(|r| r.status == "accepted" && !scheduled.contains(&r.id.as_str()))
-                    .count(),
-                cancelled_meetings: meetings.iter().filter(|m| m.is_cancelled()).count(),
-            })
+            let open = s.venues.iter().map(|&v| &data.plan.venues[v as usize]);
+            let (tables, rooms) = open
+                .clone()
+                .fold((0, 0), |(t, r), v| (t + v.tables, r + v.rooms));
+            let groups = here.iter().filter(|m| m.place == "room").count() as i32;
+            GridSlot {
+                starts_at: utc(s.starts_at),
+                ends_at: utc(s.ends_at),
+                venue_times: open
+                    .map(|v| VenueTime {
+                        venue_id: v.id.clone(),
+                        starts_at: in_zone(s.starts_at, stored_zone(&v.time_zone)),
+                    })
+                    .collect(),
+                free_tables: tables - (here.len() as i32 - groups),
+                free_rooms: rooms - groups,
+                meetings: here,
+            }
         })
-        .await?;
-    Ok(web::Json(grid))
+        .collect();
+    Ok(Grid {
+        event_id: event_id.to_owned(),
+        slots: grid_slots,
+        unscheduled_requests: requests
+            .values()
+            .filter(|r| r.status == "accepted" && !scheduled.contains(&r.id.as_str()))
+            .count(),
+        cancelled_meetings: meetings.iter().filter(|m| m.is_cancelled()).count(),
+    })
 }
 
 /// Every event participation the caller acts for: its investor's, its region's, and those of the

@@ -132,58 +132,67 @@ async fn create_request(
     let app = state.clone();
     let view = state
         .db
-        .write(move |conn| {
-            let data = EventData::load(conn, &event_id)?;
-            let input = body.0;
-            let investor = data
-                .participant(&input.investor)
-                .filter(|p| p.row.kind == "investor")
-                .ok_or_else(|| {
-                    AppError::validation("investor", "is not an investor registered for this event")
-                })?;
-            let host = data
-                .participant(&input.host)
-                .filter(|p| p.row.kind != "investor")
-                .ok_or_else(|| {
-                    AppError::validation(
-                        "host",
-                        "is not a region or delegation registered for this event",
-                    )
-                })?;
-            let origin = if data.acts_for(&user, investor) {
-                "investor"
-            } else if data.acts_for(&user, host) {
-                "host"
-            } else if user.is_staff() {
-                "staff"
-            } else {
-                return Err(AppError::Forbidden(
-                    "you act for neither side of this request".into(),
-                ));
-            };
-            if origin != "staff" && now() > data.plan.event.request_deadline {
-                return Err(AppError::conflict(
-                    "requests_closed",
-                    "the event no longer takes requests",
-                ));
-            }
-            let row = insert_request(
-                conn,
-                &app.matchmaker,
-                &data,
-                (investor, host),
-                &input,
-                origin,
-                &user.id,
-            )?;
-            Ok(request_view(
-                &data,
-                &row,
-                app.settings.meetings.must_meet_factor,
-            ))
-        })
+        .write(move |conn| new_request(conn, &app, &user, &event_id, &body.0))
         .await?;
     Ok(HttpResponse::Created().json(view))
+}
+
+/// Asks for a meeting at an event: the caller's side follows from who it acts for, and staff
+/// asking make it an introduction both sides must accept.
+pub(crate) fn new_request(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    input: &RequestInput,
+) -> Result<MeetingRequest, AppError> {
+    let data = EventData::load(conn, event_id)?;
+    let investor = data
+        .participant(&input.investor)
+        .filter(|p| p.row.kind == "investor")
+        .ok_or_else(|| {
+            AppError::validation("investor", "is not an investor registered for this event")
+        })?;
+    let host = data
+        .participant(&input.host)
+        .filter(|p| p.row.kind != "investor")
+        .ok_or_else(|| {
+            AppError::validation(
+                "host",
+                "is not a region or delegation registered for this event",
+            )
+        })?;
+    let origin = if data.acts_for(user, investor) {
+        "investor"
+    } else if data.acts_for(user, host) {
+        "host"
+    } else if user.is_staff() {
+        "staff"
+    } else {
+        return Err(AppError::Forbidden(
+            "you act for neither side of this request".into(),
+        ));
+    };
+    if origin != "staff" && now() > data.plan.event.request_deadline {
+        return Err(AppError::conflict(
+            "requests_closed",
+            "the event no longer takes requests",
+        ));
+    }
+    let row = insert_request(
+        conn,
+        &state.matchmaker,
+        &data,
+        (investor, host),
+        input,
+        origin,
+        &user.id,
+    )?;
+    Ok(request_view(
+        &data,
+        &row,
+        state.settings.meetings.must_meet_factor,
+    ))
 }
 
 /// Filters of the request list.
@@ -214,19 +223,29 @@ async fn list_requests(
     let factor = state.settings.meetings.must_meet_factor;
     let list = state
         .db
-        .write(move |conn| {
-            let data = EventData::load(conn, &event_id)?;
-            expire_due(conn, &data)?;
-            let mine: Vec<String> = data.mine(&user).iter().map(|p| p.row.id.clone()).collect();
-            let scope = (!user.is_staff()).then_some(mine.as_slice());
-            Ok(rows::requests_of_event(conn, &event_id, scope)?
-                .iter()
-                .filter(|r| status.as_ref().is_none_or(|s| &r.status == s))
-                .map(|r| request_view(&data, r, factor))
-                .collect())
-        })
+        .write(move |conn| event_requests(conn, &user, &event_id, status.as_deref(), factor))
         .await?;
     Ok(web::Json(list))
+}
+
+/// An event's requests the caller may see (staff all, others their sides'), expired ones
+/// marked first; `status` keeps only those in it.
+pub(crate) fn event_requests(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    status: Option<&str>,
+    factor: f64,
+) -> Result<Vec<MeetingRequest>, AppError> {
+    let data = EventData::load(conn, event_id)?;
+    expire_due(conn, &data)?;
+    let mine: Vec<String> = data.mine(user).iter().map(|p| p.row.id.clone()).collect();
+    let scope = (!user.is_staff()).then_some(mine.as_slice());
+    Ok(rows::requests_of_event(conn, event_id, scope)?
+        .iter()
+        .filter(|r| status.is_none_or(|s| r.status == s))
+        .map(|r| request_view(&data, r, factor))
+        .collect())
 }
 
 /// How staff pick introductions from the best matches.
@@ -249,6 +268,66 @@ fn default_min_score() -> f64 {
     0.3
 }
 
+/// Staff introduce each investor of an event to its best-matching regions and delegations; both
+/// sides of each introduction must accept it.
+pub(crate) fn introduce_best(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    input: &IntroductionInput,
+) -> Result<Vec<MeetingRequest>, AppError> {
+    user.require_staff()?;
+    if !(1..=20).contains(&input.per_investor) {
+        return Err(AppError::validation(
+            "per_investor",
+            "must be between 1 and 20",
+        ));
+    }
+    if !(0.0..=1.0).contains(&input.min_score) {
+        return Err(AppError::validation("min_score", "must be between 0 and 1"));
+    }
+    let data = EventData::load(conn, event_id)?;
+    let factor = state.settings.meetings.must_meet_factor;
+    let mut created = Vec::new();
+    let investors = data
+        .participants
+        .iter()
+        .filter(|p| p.row.kind == "investor");
+    for investor in investors {
+        let best = best_hosts(
+            conn,
+            &state.matchmaker,
+            &data,
+            investor,
+            input.per_investor,
+            input.min_score,
+        )?;
+        for (score, host) in best {
+            let request = RequestInput {
+                investor: investor.row.id.clone(),
+                host: host.row.id.clone(),
+                message: format!(
+                    "Introduced by the programme: a match score of {:.0}%.",
+                    score * 100.0
+                ),
+                project_id: None,
+            };
+            let row = insert_request(
+                conn,
+                &state.matchmaker,
+                &data,
+                (investor, host),
+                &request,
+                "staff",
+                &user.id,
+            )?;
+            created.push(request_view(&data, &row, factor));
+        }
+    }
+    Ok(created)
+}
+
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = IntroductionInput, responses(
     (status = 201, body = Vec<MeetingRequest>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 422, body = ErrorBody),
@@ -260,62 +339,11 @@ async fn introduce(
     id: web::Path<String>,
     body: JsonBody<IntroductionInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let input = body.0;
-    if !(1..=20).contains(&input.per_investor) {
-        return Err(AppError::validation(
-            "per_investor",
-            "must be between 1 and 20",
-        ));
-    }
-    if !(0.0..=1.0).contains(&input.min_score) {
-        return Err(AppError::validation("min_score", "must be between 0 and 1"));
-    }
     let event_id = id.into_inner();
     let app = state.clone();
     let created = state
         .db
-        .write(move |conn| {
-            let data = EventData::load(conn, &event_id)?;
-            let factor = app.settings.meetings.must_meet_factor;
-            let mut created = Vec::new();
-            let investors = data
-                .participants
-                .iter()
-                .filter(|p| p.row.kind == "investor");
-            for investor in investors {
-                let best = best_hosts(
-                    conn,
-                    &app.matchmaker,
-                    &data,
-                    investor,
-                    input.per_investor,
-                    input.min_score,
-                )?;
-                for (score, host) in best {
-                    let request = RequestInput {
-                        investor: investor.row.id.clone(),
-                        host: host.row.id.clone(),
-                        message: format!(
-                            "Introduced by the programme: a match score of {:.0}%.",
-                            score * 100.0
-                        ),
-                        project_id: None,
-                    };
-                    let row = insert_request(
-                        conn,
-                        &app.matchmaker,
-                        &data,
-                        (investor, host),
-                        &request,
-                        "staff",
-                        &user.id,
-                    )?;
-                    created.push(request_view(&data, &row, factor));
-                }
-            }
-            Ok(created)
-        })
+        .write(move |conn| introduce_best(conn, &app, &user, &event_id, &body.0))
         .await?;
     Ok(HttpResponse::Created().json(created))
 }

@@ -101,3 +101,21 @@ pub fn fail_interrupted_jobs(conn: &mut AnyConnection, at: NaiveDateTime) -> Que
         ))
         .execute(conn)
 }
+
+/// The most recent job of this kind for the event in one of `statuses` (newest created first):
+/// the run under way, or what the last run said.
+pub fn latest_job(
+    conn: &mut AnyConnection,
+    kind: &str,
+    event_id: &str,
+    statuses: &[&str],
+) -> QueryResult<Option<JobRow>> {
+    jobs::table
+        .filter(jobs::kind.eq(kind))
+        .filter(jobs::event_id.eq(event_id))
+        .filter(jobs::status.eq_any(statuses))
+        .order(jobs::created_at.desc())
+        .select(JobRow::as_select())
+        .first(conn)
+        .optional()
+}

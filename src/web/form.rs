@@ -1,7 +1,7 @@
 //! A posted form as typed: the fields a page reads back, and re-shows when it has problems.
 
 /// What a form holds, as typed (or as stored, for a form that edits something).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Typed {
     values: Vec<(String, String)>,
 }

@@ -4,6 +4,8 @@
 pub mod account;
 pub mod agenda;
 pub mod charts;
+pub mod delegations;
+pub mod events;
 pub mod form;
 pub mod i18n;
 pub mod investors;
@@ -58,6 +60,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", web::get().to(stylesheet))
         .configure(account::config)
         .configure(agenda::config)
+        .configure(delegations::config)
+        .configure(events::config)
         .configure(investors::config)
         .configure(mandate::config)
         .configure(map::config)

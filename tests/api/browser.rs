@@ -558,3 +558,68 @@ async fn an_investor_requests_a_meeting_and_sees_it_in_its_own_time_zone() {
     assert!(ics.contains("BEGIN:VEVENT"), "{ics}");
     c.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn staff_runs_the_scheduler_and_sees_the_grid() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let (event, _) = crate::web_events::event_with_accepted_requests(&app, &staff).await;
+    let Some(browser) = browser(1280, 900).await else {
+        return;
+    };
+    let c = &browser.client;
+    sign_in(c, &app, &staff.email).await;
+    c.find(Locator::Css(r#"nav a[href="/events"]"#))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(&format!(r#"a[href="/events/{event}"]"#)))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("form.run button"))
+        .await
+        .unwrap();
+    screenshot(c, "staff-event").await;
+    c.find(Locator::Css("form.run button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The job page shows its stage and reloads itself until the run is over.
+    c.wait().for_element(Locator::Css(".job")).await.unwrap();
+    screenshot(c, "staff-scheduler-progress").await;
+    c.wait()
+        .for_element(Locator::Css("a.grid-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let cell = c
+        .wait()
+        .for_element(Locator::Css("table.grid td.meeting"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(cell.contains("Kota Palopo"), "{cell}");
+    let reason = c
+        .find(Locator::Css("table.unplaced td.reason"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!reason.is_empty());
+    screenshot(c, "staff-grid").await;
+    c.clone().close().await.unwrap();
+}

@@ -20,6 +20,7 @@ mod regions;
 mod smtp;
 mod tour;
 mod web;
+mod web_events;
 mod web_investors;
 mod web_regions;
 mod web_reports;

@@ -1,0 +1,404 @@
+//! Programme staff keep the regional delegations in the browser: the list and a form to create
+//! one (its regions, member officials and itinerary), and a delegation's page with the events it
+//! takes part in.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+
+use super::events::{Field, Filled, listed, problems_of, renumbered, staff_only, whole_number};
+use super::form::Typed;
+use super::i18n::Lang;
+use super::session::Visitor;
+use super::{Page, error_page, html, see_other};
+use crate::api::events::{
+    Delegation, DelegationInput, Leg, create_delegation_record, delegation_view,
+};
+use crate::auth::AuthenticatedUser;
+use crate::db::AnyConnection;
+use crate::error::AppError;
+use crate::models::event as event_rows;
+use crate::models::user;
+use crate::reference::Catalogue;
+use crate::startup::AppState;
+
+/// The staff pages of delegations: list and creation, and one delegation.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/delegations", web::get().to(delegations))
+        .route("/delegations", web::post().to(create))
+        .route("/delegations/{id}", web::get().to(delegation));
+}
+
+/// Itinerary legs the creation form offers.
+const LEGS: usize = 3;
+
+/// A delegation as the list shows it.
+struct DelegationLine {
+    id: String,
+    name: String,
+    regions: String,
+    members: String,
+    legs: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/delegations.html")]
+struct DelegationsPage {
+    page: Page,
+    delegations: Vec<DelegationLine>,
+    problems: Vec<(String, String)>,
+    general: Vec<Field>,
+    /// Each leg's legend and fields.
+    legs: Vec<(String, Vec<Field>)>,
+}
+
+/// Region names with their codes: `Kota Palopo (73.73)`.
+fn region_names(catalogue: &Catalogue, codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|code| {
+            catalogue
+                .region(code)
+                .map_or_else(|| code.clone(), |r| format!("{} ({code})", r.name))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An itinerary as one line: `Tokyo, JP 2027-01-07 – 2027-01-09 (Asia/Tokyo)`.
+fn leg_text(leg: &Leg) -> String {
+    format!(
+        "{}, {} {} – {} ({})",
+        leg.city, leg.country, leg.from, leg.to, leg.time_zone
+    )
+}
+
+fn leg_name(i: usize, name: &str) -> String {
+    format!("legs[{i}].{name}")
+}
+
+fn creation_form(filled: &Filled) -> (Vec<Field>, Vec<(String, Vec<Field>)>) {
+    let lang = filled.lang;
+    let general = vec![
+        filled.required("name", "delegations.name", "text", ""),
+        filled.required("regions", "delegations.regions", "text", ""),
+        filled.field("members", "delegations.members", "text", ""),
+        filled.field(
+            "travel_buffer_minutes",
+            "delegations.travel_buffer",
+            "number",
+            "60",
+        ),
+    ];
+    let legs = (0..LEGS)
+        .map(|i| {
+            let legend =
+                rust_i18n::t!("delegations.leg_n", locale = lang.code(), n = i + 1).into_owned();
+            let fields = vec![
+                filled.field(&leg_name(i, "city"), "events.city", "text", ""),
+                filled.field(&leg_name(i, "country"), "events.country", "text", ""),
+                filled.field(&leg_name(i, "time_zone"), "events.time_zone", "text", ""),
+                filled.field(&leg_name(i, "from"), "delegations.from", "date", ""),
+                filled.field(&leg_name(i, "to"), "delegations.to", "date", ""),
+            ];
+            (legend, fields)
+        })
+        .collect();
+    (general, legs)
+}
+
+/// The API's delegation from the form (members given by e-mail address; legs without a city
+/// are left out) and the form rows of the legs sent.
+fn delegation_input(
+    conn: &mut AnyConnection,
+    lang: Lang,
+    typed: &Typed,
+) -> Result<(DelegationInput, Vec<usize>), AppError> {
+    let words = |name: &str| -> Vec<String> {
+        typed
+            .one(name)
+            .split([',', ';', ' '])
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut members = Vec::new();
+    for email in words("members") {
+        let found = user::find_by_email(conn, &email.to_lowercase())?.ok_or_else(|| {
+            AppError::validation(
+                "members",
+                rust_i18n::t!(
+                    "delegations.unknown_member",
+                    locale = lang.code(),
+                    email = email
+                ),
+            )
+        })?;
+        members.push(found.id);
+    }
+    let mut legs = Vec::new();
+    let mut rows = Vec::new();
+    for i in 0..LEGS {
+        let city = typed.one(&leg_name(i, "city"));
+        if city.is_empty() {
+            continue;
+        }
+        let date = |name: &str| {
+            let field = leg_name(i, name);
+            NaiveDate::parse_from_str(&typed.one(&field), "%Y-%m-%d")
+                .map_err(|_| AppError::validation(&field, lang.t("events.need_date")))
+        };
+        legs.push(Leg {
+            city,
+            country: typed.one(&leg_name(i, "country")).to_uppercase(),
+            time_zone: typed.one(&leg_name(i, "time_zone")),
+            from: date("from")?,
+            to: date("to")?,
+        });
+        rows.push(i);
+    }
+    let input = DelegationInput {
+        name: typed.one("name"),
+        regions: words("regions"),
+        members,
+        travel_buffer_minutes: whole_number(lang, typed, "travel_buffer_minutes")?,
+        legs,
+    };
+    Ok((input, rows))
+}
+
+fn delegation_lines(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    user: &AuthenticatedUser,
+    lang: Lang,
+) -> Result<Vec<DelegationLine>, AppError> {
+    Ok(event_rows::delegations(conn, None)?
+        .iter()
+        .map(|d| {
+            let view: Delegation = delegation_view(d, user);
+            DelegationLine {
+                regions: region_names(catalogue, &view.regions),
+                members: lang.integer(view.members.map_or(0, |m| m.len()) as i64),
+                legs: view
+                    .legs
+                    .iter()
+                    .map(leg_text)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                id: view.id,
+                name: view.name,
+            }
+        })
+        .collect())
+}
+
+async fn delegations_page(
+    req: &HttpRequest,
+    visitor: &Visitor,
+    state: &web::Data<AppState>,
+    user: AuthenticatedUser,
+    status: StatusCode,
+    typed: &Typed,
+    problems: BTreeMap<String, String>,
+) -> HttpResponse {
+    let page = Page::new(req, visitor);
+    let lang = page.lang;
+    let app = state.clone();
+    let found = state
+        .db
+        .run(move |conn| delegation_lines(conn, &app.catalogue, &user, lang))
+        .await;
+    let delegations = match found {
+        Ok(lines) => lines,
+        Err(e) => return error_page(req, &e),
+    };
+    let filled = Filled {
+        lang,
+        typed,
+        fresh: status == StatusCode::OK,
+        problems: &problems,
+    };
+    let (general, legs) = creation_form(&filled);
+    let all: Vec<&Field> = general
+        .iter()
+        .chain(legs.iter().flat_map(|(_, fields)| fields.iter()))
+        .collect();
+    let problems = listed(&all, &problems);
+    html(
+        status,
+        DelegationsPage {
+            page,
+            delegations,
+            problems,
+            general,
+            legs,
+        }
+        .render(),
+    )
+}
+
+/// The delegations and the form to create one.
+async fn delegations(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let user = match staff_only(&req, &visitor) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    delegations_page(
+        &req,
+        &visitor,
+        &state,
+        user,
+        StatusCode::OK,
+        &Typed::default(),
+        BTreeMap::new(),
+    )
+    .await
+}
+
+/// Creates a delegation with the API's rules; a form with problems comes back with its input
+/// kept.
+async fn create(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let user = match staff_only(&req, &visitor) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    let lang = Page::new(&req, &visitor).lang;
+    let typed = Typed::parse(&body);
+    let form = typed.clone();
+    let app = state.clone();
+    let author = user.id.clone();
+    let created = state
+        .db
+        .write(move |conn| {
+            let (input, rows) = delegation_input(conn, lang, &form)?;
+            create_delegation_record(conn, &app.catalogue, &input, &author, false).map_err(|e| {
+                match e {
+                    AppError::Validation { message, fields } => AppError::Validation {
+                        message,
+                        fields: fields
+                            .into_iter()
+                            .map(|(field, text)| {
+                                (renumbered(&field, "legs", &rows).unwrap_or(field), text)
+                            })
+                            .collect(),
+                    },
+                    other => other,
+                }
+            })
+        })
+        .await;
+    match created.map_err(problems_of) {
+        Ok(record) => see_other(&format!("/delegations/{}", record.row.id)).finish(),
+        Err(Ok(problems)) => {
+            delegations_page(
+                &req,
+                &visitor,
+                &state,
+                user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &typed,
+                problems,
+            )
+            .await
+        }
+        Err(Err(e)) => error_page(&req, &e),
+    }
+}
+
+/// A member official as the delegation's page shows it.
+struct Member {
+    name: String,
+    email: String,
+    region: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/delegation.html")]
+struct DelegationPage {
+    page: Page,
+    name: String,
+    regions: String,
+    travel_buffer: String,
+    members: Vec<Member>,
+    legs: Vec<Leg>,
+    /// Id and name of each event it takes part in.
+    events: Vec<(String, String)>,
+}
+
+/// A delegation: its regions, members, itinerary and events.
+async fn delegation(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let user = match staff_only(&req, &visitor) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    let id = id.into_inner();
+    let app = state.clone();
+    let found = state
+        .db
+        .run(move |conn| {
+            let found = event_rows::delegations(conn, Some(std::slice::from_ref(&id)))?;
+            let record = found
+                .first()
+                .ok_or_else(|| AppError::not_found("delegation"))?;
+            let view = delegation_view(record, &user);
+            let mut members = Vec::new();
+            for member in view.members.iter().flatten() {
+                if let Some(u) = user::find(conn, member)? {
+                    members.push(Member {
+                        region: region_names(
+                            &app.catalogue,
+                            &u.region_code.iter().cloned().collect::<Vec<_>>(),
+                        ),
+                        name: u.name,
+                        email: u.email,
+                    });
+                }
+            }
+            let mut events = Vec::new();
+            for p in event_rows::participant_rows_for(conn, None, None, std::slice::from_ref(&id))?
+            {
+                if let Some(plan) = event_rows::find_event(conn, &p.event_id)? {
+                    events.push((plan.event.id, plan.event.name));
+                }
+            }
+            Ok((view, members, events))
+        })
+        .await;
+    let (view, members, events) = match found {
+        Ok(found) => found,
+        Err(e) => return error_page(&req, &e),
+    };
+    let page = Page::new(&req, &visitor);
+    let travel_buffer = page.lang.integer(view.travel_buffer_minutes.into());
+    html(
+        StatusCode::OK,
+        DelegationPage {
+            name: view.name,
+            regions: region_names(&state.catalogue, &view.regions),
+            travel_buffer,
+            members,
+            legs: view.legs,
+            events,
+            page,
+        }
+        .render(),
+    )
+}

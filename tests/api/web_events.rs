@@ -1,0 +1,758 @@
+//! Staff run events in the browser: the event list and creation form, an event's page with its
+//! participant form, the scheduler's job page and the grid where meetings move.
+
+use chrono::{Duration, NaiveDate};
+use reqwest::StatusCode;
+use sepadan::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestUser, spawn_app};
+use crate::meetings::{create_event, forum_body, in_days, register};
+
+/// The creation form filled for a one-day forum in Jakarta on `date`.
+fn event_form(date: NaiveDate) -> Vec<(&'static str, String)> {
+    let day_before = date - Duration::days(1);
+    [
+        ("name", "Makassar Smart City Forum".to_owned()),
+        ("kind", "forum".into()),
+        ("description", "One day of meetings.".into()),
+        ("slot_minutes", "30".into()),
+        ("travel_buffer_minutes", "30".into()),
+        ("daily_cap", "4".into()),
+        ("min_break_slots", "0".into()),
+        ("registration_deadline", format!("{day_before}T17:00")),
+        ("request_deadline", format!("{date}T08:00")),
+        ("request_expiry_days", String::new()),
+        ("venues[0].name", "Jakarta Convention Center".into()),
+        ("venues[0].city", "Jakarta".into()),
+        ("venues[0].country", "ID".into()),
+        ("venues[0].time_zone", "Asia/Jakarta".into()),
+        ("venues[0].tables", "2".into()),
+        ("venues[0].rooms", "1".into()),
+        ("venues[0].days[0].date", date.to_string()),
+        ("venues[0].days[0].opens", "09:00".into()),
+        ("venues[0].days[0].closes", "12:00".into()),
+        ("venues[0].days[0].breaks[0].from", "10:30".into()),
+        ("venues[0].days[0].breaks[0].to", "11:00".into()),
+        ("venues[0].days[1].date", String::new()),
+        ("venues[1].name", String::new()),
+        ("venues[1].city", String::new()),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// A form's fields as `submit` takes them.
+fn fields<K: AsRef<str>>(form: &[(K, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_ref(), v.as_str())).collect()
+}
+
+async fn events_of(app: &TestApp, staff: &TestUser) -> Vec<Value> {
+    let (_, list) = app.get("/api/v1/events", Some(&staff.token)).await;
+    list.as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn staff_create_an_event_through_the_form_and_see_it_in_both_languages() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let session = app.page_session(&staff.email).await;
+    let (status, id) = app.page_as("/events", Some(&session), "id").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        id.contains("Buat acara") && id.contains("Belum ada acara"),
+        "{id}"
+    );
+    assert!(
+        id.contains(r#"href="/events">Acara</a>"#),
+        "the nav link: {id}"
+    );
+    let (_, en) = app.page_as("/events", Some(&session), "en").await;
+    assert!(
+        en.contains("Create an event") && en.contains("Time zone"),
+        "{en}"
+    );
+
+    let date = in_days(30);
+    let response = app
+        .submit("/events", &session, &fields(&event_form(date)))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let events = events_of(&app, &staff).await;
+    assert_eq!(events.len(), 1);
+    let event = &events[0];
+    assert_eq!(
+        location,
+        format!("/events/{}", event["id"].as_str().unwrap())
+    );
+    assert_eq!(event["slots"], 5, "six half hours less the break: {event}");
+    assert_eq!(
+        event["registration_deadline"],
+        format!("{}T10:00:00Z", date - Duration::days(1))
+    );
+    assert_eq!(event["venues"][0]["days"][0]["breaks"][0]["from"], "10:30");
+
+    let (_, list) = app.page_as("/events", Some(&session), "en").await;
+    assert!(
+        list.contains("Makassar Smart City Forum") && list.contains("Jakarta Convention Center"),
+        "{list}"
+    );
+    for (lang, word) in [("id", "Jalankan penjadwal"), ("en", "Run the scheduler")] {
+        let (status, page) = app.page_as(&location, Some(&session), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains(word), "{lang}: {page}");
+        assert!(page.contains("Makassar Smart City Forum") && page.contains("Asia/Jakarta"));
+        assert!(page.contains(&format!("{date} 09:00–12:00")), "{page}");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_event_form_comes_back_with_its_input_kept_and_nothing_saved() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let session = app.page_session(&staff.email).await;
+    app.page_as("/events", Some(&session), "id").await;
+    let date = in_days(30);
+    let mut form = event_form(date);
+    for (name, value) in &mut form {
+        if *name == "venues[0].days[0].closes" {
+            *value = "08:00".into();
+        }
+    }
+    let response = app.submit("/events", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(r#"value="Makassar Smart City Forum""#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"name="venues[0].days[0].closes" value="08:00""#),
+        "{page}"
+    );
+    assert!(
+        page.contains("field-problem") && page.contains("must be after opens"),
+        "{page}"
+    );
+
+    for (name, value) in &mut form {
+        match *name {
+            "venues[0].days[0].closes" => *value = "12:00".into(),
+            "venues[0].tables" => *value = "many".into(),
+            _ => {}
+        }
+    }
+    let response = app.submit("/events", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(page.contains(r#"value="many""#), "{page}");
+    assert!(
+        page.contains("harus berupa bilangan bulat"),
+        "in the staff's language: {page}"
+    );
+    assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
+
+    // A second venue in Tokyo whose only day is typed in its third row: a problem there is
+    // shown on that row.
+    let third_row = |field: &str| format!("venues[1].days[2].{field}");
+    let mut form: Vec<(String, String)> = form
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with("venues[1]"))
+        .map(|(name, value)| {
+            let value = if name == "venues[0].tables" {
+                "2".into()
+            } else {
+                value
+            };
+            (name.to_owned(), value)
+        })
+        .collect();
+    for (name, value) in [
+        ("venues[1].name", "Tokyo International Forum"),
+        ("venues[1].city", "Tokyo"),
+        ("venues[1].country", "JP"),
+        ("venues[1].time_zone", "Asia/Tokyo"),
+        ("venues[1].tables", "3"),
+        ("venues[1].rooms", "0"),
+    ] {
+        form.push((name.into(), value.into()));
+    }
+    form.push((third_row("date"), (date + Duration::days(1)).to_string()));
+    form.push((third_row("opens"), "10:00".into()));
+    form.push((third_row("closes"), "09:00".into()));
+    let response = app.submit("/events", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(r#"name="venues[1].days[2].closes" value="09:00" aria-invalid="true""#),
+        "{page}"
+    );
+    form.last_mut().unwrap().1 = "12:00".into();
+    let response = app.submit("/events", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let event = &events_of(&app, &staff).await[0];
+    assert_eq!(event["venues"][1]["time_zone"], "Asia/Tokyo");
+    assert_eq!(event["slots"], 5 + 4, "{event}");
+    let (status, grid) = app
+        .page_as(
+            &format!("/events/{}/grid", event["id"].as_str().unwrap()),
+            Some(&session),
+            "en",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        grid.contains("Tokyo International Forum · Table 3")
+            && grid.contains("(Tokyo International Forum, Asia/Tokyo)")
+            && grid.contains("Your time (Asia/Jakarta)"),
+        "{grid}"
+    );
+}
+
+#[tokio::test]
+async fn only_staff_see_and_run_events() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let investor = app.user(Role::Investor, None).await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
+    for path in [
+        "/events".to_owned(),
+        format!("/events/{event}"),
+        format!("/events/{event}/grid"),
+    ] {
+        let (status, _) = app.page_as(&path, None, "en").await;
+        assert_eq!(status, StatusCode::OK, "{path}: sent to the sign-in page");
+        for who in [&investor, &official] {
+            let session = app.page_session(&who.email).await;
+            let (status, page) = app.page_as(&path, Some(&session), "en").await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+            assert!(page.contains("programme staff"), "{page}");
+        }
+    }
+    let session = app.page_session(&official.email).await;
+    let response = app
+        .submit("/events", &session, &fields(&event_form(in_days(30))))
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = app
+        .submit(
+            &format!("/events/{event}/schedule"),
+            &session,
+            &[("mode", "full")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let anonymous = crate::helpers::no_redirects()
+        .get(app.url("/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.headers()["location"], "/sign-in");
+    assert_eq!(events_of(&app, &staff).await.len(), 1, "nothing created");
+}
+
+#[tokio::test]
+async fn staff_add_participants_through_the_event_page() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let investor = app.user(Role::Investor, None).await;
+    let date = in_days(30);
+    let event = create_event(&app, &staff, forum_body(date)).await;
+    let session = app.page_session(&staff.email).await;
+    let path = format!("/events/{event}/participants");
+    let investor_choice = format!("investor:{}", investor.investor_id.clone().unwrap());
+
+    let response = app
+        .submit(
+            &path,
+            &session,
+            &[("who", &investor_choice), ("time_zone", "Mars/Olympus")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(page.contains(r#"value="Mars/Olympus""#) && page.contains("not an IANA time zone"));
+
+    let from = format!("{date}T11:00");
+    let to = format!("{date}T13:00");
+    let response = app
+        .submit(
+            &path,
+            &session,
+            &[
+                ("who", &investor_choice),
+                ("time_zone", "Asia/Tokyo"),
+                ("daily_cap", "3"),
+                ("from", &from),
+                ("to", &to),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = app
+        .submit(
+            &path,
+            &session,
+            &[("who", "region:73.73"), ("time_zone", "Asia/Makassar")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = app
+        .submit(
+            &path,
+            &session,
+            &[("who", "region:73.73"), ("time_zone", "Asia/Makassar")],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::CONFLICT,
+        "registered already"
+    );
+
+    let (_, participants) = app
+        .get(
+            &format!("/api/v1/events/{event}/participants"),
+            Some(&staff.token),
+        )
+        .await;
+    assert_eq!(participants.as_array().unwrap().len(), 2, "{participants}");
+    let guest = participants
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "investor")
+        .unwrap();
+    assert_eq!(guest["daily_cap"], 3);
+    assert_eq!(
+        guest["availability"][0]["from"],
+        format!("{date}T09:00:00+07:00")
+    );
+
+    let host = participants
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "region")
+        .unwrap();
+    let pair = [
+        ("investor", guest["id"].as_str().unwrap()),
+        ("host", host["id"].as_str().unwrap()),
+        ("message", "Solar for Palopo"),
+    ];
+    let official = app.user(Role::Official, Some("73.09")).await;
+    let outsider = app.page_session(&official.email).await;
+    let response = app
+        .submit(&format!("/events/{event}/requests"), &outsider, &pair)
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = app
+        .submit(&format!("/events/{event}/requests"), &session, &pair)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = app
+        .submit(
+            &format!("/events/{event}/introductions"),
+            &session,
+            &[("per_investor", "3"), ("min_score", "0")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, requests) = app
+        .get(
+            &format!("/api/v1/events/{event}/requests"),
+            Some(&staff.token),
+        )
+        .await;
+    assert_eq!(
+        requests.as_array().unwrap().len(),
+        1,
+        "one pair, asked once: {requests}"
+    );
+    assert_eq!(requests[0]["origin"], "staff");
+    assert_eq!(requests[0]["message"], "Solar for Palopo");
+
+    for (lang, word) in [
+        ("id", "Perkenalan oleh staf"),
+        ("en", "Introduction by staff"),
+    ] {
+        let (status, page) = app
+            .page_as(&format!("/events/{event}"), Some(&session), lang)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains(word) && page.contains("Kota Palopo"),
+            "{page}"
+        );
+        assert!(
+            page.contains(&format!("{date} 09:00 – 11:00 (Asia/Jakarta)")),
+            "{page}"
+        );
+        let kind = if lang == "id" { "Daerah" } else { "Region" };
+        assert!(page.contains(&format!("<td>{kind}</td>")), "{page}");
+    }
+}
+
+/// An event with two accepted requests: the investor in Tokyo with Palopo (free 09:00–11:00
+/// Jakarta time), and a second investor with Maros, who share no free slot.
+pub async fn event_with_accepted_requests(app: &TestApp, staff: &TestUser) -> (String, NaiveDate) {
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let maros = app.user(Role::Official, Some("73.09")).await;
+    let investor = app.user(Role::Investor, None).await;
+    let late = app.user(Role::Investor, None).await;
+    let date = in_days(30);
+    let event = create_event(app, staff, forum_body(date)).await;
+    let region = register(
+        app,
+        &palopo,
+        &event,
+        json!({"region_code": "73.73", "time_zone": "Asia/Makassar"}),
+    )
+    .await;
+    let early_region = register(
+        app,
+        &maros,
+        &event,
+        json!({"region_code": "73.09", "time_zone": "Asia/Jakarta",
+               "availability": [{"from": format!("{date}T09:00"), "to": format!("{date}T09:30")}]}),
+    )
+    .await;
+    let guest = register(
+        app,
+        &investor,
+        &event,
+        json!({"investor_id": investor.investor_id, "time_zone": "Asia/Tokyo",
+               "availability": [{"from": format!("{date}T11:00"), "to": format!("{date}T13:00")}]}),
+    )
+    .await;
+    let late_guest = register(
+        app,
+        &late,
+        &event,
+        json!({"investor_id": late.investor_id, "time_zone": "Asia/Jakarta",
+               "availability": [{"from": format!("{date}T11:00"), "to": format!("{date}T12:00")}]}),
+    )
+    .await;
+    for (asker, host_official, investor_id, host) in [
+        (&investor, &palopo, &guest, &region),
+        (&late, &maros, &late_guest, &early_region),
+    ] {
+        let (status, asked) = app
+            .post(
+                &format!("/api/v1/events/{event}/requests"),
+                Some(&asker.token),
+                json!({"investor": investor_id, "host": host}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{asked}");
+        let (status, accepted) = app
+            .post(
+                &format!("/api/v1/requests/{}/accept", asked["id"].as_str().unwrap()),
+                Some(&host_official.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{accepted}");
+    }
+    (event, date)
+}
+
+/// Follows the job page until it stops refreshing itself; gives back its last HTML.
+async fn finished_job_page(app: &TestApp, session: &str, path: &str, lang: &str) -> String {
+    for _ in 0..600 {
+        let (status, page) = app.page_as(path, Some(session), lang).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        if !page.contains(r#"http-equiv="refresh""#) {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the scheduling job did not finish in 30 s");
+}
+
+/// The one meeting of the grid (from the API) and its venue.
+async fn the_meeting(app: &TestApp, staff: &TestUser, event: &str) -> Value {
+    let (_, grid) = app
+        .get(
+            &format!("/api/v1/events/{event}/meetings"),
+            Some(&staff.token),
+        )
+        .await;
+    let meetings: Vec<Value> = grid["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["meetings"].as_array().unwrap().clone())
+        .collect();
+    assert_eq!(meetings.len(), 1, "{grid}");
+    let (_, meeting) = app
+        .get(
+            &format!(
+                "/api/v1/meetings/{}",
+                meetings[0]["meeting_id"].as_str().unwrap()
+            ),
+            Some(&staff.token),
+        )
+        .await;
+    meeting
+}
+
+#[tokio::test]
+async fn staff_run_the_scheduler_and_move_meetings_on_the_grid() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let (event, date) = event_with_accepted_requests(&app, &staff).await;
+    let session = app.page_session(&staff.email).await;
+    let (_, before) = app
+        .page_as(&format!("/events/{event}/grid"), Some(&session), "en")
+        .await;
+    assert!(
+        before.contains("Not scheduled yet: run the scheduler."),
+        "{before}"
+    );
+
+    let response = app
+        .submit(
+            &format!("/events/{event}/schedule"),
+            &session,
+            &[("mode", "keep")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let job = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(job.starts_with(&format!("/events/{event}/jobs/")), "{job}");
+    let done = finished_job_page(&app, &session, &job, "en").await;
+    assert!(
+        done.contains("Finished") && done.contains("Meetings placed"),
+        "{done}"
+    );
+    assert!(
+        done.contains(&format!(r#"href="/events/{event}/grid""#)),
+        "{done}"
+    );
+    let (_, event_page) = app
+        .page_as(&format!("/events/{event}"), Some(&session), "en")
+        .await;
+    assert!(
+        event_page.contains(&format!(r#"href="{job}">The last scheduling run"#)),
+        "{event_page}"
+    );
+    let selesai = finished_job_page(&app, &session, &job, "id").await;
+    assert!(selesai.contains("Selesai") && selesai.contains("Pertemuan yang ditempatkan"));
+
+    let grid_path = format!("/events/{event}/grid");
+    for (lang, words) in [
+        (
+            "en",
+            [
+                "Time at the venue",
+                "Scheduled",
+                "The two sides have no free slot in common.",
+            ],
+        ),
+        (
+            "id",
+            [
+                "Waktu di tempat",
+                "Dijadwalkan",
+                "Kedua pihak tidak memiliki slot kosong yang sama.",
+            ],
+        ),
+    ] {
+        let (status, page) = app.page_as(&grid_path, Some(&session), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        for word in words {
+            assert!(page.contains(word), "{lang} {word}: {page}");
+        }
+        assert!(page.contains("↔ Kota Palopo"), "{page}");
+        assert!(page.contains(r#"<div class="scroll">"#));
+        assert!(page.contains(&format!("{date} ")), "{page}");
+    }
+    let (_, tokyo) = app
+        .page_as(&format!("{grid_path}?tz=Asia/Tokyo"), Some(&session), "en")
+        .await;
+    assert!(tokyo.contains("Your time (Asia/Tokyo)"), "{tokyo}");
+
+    // A move the validator accepts: the other table in the same slot.
+    let meeting = the_meeting(&app, &staff, &event).await;
+    let id = meeting["id"].as_str().unwrap();
+    let venue = meeting["venue"]["id"].as_str().unwrap();
+    let slot = meeting["starts_at"].as_str().unwrap()[..16].to_owned();
+    let seat = 3 - meeting["seat"].as_i64().unwrap();
+    let place = format!("{venue}:{seat}");
+    let path = format!("/events/{event}/meetings/{id}");
+    let response = app
+        .submit(
+            &path,
+            &session,
+            &[("action", "move"), ("slot", &slot), ("place", &place)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let moved = the_meeting(&app, &staff, &event).await;
+    assert_eq!(moved["seat"], seat);
+    assert_eq!(moved["sequence"], meeting["sequence"].as_i64().unwrap() + 1);
+
+    // A move it refuses: 11:30 in Jakarta, after the investor's window.
+    let late = format!("{date}T04:30");
+    let response = app
+        .submit(
+            &path,
+            &session,
+            &[("action", "move"), ("slot", &late), ("place", &place)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("This meeting cannot go there") && page.contains("not available"),
+        "{page}"
+    );
+    let refusal = page
+        .split(r#"class="problem refusal""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap();
+    assert!(
+        refusal.contains("for Test Capital ↔ Kota Palopo") && !refusal.contains(id),
+        "named, not numbered: {refusal}"
+    );
+    let kept = the_meeting(&app, &staff, &event).await;
+    assert_eq!(kept["starts_at"], moved["starts_at"], "nothing changed");
+
+    // Confirming keeps it through later runs.
+    let response = app.submit(&path, &session, &[("action", "confirm")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        the_meeting(&app, &staff, &event).await["status"],
+        "confirmed"
+    );
+    let (_, page) = app.page_as(&grid_path, Some(&session), "en").await;
+    assert!(page.contains("Confirmed"), "{page}");
+}
+
+#[tokio::test]
+async fn staff_create_a_delegation_through_the_form() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let session = app.page_session(&staff.email).await;
+    let (status, id) = app.page_as("/delegations", Some(&session), "id").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        id.contains("Buat delegasi") && id.contains("Belum ada delegasi"),
+        "{id}"
+    );
+    let (_, en) = app.page_as("/delegations", Some(&session), "en").await;
+    assert!(en.contains("Create a delegation"), "{en}");
+
+    let (from, to) = (in_days(40).to_string(), in_days(42).to_string());
+    let mut form = vec![
+        ("name", "Luwu Raya mission".to_owned()),
+        ("regions", "73.73, 73.22".into()),
+        ("members", "nobody@example.org".into()),
+        ("travel_buffer_minutes", "30".into()),
+        ("legs[0].city", String::new()),
+        ("legs[1].city", "Tokyo".into()),
+        ("legs[1].country", "jp".into()),
+        ("legs[1].time_zone", "Asia/Tokyo".into()),
+        ("legs[1].from", to.clone()),
+        ("legs[1].to", from.clone()),
+    ];
+    let response = app.submit("/delegations", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("no account has the address nobody@example.org"),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="Luwu Raya mission""#), "{page}");
+
+    form[2].1 = palopo.email.clone();
+    let response = app.submit("/delegations", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(&format!(
+            r#"name="legs[1].to" value="{from}" aria-invalid="true""#
+        )),
+        "the problem on the row typed: {page}"
+    );
+    let (_, none) = app.get("/api/v1/delegations", Some(&staff.token)).await;
+    assert_eq!(none, json!([]), "nothing saved");
+
+    form[8].1 = from.clone();
+    form[9].1 = to.clone();
+    let response = app.submit("/delegations", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let (_, list) = app.get("/api/v1/delegations", Some(&staff.token)).await;
+    let made = &list[0];
+    assert_eq!(
+        location,
+        format!("/delegations/{}", made["id"].as_str().unwrap())
+    );
+    assert_eq!(made["regions"], json!(["73.22", "73.73"]));
+    assert_eq!(made["members"], json!([palopo.id]));
+    assert_eq!(made["legs"][0]["country"], "JP");
+
+    for (lang, word) in [("id", "Rencana perjalanan"), ("en", "Itinerary")] {
+        let (status, page) = app.page_as(&location, Some(&session), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains(word) && page.contains("Tokyo, JP"), "{page}");
+        assert!(
+            page.contains(&palopo.email) && page.contains("Kota Palopo (73.73)"),
+            "{page}"
+        );
+    }
+    let (_, listed) = app.page_as("/delegations", Some(&session), "en").await;
+    assert!(listed.contains("Luwu Raya mission"), "{listed}");
+    let official = app.page_session(&palopo.email).await;
+    for path in ["/delegations", location.as_str()] {
+        let (status, _) = app.page_as(path, Some(&official), "en").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_demo_events_and_delegations_render_on_every_staff_page() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let (db, state) = (app.state.db.clone(), app.state.clone());
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let catalogue = sepadan::reference::Catalogue::read(&mut conn).unwrap();
+        sepadan::seed::demo(
+            &mut conn,
+            &catalogue,
+            &state.matchmaker,
+            &state.settings.meetings,
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    let session = app.page_session(&staff.email).await;
+    let events = events_of(&app, &staff).await;
+    let (_, delegations) = app.get("/api/v1/delegations", Some(&staff.token)).await;
+    assert!(!events.is_empty() && delegations.as_array().is_some_and(|d| !d.is_empty()));
+    let mut paths = vec!["/events".to_owned(), "/delegations".to_owned()];
+    for event in &events {
+        let id = event["id"].as_str().unwrap();
+        paths.push(format!("/events/{id}"));
+        paths.push(format!("/events/{id}/grid"));
+    }
+    for d in delegations.as_array().unwrap() {
+        paths.push(format!("/delegations/{}", d["id"].as_str().unwrap()));
+    }
+    for lang in ["id", "en"] {
+        for path in &paths {
+            let (status, page) = app.page_as(path, Some(&session), lang).await;
+            assert_eq!(status, StatusCode::OK, "{path} in {lang}: {page}");
+            assert!(page.contains(&format!(r#"<html lang="{lang}">"#)));
+        }
+    }
+}
