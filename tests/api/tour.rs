@@ -1,10 +1,12 @@
-//! A tour of the main pages on the demo data, as each role sees them in Chromium at laptop
-//! width: every page must render (no error page), and each is saved as
-//! target/screenshots/tour-NAME.png (the README's pictures come from these).
+//! A tour of the main pages on the demo data, as each role sees them in Chromium on a laptop
+//! and on a 360 px phone: every page must render (no error page), with its form controls
+//! labelled and nothing wider than the window; each is saved as target/screenshots/tour-*.png
+//! (the README's pictures come from these).
 
 use fantoccini::{Client, Locator};
 use sepadan::reference::Catalogue;
 use sepadan::seed;
+use serde_json::json;
 
 use crate::browser::{browser, screenshot};
 use crate::helpers::{TestApp, spawn_app};
@@ -45,8 +47,21 @@ async fn sign_in_as(c: &Client, app: &TestApp, email: &str) {
         .unwrap();
 }
 
-/// Opens each page, checks it is not an error page and saves its picture.
-async fn visit(c: &Client, app: &TestApp, pages: &[(&str, &str)]) {
+/// Every form control that has neither a label nor an accessible name.
+const UNLABELLED: &str = r#"return Array.from(document.querySelectorAll(
+    'input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea'))
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+               && !e.getAttribute('aria-labelledby'))
+  .map(e => e.name || e.id || e.outerHTML);"#;
+
+/// How wide the page is against the window, and how many top headings it has.
+const SHAPE: &str = r#"return [window.innerWidth, document.documentElement.scrollWidth,
+  document.querySelectorAll('h1').length];"#;
+
+/// Opens each page and checks it: not an error page, one top heading, every form control
+/// labelled, and nothing wider than the window; then saves its picture as
+/// target/screenshots/tour-PREFIXNAME.png.
+async fn visit(c: &Client, app: &TestApp, prefix: &str, pages: &[(String, String)]) {
     for (name, path) in pages {
         c.goto(&app.url(path)).await.unwrap();
         let heading = c
@@ -59,82 +74,119 @@ async fn visit(c: &Client, app: &TestApp, pages: &[(&str, &str)]) {
             .unwrap();
         let error = c.find_all(Locator::Css("main .error-code")).await.unwrap();
         assert!(error.is_empty(), "{path} shows an error page: {heading}");
-        screenshot(c, &format!("tour-{name}")).await;
+        let unlabelled = c.execute(UNLABELLED, vec![]).await.unwrap();
+        assert_eq!(unlabelled, json!([]), "{path} has unlabelled controls");
+        let shape = c.execute(SHAPE, vec![]).await.unwrap();
+        assert!(
+            shape[1].as_i64() <= shape[0].as_i64(),
+            "{path} scrolls sideways: {shape}"
+        );
+        assert_eq!(shape[2], 1, "{path} has one top heading");
+        screenshot(c, &format!("tour-{prefix}{name}")).await;
     }
 }
 
-#[tokio::test]
-async fn the_main_pages_render_for_every_role_on_the_demo_data() {
-    let Some(b) = browser(1280, 900).await else {
+/// Ids the pages need, looked up through the API.
+struct Ids {
+    project: String,
+    event: String,
+    delegation: String,
+}
+
+async fn ids(app: &TestApp) -> Ids {
+    let token = |email: &'static str| async move {
+        let (_, session) = app.login(email, seed::DEMO_PASSWORD).await;
+        session["access_token"].as_str().unwrap().to_owned()
+    };
+    let official = token("official.palopo@demo.sepadan.id").await;
+    let staff = token("staff@demo.sepadan.id").await;
+    let (_, projects) = app
+        .get("/api/v1/projects?region=73.73", Some(&official))
+        .await;
+    let (_, events) = app.get("/api/v1/events", Some(&staff)).await;
+    let (_, delegations) = app.get("/api/v1/delegations", Some(&staff)).await;
+    let first = |list: &serde_json::Value| {
+        let items = list.get("items").unwrap_or(list);
+        items[0]["id"].as_str().expect("an id").to_owned()
+    };
+    Ids {
+        project: first(&projects),
+        event: first(&events),
+        delegation: first(&delegations),
+    }
+}
+
+/// Every main page, as a visitor and as each role, at one window size.
+async fn tour(width: u32, height: u32, prefix: &str) {
+    let Some(b) = browser(width, height).await else {
         return;
     };
     let app = spawn_app().await;
     with_demo(&app).await;
+    let ids = ids(&app).await;
     let c = &b.client;
-    visit(
-        c,
-        &app,
-        &[
-            ("home", "/"),
-            ("opportunities", "/opportunities"),
-            ("regions", "/regions"),
-            ("region", "/regions/73.73"),
-            ("map", "/map"),
-        ],
-    )
-    .await;
-
-    sign_in_as(c, &app, "investor@demo.sepadan.id").await;
-    visit(
-        c,
-        &app,
-        &[
-            ("dashboard", "/dashboard"),
-            ("mandate", "/mandate"),
-            ("agenda-investor", "/agenda"),
-        ],
-    )
-    .await;
-    sign_out(c).await;
-
-    sign_in_as(c, &app, "official.palopo@demo.sepadan.id").await;
-    let project = first_project_of(&app, "official.palopo@demo.sepadan.id").await;
-    visit(
-        c,
-        &app,
-        &[
-            ("my-projects", "/my-projects"),
-            ("my-project", &format!("/my-projects/{project}")),
-            ("my-region", "/my-region"),
-            ("agenda-official", "/agenda"),
-        ],
-    )
-    .await;
-    sign_out(c).await;
-
-    sign_in_as(c, &app, "staff@demo.sepadan.id").await;
-    visit(
-        c,
-        &app,
-        &[
-            ("review", "/review"),
-            ("investors", "/investors"),
-            ("reports", "/reports"),
-        ],
-    )
-    .await;
+    let pages = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(n, p)| ((*n).to_owned(), (*p).to_owned()))
+            .collect()
+    };
+    let visitor = pages(&[
+        ("home", "/"),
+        ("opportunities", "/opportunities"),
+        ("regions", "/regions"),
+        ("region", "/regions/73.73"),
+        ("map", "/map"),
+        ("sign-in", "/sign-in"),
+        ("register", "/register"),
+    ]);
+    let investor = pages(&[
+        ("dashboard", "/dashboard"),
+        ("mandate", "/mandate"),
+        ("agenda-investor", "/agenda"),
+        ("notifications", "/notifications"),
+        ("settings", "/settings"),
+    ]);
+    let mut official = pages(&[
+        ("my-projects", "/my-projects"),
+        ("new-project", "/my-projects/new"),
+        ("my-region", "/my-region"),
+        ("agenda-official", "/agenda"),
+    ]);
+    official.push(("my-project".into(), format!("/my-projects/{}", ids.project)));
+    let mut staff = pages(&[
+        ("review", "/review"),
+        ("investors", "/investors"),
+        ("events", "/events"),
+        ("delegations", "/delegations"),
+        ("reports", "/reports"),
+        ("outbox", "/settings/outbox"),
+    ]);
+    staff.push(("event".into(), format!("/events/{}", ids.event)));
+    staff.push(("grid".into(), format!("/events/{}/grid", ids.event)));
+    staff.push((
+        "delegation".into(),
+        format!("/delegations/{}", ids.delegation),
+    ));
+    visit(c, &app, prefix, &visitor).await;
+    for (email, list) in [
+        ("investor@demo.sepadan.id", &investor),
+        ("official.palopo@demo.sepadan.id", &official),
+        ("staff@demo.sepadan.id", &staff),
+    ] {
+        sign_in_as(c, &app, email).await;
+        visit(c, &app, prefix, list).await;
+        sign_out(c).await;
+    }
 }
 
-/// The id of one of the official's region's projects.
-async fn first_project_of(app: &TestApp, email: &str) -> String {
-    let (_, session) = app.login(email, seed::DEMO_PASSWORD).await;
-    let token = session["access_token"].as_str().unwrap();
-    let (_, me) = app.get("/api/v1/me", Some(token)).await;
-    let region = me["region"].as_str().unwrap();
-    let (_, page) = app
-        .get(&format!("/api/v1/projects?region={region}"), Some(token))
-        .await;
-    page["items"][0]["id"].as_str().unwrap().to_owned()
+#[tokio::test]
+async fn every_main_page_renders_for_its_role_on_a_laptop() {
+    tour(1280, 900, "").await;
+}
+
+#[tokio::test]
+async fn every_main_page_fits_a_360_pixel_phone() {
+    tour(360, 740, "phone-").await;
 }
 
 async fn sign_out(c: &Client) {
