@@ -91,8 +91,14 @@ pub struct Page {
 }
 
 impl Page {
+    /// A page for whoever the request's session cookie named, when a handler looked: error
+    /// pages are built from the request alone and still show who is signed in.
     pub(crate) fn of(req: &HttpRequest) -> Self {
-        Page::new(req, &Visitor(None))
+        let known = req
+            .extensions()
+            .get::<session::SignedIn>()
+            .map(|s| s.0.clone());
+        Page::new(req, &Visitor(known))
     }
 
     /// A page for the visitor: in the signed-in person's language, else the chosen or browser's.

@@ -34,6 +34,11 @@ pub struct Visitor(pub Option<AuthenticatedUser>);
 #[derive(Debug, Clone, Copy)]
 pub struct Unread(pub i64);
 
+/// The signed-in person as the [`Visitor`] extractor found them, kept in the request so that a
+/// page built without the extractor (an error page) still shows who is signed in.
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub AuthenticatedUser);
+
 impl FromRequest for Visitor {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
@@ -59,8 +64,11 @@ impl FromRequest for Visitor {
                 .await?;
             Ok(Visitor(match found {
                 Some((row, session, unread)) => {
-                    req.extensions_mut().insert(Unread(unread));
-                    Some(AuthenticatedUser::from_row(row, session)?)
+                    let user = AuthenticatedUser::from_row(row, session)?;
+                    let mut extensions = req.extensions_mut();
+                    extensions.insert(Unread(unread));
+                    extensions.insert(SignedIn(user.clone()));
+                    Some(user)
                 }
                 None => None,
             }))

@@ -482,3 +482,20 @@ async fn an_investor_registers_in_the_browser_and_lands_on_its_matches() {
         "one account per address"
     );
 }
+
+#[tokio::test]
+async fn error_pages_keep_the_signed_in_persons_navigation_and_language() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let session = app.page_session(&official.email).await;
+    let (status, page) = app
+        .page_as("/opportunities/no-such-project", Some(&session), "en")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains(r#"class="error-code""#), "{page}");
+    assert!(
+        page.contains(r#"<a href="/my-projects">"#),
+        "the official's navigation: {page}"
+    );
+    assert!(page.contains(r#"<html lang="en">"#));
+}
