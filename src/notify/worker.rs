@@ -45,6 +45,8 @@ pub struct Worker {
 struct Failure {
     message: String,
     permanent: bool,
+    /// A webhook subscription whose receiver is gone, to disable with the item's failure.
+    gone: Option<String>,
 }
 
 impl From<String> for Failure {
@@ -52,6 +54,7 @@ impl From<String> for Failure {
         Failure {
             message,
             permanent: false,
+            gone: None,
         }
     }
 }
@@ -66,6 +69,7 @@ fn permanent(message: impl Into<String>) -> Failure {
     Failure {
         message: message.into(),
         permanent: true,
+        gone: None,
     }
 }
 
@@ -125,6 +129,7 @@ impl Worker {
                 Err(Failure {
                     message: error,
                     permanent,
+                    gone,
                 }) => {
                     let retry_at =
                         (!permanent && item.attempts < self.settings.max_attempts).then(|| {
@@ -137,7 +142,17 @@ impl Worker {
                     } else {
                         tracing::info!(item = %item.id, attempt = item.attempts, %error, "delivery failed; will retry");
                     }
-                    rows::mark_failed(&mut conn, &item.id, &error, retry_at)?;
+                    // A gone receiver's subscription is disabled with the item's failure, at once.
+                    write_transaction(&mut conn, |conn| {
+                        if let Some(subscription) = &gone {
+                            rows::disable_subscription(
+                                conn,
+                                subscription,
+                                "the receiver answered 410 Gone",
+                            )?;
+                        }
+                        Ok(rows::mark_failed(conn, &item.id, &error, retry_at)?)
+                    })?;
                 }
             }
         }
@@ -188,12 +203,11 @@ impl Worker {
                 match webhook::deliver(&sub, item, self.guard, self.webhook_timeout)? {
                     Sent::Delivered => Ok(()),
                     Sent::Gone => {
-                        rows::disable_subscription(conn, &sub.id, "the receiver answered 410 Gone")
-                            .map_err(|e| e.to_string())?;
                         tracing::warn!(subscription = %sub.id, "webhook receiver is gone; subscription disabled");
-                        Err(permanent(
-                            "the receiver answered 410 Gone; subscription disabled",
-                        ))
+                        Err(Failure {
+                            gone: Some(sub.id),
+                            ..permanent("the receiver answered 410 Gone; subscription disabled")
+                        })
                     }
                 }
             }

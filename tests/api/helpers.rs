@@ -283,10 +283,15 @@ impl TestApp {
     /// Signs a user in through the sign-in form and gives back the session cookie
     /// (`name=value`) for later page requests.
     pub async fn page_session(&self, email: &str) -> String {
+        self.page_session_with(email, PASSWORD).await
+    }
+
+    /// [`TestApp::page_session`] for an account with another password (the demo's).
+    pub async fn page_session_with(&self, email: &str, password: &str) -> String {
         let response = no_redirects()
             .post(self.url("/sign-in"))
             .header("origin", &self.address)
-            .form(&[("email", email), ("password", PASSWORD)])
+            .form(&[("email", email), ("password", password)])
             .send()
             .await
             .expect("sign-in sent");

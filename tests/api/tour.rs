@@ -116,15 +116,8 @@ async fn ids(app: &TestApp) -> Ids {
     }
 }
 
-/// Every main page, as a visitor and as each role, at one window size.
-async fn tour(width: u32, height: u32, prefix: &str) {
-    let Some(b) = browser(width, height).await else {
-        return;
-    };
-    let app = spawn_app().await;
-    with_demo(&app).await;
-    let ids = ids(&app).await;
-    let c = &b.client;
+/// The main pages of each role (`None`: a visitor), by name and address.
+fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Vec<(String, String)>)> {
     let pages = |list: &[(&str, &str)]| -> Vec<(String, String)> {
         list.iter()
             .map(|(n, p)| ((*n).to_owned(), (*p).to_owned()))
@@ -138,6 +131,7 @@ async fn tour(width: u32, height: u32, prefix: &str) {
         ("map", "/map"),
         ("sign-in", "/sign-in"),
         ("register", "/register"),
+        ("forgot-password", "/forgot-password"),
     ]);
     let investor = pages(&[
         ("dashboard", "/dashboard"),
@@ -167,15 +161,60 @@ async fn tour(width: u32, height: u32, prefix: &str) {
         "delegation".into(),
         format!("/delegations/{}", ids.delegation),
     ));
-    visit(c, &app, prefix, &visitor).await;
-    for (email, list) in [
-        ("investor@demo.sepadan.id", &investor),
-        ("official.palopo@demo.sepadan.id", &official),
-        ("staff@demo.sepadan.id", &staff),
-    ] {
-        sign_in_as(c, &app, email).await;
-        visit(c, &app, prefix, list).await;
-        sign_out(c).await;
+    vec![
+        (None, visitor),
+        (Some("investor@demo.sepadan.id"), investor),
+        (Some("official.palopo@demo.sepadan.id"), official),
+        (Some("staff@demo.sepadan.id"), staff),
+    ]
+}
+
+/// Every main page, as a visitor and as each role, at one window size.
+async fn tour(width: u32, height: u32, prefix: &str) {
+    let Some(b) = browser(width, height).await else {
+        return;
+    };
+    let app = spawn_app().await;
+    with_demo(&app).await;
+    let ids = ids(&app).await;
+    let c = &b.client;
+    for (account, pages) in main_pages(&ids) {
+        if let Some(email) = account {
+            sign_in_as(c, &app, email).await;
+        }
+        visit(c, &app, prefix, &pages).await;
+        if account.is_some() {
+            sign_out(c).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_main_page_renders_in_both_languages() {
+    let app = spawn_app().await;
+    with_demo(&app).await;
+    let ids = ids(&app).await;
+    for (account, pages) in main_pages(&ids) {
+        let session = match account {
+            Some(email) => Some(app.page_session_with(email, seed::DEMO_PASSWORD).await),
+            None => None,
+        };
+        for (_, path) in pages {
+            let mut seen = Vec::new();
+            for lang in ["id", "en"] {
+                let (status, page) = app.page_as(&path, session.as_deref(), lang).await;
+                assert_eq!(status, reqwest::StatusCode::OK, "{path} in {lang}: {page}");
+                assert!(
+                    page.contains(&format!(r#"<html lang="{lang}">"#)),
+                    "{path} in {lang}"
+                );
+                seen.push(page);
+            }
+            assert_ne!(
+                seen[0], seen[1],
+                "{path} reads differently in each language"
+            );
+        }
     }
 }
 
