@@ -116,9 +116,12 @@ async fn ids(app: &TestApp) -> Ids {
     }
 }
 
+/// Pages by name and address.
+type Pages = Vec<(String, String)>;
+
 /// The main pages of each role (`None`: a visitor), by name and address.
-fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Vec<(String, String)>)> {
-    let pages = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Pages)> {
+    let pages = |list: &[(&str, &str)]| -> Pages {
         list.iter()
             .map(|(n, p)| ((*n).to_owned(), (*p).to_owned()))
             .collect()
