@@ -310,7 +310,8 @@ async fn an_investor_signs_in_reads_a_matchs_reasons_and_marks_must_meet() {
 }
 
 /// Signs out with the header's button and waits for the signed-out page.
-async fn sign_out(c: &Client) {
+/// Signs out with the button in the page header.
+pub async fn sign_out(c: &Client) {
     c.find(Locator::Css(".account button"))
         .await
         .unwrap()
@@ -323,8 +324,13 @@ async fn sign_out(c: &Client) {
         .unwrap();
 }
 
-/// Signs in through the sign-in page.
-async fn sign_in(c: &Client, app: &TestApp, email: &str) {
+/// Signs in through the sign-in page (with the tests' password).
+pub async fn sign_in(c: &Client, app: &TestApp, email: &str) {
+    sign_in_with(c, app, email, crate::helpers::PASSWORD).await;
+}
+
+/// Signs in through the sign-in page with this password.
+pub async fn sign_in_with(c: &Client, app: &TestApp, email: &str, password: &str) {
     c.goto(&app.url("/sign-in")).await.unwrap();
     c.wait()
         .for_element(Locator::Css(r#"form[action="/sign-in"]"#))
@@ -335,9 +341,7 @@ async fn sign_in(c: &Client, app: &TestApp, email: &str) {
         .await
         .unwrap();
     form.set_by_name("email", email).await.unwrap();
-    form.set_by_name("password", crate::helpers::PASSWORD)
-        .await
-        .unwrap();
+    form.set_by_name("password", password).await.unwrap();
     form.submit().await.unwrap();
     c.wait()
         .for_element(Locator::Css(".account form"))

@@ -1,6 +1,5 @@
 use std::collections::HashSet;
 
-use sepadan::reference::Catalogue;
 use sepadan::seed;
 
 use crate::helpers::{PASSWORD, spawn_app};
@@ -8,30 +7,8 @@ use crate::helpers::{PASSWORD, spawn_app};
 #[tokio::test]
 async fn the_demo_data_set_loads_once_and_covers_every_dimension() {
     let app = spawn_app().await;
-    let db = app.state.db.clone();
-    let state = app.state.clone();
-    let (first, second) = tokio::task::spawn_blocking(move || {
-        let mut conn = db.get().unwrap();
-        let catalogue = Catalogue::read(&mut conn).unwrap();
-        (
-            seed::demo(
-                &mut conn,
-                &catalogue,
-                &state.matchmaker,
-                &state.settings.meetings,
-            )
-            .unwrap(),
-            seed::demo(
-                &mut conn,
-                &catalogue,
-                &state.matchmaker,
-                &state.settings.meetings,
-            )
-            .unwrap(),
-        )
-    })
-    .await
-    .unwrap();
+    let first = app.load_demo().await;
+    let second = app.load_demo().await;
     assert!(first.loaded && !second.loaded);
     assert!(first.projects >= 40, "{} projects", first.projects);
     assert!(first.investors >= 30, "{} investors", first.investors);
@@ -68,21 +45,7 @@ async fn the_demo_data_set_loads_once_and_covers_every_dimension() {
 #[tokio::test]
 async fn every_demo_investor_has_at_least_five_good_matches() {
     let app = spawn_app().await;
-    let db = app.state.db.clone();
-    let state = app.state.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = db.get().unwrap();
-        let catalogue = Catalogue::read(&mut conn).unwrap();
-        seed::demo(
-            &mut conn,
-            &catalogue,
-            &state.matchmaker,
-            &state.settings.meetings,
-        )
-        .unwrap();
-    })
-    .await
-    .unwrap();
+    app.load_demo().await;
     let (_, tokens) = app
         .login("staff@demo.sepadan.id", seed::DEMO_PASSWORD)
         .await;
@@ -119,21 +82,7 @@ async fn every_demo_investor_has_at_least_five_good_matches() {
 #[tokio::test]
 async fn the_demo_has_a_forum_in_jakarta_and_a_mission_in_tokyo_with_agendas_in_both_zones() {
     let app = spawn_app().await;
-    let db = app.state.db.clone();
-    let state = app.state.clone();
-    let report = tokio::task::spawn_blocking(move || {
-        let mut conn = db.get().unwrap();
-        let catalogue = Catalogue::read(&mut conn).unwrap();
-        seed::demo(
-            &mut conn,
-            &catalogue,
-            &state.matchmaker,
-            &state.settings.meetings,
-        )
-        .unwrap()
-    })
-    .await
-    .unwrap();
+    let report = app.load_demo().await;
     assert_eq!(report.events, 2);
     let (_, tokens) = app
         .login("investor@demo.sepadan.id", seed::DEMO_PASSWORD)

@@ -280,6 +280,25 @@ impl TestApp {
         panic!("no email to {address} about {subject}");
     }
 
+    /// Loads the demo data set into this test's own database.
+    pub async fn load_demo(&self) -> sepadan::seed::SeedReport {
+        let db = self.state.db.clone();
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.get().unwrap();
+            let catalogue = sepadan::reference::Catalogue::read(&mut conn).unwrap();
+            sepadan::seed::demo(
+                &mut conn,
+                &catalogue,
+                &state.matchmaker,
+                &state.settings.meetings,
+            )
+            .unwrap()
+        })
+        .await
+        .unwrap()
+    }
+
     /// Signs a user in through the sign-in form and gives back the session cookie
     /// (`name=value`) for later page requests.
     pub async fn page_session(&self, email: &str) -> String {

@@ -4,48 +4,11 @@
 //! (the README's pictures come from these).
 
 use fantoccini::{Client, Locator};
-use sepadan::reference::Catalogue;
 use sepadan::seed;
 use serde_json::json;
 
-use crate::browser::{browser, screenshot};
+use crate::browser::{browser, screenshot, sign_in_with, sign_out};
 use crate::helpers::{TestApp, spawn_app};
-
-/// Loads the demo data set into the test's own database.
-async fn with_demo(app: &TestApp) {
-    let db = app.state.db.clone();
-    let state = app.state.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = db.get().unwrap();
-        let catalogue = Catalogue::read(&mut conn).unwrap();
-        seed::demo(
-            &mut conn,
-            &catalogue,
-            &state.matchmaker,
-            &state.settings.meetings,
-        )
-        .unwrap();
-    })
-    .await
-    .unwrap();
-}
-
-async fn sign_in_as(c: &Client, app: &TestApp, email: &str) {
-    c.goto(&app.url("/sign-in")).await.unwrap();
-    let form = c
-        .form(Locator::Css(r#"form[action="/sign-in"]"#))
-        .await
-        .unwrap();
-    form.set_by_name("email", email).await.unwrap();
-    form.set_by_name("password", seed::DEMO_PASSWORD)
-        .await
-        .unwrap();
-    form.submit().await.unwrap();
-    c.wait()
-        .for_element(Locator::Css(".account form"))
-        .await
-        .unwrap();
-}
 
 /// Every form control that has neither a label nor an accessible name.
 const UNLABELLED: &str = r#"return Array.from(document.querySelectorAll(
@@ -178,12 +141,12 @@ async fn tour(width: u32, height: u32, prefix: &str) {
         return;
     };
     let app = spawn_app().await;
-    with_demo(&app).await;
+    app.load_demo().await;
     let ids = ids(&app).await;
     let c = &b.client;
     for (account, pages) in main_pages(&ids) {
         if let Some(email) = account {
-            sign_in_as(c, &app, email).await;
+            sign_in_with(c, &app, email, seed::DEMO_PASSWORD).await;
         }
         visit(c, &app, prefix, &pages).await;
         if account.is_some() {
@@ -195,7 +158,7 @@ async fn tour(width: u32, height: u32, prefix: &str) {
 #[tokio::test]
 async fn every_main_page_renders_in_both_languages() {
     let app = spawn_app().await;
-    with_demo(&app).await;
+    app.load_demo().await;
     let ids = ids(&app).await;
     for (account, pages) in main_pages(&ids) {
         let session = match account {
@@ -229,17 +192,4 @@ async fn every_main_page_renders_for_its_role_on_a_laptop() {
 #[tokio::test]
 async fn every_main_page_fits_a_360_pixel_phone() {
     tour(360, 740, "phone-").await;
-}
-
-async fn sign_out(c: &Client) {
-    c.find(Locator::Css(".account button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css(r#".account a[href="/sign-in"]"#))
-        .await
-        .unwrap();
 }

@@ -443,25 +443,6 @@ async fn a_projects_page_lists_its_matched_and_interested_investors() {
     );
 }
 
-/// Signs in through the sign-in page of the browser.
-async fn browser_sign_in(c: &fantoccini::Client, app: &TestApp, email: &str) {
-    use fantoccini::Locator;
-    c.goto(&app.url("/sign-in")).await.unwrap();
-    let form = c
-        .form(Locator::Css(r#"form[action="/sign-in"]"#))
-        .await
-        .unwrap();
-    form.set_by_name("email", email).await.unwrap();
-    form.set_by_name("password", crate::helpers::PASSWORD)
-        .await
-        .unwrap();
-    form.submit().await.unwrap();
-    c.wait()
-        .for_element(Locator::Css(".account form"))
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn the_investor_and_project_pages_fit_a_360_pixel_phone() {
     let app = spawn_app().await;
@@ -500,7 +481,7 @@ async fn the_investor_and_project_pages_fit_a_360_pixel_phone() {
         (&palopo, official_pages.to_vec()),
     ];
     for (user, pages) in visits {
-        browser_sign_in(c, &app, &user.email).await;
+        crate::browser::sign_in(c, &app, &user.email).await;
         for (path, name) in pages {
             c.goto(&app.url(&path)).await.unwrap();
             let widths = c
