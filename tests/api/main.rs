@@ -21,6 +21,7 @@ mod smtp;
 mod tour;
 mod web;
 mod web_investors;
+mod web_messages;
 mod web_regions;
 mod web_reports;
 mod web_settings;
