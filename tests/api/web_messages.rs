@@ -265,3 +265,32 @@ async fn the_reset_password_form_says_what_the_password_needs_in_the_pages_langu
     let (status, _) = app.login(&investor.email, PASSWORD).await;
     assert_eq!(status, StatusCode::OK, "the password is unchanged");
 }
+
+#[tokio::test]
+async fn the_settings_form_marks_the_refused_field_in_the_pages_language() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let session = app.page_session(&official.email).await;
+    let cases = [
+        ("id", "Zona waktu ini tidak dikenal"),
+        ("en", "This is not a known time zone"),
+    ];
+    for (lang, need) in cases {
+        let profile = [
+            ("name", "Andi Maros"),
+            ("language", lang),
+            ("time_zone", "Mars/Olympus"),
+        ];
+        let (status, page) =
+            post_in(&app, lang, Some(&session), "/settings/profile", &profile).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+        assert!(page.contains(need), "{lang}: {page}");
+        assert!(!page.contains("is not an IANA time zone"), "{page}");
+        assert!(
+            page.contains(r#"value="Mars/Olympus" list="zones" autocomplete="off" aria-describedby="zone-help time_zone-problem" aria-invalid="true""#),
+            "the field is marked and kept: {page}"
+        );
+    }
+    let (_, me) = app.get("/api/v1/me", Some(&official.token)).await;
+    assert_eq!(me["name"], "Test User", "nothing was stored");
+}
