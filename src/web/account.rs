@@ -179,7 +179,7 @@ fn failed(req: &HttpRequest, step: &Step, token: String, error: AppError) -> Htt
         }
         AppError::Validation { fields, .. } => {
             let form = step.inputs.iter().map(|i| &i.field);
-            let problems = Problems::of(page.lang, form, fields.keys().map(String::as_str));
+            let problems = Problems::of(page.lang, form, fields.keys());
             render(
                 page,
                 step,
@@ -488,8 +488,7 @@ async fn register(
             .cookie(session::cookie(&state, &cookie))
             .finish(),
         Err(AppError::Validation { fields, .. }) => {
-            let problems =
-                Problems::of(page.lang, &REGISTRATION, fields.keys().map(String::as_str));
+            let problems = Problems::of(page.lang, &REGISTRATION, fields.keys());
             html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 register_page(page, &typed, problems).render(),

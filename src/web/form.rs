@@ -131,19 +131,19 @@ pub(crate) struct Problems {
 
 impl Problems {
     /// The problems with the fields the rules named (`rules`), for a form made of `form`.
-    pub(crate) fn of<'a, 'f>(
+    pub(crate) fn of<'f>(
         lang: Lang,
         form: impl IntoIterator<Item = &'f Field>,
-        rules: impl IntoIterator<Item = &'a str>,
+        rules: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Self {
         let form: Vec<&Field> = form.into_iter().collect();
         let mut problems = Problems::default();
         for rule in rules {
             let field = form
                 .iter()
-                .filter(|f| f.covers(rule))
+                .filter(|f| f.covers(rule.as_ref()))
                 .max_by_key(|f| f.rule.len());
-            let problem = match field {
+            problems.add(match field {
                 Some(f) => Problem {
                     id: f.id,
                     label: lang.t(f.label),
@@ -154,20 +154,20 @@ impl Problems {
                     label: String::new(),
                     message: lang.t("forms.check"),
                 },
-            };
-            if !problems.list.iter().any(|p| p.id == problem.id) {
-                problems.list.push(problem);
-            }
+            });
         }
         problems
     }
 
     /// Adds the problems of another check of the same form.
     pub(crate) fn extend(&mut self, other: Problems) {
-        for problem in other.list {
-            if !self.list.iter().any(|p| p.id == problem.id) {
-                self.list.push(problem);
-            }
+        other.list.into_iter().for_each(|p| self.add(p));
+    }
+
+    /// Adds a problem unless its field already has one (one general problem at most).
+    fn add(&mut self, problem: Problem) {
+        if !self.list.iter().any(|p| p.id == problem.id) {
+            self.list.push(problem);
         }
     }
 

@@ -397,11 +397,7 @@ fn checked<T>(
     match outcome {
         Ok(value) => Ok(Some(value)),
         Err(AppError::Validation { fields, .. }) => {
-            problems.extend(Problems::of(
-                lang,
-                &FIELDS,
-                fields.keys().map(String::as_str),
-            ));
+            problems.extend(Problems::of(lang, &FIELDS, fields.keys()));
             Ok(None)
         }
         Err(e) => Err(e),

@@ -346,7 +346,7 @@ fn saved<T>(
         Ok(_) => see_other(done).finish(),
         Err(AppError::Validation { fields, .. }) => {
             let page = Page::new(req, visitor);
-            let problems = Problems::of(page.lang, &FIELDS, fields.keys().map(String::as_str));
+            let problems = Problems::of(page.lang, &FIELDS, fields.keys());
             html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 form_page(page, state, typed, problems, action).render(),

@@ -779,7 +779,7 @@ async fn record_outcome(
                 Err(e) => return error_page(&req, &e),
             };
             let page = Page::new(&req, &visitor);
-            let problems = Problems::of(page.lang, &FIELDS, wrong.keys().map(String::as_str));
+            let problems = Problems::of(page.lang, &FIELDS, wrong.keys());
             html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 OutcomeForm::new(page, &meeting, fields, problems, false).render(),

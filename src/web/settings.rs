@@ -183,8 +183,7 @@ impl SettingsPage {
     /// A form's problems, each at its field, in the page's language.
     fn with_problems(mut self, error: &AppError) -> Self {
         if let AppError::Validation { fields, .. } = error {
-            let rules = fields.keys().map(String::as_str);
-            self.problems = Problems::of(self.page.lang, &FIELDS, rules);
+            self.problems = Problems::of(self.page.lang, &FIELDS, fields.keys());
         }
         self
     }
