@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use serde::Deserialize;
 
+use super::form::{Field, Problems};
 use super::i18n::Lang;
 use super::session::{self, Visitor};
 use super::{Page, error_page, html, see_other};
@@ -36,7 +37,10 @@ struct AccountPage {
     page: Page,
     title: String,
     lead: String,
+    /// Why the step cannot be done at all (an unusable link).
     problem: Option<String>,
+    /// What the fields need.
+    problems: Problems,
     done: bool,
     action: &'static str,
     hidden: Vec<(&'static str, String)>,
@@ -45,12 +49,21 @@ struct AccountPage {
     submit: String,
 }
 
+/// An input of a step's form.
+struct Input {
+    field: Field,
+    /// The input's type.
+    kind: &'static str,
+    /// The browser's autocomplete hint.
+    autocomplete: &'static str,
+}
+
 /// What a step's form looks like.
 struct Step {
     title: &'static str,
     lead: &'static str,
     action: &'static str,
-    inputs: &'static [(&'static str, &'static str, &'static str, &'static str)],
+    inputs: &'static [Input],
     submit: &'static str,
 }
 
@@ -58,26 +71,38 @@ const INVITATION: Step = Step {
     title: "account.invitation_title",
     lead: "account.invitation_lead",
     action: "/accept-invitation",
-    inputs: &[("password", "account.password", "password", "new-password")],
+    inputs: &[Input {
+        field: Field::new("password", "password", "account.password", "forms.password"),
+        kind: "password",
+        autocomplete: "new-password",
+    }],
     submit: "account.confirm",
 };
 const RESET: Step = Step {
     title: "account.reset_title",
     lead: "account.reset_lead",
     action: "/reset-password",
-    inputs: &[(
-        "password",
-        "account.new_password",
-        "password",
-        "new-password",
-    )],
+    inputs: &[Input {
+        field: Field::new(
+            "password",
+            "password",
+            "account.new_password",
+            "forms.password",
+        ),
+        kind: "password",
+        autocomplete: "new-password",
+    }],
     submit: "account.confirm",
 };
 const FORGOT: Step = Step {
     title: "account.forgot_title",
     lead: "account.forgot_lead",
     action: "/forgot-password",
-    inputs: &[("email", "account.email", "email", "username")],
+    inputs: &[Input {
+        field: Field::new("email", "email", "account.email", "forms.email"),
+        kind: "email",
+        autocomplete: "username",
+    }],
     submit: "account.send_link",
 };
 const VERIFY: Step = Step {
@@ -88,24 +113,36 @@ const VERIFY: Step = Step {
     submit: "account.confirm",
 };
 
+/// What went wrong with a step's form: the link, or the fields.
+enum Trouble {
+    Link(String),
+    Fields(Problems),
+}
+
 fn render(
     page: Page,
     step: &Step,
     status: StatusCode,
     token: Option<String>,
-    problem: Option<String>,
+    trouble: Option<Trouble>,
 ) -> HttpResponse {
+    let (problem, problems) = match trouble {
+        None => (None, Problems::default()),
+        Some(Trouble::Link(problem)) => (Some(problem), Problems::default()),
+        Some(Trouble::Fields(problems)) => (None, problems),
+    };
     let body = AccountPage {
         title: page.t(step.title),
         lead: page.t(step.lead),
         problem,
+        problems,
         done: false,
         action: step.action,
         hidden: token.map(|t| ("token", t)).into_iter().collect(),
         inputs: step
             .inputs
             .iter()
-            .map(|(name, label, kind, hint)| (*name, page.t(label), *kind, *hint))
+            .map(|i| (i.field.id, page.t(i.field.label), i.kind, i.autocomplete))
             .collect(),
         submit: page.t(step.submit),
         page,
@@ -120,6 +157,7 @@ fn done(page: Page, title: &str, message: &str) -> HttpResponse {
         title: page.t(title),
         lead: page.t(message),
         problem: None,
+        problems: Problems::default(),
         done: true,
         action: "",
         hidden: Vec::new(),
@@ -136,16 +174,20 @@ fn failed(req: &HttpRequest, step: &Step, token: String, error: AppError) -> Htt
     let page = Page::of(req);
     match error {
         AppError::Unauthenticated(_) => {
-            let problem = page.t("account.invalid_link");
+            let problem = Trouble::Link(page.t("account.invalid_link"));
             render(page, step, StatusCode::UNAUTHORIZED, None, Some(problem))
         }
-        AppError::Validation { message, .. } => render(
-            page,
-            step,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(token),
-            Some(message),
-        ),
+        AppError::Validation { fields, .. } => {
+            let form = step.inputs.iter().map(|i| &i.field);
+            let problems = Problems::of(page.lang, form, fields.keys());
+            render(
+                page,
+                step,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(token),
+                Some(Trouble::Fields(problems)),
+            )
+        }
         other => error_page(req, &other),
     }
 }
@@ -325,11 +367,46 @@ struct Registration {
     country: String,
 }
 
+/// The registration form's fields as the account and organisation rules name them; the
+/// organisation's contact is the person registering.
+const REGISTRATION: [Field; 9] = [
+    Field::new("name", "name", "register.name", "forms.person_name"),
+    Field::new("email", "email", "account.email", "forms.email"),
+    Field::new("password", "password", "account.password", "forms.password"),
+    Field::new(
+        "organisation.name",
+        "organisation",
+        "register.organisation",
+        "forms.organisation_name",
+    ),
+    Field::new("kind", "kind", "register.kind", "forms.choice"),
+    Field::new(
+        "organisation.country",
+        "country",
+        "register.country",
+        "forms.country",
+    ),
+    Field::new(
+        "organisation.contact_name",
+        "name",
+        "register.name",
+        "forms.person_name",
+    ),
+    Field::new(
+        "organisation.contact_email",
+        "email",
+        "account.email",
+        "forms.email",
+    ),
+    // Not a rule's field: the address already has an account.
+    Field::new("email_taken", "email", "account.email", "forms.email_taken"),
+];
+
 #[derive(Template)]
 #[template(path = "pages/register.html")]
 struct RegisterPage {
     page: Page,
-    problems: Vec<String>,
+    problems: Problems,
     name: String,
     email: String,
     organisation: String,
@@ -338,7 +415,7 @@ struct RegisterPage {
     kinds: Vec<(&'static str, String, bool)>,
 }
 
-fn register_page(page: Page, typed: &Registration, problems: Vec<String>) -> RegisterPage {
+fn register_page(page: Page, typed: &Registration, problems: Problems) -> RegisterPage {
     RegisterPage {
         kinds: KINDS
             .iter()
@@ -357,7 +434,7 @@ async fn register_form(req: HttpRequest, visitor: Visitor) -> HttpResponse {
     let page = Page::new(&req, &visitor);
     html(
         StatusCode::OK,
-        register_page(page, &Registration::default(), Vec::new()).render(),
+        register_page(page, &Registration::default(), Problems::default()).render(),
     )
 }
 
@@ -375,12 +452,12 @@ async fn register(
         Lang::En => Language::English,
     };
     let kind = crate::domain::project::InvestorKind::from_str(&typed.kind);
+    let refused = |page: Page, status, rule: &str| {
+        let problems = Problems::of(page.lang, &REGISTRATION, [rule]);
+        html(status, register_page(page, &typed, problems).render())
+    };
     let Ok(kind) = kind else {
-        let problem = format!("{}: {}", page.t("register.kind"), typed.kind);
-        return html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            register_page(page, &typed, vec![problem]).render(),
-        );
+        return refused(page, StatusCode::UNPROCESSABLE_ENTITY, "kind");
     };
     let input = crate::api::accounts::RegisterInput {
         email: typed.email.clone(),
@@ -411,19 +488,16 @@ async fn register(
             .cookie(session::cookie(&state, &cookie))
             .finish(),
         Err(AppError::Validation { fields, .. }) => {
-            let problems = fields
-                .into_iter()
-                .map(|(field, message)| format!("{field}: {message}"))
-                .collect();
+            let problems = Problems::of(page.lang, &REGISTRATION, fields.keys());
             html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 register_page(page, &typed, problems).render(),
             )
         }
-        Err(e @ AppError::Conflict { .. }) => html(
-            StatusCode::CONFLICT,
-            register_page(page, &typed, vec![e.to_string()]).render(),
-        ),
+        Err(AppError::Conflict {
+            code: "email_taken",
+            ..
+        }) => refused(page, StatusCode::CONFLICT, "email_taken"),
         Err(e) => error_page(&req, &e),
     }
 }

@@ -1,4 +1,7 @@
-//! A posted form as typed: the fields a page reads back, and re-shows when it has problems.
+//! A posted form as typed: the fields a page reads back, and re-shows when it has problems;
+//! and the problems the rules found in it, said in the page's language.
+
+use super::i18n::Lang;
 
 /// What a form holds, as typed (or as stored, for a form that edits something).
 #[derive(Debug, Default, Clone)]
@@ -71,9 +74,156 @@ impl Typed {
     }
 }
 
+/// A form field as the rules name it in their problems, and as the page shows it.
+pub(crate) struct Field {
+    /// The name the rules give it (`title`, `ticket.min`, `organisation.country`); a problem
+    /// about a part of it (`value.amount`, `sectors[2]`) belongs to it too.
+    pub rule: &'static str,
+    /// The id of its input (or fieldset) on the page: the summary links to it and its message
+    /// is shown next to it.
+    pub id: &'static str,
+    /// The catalogue key of its label.
+    pub label: &'static str,
+    /// The catalogue key of what the field needs, in words for the person filling the form.
+    pub need: &'static str,
+}
+
+impl Field {
+    pub(crate) const fn new(
+        rule: &'static str,
+        id: &'static str,
+        label: &'static str,
+        need: &'static str,
+    ) -> Self {
+        Field {
+            rule,
+            id,
+            label,
+            need,
+        }
+    }
+
+    /// Whether the rules' problem about `rule` is about this field or a part of it.
+    fn covers(&self, rule: &str) -> bool {
+        rule.strip_prefix(self.rule)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    }
+}
+
+/// One problem as the page shows it.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    /// The id of the field on the page; empty for a problem with no field of the form.
+    pub id: &'static str,
+    /// The field's label; empty with the id.
+    pub label: String,
+    /// What the field needs.
+    pub message: String,
+}
+
+/// What a form could not take, in the page's language, each problem with the field it belongs
+/// to. The rules' own (English) messages stay the API's: a page says what each field needs from
+/// its catalogue, and a field it does not know gets a general request to check the form.
+#[derive(Debug, Default)]
+pub(crate) struct Problems {
+    list: Vec<Problem>,
+}
+
+impl Problems {
+    /// The problems with the fields the rules named (`rules`), for a form made of `form`.
+    pub(crate) fn of<'f>(
+        lang: Lang,
+        form: impl IntoIterator<Item = &'f Field>,
+        rules: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Self {
+        let form: Vec<&Field> = form.into_iter().collect();
+        let mut problems = Problems::default();
+        for rule in rules {
+            let field = form
+                .iter()
+                .filter(|f| f.covers(rule.as_ref()))
+                .max_by_key(|f| f.rule.len());
+            problems.add(match field {
+                Some(f) => Problem {
+                    id: f.id,
+                    label: lang.t(f.label),
+                    message: lang.t(f.need),
+                },
+                None => Problem {
+                    id: "",
+                    label: String::new(),
+                    message: lang.t("forms.check"),
+                },
+            });
+        }
+        problems
+    }
+
+    /// Adds the problems of another check of the same form.
+    pub(crate) fn extend(&mut self, other: Problems) {
+        other.list.into_iter().for_each(|p| self.add(p));
+    }
+
+    /// Adds a problem unless its field already has one (one general problem at most).
+    fn add(&mut self, problem: Problem) {
+        if !self.list.iter().any(|p| p.id == problem.id) {
+            self.list.push(problem);
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Every problem, in the order the rules found them.
+    pub(crate) fn list(&self) -> &[Problem] {
+        &self.list
+    }
+
+    /// What the field with this id on the page needs, when it has a problem.
+    pub(crate) fn about(&self, id: &str) -> Option<&str> {
+        self.list
+            .iter()
+            .find(|p| !p.id.is_empty() && p.id == id)
+            .map(|p| p.message.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Typed;
+    use super::{Field, Lang, Problems, Typed};
+
+    const FORM: [Field; 2] = [
+        Field::new("ticket", "ticket", "mandate.ticket", "forms.ticket"),
+        Field::new(
+            "ticket.min",
+            "ticket_min",
+            "mandate.ticket_min",
+            "forms.amount",
+        ),
+    ];
+
+    #[test]
+    fn a_problem_belongs_to_the_most_specific_field_and_unknown_ones_are_general() {
+        let problems = Problems::of(
+            Lang::Id,
+            &FORM,
+            ["ticket.min", "ticket", "ticket[0]", "kbli", "region"],
+        );
+        let ids: Vec<&str> = problems.list().iter().map(|p| p.id).collect();
+        assert_eq!(ids, ["ticket_min", "ticket", ""], "one general problem");
+        assert_eq!(
+            problems.about("ticket_min"),
+            Some(Lang::Id.t("forms.amount").as_str())
+        );
+        assert_eq!(problems.about(""), None);
+        assert_eq!(problems.list()[2].message, Lang::Id.t("forms.check"));
+        assert!(
+            Problems::of(Lang::En, &FORM, ["tickets"])
+                .about("ticket")
+                .is_none()
+        );
+    }
 
     #[test]
     fn amounts_lose_their_digit_grouping_but_keep_a_decimal_point() {

@@ -7,7 +7,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use strum::IntoEnumIterator;
 
-use super::form::Typed;
+use super::form::{Field, Problems, Typed};
+use super::i18n::Lang;
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
 use crate::api::investors::{
@@ -30,8 +31,7 @@ type Choice = (String, String, bool);
 #[template(path = "pages/mandate.html")]
 struct MandatePage {
     page: Page,
-    /// Field id, label and message of each problem.
-    problems: Vec<(String, String, String)>,
+    problems: Problems,
     /// The profile's one-line fields: name, label and value.
     profile: Vec<(&'static str, String, String)>,
     description: String,
@@ -65,28 +65,88 @@ const PROFILE: [(&str, &str); 6] = [
     ("contact_phone", "mandate.contact_phone"),
 ];
 
-/// The form's field (its id) and label for each field the rules name in a problem.
-const FIELDS: [(&str, &str, &str); 20] = [
-    ("name", "name", "mandate.name"),
-    ("kind", "kind", "mandate.kind"),
-    ("country", "country", "mandate.country"),
-    ("website", "website", "mandate.website"),
-    ("description", "description", "mandate.description"),
-    ("contact_name", "contact_name", "mandate.contact_name"),
-    ("contact_email", "contact_email", "mandate.contact_email"),
-    ("contact_phone", "contact_phone", "mandate.contact_phone"),
-    ("sectors", "other_sectors", "mandate.sectors"),
-    ("excluded_sectors", "excluded_sectors", "mandate.excluded"),
-    ("dimensions", "dimensions", "mandate.dimensions"),
-    ("elements", "elements", "mandate.elements"),
-    ("regions", "regions", "mandate.regions"),
-    ("provinces", "provinces", "mandate.provinces"),
-    ("thesis", "thesis", "mandate.thesis"),
-    ("ticket", "ticket", "mandate.ticket"),
-    ("ticket.min", "ticket_min", "mandate.ticket_min"),
-    ("ticket.max", "ticket_max", "mandate.ticket_max"),
-    ("stages", "stages", "mandate.stages"),
-    ("instruments", "instruments", "mandate.instruments"),
+/// The form's fields as the profile and mandate rules name them.
+const FIELDS: [Field; 20] = [
+    Field::new("name", "name", "mandate.name", "forms.organisation_name"),
+    Field::new("kind", "kind", "mandate.kind", "forms.choice"),
+    Field::new("country", "country", "mandate.country", "forms.country"),
+    Field::new("website", "website", "mandate.website", "forms.website"),
+    Field::new(
+        "description",
+        "description",
+        "mandate.description",
+        "forms.long_text",
+    ),
+    Field::new(
+        "contact_name",
+        "contact_name",
+        "mandate.contact_name",
+        "forms.person_name",
+    ),
+    Field::new(
+        "contact_email",
+        "contact_email",
+        "mandate.contact_email",
+        "forms.email",
+    ),
+    Field::new(
+        "contact_phone",
+        "contact_phone",
+        "mandate.contact_phone",
+        "forms.phone",
+    ),
+    Field::new(
+        "sectors",
+        "other_sectors",
+        "mandate.sectors",
+        "forms.sector_codes",
+    ),
+    Field::new(
+        "excluded_sectors",
+        "excluded_sectors",
+        "mandate.excluded",
+        "forms.sector_codes",
+    ),
+    Field::new(
+        "dimensions",
+        "dimensions",
+        "mandate.dimensions",
+        "forms.choice",
+    ),
+    Field::new("elements", "elements", "mandate.elements", "forms.choice"),
+    Field::new(
+        "regions",
+        "regions",
+        "mandate.regions",
+        "forms.region_codes",
+    ),
+    Field::new(
+        "provinces",
+        "provinces",
+        "mandate.provinces",
+        "forms.choice",
+    ),
+    Field::new("thesis", "thesis", "mandate.thesis", "forms.long_text"),
+    Field::new("ticket", "ticket", "mandate.ticket", "forms.ticket"),
+    Field::new(
+        "ticket.min",
+        "ticket_min",
+        "mandate.ticket_min",
+        "forms.amount",
+    ),
+    Field::new(
+        "ticket.max",
+        "ticket_max",
+        "mandate.ticket_max",
+        "forms.amount",
+    ),
+    Field::new("stages", "stages", "mandate.stages", "forms.choice"),
+    Field::new(
+        "instruments",
+        "instruments",
+        "mandate.instruments",
+        "forms.choice",
+    ),
 ];
 
 fn choices<'a>(
@@ -99,12 +159,7 @@ fn choices<'a>(
     })
 }
 
-fn form_page(
-    page: Page,
-    state: &AppState,
-    typed: &Typed,
-    problems: Vec<(String, String)>,
-) -> MandatePage {
+fn form_page(page: Page, state: &AppState, typed: &Typed, problems: Problems) -> MandatePage {
     let lang = page.lang;
     let catalogue = &state.catalogue;
     let mut sections: Vec<(String, String)> = catalogue
@@ -132,16 +187,6 @@ fn form_page(
         let label = page.t(&format!("{prefix}.{code}"));
         (code, label)
     };
-    let problems = problems
-        .into_iter()
-        .map(|(field, message)| {
-            let known = FIELDS.iter().find(|(name, _, _)| *name == field);
-            match known {
-                Some((_, id, label)) => ((*id).to_owned(), page.t(label), message),
-                None => (String::new(), field, message),
-            }
-        })
-        .collect();
     let kind = typed.one("kind");
     MandatePage {
         problems,
@@ -283,7 +328,7 @@ async fn form(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
     let typed = typed_of(&state, &stored);
     html(
         StatusCode::OK,
-        form_page(page, &state, &typed, Vec::new()).render(),
+        form_page(page, &state, &typed, Problems::default()).render(),
     )
 }
 
@@ -346,12 +391,13 @@ fn mandate_of(typed: &Typed) -> Result<Mandate, AppError> {
 /// Adds a check's problems to `problems`, or gives back what passed; any other error stops.
 fn checked<T>(
     outcome: Result<T, AppError>,
-    problems: &mut Vec<(String, String)>,
+    lang: Lang,
+    problems: &mut Problems,
 ) -> Result<Option<T>, AppError> {
     match outcome {
         Ok(value) => Ok(Some(value)),
         Err(AppError::Validation { fields, .. }) => {
-            problems.extend(fields);
+            problems.extend(Problems::of(lang, &FIELDS, fields.keys()));
             Ok(None)
         }
         Err(e) => Err(e),
@@ -370,20 +416,22 @@ async fn save(
         return see_other("/sign-in").finish();
     };
     let typed = Typed::parse(&body);
-    let mut problems = Vec::new();
+    let page = Page::new(&req, &visitor);
+    let mut problems = Problems::default();
     let changes = checked(
         profile_update(&typed).and_then(|u| u.to_changes()),
+        page.lang,
         &mut problems,
     );
     let row = checked(
         mandate_of(&typed).and_then(|m| m.to_row(&state.catalogue, &id)),
+        page.lang,
         &mut problems,
     );
     let (changes, row) = match (changes, row) {
         (Ok(Some(changes)), Ok(Some(row))) if problems.is_empty() => (changes, row),
         (Err(e), _) | (_, Err(e)) => return error_page(&req, &e),
         _ => {
-            let page = Page::new(&req, &visitor);
             return html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 form_page(page, &state, &typed, problems).render(),

@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use strum::IntoEnumIterator;
 
-use super::form::Typed;
+use super::form::{Field, Problems, Typed};
 use super::session::Visitor;
 use super::{Page, dimension_names, error_page, html, localized, money_of, see_other};
 use crate::api::Localized;
@@ -111,26 +111,67 @@ struct ProjectForm {
     heading: String,
     /// Where the form is sent.
     action: String,
-    problems: Vec<(String, String)>,
+    problems: Problems,
+    /// The title and the description, each given in both languages.
+    bilingual: Vec<Bilingual>,
     /// Field name, label and value.
     texts: Vec<(&'static str, String, String)>,
-    areas: Vec<(&'static str, String, String)>,
     dimensions: Vec<(String, String, bool)>,
     /// Code, label and whether it is chosen.
     stages: Vec<(String, String, bool)>,
     instruments: Vec<(String, String, bool)>,
 }
 
-const TEXTS: [(&str, &str); 5] = [
-    ("title_en", "projects.title_en"),
-    ("title_id", "projects.title_id"),
+/// A text given in both languages: one group of two fields, with one problem between them.
+struct Bilingual {
+    id: &'static str,
+    legend: String,
+    multiline: bool,
+    /// Field name, label and value of each language.
+    fields: Vec<(String, String, String)>,
+}
+
+const TEXTS: [(&str, &str); 3] = [
     ("sectors", "projects.sectors"),
     ("value", "projects.value"),
     ("currency", "projects.currency"),
 ];
-const AREAS: [(&str, &str); 2] = [
-    ("description_en", "projects.description_en"),
-    ("description_id", "projects.description_id"),
+
+/// The project form's fields as the project rules name them.
+const FIELDS: [Field; 8] = [
+    Field::new("title", "title", "forms.label_title", "forms.title"),
+    Field::new(
+        "description",
+        "description",
+        "forms.label_description",
+        "forms.description",
+    ),
+    Field::new(
+        "sectors",
+        "sectors",
+        "projects.sectors",
+        "forms.project_sectors",
+    ),
+    Field::new(
+        "dimensions",
+        "dimensions",
+        "projects.dimensions",
+        "forms.project_dimensions",
+    ),
+    Field::new("stage", "stage", "projects.stage", "forms.choice"),
+    Field::new(
+        "instruments",
+        "instruments",
+        "projects.instruments",
+        "forms.choice",
+    ),
+    Field::new("value", "value", "projects.value", "forms.value"),
+    Field::new(
+        "currency",
+        "currency",
+        "projects.currency",
+        "forms.currency",
+    ),
 ];
 
 /// The project form, new or for editing, filled with `typed`.
@@ -138,7 +179,7 @@ fn form_page(
     page: Page,
     state: &AppState,
     typed: &Typed,
-    problems: Vec<(String, String)>,
+    problems: Problems,
     action: String,
 ) -> ProjectForm {
     let lang = page.lang;
@@ -150,10 +191,27 @@ fn form_page(
     } else {
         page.t("projects.new")
     };
+    let bilingual = |id: &'static str, multiline: bool| Bilingual {
+        id,
+        legend: page.t(&format!("forms.label_{id}")),
+        multiline,
+        fields: ["en", "id"]
+            .iter()
+            .map(|language| {
+                let name = format!("{id}_{language}");
+                (
+                    name.clone(),
+                    page.t(&format!("projects.{name}")),
+                    typed.one(&name),
+                )
+            })
+            .collect(),
+    };
     ProjectForm {
         heading,
         action,
         problems,
+        bilingual: vec![bilingual("title", false), bilingual("description", true)],
         texts: TEXTS
             .iter()
             .map(|(name, label)| {
@@ -163,10 +221,6 @@ fn form_page(
                 }
                 (*name, page.t(label), value)
             })
-            .collect(),
-        areas: AREAS
-            .iter()
-            .map(|(name, label)| (*name, page.t(label), typed.one(name)))
             .collect(),
         dimensions: state
             .catalogue
@@ -211,7 +265,7 @@ async fn new_form(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>
             page,
             &state,
             &Typed::default(),
-            Vec::new(),
+            Problems::default(),
             "/my-projects/new".into(),
         )
         .render(),
@@ -292,7 +346,7 @@ fn saved<T>(
         Ok(_) => see_other(done).finish(),
         Err(AppError::Validation { fields, .. }) => {
             let page = Page::new(req, visitor);
-            let problems = fields.into_iter().collect();
+            let problems = Problems::of(page.lang, &FIELDS, fields.keys());
             html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 form_page(page, state, typed, problems, action).render(),
@@ -386,7 +440,14 @@ async fn edit_form(
     let action = format!("/my-projects/{}/edit", project.id);
     html(
         StatusCode::OK,
-        form_page(page, &state, &typed_of(&project), Vec::new(), action).render(),
+        form_page(
+            page,
+            &state,
+            &typed_of(&project),
+            Problems::default(),
+            action,
+        )
+        .render(),
     )
 }
 

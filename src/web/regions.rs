@@ -270,8 +270,8 @@ impl Problem {
 }
 
 /// What the profile check refused, said in the viewer's language; a field the page does not
-/// know keeps the check's own words.
-fn problem_of(lang: Lang, field: &str, said: &str) -> Problem {
+/// know gets the general request to check the form.
+fn problem_of(lang: Lang, field: &str) -> Problem {
     let numbered = |list: &str, key: &str| {
         let rest = field.strip_prefix(list)?.strip_prefix('[')?;
         let (index, part) = rest.split_once(']')?;
@@ -308,7 +308,7 @@ fn problem_of(lang: Lang, field: &str, said: &str) -> Problem {
                     lang.t("region_form.bad_level"),
                 ),
                 "profile" => (lang.t("region_form.title"), lang.t("region_form.too_many")),
-                _ => (field.to_owned(), said.to_owned()),
+                _ => (lang.t("region_form.title"), lang.t("forms.check")),
             }
         };
     Problem {
@@ -538,9 +538,9 @@ async fn save(
         Err(AppError::Validation { fields, .. }) => {
             let page = Page::new(&req, &visitor);
             let problem = fields
-                .iter()
+                .keys()
                 .next()
-                .map(|(field, said)| problem_of(page.lang, field, said));
+                .map(|field| problem_of(page.lang, field));
             let name = state
                 .catalogue
                 .region(&code)

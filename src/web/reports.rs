@@ -15,6 +15,7 @@ use serde::Deserialize;
 use strum::IntoEnumIterator;
 
 use super::charts::{self, Bar, PALETTE, Series};
+use super::form::{Field, Problems};
 use super::i18n::Lang;
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
@@ -615,17 +616,40 @@ impl OutcomeFields {
     }
 }
 
-/// The form field a rule's problem belongs to, and what the page says about it.
-fn problem_of(lang: Lang, field: &str) -> (&'static str, String) {
-    let (field, key) = match field {
-        "attendance" => ("attendance", "meeting_outcome.bad_attendance"),
-        "notes" => ("notes", "meeting_outcome.bad_notes"),
-        "follow_up" => ("follow_up", "meeting_outcome.bad_follow_up"),
-        "amount" => ("amount", "meeting_outcome.amount_without_stage"),
-        _ => ("amount", "meeting_outcome.bad_amount"),
-    };
-    (field, lang.t(key))
-}
+/// The outcome form's fields as the outcome rules name them; an amount the money rules refuse
+/// and an amount without a stage are told apart.
+const FIELDS: [Field; 5] = [
+    Field::new(
+        "attendance",
+        "attendance",
+        "meeting_outcome.attendance",
+        "meeting_outcome.bad_attendance",
+    ),
+    Field::new(
+        "notes",
+        "notes",
+        "meeting_outcome.notes",
+        "meeting_outcome.bad_notes",
+    ),
+    Field::new(
+        "follow_up",
+        "follow_up",
+        "meeting_outcome.follow_up",
+        "meeting_outcome.bad_follow_up",
+    ),
+    Field::new(
+        "follow_up.amount",
+        "amount",
+        "meeting_outcome.amount",
+        "meeting_outcome.bad_amount",
+    ),
+    Field::new(
+        "amount",
+        "amount",
+        "meeting_outcome.amount",
+        "meeting_outcome.amount_without_stage",
+    ),
+];
 
 #[derive(Template)]
 #[template(path = "pages/outcome.html")]
@@ -639,8 +663,7 @@ struct OutcomeForm {
     fields: OutcomeFields,
     /// Code, label and whether it is chosen.
     stages: Vec<(String, String, bool)>,
-    /// Form field and message.
-    problems: Vec<(&'static str, String)>,
+    problems: Problems,
     /// Where the viewer came from: the reports for staff, the agenda for the parties.
     back: (&'static str, String),
     /// Whether the outcome was just saved.
@@ -652,7 +675,7 @@ impl OutcomeForm {
         page: Page,
         meeting: &Meeting,
         fields: OutcomeFields,
-        problems: Vec<(&'static str, String)>,
+        problems: Problems,
         saved: bool,
     ) -> Self {
         let lang = page.lang;
@@ -682,14 +705,6 @@ impl OutcomeForm {
             saved,
             page,
         }
-    }
-
-    /// The problem with one field, if any.
-    fn problem(&self, field: &str) -> Option<&str> {
-        self.problems
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, message)| message.as_str())
     }
 }
 
@@ -728,7 +743,7 @@ async fn outcome_form(
     let page = Page::new(&req, &visitor);
     html(
         StatusCode::OK,
-        OutcomeForm::new(page, &meeting, fields, Vec::new(), saved).render(),
+        OutcomeForm::new(page, &meeting, fields, Problems::default(), saved).render(),
     )
 }
 
@@ -764,10 +779,7 @@ async fn record_outcome(
                 Err(e) => return error_page(&req, &e),
             };
             let page = Page::new(&req, &visitor);
-            let problems = wrong
-                .keys()
-                .map(|field| problem_of(page.lang, field))
-                .collect();
+            let problems = Problems::of(page.lang, &FIELDS, wrong.keys());
             html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 OutcomeForm::new(page, &meeting, fields, problems, false).render(),

@@ -8,7 +8,7 @@ use askama::Template;
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-use super::form::Typed;
+use super::form::{Field, Problems, Typed};
 use super::notifications::{Paging, neighbours};
 use super::session::{self, Visitor};
 use super::{Page, error_page, html, see_other};
@@ -74,6 +74,52 @@ struct NewFeed {
     webcal: String,
 }
 
+/// The settings forms' fields as the account and notification rules name them.
+const FIELDS: [Field; 7] = [
+    Field::new(
+        "name",
+        "name",
+        "settings.field_name",
+        "settings.problem_name",
+    ),
+    Field::new(
+        "language",
+        "language",
+        "settings.field_language",
+        "settings.problem_language",
+    ),
+    Field::new(
+        "time_zone",
+        "time_zone",
+        "settings.field_time_zone",
+        "settings.problem_time_zone",
+    ),
+    Field::new(
+        "digest",
+        "digest",
+        "settings.field_digest",
+        "settings.problem_digest",
+    ),
+    Field::new(
+        "muted",
+        "muted",
+        "settings.field_muted",
+        "settings.problem_muted",
+    ),
+    Field::new(
+        "current_password",
+        "current_password",
+        "settings.field_current_password",
+        "settings.problem_current_password",
+    ),
+    Field::new(
+        "new_password",
+        "new_password",
+        "settings.field_new_password",
+        "settings.problem_new_password",
+    ),
+];
+
 /// What the profile form holds.
 struct Profile {
     name: String,
@@ -87,8 +133,8 @@ struct SettingsPage {
     page: Page,
     /// Which form was just saved, as a message.
     saved: Option<String>,
-    /// Field label and message of what a form could not take.
-    problems: Vec<(String, String)>,
+    /// What the form just sent could not take.
+    problems: Problems,
     profile: Profile,
     zones: &'static [&'static str],
     /// Code, label and whether it is chosen.
@@ -106,7 +152,7 @@ impl SettingsPage {
         let language = profile.language.clone();
         SettingsPage {
             saved: None,
-            problems: Vec::new(),
+            problems: Problems::default(),
             profile,
             zones: &ZONES,
             languages: [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -134,21 +180,11 @@ impl SettingsPage {
         }
     }
 
-    /// A form's problems, each under the field's label in the page's language.
+    /// A form's problems, each at its field, in the page's language.
     fn with_problems(mut self, error: &AppError) -> Self {
-        let AppError::Validation { fields, .. } = error else {
-            return self;
-        };
-        self.problems = fields
-            .clone()
-            .into_iter()
-            .map(|(field, message)| {
-                let key = format!("settings.problem_{field}");
-                let known = self.page.t(&key);
-                let message = if known == key { message } else { known };
-                (self.page.t(&format!("settings.field_{field}")), message)
-            })
-            .collect();
+        if let AppError::Validation { fields, .. } = error {
+            self.problems = Problems::of(self.page.lang, &FIELDS, fields.keys());
+        }
         self
     }
 

@@ -22,6 +22,7 @@ mod tour;
 mod web;
 mod web_events;
 mod web_investors;
+mod web_messages;
 mod web_regions;
 mod web_reports;
 mod web_settings;

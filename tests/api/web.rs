@@ -444,7 +444,8 @@ async fn an_investor_registers_in_the_browser_and_lands_on_its_matches() {
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = bad.text().await.unwrap();
     assert!(
-        text.contains("organisation.country") && text.contains("value=\"Sakura Green Fund\""),
+        text.contains("Use a two-letter country code")
+            && text.contains("value=\"Sakura Green Fund\""),
         "{text}"
     );
     let done = client

@@ -19,7 +19,7 @@ async fn organisation(app: &TestApp, investor: &TestUser) -> Value {
 }
 
 /// A complete mandate form for the test investor, with `changes` replacing fields.
-fn mandate_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn mandate_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut fields = vec![
         ("name", "Test Capital"),
         ("kind", "fund"),
@@ -123,7 +123,7 @@ async fn a_bad_mandate_is_refused_with_nothing_changed_and_the_input_kept() {
     let response = app.submit("/mandate", &session, &unknown).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = response.text().await.unwrap();
-    assert!(page.contains("`9999` is not a known code"), "{page}");
+    assert!(page.contains("Gunakan hanya kode sektor ISIC"), "{page}");
     assert!(
         page.contains("href=\"#country\""),
         "both problems are named"
