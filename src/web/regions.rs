@@ -1,5 +1,5 @@
 //! The regions' public pages (the list by province and each region's profile with its published
-//! projects) and the officials' editor of their own region's profile.
+//! projects) and the editor of a region's profile, for its officials and programme staff.
 
 use std::collections::BTreeMap;
 
@@ -17,7 +17,7 @@ use crate::api::projects::{ProjectQuery, Search};
 use crate::api::regions::{
     ProfileInput, RegionContact, RegionDetail, RegionDocument, load_region, save_profile,
 };
-use crate::auth::{AuthenticatedUser, Role};
+use crate::auth::{AuthenticatedUser, Role, policy};
 use crate::error::AppError;
 use crate::models::region as region_rows;
 use crate::startup::AppState;
@@ -25,8 +25,10 @@ use crate::startup::AppState;
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/regions", web::get().to(list))
         .route("/regions/{code}", web::get().to(region))
-        .route("/my-region", web::get().to(edit_form))
-        .route("/my-region", web::post().to(save));
+        .route("/regions/{code}/edit", web::get().to(region_edit_form))
+        .route("/regions/{code}/edit", web::post().to(region_edit_save))
+        .route("/my-region", web::get().to(my_region_form))
+        .route("/my-region", web::post().to(my_region_save));
 }
 
 /// A region in the list.
@@ -114,6 +116,8 @@ struct RegionPage {
     province: String,
     ikn: bool,
     has_profile: bool,
+    /// Whether the viewer may edit the profile (staff, or the region's official).
+    may_edit: bool,
     summary: String,
     incentives: String,
     /// ISIC code and title.
@@ -185,6 +189,10 @@ async fn region(
         province: province_name(catalogue, &region.province_code),
         ikn: region.ikn_relation.is_some(),
         has_profile: profile.is_some(),
+        may_edit: visitor
+            .0
+            .as_ref()
+            .is_some_and(|user| policy::may_edit_region(user, &region.code).is_ok()),
         summary: text(|c| Some(&c.summary)),
         incentives: text(|c| c.incentives.as_ref()),
         sectors: content
@@ -322,6 +330,9 @@ fn problem_of(lang: Lang, field: &str) -> Problem {
 #[template(path = "pages/region_form.html")]
 struct RegionForm {
     page: Page,
+    title: String,
+    /// Where the form is sent: the address it was shown at.
+    action: String,
     code: String,
     name: String,
     problem: Option<Problem>,
@@ -348,7 +359,8 @@ const SPARE_ROWS: usize = 2;
 fn editor(
     page: Page,
     state: &AppState,
-    region: (String, String),
+    editing: &Editing,
+    action: &str,
     input: Option<&ProfileInput>,
     problem: Option<Problem>,
 ) -> RegionForm {
@@ -398,9 +410,17 @@ fn editor(
             problem: None,
         });
     }
+    // An official edits "our region"; staff edit a region that is not theirs.
+    let title = if editing.user.is_official_of(&editing.code) {
+        "region_form.title"
+    } else {
+        "region_form.title_any"
+    };
     RegionForm {
-        code: region.0,
-        name: region.1,
+        title: lang.t(title),
+        action: action.to_owned(),
+        code: editing.code.clone(),
+        name: editing.name.clone(),
         summary_id: summary.id.clone(),
         summary_en: summary.en.clone(),
         summary_problem: about("summary"),
@@ -503,54 +523,140 @@ fn official_region(visitor: &Visitor) -> Option<(AuthenticatedUser, String)> {
     Some((user, code))
 }
 
-/// The editor of the official's own region's profile.
-async fn edit_form(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
-    let Some((_, code)) = official_region(&visitor) else {
-        return see_other("/sign-in").finish();
-    };
-    let page = Page::new(&req, &visitor);
-    let detail = match load_region(&state, code).await {
-        Ok(d) => d,
-        Err(e) => return error_page(&req, &e),
-    };
-    let content = detail.profile.as_ref().map(|p| &p.content);
-    let region = (detail.region.code.clone(), detail.region.name.clone());
-    html(
-        StatusCode::OK,
-        editor(page, &state, region, content, None).render(),
-    )
+/// A region's profile as one person edits it.
+struct Editing {
+    user: AuthenticatedUser,
+    code: String,
+    name: String,
 }
 
-/// Saves the official's own region's profile through the same check and write as the API, then
-/// shows the public page; a form with a problem comes back with the input kept.
-async fn save(
+/// Whether `user` may edit `code`'s profile, asked as the API asks it: not found for a region
+/// the catalogue does not know, forbidden (said in the viewer's language) for someone the
+/// policy refuses (staff edit any region, an official only their own).
+fn editing(
+    req: &HttpRequest,
+    state: &AppState,
+    user: AuthenticatedUser,
+    code: String,
+) -> Result<Editing, AppError> {
+    let region = state
+        .catalogue
+        .region(&code)
+        .ok_or_else(|| AppError::not_found("region"))?;
+    if policy::may_edit_region(&user, &code).is_err() {
+        return Err(AppError::Forbidden(
+            Page::of(req).t("region_form.not_yours"),
+        ));
+    }
+    Ok(Editing {
+        name: region.name.clone(),
+        user,
+        code,
+    })
+}
+
+/// The editor of a region's profile holding what the profile says, for whoever may edit it.
+async fn show_editor(
     req: HttpRequest,
     visitor: Visitor,
     state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    code: String,
+) -> HttpResponse {
+    let editing = match editing(&req, &state, user, code) {
+        Ok(e) => e,
+        Err(e) => return error_page(&req, &e),
+    };
+    let detail = match load_region(&state, editing.code.clone()).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&req, &e),
+    };
+    let page = Page::new(&req, &visitor);
+    let content = detail.profile.as_ref().map(|p| &p.content);
+    html(
+        StatusCode::OK,
+        editor(page, &state, &editing, req.path(), content, None).render(),
+    )
+}
+
+/// Saves a region's profile through the same check and write as the API, then shows the public
+/// page; a form with a problem comes back to where it was sent from with the input kept.
+async fn save_editor(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    code: String,
     body: web::Bytes,
 ) -> HttpResponse {
-    let Some((user, code)) = official_region(&visitor) else {
-        return see_other("/sign-in").finish();
+    let editing = match editing(&req, &state, user, code) {
+        Ok(e) => e,
+        Err(e) => return error_page(&req, &e),
     };
     let input = input_of(&state, &Typed::parse(&body));
-    match save_profile(&state, &user, &code, &input).await {
-        Ok(()) => see_other(&format!("/regions/{code}")).finish(),
+    match save_profile(&state, &editing.user, &editing.code, &input).await {
+        Ok(()) => see_other(&format!("/regions/{}", editing.code)).finish(),
         Err(AppError::Validation { fields, .. }) => {
             let page = Page::new(&req, &visitor);
             let problem = fields
                 .keys()
                 .next()
                 .map(|field| problem_of(page.lang, field));
-            let name = state
-                .catalogue
-                .region(&code)
-                .map(|r| r.name.clone())
-                .unwrap_or_default();
-            html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                editor(page, &state, (code, name), Some(&input), problem).render(),
-            )
+            let form = editor(page, &state, &editing, req.path(), Some(&input), problem);
+            html(StatusCode::UNPROCESSABLE_ENTITY, form.render())
         }
         Err(e) => error_page(&req, &e),
+    }
+}
+
+/// The editor of the official's own region's profile; anyone else is sent to sign in.
+async fn my_region_form(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    match official_region(&visitor) {
+        Some((user, code)) => show_editor(req, visitor, state, user, code).await,
+        None => see_other("/sign-in").finish(),
+    }
+}
+
+/// Saves the official's own region's profile; the form names no region, so no other is reached.
+async fn my_region_save(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    match official_region(&visitor) {
+        Some((user, code)) => save_editor(req, visitor, state, user, code, body).await,
+        None => see_other("/sign-in").finish(),
+    }
+}
+
+/// The editor of any region's profile, for programme staff (and a region's own officials).
+async fn region_edit_form(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> HttpResponse {
+    match visitor.0.clone() {
+        Some(user) => show_editor(req, visitor, state, user, code.into_inner()).await,
+        None => see_other("/sign-in").finish(),
+    }
+}
+
+/// Saves a region's profile from its editor at `/regions/{code}/edit`.
+async fn region_edit_save(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    match visitor.0.clone() {
+        Some(user) => save_editor(req, visitor, state, user, code.into_inner(), body).await,
+        None => see_other("/sign-in").finish(),
     }
 }

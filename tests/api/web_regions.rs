@@ -1,5 +1,5 @@
-//! The regions' pages, the map of opportunities and the officials' profile editor, in both
-//! languages.
+//! The regions' pages, the map of opportunities and the profile editor of officials and staff,
+//! in both languages.
 
 use reqwest::{Method, StatusCode};
 use sepadan::auth::Role;
@@ -193,7 +193,12 @@ async fn the_map_draws_a_circle_for_each_region_with_published_projects() {
     assert_eq!(status, StatusCode::OK);
     assert!(id.contains("<h1>Peta peluang investasi</h1>"), "{id}");
     assert!(id.contains(r#"<svg class="map""#));
-    assert!(id.contains(r#"<a href="/regions/73.73" aria-label="Kota Palopo: 1 proyek, Rp 180.000.000.000"><circle"#), "{id}");
+    assert!(
+        id.contains(
+            r#"<a href="/regions/73.73" aria-label="Kota Palopo: 1 proyek, Rp 180 miliar"><circle"#
+        ),
+        "{id}"
+    );
     assert!(id.contains(r#"data-region="73.73""#));
     assert!(
         !id.contains(r#"data-region="73.09""#),
@@ -205,13 +210,13 @@ async fn the_map_draws_a_circle_for_each_region_with_published_projects() {
         "no map tiles"
     );
     assert!(
-        id.contains(r#"<th scope="row"><a href="/regions/73.73">Kota Palopo</a></th><td>Sulawesi Selatan</td><td>1</td><td>Rp 180.000.000.000</td>"#),
+        id.contains(r#"<th scope="row"><a href="/regions/73.73">Kota Palopo</a></th><td>Sulawesi Selatan</td><td>1</td><td>Rp 180 miliar</td>"#),
         "the same figures as a table: {id}"
     );
     let (_, en) = app.page_as("/map?size=value", None, "en").await;
     assert!(en.contains("<h1>Map of opportunities</h1>"), "{en}");
     assert!(
-        en.contains("Kota Palopo: 1 project, IDR 180,000,000,000"),
+        en.contains("Kota Palopo: 1 project, IDR 180 billion"),
         "{en}"
     );
     assert!(en.contains(r#"<option value="value" selected>"#));
@@ -253,6 +258,47 @@ fn editor_fields<'a>(email: &'a str, level: &'a str) -> Vec<(&'a str, &'a str)> 
     ]
 }
 
+/// Saves Maros's profile through the editor at `path` and checks that the API and the public
+/// page (in both languages) show it and that the editor opens again with it.
+async fn saves_maros_profile(app: &TestApp, session: &str, path: &str) {
+    let response = app
+        .submit(path, session, &editor_fields("rina@maroskab.go.id", "4"))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/regions/73.09");
+    let (_, read) = app.get("/api/v1/regions/73.09", None).await;
+    let saved = &read["profile"];
+    assert_eq!(saved["maturity"], json!({"GOV": 4}), "{read}");
+    assert_eq!(saved["leading_sectors"], json!(["01", "3510"]));
+    assert_eq!(
+        saved["contacts"].as_array().unwrap().len(),
+        1,
+        "blank rows left out"
+    );
+    assert_eq!(saved["contacts"][0]["email"], "rina@maroskab.go.id");
+    assert_eq!(saved["incentives"]["id"], "Perizinan satu pintu.");
+    assert_eq!(saved["documents"][0]["title"], "Rencana Induk");
+
+    let (_, id) = app.page_as("/regions/73.09", None, "id").await;
+    assert!(
+        id.contains("Kabupaten agraris di pintu gerbang Makassar."),
+        "{id}"
+    );
+    assert!(id.contains("Perizinan satu pintu.") && id.contains("Rina Mappiare"));
+    let (_, en) = app.page_as("/regions/73.09", None, "en").await;
+    assert!(
+        en.contains("A farming regency at the gates of Makassar."),
+        "{en}"
+    );
+    assert!(en.contains("Rina Mappiare") && en.contains("Rencana Induk"));
+    assert!(en.contains("4/5"));
+    // The editor opens with what was saved, and a spare contact row.
+    let (_, again) = app.page_as(path, Some(session), "en").await;
+    assert!(again.contains(r#"value="Rina Mappiare""#), "{again}");
+    assert!(again.contains(r#"<option value="4" selected>"#));
+    assert_eq!(again.matches(r#"name="contact_name""#).count(), 3);
+}
+
 #[tokio::test]
 async fn an_official_edits_the_regions_profile_and_the_public_page_shows_it() {
     let app = spawn_app().await;
@@ -274,40 +320,23 @@ async fn an_official_edits_the_regions_profile_and_the_public_page_shows_it() {
     );
     assert!(en.contains(r#"<select name="maturity_ENV">"#));
 
-    let response = app
-        .submit(
-            "/my-region",
-            &session,
-            &editor_fields("rina@maroskab.go.id", "4"),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()["location"], "/regions/73.09");
-    let (_, read) = app.get("/api/v1/regions/73.09", None).await;
-    let saved = &read["profile"];
-    assert_eq!(saved["maturity"], json!({"GOV": 4}), "{read}");
-    assert_eq!(saved["leading_sectors"], json!(["01", "3510"]));
-    assert_eq!(
-        saved["contacts"].as_array().unwrap().len(),
-        1,
-        "blank rows left out"
-    );
-    assert_eq!(saved["contacts"][0]["email"], "rina@maroskab.go.id");
-    assert_eq!(saved["incentives"]["id"], "Perizinan satu pintu.");
-    assert_eq!(saved["documents"][0]["title"], "Rencana Induk");
+    saves_maros_profile(&app, &session, "/my-region").await;
+}
 
-    let (_, public) = app.page_as("/regions/73.09", None, "en").await;
+/// Sends the editor at `path` a contact with a bad email address; the form comes back to the
+/// same address with the input kept (422). Gives the page.
+async fn bad_email_comes_back(app: &TestApp, session: &str, path: &str) -> String {
+    let response = app
+        .submit(path, session, &editor_fields("not an address", "4"))
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
     assert!(
-        public.contains("A farming regency at the gates of Makassar."),
-        "{public}"
+        body.contains(r#"value="not an address""#),
+        "the input is kept"
     );
-    assert!(public.contains("Rina Mappiare") && public.contains("Rencana Induk"));
-    assert!(public.contains("4/5"));
-    // The editor opens with what was saved, and a spare contact row.
-    let (_, again) = app.page_as("/my-region", Some(&session), "en").await;
-    assert!(again.contains(r#"value="Rina Mappiare""#), "{again}");
-    assert!(again.contains(r#"<option value="4" selected>"#));
-    assert_eq!(again.matches(r#"name="contact_name""#).count(), 3);
+    assert!(body.contains(&format!(r#"action="{path}""#)), "{body}");
+    body
 }
 
 #[tokio::test]
@@ -317,22 +346,10 @@ async fn bad_input_on_the_profile_editor_comes_back_with_nothing_saved() {
     let session = app.page_session(&official.email).await;
     // The account's language becomes Indonesian.
     app.page_as("/my-region", Some(&session), "id").await;
-    let response = app
-        .submit(
-            "/my-region",
-            &session,
-            &editor_fields("not an address", "4"),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = response.text().await.unwrap();
+    let body = bad_email_comes_back(&app, &session, "/my-region").await;
     assert!(
         body.contains("Narahubung 1: alamat surel tidak sah"),
         "{body}"
-    );
-    assert!(
-        body.contains(r#"value="not an address""#),
-        "the input is kept"
     );
     assert!(body.contains("Kabupaten agraris di pintu gerbang Makassar."));
     for fields in [
@@ -398,4 +415,181 @@ async fn an_official_edits_only_their_own_region() {
     assert_eq!(response.headers()["location"], "/sign-in");
     let (_, palopo) = app.get("/api/v1/regions/73.73", None).await;
     assert!(palopo["profile"].is_null());
+}
+
+#[tokio::test]
+async fn the_maps_totals_in_other_currencies_are_rounded_in_the_languages_words() {
+    let app = spawn_app().await;
+    palopo_and_maros(&app).await;
+    let staff = app.user(Role::Staff, None).await;
+    let maros = app.user(Role::Official, Some("73.09")).await;
+    // ¥48 billion at the shipped sample rates (152.4 yen and 16,650 rupiah to the dollar) is
+    // Rp 5.244.094.488.188,97.
+    let mut body = TestApp::project_body("73.09", "Maros airport city", "3510", "48000000000");
+    body["value"]["currency"] = json!("JPY");
+    app.published_project(&maros, &staff, body).await;
+    let (status, id) = app.page_as("/map?size=value", None, "id").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        id.contains(r#"<a href="/regions/73.09">Kabupaten Maros</a></th><td>Sulawesi Selatan</td><td>1</td><td>Rp 5,24 triliun</td>"#),
+        "the table: {id}"
+    );
+    assert!(
+        id.contains(r#"aria-label="Kabupaten Maros: 1 proyek, Rp 5,24 triliun""#),
+        "the tooltip: {id}"
+    );
+    assert!(id.contains("<title>Kabupaten Maros: 1 proyek, Rp 5,24 triliun</title>"));
+    assert!(
+        id.contains("<td>Rp 180 miliar</td>"),
+        "rupiah totals too: {id}"
+    );
+    assert!(!id.contains("5.244"), "no spurious digits: {id}");
+    let (_, en) = app.page_as("/map?size=value", None, "en").await;
+    assert!(
+        en.contains(r#"<a href="/regions/73.09">Kabupaten Maros</a></th><td>Sulawesi Selatan</td><td>1</td><td>IDR 5.24 trillion</td>"#),
+        "{en}"
+    );
+    assert!(en.contains("Kabupaten Maros: 1 project, IDR 5.24 trillion"));
+    assert!(en.contains("<td>IDR 180 billion</td>"));
+    assert!(!en.contains("5,244"), "{en}");
+}
+
+#[tokio::test]
+async fn staff_edit_another_regions_profile_and_the_public_page_shows_it() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let session = app.page_session(&staff.email).await;
+    let (status, id) = app
+        .page_as("/regions/73.09/edit", Some(&session), "id")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{id}");
+    assert!(id.contains("<h1>Profil daerah</h1>"), "{id}");
+    assert!(id.contains("Kabupaten Maros (73.09)"));
+    assert!(id.contains(r#"action="/regions/73.09/edit""#), "{id}");
+    let (status, en) = app
+        .page_as("/regions/73.09/edit", Some(&session), "en")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(en.contains("<h1>Region profile</h1>"), "{en}");
+    assert!(en.contains(r#"<select name="maturity_ENV">"#));
+
+    // Bad input comes back to the same address with the input kept and nothing saved.
+    let body = bad_email_comes_back(&app, &session, "/regions/73.09/edit").await;
+    assert!(
+        body.contains("Contact 1: the email address is not valid"),
+        "{body}"
+    );
+    let (_, read) = app.get("/api/v1/regions/73.09", None).await;
+    assert!(read["profile"].is_null(), "nothing saved: {read}");
+
+    saves_maros_profile(&app, &session, "/regions/73.09/edit").await;
+
+    // An unknown region is not found, to look at or to save.
+    for lang in ["id", "en"] {
+        let (status, body) = app
+            .page_as("/regions/99.99/edit", Some(&session), lang)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("not_found"), "{body}");
+    }
+    let response = app
+        .submit(
+            "/regions/99.99/edit",
+            &session,
+            &editor_fields("rina@maroskab.go.id", "4"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_official_is_refused_another_regions_editor_with_nothing_changed() {
+    let app = spawn_app().await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    put_profile(&app, &palopo, "73.73").await;
+    let (_, before) = app.get("/api/v1/regions/73.73", None).await;
+    let maros = app.user(Role::Official, Some("73.09")).await;
+    let session = app.page_session(&maros.email).await;
+    for (lang, word) in [
+        ("id", "Hanya staf program dan pejabat daerah"),
+        ("en", "Only programme staff and the region"),
+    ] {
+        let (status, body) = app
+            .page_as("/regions/73.73/edit", Some(&session), lang)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(body.contains(word) && body.contains("forbidden"), "{body}");
+        assert!(
+            !body.contains("<form class=\"stacked wide\""),
+            "no editor: {body}"
+        );
+    }
+    let response = app
+        .submit(
+            "/regions/73.73/edit",
+            &session,
+            &editor_fields("rina@maroskab.go.id", "1"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.text().await.unwrap().contains("forbidden"));
+    let (_, after) = app.get("/api/v1/regions/73.73", None).await;
+    assert_eq!(before, after, "nothing changed");
+
+    // Their own region's editor is theirs at this address too.
+    let (status, own) = app
+        .page_as("/regions/73.09/edit", Some(&session), "id")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(own.contains("<h1>Profil daerah kami</h1>"), "{own}");
+
+    // An investor is refused too; a visitor is sent to sign in.
+    let investor = app.user(Role::Investor, None).await;
+    let other = app.page_session(&investor.email).await;
+    let (status, _) = app.page_as("/regions/73.73/edit", Some(&other), "en").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let response = app
+        .submit(
+            "/regions/73.73/edit",
+            &other,
+            &editor_fields("rina@maroskab.go.id", "1"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = no_redirects()
+        .get(app.url("/regions/73.73/edit"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/sign-in");
+    let (_, after) = app.get("/api/v1/regions/73.73", None).await;
+    assert_eq!(before, after, "nothing changed");
+}
+
+#[tokio::test]
+async fn the_edit_link_shows_only_to_those_who_may_edit_the_profile() {
+    let app = spawn_app().await;
+    let link = r#"<a href="/regions/73.73/edit">"#;
+    let staff = app.user(Role::Staff, None).await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    for user in [&staff, &palopo] {
+        let session = app.page_session(&user.email).await;
+        let (_, id) = app.page_as("/regions/73.73", Some(&session), "id").await;
+        assert!(id.contains(&format!("{link}Ubah profil</a>")), "{id}");
+        let (_, en) = app.page_as("/regions/73.73", Some(&session), "en").await;
+        assert!(en.contains(&format!("{link}Edit the profile</a>")), "{en}");
+    }
+    let maros = app.user(Role::Official, Some("73.09")).await;
+    let investor = app.user(Role::Investor, None).await;
+    for user in [&maros, &investor] {
+        let session = app.page_session(&user.email).await;
+        for lang in ["id", "en"] {
+            let (_, page) = app.page_as("/regions/73.73", Some(&session), lang).await;
+            assert!(page.contains("<h1>Kota Palopo</h1>"));
+            assert!(!page.contains("/edit\""), "{page}");
+        }
+    }
+    let (_, visitor) = app.page_as("/regions/73.73", None, "id").await;
+    assert!(!visitor.contains(link), "{visitor}");
 }
