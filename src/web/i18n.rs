@@ -99,6 +99,27 @@ impl Lang {
             _ => format!("{currency} {text}"),
         }
     }
+
+    /// A total in rupiah rounded to three significant digits in the language's words for millions,
+    /// billions and trillions ("Rp 5,24 triliun" / "IDR 5.24 trillion"): converted values carry
+    /// spurious precision, and whole digits would be hard to read at a glance. Amounts under a
+    /// million are written whole.
+    pub fn rupiah_at_a_glance(self, amount: Decimal) -> String {
+        let rounded = amount.round_sf(3).unwrap_or(amount).round();
+        let scales = [
+            (Decimal::new(1_000_000_000_000, 0), "amount.trillion"),
+            (Decimal::new(1_000_000_000, 0), "amount.billion"),
+            (Decimal::new(1_000_000, 0), "amount.million"),
+        ];
+        let Some((scale, key)) = scales
+            .into_iter()
+            .find(|(scale, _)| rounded.abs() >= *scale)
+        else {
+            return self.money(rounded, "IDR");
+        };
+        let amount = self.money((rounded / scale).normalize(), "IDR");
+        rust_i18n::t!(key, locale = self.code(), amount = amount).into_owned()
+    }
 }
 
 #[cfg(test)]
@@ -116,6 +137,29 @@ mod tests {
         );
         assert_eq!(Lang::En.integer(999), "999");
         assert_eq!(Lang::En.integer(-1234567), "-1,234,567");
+    }
+
+    #[test]
+    fn totals_are_rounded_to_three_digits_in_the_languages_words() {
+        let amount = |n: i64| Decimal::new(n, 0);
+        let cases = [
+            (5_244_807_967_667, "Rp 5,24 triliun", "IDR 5.24 trillion"),
+            (180_000_000_000, "Rp 180 miliar", "IDR 180 billion"),
+            (999_600_000_000, "Rp 1 triliun", "IDR 1 trillion"),
+            (12_345_678_901, "Rp 12,3 miliar", "IDR 12.3 billion"),
+            (1_500_000, "Rp 1,5 juta", "IDR 1.5 million"),
+            (999_999, "Rp 1 juta", "IDR 1 million"),
+            (250_000, "Rp 250.000", "IDR 250,000"),
+            (0, "Rp 0", "IDR 0"),
+        ];
+        for (n, id, en) in cases {
+            assert_eq!(Lang::Id.rupiah_at_a_glance(amount(n)), id);
+            assert_eq!(Lang::En.rupiah_at_a_glance(amount(n)), en);
+        }
+        assert_eq!(
+            Lang::En.rupiah_at_a_glance(amount(4_321_000_000_000_000)),
+            "IDR 4,320 trillion"
+        );
     }
 
     #[test]

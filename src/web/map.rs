@@ -198,27 +198,6 @@ pub(crate) fn projects_count(lang: Lang, count: usize) -> String {
     .into_owned()
 }
 
-/// A total in rupiah rounded to three significant digits in the language's words for millions,
-/// billions and trillions ("Rp 5,24 triliun" / "IDR 5.24 trillion"): converted values carry
-/// spurious precision, and whole digits would be hard to read at a glance. Amounts under a
-/// million are written whole.
-fn rounded_rupiah(lang: Lang, amount: Decimal) -> String {
-    let rounded = amount.round_sf(3).unwrap_or(amount).round();
-    let scales = [
-        (Decimal::new(1_000_000_000_000, 0), "region_map.trillion"),
-        (Decimal::new(1_000_000_000, 0), "region_map.billion"),
-        (Decimal::new(1_000_000, 0), "region_map.million"),
-    ];
-    let Some((scale, key)) = scales
-        .into_iter()
-        .find(|(scale, _)| rounded.abs() >= *scale)
-    else {
-        return lang.money(rounded, "IDR");
-    };
-    let amount = lang.money((rounded / scale).normalize(), "IDR");
-    rust_i18n::t!(key, locale = lang.code(), amount = amount).into_owned()
-}
-
 /// A region's province's name, empty when the catalogue does not place it.
 pub(crate) fn province_name(catalogue: &Catalogue, province_code: &str) -> String {
     catalogue
@@ -253,7 +232,7 @@ async fn map(
             continue;
         };
         let projects = projects_count(lang, tally.projects);
-        let value = rounded_rupiah(lang, tally.rupiah);
+        let value = lang.rupiah_at_a_glance(tally.rupiah);
         spots.push(Spot {
             code: code.clone(),
             lat: region.lat,
@@ -307,29 +286,6 @@ async fn map(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn totals_are_rounded_to_three_digits_in_the_languages_words() {
-        let amount = |n: i64| Decimal::new(n, 0);
-        let cases = [
-            (5_244_807_967_667, "Rp 5,24 triliun", "IDR 5.24 trillion"),
-            (180_000_000_000, "Rp 180 miliar", "IDR 180 billion"),
-            (999_600_000_000, "Rp 1 triliun", "IDR 1 trillion"),
-            (12_345_678_901, "Rp 12,3 miliar", "IDR 12.3 billion"),
-            (1_500_000, "Rp 1,5 juta", "IDR 1.5 million"),
-            (999_999, "Rp 1 juta", "IDR 1 million"),
-            (250_000, "Rp 250.000", "IDR 250,000"),
-            (0, "Rp 0", "IDR 0"),
-        ];
-        for (n, id, en) in cases {
-            assert_eq!(rounded_rupiah(Lang::Id, amount(n)), id);
-            assert_eq!(rounded_rupiah(Lang::En, amount(n)), en);
-        }
-        assert_eq!(
-            rounded_rupiah(Lang::En, amount(4_321_000_000_000_000)),
-            "IDR 4,320 trillion"
-        );
-    }
 
     #[test]
     fn the_corners_of_indonesia_fall_on_the_corners_of_the_map() {

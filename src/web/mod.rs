@@ -241,7 +241,7 @@ async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
     let chart = charts::bar_chart(&dimensions, &page.t("home.by_dimension"));
     let body = Home {
         projects: page.lang.integer(index.len() as i64),
-        value: page.lang.money(idr.round(), "IDR"),
+        value: page.lang.rupiah_at_a_glance(idr),
         regions: page.lang.integer(regions.len() as i64),
         investors: page.lang.integer(investors),
         dimensions,

@@ -120,6 +120,7 @@ fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Pages)> {
         ("delegations", "/delegations"),
         ("reports", "/reports"),
         ("outbox", "/settings/outbox"),
+        ("region-edit", "/regions/73.09/edit"),
     ]);
     staff.push(("event".into(), format!("/events/{}", ids.event)));
     staff.push(("grid".into(), format!("/events/{}/grid", ids.event)));

@@ -54,6 +54,10 @@ async fn the_home_page_speaks_indonesian_or_the_browsers_language() {
         "a chart drawn on the server"
     );
     assert!(id.contains("<dd>2</dd>"), "two published projects: {id}");
+    assert!(
+        id.contains("<dd>Rp 1,13 triliun</dd>"),
+        "the total at a glance: {id}"
+    );
     let (_, en) = page(&app, "/", &[(ACCEPT_LANGUAGE, "en-GB,en;q=0.9")]).await;
     assert!(en.contains(r#"<html lang="en">"#), "{en}");
     assert!(en.contains("Invest in Indonesia"), "{en}");
