@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -14,7 +15,7 @@ use chrono_tz::Tz;
 use super::form::Typed;
 use super::i18n::Lang;
 use super::session::Visitor;
-use super::{Page, error_page, html, see_other};
+use super::{Page, content_address, error_page, html, see_other, shipped};
 use crate::api::events::{
     self as events_api, Break, Day, EventInput, EventKind, ParticipantSettings, RegistrationInput,
     VenueInput, WindowInput, event_view, participant_view,
@@ -60,6 +61,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         )
         .route("/events/{id}/jobs/{job}", web::get().to(job))
         .route("/events/{id}/grid", web::get().to(grid))
+        .route("/static/js/{file}", web::get().to(grid_script))
         .route("/events/{id}/meetings/{meeting}", web::post().to(change))
         .route(
             "/events/{id}/meetings/{meeting}/cancel",
@@ -1525,10 +1527,16 @@ struct Booked {
 struct Cell {
     open: bool,
     meeting: Option<Booked>,
+    /// The column's table or room as the move form's place (`venue:seat`), and its kind, for
+    /// dropping a meeting on a free cell.
+    place: String,
+    kind: &'static str,
 }
 
 /// A slot of the grid.
 struct GridRow {
+    /// The move form's value of this slot.
+    slot: String,
     venue_time: String,
     your_time: String,
     cells: Vec<Cell>,
@@ -1563,10 +1571,29 @@ struct UnplacedLine {
     reason: String,
 }
 
+/// The grid's script: a meeting dragged to a free cell fills in and sends its move form. The
+/// page works without it.
+const GRID_JS: &str = include_str!("../../static/grid.js");
+
+/// The script's address, named by its content so that it can be cached for good.
+static GRID_JS_PATH: LazyLock<String> =
+    LazyLock::new(|| content_address("/static/js/grid", "js", GRID_JS));
+
+/// The grid's script, cached for a year under its content-named address.
+async fn grid_script(file: web::Path<String>) -> HttpResponse {
+    shipped(
+        &format!("/static/js/{file}"),
+        &GRID_JS_PATH,
+        "text/javascript; charset=utf-8",
+        GRID_JS,
+    )
+}
+
 #[derive(Template)]
 #[template(path = "pages/grid.html")]
 struct GridPage {
     page: Page,
+    script: &'static str,
     event_id: String,
     event_name: String,
     /// Time zones to see the grid in, and whether each is the one shown.
@@ -1683,6 +1710,7 @@ fn grid_page(
         .slots
         .iter()
         .map(|slot| GridRow {
+            slot: slot.starts_at.format(SLOT_VALUE).to_string(),
             venue_time: slot_label(slot),
             your_time: slot
                 .starts_at
@@ -1705,6 +1733,8 @@ fn grid_page(
                             status: status(&m.status),
                             confirmed: m.status == "confirmed",
                         }),
+                    place: format!("{}:{}", c.venue_id, c.seat),
+                    kind: c.place,
                 })
                 .collect(),
         })
@@ -1794,6 +1824,7 @@ fn grid_page(
         meetings,
         unplaced,
         refused: refused_any,
+        script: GRID_JS_PATH.as_str(),
         page,
     }
 }

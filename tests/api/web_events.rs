@@ -1160,3 +1160,48 @@ async fn staff_change_a_participant_from_the_event_page() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(palopo_as_listed(&app, &staff, &setup).await, saved);
 }
+
+#[tokio::test]
+async fn the_grid_script_is_served_under_its_content_address_and_the_grid_works_without_it() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let setup = two_meetings_with_palopo(&app, &staff).await;
+    let session = app.page_session(&staff.email).await;
+    let (_, page) = app
+        .page_as(
+            &format!("/events/{}/grid", setup.event),
+            Some(&session),
+            "en",
+        )
+        .await;
+    let src = page
+        .split(r#"<script src=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(
+        src.starts_with("/static/js/grid.") && src.ends_with(".js"),
+        "{src}"
+    );
+    let response = reqwest::get(app.url(src)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert!(response.text().await.unwrap().contains("form.submit()"));
+    let stale = reqwest::get(app.url("/static/js/grid.0000000000.js"))
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::NOT_FOUND);
+    // Without the script every meeting still has its forms, and no cell is draggable.
+    let id = setup.meetings[0]["id"].as_str().unwrap();
+    assert!(
+        page.contains(&format!(r#"data-meeting="{id}""#))
+            && page.contains(r#"class="filters move""#)
+            && !page.contains("draggable"),
+        "{page}"
+    );
+}
