@@ -1028,6 +1028,36 @@ fn registration(lang: Lang, typed: &Typed) -> Result<RegistrationInput, AppError
     })
 }
 
+/// A problem the API found with a participant's settings, in the page's language; a problem
+/// of another field (who registers) in the API's words.
+fn settings_problem(lang: Lang, typed: &Typed, api_field: &str, message: String) -> String {
+    let key = match api_field {
+        "time_zone" => {
+            return rust_i18n::t!(
+                "events.problem_time_zone",
+                locale = lang.code(),
+                zone = typed.one("time_zone")
+            )
+            .into_owned();
+        }
+        "daily_cap" => "events.problem_daily_cap",
+        "availability" => "events.problem_windows",
+        field if field.starts_with("availability[") => {
+            if message.contains("after it starts") {
+                "events.problem_window_order"
+            } else if message.contains("past") {
+                "events.problem_window_past"
+            } else if message.contains("outside") {
+                "events.problem_window_outside"
+            } else {
+                "events.problem_window_time"
+            }
+        }
+        _ => return message,
+    };
+    lang.t(key)
+}
+
 /// The participant form's field an API field name concerns.
 fn participant_field(api: &str) -> String {
     match api {
@@ -1077,7 +1107,10 @@ async fn add_participant(
         Err(Ok(problems)) => {
             let problems = problems
                 .into_iter()
-                .map(|(field, message)| (participant_field(&field), message))
+                .map(|(field, message)| {
+                    let message = settings_problem(lang, &typed, &field, message);
+                    (participant_field(&field), message)
+                })
                 .collect();
             event_page(
                 &req,
@@ -1322,7 +1355,10 @@ async fn edit_participant(
         Err(Ok(problems)) => {
             let problems = problems
                 .into_iter()
-                .map(|(field, message)| (settings_field(&field, &rows), message))
+                .map(|(field, message)| {
+                    let message = settings_problem(lang, &typed, &field, message);
+                    (settings_field(&field, &rows), message)
+                })
                 .collect();
             participant_page(
                 &req,
