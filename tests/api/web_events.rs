@@ -915,6 +915,27 @@ async fn a_refused_move_names_the_party_and_the_venue_time_in_the_page_language(
             assert!(!refusal.contains(english), "{lang} {english}: {refusal}");
         }
     }
+    // The API refuses the same move as before, in its own English words.
+    let (status, refused) = app
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/meetings/{id}"),
+            Some(&staff.token),
+            Some(
+                json!({"starts_at": second["venue_time"]["starts_at"].as_str().unwrap()[..16],
+                        "seat": 3 - second["seat"].as_i64().unwrap()}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(crate::helpers::code(&refused), "meeting_does_not_fit");
+    assert!(
+        refused.to_string().contains(&format!(
+            "the meeting does not fit there: {} has two meetings in slot",
+            setup.region
+        )),
+        "{refused}"
+    );
     let (_, kept) = app
         .get(&format!("/api/v1/meetings/{id}"), Some(&staff.token))
         .await;
@@ -957,13 +978,16 @@ async fn staff_cancel_a_meeting_from_the_grid_once_they_tick_the_box() {
     };
 
     // Without the tick nothing happens, and the grid says why in the page's language.
-    let response = app.submit(&path, &session, &[]).await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = response.text().await.unwrap();
-    assert!(
-        refusal_of(&page).contains("Tick the box to confirm the cancellation."),
-        "{page}"
-    );
+    for (lang, why) in [
+        ("id", "Centang kotak untuk mengonfirmasi pembatalan."),
+        ("en", "Tick the box to confirm the cancellation."),
+    ] {
+        app.page_as("/", Some(&session), lang).await;
+        let response = app.submit(&path, &session, &[]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        assert!(refusal_of(&page).contains(why), "{lang}: {page}");
+    }
     let (_, meeting) = app
         .get(&format!("/api/v1/meetings/{id}"), Some(&staff.token))
         .await;
