@@ -771,30 +771,39 @@ async fn update_participant(
     let (event_id, participant_id) = path.into_inner();
     let view = state
         .db
-        .write(move |conn| {
-            let data = EventData::load(conn, &event_id)?;
-            let p = data
-                .participant(&participant_id)
-                .ok_or_else(|| AppError::not_found("participant"))?;
-            if !user.is_staff() && !data.acts_for(&user, p) {
-                return Err(AppError::Forbidden(
-                    "you do not act for this participant".into(),
-                ));
-            }
-            let slots = slots(&data.plan)?;
-            let settings = &body.0;
-            let (zone, cap, windows) = check_settings(
-                &settings.time_zone,
-                settings.daily_cap,
-                &settings.availability,
-                &slots,
-            )?;
-            rows::update_participant(conn, &participant_id, &zone, cap)?;
-            rows::replace_windows(conn, &participant_id, &windows)?;
-            participant_answer(conn, &user, &event_id, &participant_id)
-        })
+        .write(move |conn| update_settings(conn, &user, &event_id, &participant_id, &body.0))
         .await?;
     Ok(web::Json(view))
+}
+
+/// Changes a participant's time zone, daily cap and availability, when the user is staff or
+/// acts for it; the settings are checked against the event first, so nothing is half saved.
+pub(crate) fn update_settings(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    participant_id: &str,
+    settings: &ParticipantSettings,
+) -> Result<Participant, AppError> {
+    let data = EventData::load(conn, event_id)?;
+    let p = data
+        .participant(participant_id)
+        .ok_or_else(|| AppError::not_found("participant"))?;
+    if !user.is_staff() && !data.acts_for(user, p) {
+        return Err(AppError::Forbidden(
+            "you do not act for this participant".into(),
+        ));
+    }
+    let slots = slots(&data.plan)?;
+    let (zone, cap, windows) = check_settings(
+        &settings.time_zone,
+        settings.daily_cap,
+        &settings.availability,
+        &slots,
+    )?;
+    rows::update_participant(conn, participant_id, &zone, cap)?;
+    rows::replace_windows(conn, participant_id, &windows)?;
+    participant_answer(conn, user, event_id, participant_id)
 }
 
 /// One stop of a delegation's itinerary.

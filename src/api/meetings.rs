@@ -16,7 +16,7 @@ use crate::domain::{Currency, Money, MoneyJson};
 use crate::error::{AppError, ErrorBody};
 use crate::meetings::ics;
 use crate::meetings::jobs::{self, ScheduleOptions};
-use crate::meetings::plan::slots;
+use crate::meetings::plan::{EventSlot, slots};
 use crate::meetings::service::{
     EventData, ScheduleSummary, cancel_request, notify_parties, stored_problem,
 };
@@ -25,7 +25,7 @@ use crate::models::event as event_rows;
 use crate::models::job::{self as jobs_rows, JobRow};
 use crate::models::meeting::{self as rows, MeetingRow, RequestRow};
 use crate::models::user::now;
-use crate::scheduling::validate;
+use crate::scheduling::{Violation, violations};
 use crate::startup::AppState;
 
 pub fn config(cfg: &mut ServiceConfig) {
@@ -430,14 +430,28 @@ pub struct MeetingChange {
     pub seat: Option<i32>,
 }
 
-/// Moves a meeting when the whole schedule stays valid; the validator names what would break.
-fn move_meeting(
+/// Where a change would put a meeting, and what it would break there: the move is made only
+/// when `broken` is empty and the seat is a real one.
+pub(crate) struct Placement {
+    pub(crate) venue_id: String,
+    pub(crate) seat: i32,
+    /// The slot the meeting would take.
+    pub(crate) slot: EventSlot,
+    /// The constraints broken by the move that were not broken before it.
+    pub(crate) broken: Vec<Violation>,
+    /// The event's slots, by the index the violations name them with.
+    pub(crate) slots: Vec<EventSlot>,
+}
+
+/// Checks a change of time or place of a meeting against the whole schedule, with the
+/// independent validator; pages use it to say in their own words why a move was refused.
+pub(crate) fn placement(
     conn: &mut AnyConnection,
     data: &EventData,
-    meeting: &mut MeetingRow,
+    meeting: &MeetingRow,
     change: &MeetingChange,
     factor: f64,
-) -> Result<(), AppError> {
+) -> Result<Placement, AppError> {
     let venue_id = change
         .venue_id
         .clone()
@@ -491,24 +505,45 @@ fn move_meeting(
         venue: venue as u32,
         seat: (seat - 1).max(0) as u32,
     });
-    let known = validate(&problem.instance, &before);
-    let broken: Vec<String> = validate(&problem.instance, &after)
+    let known = violations(&problem.instance, &before);
+    let broken = violations(&problem.instance, &after)
         .into_iter()
         .filter(|e| !known.contains(e))
         .collect();
-    if seat < 1 || !broken.is_empty() {
+    Ok(Placement {
+        venue_id,
+        seat,
+        slot: problem.slots[slot].clone(),
+        broken,
+        slots: problem.slots,
+    })
+}
+
+/// Moves a meeting when the whole schedule stays valid; the validator names what would break.
+fn move_meeting(
+    conn: &mut AnyConnection,
+    data: &EventData,
+    meeting: &mut MeetingRow,
+    change: &MeetingChange,
+    factor: f64,
+) -> Result<(), AppError> {
+    let placed = placement(conn, data, meeting, change, factor)?;
+    if placed.seat < 1 || !placed.broken.is_empty() {
+        let broken: Vec<String> = placed.broken.iter().map(ToString::to_string).collect();
         return Err(AppError::conflict(
-            "meeting_does_not_fit",
+            MEETING_DOES_NOT_FIT,
             format!("the meeting does not fit there: {}", broken.join("; ")),
         ));
     }
-    let slot = &problem.slots[slot];
-    meeting.starts_at = slot.starts_at;
-    meeting.ends_at = slot.ends_at;
-    meeting.venue_id = venue_id;
-    meeting.seat = seat;
+    meeting.starts_at = placed.slot.starts_at;
+    meeting.ends_at = placed.slot.ends_at;
+    meeting.venue_id = placed.venue_id;
+    meeting.seat = placed.seat;
     Ok(())
 }
+
+/// The error code of a move the validator refuses.
+pub(crate) const MEETING_DOES_NOT_FIT: &str = "meeting_does_not_fit";
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = MeetingChange, responses(
     (status = 200, body = Meeting), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -593,23 +628,26 @@ async fn cancel_meeting(
     id: web::Path<String>,
 ) -> Result<web::Json<Meeting>, AppError> {
     let id = id.into_inner();
-    let view = state
-        .db
-        .write(move |conn| {
-            let (data, mut request, meeting) = visible_meeting(conn, &user, &id)?;
-            if meeting.is_cancelled() {
-                return Err(AppError::conflict(
-                    "meeting_cancelled",
-                    "this meeting is cancelled already",
-                ));
-            }
-            cancel_request(conn, &data, &mut request, &user.id, None)?;
-            let meeting =
-                rows::find_meeting(conn, &id)?.ok_or_else(|| AppError::not_found("meeting"))?;
-            Ok(meeting_view(&data, &user, &request, &meeting, None))
-        })
-        .await?;
+    let view = state.db.write(move |conn| cancel(conn, &user, &id)).await?;
     Ok(web::Json(view))
+}
+
+/// Cancels a meeting the user may see, with its request; the parties are told.
+pub(crate) fn cancel(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+) -> Result<Meeting, AppError> {
+    let (data, mut request, meeting) = visible_meeting(conn, user, id)?;
+    if meeting.is_cancelled() {
+        return Err(AppError::conflict(
+            "meeting_cancelled",
+            "this meeting is cancelled already",
+        ));
+    }
+    cancel_request(conn, &data, &mut request, &user.id, None)?;
+    let meeting = rows::find_meeting(conn, id)?.ok_or_else(|| AppError::not_found("meeting"))?;
+    Ok(meeting_view(&data, user, &request, &meeting, None))
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = Outcome, responses(

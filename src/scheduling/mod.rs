@@ -15,7 +15,7 @@ pub mod validate;
 
 pub use instance::{Assignment, Instance, Request, Schedule, Unplaced};
 pub use solver::{replan, solve};
-pub use validate::validate;
+pub use validate::{Violation, validate, violations};
 
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -14,13 +15,14 @@ use chrono_tz::Tz;
 use super::form::Typed;
 use super::i18n::Lang;
 use super::session::Visitor;
-use super::{Page, error_page, html, see_other};
+use super::{Page, content_address, error_page, html, see_other, shipped};
 use crate::api::events::{
-    self as events_api, Break, Day, EventInput, EventKind, RegistrationInput, VenueInput,
-    WindowInput, event_view, participant_view,
+    self as events_api, Break, Day, EventInput, EventKind, ParticipantSettings, RegistrationInput,
+    VenueInput, WindowInput, event_view, participant_view,
 };
 use crate::api::meetings::{
-    Grid, Job, MeetingChange, change_meeting, staff_grid, start_scheduling, visible_job,
+    self as meetings_api, Grid, Job, MEETING_DOES_NOT_FIT, MeetingChange, Placement,
+    change_meeting, placement, staff_grid, start_scheduling, visible_job, visible_meeting,
 };
 use crate::api::requests::{
     IntroductionInput, MeetingRequest, RequestInput, event_requests, introduce_best, new_request,
@@ -43,6 +45,14 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/events", web::post().to(create))
         .route("/events/{id}", web::get().to(event))
         .route("/events/{id}/participants", web::post().to(add_participant))
+        .route(
+            "/events/{id}/participants/{participant}",
+            web::get().to(participant),
+        )
+        .route(
+            "/events/{id}/participants/{participant}",
+            web::post().to(edit_participant),
+        )
         .route("/events/{id}/schedule", web::post().to(schedule))
         .route("/events/{id}/requests", web::post().to(introduce))
         .route(
@@ -51,7 +61,12 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         )
         .route("/events/{id}/jobs/{job}", web::get().to(job))
         .route("/events/{id}/grid", web::get().to(grid))
-        .route("/events/{id}/meetings/{meeting}", web::post().to(change));
+        .route("/static/js/{file}", web::get().to(grid_script))
+        .route("/events/{id}/meetings/{meeting}", web::post().to(change))
+        .route(
+            "/events/{id}/meetings/{meeting}/cancel",
+            web::post().to(cancel),
+        );
 }
 
 /// The signed-in staff member, or the answer for anyone else: sign in first, or 403.
@@ -606,6 +621,7 @@ struct VenueLine {
 
 /// A participant as the event page shows it.
 struct ParticipantLine {
+    id: String,
     name: String,
     kind: String,
     time_zone: String,
@@ -784,6 +800,7 @@ fn event_view_of(
                 })
                 .collect::<Vec<_>>();
             ParticipantLine {
+                id: shown.id,
                 name: shown.name,
                 kind: lang.t(&format!("events.participant_{}", shown.kind)),
                 time_zone: shown.time_zone,
@@ -1011,6 +1028,36 @@ fn registration(lang: Lang, typed: &Typed) -> Result<RegistrationInput, AppError
     })
 }
 
+/// A problem the API found with a participant's settings, in the page's language; a problem
+/// of another field (who registers) in the API's words.
+fn settings_problem(lang: Lang, typed: &Typed, api_field: &str, message: String) -> String {
+    let key = match api_field {
+        "time_zone" => {
+            return rust_i18n::t!(
+                "events.problem_time_zone",
+                locale = lang.code(),
+                zone = typed.one("time_zone")
+            )
+            .into_owned();
+        }
+        "daily_cap" => "events.problem_daily_cap",
+        "availability" => "events.problem_windows",
+        field if field.starts_with("availability[") => {
+            if message.contains("after it starts") {
+                "events.problem_window_order"
+            } else if message.contains("past") {
+                "events.problem_window_past"
+            } else if message.contains("outside") {
+                "events.problem_window_outside"
+            } else {
+                "events.problem_window_time"
+            }
+        }
+        _ => return message,
+    };
+    lang.t(key)
+}
+
 /// The participant form's field an API field name concerns.
 fn participant_field(api: &str) -> String {
     match api {
@@ -1060,7 +1107,10 @@ async fn add_participant(
         Err(Ok(problems)) => {
             let problems = problems
                 .into_iter()
-                .map(|(field, message)| (participant_field(&field), message))
+                .map(|(field, message)| {
+                    let message = settings_problem(lang, &typed, &field, message);
+                    (participant_field(&field), message)
+                })
                 .collect();
             event_page(
                 &req,
@@ -1069,6 +1119,253 @@ async fn add_participant(
                 user,
                 event_id,
                 Some((status, &typed, problems)),
+            )
+            .await
+        }
+        Err(Err(e)) => error_page(&req, &e),
+    }
+}
+
+/// Availability windows the participant form offers at least.
+const WINDOWS: usize = 3;
+
+/// The window rows of a form: those it holds, at least `WINDOWS`, so that no stored window is
+/// left off the form and lost when it is saved.
+fn window_rows(typed: &Typed) -> usize {
+    (0..)
+        .take_while(|&i| !typed.all(&window_name(i, "from")).is_empty())
+        .count()
+        .max(WINDOWS)
+}
+
+fn window_name(i: usize, end: &str) -> String {
+    format!("availability[{i}].{end}")
+}
+
+#[derive(Template)]
+#[template(path = "pages/event_participant.html")]
+struct ParticipantPage {
+    page: Page,
+    event_id: String,
+    event_name: String,
+    participant_id: String,
+    name: String,
+    fields: Vec<Field>,
+    /// Each window's legend and its two fields.
+    windows: Vec<(String, Vec<Field>)>,
+    problems: Vec<(String, String)>,
+}
+
+/// The participant's settings as stored, as the form shows them: windows in its own zone.
+fn stored_settings(participant: &event_rows::Participant) -> Typed {
+    let zone = stored_zone(&participant.row.time_zone);
+    let local = |at: NaiveDateTime| in_zone(at, zone).format(SLOT_VALUE).to_string();
+    let mut values = vec![
+        ("time_zone".to_owned(), participant.row.time_zone.clone()),
+        (
+            "daily_cap".to_owned(),
+            participant
+                .row
+                .daily_cap
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+        ),
+    ];
+    for (i, w) in participant.windows.iter().enumerate() {
+        values.push((window_name(i, "from"), local(w.starts_at)));
+        values.push((window_name(i, "to"), local(w.ends_at)));
+    }
+    let spare = participant.windows.len();
+    values.push((window_name(spare, "from"), String::new()));
+    values.push((window_name(spare, "to"), String::new()));
+    Typed::of(values)
+}
+
+/// The participant form: as stored, or as typed when it comes back with problems.
+async fn participant_page(
+    req: &HttpRequest,
+    visitor: &Visitor,
+    state: &web::Data<AppState>,
+    (event_id, participant_id): (String, String),
+    refused: Option<(&Typed, BTreeMap<String, String>)>,
+) -> HttpResponse {
+    let page = Page::new(req, visitor);
+    let lang = page.lang;
+    let (event, participant) = (event_id.clone(), participant_id.clone());
+    let found = state
+        .db
+        .run(move |conn| {
+            let data = EventData::load(conn, &event)?;
+            let p = data
+                .participant(&participant)
+                .ok_or_else(|| AppError::not_found("participant"))?;
+            Ok((
+                data.plan.event.name.clone(),
+                p.name.clone(),
+                stored_settings(p),
+            ))
+        })
+        .await;
+    let (event_name, name, stored) = match found {
+        Ok(found) => found,
+        Err(e) => return error_page(req, &e),
+    };
+    let (status, typed, problems) = match refused {
+        Some((typed, problems)) => (StatusCode::UNPROCESSABLE_ENTITY, typed, problems),
+        None => (StatusCode::OK, &stored, BTreeMap::new()),
+    };
+    let filled = Filled {
+        lang,
+        typed,
+        fresh: false,
+        problems: &problems,
+    };
+    let fields = vec![
+        filled.required("time_zone", "events.time_zone", "text", ""),
+        filled.field("daily_cap", "events.participant_cap", "number", ""),
+    ];
+    let windows: Vec<(String, Vec<Field>)> = (0..window_rows(typed))
+        .map(|i| {
+            let legend = rust_i18n::t!("events.window_n", locale = lang.code(), n = i + 1);
+            let ends = vec![
+                filled.field(
+                    &window_name(i, "from"),
+                    "events.available_from",
+                    "datetime-local",
+                    "",
+                ),
+                filled.field(
+                    &window_name(i, "to"),
+                    "events.available_to",
+                    "datetime-local",
+                    "",
+                ),
+            ];
+            (legend.into_owned(), ends)
+        })
+        .collect();
+    let all: Vec<&Field> = fields
+        .iter()
+        .chain(windows.iter().flat_map(|(_, ends)| ends.iter()))
+        .collect();
+    let problems = listed(&all, &problems);
+    html(
+        status,
+        ParticipantPage {
+            page,
+            event_id,
+            event_name,
+            participant_id,
+            name,
+            fields,
+            windows,
+            problems,
+        }
+        .render(),
+    )
+}
+
+/// A participant's time zone, daily cap and availability windows, to change.
+async fn participant(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    if let Err(refused) = staff_only(&req, &visitor) {
+        return *refused;
+    }
+    participant_page(&req, &visitor, &state, path.into_inner(), None).await
+}
+
+/// The API's settings from the participant form (windows left empty are left out), with the
+/// form row each window sent came from.
+fn settings_input(
+    lang: Lang,
+    typed: &Typed,
+) -> Result<(ParticipantSettings, Vec<usize>), AppError> {
+    let cap = typed.one("daily_cap");
+    let mut availability = Vec::new();
+    let mut rows = Vec::new();
+    for i in 0..window_rows(typed) {
+        let (from, to) = (window_name(i, "from"), window_name(i, "to"));
+        if typed.one(&from).is_empty() && typed.one(&to).is_empty() {
+            continue;
+        }
+        availability.push(WindowInput {
+            from: local_time(lang, typed, &from)?,
+            to: local_time(lang, typed, &to)?,
+        });
+        rows.push(i);
+    }
+    let settings = ParticipantSettings {
+        time_zone: typed.one("time_zone"),
+        daily_cap: if cap.is_empty() {
+            None
+        } else {
+            Some(whole_number(lang, typed, "daily_cap")?)
+        },
+        availability,
+    };
+    Ok((settings, rows))
+}
+
+/// The participant form's field an API field name concerns: a window's problem goes on the
+/// row it was typed in.
+fn settings_field(api: &str, rows: &[usize]) -> String {
+    match renumbered(api, "availability", rows) {
+        Some(field) if field.ends_with(']') => format!("{field}.from"),
+        Some(field) => field,
+        None => api.to_owned(),
+    }
+}
+
+/// Saves a participant's settings with the API's rules; a refused form comes back with its
+/// input kept and nothing saved.
+async fn edit_participant(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let user = match staff_only(&req, &visitor) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    let lang = Page::new(&req, &visitor).lang;
+    let (event_id, participant_id) = path.into_inner();
+    let typed = Typed::parse(&body);
+    let mut rows = Vec::new();
+    let saved = match settings_input(lang, &typed) {
+        Ok((settings, sent)) => {
+            rows = sent;
+            let (who, event, id) = (user.clone(), event_id.clone(), participant_id.clone());
+            state
+                .db
+                .write(move |conn| {
+                    events_api::update_settings(conn, &who, &event, &id, &settings).map(drop)
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match saved.map_err(problems_of) {
+        Ok(()) => see_other(&format!("/events/{event_id}#participants")).finish(),
+        Err(Ok(problems)) => {
+            let problems = problems
+                .into_iter()
+                .map(|(field, message)| {
+                    let message = settings_problem(lang, &typed, &field, message);
+                    (settings_field(&field, &rows), message)
+                })
+                .collect();
+            participant_page(
+                &req,
+                &visitor,
+                &state,
+                (event_id, participant_id),
+                Some((&typed, problems)),
             )
             .await
         }
@@ -1266,10 +1563,16 @@ struct Booked {
 struct Cell {
     open: bool,
     meeting: Option<Booked>,
+    /// The column's table or room as the move form's place (`venue:seat`), and its kind, for
+    /// dropping a meeting on a free cell.
+    place: String,
+    kind: &'static str,
 }
 
 /// A slot of the grid.
 struct GridRow {
+    /// The move form's value of this slot.
+    slot: String,
     venue_time: String,
     your_time: String,
     cells: Vec<Cell>,
@@ -1286,7 +1589,14 @@ struct MeetingForm {
     /// Slot start (UTC) or `venue:seat`, label, and whether it is the meeting's now.
     slots: Vec<(String, String, bool)>,
     places: Vec<(String, String, bool)>,
-    refusal: Option<String>,
+    refusal: Option<Refusal>,
+}
+
+/// Why a change of a meeting was refused, in the page's language: a lead sentence and each
+/// reason.
+struct Refusal {
+    lead: String,
+    reasons: Vec<String>,
 }
 
 /// An accepted request without a meeting, and why.
@@ -1297,10 +1607,29 @@ struct UnplacedLine {
     reason: String,
 }
 
+/// The grid's script: a meeting dragged to a free cell fills in and sends its move form. The
+/// page works without it.
+const GRID_JS: &str = include_str!("../../static/grid.js");
+
+/// The script's address, named by its content so that it can be cached for good.
+static GRID_JS_PATH: LazyLock<String> =
+    LazyLock::new(|| content_address("/static/js/grid", "js", GRID_JS));
+
+/// The grid's script, cached for a year under its content-named address.
+async fn grid_script(file: web::Path<String>) -> HttpResponse {
+    shipped(
+        &format!("/static/js/{file}"),
+        &GRID_JS_PATH,
+        "text/javascript; charset=utf-8",
+        GRID_JS,
+    )
+}
+
 #[derive(Template)]
 #[template(path = "pages/grid.html")]
 struct GridPage {
     page: Page,
+    script: &'static str,
     event_id: String,
     event_name: String,
     /// Time zones to see the grid in, and whether each is the one shown.
@@ -1356,23 +1685,11 @@ fn pair(investor: &str, host: &str) -> String {
     format!("{investor} ↔ {host}")
 }
 
-/// The validator's message with participants and requests named instead of given by id.
-fn named(message: &str, data: &EventData, requests: &[MeetingRequest]) -> String {
-    let mut text = message.to_owned();
-    for p in &data.participants {
-        text = text.replace(&p.row.id, &p.name);
-    }
-    for r in requests {
-        text = text.replace(&r.id, &pair(&r.investor.name, &r.host.name));
-    }
-    text
-}
-
 fn grid_page(
     page: Page,
     found: GridData,
     your_zone: Tz,
-    refusal: Option<(&str, String)>,
+    refusal: Option<(&str, Refusal)>,
 ) -> GridPage {
     let lang = page.lang;
     let GridData {
@@ -1381,6 +1698,8 @@ fn grid_page(
         accepted,
         last_run,
     } = found;
+    let refused_any = refusal.is_some();
+    let mut refusal = refusal;
     let venues = &data.plan.venues;
     let several = venues.len() > 1;
     let mut columns = Vec::new();
@@ -1427,6 +1746,7 @@ fn grid_page(
         .slots
         .iter()
         .map(|slot| GridRow {
+            slot: slot.starts_at.format(SLOT_VALUE).to_string(),
             venue_time: slot_label(slot),
             your_time: slot
                 .starts_at
@@ -1449,6 +1769,8 @@ fn grid_page(
                             status: status(&m.status),
                             confirmed: m.status == "confirmed",
                         }),
+                    place: format!("{}:{}", c.venue_id, c.seat),
+                    kind: c.place,
                 })
                 .collect(),
         })
@@ -1484,9 +1806,8 @@ fn grid_page(
                     })
                     .collect(),
                 refusal: refusal
-                    .as_ref()
-                    .filter(|(id, _)| *id == m.meeting_id)
-                    .map(|(_, message)| named(message, &data, &accepted)),
+                    .take_if(|(id, _)| *id == m.meeting_id)
+                    .map(|(_, refusal)| refusal),
             });
         }
     }
@@ -1538,7 +1859,8 @@ fn grid_page(
         rows,
         meetings,
         unplaced,
-        refused: refusal.is_some(),
+        refused: refused_any,
+        script: GRID_JS_PATH.as_str(),
         page,
     }
 }
@@ -1550,7 +1872,7 @@ async fn render_grid(
     user: AuthenticatedUser,
     event_id: String,
     your_zone: Option<&str>,
-    refusal: Option<(StatusCode, &str, String)>,
+    refusal: Option<(StatusCode, &str, Refusal)>,
 ) -> HttpResponse {
     let chosen = your_zone
         .or(user.time_zone.as_deref())
@@ -1570,7 +1892,7 @@ async fn render_grid(
     };
     let page = Page::new(req, visitor);
     let (status, refusal) = match refusal {
-        Some((status, id, message)) => (status, Some((id, message))),
+        Some((status, id, refusal)) => (status, Some((id, refusal))),
         None => (StatusCode::OK, None),
     };
     html(status, grid_page(page, found, zone, refusal).render())
@@ -1657,7 +1979,7 @@ fn meeting_change(
 }
 
 /// Moves or confirms a meeting with the API's rules; a refused move comes back on the grid
-/// with the validator's reason.
+/// with the validator's reasons in the page's language.
 async fn change(
     req: HttpRequest,
     visitor: Visitor,
@@ -1676,24 +1998,31 @@ async fn change(
         .db
         .run(move |conn| meeting_change(conn, &event, &meeting, &form))
         .await;
-    let changed = match asked {
-        Ok(change) => change_meeting(&state, user.clone(), meeting_id.clone(), change).await,
-        Err(e) => Err(e),
+    let (changed, asked) = match asked {
+        Ok(change) => {
+            let changed =
+                change_meeting(&state, user.clone(), meeting_id.clone(), change.clone()).await;
+            (changed, Some(change))
+        }
+        Err(e) => (Err(e), None),
     };
-    let status = match &changed {
+    let refused = match changed {
         Ok(_) => {
             return see_other(&format!("/events/{event_id}/grid#meeting-{meeting_id}")).finish();
         }
-        Err(AppError::Conflict { .. }) => StatusCode::CONFLICT,
-        Err(AppError::Validation { .. }) => StatusCode::UNPROCESSABLE_ENTITY,
-        Err(e) => return error_page(&req, e),
+        Err(e) => e,
+    };
+    let status = match &refused {
+        AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        e => return error_page(&req, e),
     };
     let lang = Page::new(&req, &visitor).lang;
-    let message = format!(
-        "{} {}",
-        lang.t("grid.refused"),
-        changed.err().map(|e| e.to_string()).unwrap_or_default()
-    );
+    let reasons = refusal_reasons(&state, &user, lang, &meeting_id, asked, &refused).await;
+    let refusal = Refusal {
+        lead: lang.t("grid.refused"),
+        reasons,
+    };
     render_grid(
         &req,
         &visitor,
@@ -1701,7 +2030,233 @@ async fn change(
         user,
         event_id,
         None,
-        Some((status, &meeting_id, message)),
+        Some((status, &meeting_id, refusal)),
     )
     .await
+}
+
+/// Why a change was refused, in the page's language: for a move the validator refuses, each
+/// constraint it would break, asked of the same check the move ran.
+async fn refusal_reasons(
+    state: &AppState,
+    user: &AuthenticatedUser,
+    lang: Lang,
+    meeting_id: &str,
+    asked: Option<MeetingChange>,
+    refused: &AppError,
+) -> Vec<String> {
+    let code = match refused {
+        AppError::Conflict { code, .. } => *code,
+        _ => return vec![lang.t("grid.refusal_bad_place")],
+    };
+    match (code, asked) {
+        (MEETING_DOES_NOT_FIT, Some(change)) => {
+            let (user, id) = (user.clone(), meeting_id.to_owned());
+            let factor = state.settings.meetings.must_meet_factor;
+            let reasons = state
+                .db
+                .run(move |conn| {
+                    let (data, _, meeting) = visible_meeting(conn, &user, &id)?;
+                    let placed = placement(conn, &data, &meeting, &change, factor)?;
+                    Ok(broken_in_words(lang, &data, &placed))
+                })
+                .await
+                .unwrap_or_default();
+            if reasons.is_empty() {
+                vec![lang.t("grid.refusal_bad_place")]
+            } else {
+                reasons
+            }
+        }
+        ("meeting_cancelled" | "request_not_open", _) => {
+            vec![lang.t(&format!("grid.refusal_{code}"))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A slot's start as a sentence names it: its time and date at the venue, with the zone.
+fn venue_time(lang: Lang, starts_at: NaiveDateTime, zone: &str) -> String {
+    let local = in_zone(starts_at, stored_zone(zone));
+    rust_i18n::t!(
+        "grid.at",
+        locale = lang.code(),
+        time = local.format(lang.pick("%H.%M", "%H:%M")).to_string(),
+        date = local.format("%Y-%m-%d").to_string(),
+        zone = zone
+    )
+    .into_owned()
+}
+
+/// Each constraint a move would break, as a sentence of the catalogue naming participants by
+/// name and slots by their time at the meeting's venue.
+fn broken_in_words(lang: Lang, data: &EventData, placed: &Placement) -> Vec<String> {
+    use crate::scheduling::Violation as V;
+    let zone = data
+        .plan
+        .venues
+        .iter()
+        .find(|v| v.id == placed.venue_id)
+        .map_or(PROGRAMME_ZONE, |v| v.time_zone.as_str());
+    let name = |id: &str| {
+        data.participant(id)
+            .map_or_else(|| id.to_owned(), |p| p.name.clone())
+    };
+    let when = |slot: u32| {
+        placed
+            .slots
+            .get(slot as usize)
+            .map(|s| venue_time(lang, s.starts_at, zone))
+            .unwrap_or_default()
+    };
+    let place = |group: bool, seat: u32| {
+        let kind = lang.t(if group { "grid.room" } else { "grid.table" });
+        format!("{kind} {}", seat + 1)
+    };
+    let code = lang.code();
+    let mut sentences: Vec<String> = Vec::new();
+    for violation in &placed.broken {
+        let sentence = match violation {
+            V::Closed { venue, slot, .. } => rust_i18n::t!(
+                "grid.refusal_closed",
+                locale = code,
+                venue = venue,
+                when = when(*slot)
+            ),
+            V::NoSuchSeat {
+                venue, seat, group, ..
+            } => rust_i18n::t!(
+                "grid.refusal_no_such_seat",
+                locale = code,
+                venue = venue,
+                place = place(*group, *seat)
+            ),
+            V::SeatTaken {
+                seat,
+                venue,
+                slot,
+                group,
+            } => rust_i18n::t!(
+                "grid.refusal_seat_taken",
+                locale = code,
+                place = place(*group, *seat),
+                venue = venue,
+                when = when(*slot)
+            ),
+            V::Unavailable {
+                participant, slot, ..
+            } => rust_i18n::t!(
+                "grid.refusal_unavailable",
+                locale = code,
+                name = name(participant),
+                when = when(*slot)
+            ),
+            V::DoubleBooked {
+                participant, slot, ..
+            } => rust_i18n::t!(
+                "grid.refusal_double_booked",
+                locale = code,
+                name = name(participant),
+                when = when(*slot)
+            ),
+            V::OverCap {
+                participant,
+                day,
+                count,
+                cap,
+            } => {
+                let date = placed
+                    .slots
+                    .iter()
+                    .find(|s| s.day == *day)
+                    .map(|s| in_zone(s.starts_at, stored_zone(zone)).format("%Y-%m-%d"))
+                    .map(|d| d.to_string())
+                    .unwrap_or_default();
+                rust_i18n::t!(
+                    "grid.refusal_over_cap",
+                    locale = code,
+                    name = name(participant),
+                    count = lang.integer((*count).into()),
+                    cap = lang.integer((*cap).into()),
+                    date = date
+                )
+            }
+            V::NoTravelTime {
+                participant,
+                first,
+                second,
+            } => rust_i18n::t!(
+                "grid.refusal_no_travel_time",
+                locale = code,
+                name = name(participant),
+                first = when(*first),
+                second = when(*second)
+            ),
+            V::NoBreak {
+                participant,
+                first,
+                second,
+            } => rust_i18n::t!(
+                "grid.refusal_no_break",
+                locale = code,
+                name = name(participant),
+                first = when(*first),
+                second = when(*second)
+            ),
+            V::FixedMoved { .. } => rust_i18n::t!("grid.refusal_fixed_moved", locale = code),
+            _ => rust_i18n::t!("grid.refusal_inconsistent", locale = code),
+        }
+        .into_owned();
+        if !sentences.contains(&sentence) {
+            sentences.push(sentence);
+        }
+    }
+    sentences
+}
+
+/// Cancels a meeting of the event with the API's rules, once the form's box confirming it is
+/// ticked; both parties are told. Without the tick the grid comes back saying so.
+async fn cancel(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let user = match staff_only(&req, &visitor) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    let (event_id, meeting_id) = path.into_inner();
+    let lang = Page::new(&req, &visitor).lang;
+    if Typed::parse(&body).one("sure") != "on" {
+        let refusal = Refusal {
+            lead: lang.t("grid.cancel_refused"),
+            reasons: vec![lang.t("grid.tick_to_cancel")],
+        };
+        return render_grid(
+            &req,
+            &visitor,
+            &state,
+            user,
+            event_id,
+            None,
+            Some((StatusCode::UNPROCESSABLE_ENTITY, &meeting_id, refusal)),
+        )
+        .await;
+    }
+    let (event, meeting) = (event_id.clone(), meeting_id.clone());
+    let cancelled = state
+        .db
+        .write(move |conn| {
+            meeting_rows::find_meeting(conn, &meeting)?
+                .filter(|m| m.event_id == event)
+                .ok_or_else(|| AppError::not_found("meeting"))?;
+            meetings_api::cancel(conn, &user, &meeting).map(drop)
+        })
+        .await;
+    match cancelled {
+        Ok(()) => see_other(&format!("/events/{event_id}/grid#meetings")).finish(),
+        Err(e) => error_page(&req, &e),
+    }
 }

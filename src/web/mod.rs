@@ -40,11 +40,32 @@ use crate::startup::AppState;
 const CSS: &str = include_str!("../../static/app.css");
 
 /// The stylesheet's address, named by its content so that it can be cached for good.
-static CSS_PATH: LazyLock<String> = LazyLock::new(|| {
-    let digest = Sha256::digest(CSS.as_bytes());
+static CSS_PATH: LazyLock<String> = LazyLock::new(|| content_address("/static/app", "css", CSS));
+
+/// The address of a file shipped with the pages, named by its content (`{stem}.{hash}.{ext}`)
+/// so that browsers can keep it for good and still get a changed one.
+pub(crate) fn content_address(stem: &str, ext: &str, content: &str) -> String {
+    let digest = Sha256::digest(content.as_bytes());
     let hash: String = digest[..5].iter().map(|b| format!("{b:02x}")).collect();
-    format!("/static/app.{hash}.css")
-});
+    format!("{stem}.{hash}.{ext}")
+}
+
+/// A shipped file asked for at `asked`, cached for a year when that is its content address;
+/// any other address is not found.
+pub(crate) fn shipped(
+    asked: &str,
+    address: &str,
+    content_type: &str,
+    content: &'static str,
+) -> HttpResponse {
+    if asked != address {
+        return HttpResponse::NotFound().finish();
+    }
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
+        .body(content)
+}
 
 /// The page routes.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -549,13 +570,12 @@ async fn language(
 
 /// The stylesheet, cached for a year under its content-named address.
 async fn stylesheet(file: web::Path<String>) -> HttpResponse {
-    if format!("/static/{file}") != *CSS_PATH {
-        return HttpResponse::NotFound().finish();
-    }
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
-        .body(CSS)
+    shipped(
+        &format!("/static/{file}"),
+        &CSS_PATH,
+        "text/css; charset=utf-8",
+        CSS,
+    )
 }
 
 #[derive(Template)]

@@ -627,3 +627,62 @@ async fn staff_runs_the_scheduler_and_sees_the_grid() {
     screenshot(c, "staff-grid").await;
     c.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn staff_drag_a_meeting_to_a_free_table_on_the_grid() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let (event, _) = crate::web_events::event_with_accepted_requests(&app, &staff).await;
+    crate::meetings::schedule(&app, &staff, &event, json!({})).await;
+    let Some(browser) = browser(1280, 900).await else {
+        return;
+    };
+    let c = &browser.client;
+    sign_in(c, &app, &staff.email).await;
+    c.goto(&app.url(&format!("/events/{event}/grid")))
+        .await
+        .unwrap();
+    let cell = c
+        .wait()
+        .for_element(Locator::Css("table.grid td.meeting[draggable=true]"))
+        .await
+        .unwrap();
+    let meeting = cell.attr("data-meeting").await.unwrap().unwrap();
+    // Chromium's driver moves the pointer without HTML drag events, so the page gets them as a
+    // person's drag would send them: from the meeting to the free table in its row.
+    let place = c
+        .execute(
+            r#"const meeting = document.querySelector("table.grid td.meeting");
+               const free = meeting.parentElement.querySelector(
+                   `td.free[data-kind="${meeting.dataset.kind}"]`);
+               const data = new DataTransfer();
+               const send = (target, kind) => target.dispatchEvent(new DragEvent(kind,
+                   {bubbles: true, cancelable: true, dataTransfer: data}));
+               send(meeting, "dragstart");
+               send(free, "dragover");
+               send(free, "drop");
+               return free.dataset.place;"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let place = place.as_str().unwrap().to_owned();
+    let seat: i64 = place.rsplit_once(':').unwrap().1.parse().unwrap();
+    let path = format!("/api/v1/meetings/{meeting}");
+    for _ in 0..200 {
+        let (_, moved) = app.get(&path, Some(&staff.token)).await;
+        if moved["seat"] == seat {
+            c.wait()
+                .for_element(Locator::Css(&format!(
+                    r#"td.meeting[data-meeting="{meeting}"]"#
+                )))
+                .await
+                .unwrap();
+            screenshot(c, "staff-grid-dragged").await;
+            c.clone().close().await.unwrap();
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the dragged meeting did not move to {place}");
+}

@@ -7,7 +7,7 @@ use sepadan::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestUser, spawn_app};
-use crate::meetings::{create_event, forum_body, in_days, register};
+use crate::meetings::{create_event, forum_body, in_days, register, schedule};
 
 /// The creation form filled for a one-day forum in Jakarta on `date`.
 fn event_form(date: NaiveDate) -> Vec<(&'static str, String)> {
@@ -274,7 +274,10 @@ async fn staff_add_participants_through_the_event_page() {
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = response.text().await.unwrap();
-    assert!(page.contains(r#"value="Mars/Olympus""#) && page.contains("not an IANA time zone"));
+    assert!(
+        page.contains(r#"value="Mars/Olympus""#)
+            && page.contains("“Mars/Olympus” is not a time zone")
+    );
 
     let from = format!("{date}T11:00");
     let to = format!("{date}T13:00");
@@ -607,18 +610,14 @@ async fn staff_run_the_scheduler_and_move_meetings_on_the_grid() {
         .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     let page = response.text().await.unwrap();
+    assert!(page.contains("This meeting cannot go there"), "{page}");
+    let refusal = refusal_of(&page);
     assert!(
-        page.contains("This meeting cannot go there") && page.contains("not available"),
-        "{page}"
-    );
-    let refusal = page
-        .split(r#"class="problem refusal""#)
-        .nth(1)
-        .and_then(|rest| rest.split("</p>").next())
-        .unwrap();
-    assert!(
-        refusal.contains("for Test Capital ↔ Kota Palopo") && !refusal.contains(id),
-        "named, not numbered: {refusal}"
+        refusal.contains(&format!(
+            "Test Capital is not available at 11:30 on {date} (Asia/Jakarta)."
+        )) && !refusal.contains(id)
+            && !refusal.contains("slot"),
+        "named, and at the venue's time: {refusal}"
     );
     let kept = the_meeting(&app, &staff, &event).await;
     assert_eq!(kept["starts_at"], moved["starts_at"], "nothing changed");
@@ -755,4 +754,483 @@ async fn the_demo_events_and_delegations_render_on_every_staff_page() {
             assert!(page.contains(&format!(r#"<html lang="{lang}">"#)));
         }
     }
+}
+
+/// The refusal shown on the grid by a meeting's forms.
+fn refusal_of(page: &str) -> &str {
+    page.split(r#"class="problem refusal""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</div>").next())
+        .unwrap_or_else(|| panic!("no refusal: {page}"))
+}
+
+/// Kota Palopo and two investors free all day, each investor with an accepted request to meet
+/// Palopo and a meeting placed by the scheduler.
+struct TwoMeetings {
+    event: String,
+    date: NaiveDate,
+    palopo: TestUser,
+    investor: TestUser,
+    /// Palopo's participant id.
+    region: String,
+    /// The meetings (API views), the first investor's first.
+    meetings: [Value; 2],
+}
+
+async fn two_meetings_with_palopo(app: &TestApp, staff: &TestUser) -> TwoMeetings {
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let investor = app.user(Role::Investor, None).await;
+    let other = app.user(Role::Investor, None).await;
+    let date = in_days(30);
+    let event = create_event(app, staff, forum_body(date)).await;
+    let region = register(
+        app,
+        &palopo,
+        &event,
+        json!({"region_code": "73.73", "time_zone": "Asia/Makassar"}),
+    )
+    .await;
+    let mut ids = Vec::new();
+    for asker in [&investor, &other] {
+        let guest = register(
+            app,
+            asker,
+            &event,
+            json!({"investor_id": asker.investor_id, "time_zone": "Asia/Jakarta"}),
+        )
+        .await;
+        let (status, asked) = app
+            .post(
+                &format!("/api/v1/events/{event}/requests"),
+                Some(&asker.token),
+                json!({"investor": guest, "host": region}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{asked}");
+        let request = asked["id"].as_str().unwrap().to_owned();
+        let (status, accepted) = app
+            .post(
+                &format!("/api/v1/requests/{request}/accept"),
+                Some(&palopo.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{accepted}");
+        ids.push(request);
+    }
+    let result = schedule(app, staff, &event, json!({})).await;
+    assert_eq!(result["placed"], 2, "{result}");
+    let (_, grid) = app
+        .get(
+            &format!("/api/v1/events/{event}/meetings"),
+            Some(&staff.token),
+        )
+        .await;
+    let mut meetings = Vec::new();
+    for request in &ids {
+        let placed = grid["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["meetings"].as_array().unwrap().clone())
+            .find(|m| m["request_id"] == request.as_str())
+            .unwrap_or_else(|| panic!("{grid}"));
+        let (_, meeting) = app
+            .get(
+                &format!(
+                    "/api/v1/meetings/{}",
+                    placed["meeting_id"].as_str().unwrap()
+                ),
+                Some(&staff.token),
+            )
+            .await;
+        meetings.push(meeting);
+    }
+    let [first, second] = <[Value; 2]>::try_from(meetings).unwrap();
+    TwoMeetings {
+        event,
+        date,
+        palopo,
+        investor,
+        region,
+        meetings: [first, second],
+    }
+}
+
+#[tokio::test]
+async fn a_refused_move_names_the_party_and_the_venue_time_in_the_page_language() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let setup = two_meetings_with_palopo(&app, &staff).await;
+    let session = app.page_session(&staff.email).await;
+    let [first, second] = &setup.meetings;
+    let id = first["id"].as_str().unwrap();
+    // The first meeting into the second's slot, at the other table: Palopo would meet twice.
+    let taken = second["starts_at"].as_str().unwrap();
+    let slot = chrono::DateTime::parse_from_rfc3339(taken)
+        .unwrap()
+        .naive_utc()
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let local = &second["venue_time"]["starts_at"].as_str().unwrap()[11..16];
+    let place = format!(
+        "{}:{}",
+        second["venue"]["id"].as_str().unwrap(),
+        3 - second["seat"].as_i64().unwrap()
+    );
+    let path = format!("/events/{}/meetings/{id}", setup.event);
+    let date = setup.date;
+    for (lang, lead, sentence) in [
+        (
+            "id",
+            "Pertemuan ini tidak dapat ditempatkan di sana.",
+            format!(
+                "Kota Palopo sudah memiliki pertemuan pukul {} tanggal {date} (Asia/Jakarta).",
+                local.replace(':', ".")
+            ),
+        ),
+        (
+            "en",
+            "This meeting cannot go there.",
+            format!("Kota Palopo already has a meeting at {local} on {date} (Asia/Jakarta)."),
+        ),
+    ] {
+        let cookie = format!("{session}; lang={lang}");
+        app.page_as("/", Some(&session), lang).await;
+        let response = app
+            .submit(
+                &path,
+                &cookie,
+                &[("action", "move"), ("slot", &slot), ("place", &place)],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let page = response.text().await.unwrap();
+        let refusal = refusal_of(&page);
+        assert!(
+            refusal.contains(lead) && refusal.contains(&sentence),
+            "{lang}: {refusal}"
+        );
+        for english in ["has two meetings", "slot ", "does not fit", "request "] {
+            assert!(!refusal.contains(english), "{lang} {english}: {refusal}");
+        }
+    }
+    // The API refuses the same move as before, in its own English words.
+    let (status, refused) = app
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/meetings/{id}"),
+            Some(&staff.token),
+            Some(
+                json!({"starts_at": second["venue_time"]["starts_at"].as_str().unwrap()[..16],
+                        "seat": 3 - second["seat"].as_i64().unwrap()}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(crate::helpers::code(&refused), "meeting_does_not_fit");
+    assert!(
+        refused.to_string().contains(&format!(
+            "the meeting does not fit there: {} has two meetings in slot",
+            setup.region
+        )),
+        "{refused}"
+    );
+    let (_, kept) = app
+        .get(&format!("/api/v1/meetings/{id}"), Some(&staff.token))
+        .await;
+    assert_eq!(kept["starts_at"], first["starts_at"], "nothing moved");
+}
+
+#[tokio::test]
+async fn staff_cancel_a_meeting_from_the_grid_once_they_tick_the_box() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let setup = two_meetings_with_palopo(&app, &staff).await;
+    let session = app.page_session(&staff.email).await;
+    let event = &setup.event;
+    let id = setup.meetings[0]["id"].as_str().unwrap();
+    let grid_path = format!("/events/{event}/grid");
+    for (lang, words) in [
+        ("id", ["Batalkan pertemuan", "Ya, batalkan pertemuan ini"]),
+        ("en", ["Cancel the meeting", "Yes, cancel this meeting"]),
+    ] {
+        let (_, page) = app.page_as(&grid_path, Some(&session), lang).await;
+        for word in words {
+            assert!(page.contains(word), "{lang} {word}: {page}");
+        }
+        assert!(
+            page.contains(&format!(r#"action="/events/{event}/meetings/{id}/cancel""#)),
+            "{page}"
+        );
+    }
+    let path = format!("/events/{event}/meetings/{id}/cancel");
+    let (_, before) = app
+        .get("/api/v1/me/notifications", Some(&setup.palopo.token))
+        .await;
+    let cancelled_count = |inbox: &Value| {
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "meeting_cancelled")
+            .count()
+    };
+
+    // Without the tick nothing happens, and the grid says why in the page's language.
+    for (lang, why) in [
+        ("id", "Centang kotak untuk mengonfirmasi pembatalan."),
+        ("en", "Tick the box to confirm the cancellation."),
+    ] {
+        app.page_as("/", Some(&session), lang).await;
+        let response = app.submit(&path, &session, &[]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        assert!(refusal_of(&page).contains(why), "{lang}: {page}");
+    }
+    let (_, meeting) = app
+        .get(&format!("/api/v1/meetings/{id}"), Some(&staff.token))
+        .await;
+    assert_eq!(meeting["status"], "scheduled", "{meeting}");
+
+    let response = app.submit(&path, &session, &[("sure", "on")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, meeting) = app
+        .get(&format!("/api/v1/meetings/{id}"), Some(&staff.token))
+        .await;
+    assert_eq!(meeting["status"], "cancelled", "{meeting}");
+    for lang in ["id", "en"] {
+        let (status, page) = app.page_as(&grid_path, Some(&session), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!page.contains(&format!("meeting-{id}")), "gone: {page}");
+        let other = setup.meetings[1]["id"].as_str().unwrap();
+        assert!(page.contains(&format!("meeting-{other}")), "{page}");
+    }
+    let (_, after) = app
+        .get("/api/v1/me/notifications", Some(&setup.palopo.token))
+        .await;
+    assert_eq!(
+        cancelled_count(&after),
+        cancelled_count(&before) + 1,
+        "{after}"
+    );
+    let (_, inbox) = app
+        .get("/api/v1/me/notifications", Some(&setup.investor.token))
+        .await;
+    assert_eq!(cancelled_count(&inbox), 1, "{inbox}");
+
+    // Cancelling twice, or a meeting of another event, is refused.
+    let response = app.submit(&path, &session, &[("sure", "on")]).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let other_event = create_event(&app, &staff, forum_body(in_days(40))).await;
+    let other = setup.meetings[1]["id"].as_str().unwrap();
+    let response = app
+        .submit(
+            &format!("/events/{other_event}/meetings/{other}/cancel"),
+            &session,
+            &[("sure", "on")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let official = app.page_session(&setup.palopo.email).await;
+    let response = app
+        .submit(
+            &format!("/events/{event}/meetings/{other}/cancel"),
+            &official,
+            &[("sure", "on")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let (_, meeting) = app
+        .get(&format!("/api/v1/meetings/{other}"), Some(&staff.token))
+        .await;
+    assert_eq!(meeting["status"], "scheduled", "{meeting}");
+}
+
+/// Palopo as the event's participant list shows it to staff.
+async fn palopo_as_listed(app: &TestApp, staff: &TestUser, setup: &TwoMeetings) -> Value {
+    let (_, list) = app
+        .get(
+            &format!("/api/v1/events/{}/participants", setup.event),
+            Some(&staff.token),
+        )
+        .await;
+    let items = list
+        .get("items")
+        .unwrap_or(&list)
+        .as_array()
+        .unwrap()
+        .clone();
+    items
+        .into_iter()
+        .find(|p| p["id"] == setup.region.as_str())
+        .unwrap_or_else(|| panic!("{list}"))
+}
+
+#[tokio::test]
+async fn staff_change_a_participant_from_the_event_page() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let setup = two_meetings_with_palopo(&app, &staff).await;
+    let session = app.page_session(&staff.email).await;
+    let (event, region, date) = (&setup.event, &setup.region, setup.date);
+    let path = format!("/events/{event}/participants/{region}");
+    let (_, event_page) = app
+        .page_as(&format!("/events/{event}"), Some(&session), "id")
+        .await;
+    assert!(
+        event_page.contains(&format!(
+            r#"href="{path}">Ubah<span class="visually-hidden">: Kota Palopo</span></a>"#
+        )),
+        "{event_page}"
+    );
+    for (lang, words) in [
+        ("id", ["Pengaturan peserta", "Rentang ketersediaan 1"]),
+        ("en", ["Participant settings", "Availability window 1"]),
+    ] {
+        let (status, page) = app.page_as(&path, Some(&session), lang).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        for word in words {
+            assert!(page.contains(word), "{lang} {word}: {page}");
+        }
+        assert!(
+            page.contains("Kota Palopo") && page.contains(r#"value="Asia/Makassar""#),
+            "{page}"
+        );
+    }
+
+    // Bad input comes back with what was typed, and nothing changes.
+    let before = palopo_as_listed(&app, &staff, &setup).await;
+    let from = format!("{date}T11:00");
+    let to = format!("{date}T10:00");
+    let reversed = |cap| {
+        vec![
+            ("time_zone", "Asia/Jayapura"),
+            ("daily_cap", cap),
+            ("availability[0].from", from.as_str()),
+            ("availability[0].to", to.as_str()),
+        ]
+    };
+    for (lang, fields, word) in [
+        ("id", reversed("tiga"), "Mohon perbaiki"),
+        (
+            "id",
+            reversed("3"),
+            "Rentang harus berakhir setelah waktu mulainya.",
+        ),
+        ("en", reversed("3"), "The window must end after it starts."),
+        (
+            "id",
+            vec![("time_zone", "Mars/Olympus"), ("daily_cap", "3")],
+            "“Mars/Olympus” bukan zona waktu",
+        ),
+        (
+            "en",
+            vec![("time_zone", "Asia/Jakarta"), ("daily_cap", "99")],
+            "Give a number of meetings from 1 to 48.",
+        ),
+    ] {
+        app.page_as("/", Some(&session), lang).await;
+        let response = app.submit(&path, &session, &fields).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        assert!(page.contains(word), "{lang} {word}: {page}");
+        assert!(page.contains(r#"aria-invalid="true""#), "{page}");
+        for (name, value) in fields {
+            assert!(
+                page.contains(&format!(r#"name="{name}" value="{value}""#)),
+                "{name} kept: {page}"
+            );
+        }
+        assert_eq!(palopo_as_listed(&app, &staff, &setup).await, before);
+    }
+
+    // Good input is saved with the API's rules.
+    let from = format!("{date}T10:00");
+    let to = format!("{date}T13:00");
+    let response = app
+        .submit(
+            &path,
+            &session,
+            &[
+                ("time_zone", "Asia/Makassar"),
+                ("daily_cap", "3"),
+                ("availability[0].from", &from),
+                ("availability[0].to", &to),
+                ("availability[1].from", ""),
+                ("availability[1].to", ""),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/events/{event}#participants").as_str()
+    );
+    let saved = palopo_as_listed(&app, &staff, &setup).await;
+    assert_eq!(saved["daily_cap"], 3, "{saved}");
+    assert_eq!(saved["time_zone"], "Asia/Makassar");
+    assert_eq!(
+        saved["availability"].as_array().unwrap().len(),
+        1,
+        "{saved}"
+    );
+    let (_, page) = app.page_as(&path, Some(&session), "en").await;
+    assert!(
+        page.contains(&format!(r#"value="{from}""#)) && page.contains(r#"value="3""#),
+        "shown as stored, in Palopo's own zone: {page}"
+    );
+
+    // Only staff change participants here.
+    let official = app.page_session(&setup.palopo.email).await;
+    let (status, _) = app.page_as(&path, Some(&official), "en").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let response = app.submit(&path, &official, &[("time_zone", "UTC")]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(palopo_as_listed(&app, &staff, &setup).await, saved);
+}
+
+#[tokio::test]
+async fn the_grid_script_is_served_under_its_content_address_and_the_grid_works_without_it() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let setup = two_meetings_with_palopo(&app, &staff).await;
+    let session = app.page_session(&staff.email).await;
+    let (_, page) = app
+        .page_as(
+            &format!("/events/{}/grid", setup.event),
+            Some(&session),
+            "en",
+        )
+        .await;
+    let src = page
+        .split(r#"<script src=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(
+        src.starts_with("/static/js/grid.") && src.ends_with(".js"),
+        "{src}"
+    );
+    let response = reqwest::get(app.url(src)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert!(response.text().await.unwrap().contains("form.submit()"));
+    let stale = reqwest::get(app.url("/static/js/grid.0000000000.js"))
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::NOT_FOUND);
+    // Without the script every meeting still has its forms, and no cell is draggable.
+    let id = setup.meetings[0]["id"].as_str().unwrap();
+    assert!(
+        page.contains(&format!(r#"data-meeting="{id}""#))
+            && page.contains(r#"class="filters move""#)
+            && !page.contains("draggable"),
+        "{page}"
+    );
 }
