@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::events::{Field, Filled, listed, problems_of, renumbered, staff_only, whole_number};
+use super::events::{Field, Filled, listed, problems_of, renumbered, whole_number};
 use super::form::Typed;
 use super::i18n::Lang;
 use super::session::Visitor;
@@ -247,7 +247,7 @@ async fn delegations(
     visitor: Visitor,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };
@@ -271,7 +271,7 @@ async fn create(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };
@@ -345,7 +345,7 @@ async fn delegation(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };

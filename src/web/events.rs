@@ -69,21 +69,6 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// The signed-in staff member, or the answer for anyone else: sign in first, or 403.
-pub(crate) fn staff_only(
-    req: &HttpRequest,
-    visitor: &Visitor,
-) -> Result<AuthenticatedUser, Box<HttpResponse>> {
-    match &visitor.0 {
-        None => Err(Box::new(see_other("/sign-in").finish())),
-        Some(user) if user.is_staff() => Ok(user.clone()),
-        Some(_) => Err(Box::new(error_page(
-            req,
-            &AppError::Forbidden(Page::of(req).t("events.staff_only")),
-        ))),
-    }
-}
-
 /// A form field as the page shows it.
 pub(crate) struct Field {
     pub(crate) name: String,
@@ -550,7 +535,7 @@ async fn events_page(
 
 /// The events and the form to create one.
 async fn events(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
-    if let Err(refused) = staff_only(&req, &visitor) {
+    if let Err(refused) = visitor.staff(&req) {
         return *refused;
     }
     events_page(
@@ -571,7 +556,7 @@ async fn create(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };
@@ -987,7 +972,7 @@ async fn event(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };
@@ -1078,7 +1063,7 @@ async fn add_participant(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };
@@ -1272,7 +1257,7 @@ async fn participant(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    if let Err(refused) = staff_only(&req, &visitor) {
+    if let Err(refused) = visitor.staff(&req) {
         return *refused;
     }
     participant_page(&req, &visitor, &state, path.into_inner(), None).await
@@ -1329,7 +1314,7 @@ async fn edit_participant(
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };
@@ -1381,7 +1366,7 @@ async fn introduce(
     id: web::Path<String>,
     form: web::Form<RequestInput>,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };
@@ -1407,7 +1392,7 @@ async fn introduce_matches(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };
@@ -1448,7 +1433,7 @@ async fn schedule(
     id: web::Path<String>,
     form: web::Form<RunForm>,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };
@@ -1484,7 +1469,7 @@ async fn job(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };
@@ -1907,7 +1892,7 @@ async fn grid(
     id: web::Path<String>,
     query: web::Query<GridQuery>,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };
@@ -1987,7 +1972,7 @@ async fn change(
     path: web::Path<(String, String)>,
     form: web::Form<ChangeForm>,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };
@@ -2223,7 +2208,7 @@ async fn cancel(
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match staff_only(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(refused) => return *refused,
     };

@@ -11,8 +11,6 @@ use super::i18n::Lang;
 use super::session::Visitor;
 use super::{Page, dimension_names, error_page, html, see_other};
 use crate::api::investors::{self as api, Investor, InvestorQuery, Mandate};
-use crate::auth::AuthenticatedUser;
-use crate::error::AppError;
 use crate::reference::Catalogue;
 use crate::startup::AppState;
 
@@ -20,21 +18,6 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/investors", web::get().to(list))
         .route("/investors/{id}", web::get().to(one))
         .route("/investors/{id}/verify", web::post().to(verify));
-}
-
-/// The signed-in staff member; anyone else signed in is refused as the API refuses them.
-fn staff(visitor: &Visitor) -> Result<AuthenticatedUser, Option<AppError>> {
-    let user = visitor.0.clone().ok_or(None)?;
-    user.require_staff().map_err(Some)?;
-    Ok(user)
-}
-
-/// Not signed in: to the sign-in page; signed in without the right: the refusal as a page.
-fn refused(req: &HttpRequest, error: Option<AppError>) -> HttpResponse {
-    match error {
-        None => see_other("/sign-in").finish(),
-        Some(e) => error_page(req, &e),
-    }
 }
 
 /// A mandate as lines of label and value, for reading.
@@ -144,9 +127,9 @@ async fn list(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> HttpResponse {
-    let user = match staff(&visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
-        Err(e) => return refused(&req, e),
+        Err(refused) => return *refused,
     };
     let page = Page::new(&req, &visitor);
     let lang = page.lang;
@@ -293,9 +276,9 @@ async fn one(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let user = match staff(&visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
-        Err(e) => return refused(&req, e),
+        Err(refused) => return *refused,
     };
     let id = id.into_inner();
     let found = state
@@ -340,9 +323,9 @@ async fn verify(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let user = match staff(&visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
-        Err(e) => return refused(&req, e),
+        Err(refused) => return *refused,
     };
     let id = id.into_inner();
     let back = format!("/investors/{id}");

@@ -184,14 +184,20 @@ struct ErrorPage<'a> {
     message: String,
 }
 
-/// An error as a page, with the same status and stable code as the API's.
+/// An error as a page, with the same status and stable code as the API's, said in the page's
+/// language.
 pub fn error_page(req: &HttpRequest, error: &AppError) -> HttpResponse {
     let page = Page::of(req);
-    let message = match error {
-        AppError::NotFound(_) => page.t("error.not_found"),
-        AppError::Internal(_) | AppError::Unavailable(_) => page.t("error.title"),
-        other => other.to_string(),
+    // The API's own words are English; a page says what the code means in its language. A
+    // refusal raised by a page may instead name a catalogue message of its own.
+    let own = match error {
+        AppError::Forbidden(said) => Some(page.t(said)).filter(|m| m != said),
+        _ => None,
     };
+    let key = format!("error_code.{}", error.code());
+    let message = own
+        .or_else(|| Some(page.t(&key)).filter(|m| *m != key))
+        .unwrap_or_else(|| page.t("error.title"));
     html(
         error.status_code(),
         ErrorPage {

@@ -531,22 +531,15 @@ struct Editing {
 }
 
 /// Whether `user` may edit `code`'s profile, asked as the API asks it: not found for a region
-/// the catalogue does not know, forbidden (said in the viewer's language) for someone the
+/// the catalogue does not know, forbidden (with its own catalogue message) for someone the
 /// policy refuses (staff edit any region, an official only their own).
-fn editing(
-    req: &HttpRequest,
-    state: &AppState,
-    user: AuthenticatedUser,
-    code: String,
-) -> Result<Editing, AppError> {
+fn editing(state: &AppState, user: AuthenticatedUser, code: String) -> Result<Editing, AppError> {
     let region = state
         .catalogue
         .region(&code)
         .ok_or_else(|| AppError::not_found("region"))?;
     if policy::may_edit_region(&user, &code).is_err() {
-        return Err(AppError::Forbidden(
-            Page::of(req).t("region_form.not_yours"),
-        ));
+        return Err(AppError::Forbidden("region_form.not_yours".into()));
     }
     Ok(Editing {
         name: region.name.clone(),
@@ -563,7 +556,7 @@ async fn show_editor(
     user: AuthenticatedUser,
     code: String,
 ) -> HttpResponse {
-    let editing = match editing(&req, &state, user, code) {
+    let editing = match editing(&state, user, code) {
         Ok(e) => e,
         Err(e) => return error_page(&req, &e),
     };
@@ -589,7 +582,7 @@ async fn save_editor(
     code: String,
     body: web::Bytes,
 ) -> HttpResponse {
-    let editing = match editing(&req, &state, user, code) {
+    let editing = match editing(&state, user, code) {
         Ok(e) => e,
         Err(e) => return error_page(&req, &e),
     };

@@ -49,19 +49,6 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/meetings/{id}/outcome", web::post().to(record_outcome));
 }
 
-/// Programme staff, or the answer for anyone else: the sign-in page for a visitor, 403 for a
-/// signed-in person in another role.
-fn staff(req: &HttpRequest, visitor: &Visitor) -> Result<AuthenticatedUser, Box<HttpResponse>> {
-    match &visitor.0 {
-        Some(user) if user.is_staff() => Ok(user.clone()),
-        Some(_) => Err(Box::new(error_page(
-            req,
-            &AppError::Forbidden("reports are for programme staff".into()),
-        ))),
-        None => Err(Box::new(see_other("/sign-in").finish())),
-    }
-}
-
 /// Which event the meeting figures are about (all when none).
 #[derive(Debug, Default, Deserialize)]
 struct ReportFilter {
@@ -249,7 +236,7 @@ async fn reports(
     state: web::Data<AppState>,
     filter: web::Query<ReportFilter>,
 ) -> HttpResponse {
-    let user = match staff(&req, &visitor) {
+    let user = match visitor.staff(&req) {
         Ok(user) => user,
         Err(answer) => return *answer,
     };
@@ -508,7 +495,7 @@ async fn outcomes_file(
     format: web::Path<String>,
     filter: web::Query<ReportFilter>,
 ) -> HttpResponse {
-    if let Err(answer) = staff(&req, &visitor) {
+    if let Err(answer) = visitor.staff(&req) {
         return *answer;
     }
     let catalogue = state.catalogue.clone();
@@ -531,7 +518,7 @@ async fn meetings_file(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    if let Err(answer) = staff(&req, &visitor) {
+    if let Err(answer) = visitor.staff(&req) {
         return *answer;
     }
     let (event, format) = path.into_inner();

@@ -10,7 +10,7 @@ use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload, web};
 
 use crate::auth::AuthenticatedUser;
 use crate::auth::tokens::hash_secret;
@@ -73,6 +73,21 @@ impl FromRequest for Visitor {
                 None => None,
             }))
         })
+    }
+}
+
+impl Visitor {
+    /// The signed-in programme staff member (or admin), or the answer for anyone else: the
+    /// sign-in page for a visitor, the 403 page for a signed-in person in another role.
+    pub fn staff(&self, req: &HttpRequest) -> Result<AuthenticatedUser, Box<HttpResponse>> {
+        match &self.0 {
+            None => Err(Box::new(super::see_other("/sign-in").finish())),
+            Some(user) if user.is_staff() => Ok(user.clone()),
+            Some(_) => {
+                let refused = AppError::Forbidden("error.staff_only".into());
+                Err(Box::new(super::error_page(req, &refused)))
+            }
+        }
     }
 }
 

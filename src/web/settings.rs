@@ -483,12 +483,10 @@ async fn outbox(
     state: web::Data<AppState>,
     paging: web::Query<Paging>,
 ) -> HttpResponse {
-    let Some(user) = visitor.0.clone() else {
-        return see_other("/sign-in").finish();
+    let user = match visitor.staff(&req) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
     };
-    if let Err(e) = user.require_staff() {
-        return error_page(&req, &e);
-    }
     let page = Page::new(&req, &visitor);
     let number = paging.number();
     let zone = reading_zone(&user);
@@ -540,11 +538,8 @@ async fn retry(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let Some(user) = visitor.0 else {
-        return see_other("/sign-in").finish();
-    };
-    if let Err(e) = user.require_staff() {
-        return error_page(&req, &e);
+    if let Err(refused) = visitor.staff(&req) {
+        return *refused;
     }
     let id = id.into_inner();
     let retried = state.db.write(move |conn| retry_dead(conn, &id)).await;

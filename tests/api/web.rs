@@ -489,7 +489,7 @@ async fn an_investor_registers_in_the_browser_and_lands_on_its_matches() {
 }
 
 #[tokio::test]
-async fn error_pages_keep_the_signed_in_persons_navigation_and_language() {
+async fn error_pages_keep_the_signed_in_persons_navigation_and_speak_the_pages_language() {
     let app = spawn_app().await;
     let official = app.user(Role::Official, Some("73.73")).await;
     let session = app.page_session(&official.email).await;
@@ -503,4 +503,14 @@ async fn error_pages_keep_the_signed_in_persons_navigation_and_language() {
         "the official's navigation: {page}"
     );
     assert!(page.contains(r#"<html lang="en">"#));
+    assert!(page.contains("This page does not exist."), "{page}");
+    let (status, page) = app.page_as("/reports", Some(&session), "id").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        page.contains("Halaman ini khusus untuk staf program.") && page.contains("forbidden"),
+        "the refusal in the page's language, with its code: {page}"
+    );
+    let (status, page) = app.page_as("/opportunities/nothing", None, "id").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("Halaman ini tidak ada."), "{page}");
 }
