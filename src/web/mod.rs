@@ -184,20 +184,24 @@ struct ErrorPage<'a> {
     message: String,
 }
 
+/// What an error means, in `lang`. The API's own words are English, so a page says what the
+/// error's stable code means; a refusal raised by a page may instead name a catalogue message
+/// of its own.
+pub(crate) fn said(lang: Lang, error: &AppError) -> String {
+    let own = match error {
+        AppError::Forbidden(said) => Some(lang.t(said)).filter(|m| m != said),
+        _ => None,
+    };
+    let key = format!("error_code.{}", error.code());
+    own.or_else(|| Some(lang.t(&key)).filter(|m| *m != key))
+        .unwrap_or_else(|| lang.t("error.title"))
+}
+
 /// An error as a page, with the same status and stable code as the API's, said in the page's
 /// language.
 pub fn error_page(req: &HttpRequest, error: &AppError) -> HttpResponse {
     let page = Page::of(req);
-    // The API's own words are English; a page says what the code means in its language. A
-    // refusal raised by a page may instead name a catalogue message of its own.
-    let own = match error {
-        AppError::Forbidden(said) => Some(page.t(said)).filter(|m| m != said),
-        _ => None,
-    };
-    let key = format!("error_code.{}", error.code());
-    let message = own
-        .or_else(|| Some(page.t(&key)).filter(|m| *m != key))
-        .unwrap_or_else(|| page.t("error.title"));
+    let message = said(page.lang, error);
     html(
         error.status_code(),
         ErrorPage {
