@@ -50,6 +50,8 @@ struct DemoRegion {
 struct DemoPerson {
     email: String,
     name: String,
+    /// The account's time zone, for pages that show times in the viewer's own.
+    time_zone: String,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +60,7 @@ struct DemoOfficial {
     email: String,
     name: String,
     region: String,
+    time_zone: String,
 }
 
 #[derive(Deserialize)]
@@ -117,6 +120,7 @@ fn person(
             language: Language::default(),
         },
     )?;
+    user::set_profile(conn, &row.id, &who.name, Some(&who.time_zone))?;
     report.accounts.push((role, row.email));
     Ok(row.id)
 }
@@ -153,6 +157,7 @@ pub fn demo(
             let who = DemoPerson {
                 email: o.email.clone(),
                 name: o.name.clone(),
+                time_zone: o.time_zone.clone(),
             };
             let id = person(
                 conn,
