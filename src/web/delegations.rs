@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::events::{Field, Filled, listed, needs, problems_of, renumbered, whole_number};
+use super::events::{Field, Filled, Listed, listed, needs, problems_of, renumbered, whole_number};
 use super::form::{self, Typed};
 use super::i18n::Lang;
 use super::session::Visitor;
@@ -93,7 +93,7 @@ struct DelegationLine {
 struct DelegationsPage {
     page: Page,
     delegations: Vec<DelegationLine>,
-    problems: Vec<(String, String)>,
+    problems: Vec<Listed>,
     general: Vec<Field>,
     /// Each leg's legend and fields.
     legs: Vec<(String, Vec<Field>)>,

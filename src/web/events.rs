@@ -141,21 +141,28 @@ impl Filled<'_> {
     }
 }
 
+/// A problem as a refused form's summary lists it.
+pub(crate) struct Listed {
+    /// The name of the field it is on, which is also its input's id, for the summary to link to.
+    pub(crate) field: String,
+    /// The field's label; empty for a problem of no field of the form.
+    pub(crate) label: String,
+    pub(crate) message: String,
+}
+
 /// The problems of a refused form as the page lists them: the field's label (when the form has
 /// that field) and the message.
-pub(crate) fn listed(
-    fields: &[&Field],
-    problems: &BTreeMap<String, String>,
-) -> Vec<(String, String)> {
+pub(crate) fn listed(fields: &[&Field], problems: &BTreeMap<String, String>) -> Vec<Listed> {
     problems
         .iter()
-        .map(|(name, message)| {
-            let label = fields
+        .map(|(name, message)| Listed {
+            field: name.clone(),
+            label: fields
                 .iter()
                 .find(|f| &f.name == name)
                 .map(|f| f.label.clone())
-                .unwrap_or_default();
-            (label, message.clone())
+                .unwrap_or_default(),
+            message: message.clone(),
         })
         .collect()
 }
@@ -350,7 +357,7 @@ struct VenueBlock {
 struct EventsPage {
     page: Page,
     events: Vec<EventLine>,
-    problems: Vec<(String, String)>,
+    problems: Vec<Listed>,
     general: Vec<Field>,
     venues: Vec<VenueBlock>,
 }
@@ -808,7 +815,7 @@ struct EventPage {
     page: Page,
     event: EventView,
     join: Vec<Field>,
-    problems: Vec<(String, String)>,
+    problems: Vec<Listed>,
 }
 
 /// A moment in a time zone as pages write it: `2026-12-07 17:00 (Asia/Jakarta)`.
@@ -1291,7 +1298,7 @@ struct ParticipantPage {
     fields: Vec<Field>,
     /// Each window's legend and its two fields.
     windows: Vec<(String, Vec<Field>)>,
-    problems: Vec<(String, String)>,
+    problems: Vec<Listed>,
 }
 
 /// The participant's settings as stored, as the form shows them: windows in its own zone.

@@ -132,8 +132,9 @@ async fn a_bad_event_form_comes_back_with_its_input_kept_and_nothing_saved() {
         "{page}"
     );
     assert!(
-        page.contains("field-problem")
-            && page.contains("Isikan jam tutup seperti 17.00, setelah jam buka."),
+        page.contains(
+            r#"<span class="problem" id="venues[0].days[0].closes-problem">Isikan jam tutup seperti 17.00, setelah jam buka.</span>"#
+        ) && page.contains(r##"<a href="#venues[0].days[0].closes">Tutup</a>"##),
         "{page}"
     );
     assert!(!page.contains("must be after opens"), "{page}");
@@ -1389,7 +1390,9 @@ async fn the_participant_form_says_who_may_not_be_registered_in_the_page_languag
     ] {
         let page = refused(&app, &session, (lang, &path, &fields), status, said).await;
         assert!(
-            page.contains(r#"<select name="who" aria-invalid="true">"#),
+            page.contains(
+                r#"<select id="who" name="who" aria-invalid="true" aria-describedby="who-problem">"#
+            ),
             "{page}"
         );
         assert!(page.contains(r#"value="Asia/Makassar""#), "kept: {page}");
