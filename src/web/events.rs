@@ -731,7 +731,9 @@ async fn create(
     match created.map_err(|e| problems_of(lang, e)) {
         Ok(event) => see_other(&format!("/events/{}", event.id)).finish(),
         Err(Ok(problems)) => {
-            let problems = needs(lang, &EVENT_FIELDS, problems, |rule| rows.form_field(rule));
+            let problems = needs(lang, &EVENT_FIELDS, problems, |rule| {
+                on_its_start(rows.form_field(rule))
+            });
             events_page(
                 &req,
                 &visitor,
@@ -1455,10 +1457,16 @@ fn settings_input(typed: &Typed) -> Result<(ParticipantSettings, Vec<usize>), Ap
 /// The participant form's field an API field name concerns: a window's problem goes on the
 /// row it was typed in.
 fn settings_field(api: &str, rows: &[usize]) -> String {
-    match renumbered(api, "availability", rows) {
-        Some(field) if field.ends_with(']') => format!("{field}.from"),
-        Some(field) => field,
-        None => api.to_owned(),
+    renumbered(api, "availability", rows).map_or_else(|| api.to_owned(), on_its_start)
+}
+
+/// The form field a problem goes on: a problem with a whole span of time (a window, a break:
+/// `breaks[0]`) goes on the field of its start.
+fn on_its_start(field: String) -> String {
+    if field.ends_with(']') {
+        format!("{field}.from")
+    } else {
+        field
     }
 }
 

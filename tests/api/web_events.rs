@@ -1340,6 +1340,32 @@ async fn the_event_form_says_what_each_field_needs_in_the_page_language() {
         "{page}"
     );
     assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
+
+    // A break outside the opening hours is shown on its start.
+    for (name, value) in &mut form {
+        match *name {
+            "venues[0].country" => *value = "ID".into(),
+            "venues[0].days[0].breaks[0].to" => *value = "12:30".into(),
+            _ => {}
+        }
+    }
+    let typed = fields(&form);
+    let sent = ("id", "/events", typed.as_slice());
+    let page = refused(
+        &app,
+        &session,
+        sent,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Isikan awal dan akhir istirahat seperti 12.00 dan 13.00, di dalam jam buka.",
+    )
+    .await;
+    assert!(
+        page.contains(
+            r#"name="venues[0].days[0].breaks[0].from" value="10:30" aria-invalid="true""#
+        ),
+        "{page}"
+    );
+    assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
 }
 
 #[tokio::test]
