@@ -1319,53 +1319,35 @@ async fn the_event_form_says_what_each_field_needs_in_the_page_language() {
     }
     assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
 
-    // A venue's country is checked once the event's own figures pass.
-    for (name, value) in &mut form {
-        if *name == "slot_minutes" {
-            *value = "30".into();
-        }
-    }
-    let typed = fields(&form);
-    let sent = ("id", "/events", typed.as_slice());
-    let page = refused(
-        &app,
-        &session,
-        sent,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "Mohon perbaiki",
-    )
-    .await;
-    assert!(
-        page.contains(r#"name="venues[0].country" value="Indonesia" required aria-invalid="true""#),
-        "{page}"
-    );
-    assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
-
-    // A break outside the opening hours is shown on its start.
-    for (name, value) in &mut form {
-        match *name {
-            "venues[0].country" => *value = "ID".into(),
-            "venues[0].days[0].breaks[0].to" => *value = "12:30".into(),
-            _ => {}
-        }
-    }
-    let typed = fields(&form);
-    let sent = ("id", "/events", typed.as_slice());
-    let page = refused(
-        &app,
-        &session,
-        sent,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "Isikan awal dan akhir istirahat seperti 12.00 dan 13.00, di dalam jam buka.",
-    )
-    .await;
-    assert!(
-        page.contains(
-            r#"name="venues[0].days[0].breaks[0].from" value="10:30" aria-invalid="true""#
+    // Once the event's own figures pass, a venue's country is checked; then its break, whose
+    // problem is shown on its start.
+    for (fixed, wrong, said, marked) in [
+        (
+            ("slot_minutes", "30"),
+            ("venues[0].country", "Indonesia"),
+            "Gunakan kode negara dua huruf",
+            r#"name="venues[0].country" value="Indonesia" required aria-invalid="true""#,
         ),
-        "{page}"
-    );
-    assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
+        (
+            ("venues[0].country", "ID"),
+            ("venues[0].days[0].breaks[0].to", "12:30"),
+            "Isikan awal dan akhir istirahat seperti 12.00 dan 13.00, di dalam jam buka.",
+            r#"name="venues[0].days[0].breaks[0].from" value="10:30" aria-invalid="true""#,
+        ),
+    ] {
+        for (name, value) in &mut form {
+            for (field, typed) in [fixed, wrong] {
+                if *name == field {
+                    *value = typed.into();
+                }
+            }
+        }
+        let typed = fields(&form);
+        let sent = ("id", "/events", typed.as_slice());
+        let page = refused(&app, &session, sent, StatusCode::UNPROCESSABLE_ENTITY, said).await;
+        assert!(page.contains(marked), "{page}");
+        assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
+    }
 }
 
 #[tokio::test]
