@@ -2213,7 +2213,8 @@ async fn change(
 }
 
 /// Why a change was refused, in the page's language: for a move the validator refuses, each
-/// constraint it would break, asked of the same check the move ran.
+/// constraint it would break, asked of the same check the move ran; any other conflict as its
+/// code means.
 async fn refusal_reasons(
     state: &AppState,
     user: &AuthenticatedUser,
@@ -2248,7 +2249,7 @@ async fn refusal_reasons(
         ("meeting_cancelled" | "request_not_open", _) => {
             vec![lang.t(&format!("grid.refusal_{code}"))]
         }
-        _ => Vec::new(),
+        _ => vec![said(lang, refused)],
     }
 }
 
