@@ -9,8 +9,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::events::{Field, Filled, listed, problems_of, renumbered, whole_number};
-use super::form::Typed;
+use super::events::{Field, Filled, Listed, listed, needs, problems_of, renumbered, whole_number};
+use super::form::{self, Typed};
 use super::i18n::Lang;
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
@@ -35,6 +35,50 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 /// Itinerary legs the creation form offers.
 const LEGS: usize = 3;
 
+/// What each field of the delegation form needs, by its name without list numbering.
+const FIELDS: [form::Field; 10] = [
+    form::Field::new("name", "name", "delegations.name", "delegations.need_name"),
+    form::Field::new(
+        "regions",
+        "regions",
+        "delegations.regions",
+        "delegations.need_regions",
+    ),
+    form::Field::new(
+        "members",
+        "members",
+        "delegations.members",
+        "delegations.need_members",
+    ),
+    form::Field::new(
+        "travel_buffer_minutes",
+        "travel_buffer_minutes",
+        "delegations.travel_buffer",
+        "delegations.need_travel_buffer",
+    ),
+    form::Field::new(
+        "legs",
+        "legs",
+        "delegations.itinerary",
+        "delegations.need_legs",
+    ),
+    form::Field::new("legs.city", "city", "events.city", "events.need_city"),
+    form::Field::new("legs.country", "country", "events.country", "forms.country"),
+    form::Field::new(
+        "legs.time_zone",
+        "time_zone",
+        "events.time_zone",
+        "events.need_time_zone",
+    ),
+    form::Field::new(
+        "legs.from",
+        "from",
+        "delegations.from",
+        "delegations.need_from",
+    ),
+    form::Field::new("legs.to", "to", "delegations.to", "delegations.need_to"),
+];
+
 /// A delegation as the list shows it.
 struct DelegationLine {
     id: String,
@@ -49,7 +93,7 @@ struct DelegationLine {
 struct DelegationsPage {
     page: Page,
     delegations: Vec<DelegationLine>,
-    problems: Vec<(String, String)>,
+    problems: Vec<Listed>,
     general: Vec<Field>,
     /// Each leg's legend and fields.
     legs: Vec<(String, Vec<Field>)>,
@@ -114,7 +158,6 @@ fn creation_form(filled: &Filled) -> (Vec<Field>, Vec<(String, Vec<Field>)>) {
 /// are left out) and the form rows of the legs sent.
 fn delegation_input(
     conn: &mut AnyConnection,
-    lang: Lang,
     typed: &Typed,
 ) -> Result<(DelegationInput, Vec<usize>), AppError> {
     let words = |name: &str| -> Vec<String> {
@@ -127,16 +170,8 @@ fn delegation_input(
     };
     let mut members = Vec::new();
     for email in words("members") {
-        let found = user::find_by_email(conn, &email.to_lowercase())?.ok_or_else(|| {
-            AppError::validation(
-                "members",
-                rust_i18n::t!(
-                    "delegations.unknown_member",
-                    locale = lang.code(),
-                    email = email
-                ),
-            )
-        })?;
+        let found = user::find_by_email(conn, &email.to_lowercase())?
+            .ok_or_else(|| AppError::validation("members", "has no account"))?;
         members.push(found.id);
     }
     let mut legs = Vec::new();
@@ -149,7 +184,7 @@ fn delegation_input(
         let date = |name: &str| {
             let field = leg_name(i, name);
             NaiveDate::parse_from_str(&typed.one(&field), "%Y-%m-%d")
-                .map_err(|_| AppError::validation(&field, lang.t("events.need_date")))
+                .map_err(|_| AppError::validation(&field, "must be a date"))
         };
         legs.push(Leg {
             city,
@@ -164,7 +199,7 @@ fn delegation_input(
         name: typed.one("name"),
         regions: words("regions"),
         members,
-        travel_buffer_minutes: whole_number(lang, typed, "travel_buffer_minutes")?,
+        travel_buffer_minutes: whole_number(typed, "travel_buffer_minutes")?,
         legs,
     };
     Ok((input, rows))
@@ -283,7 +318,7 @@ async fn create(
     let created = state
         .db
         .write(move |conn| {
-            let (input, rows) = delegation_input(conn, lang, &form)?;
+            let (input, rows) = delegation_input(conn, &form)?;
             create_delegation_record(conn, &app.catalogue, &input, &author, false).map_err(|e| {
                 match e {
                     AppError::Validation { message, fields } => AppError::Validation {
@@ -300,9 +335,10 @@ async fn create(
             })
         })
         .await;
-    match created.map_err(problems_of) {
+    match created.map_err(|e| problems_of(lang, e)) {
         Ok(record) => see_other(&format!("/delegations/{}", record.row.id)).finish(),
         Err(Ok(problems)) => {
+            let problems = needs(lang, &FIELDS, problems, str::to_owned);
             delegations_page(
                 &req,
                 &visitor,

@@ -12,10 +12,10 @@ use askama::Template;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::form::Typed;
+use super::form::{self, Problems, Typed};
 use super::i18n::Lang;
 use super::session::Visitor;
-use super::{Page, content_address, error_page, html, see_other, shipped};
+use super::{Page, content_address, error_page, html, said, see_other, shipped};
 use crate::api::events::{
     self as events_api, Break, Day, EventInput, EventKind, ParticipantSettings, RegistrationInput,
     VenueInput, WindowInput, event_view, participant_view,
@@ -141,33 +141,191 @@ impl Filled<'_> {
     }
 }
 
+/// A problem as a refused form's summary lists it.
+pub(crate) struct Listed {
+    /// The name of the field it is on, which is also its input's id, for the summary to link to.
+    pub(crate) field: String,
+    /// The field's label; empty for a problem of no field of the form.
+    pub(crate) label: String,
+    pub(crate) message: String,
+}
+
 /// The problems of a refused form as the page lists them: the field's label (when the form has
 /// that field) and the message.
-pub(crate) fn listed(
-    fields: &[&Field],
-    problems: &BTreeMap<String, String>,
-) -> Vec<(String, String)> {
+pub(crate) fn listed(fields: &[&Field], problems: &BTreeMap<String, String>) -> Vec<Listed> {
     problems
         .iter()
-        .map(|(name, message)| {
-            let label = fields
+        .map(|(name, message)| Listed {
+            field: name.clone(),
+            label: fields
                 .iter()
                 .find(|f| &f.name == name)
-                .map_or_else(|| name.clone(), |f| f.label.clone());
-            (label, message.clone())
+                .map(|f| f.label.clone())
+                .unwrap_or_default(),
+            message: message.clone(),
         })
         .collect()
 }
 
-/// The field problems of a refused form (a conflict has one, on no field); other errors as
-/// they are.
-pub(crate) fn problems_of(error: AppError) -> Result<BTreeMap<String, String>, AppError> {
+/// The field problems of a refused form, with the rules' own messages (a conflict has one, on
+/// no field, saying what its code means in the page's language); other errors as they are.
+pub(crate) fn problems_of(
+    lang: Lang,
+    error: AppError,
+) -> Result<BTreeMap<String, String>, AppError> {
     match error {
         AppError::Validation { fields, .. } => Ok(fields),
-        AppError::Conflict { message, .. } => Ok(BTreeMap::from([(String::new(), message)])),
+        conflict @ AppError::Conflict { .. } => {
+            Ok(BTreeMap::from([(String::new(), said(lang, &conflict))]))
+        }
         other => Err(other),
     }
 }
+
+/// A field's name without its list numbering: `venues[1].days[0].closes` is
+/// `venues.days.closes`, as a form's table of needs names it.
+fn unnumbered(name: &str) -> String {
+    let mut inside = false;
+    name.chars()
+        .filter(|&c| {
+            let kept = !inside && c != '[';
+            inside = (inside || c == '[') && c != ']';
+            kept
+        })
+        .collect()
+}
+
+/// A refused form's problems in the page's language: each on the form field `form_field`
+/// finds for the rules' name, saying what that field needs as `table` has it; a conflict (no
+/// field) as already said.
+pub(crate) fn needs(
+    lang: Lang,
+    table: &[form::Field],
+    problems: BTreeMap<String, String>,
+    form_field: impl Fn(&str) -> String,
+) -> BTreeMap<String, String> {
+    problems
+        .into_iter()
+        .map(|(rule, said)| {
+            if rule.is_empty() {
+                return (rule, said);
+            }
+            let field = form_field(&rule);
+            let need = Problems::of(lang, table, [unnumbered(&field)])
+                .list()
+                .iter()
+                .map(|p| p.message.clone())
+                .collect();
+            (field, need)
+        })
+        .collect()
+}
+
+/// What each field of the event form needs, by its name without list numbering.
+const EVENT_FIELDS: [form::Field; 22] = [
+    form::Field::new("name", "name", "events.name", "events.need_name"),
+    form::Field::new("kind", "kind", "events.kind", "forms.choice"),
+    form::Field::new(
+        "description",
+        "description",
+        "events.description",
+        "forms.long_text",
+    ),
+    form::Field::new(
+        "slot_minutes",
+        "slot_minutes",
+        "events.slot_minutes",
+        "events.need_slot_minutes",
+    ),
+    form::Field::new(
+        "travel_buffer_minutes",
+        "travel_buffer_minutes",
+        "events.travel_buffer",
+        "events.need_travel_buffer",
+    ),
+    form::Field::new(
+        "daily_cap",
+        "daily_cap",
+        "events.daily_cap",
+        "events.need_daily_cap",
+    ),
+    form::Field::new(
+        "min_break_slots",
+        "min_break_slots",
+        "events.min_break_slots",
+        "events.need_min_break_slots",
+    ),
+    form::Field::new(
+        "registration_deadline",
+        "registration_deadline",
+        "events.registration_deadline",
+        "events.need_deadline",
+    ),
+    form::Field::new(
+        "request_deadline",
+        "request_deadline",
+        "events.request_deadline",
+        "events.need_deadline",
+    ),
+    form::Field::new(
+        "request_expiry_days",
+        "request_expiry_days",
+        "events.request_expiry_days",
+        "events.need_expiry",
+    ),
+    form::Field::new("venues", "venues", "events.venues", "events.need_venues"),
+    form::Field::new(
+        "venues.name",
+        "venue_name",
+        "events.venue_name",
+        "events.need_venue_name",
+    ),
+    form::Field::new("venues.city", "city", "events.city", "events.need_city"),
+    form::Field::new(
+        "venues.country",
+        "country",
+        "events.country",
+        "forms.country",
+    ),
+    form::Field::new(
+        "venues.time_zone",
+        "time_zone",
+        "events.time_zone",
+        "events.need_time_zone",
+    ),
+    form::Field::new(
+        "venues.tables",
+        "tables",
+        "events.tables",
+        "events.need_tables",
+    ),
+    form::Field::new("venues.rooms", "rooms", "events.rooms", "events.need_rooms"),
+    form::Field::new("venues.days", "days", "events.days", "events.need_days"),
+    form::Field::new(
+        "venues.days.date",
+        "date",
+        "events.date",
+        "events.need_date",
+    ),
+    form::Field::new(
+        "venues.days.opens",
+        "opens",
+        "events.opens",
+        "events.need_opens",
+    ),
+    form::Field::new(
+        "venues.days.closes",
+        "closes",
+        "events.closes",
+        "events.need_closes",
+    ),
+    form::Field::new(
+        "venues.days.breaks",
+        "break",
+        "events.break_from",
+        "events.need_break",
+    ),
+];
 
 /// Venues and days the creation form offers.
 const VENUES: usize = 2;
@@ -199,7 +357,7 @@ struct VenueBlock {
 struct EventsPage {
     page: Page,
     events: Vec<EventLine>,
-    problems: Vec<(String, String)>,
+    problems: Vec<Listed>,
     general: Vec<Field>,
     venues: Vec<VenueBlock>,
 }
@@ -352,35 +510,32 @@ pub(crate) fn renumbered(api: &str, list: &str, rows: &[usize]) -> Option<String
     Some(format!("{list}[{row}]{tail}"))
 }
 
-pub(crate) fn whole_number(lang: Lang, typed: &Typed, name: &str) -> Result<i32, AppError> {
+/// A whole number typed in the form; the rules' words when it is not one (a page says what
+/// the field needs in its own).
+pub(crate) fn whole_number(typed: &Typed, name: &str) -> Result<i32, AppError> {
     typed
         .one(name)
         .parse()
-        .map_err(|_| AppError::validation(name, lang.t("events.need_number")))
+        .map_err(|_| AppError::validation(name, "must be a whole number"))
 }
 
 /// A date and time typed in the form (`2026-12-07T17:00`) as a moment in `zone`.
-fn local_moment(
-    lang: Lang,
-    typed: &Typed,
-    name: &str,
-    zone: Tz,
-) -> Result<DateTime<FixedOffset>, AppError> {
-    let local = local_time(lang, typed, name)?;
+fn local_moment(typed: &Typed, name: &str, zone: Tz) -> Result<DateTime<FixedOffset>, AppError> {
+    let local = local_time(typed, name)?;
     let at = to_utc(name, local, zone)?;
     Ok(Utc.from_utc_datetime(&at).fixed_offset())
 }
 
-fn local_time(lang: Lang, typed: &Typed, name: &str) -> Result<NaiveDateTime, AppError> {
+fn local_time(typed: &Typed, name: &str) -> Result<NaiveDateTime, AppError> {
     let text = typed.one(name);
     NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| AppError::validation(name, lang.t("events.need_date_time")))
+        .map_err(|_| AppError::validation(name, "must be a date and a time"))
 }
 
 /// The API's event input from the form: venues without a name and city, and days without a
 /// date, are left out; deadlines are read in the first venue's time zone.
-fn event_input(lang: Lang, typed: &Typed, rows: &mut Rows) -> Result<EventInput, AppError> {
+fn event_input(typed: &Typed, rows: &mut Rows) -> Result<EventInput, AppError> {
     let mut venues = Vec::new();
     for i in 0..VENUES {
         let name = typed.one(&venue_name(i, "name"));
@@ -397,7 +552,7 @@ fn event_input(lang: Lang, typed: &Typed, rows: &mut Rows) -> Result<EventInput,
                 continue;
             }
             let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-                .map_err(|_| AppError::validation(&date_field, lang.t("events.need_date")))?;
+                .map_err(|_| AppError::validation(&date_field, "must be a date"))?;
             let from = typed.one(&day_name(i, j, "breaks[0].from"));
             let to = typed.one(&day_name(i, j, "breaks[0].to"));
             days.push(Day {
@@ -417,8 +572,8 @@ fn event_input(lang: Lang, typed: &Typed, rows: &mut Rows) -> Result<EventInput,
             city,
             country: typed.one(&venue_name(i, "country")).to_uppercase(),
             time_zone: typed.one(&venue_name(i, "time_zone")),
-            tables: whole_number(lang, typed, &venue_name(i, "tables"))?,
-            rooms: whole_number(lang, typed, &venue_name(i, "rooms"))?,
+            tables: whole_number(typed, &venue_name(i, "tables"))?,
+            rooms: whole_number(typed, &venue_name(i, "rooms"))?,
             days,
         });
         rows.venues.push((i, day_rows));
@@ -429,17 +584,17 @@ fn event_input(lang: Lang, typed: &Typed, rows: &mut Rows) -> Result<EventInput,
         name: typed.one("name"),
         kind: EventKind::from_str(&typed.one("kind")).unwrap_or(EventKind::Forum),
         description: typed.one("description"),
-        slot_minutes: whole_number(lang, typed, "slot_minutes")?,
-        travel_buffer_minutes: whole_number(lang, typed, "travel_buffer_minutes")?,
-        daily_cap: whole_number(lang, typed, "daily_cap")?,
-        min_break_slots: whole_number(lang, typed, "min_break_slots")?,
+        slot_minutes: whole_number(typed, "slot_minutes")?,
+        travel_buffer_minutes: whole_number(typed, "travel_buffer_minutes")?,
+        daily_cap: whole_number(typed, "daily_cap")?,
+        min_break_slots: whole_number(typed, "min_break_slots")?,
         online: typed.one("online") == "on",
-        registration_deadline: local_moment(lang, typed, "registration_deadline", zone)?,
-        request_deadline: local_moment(lang, typed, "request_deadline", zone)?,
+        registration_deadline: local_moment(typed, "registration_deadline", zone)?,
+        request_deadline: local_moment(typed, "request_deadline", zone)?,
         request_expiry_days: if expiry.is_empty() {
             None
         } else {
-            Some(whole_number(lang, typed, "request_expiry_days")?)
+            Some(whole_number(typed, "request_expiry_days")?)
         },
         venues,
     })
@@ -563,7 +718,7 @@ async fn create(
     let lang = Page::new(&req, &visitor).lang;
     let typed = Typed::parse(&body);
     let mut rows = Rows::default();
-    let created = match event_input(lang, &typed, &mut rows) {
+    let created = match event_input(&typed, &mut rows) {
         Ok(input) => {
             let expiry = state.settings.meetings.request_expiry_days;
             state
@@ -573,13 +728,12 @@ async fn create(
         }
         Err(e) => Err(e),
     };
-    match created.map_err(problems_of) {
+    match created.map_err(|e| problems_of(lang, e)) {
         Ok(event) => see_other(&format!("/events/{}", event.id)).finish(),
         Err(Ok(problems)) => {
-            let problems = problems
-                .into_iter()
-                .map(|(field, message)| (rows.form_field(&field), message))
-                .collect();
+            let problems = needs(lang, &EVENT_FIELDS, problems, |rule| {
+                on_its_start(rows.form_field(rule))
+            });
             events_page(
                 &req,
                 &visitor,
@@ -663,7 +817,7 @@ struct EventPage {
     page: Page,
     event: EventView,
     join: Vec<Field>,
-    problems: Vec<(String, String)>,
+    problems: Vec<Listed>,
 }
 
 /// A moment in a time zone as pages write it: `2026-12-07 17:00 (Asia/Jakarta)`.
@@ -980,7 +1134,7 @@ async fn event(
 }
 
 /// The API's registration from the participant form; its field names as the form's.
-fn registration(lang: Lang, typed: &Typed) -> Result<RegistrationInput, AppError> {
+fn registration(typed: &Typed) -> Result<RegistrationInput, AppError> {
     let who = typed.one("who");
     let (kind, id) = who.split_once(':').unwrap_or(("", ""));
     let id = Some(id.to_owned());
@@ -988,15 +1142,20 @@ fn registration(lang: Lang, typed: &Typed) -> Result<RegistrationInput, AppError
         "investor" => (id, None, None),
         "region" => (None, id, None),
         "delegation" => (None, None, id),
-        _ => return Err(AppError::validation("who", lang.t("events.need_who"))),
+        _ => {
+            return Err(AppError::validation(
+                "who",
+                "is not a participant to register",
+            ));
+        }
     };
     let cap = typed.one("daily_cap");
     let availability = if typed.one("from").is_empty() && typed.one("to").is_empty() {
         Vec::new()
     } else {
         vec![WindowInput {
-            from: local_time(lang, typed, "from")?,
-            to: local_time(lang, typed, "to")?,
+            from: local_time(typed, "from")?,
+            to: local_time(typed, "to")?,
         }]
     };
     Ok(RegistrationInput {
@@ -1007,14 +1166,14 @@ fn registration(lang: Lang, typed: &Typed) -> Result<RegistrationInput, AppError
         daily_cap: if cap.is_empty() {
             None
         } else {
-            Some(whole_number(lang, typed, "daily_cap")?)
+            Some(whole_number(typed, "daily_cap")?)
         },
         availability,
     })
 }
 
-/// A problem the API found with a participant's settings, in the page's language; a problem
-/// of another field (who registers) in the API's words.
+/// A problem found with a participant form, in the page's language: what the field needs (a
+/// window's problem told apart by the rules' words), or a conflict as already said.
 fn settings_problem(lang: Lang, typed: &Typed, api_field: &str, message: String) -> String {
     let key = match api_field {
         "time_zone" => {
@@ -1026,6 +1185,8 @@ fn settings_problem(lang: Lang, typed: &Typed, api_field: &str, message: String)
             .into_owned();
         }
         "daily_cap" => "events.problem_daily_cap",
+        "who" | "investor_id" | "region_code" | "delegation_id" => "events.need_who",
+        "from" | "to" => "events.need_date_time",
         "availability" => "events.problem_windows",
         field if field.starts_with("availability[") => {
             if message.contains("after it starts") {
@@ -1038,7 +1199,8 @@ fn settings_problem(lang: Lang, typed: &Typed, api_field: &str, message: String)
                 "events.problem_window_time"
             }
         }
-        _ => return message,
+        "" => return message,
+        _ => "forms.check",
     };
     lang.t(key)
 }
@@ -1070,7 +1232,7 @@ async fn add_participant(
     let lang = Page::new(&req, &visitor).lang;
     let event_id = id.into_inner();
     let typed = Typed::parse(&body);
-    let registered = match registration(lang, &typed) {
+    let registered = match registration(&typed) {
         Ok(input) => {
             let app = state.clone();
             let (who, event) = (user.clone(), event_id.clone());
@@ -1087,7 +1249,7 @@ async fn add_participant(
         Err(AppError::Conflict { .. }) => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    match registered.map_err(problems_of) {
+    match registered.map_err(|e| problems_of(lang, e)) {
         Ok(()) => see_other(&format!("/events/{event_id}#participants")).finish(),
         Err(Ok(problems)) => {
             let problems = problems
@@ -1138,7 +1300,7 @@ struct ParticipantPage {
     fields: Vec<Field>,
     /// Each window's legend and its two fields.
     windows: Vec<(String, Vec<Field>)>,
-    problems: Vec<(String, String)>,
+    problems: Vec<Listed>,
 }
 
 /// The participant's settings as stored, as the form shows them: windows in its own zone.
@@ -1265,10 +1427,7 @@ async fn participant(
 
 /// The API's settings from the participant form (windows left empty are left out), with the
 /// form row each window sent came from.
-fn settings_input(
-    lang: Lang,
-    typed: &Typed,
-) -> Result<(ParticipantSettings, Vec<usize>), AppError> {
+fn settings_input(typed: &Typed) -> Result<(ParticipantSettings, Vec<usize>), AppError> {
     let cap = typed.one("daily_cap");
     let mut availability = Vec::new();
     let mut rows = Vec::new();
@@ -1278,8 +1437,8 @@ fn settings_input(
             continue;
         }
         availability.push(WindowInput {
-            from: local_time(lang, typed, &from)?,
-            to: local_time(lang, typed, &to)?,
+            from: local_time(typed, &from)?,
+            to: local_time(typed, &to)?,
         });
         rows.push(i);
     }
@@ -1288,7 +1447,7 @@ fn settings_input(
         daily_cap: if cap.is_empty() {
             None
         } else {
-            Some(whole_number(lang, typed, "daily_cap")?)
+            Some(whole_number(typed, "daily_cap")?)
         },
         availability,
     };
@@ -1298,10 +1457,16 @@ fn settings_input(
 /// The participant form's field an API field name concerns: a window's problem goes on the
 /// row it was typed in.
 fn settings_field(api: &str, rows: &[usize]) -> String {
-    match renumbered(api, "availability", rows) {
-        Some(field) if field.ends_with(']') => format!("{field}.from"),
-        Some(field) => field,
-        None => api.to_owned(),
+    renumbered(api, "availability", rows).map_or_else(|| api.to_owned(), on_its_start)
+}
+
+/// The form field a problem goes on: a problem with a whole span of time (a window, a break:
+/// `breaks[0]`) goes on the field of its start.
+fn on_its_start(field: String) -> String {
+    if field.ends_with(']') {
+        format!("{field}.from")
+    } else {
+        field
     }
 }
 
@@ -1322,7 +1487,7 @@ async fn edit_participant(
     let (event_id, participant_id) = path.into_inner();
     let typed = Typed::parse(&body);
     let mut rows = Vec::new();
-    let saved = match settings_input(lang, &typed) {
+    let saved = match settings_input(&typed) {
         Ok((settings, sent)) => {
             rows = sent;
             let (who, event, id) = (user.clone(), event_id.clone(), participant_id.clone());
@@ -1335,7 +1500,7 @@ async fn edit_participant(
         }
         Err(e) => Err(e),
     };
-    match saved.map_err(problems_of) {
+    match saved.map_err(|e| problems_of(lang, e)) {
         Ok(()) => see_other(&format!("/events/{event_id}#participants")).finish(),
         Err(Ok(problems)) => {
             let problems = problems
@@ -1396,7 +1561,6 @@ async fn introduce_matches(
         Ok(user) => user,
         Err(refused) => return *refused,
     };
-    let lang = Page::new(&req, &visitor).lang;
     let typed = Typed::parse(&body);
     let event_id = id.into_inner();
     let (app, event) = (state.clone(), event_id.clone());
@@ -1404,8 +1568,8 @@ async fn introduce_matches(
         .db
         .write(move |conn| {
             let input = IntroductionInput {
-                per_investor: whole_number(lang, &typed, "per_investor")?.max(0) as usize,
-                min_score: f64::from(whole_number(lang, &typed, "min_score")?) / 100.0,
+                per_investor: whole_number(&typed, "per_investor")?.max(0) as usize,
+                min_score: f64::from(whole_number(&typed, "min_score")?) / 100.0,
             };
             introduce_best(conn, &app, &user, &event, &input).map(drop)
         })
@@ -1459,7 +1623,30 @@ struct JobPage {
     stage: String,
     /// What the finished run did, as label and figure.
     summary: Vec<(String, String)>,
-    error: String,
+    /// Why a failed run stopped, in the page's language.
+    failure: String,
+    /// The stored error of a failure the page cannot put in words, as technical detail.
+    detail: Option<String>,
+}
+
+/// A failed run's stored error in the page's language: the scheduler's known failures as
+/// sentences of the catalogue; any other as "the run failed", with the error itself as detail.
+fn failure_in_words(lang: Lang, error: &str) -> (String, Option<String>) {
+    let known = if error.starts_with("interrupted") {
+        Some("events.job_failed_interrupted")
+    } else if error.contains("no slots") || error.contains("no meeting slot") {
+        Some("events.job_failed_no_slots")
+    } else if error == "event not found" {
+        Some("events.job_failed_no_event")
+    } else if error == "service temporarily unavailable" {
+        Some("events.job_failed_busy")
+    } else {
+        None
+    };
+    match known {
+        Some(key) => (lang.t(key), None),
+        None => (lang.t("events.job_failed"), Some(error.to_owned())),
+    }
 }
 
 /// A scheduling job's stage and progress; the page reloads itself every second while it runs.
@@ -1508,6 +1695,10 @@ async fn job(
             ]
         })
         .unwrap_or_default();
+    let (failure, detail) = match &job.error {
+        Some(error) if job.status == "failed" => failure_in_words(lang, error),
+        _ => (String::new(), None),
+    };
     html(
         StatusCode::OK,
         JobPage {
@@ -1516,7 +1707,8 @@ async fn job(
             progress: job.progress,
             stage: lang.t(&format!("events.stage_{}", job.stage)),
             summary,
-            error: job.error.clone().unwrap_or_default(),
+            failure,
+            detail,
             event_id,
             page,
         }
@@ -2021,7 +2213,8 @@ async fn change(
 }
 
 /// Why a change was refused, in the page's language: for a move the validator refuses, each
-/// constraint it would break, asked of the same check the move ran.
+/// constraint it would break, asked of the same check the move ran; any other conflict as its
+/// code means.
 async fn refusal_reasons(
     state: &AppState,
     user: &AuthenticatedUser,
@@ -2056,7 +2249,7 @@ async fn refusal_reasons(
         ("meeting_cancelled" | "request_not_open", _) => {
             vec![lang.t(&format!("grid.refusal_{code}"))]
         }
-        _ => Vec::new(),
+        _ => vec![said(lang, refused)],
     }
 }
 

@@ -132,9 +132,12 @@ async fn a_bad_event_form_comes_back_with_its_input_kept_and_nothing_saved() {
         "{page}"
     );
     assert!(
-        page.contains("field-problem") && page.contains("must be after opens"),
+        page.contains(
+            r#"<span class="problem" id="venues[0].days[0].closes-problem">Isikan jam tutup seperti 17.00, setelah jam buka.</span>"#
+        ) && page.contains(r##"<a href="#venues[0].days[0].closes">Tutup</a>"##),
         "{page}"
     );
+    assert!(!page.contains("must be after opens"), "{page}");
 
     for (name, value) in &mut form {
         match *name {
@@ -148,7 +151,7 @@ async fn a_bad_event_form_comes_back_with_its_input_kept_and_nothing_saved() {
     let page = response.text().await.unwrap();
     assert!(page.contains(r#"value="many""#), "{page}");
     assert!(
-        page.contains("harus berupa bilangan bulat"),
+        page.contains("Isikan 0 sampai 2.000 meja"),
         "in the staff's language: {page}"
     );
     assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
@@ -463,6 +466,21 @@ pub async fn event_with_accepted_requests(app: &TestApp, staff: &TestUser) -> (S
     (event, date)
 }
 
+/// Starts the scheduler from the event page; gives back the address of its job's page.
+async fn started_run(app: &TestApp, session: &str, event: &str) -> String {
+    let response = app
+        .submit(
+            &format!("/events/{event}/schedule"),
+            session,
+            &[("mode", "keep")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let job = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(job.starts_with(&format!("/events/{event}/jobs/")), "{job}");
+    job
+}
+
 /// Follows the job page until it stops refreshing itself; gives back its last HTML.
 async fn finished_job_page(app: &TestApp, session: &str, path: &str, lang: &str) -> String {
     for _ in 0..600 {
@@ -517,16 +535,7 @@ async fn staff_run_the_scheduler_and_move_meetings_on_the_grid() {
         "{before}"
     );
 
-    let response = app
-        .submit(
-            &format!("/events/{event}/schedule"),
-            &session,
-            &[("mode", "keep")],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let job = response.headers()["location"].to_str().unwrap().to_owned();
-    assert!(job.starts_with(&format!("/events/{event}/jobs/")), "{job}");
+    let job = started_run(&app, &session, &event).await;
     let done = finished_job_page(&app, &session, &job, "en").await;
     assert!(
         done.contains("Finished") && done.contains("Meetings placed"),
@@ -665,7 +674,7 @@ async fn staff_create_a_delegation_through_the_form() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = response.text().await.unwrap();
     assert!(
-        page.contains("no account has the address nobody@example.org"),
+        page.contains("Give the e-mail addresses of officials with an account"),
         "{page}"
     );
     assert!(page.contains(r#"value="Luwu Raya mission""#), "{page}");
@@ -1233,4 +1242,281 @@ async fn the_grid_script_is_served_under_its_content_address_and_the_grid_works_
             && !page.contains("draggable"),
         "{page}"
     );
+}
+
+/// English sentences of the rules that must never reach a page in Indonesian.
+const ENGLISH_RULES: [&str; 9] = [
+    "must be",
+    "is not a",
+    "registered already",
+    "give exactly one",
+    "has no account",
+    "not an official",
+    "is in the past",
+    "Please correct",
+    "the run failed",
+];
+
+/// Sends a form in a language and gives back the page refusing it with `status`, which says
+/// `said` and, in Indonesian, none of the rules' English.
+async fn refused(
+    app: &TestApp,
+    session: &str,
+    (lang, path, fields): (&str, &str, &[(&str, &str)]),
+    status: StatusCode,
+    said: &str,
+) -> String {
+    app.page_as("/", Some(session), lang).await;
+    let response = app.submit(path, session, fields).await;
+    assert_eq!(response.status(), status, "{lang} {said}");
+    let page = response.text().await.unwrap();
+    assert!(page.contains(said), "{lang}: {page}");
+    if lang == "id" {
+        for words in ENGLISH_RULES {
+            assert!(
+                !page.contains(words),
+                "“{words}” on an Indonesian page: {page}"
+            );
+        }
+    }
+    page
+}
+
+#[tokio::test]
+async fn the_event_form_says_what_each_field_needs_in_the_page_language() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let session = app.page_session(&staff.email).await;
+    let mut form = event_form(in_days(30));
+    for (name, value) in &mut form {
+        match *name {
+            "slot_minutes" => *value = "5".into(),
+            "venues[0].country" => *value = "Indonesia".into(),
+            _ => {}
+        }
+    }
+    for (lang, said) in [
+        (
+            "id",
+            "Isikan lama satu slot pertemuan dalam menit, dari 10 sampai 240.",
+        ),
+        (
+            "en",
+            "Enter the length of a meeting slot in minutes, from 10 to 240.",
+        ),
+    ] {
+        let typed = fields(&form);
+        let sent = (lang, "/events", typed.as_slice());
+        let page = refused(&app, &session, sent, StatusCode::UNPROCESSABLE_ENTITY, said).await;
+        assert!(
+            page.contains(r#"name="slot_minutes" value="5" required aria-invalid="true""#),
+            "{lang}: {page}"
+        );
+        assert!(
+            page.contains(r#"value="Makassar Smart City Forum""#),
+            "{page}"
+        );
+    }
+    assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
+
+    // Once the event's own figures pass, a venue's country is checked; then its break, whose
+    // problem is shown on its start.
+    for (fixed, wrong, said, marked) in [
+        (
+            ("slot_minutes", "30"),
+            ("venues[0].country", "Indonesia"),
+            "Gunakan kode negara dua huruf",
+            r#"name="venues[0].country" value="Indonesia" required aria-invalid="true""#,
+        ),
+        (
+            ("venues[0].country", "ID"),
+            ("venues[0].days[0].breaks[0].to", "12:30"),
+            "Isikan awal dan akhir istirahat seperti 12.00 dan 13.00, di dalam jam buka.",
+            r#"name="venues[0].days[0].breaks[0].from" value="10:30" aria-invalid="true""#,
+        ),
+    ] {
+        for (name, value) in &mut form {
+            for (field, typed) in [fixed, wrong] {
+                if *name == field {
+                    *value = typed.into();
+                }
+            }
+        }
+        let typed = fields(&form);
+        let sent = ("id", "/events", typed.as_slice());
+        let page = refused(&app, &session, sent, StatusCode::UNPROCESSABLE_ENTITY, said).await;
+        assert!(page.contains(marked), "{page}");
+        assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
+    }
+}
+
+#[tokio::test]
+async fn the_participant_form_says_who_may_not_be_registered_in_the_page_language() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
+    let session = app.page_session(&staff.email).await;
+    let path = format!("/events/{event}/participants");
+    let palopo = [("who", "region:73.73"), ("time_zone", "Asia/Makassar")];
+    let response = app.submit(&path, &session, &palopo).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let participants = || async {
+        let (_, list) = app
+            .get(
+                &format!("/api/v1/events/{event}/participants"),
+                Some(&staff.token),
+            )
+            .await;
+        list.as_array().unwrap().len()
+    };
+
+    for (lang, status, fields, said) in [
+        (
+            "id",
+            StatusCode::CONFLICT,
+            palopo.to_vec(),
+            "Peserta ini sudah terdaftar",
+        ),
+        (
+            "en",
+            StatusCode::CONFLICT,
+            palopo.to_vec(),
+            "This participant is already registered for the event.",
+        ),
+        (
+            "id",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![("who", "region:99.99"), ("time_zone", "Asia/Makassar")],
+            "Pilih investor, daerah, atau delegasi yang belum terdaftar.",
+        ),
+        (
+            "en",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![("who", "region:99.99"), ("time_zone", "Asia/Makassar")],
+            "Choose an investor, a region or a delegation that is not registered yet.",
+        ),
+    ] {
+        let page = refused(&app, &session, (lang, &path, &fields), status, said).await;
+        assert!(
+            page.contains(
+                r#"<select id="who" name="who" aria-invalid="true" aria-describedby="who-problem">"#
+            ),
+            "{page}"
+        );
+        assert!(page.contains(r#"value="Asia/Makassar""#), "kept: {page}");
+        assert_eq!(participants().await, 1, "nothing stored");
+    }
+}
+
+#[tokio::test]
+async fn the_delegation_form_says_what_each_field_needs_in_the_page_language() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let session = app.page_session(&staff.email).await;
+    let form = |members: &str, regions: &str| {
+        vec![
+            ("name", "Luwu Raya mission".to_owned()),
+            ("regions", regions.to_owned()),
+            ("members", members.to_owned()),
+            ("travel_buffer_minutes", "30".into()),
+        ]
+    };
+    for (lang, typed, field, said) in [
+        (
+            "id",
+            form("nobody@example.org", "73.73"),
+            "members",
+            "Berikan alamat surel pejabat yang memiliki akun",
+        ),
+        (
+            "en",
+            form("nobody@example.org", "73.73"),
+            "members",
+            "Give the e-mail addresses of officials with an account",
+        ),
+        (
+            "id",
+            form("", "99.99"),
+            "regions",
+            "Berikan 1 sampai 10 kode kabupaten/kota yang dikenal",
+        ),
+        (
+            "en",
+            form("", "99.99"),
+            "regions",
+            "Give 1 to 10 codes of known regencies and cities",
+        ),
+    ] {
+        let sent_fields = fields(&typed);
+        let sent = (lang, "/delegations", sent_fields.as_slice());
+        let page = refused(&app, &session, sent, StatusCode::UNPROCESSABLE_ENTITY, said).await;
+        let value = &typed.iter().find(|(name, _)| *name == field).unwrap().1;
+        assert!(
+            page.contains(&format!(r#"name="{field}" value="{value}""#))
+                && page.contains(r#"aria-invalid="true""#),
+            "{lang}: {page}"
+        );
+    }
+    let (_, none) = app.get("/api/v1/delegations", Some(&staff.token)).await;
+    assert_eq!(none, json!([]), "nothing saved");
+}
+
+#[tokio::test]
+async fn a_failed_run_is_told_in_the_page_language_with_any_detail_marked_as_such() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
+    let session = app.page_session(&staff.email).await;
+    let path = started_run(&app, &session, &event).await;
+    finished_job_page(&app, &session, &path, "en").await;
+    let job = path.rsplit('/').next().unwrap().to_owned();
+    let fail = |error: &str| {
+        let (db, job, error) = (app.state.db.clone(), job.clone(), error.to_owned());
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.get().unwrap();
+            sepadan::models::job::finish_job(
+                &mut conn,
+                &job,
+                Err(error),
+                sepadan::models::user::now(),
+            )
+            .unwrap();
+        })
+    };
+
+    fail("interrupted: the service stopped while the job ran; start it again")
+        .await
+        .unwrap();
+    for (lang, said) in [
+        ("id", "Penjadwalan terhenti karena layanan berhenti"),
+        ("en", "The run was interrupted because the service stopped"),
+    ] {
+        let (_, page) = app.page_as(&path, Some(&session), lang).await;
+        assert!(page.contains(said), "{lang}: {page}");
+        assert!(!page.contains("interrupted:"), "{page}");
+    }
+
+    fail("the solver gave up").await.unwrap();
+    for (lang, said, detail) in [
+        (
+            "id",
+            "Penjadwalan gagal.",
+            "Rincian teknis (dalam bahasa Inggris",
+        ),
+        (
+            "en",
+            "The scheduling run failed.",
+            "Technical detail (in English",
+        ),
+    ] {
+        let (_, page) = app.page_as(&path, Some(&session), lang).await;
+        assert!(
+            page.contains(said) && page.contains(detail),
+            "{lang}: {page}"
+        );
+        assert!(
+            page.contains(r#"<code lang="en">the solver gave up</code>"#),
+            "{page}"
+        );
+    }
 }
