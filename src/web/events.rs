@@ -1814,6 +1814,8 @@ struct GridPage {
     your_zone: String,
     /// Whether the viewer's zone differs from a venue's, so that it is shown alongside.
     show_yours: bool,
+    /// With several venues, each venue's name over its tables and rooms (name, columns).
+    venue_heads: Vec<(String, usize)>,
     columns: Vec<Column>,
     rows: Vec<GridRow>,
     meetings: Vec<MeetingForm>,
@@ -1878,45 +1880,42 @@ fn grid_page(
     let refused_any = refusal.is_some();
     let mut refusal = refusal;
     let venues = &data.plan.venues;
-    let several = venues.len() > 1;
     let mut columns = Vec::new();
+    let mut venue_heads = Vec::new();
     for v in venues {
+        if venues.len() > 1 {
+            venue_heads.push((v.name.clone(), (v.tables + v.rooms).max(0) as usize));
+        }
         let seats = [("table", v.tables), ("room", v.rooms)];
         for (place, count) in seats {
             for seat in 1..=count {
-                let name = format!("{} {seat}", lang.t(&format!("grid.{place}")));
                 columns.push(Column {
                     venue_id: v.id.clone(),
                     place,
                     seat,
-                    label: if several {
-                        format!("{} · {name}", v.name)
-                    } else {
-                        name
-                    },
+                    label: format!("{} {seat}", lang.t(&format!("grid.{place}"))),
                 });
             }
         }
     }
+    // A slot's time at each venue open in it; venues sharing a time zone share one label.
     let slot_label = |slot: &crate::api::meetings::GridSlot| {
-        slot.venue_times
-            .iter()
-            .map(|t| {
-                let venue = venues.iter().find(|v| v.id == t.venue_id);
-                let ends = slot.ends_at.with_timezone(&t.starts_at.timezone());
-                let text = format!(
-                    "{}–{}",
-                    t.starts_at.format("%Y-%m-%d %H:%M"),
-                    ends.format("%H:%M")
-                );
-                match venue {
-                    Some(v) if several => format!("{text} ({}, {})", v.name, v.time_zone),
-                    Some(v) => format!("{text} ({})", v.time_zone),
-                    None => text,
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
+        let mut labels: Vec<String> = Vec::new();
+        for t in &slot.venue_times {
+            let ends = slot.ends_at.with_timezone(&t.starts_at.timezone());
+            let mut text = format!(
+                "{}–{}",
+                t.starts_at.format("%Y-%m-%d %H:%M"),
+                ends.format("%H:%M")
+            );
+            if let Some(v) = venues.iter().find(|v| v.id == t.venue_id) {
+                text = format!("{text} ({})", v.time_zone);
+            }
+            if !labels.contains(&text) {
+                labels.push(text);
+            }
+        }
+        labels.join("; ")
     };
     let status = |s: &str| lang.t(&format!("grid.status_{s}"));
     let rows = grid
@@ -2032,6 +2031,7 @@ fn grid_page(
             .collect(),
         show_yours: venues.iter().any(|v| v.time_zone != your_zone),
         your_zone,
+        venue_heads,
         columns,
         rows,
         meetings,

@@ -68,13 +68,20 @@ async fn ids(app: &TestApp) -> Ids {
         .await;
     let (_, events) = app.get("/api/v1/events", Some(&staff)).await;
     let (_, delegations) = app.get("/api/v1/delegations", Some(&staff)).await;
-    let first = |list: &serde_json::Value| {
+    let items = |list: &serde_json::Value| -> Vec<serde_json::Value> {
         let items = list.get("items").unwrap_or(list);
-        items[0]["id"].as_str().expect("an id").to_owned()
+        items.as_array().cloned().unwrap_or_default()
     };
+    let first = |list: &serde_json::Value| items(list)[0]["id"].as_str().expect("an id").to_owned();
     Ids {
         project: first(&projects),
-        event: first(&events),
+        // The event with the most venues makes the richest grid.
+        event: items(&events)
+            .iter()
+            .max_by_key(|e| e["venues"].as_array().map_or(0, Vec::len))
+            .and_then(|e| e["id"].as_str())
+            .expect("an event")
+            .to_owned(),
         delegation: first(&delegations),
     }
 }

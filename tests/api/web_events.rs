@@ -206,8 +206,9 @@ async fn a_bad_event_form_comes_back_with_its_input_kept_and_nothing_saved() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        grid.contains("Tokyo International Forum · Table 3")
-            && grid.contains("(Tokyo International Forum, Asia/Tokyo)")
+        grid.contains(r#"class="venue">Tokyo International Forum</th>"#)
+            && grid.contains("<th scope=\"col\">Table 3</th>")
+            && grid.contains(" (Asia/Tokyo)</th>")
             && grid.contains("Your time (Asia/Jakarta)"),
         "{grid}"
     );
