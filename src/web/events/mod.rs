@@ -1,0 +1,1191 @@
+//! Programme staff run events in the browser: the list of events and a form to create one, and
+//! an event's venues, participants, requests and delegations; a participant's settings
+//! ([`participants`]); running the scheduler, its job and the grid where meetings are moved,
+//! confirmed and cancelled ([`scheduling`]).
+
+mod participants;
+mod scheduling;
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use super::form::{self, Problems, Typed};
+use super::i18n::Lang;
+use super::session::Visitor;
+use super::{Page, content_address, error_page, html, said, see_other, shipped};
+use crate::api::events::{
+    self as events_api, Break, Day, EventInput, EventKind, ParticipantSettings, RegistrationInput,
+    VenueInput, WindowInput, event_view, participant_view,
+};
+use crate::api::meetings::{
+    self as meetings_api, Grid, Job, MEETING_DOES_NOT_FIT, MeetingChange, Placement,
+    change_meeting, placement, staff_grid, start_scheduling, visible_job, visible_meeting,
+};
+use crate::api::requests::{
+    IntroductionInput, MeetingRequest, RequestInput, event_requests, introduce_best, new_request,
+};
+use crate::auth::AuthenticatedUser;
+use crate::error::AppError;
+use crate::meetings::jobs::{SCHEDULE_EVENT, ScheduleOptions};
+use crate::meetings::plan::slots;
+use crate::meetings::service::{EventData, ScheduleSummary};
+use crate::meetings::time::{in_zone, stored_zone, time_zone, to_utc};
+use crate::models::event as event_rows;
+use crate::models::investor::{self, InvestorFilter};
+use crate::models::job as job_rows;
+use crate::models::meeting as meeting_rows;
+use crate::startup::AppState;
+
+/// The staff pages of events: list and creation, an event, its scheduling job and its grid.
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/events", web::get().to(events))
+        .route("/events", web::post().to(create))
+        .route("/events/{id}", web::get().to(event))
+        .route("/events/{id}/requests", web::post().to(introduce))
+        .route(
+            "/events/{id}/introductions",
+            web::post().to(introduce_matches),
+        )
+        .configure(participants::config)
+        .configure(scheduling::config);
+}
+
+/// A form field as the page shows it.
+pub(crate) struct Field {
+    pub(crate) name: String,
+    pub(crate) label: String,
+    /// text, number, date, time, datetime-local, checkbox, textarea or select.
+    pub(crate) input: &'static str,
+    pub(crate) value: String,
+    /// For a select: value, label and whether it is chosen.
+    pub(crate) options: Vec<(String, String, bool)>,
+    pub(crate) required: bool,
+    pub(crate) problem: Option<String>,
+}
+
+/// What a form was filled with and what was wrong with it; a fresh form shows the defaults.
+pub(crate) struct Filled<'a> {
+    pub(crate) lang: Lang,
+    pub(crate) typed: &'a Typed,
+    pub(crate) fresh: bool,
+    pub(crate) problems: &'a BTreeMap<String, String>,
+}
+
+impl Filled<'_> {
+    pub(crate) fn field(
+        &self,
+        name: &str,
+        label: &str,
+        input: &'static str,
+        default: &str,
+    ) -> Field {
+        Field {
+            name: name.to_owned(),
+            label: self.lang.t(label),
+            input,
+            value: if self.fresh {
+                default.to_owned()
+            } else {
+                self.typed.one(name)
+            },
+            options: Vec::new(),
+            required: false,
+            problem: self.problems.get(name).cloned(),
+        }
+    }
+
+    pub(crate) fn required(
+        &self,
+        name: &str,
+        label: &str,
+        input: &'static str,
+        default: &str,
+    ) -> Field {
+        Field {
+            required: true,
+            ..self.field(name, label, input, default)
+        }
+    }
+
+    /// A select of `(value, label)` choices.
+    fn select(&self, name: &str, label: &str, choices: Vec<(String, String)>) -> Field {
+        let mut field = self.field(name, label, "select", "");
+        let chosen = field.value.clone();
+        field.options = choices
+            .into_iter()
+            .map(|(value, label)| {
+                let selected = value == chosen;
+                (value, label, selected)
+            })
+            .collect();
+        field
+    }
+}
+
+/// A problem as a refused form's summary lists it.
+pub(crate) struct Listed {
+    /// The name of the field it is on, which is also its input's id, for the summary to link to.
+    pub(crate) field: String,
+    /// The field's label; empty for a problem of no field of the form.
+    pub(crate) label: String,
+    pub(crate) message: String,
+}
+
+/// The problems of a refused form as the page lists them: the field's label (when the form has
+/// that field) and the message.
+pub(crate) fn listed(fields: &[&Field], problems: &BTreeMap<String, String>) -> Vec<Listed> {
+    problems
+        .iter()
+        .map(|(name, message)| Listed {
+            field: name.clone(),
+            label: fields
+                .iter()
+                .find(|f| &f.name == name)
+                .map(|f| f.label.clone())
+                .unwrap_or_default(),
+            message: message.clone(),
+        })
+        .collect()
+}
+
+/// The field problems of a refused form, with the rules' own messages (a conflict has one, on
+/// no field, saying what its code means in the page's language); other errors as they are.
+pub(crate) fn problems_of(
+    lang: Lang,
+    error: AppError,
+) -> Result<BTreeMap<String, String>, AppError> {
+    match error {
+        AppError::Validation { fields, .. } => Ok(fields),
+        conflict @ AppError::Conflict { .. } => {
+            Ok(BTreeMap::from([(String::new(), said(lang, &conflict))]))
+        }
+        other => Err(other),
+    }
+}
+
+/// A field's name without its list numbering: `venues[1].days[0].closes` is
+/// `venues.days.closes`, as a form's table of needs names it.
+fn unnumbered(name: &str) -> String {
+    let mut inside = false;
+    name.chars()
+        .filter(|&c| {
+            let kept = !inside && c != '[';
+            inside = (inside || c == '[') && c != ']';
+            kept
+        })
+        .collect()
+}
+
+/// A refused form's problems in the page's language: each on the form field `form_field`
+/// finds for the rules' name, saying what that field needs as `table` has it; a conflict (no
+/// field) as already said.
+pub(crate) fn needs(
+    lang: Lang,
+    table: &[form::Field],
+    problems: BTreeMap<String, String>,
+    form_field: impl Fn(&str) -> String,
+) -> BTreeMap<String, String> {
+    problems
+        .into_iter()
+        .map(|(rule, said)| {
+            if rule.is_empty() {
+                return (rule, said);
+            }
+            let field = form_field(&rule);
+            let need = Problems::of(lang, table, [unnumbered(&field)])
+                .list()
+                .iter()
+                .map(|p| p.message.clone())
+                .collect();
+            (field, need)
+        })
+        .collect()
+}
+
+/// What each field of the event form needs, by its name without list numbering.
+const EVENT_FIELDS: [form::Field; 22] = [
+    form::Field::new("name", "name", "events.name", "events.need_name"),
+    form::Field::new("kind", "kind", "events.kind", "forms.choice"),
+    form::Field::new(
+        "description",
+        "description",
+        "events.description",
+        "forms.long_text",
+    ),
+    form::Field::new(
+        "slot_minutes",
+        "slot_minutes",
+        "events.slot_minutes",
+        "events.need_slot_minutes",
+    ),
+    form::Field::new(
+        "travel_buffer_minutes",
+        "travel_buffer_minutes",
+        "events.travel_buffer",
+        "events.need_travel_buffer",
+    ),
+    form::Field::new(
+        "daily_cap",
+        "daily_cap",
+        "events.daily_cap",
+        "events.need_daily_cap",
+    ),
+    form::Field::new(
+        "min_break_slots",
+        "min_break_slots",
+        "events.min_break_slots",
+        "events.need_min_break_slots",
+    ),
+    form::Field::new(
+        "registration_deadline",
+        "registration_deadline",
+        "events.registration_deadline",
+        "events.need_deadline",
+    ),
+    form::Field::new(
+        "request_deadline",
+        "request_deadline",
+        "events.request_deadline",
+        "events.need_deadline",
+    ),
+    form::Field::new(
+        "request_expiry_days",
+        "request_expiry_days",
+        "events.request_expiry_days",
+        "events.need_expiry",
+    ),
+    form::Field::new("venues", "venues", "events.venues", "events.need_venues"),
+    form::Field::new(
+        "venues.name",
+        "venue_name",
+        "events.venue_name",
+        "events.need_venue_name",
+    ),
+    form::Field::new("venues.city", "city", "events.city", "events.need_city"),
+    form::Field::new(
+        "venues.country",
+        "country",
+        "events.country",
+        "forms.country",
+    ),
+    form::Field::new(
+        "venues.time_zone",
+        "time_zone",
+        "events.time_zone",
+        "events.need_time_zone",
+    ),
+    form::Field::new(
+        "venues.tables",
+        "tables",
+        "events.tables",
+        "events.need_tables",
+    ),
+    form::Field::new("venues.rooms", "rooms", "events.rooms", "events.need_rooms"),
+    form::Field::new("venues.days", "days", "events.days", "events.need_days"),
+    form::Field::new(
+        "venues.days.date",
+        "date",
+        "events.date",
+        "events.need_date",
+    ),
+    form::Field::new(
+        "venues.days.opens",
+        "opens",
+        "events.opens",
+        "events.need_opens",
+    ),
+    form::Field::new(
+        "venues.days.closes",
+        "closes",
+        "events.closes",
+        "events.need_closes",
+    ),
+    form::Field::new(
+        "venues.days.breaks",
+        "break",
+        "events.break_from",
+        "events.need_break",
+    ),
+];
+
+/// Venues and days the creation form offers.
+const SLOT_VALUE: &str = "%Y-%m-%dT%H:%M";
+
+/// The form field a problem goes on: a problem with a whole span of time (a window, a break:
+/// `breaks[0]`) goes on the field of its start.
+fn on_its_start(field: String) -> String {
+    if field.ends_with(']') {
+        format!("{field}.from")
+    } else {
+        field
+    }
+}
+
+const VENUES: usize = 2;
+const DAYS: usize = 3;
+
+/// An event as the list shows it.
+struct EventLine {
+    id: String,
+    name: String,
+    kind: String,
+    venues: String,
+    dates: String,
+    slots: String,
+    participants: String,
+    requests: String,
+    meetings: String,
+}
+
+/// A venue's part of the creation form.
+struct VenueBlock {
+    legend: String,
+    fields: Vec<Field>,
+    /// Each day's legend and fields.
+    days: Vec<(String, Vec<Field>)>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/events.html")]
+struct EventsPage {
+    page: Page,
+    events: Vec<EventLine>,
+    problems: Vec<Listed>,
+    general: Vec<Field>,
+    venues: Vec<VenueBlock>,
+}
+
+fn venue_name(i: usize, name: &str) -> String {
+    format!("venues[{i}].{name}")
+}
+
+fn day_name(i: usize, j: usize, name: &str) -> String {
+    format!("venues[{i}].days[{j}].{name}")
+}
+
+fn creation_form(filled: &Filled) -> (Vec<Field>, Vec<VenueBlock>) {
+    let lang = filled.lang;
+    let kinds = [
+        EventKind::Forum,
+        EventKind::Mission,
+        EventKind::InvestorVisit,
+    ]
+    .iter()
+    .map(|k| {
+        (
+            k.as_ref().to_owned(),
+            lang.t(&format!("events.kind_{}", k.as_ref())),
+        )
+    })
+    .collect();
+    let general = vec![
+        filled.required("name", "events.name", "text", ""),
+        filled.select("kind", "events.kind", kinds),
+        filled.field("description", "events.description", "textarea", ""),
+        filled.required("slot_minutes", "events.slot_minutes", "number", "30"),
+        filled.field(
+            "travel_buffer_minutes",
+            "events.travel_buffer",
+            "number",
+            "30",
+        ),
+        filled.field("daily_cap", "events.daily_cap", "number", "8"),
+        filled.field("min_break_slots", "events.min_break_slots", "number", "0"),
+        filled.field("online", "events.online", "checkbox", ""),
+        filled.required(
+            "registration_deadline",
+            "events.registration_deadline",
+            "datetime-local",
+            "",
+        ),
+        filled.required(
+            "request_deadline",
+            "events.request_deadline",
+            "datetime-local",
+            "",
+        ),
+        filled.field(
+            "request_expiry_days",
+            "events.request_expiry_days",
+            "number",
+            "",
+        ),
+    ];
+    let venues = (0..VENUES)
+        .map(|i| {
+            let first = i == 0;
+            let text = |name: &str, label: &str, default: &str| {
+                if first {
+                    filled.required(&venue_name(i, name), label, "text", default)
+                } else {
+                    filled.field(&venue_name(i, name), label, "text", default)
+                }
+            };
+            VenueBlock {
+                legend: rust_i18n::t!("events.venue_n", locale = lang.code(), n = i + 1)
+                    .into_owned(),
+                fields: vec![
+                    text("name", "events.venue_name", ""),
+                    text("city", "events.city", ""),
+                    text("country", "events.country", "ID"),
+                    text("time_zone", "events.time_zone", "Asia/Jakarta"),
+                    filled.field(&venue_name(i, "tables"), "events.tables", "number", "10"),
+                    filled.field(&venue_name(i, "rooms"), "events.rooms", "number", "0"),
+                ],
+                days: (0..DAYS)
+                    .map(|j| {
+                        let legend = rust_i18n::t!("events.day_n", locale = lang.code(), n = j + 1)
+                            .into_owned();
+                        let fields = vec![
+                            filled.field(&day_name(i, j, "date"), "events.date", "date", ""),
+                            filled.field(&day_name(i, j, "opens"), "events.opens", "time", "09:00"),
+                            filled.field(
+                                &day_name(i, j, "closes"),
+                                "events.closes",
+                                "time",
+                                "17:00",
+                            ),
+                            filled.field(
+                                &day_name(i, j, "breaks[0].from"),
+                                "events.break_from",
+                                "time",
+                                "",
+                            ),
+                            filled.field(
+                                &day_name(i, j, "breaks[0].to"),
+                                "events.break_to",
+                                "time",
+                                "",
+                            ),
+                        ];
+                        (legend, fields)
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    (general, venues)
+}
+
+/// Which form rows the API's venues and days came from (empty rows are left out), to put its
+/// problems back on the fields they concern.
+#[derive(Default)]
+struct Rows {
+    /// Per venue sent: its form row and the form rows of its days.
+    venues: Vec<(usize, Vec<usize>)>,
+}
+
+impl Rows {
+    /// The form field an API field name (`venues[1].days[0].closes`) stands for.
+    fn form_field(&self, api: &str) -> String {
+        let Some((index, rest)) = api
+            .strip_prefix("venues[")
+            .and_then(|rest| rest.split_once(']'))
+        else {
+            return api.to_owned();
+        };
+        let Some((venue, days)) = index.parse::<usize>().ok().and_then(|i| self.venues.get(i))
+        else {
+            return api.to_owned();
+        };
+        match renumbered(rest.trim_start_matches('.'), "days", days) {
+            Some(day) => format!("venues[{venue}].{day}"),
+            None => format!("venues[{venue}]{rest}"),
+        }
+    }
+}
+
+/// An API field name of a list item (`legs[1].city`) with the item's index replaced by the form
+/// row it came from (`rows[1]`); `None` when the name is not of that list.
+pub(crate) fn renumbered(api: &str, list: &str, rows: &[usize]) -> Option<String> {
+    let (index, tail) = api.strip_prefix(list)?.strip_prefix('[')?.split_once(']')?;
+    let row = rows.get(index.parse::<usize>().ok()?)?;
+    Some(format!("{list}[{row}]{tail}"))
+}
+
+/// A whole number typed in the form; the rules' words when it is not one (a page says what
+/// the field needs in its own).
+pub(crate) fn whole_number(typed: &Typed, name: &str) -> Result<i32, AppError> {
+    typed
+        .one(name)
+        .parse()
+        .map_err(|_| AppError::validation(name, "must be a whole number"))
+}
+
+/// A date and time typed in the form (`2026-12-07T17:00`) as a moment in `zone`.
+fn local_moment(typed: &Typed, name: &str, zone: Tz) -> Result<DateTime<FixedOffset>, AppError> {
+    let local = local_time(typed, name)?;
+    let at = to_utc(name, local, zone)?;
+    Ok(Utc.from_utc_datetime(&at).fixed_offset())
+}
+
+fn local_time(typed: &Typed, name: &str) -> Result<NaiveDateTime, AppError> {
+    let text = typed.one(name);
+    NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| AppError::validation(name, "must be a date and a time"))
+}
+
+/// The API's event input from the form: venues without a name and city, and days without a
+/// date, are left out; deadlines are read in the first venue's time zone.
+fn event_input(typed: &Typed, rows: &mut Rows) -> Result<EventInput, AppError> {
+    let mut venues = Vec::new();
+    for i in 0..VENUES {
+        let name = typed.one(&venue_name(i, "name"));
+        let city = typed.one(&venue_name(i, "city"));
+        if i > 0 && name.is_empty() && city.is_empty() {
+            continue;
+        }
+        let mut days = Vec::new();
+        let mut day_rows = Vec::new();
+        for j in 0..DAYS {
+            let date_field = day_name(i, j, "date");
+            let date = typed.one(&date_field);
+            if date.is_empty() && (j > 0 || i > 0) {
+                continue;
+            }
+            let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                .map_err(|_| AppError::validation(&date_field, "must be a date"))?;
+            let from = typed.one(&day_name(i, j, "breaks[0].from"));
+            let to = typed.one(&day_name(i, j, "breaks[0].to"));
+            days.push(Day {
+                date,
+                opens: typed.one(&day_name(i, j, "opens")),
+                closes: typed.one(&day_name(i, j, "closes")),
+                breaks: if from.is_empty() && to.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Break { from, to }]
+                },
+            });
+            day_rows.push(j);
+        }
+        venues.push(VenueInput {
+            name,
+            city,
+            country: typed.one(&venue_name(i, "country")).to_uppercase(),
+            time_zone: typed.one(&venue_name(i, "time_zone")),
+            tables: whole_number(typed, &venue_name(i, "tables"))?,
+            rooms: whole_number(typed, &venue_name(i, "rooms"))?,
+            days,
+        });
+        rows.venues.push((i, day_rows));
+    }
+    let zone = time_zone(&venue_name(0, "time_zone"), &venues[0].time_zone)?;
+    let expiry = typed.one("request_expiry_days");
+    Ok(EventInput {
+        name: typed.one("name"),
+        kind: EventKind::from_str(&typed.one("kind")).unwrap_or(EventKind::Forum),
+        description: typed.one("description"),
+        slot_minutes: whole_number(typed, "slot_minutes")?,
+        travel_buffer_minutes: whole_number(typed, "travel_buffer_minutes")?,
+        daily_cap: whole_number(typed, "daily_cap")?,
+        min_break_slots: whole_number(typed, "min_break_slots")?,
+        online: typed.one("online") == "on",
+        registration_deadline: local_moment(typed, "registration_deadline", zone)?,
+        request_deadline: local_moment(typed, "request_deadline", zone)?,
+        request_expiry_days: if expiry.is_empty() {
+            None
+        } else {
+            Some(whole_number(typed, "request_expiry_days")?)
+        },
+        venues,
+    })
+}
+
+/// The events, newest first, each with its counts.
+fn event_lines(
+    conn: &mut crate::db::AnyConnection,
+    lang: Lang,
+) -> Result<Vec<EventLine>, AppError> {
+    let mut lines = Vec::new();
+    for plan in event_rows::list_events(conn)? {
+        let event = event_view(&plan);
+        let participants = event_rows::participants(conn, &event.id, None)?.len();
+        let requests = meeting_rows::requests_of_event(conn, &event.id, None)?.len();
+        let meetings = meeting_rows::meetings_of_event(conn, Some(&event.id))?
+            .iter()
+            .filter(|m| !m.is_cancelled())
+            .count();
+        let dates: Vec<NaiveDate> = event
+            .venues
+            .iter()
+            .flat_map(|v| v.days.iter().map(|d| d.date))
+            .collect();
+        let dates = match (dates.iter().min(), dates.iter().max()) {
+            (Some(first), Some(last)) if first != last => format!("{first} – {last}"),
+            (Some(first), _) => first.to_string(),
+            _ => String::new(),
+        };
+        lines.push(EventLine {
+            kind: lang.t(&format!("events.kind_{}", event.kind)),
+            venues: event
+                .venues
+                .iter()
+                .map(|v| format!("{}, {} ({})", v.name, v.city, v.time_zone))
+                .collect::<Vec<_>>()
+                .join("; "),
+            dates,
+            slots: lang.integer(event.slots as i64),
+            participants: lang.integer(participants as i64),
+            requests: lang.integer(requests as i64),
+            meetings: lang.integer(meetings as i64),
+            id: event.id,
+            name: event.name,
+        });
+    }
+    Ok(lines)
+}
+
+async fn events_page(
+    req: &HttpRequest,
+    visitor: &Visitor,
+    state: &AppState,
+    status: StatusCode,
+    typed: &Typed,
+    problems: BTreeMap<String, String>,
+) -> HttpResponse {
+    let page = Page::new(req, visitor);
+    let lang = page.lang;
+    let found = state.db.run(move |conn| event_lines(conn, lang)).await;
+    let events = match found {
+        Ok(lines) => lines,
+        Err(e) => return error_page(req, &e),
+    };
+    let filled = Filled {
+        lang,
+        typed,
+        fresh: status == StatusCode::OK,
+        problems: &problems,
+    };
+    let (general, venues) = creation_form(&filled);
+    let all: Vec<&Field> = general
+        .iter()
+        .chain(venues.iter().flat_map(|v| {
+            v.fields
+                .iter()
+                .chain(v.days.iter().flat_map(|(_, fields)| fields.iter()))
+        }))
+        .collect();
+    let problems = listed(&all, &problems);
+    html(
+        status,
+        EventsPage {
+            page,
+            events,
+            problems,
+            general,
+            venues,
+        }
+        .render(),
+    )
+}
+
+/// The events and the form to create one.
+async fn events(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+    if let Err(refused) = visitor.staff(&req) {
+        return *refused;
+    }
+    events_page(
+        &req,
+        &visitor,
+        &state,
+        StatusCode::OK,
+        &Typed::default(),
+        BTreeMap::new(),
+    )
+    .await
+}
+
+/// Creates an event with the API's rules; a form with problems comes back with its input kept.
+async fn create(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let user = match visitor.staff(&req) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    let lang = Page::new(&req, &visitor).lang;
+    let typed = Typed::parse(&body);
+    let mut rows = Rows::default();
+    let created = match event_input(&typed, &mut rows) {
+        Ok(input) => {
+            let expiry = state.settings.meetings.request_expiry_days;
+            state
+                .db
+                .write(move |conn| events_api::create(conn, &input, &user.id, expiry, false))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match created.map_err(|e| problems_of(lang, e)) {
+        Ok(event) => see_other(&format!("/events/{}", event.id)).finish(),
+        Err(Ok(problems)) => {
+            let problems = needs(lang, &EVENT_FIELDS, problems, |rule| {
+                on_its_start(rows.form_field(rule))
+            });
+            events_page(
+                &req,
+                &visitor,
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &typed,
+                problems,
+            )
+            .await
+        }
+        Err(Err(e)) => error_page(&req, &e),
+    }
+}
+
+/// A venue as the event page shows it.
+struct VenueLine {
+    name: String,
+    place: String,
+    time_zone: String,
+    tables: String,
+    rooms: String,
+    days: Vec<String>,
+}
+
+/// A participant as the event page shows it.
+struct ParticipantLine {
+    id: String,
+    name: String,
+    kind: String,
+    time_zone: String,
+    daily_cap: String,
+    available_slots: String,
+    /// Availability windows in the first venue's time zone; empty means whenever it is open.
+    windows: String,
+}
+
+/// A request as the event page shows it.
+struct RequestLine {
+    investor: String,
+    host: String,
+    origin: String,
+    status: String,
+    must_meet: bool,
+    score: String,
+    priority: String,
+}
+
+/// A delegation taking part, with its regions' names.
+struct DelegationLine {
+    id: String,
+    name: String,
+    regions: String,
+}
+
+/// What the event page shows besides its forms.
+struct EventView {
+    id: String,
+    name: String,
+    description: String,
+    facts: Vec<(String, String)>,
+    venues: Vec<VenueLine>,
+    participants: Vec<ParticipantLine>,
+    requests: Vec<RequestLine>,
+    delegations: Vec<DelegationLine>,
+    /// The first venue's time zone: participants' availability is typed in it by default.
+    zone: String,
+    /// Who may still be registered: value (`investor:ID`, `region:CODE`, `delegation:ID`) and
+    /// label.
+    candidates: Vec<(String, String)>,
+    /// Participant id and name of the investors, and of the regions and delegations, for
+    /// introductions.
+    investors: Vec<(String, String)>,
+    hosts: Vec<(String, String)>,
+    /// The scheduling run under way, else the last one: its id and whether it is running.
+    job: Option<(String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/event.html")]
+struct EventPage {
+    page: Page,
+    event: EventView,
+    join: Vec<Field>,
+    problems: Vec<Listed>,
+}
+
+/// A moment in a time zone as pages write it: `2026-12-07 17:00 (Asia/Jakarta)`.
+pub(crate) fn moment(at: NaiveDateTime, zone: &str) -> String {
+    format!(
+        "{} ({zone})",
+        in_zone(at, stored_zone(zone)).format("%Y-%m-%d %H:%M")
+    )
+}
+
+/// A fraction with two decimals, written the language's way.
+fn decimal(lang: Lang, x: f64) -> String {
+    let text = format!("{x:.2}");
+    if lang == Lang::Id {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
+fn event_view_of(
+    conn: &mut crate::db::AnyConnection,
+    state: &AppState,
+    user: &AuthenticatedUser,
+    lang: Lang,
+    event_id: &str,
+) -> Result<EventView, AppError> {
+    let factor = state.settings.meetings.must_meet_factor;
+    let requests: Vec<MeetingRequest> = event_requests(conn, user, event_id, None, factor)?;
+    let data = EventData::load(conn, event_id)?;
+    let slots = slots(&data.plan)?;
+    let event = event_view(&data.plan);
+    let e = &data.plan.event;
+    let zone = data
+        .plan
+        .venues
+        .first()
+        .map_or_else(|| "UTC".to_owned(), |v| v.time_zone.clone());
+    let yes_no = |b: bool| lang.t(if b { "events.yes" } else { "events.no" });
+    let facts = vec![
+        (
+            lang.t("events.kind"),
+            lang.t(&format!("events.kind_{}", e.kind)),
+        ),
+        (
+            lang.t("events.slot_minutes"),
+            lang.integer(e.slot_minutes.into()),
+        ),
+        (
+            lang.t("events.travel_buffer"),
+            lang.integer(e.travel_buffer_minutes.into()),
+        ),
+        (lang.t("events.daily_cap"), lang.integer(e.daily_cap.into())),
+        (
+            lang.t("events.min_break_slots"),
+            lang.integer(e.min_break_slots.into()),
+        ),
+        (lang.t("events.online"), yes_no(e.online)),
+        (
+            lang.t("events.registration_deadline"),
+            moment(e.registration_deadline, &zone),
+        ),
+        (
+            lang.t("events.request_deadline"),
+            moment(e.request_deadline, &zone),
+        ),
+        (
+            lang.t("events.expiry_fact"),
+            lang.integer(e.request_expiry_days.into()),
+        ),
+        (lang.t("events.slots"), lang.integer(event.slots as i64)),
+    ];
+    let venues = event
+        .venues
+        .iter()
+        .map(|v| VenueLine {
+            name: v.name.clone(),
+            place: format!("{}, {}", v.city, v.country),
+            time_zone: v.time_zone.clone(),
+            tables: lang.integer(v.tables.into()),
+            rooms: lang.integer(v.rooms.into()),
+            days: v
+                .days
+                .iter()
+                .map(|d| {
+                    let breaks: Vec<String> = d
+                        .breaks
+                        .iter()
+                        .map(|b| {
+                            rust_i18n::t!(
+                                "events.break",
+                                locale = lang.code(),
+                                from = b.from,
+                                to = b.to
+                            )
+                            .into_owned()
+                        })
+                        .collect();
+                    format!("{} {}–{} {}", d.date, d.opens, d.closes, breaks.join(" "))
+                })
+                .collect(),
+        })
+        .collect();
+    let participants = data
+        .participants
+        .iter()
+        .map(|p| {
+            let shown = participant_view(&data, &slots, p, user);
+            let windows = shown
+                .availability
+                .unwrap_or_default()
+                .iter()
+                .map(|w| {
+                    format!(
+                        "{} – {}",
+                        w.from.format("%Y-%m-%d %H:%M"),
+                        w.to.format("%H:%M")
+                    )
+                })
+                .collect::<Vec<_>>();
+            ParticipantLine {
+                id: shown.id,
+                name: shown.name,
+                kind: lang.t(&format!("events.participant_{}", shown.kind)),
+                time_zone: shown.time_zone,
+                daily_cap: shown
+                    .daily_cap
+                    .map_or_else(|| lang.t("events.event_cap"), |c| lang.integer(c.into())),
+                available_slots: shown
+                    .available_slots
+                    .map(|n| lang.integer(n as i64))
+                    .unwrap_or_default(),
+                windows: if windows.is_empty() {
+                    lang.t("events.whenever_open")
+                } else {
+                    format!(
+                        "{} ({})",
+                        windows.join("; "),
+                        shown.availability_time_zone.unwrap_or_default()
+                    )
+                },
+            }
+        })
+        .collect();
+    let requests = requests
+        .iter()
+        .map(|r| RequestLine {
+            investor: r.investor.name.clone(),
+            host: r.host.name.clone(),
+            origin: lang.t(&format!("events.origin_{}", r.origin)),
+            status: lang.t(&format!("events.request_{}", r.status)),
+            must_meet: r.must_meet,
+            score: format!("{}%", (r.score * 100.0).round()),
+            priority: decimal(lang, r.priority),
+        })
+        .collect();
+    let region_name = |code: &String| {
+        state
+            .catalogue
+            .region(code)
+            .map_or_else(|| code.clone(), |r| format!("{} ({code})", r.name))
+    };
+    let delegations = data
+        .delegations
+        .iter()
+        .map(|d| DelegationLine {
+            id: d.row.id.clone(),
+            name: d.row.name.clone(),
+            regions: d
+                .regions
+                .iter()
+                .map(region_name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let taken = |kind: &str, id: &str| {
+        data.participants.iter().any(|p| {
+            let own = match kind {
+                "investor" => p.row.investor_id.as_deref(),
+                "region" => p.row.region_code.as_deref(),
+                _ => p.row.delegation_id.as_deref(),
+            };
+            own == Some(id)
+        })
+    };
+    let mut candidates = Vec::new();
+    let (investors, _) = investor::list(conn, &InvestorFilter::default(), 0, 1000)?;
+    for (row, _) in investors {
+        if !taken("investor", &row.id) {
+            candidates.push((
+                format!("investor:{}", row.id),
+                format!("{}: {}", lang.t("events.participant_investor"), row.name),
+            ));
+        }
+    }
+    for d in event_rows::delegations(conn, None)? {
+        if !taken("delegation", &d.row.id) {
+            candidates.push((
+                format!("delegation:{}", d.row.id),
+                format!(
+                    "{}: {}",
+                    lang.t("events.participant_delegation"),
+                    d.row.name
+                ),
+            ));
+        }
+    }
+    let mut regions: Vec<(&String, &String)> = state
+        .catalogue
+        .regions()
+        .map(|(code, r)| (&r.name, code))
+        .collect();
+    regions.sort();
+    for (name, code) in regions {
+        if !taken("region", code) {
+            candidates.push((
+                format!("region:{code}"),
+                format!("{}: {name} ({code})", lang.t("events.participant_region")),
+            ));
+        }
+    }
+    let (investors, hosts): (Vec<_>, Vec<_>) = data
+        .participants
+        .iter()
+        .map(|p| (p.row.kind == "investor", (p.row.id.clone(), p.name.clone())))
+        .partition(|(investor, _)| *investor);
+    let job = job_rows::latest_job(
+        conn,
+        SCHEDULE_EVENT,
+        event_id,
+        &["queued", "running", "succeeded", "failed"],
+    )?
+    .map(|j| {
+        let running = j.status == "queued" || j.status == "running";
+        (j.id, running)
+    });
+    Ok(EventView {
+        job,
+        investors: investors.into_iter().map(|(_, p)| p).collect(),
+        hosts: hosts.into_iter().map(|(_, p)| p).collect(),
+        id: e.id.clone(),
+        name: e.name.clone(),
+        description: e.description.clone(),
+        facts,
+        venues,
+        participants,
+        requests,
+        delegations,
+        zone,
+        candidates,
+    })
+}
+
+async fn event_page(
+    req: &HttpRequest,
+    visitor: &Visitor,
+    state: &web::Data<AppState>,
+    user: AuthenticatedUser,
+    event_id: String,
+    refused: Option<(StatusCode, &Typed, BTreeMap<String, String>)>,
+) -> HttpResponse {
+    let page = Page::new(req, visitor);
+    let lang = page.lang;
+    let app = state.clone();
+    let found = state
+        .db
+        .write(move |conn| event_view_of(conn, &app, &user, lang, &event_id))
+        .await;
+    let event = match found {
+        Ok(view) => view,
+        Err(e) => return error_page(req, &e),
+    };
+    let empty = Typed::default();
+    let (status, typed, problems) = refused.unwrap_or((StatusCode::OK, &empty, BTreeMap::new()));
+    let filled = Filled {
+        lang,
+        typed,
+        fresh: status == StatusCode::OK,
+        problems: &problems,
+    };
+    let join = vec![
+        filled.select("who", "events.who", event.candidates.clone()),
+        filled.required("time_zone", "events.time_zone", "text", &event.zone),
+        filled.field("daily_cap", "events.participant_cap", "number", ""),
+        filled.field("from", "events.available_from", "datetime-local", ""),
+        filled.field("to", "events.available_to", "datetime-local", ""),
+    ];
+    let problems = listed(&join.iter().collect::<Vec<_>>(), &problems);
+    html(
+        status,
+        EventPage {
+            page,
+            event,
+            join,
+            problems,
+        }
+        .render(),
+    )
+}
+
+/// An event: venues, participants, requests, delegations, and the forms that act on it.
+async fn event(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let user = match visitor.staff(&req) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    event_page(&req, &visitor, &state, user, id.into_inner(), None).await
+}
+
+/// Staff introduce one investor to one region or delegation.
+async fn introduce(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<RequestInput>,
+) -> HttpResponse {
+    let user = match visitor.staff(&req) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    let event_id = id.into_inner();
+    let (app, event) = (state.clone(), event_id.clone());
+    let input = form.into_inner();
+    let made = state
+        .db
+        .write(move |conn| new_request(conn, &app, &user, &event, &input).map(drop))
+        .await;
+    match made {
+        Ok(()) => see_other(&format!("/events/{event_id}#requests")).finish(),
+        Err(e) => error_page(&req, &e),
+    }
+}
+
+/// Staff introduce every investor to its best matches among the regions and delegations, from
+/// a minimum match score in percent.
+async fn introduce_matches(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let user = match visitor.staff(&req) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    let typed = Typed::parse(&body);
+    let event_id = id.into_inner();
+    let (app, event) = (state.clone(), event_id.clone());
+    let made = state
+        .db
+        .write(move |conn| {
+            let input = IntroductionInput {
+                per_investor: whole_number(&typed, "per_investor")?.max(0) as usize,
+                min_score: f64::from(whole_number(&typed, "min_score")?) / 100.0,
+            };
+            introduce_best(conn, &app, &user, &event, &input).map(drop)
+        })
+        .await;
+    match made {
+        Ok(()) => see_other(&format!("/events/{event_id}#requests")).finish(),
+        Err(e) => error_page(&req, &e),
+    }
+}
