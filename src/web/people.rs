@@ -240,7 +240,8 @@ fn language_of(field: &str, typed: &str) -> Result<Language, AppError> {
 }
 
 /// A form's outcome: `done` when it worked; the page again with the problems at their fields and
-/// the input kept (422) when the rules refused it; the error page otherwise.
+/// the input kept (422) when the rules refused it or the address is taken; the error page
+/// otherwise.
 fn finish(
     req: &HttpRequest,
     visitor: &Visitor,
@@ -249,15 +250,19 @@ fn finish(
     outcome: Result<HttpResponse, AppError>,
     (kept, form): (Kept, &[Field]),
 ) -> HttpResponse {
-    match outcome {
-        Ok(done) => done,
-        Err(AppError::Validation { fields, .. }) => {
-            let mut page = PeoplePage::new(Page::new(req, visitor), state, user, kept);
-            page.problems = Problems::of(page.page.lang, form, fields.keys());
-            html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
-        }
-        Err(e) => error_page(req, &e),
-    }
+    let fields: Vec<String> = match outcome {
+        Ok(done) => return done,
+        Err(AppError::Validation { fields, .. }) => fields.into_keys().collect(),
+        // An address that already has an account is a problem of the form's email field.
+        Err(AppError::Conflict {
+            code: "email_taken",
+            ..
+        }) => vec!["email".to_owned()],
+        Err(e) => return error_page(req, &e),
+    };
+    let mut page = PeoplePage::new(Page::new(req, visitor), state, user, kept);
+    page.problems = Problems::of(page.page.lang, form, fields);
+    html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
 }
 
 /// Invites an official through the same invitation as `POST /invitations`: the email with the

@@ -136,6 +136,25 @@ async fn a_bad_invitation_is_refused_in_the_pages_language_with_nothing_sent() {
         "no email queued"
     );
 
+    // An address that already has an account is refused at the email field.
+    let refused = app
+        .submit(
+            "/people/invite",
+            &session,
+            &[
+                ("email", &staff.email),
+                ("name", "Andi Baso"),
+                ("region", "73.73"),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("id=\"email-problem\""), "{page}");
+    assert!(page.contains("has no account yet"), "{page}");
+    assert_eq!(outbox_size(&app, &admin.token).await, before);
+
     let investor = app.user(Role::Investor, None).await;
     let other = app.page_session(&investor.email).await;
     let (status, _) = app.page_as("/people", Some(&other), "en").await;
