@@ -19,6 +19,7 @@ use crate::auth::accounts::Language;
 use crate::auth::{AuthenticatedUser, Role};
 use crate::error::AppError;
 use crate::notify::webhook::EVENT_TYPES;
+use crate::notify::worker::GONE;
 use crate::startup::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -392,19 +393,28 @@ impl WebhooksPage {
         user: &AuthenticatedUser,
         (url, chosen): (String, Vec<String>),
     ) -> Result<Self, AppError> {
+        let page = Page::new(req, visitor);
         let rows = subscriptions(state, user)
             .await?
             .into_iter()
             .map(|s| Row {
                 kinds: s.event_types.join(", "),
-                disabled_reason: s.disabled_reason.unwrap_or_default(),
+                disabled_reason: match s.disabled_reason.as_deref() {
+                    Some(GONE) => page.t("webhooks.gone"),
+                    Some(other) => other.to_owned(),
+                    None => String::new(),
+                },
                 id: s.id,
                 url: s.url,
                 active: s.active,
             })
             .collect();
+        // Each kind in words, with the name partners' systems see in the events.
+        let label = |kind: &str| {
+            let words = page.t(&format!("webhook_kind.{}", kind.replace('.', "_")));
+            format!("{words} ({kind})")
+        };
         Ok(WebhooksPage {
-            page: Page::new(req, visitor),
             deleted: false,
             rows,
             created: None,
@@ -412,8 +422,9 @@ impl WebhooksPage {
             url,
             kinds: EVENT_TYPES
                 .iter()
-                .map(|k| (k.to_string(), k.to_string(), chosen.iter().any(|c| c == k)))
+                .map(|k| (k.to_string(), label(k), chosen.iter().any(|c| c == k)))
                 .collect(),
+            page,
         })
     }
 }

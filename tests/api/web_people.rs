@@ -3,6 +3,9 @@
 
 use reqwest::StatusCode;
 use sepadan::auth::Role;
+use sepadan::db::write_transaction;
+use sepadan::models::notification as rows;
+use sepadan::notify::worker::GONE;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app, token_in};
@@ -290,6 +293,25 @@ async fn admins_subscribe_and_delete_webhooks_from_the_page() {
     assert!(again.contains("https://crm.partner.example/sepadan"));
     assert!(again.contains("Aktif"));
     assert!(!again.contains("whsec_"), "the secret is not shown again");
+
+    // A receiver that answered 410 Gone is shown stopped, with why in the page's language.
+    let db = app.state.db.clone();
+    let gone = id.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        write_transaction(&mut conn, |conn| {
+            Ok(rows::disable_subscription(conn, &gone, GONE)?)
+        })
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    let (_, stopped) = app.page_as("/people/webhooks", Some(&session), "id").await;
+    assert!(
+        stopped.contains("Dihentikan: Penerima menjawab bahwa alamatnya sudah tidak ada (410)"),
+        "{stopped}"
+    );
+    assert!(!stopped.contains(GONE));
 
     let staff = app.user(Role::Staff, None).await;
     let other = app.page_session(&staff.email).await;
