@@ -409,32 +409,30 @@ pub struct InvitationCreated {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Invites an official of a region (staff).
-#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = InvitationInput, responses(
-    (status = 201, body = InvitationCreated), (status = 403, body = ErrorBody),
-    (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-))]
-#[post("/invitations")]
-async fn invite_official(
-    state: web::Data<AppState>,
+/// The name of the region with this code, or the validation problem the API and the people
+/// page both report for a code the catalogue does not know.
+pub(crate) fn region_name(state: &AppState, code: &str) -> Result<String, AppError> {
+    state
+        .catalogue
+        .region(code)
+        .map(|r| r.name.clone())
+        .ok_or_else(|| AppError::validation("region", "is not a known region code"))
+}
+
+/// Invites an official (staff only): stores the invitation and queues its email with the
+/// one-time secret, which staff never see. The API and the people page both invite through it.
+pub(crate) async fn invite(
+    state: &web::Data<AppState>,
     user: AuthenticatedUser,
-    body: JsonBody<InvitationInput>,
-) -> Result<HttpResponse, AppError> {
+    input: InvitationInput,
+) -> Result<InvitationCreated, AppError> {
     user.require_staff()?;
-    let input = body.0;
     let email = accounts::normalise_email("email", &input.email)?;
     let name = accounts::check_name("name", &input.name, 120)?;
-    if state.catalogue.region(&input.region).is_none() {
-        return Err(AppError::validation("region", "is not a known region code"));
-    }
+    let region_name = region_name(state, &input.region)?;
     let ttl = Duration::days(state.settings.auth.invitation_days);
-    let region_name = state
-        .catalogue
-        .region(&input.region)
-        .map(|r| r.name.clone())
-        .unwrap_or_default();
     let app = state.clone();
-    let created = state
+    state
         .db
         .write(move |conn| {
             if user::email_taken(conn, &email)? {
@@ -470,7 +468,21 @@ async fn invite_official(
                 expires_at: invitation.expires_at.and_utc(),
             })
         })
-        .await?;
+        .await
+}
+
+/// Invites an official of a region (staff).
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = InvitationInput, responses(
+    (status = 201, body = InvitationCreated), (status = 403, body = ErrorBody),
+    (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/invitations")]
+async fn invite_official(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    body: JsonBody<InvitationInput>,
+) -> Result<HttpResponse, AppError> {
+    let created = invite(&state, user, body.0).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -517,28 +529,23 @@ pub struct StaffInput {
     pub language: Language,
 }
 
-/// Creates a staff or admin account (admins only).
-#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = StaffInput, responses(
-    (status = 201, body = Me), (status = 403, body = ErrorBody),
-    (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-))]
-#[post("/users")]
-async fn create_staff(
-    state: web::Data<AppState>,
-    user: AuthenticatedUser,
-    body: JsonBody<StaffInput>,
-) -> Result<HttpResponse, AppError> {
+/// Creates a staff or admin account (admins only). The API and the people page both create
+/// staff accounts through it.
+pub(crate) async fn create_staff_account(
+    state: &AppState,
+    user: &AuthenticatedUser,
+    input: StaffInput,
+) -> Result<Me, AppError> {
     if !user.is_admin() {
         return Err(AppError::Forbidden("admins only".into()));
     }
-    let input = body.0;
     if !matches!(input.role, Role::Staff | Role::Admin) {
         return Err(AppError::validation(
             "role",
             "must be staff or admin; investors register and officials are invited",
         ));
     }
-    let created = state
+    state
         .db
         .write(move |conn| {
             let row = accounts::create(
@@ -555,7 +562,21 @@ async fn create_staff(
             )?;
             Ok(Me::from_row(&row, input.role))
         })
-        .await?;
+        .await
+}
+
+/// Creates a staff or admin account (admins only).
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = StaffInput, responses(
+    (status = 201, body = Me), (status = 403, body = ErrorBody),
+    (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/users")]
+async fn create_staff(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    body: JsonBody<StaffInput>,
+) -> Result<HttpResponse, AppError> {
+    let created = create_staff_account(&state, &user, body.0).await?;
     Ok(HttpResponse::Created().json(created))
 }
 

@@ -72,17 +72,15 @@ fn view(row: SubscriptionRow, with_secret: bool) -> Subscription {
     }
 }
 
-#[utoipa::path(tag = "notifications", security(("bearer" = [])), request_body = SubscriptionInput, responses(
-    (status = 201, body = Subscription), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
-))]
-#[post("/admin/webhooks")]
-async fn create_subscription(
-    state: web::Data<AppState>,
-    user: AuthenticatedUser,
-    body: JsonBody<SubscriptionInput>,
-) -> Result<HttpResponse, AppError> {
-    require_admin(&user)?;
-    let input = body.0;
+/// Subscribes a partner system (admins only) after checking its URL and event types; the
+/// answer carries the signing secret, this once. The API and the webhooks page both subscribe
+/// through it.
+pub(crate) async fn subscribe(
+    state: &AppState,
+    user: &AuthenticatedUser,
+    input: SubscriptionInput,
+) -> Result<Subscription, AppError> {
+    require_admin(user)?;
     let url = check_url(&input.url, state.settings.webhook_guard())
         .map_err(|e| AppError::validation("url", e))?;
     if input.event_types.is_empty() {
@@ -119,7 +117,47 @@ async fn create_subscription(
         .db
         .write(move |conn| Ok(rows::insert_subscription(conn, &stored)?))
         .await?;
-    Ok(HttpResponse::Created().json(view(row, true)))
+    Ok(view(row, true))
+}
+
+/// Every subscription, without secrets (admins only).
+pub(crate) async fn subscriptions(
+    state: &AppState,
+    user: &AuthenticatedUser,
+) -> Result<Vec<Subscription>, AppError> {
+    require_admin(user)?;
+    let list = state.db.run(|conn| Ok(rows::subscriptions(conn)?)).await?;
+    Ok(list.into_iter().map(|r| view(r, false)).collect())
+}
+
+/// Deletes a subscription with its undelivered events (admins only); 404 when there is none.
+pub(crate) async fn unsubscribe(
+    state: &AppState,
+    user: &AuthenticatedUser,
+    id: String,
+) -> Result<(), AppError> {
+    require_admin(user)?;
+    let found = state
+        .db
+        .write(move |conn| Ok(rows::delete_subscription(conn, &id)?))
+        .await?;
+    if !found {
+        return Err(AppError::not_found("subscription"));
+    }
+    Ok(())
+}
+
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), request_body = SubscriptionInput, responses(
+    (status = 201, body = Subscription), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/admin/webhooks")]
+async fn create_subscription(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    body: JsonBody<SubscriptionInput>,
+) -> Result<HttpResponse, AppError> {
+    let created = subscribe(&state, &user, body.0).await?;
+    Ok(HttpResponse::Created().json(created))
 }
 
 #[utoipa::path(tag = "notifications", security(("bearer" = [])), responses(
@@ -130,11 +168,7 @@ async fn list_subscriptions(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
 ) -> Result<web::Json<Vec<Subscription>>, AppError> {
-    require_admin(&user)?;
-    let list = state.db.run(|conn| Ok(rows::subscriptions(conn)?)).await?;
-    Ok(web::Json(
-        list.into_iter().map(|r| view(r, false)).collect(),
-    ))
+    Ok(web::Json(subscriptions(&state, &user).await?))
 }
 
 #[utoipa::path(tag = "notifications", security(("bearer" = [])), responses(
@@ -147,14 +181,6 @@ async fn delete_subscription(
     user: AuthenticatedUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&user)?;
-    let id = id.into_inner();
-    let found = state
-        .db
-        .write(move |conn| Ok(rows::delete_subscription(conn, &id)?))
-        .await?;
-    if !found {
-        return Err(AppError::not_found("subscription"));
-    }
+    unsubscribe(&state, &user, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -20,6 +20,10 @@ use crate::models::user::{self, now};
 /// How long before a pending request expires its undecided parties are warned.
 const EXPIRY_WARNING_HOURS: i64 = 24;
 
+/// Why a subscription was disabled when its receiver answered 410 Gone; pages say it in their
+/// own language.
+pub const GONE: &str = "the receiver answered 410 Gone";
+
 /// Emails whose payload holds a one-time secret, forgotten once delivered.
 const CARRIES_SECRET: &[&str] = &[
     "official_invitation",
@@ -145,11 +149,7 @@ impl Worker {
                     // A gone receiver's subscription is disabled with the item's failure, at once.
                     write_transaction(&mut conn, |conn| {
                         if let Some(subscription) = &gone {
-                            rows::disable_subscription(
-                                conn,
-                                subscription,
-                                "the receiver answered 410 Gone",
-                            )?;
+                            rows::disable_subscription(conn, subscription, GONE)?;
                         }
                         Ok(rows::mark_failed(conn, &item.id, &error, retry_at)?)
                     })?;

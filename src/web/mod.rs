@@ -12,6 +12,7 @@ pub mod investors;
 pub mod mandate;
 pub mod map;
 pub mod notifications;
+pub mod people;
 pub mod projects;
 pub mod regions;
 pub mod reports;
@@ -87,6 +88,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .configure(mandate::config)
         .configure(map::config)
         .configure(notifications::config)
+        .configure(people::config)
         .configure(projects::config)
         .configure(regions::config)
         .configure(reports::config)

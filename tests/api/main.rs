@@ -23,6 +23,7 @@ mod web;
 mod web_events;
 mod web_investors;
 mod web_messages;
+mod web_people;
 mod web_regions;
 mod web_reports;
 mod web_settings;

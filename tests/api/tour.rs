@@ -123,6 +123,7 @@ fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Pages)> {
     let mut staff = pages(&[
         ("review", "/review"),
         ("investors", "/investors"),
+        ("people", "/people"),
         ("events", "/events"),
         ("delegations", "/delegations"),
         ("reports", "/reports"),
@@ -140,6 +141,13 @@ fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Pages)> {
         (Some("investor@demo.sepadan.id"), investor),
         (Some("official.palopo@demo.sepadan.id"), official),
         (Some("staff@demo.sepadan.id"), staff),
+        (
+            Some("admin@demo.sepadan.id"),
+            pages(&[
+                ("people-admin", "/people"),
+                ("webhooks", "/people/webhooks"),
+            ]),
+        ),
     ]
 }
 
