@@ -1,9 +1,9 @@
-//! Closing a project from the official's project page.
+//! Closing a project from the official's project page, and the staff's spreadsheet import page.
 
 use reqwest::StatusCode;
 use sepadan::auth::Role;
 
-use crate::helpers::{TestApp, TestUser, spawn_app};
+use crate::helpers::{TestApp, TestUser, no_redirects, spawn_app};
 
 /// The project's status as the API reports it to `user`.
 async fn status_of(app: &TestApp, user: &TestUser, id: &str) -> String {
@@ -126,4 +126,254 @@ async fn another_regions_project_and_a_draft_are_not_closed() {
     let page = refused.text().await.unwrap();
     assert!(page.contains("invalid_transition"), "{page}");
     assert_eq!(status_of(&app, &palopo, &draft).await, "draft");
+}
+
+const HEADER: &str = "region,title_en,title_id,description_en,description_id,sectors,kbli,dimensions,elements,stage,instruments,value,currency,status";
+const SOLAR: &str = "73.73,Market solar,PLTS pasar,Rooftop solar.,PLTS atap.,3510,,ENV,ENV-3,feasibility_study,ppp; equity,12000000000,IDR,published";
+const WATER: &str =
+    "73.73,Clean water,Air bersih,Water supply.,Air minum.,3600,,LIV,,idea,ppp,8000000,usd,draft";
+const BROKEN: &str =
+    "73.73,Broken,Rusak,Bad row.,Baris buruk.,9999,,ENV,,someday,gift,12,IDR,draft";
+
+/// A posted form field.
+type Posted<'a> = (&'a str, &'a str);
+
+/// Every project the API lists to staff, drafts and published.
+async fn project_count(app: &TestApp, staff: &TestUser) -> i64 {
+    let mut total = 0;
+    for status in ["draft", "published"] {
+        let (_, page) = app
+            .get(
+                &format!("/api/v1/projects?status={status}"),
+                Some(&staff.token),
+            )
+            .await;
+        total += page["total"].as_i64().unwrap();
+    }
+    total
+}
+
+#[tokio::test]
+async fn a_checked_file_shows_its_report_and_stores_nothing_then_its_valid_rows_are_imported() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let session = app.page_session(&staff.email).await;
+    for (lang, title, nav) in [
+        ("en", "Import from a spreadsheet", ">Import</a>"),
+        ("id", "Impor dari lembar kerja", ">Impor</a>"),
+    ] {
+        let (status, page) = app.page_as("/imports", Some(&session), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains(title) && page.contains(nav), "{page}");
+        assert!(page.contains(r#"href="/api/v1/imports/projects/template.csv""#));
+    }
+    let template = app
+        .client
+        .get(app.url("/api/v1/imports/investors/template.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        template.status(),
+        StatusCode::OK,
+        "the template needs no token"
+    );
+    assert!(
+        template
+            .text()
+            .await
+            .unwrap()
+            .starts_with("name,kind,country")
+    );
+
+    let before = project_count(&app, &staff).await;
+    let file = [HEADER, SOLAR, BROKEN, WATER].join("\n");
+    let checked = app
+        .submit(
+            "/imports",
+            &session,
+            &[("kind", "projects"), ("csv", &file), ("mode", "check")],
+        )
+        .await;
+    assert_eq!(checked.status(), StatusCode::OK);
+    let page = checked.text().await.unwrap();
+    assert!(
+        page.contains("Hasil pemeriksaan"),
+        "the page's language: {page}"
+    );
+    assert!(page.contains(r#"<dd class="rows">3</dd>"#), "{page}");
+    assert!(page.contains(r#"<dd class="created">2</dd>"#), "{page}");
+    assert!(
+        page.contains("<tr><td>3</td><td><code>"),
+        "row 3's problems: {page}"
+    );
+    assert!(page.contains("<code>stage</code>"), "{page}");
+    assert!(page.contains("Impor baris yang valid saja"), "{page}");
+    assert!(
+        !page.contains("Impor semua baris"),
+        "not all rows: some have problems"
+    );
+    assert!(
+        page.contains(r#"name="csv" value="region,title_en"#),
+        "{page}"
+    );
+    assert_eq!(
+        project_count(&app, &staff).await,
+        before,
+        "a check stores nothing"
+    );
+
+    // All rows or none: with a problem, nothing is stored.
+    let all = app
+        .submit(
+            "/imports",
+            &session,
+            &[("kind", "projects"), ("csv", &file), ("mode", "all")],
+        )
+        .await;
+    assert_eq!(all.status(), StatusCode::OK);
+    assert!(all.text().await.unwrap().contains("Tidak ada yang diimpor"));
+    assert_eq!(project_count(&app, &staff).await, before);
+
+    let valid = app
+        .submit(
+            "/imports",
+            &session,
+            &[("kind", "projects"), ("csv", &file), ("mode", "valid")],
+        )
+        .await;
+    assert_eq!(valid.status(), StatusCode::OK);
+    let page = valid.text().await.unwrap();
+    assert!(page.contains("Impor selesai"), "{page}");
+    assert!(page.contains(r#"<dd class="created">2</dd>"#), "{page}");
+    assert_eq!(project_count(&app, &staff).await, before + 2);
+
+    // A clean file offers importing every row, in English too.
+    let (status, _) = app.page_as("/imports", Some(&session), "en").await;
+    assert_eq!(status, StatusCode::OK);
+    let clean = "name,kind,country\nSakura Green Fund,fund,JP\n";
+    let checked = app
+        .submit(
+            "/imports",
+            &session,
+            &[("kind", "investors"), ("csv", clean), ("mode", "check")],
+        )
+        .await;
+    let page = checked.text().await.unwrap();
+    assert!(page.contains("Check result (nothing stored yet)"), "{page}");
+    assert!(page.contains("Import all rows") && !page.contains("valid rows only"));
+    let done = app
+        .submit(
+            "/imports",
+            &session,
+            &[("kind", "investors"), ("csv", clean), ("mode", "all")],
+        )
+        .await;
+    assert!(done.text().await.unwrap().contains("Import finished"));
+    let (_, list) = app.get("/api/v1/investors", Some(&staff.token)).await;
+    assert!(list.to_string().contains("Sakura Green Fund"), "{list}");
+}
+
+#[tokio::test]
+async fn an_empty_unreadable_or_too_large_file_is_refused_with_a_clear_message() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let session = app.page_session(&staff.email).await;
+    let before = project_count(&app, &staff).await;
+    let (status, _) = app.page_as("/imports", Some(&session), "id").await;
+    assert_eq!(status, StatusCode::OK);
+    let big = format!("{HEADER}\n{}", SOLAR.repeat(20_000));
+    let cases: [(&[Posted], StatusCode, &str); 4] = [
+        (
+            &[("kind", "projects"), ("csv", "  "), ("mode", "check")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Tempelkan isi berkas CSV terlebih dahulu.",
+        ),
+        (
+            &[
+                ("kind", "projects"),
+                ("csv", "<html><body>hello</body></html>"),
+                ("mode", "check"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Kolom tidak sesuai dengan templat.",
+        ),
+        (
+            &[("kind", "projects"), ("csv", &big), ("mode", "valid")],
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Berkas terlalu besar",
+        ),
+        (
+            &[("kind", "spreadsheets"), ("csv", SOLAR), ("mode", "valid")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Pilih apakah berkas berisi proyek atau investor.",
+        ),
+    ];
+    for (fields, status, message) in cases {
+        let refused = app.submit("/imports", &session, fields).await;
+        assert_eq!(refused.status(), status, "{message}");
+        let page = refused.text().await.unwrap();
+        assert!(page.contains(message), "{page}");
+        assert!(page.contains(r#"<textarea id="csv""#), "the form again");
+    }
+    let (_, _) = app.page_as("/imports", Some(&session), "en").await;
+    let refused = app
+        .submit(
+            "/imports",
+            &session,
+            &[
+                ("kind", "projects"),
+                ("csv", "region,colour\n73.73,red"),
+                ("mode", "check"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("The columns do not match the template."),
+        "{page}"
+    );
+    assert!(
+        page.contains("unknown column `colour`"),
+        "the detail: {page}"
+    );
+    assert_eq!(project_count(&app, &staff).await, before);
+}
+
+#[tokio::test]
+async fn only_staff_import_in_the_browser() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let before = project_count(&app, &staff).await;
+    let file = [HEADER, WATER].join("\n");
+    for role in [Role::Official, Role::Investor] {
+        let region = (role == Role::Official).then_some("73.73");
+        let user = app.user(role, region).await;
+        let session = app.page_session(&user.email).await;
+        let (status, page) = app.page_as("/imports", Some(&session), "en").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(!page.contains(r#"href="/imports""#), "no nav link: {page}");
+        let refused = app
+            .submit(
+                "/imports",
+                &session,
+                &[("kind", "projects"), ("csv", &file), ("mode", "all")],
+            )
+            .await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    }
+    let anonymous = no_redirects()
+        .get(app.url("/imports"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert!(
+        anonymous.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/sign-in")
+    );
+    assert_eq!(project_count(&app, &staff).await, before);
 }
