@@ -1,10 +1,12 @@
-//! Spreadsheet imports for staff: a CSV of projects or investors is pasted, checked first as a
+//! Spreadsheet imports for staff: a CSV of projects or investors is uploaded (or pasted), checked first as a
 //! dry run whose report is shown by row and column, then imported whole or by its valid rows,
 //! with the API's import function and rules.
 
+use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
+use futures_util::StreamExt;
 
 use super::form::Typed;
 use super::session::Visitor;
@@ -96,28 +98,10 @@ async fn run(
         };
         html(status, body.render())
     };
-    let body = match payload.to_bytes_limited(3 * MAX_CSV + 4096).await {
-        Ok(Ok(body)) => body,
-        Ok(Err(_)) => {
-            return refuse(
-                true,
-                String::new(),
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "imports.too_large",
-                String::new(),
-            );
-        }
-        Err(e) => {
-            return refuse(
-                true,
-                String::new(),
-                StatusCode::BAD_REQUEST,
-                "imports.not_csv",
-                e.to_string(),
-            );
-        }
+    let form = match read_form(&req, payload).await {
+        Ok(form) => form,
+        Err((status, key, detail)) => return refuse(true, String::new(), status, key, detail),
     };
-    let form = Typed::parse(&body);
     let Some(kind) = kind_of(&form.one("kind")) else {
         return refuse(
             true,
@@ -128,7 +112,10 @@ async fn run(
         );
     };
     let projects = kind == ImportKind::Projects;
-    let csv = form.one("csv");
+    // A chosen file wins over pasted text.
+    let csv = Some(form.one("file"))
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| form.one("csv"));
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     if csv.is_empty() {
         return refuse(projects, csv, unprocessable, "imports.empty", String::new());
@@ -178,6 +165,61 @@ async fn run(
         }
         Err(e) => error_page(&req, &e),
     }
+}
+
+/// Why a posted form could not be read: the answer's status, the catalogue key and a detail.
+type Unread = (StatusCode, &'static str, String);
+
+/// The posted fields, from the upload form (`multipart/form-data`, with the file as the field
+/// `file`) or from the import buttons (URL-encoded); refuses a body larger than the limit and a
+/// file that is not text.
+async fn read_form(req: &HttpRequest, payload: web::Payload) -> Result<Typed, Unread> {
+    let too_large = || {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "imports.too_large",
+            String::new(),
+        )
+    };
+    let unreadable = |detail: String| (StatusCode::BAD_REQUEST, "imports.not_csv", detail);
+    let limit = 3 * MAX_CSV + 4096;
+    let multipart = req
+        .mime_type()
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.essence_str() == "multipart/form-data");
+    if !multipart {
+        return match payload.to_bytes_limited(limit).await {
+            Ok(Ok(body)) => Ok(Typed::parse(&body)),
+            Ok(Err(_)) => Err(too_large()),
+            Err(e) => Err(unreadable(e.to_string())),
+        };
+    }
+    let mut parts = Multipart::new(req.headers(), payload);
+    let mut values = Vec::new();
+    let mut total = 0;
+    while let Some(part) = parts.next().await {
+        let mut part = part.map_err(|e| unreadable(e.to_string()))?;
+        let name = part.name().unwrap_or_default().to_owned();
+        let mut data = Vec::new();
+        while let Some(chunk) = part.next().await {
+            let chunk = chunk.map_err(|e| unreadable(e.to_string()))?;
+            total += chunk.len();
+            if total > limit {
+                return Err(too_large());
+            }
+            data.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8(data).map_err(|_| {
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "imports.not_csv",
+                String::new(),
+            )
+        })?;
+        values.push((name, text));
+    }
+    Ok(Typed::of(values))
 }
 
 fn shown(report: ImportReport) -> Shown {

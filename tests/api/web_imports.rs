@@ -287,7 +287,7 @@ async fn an_empty_unreadable_or_too_large_file_is_refused_with_a_clear_message()
         (
             &[("kind", "projects"), ("csv", "  "), ("mode", "check")],
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Tempelkan isi berkas CSV terlebih dahulu.",
+            "Pilih berkas CSV atau tempelkan isinya terlebih dahulu.",
         ),
         (
             &[
@@ -374,6 +374,100 @@ async fn only_staff_import_in_the_browser() {
             .to_str()
             .unwrap()
             .starts_with("/sign-in")
+    );
+    assert_eq!(project_count(&app, &staff).await, before);
+}
+
+/// Sends the upload form as a browser does (`multipart/form-data`) with `file` as the chosen
+/// file, the text box left empty.
+async fn upload(app: &TestApp, session: &str, kind: &str, file: &[u8]) -> reqwest::Response {
+    let boundary = "----sepadan-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in [("kind", kind), ("csv", ""), ("mode", "check")] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"rows.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    no_redirects()
+        .post(app.url("/imports"))
+        .header("origin", &app.address)
+        .header("cookie", session)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_uploaded_file_is_checked_and_a_bad_or_large_one_is_refused() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let session = app.page_session(&staff.email).await;
+    let (_, page) = app.page_as("/imports", Some(&session), "en").await;
+    assert!(page.contains(r#"enctype="multipart/form-data""#) && page.contains(r#"type="file""#));
+    let before = project_count(&app, &staff).await;
+
+    let file = [HEADER, SOLAR, BROKEN].join("\r\n");
+    let checked = upload(&app, &session, "projects", file.as_bytes()).await;
+    assert_eq!(checked.status(), StatusCode::OK);
+    let page = checked.text().await.unwrap();
+    assert!(page.contains("Check result (nothing stored yet)"), "{page}");
+    assert!(page.contains(r#"<dd class="created">1</dd>"#), "{page}");
+    assert!(page.contains("Import the valid rows only"), "{page}");
+    assert!(
+        page.contains(r#"name="csv" value="region,title_en"#),
+        "carried on: {page}"
+    );
+    assert_eq!(project_count(&app, &staff).await, before);
+
+    let picture = [
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0x00,
+    ];
+    let refused = upload(&app, &session, "projects", &picture).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("This is not a readable CSV file.")
+    );
+
+    let big = format!("{HEADER}\n{}", SOLAR.repeat(40_000));
+    let refused = upload(&app, &session, "projects", big.as_bytes()).await;
+    assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("The file is too large")
+    );
+
+    let (_, _) = app.page_as("/imports", Some(&session), "id").await;
+    let refused = upload(&app, &session, "projects", b"").await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Pilih berkas CSV atau tempelkan isinya")
     );
     assert_eq!(project_count(&app, &staff).await, before);
 }
