@@ -4,6 +4,7 @@ use reqwest::StatusCode;
 use sepadan::auth::Role;
 
 use crate::helpers::{TestApp, TestUser, no_redirects, spawn_app};
+use crate::imports::{BAD, GOOD_SOLAR, GOOD_WATER, HEADER, project_count};
 
 /// The project's status as the API reports it to `user`.
 async fn status_of(app: &TestApp, user: &TestUser, id: &str) -> String {
@@ -12,6 +13,12 @@ async fn status_of(app: &TestApp, user: &TestUser, id: &str) -> String {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["status"].as_str().unwrap().to_owned()
+}
+
+/// Posts the project page's close form with its box ticked.
+async fn close_ticked(app: &TestApp, session: &str, id: &str) -> reqwest::Response {
+    let path = format!("/my-projects/{id}/close");
+    app.submit(&path, session, &[("sure", "on")]).await
 }
 
 #[tokio::test]
@@ -44,7 +51,7 @@ async fn an_official_closes_a_published_project_of_their_region_once_the_box_is_
     );
     assert_eq!(status_of(&app, &palopo, &id).await, "published");
 
-    let done = app.submit(&close, &session, &[("sure", "on")]).await;
+    let done = close_ticked(&app, &session, &id).await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     assert_eq!(done.headers()["location"], path.as_str());
     assert_eq!(status_of(&app, &palopo, &id).await, "closed");
@@ -63,7 +70,7 @@ async fn an_official_closes_a_published_project_of_their_region_once_the_box_is_
     );
 
     // Closing it again is refused by the API's rules.
-    let again = app.submit(&close, &session, &[("sure", "on")]).await;
+    let again = close_ticked(&app, &session, &id).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     assert_eq!(status_of(&app, &palopo, &id).await, "closed");
 }
@@ -84,13 +91,7 @@ async fn another_regions_project_and_a_draft_are_not_closed() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(!page.contains("/close\""), "no close form: {page}");
-    let refused = app
-        .submit(
-            &format!("/my-projects/{published}/close"),
-            &session,
-            &[("sure", "on")],
-        )
-        .await;
+    let refused = close_ticked(&app, &session, &published).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert_eq!(status_of(&app, &palopo, &published).await, "published");
 
@@ -115,43 +116,31 @@ async fn another_regions_project_and_a_draft_are_not_closed() {
             "no close form on a draft: {page}"
         );
     }
-    let refused = app
-        .submit(
-            &format!("/my-projects/{draft}/close"),
-            &session,
-            &[("sure", "on")],
-        )
-        .await;
+    let refused = close_ticked(&app, &session, &draft).await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     let page = refused.text().await.unwrap();
     assert!(page.contains("invalid_transition"), "{page}");
     assert_eq!(status_of(&app, &palopo, &draft).await, "draft");
 }
 
-const HEADER: &str = "region,title_en,title_id,description_en,description_id,sectors,kbli,dimensions,elements,stage,instruments,value,currency,status";
-const SOLAR: &str = "73.73,Market solar,PLTS pasar,Rooftop solar.,PLTS atap.,3510,,ENV,ENV-3,feasibility_study,ppp; equity,12000000000,IDR,published";
-const WATER: &str =
-    "73.73,Clean water,Air bersih,Water supply.,Air minum.,3600,,LIV,,idea,ppp,8000000,usd,draft";
-const BROKEN: &str =
-    "73.73,Broken,Rusak,Bad row.,Baris buruk.,9999,,ENV,,someday,gift,12,IDR,draft";
+/// Posts the import form as its buttons do (kind, the CSV as text, and the mode).
+async fn send(
+    app: &TestApp,
+    session: &str,
+    kind: &str,
+    csv: &str,
+    mode: &str,
+) -> reqwest::Response {
+    app.submit(
+        "/imports",
+        session,
+        &[("kind", kind), ("csv", csv), ("mode", mode)],
+    )
+    .await
+}
 
 /// A posted form field.
 type Posted<'a> = (&'a str, &'a str);
-
-/// Every project the API lists to staff, drafts and published.
-async fn project_count(app: &TestApp, staff: &TestUser) -> i64 {
-    let mut total = 0;
-    for status in ["draft", "published"] {
-        let (_, page) = app
-            .get(
-                &format!("/api/v1/projects?status={status}"),
-                Some(&staff.token),
-            )
-            .await;
-        total += page["total"].as_i64().unwrap();
-    }
-    total
-}
 
 #[tokio::test]
 async fn a_checked_file_shows_its_report_and_stores_nothing_then_its_valid_rows_are_imported() {
@@ -187,14 +176,8 @@ async fn a_checked_file_shows_its_report_and_stores_nothing_then_its_valid_rows_
     );
 
     let before = project_count(&app, &staff).await;
-    let file = [HEADER, SOLAR, BROKEN, WATER].join("\n");
-    let checked = app
-        .submit(
-            "/imports",
-            &session,
-            &[("kind", "projects"), ("csv", &file), ("mode", "check")],
-        )
-        .await;
+    let file = [HEADER, GOOD_SOLAR, BAD, GOOD_WATER].join("\n");
+    let checked = send(&app, &session, "projects", &file, "check").await;
     assert_eq!(checked.status(), StatusCode::OK);
     let page = checked.text().await.unwrap();
     assert!(
@@ -224,24 +207,12 @@ async fn a_checked_file_shows_its_report_and_stores_nothing_then_its_valid_rows_
     );
 
     // All rows or none: with a problem, nothing is stored.
-    let all = app
-        .submit(
-            "/imports",
-            &session,
-            &[("kind", "projects"), ("csv", &file), ("mode", "all")],
-        )
-        .await;
+    let all = send(&app, &session, "projects", &file, "all").await;
     assert_eq!(all.status(), StatusCode::OK);
     assert!(all.text().await.unwrap().contains("Tidak ada yang diimpor"));
     assert_eq!(project_count(&app, &staff).await, before);
 
-    let valid = app
-        .submit(
-            "/imports",
-            &session,
-            &[("kind", "projects"), ("csv", &file), ("mode", "valid")],
-        )
-        .await;
+    let valid = send(&app, &session, "projects", &file, "valid").await;
     assert_eq!(valid.status(), StatusCode::OK);
     let page = valid.text().await.unwrap();
     assert!(page.contains("Impor selesai"), "{page}");
@@ -252,23 +223,11 @@ async fn a_checked_file_shows_its_report_and_stores_nothing_then_its_valid_rows_
     let (status, _) = app.page_as("/imports", Some(&session), "en").await;
     assert_eq!(status, StatusCode::OK);
     let clean = "name,kind,country\nSakura Green Fund,fund,JP\n";
-    let checked = app
-        .submit(
-            "/imports",
-            &session,
-            &[("kind", "investors"), ("csv", clean), ("mode", "check")],
-        )
-        .await;
+    let checked = send(&app, &session, "investors", clean, "check").await;
     let page = checked.text().await.unwrap();
     assert!(page.contains("Check result (nothing stored yet)"), "{page}");
     assert!(page.contains("Import all rows") && !page.contains("valid rows only"));
-    let done = app
-        .submit(
-            "/imports",
-            &session,
-            &[("kind", "investors"), ("csv", clean), ("mode", "all")],
-        )
-        .await;
+    let done = send(&app, &session, "investors", clean, "all").await;
     assert!(done.text().await.unwrap().contains("Import finished"));
     let (_, list) = app.get("/api/v1/investors", Some(&staff.token)).await;
     assert!(list.to_string().contains("Sakura Green Fund"), "{list}");
@@ -282,7 +241,7 @@ async fn an_empty_unreadable_or_too_large_file_is_refused_with_a_clear_message()
     let before = project_count(&app, &staff).await;
     let (status, _) = app.page_as("/imports", Some(&session), "id").await;
     assert_eq!(status, StatusCode::OK);
-    let big = format!("{HEADER}\n{}", SOLAR.repeat(20_000));
+    let big = format!("{HEADER}\n{}", GOOD_SOLAR.repeat(20_000));
     let cases: [(&[Posted], StatusCode, &str); 4] = [
         (
             &[("kind", "projects"), ("csv", "  "), ("mode", "check")],
@@ -304,7 +263,11 @@ async fn an_empty_unreadable_or_too_large_file_is_refused_with_a_clear_message()
             "Berkas terlalu besar",
         ),
         (
-            &[("kind", "spreadsheets"), ("csv", SOLAR), ("mode", "valid")],
+            &[
+                ("kind", "spreadsheets"),
+                ("csv", GOOD_SOLAR),
+                ("mode", "valid"),
+            ],
             StatusCode::UNPROCESSABLE_ENTITY,
             "Pilih apakah berkas berisi proyek atau investor.",
         ),
@@ -346,7 +309,7 @@ async fn only_staff_import_in_the_browser() {
     let app = spawn_app().await;
     let staff = app.user(Role::Staff, None).await;
     let before = project_count(&app, &staff).await;
-    let file = [HEADER, WATER].join("\n");
+    let file = [HEADER, GOOD_WATER].join("\n");
     for role in [Role::Official, Role::Investor] {
         let region = (role == Role::Official).then_some("73.73");
         let user = app.user(role, region).await;
@@ -354,13 +317,7 @@ async fn only_staff_import_in_the_browser() {
         let (status, page) = app.page_as("/imports", Some(&session), "en").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert!(!page.contains(r#"href="/imports""#), "no nav link: {page}");
-        let refused = app
-            .submit(
-                "/imports",
-                &session,
-                &[("kind", "projects"), ("csv", &file), ("mode", "all")],
-            )
-            .await;
+        let refused = send(&app, &session, "projects", &file, "all").await;
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     }
     let anonymous = no_redirects()
@@ -422,7 +379,7 @@ async fn an_uploaded_file_is_checked_and_a_bad_or_large_one_is_refused() {
     assert!(page.contains(r#"enctype="multipart/form-data""#) && page.contains(r#"type="file""#));
     let before = project_count(&app, &staff).await;
 
-    let file = [HEADER, SOLAR, BROKEN].join("\r\n");
+    let file = [HEADER, GOOD_SOLAR, BAD].join("\r\n");
     let checked = upload(&app, &session, "projects", file.as_bytes()).await;
     assert_eq!(checked.status(), StatusCode::OK);
     let page = checked.text().await.unwrap();
@@ -448,7 +405,7 @@ async fn an_uploaded_file_is_checked_and_a_bad_or_large_one_is_refused() {
             .contains("This is not a readable CSV file.")
     );
 
-    let big = format!("{HEADER}\n{}", SOLAR.repeat(40_000));
+    let big = format!("{HEADER}\n{}", GOOD_SOLAR.repeat(40_000));
     let refused = upload(&app, &session, "projects", big.as_bytes()).await;
     assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(
