@@ -435,7 +435,7 @@ fn template(columns: &[&str], example: &[&str], name: &str) -> Result<HttpRespon
 ))]
 #[get("/imports/projects/template.csv")]
 async fn project_template() -> Result<HttpResponse, AppError> {
-    template(PROJECT_COLUMNS, PROJECT_EXAMPLE, "projects-template.csv")
+    template_of(ImportKind::Projects)
 }
 
 #[utoipa::path(tag = "imports", responses(
@@ -443,7 +443,69 @@ async fn project_template() -> Result<HttpResponse, AppError> {
 ))]
 #[get("/imports/investors/template.csv")]
 async fn investor_template() -> Result<HttpResponse, AppError> {
-    template(INVESTOR_COLUMNS, INVESTOR_EXAMPLE, "investors-template.csv")
+    template_of(ImportKind::Investors)
+}
+
+/// What an import fills: projects or investors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    Projects,
+    Investors,
+}
+
+/// Staff import both kinds; regions' officials import projects (their own region's, row by row).
+fn may_import(user: &AuthenticatedUser, kind: ImportKind) -> Result<(), AppError> {
+    match kind {
+        ImportKind::Projects if !user.is_staff() && user.role != Role::Official => Err(
+            AppError::Forbidden("staff and regions' officials import projects".into()),
+        ),
+        ImportKind::Projects => Ok(()),
+        ImportKind::Investors => user.require_staff(),
+    }
+}
+
+/// Checks that `user` may import this kind, reads the CSV and imports it (or checks it, in a dry
+/// run): the one path of the API and the import page.
+pub(crate) async fn import(
+    state: &AppState,
+    user: AuthenticatedUser,
+    kind: ImportKind,
+    body: &[u8],
+    query: ImportQuery,
+) -> Result<ImportReport, AppError> {
+    may_import(&user, kind)?;
+    match kind {
+        ImportKind::Projects => {
+            let rows = read_rows(body, PROJECT_COLUMNS, &PROJECT_COLUMNS[..12])?;
+            let catalogue = state.catalogue.clone();
+            state
+                .db
+                .run(move |conn| {
+                    import_rows(conn, rows, &query, |c, values| {
+                        project_row(c, &catalogue, &user, values)
+                    })
+                })
+                .await
+        }
+        ImportKind::Investors => {
+            let rows = read_rows(body, INVESTOR_COLUMNS, &INVESTOR_COLUMNS[..3])?;
+            state
+                .db
+                .run(move |conn| import_rows(conn, rows, &query, investor_row))
+                .await
+        }
+    }
+}
+
+/// The CSV template of a kind: its columns and an example row, as a download.
+fn template_of(kind: ImportKind) -> Result<HttpResponse, AppError> {
+    match kind {
+        ImportKind::Projects => template(PROJECT_COLUMNS, PROJECT_EXAMPLE, "projects-template.csv"),
+        ImportKind::Investors => {
+            template(INVESTOR_COLUMNS, INVESTOR_EXAMPLE, "investors-template.csv")
+        }
+    }
 }
 
 #[utoipa::path(tag = "imports", security(("bearer" = [])), params(ImportQuery),
@@ -460,23 +522,18 @@ async fn import_projects(
     query: web::Query<ImportQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    if !user.is_staff() && user.role != Role::Official {
-        return Err(AppError::Forbidden(
-            "staff and regions' officials import projects".into(),
-        ));
-    }
+    may_import(&user, ImportKind::Projects)?;
     require_csv(&req)?;
-    let rows = read_rows(&body, PROJECT_COLUMNS, &PROJECT_COLUMNS[..12])?;
-    let catalogue = state.catalogue.clone();
-    let report = state
-        .db
-        .run(move |conn| {
-            import_rows(conn, rows, &query, |c, values| {
-                project_row(c, &catalogue, &user, values)
-            })
-        })
-        .await?;
-    answer(report)
+    answer(
+        import(
+            &state,
+            user,
+            ImportKind::Projects,
+            &body,
+            query.into_inner(),
+        )
+        .await?,
+    )
 }
 
 #[utoipa::path(tag = "imports", security(("bearer" = [])), params(ImportQuery),
@@ -493,12 +550,16 @@ async fn import_investors(
     query: web::Query<ImportQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
+    may_import(&user, ImportKind::Investors)?;
     require_csv(&req)?;
-    let rows = read_rows(&body, INVESTOR_COLUMNS, &INVESTOR_COLUMNS[..3])?;
-    let report = state
-        .db
-        .run(move |conn| import_rows(conn, rows, &query, investor_row))
-        .await?;
-    answer(report)
+    answer(
+        import(
+            &state,
+            user,
+            ImportKind::Investors,
+            &body,
+            query.into_inner(),
+        )
+        .await?,
+    )
 }

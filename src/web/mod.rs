@@ -8,6 +8,7 @@ pub mod delegations;
 pub mod events;
 pub mod form;
 pub mod i18n;
+pub mod imports;
 pub mod investors;
 pub mod mandate;
 pub mod map;
@@ -84,6 +85,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .configure(agenda::config)
         .configure(delegations::config)
         .configure(events::config)
+        .configure(imports::config)
         .configure(investors::config)
         .configure(mandate::config)
         .configure(map::config)

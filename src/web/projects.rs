@@ -30,6 +30,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/my-projects/{id}/edit", web::get().to(edit_form))
         .route("/my-projects/{id}/edit", web::post().to(edit))
         .route("/my-projects/{id}/submit", web::post().to(submit))
+        .route("/my-projects/{id}/close", web::post().to(close))
         .route("/review", web::get().to(review))
         .route("/review/{id}/publish", web::post().to(publish))
         .route(
@@ -520,6 +521,10 @@ struct ProjectPage {
     title: String,
     status: String,
     draft: bool,
+    /// Whether the caller may close the project now (the API's rules on role and status).
+    closable: bool,
+    /// Why the last close was refused, in the page's language.
+    refusal: Option<String>,
     comment: String,
     region: String,
     value: String,
@@ -544,10 +549,21 @@ async fn project_page(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let Some(user) = official(&visitor) else {
+    render_project(&req, &visitor, &state, id.into_inner(), None).await
+}
+
+/// The project page, with the reason a close was refused (answered 422) if there is one.
+async fn render_project(
+    req: &HttpRequest,
+    visitor: &Visitor,
+    state: &web::Data<AppState>,
+    id: String,
+    refusal: Option<String>,
+) -> HttpResponse {
+    let Some(user) = official(visitor) else {
         return see_other("/sign-in").finish();
     };
-    let id = id.into_inner();
+    let closer = user.clone();
     let app = state.clone();
     let found = state
         .db
@@ -568,9 +584,14 @@ async fn project_page(
         .await;
     let (project, investors) = match found {
         Ok(found) => found,
-        Err(e) => return error_page(&req, &e),
+        Err(e) => return error_page(req, &e),
     };
-    let page = Page::new(&req, &visitor);
+    let status = if refusal.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = Page::new(req, visitor);
     let lang = page.lang;
     let status_word = |status: &str| lang.t(&format!("status.{status}"));
     let shown = |m: &InvestorMatch| MatchedInvestor {
@@ -607,6 +628,8 @@ async fn project_page(
         title: localized(lang, &project.title),
         status: status_word(project.status.as_ref()),
         draft: project.status == ProjectStatus::Draft,
+        closable: Transition::Close.apply(project.status).is_some()
+            && policy::may_transition(&closer, &project.region, Transition::Close).is_ok(),
         comment: project.review_comment.clone().unwrap_or_default(),
         region: format!("{} ({})", project.region_name, project.region),
         value: money_of(lang, &project),
@@ -627,10 +650,11 @@ async fn project_page(
         note,
         matched,
         interested,
+        refusal,
         page,
     }
     .render();
-    html(StatusCode::OK, body)
+    html(status, body)
 }
 
 /// Runs one review step for the signed-in person and goes back to `back`.
@@ -673,6 +697,25 @@ async fn submit(
         "/my-projects",
     )
     .await
+}
+
+/// Closes a published project of the official's region with the API's rules, once the form's
+/// box confirming it is ticked; without the tick the page comes back saying so.
+async fn close(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let id = id.into_inner();
+    if Typed::parse(&body).one("sure") != "on" {
+        let lang = Page::new(&req, &visitor).lang;
+        let refusal = lang.t("imports_close.tick_to_close");
+        return render_project(&req, &visitor, &state, id, Some(refusal)).await;
+    }
+    let back = format!("/my-projects/{id}");
+    step(&req, &visitor, &state, id, Transition::Close, None, &back).await
 }
 
 /// A submitted project as the queue shows it.

@@ -27,7 +27,7 @@ async fn import(
     (status, response.json().await.unwrap())
 }
 
-const HEADER: &str = "region,title_en,title_id,description_en,description_id,sectors,kbli,dimensions,elements,stage,instruments,value,currency,status";
+pub(crate) const HEADER: &str = "region,title_en,title_id,description_en,description_id,sectors,kbli,dimensions,elements,stage,instruments,value,currency,status";
 
 fn projects_file(rows: &[&str]) -> String {
     std::iter::once(HEADER)
@@ -36,12 +36,14 @@ fn projects_file(rows: &[&str]) -> String {
         .join("\n")
 }
 
-const GOOD_SOLAR: &str = "73.73,Market solar,PLTS pasar,Rooftop solar.,PLTS atap.,3510,,ENV,ENV-3,feasibility_study,ppp; equity,12000000000,IDR,published";
-const GOOD_WATER: &str =
+pub(crate) const GOOD_SOLAR: &str = "73.73,Market solar,PLTS pasar,Rooftop solar.,PLTS atap.,3510,,ENV,ENV-3,feasibility_study,ppp; equity,12000000000,IDR,published";
+pub(crate) const GOOD_WATER: &str =
     "73.73,Clean water,Air bersih,Water supply.,Air minum.,3600,,LIV,,idea,ppp,8000000,usd,draft";
-const BAD: &str = "73.73,Broken,Rusak,Bad row.,Baris buruk.,9999,,ENV,,someday,gift,12,IDR,draft";
+pub(crate) const BAD: &str =
+    "73.73,Broken,Rusak,Bad row.,Baris buruk.,9999,,ENV,,someday,gift,12,IDR,draft";
 
-async fn project_count(app: &TestApp, staff: &TestUser) -> i64 {
+/// Every project the API lists to staff, drafts and published.
+pub(crate) async fn project_count(app: &TestApp, staff: &TestUser) -> i64 {
     let mut total = 0;
     for status in ["draft", "published"] {
         let (_, page) = app

@@ -21,6 +21,7 @@ mod smtp;
 mod tour;
 mod web;
 mod web_events;
+mod web_imports;
 mod web_investors;
 mod web_messages;
 mod web_people;

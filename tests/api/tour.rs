@@ -127,6 +127,7 @@ fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Pages)> {
         ("events", "/events"),
         ("delegations", "/delegations"),
         ("reports", "/reports"),
+        ("imports", "/imports"),
         ("outbox", "/settings/outbox"),
         ("region-edit", "/regions/73.09/edit"),
     ]);

@@ -1,0 +1,242 @@
+//! Spreadsheet imports for staff: a CSV of projects or investors is uploaded (or pasted), checked first as a
+//! dry run whose report is shown by row and column, then imported whole or by its valid rows,
+//! with the API's import function and rules.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use askama::Template;
+use futures_util::StreamExt;
+
+use super::form::Typed;
+use super::session::Visitor;
+use super::{Page, error_page, html};
+use crate::api::imports::{ImportKind, ImportQuery, ImportReport, import};
+use crate::error::AppError;
+use crate::startup::AppState;
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/imports", web::get().to(start))
+        .route("/imports", web::post().to(run));
+}
+
+/// The largest CSV a page import takes (the form's encoded body may be up to three times larger).
+const MAX_CSV: usize = 1024 * 1024;
+
+/// One problem of the report, as the table shows it.
+struct Problem {
+    row: usize,
+    column: String,
+    /// The rules' own words (English), shown as secondary detail.
+    detail: String,
+}
+
+/// A report as the page shows it.
+struct Shown {
+    dry_run: bool,
+    imported: bool,
+    rows: usize,
+    created: usize,
+    existing: usize,
+    problems: Vec<Problem>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/imports.html")]
+struct ImportsPage {
+    page: Page,
+    projects: bool,
+    csv: String,
+    /// Why the file was refused, in the page's language, with the rules' detail if any.
+    refusal: Option<(String, String)>,
+    report: Option<Shown>,
+}
+
+fn kind_of(code: &str) -> Option<ImportKind> {
+    match code {
+        "projects" => Some(ImportKind::Projects),
+        "investors" => Some(ImportKind::Investors),
+        _ => None,
+    }
+}
+
+/// The empty form (staff).
+async fn start(req: HttpRequest, visitor: Visitor) -> HttpResponse {
+    if let Err(refused) = visitor.staff(&req) {
+        return *refused;
+    }
+    let page = ImportsPage {
+        page: Page::new(&req, &visitor),
+        projects: true,
+        csv: String::new(),
+        refusal: None,
+        report: None,
+    };
+    html(StatusCode::OK, page.render())
+}
+
+/// Checks a pasted CSV (`mode=check`, a dry run) or imports it (`mode=all` or `mode=valid`).
+async fn run(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> HttpResponse {
+    let user = match visitor.staff(&req) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    let page = Page::new(&req, &visitor);
+    let lang = page.lang;
+    let refuse = |projects: bool, csv: String, status: StatusCode, key: &str, detail: String| {
+        let body = ImportsPage {
+            page: Page::new(&req, &visitor),
+            projects,
+            csv,
+            refusal: Some((lang.t(key), detail)),
+            report: None,
+        };
+        html(status, body.render())
+    };
+    let form = match read_form(&req, payload).await {
+        Ok(form) => form,
+        Err((status, key, detail)) => return refuse(true, String::new(), status, key, detail),
+    };
+    let Some(kind) = kind_of(&form.one("kind")) else {
+        return refuse(
+            true,
+            form.one("csv"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "imports.choose_kind",
+            String::new(),
+        );
+    };
+    let projects = kind == ImportKind::Projects;
+    // A chosen file wins over pasted text.
+    let csv = Some(form.one("file"))
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| form.one("csv"));
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    if csv.is_empty() {
+        return refuse(projects, csv, unprocessable, "imports.empty", String::new());
+    }
+    if csv.len() > MAX_CSV {
+        return refuse(
+            projects,
+            String::new(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "imports.too_large",
+            String::new(),
+        );
+    }
+    let query = match form.one("mode").as_str() {
+        "all" => ImportQuery {
+            dry_run: false,
+            valid_rows_only: false,
+        },
+        "valid" => ImportQuery {
+            dry_run: false,
+            valid_rows_only: true,
+        },
+        _ => ImportQuery {
+            dry_run: true,
+            valid_rows_only: false,
+        },
+    };
+    match import(&state, user, kind, csv.as_bytes(), query).await {
+        Ok(report) => {
+            let body = ImportsPage {
+                page,
+                projects,
+                csv,
+                refusal: None,
+                report: Some(shown(report)),
+            };
+            html(StatusCode::OK, body.render())
+        }
+        Err(AppError::Validation { message, fields }) => {
+            let key = if fields.contains_key("columns") {
+                "imports.bad_columns"
+            } else {
+                "imports.not_csv"
+            };
+            let detail = fields.into_values().next().unwrap_or(message);
+            refuse(projects, csv, unprocessable, key, detail)
+        }
+        Err(e) => error_page(&req, &e),
+    }
+}
+
+/// Why a posted form could not be read: the answer's status, the catalogue key and a detail.
+type Unread = (StatusCode, &'static str, String);
+
+/// The posted fields, from the upload form (`multipart/form-data`, with the file as the field
+/// `file`) or from the import buttons (URL-encoded); refuses a body larger than the limit and a
+/// file that is not text.
+async fn read_form(req: &HttpRequest, payload: web::Payload) -> Result<Typed, Unread> {
+    let too_large = || {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "imports.too_large",
+            String::new(),
+        )
+    };
+    let unreadable = |detail: String| (StatusCode::BAD_REQUEST, "imports.not_csv", detail);
+    let limit = 3 * MAX_CSV + 4096;
+    let multipart = req
+        .mime_type()
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.essence_str() == "multipart/form-data");
+    if !multipart {
+        return match payload.to_bytes_limited(limit).await {
+            Ok(Ok(body)) => Ok(Typed::parse(&body)),
+            Ok(Err(_)) => Err(too_large()),
+            Err(e) => Err(unreadable(e.to_string())),
+        };
+    }
+    let mut parts = Multipart::new(req.headers(), payload);
+    let mut values = Vec::new();
+    let mut total = 0;
+    while let Some(part) = parts.next().await {
+        let mut part = part.map_err(|e| unreadable(e.to_string()))?;
+        let name = part.name().unwrap_or_default().to_owned();
+        let mut data = Vec::new();
+        while let Some(chunk) = part.next().await {
+            let chunk = chunk.map_err(|e| unreadable(e.to_string()))?;
+            total += chunk.len();
+            if total > limit {
+                return Err(too_large());
+            }
+            data.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8(data).map_err(|_| {
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "imports.not_csv",
+                String::new(),
+            )
+        })?;
+        values.push((name, text));
+    }
+    Ok(Typed::of(values))
+}
+
+fn shown(report: ImportReport) -> Shown {
+    Shown {
+        dry_run: report.dry_run,
+        imported: report.imported,
+        rows: report.rows,
+        created: report.created,
+        existing: report.existing,
+        problems: report
+            .problems
+            .into_iter()
+            .map(|p| Problem {
+                row: p.row,
+                column: p.field,
+                detail: p.message,
+            })
+            .collect(),
+    }
+}
