@@ -97,6 +97,18 @@ pub async fn browser(width: u32, height: u32) -> Option<Browser> {
     panic!("chromedriver did not answer");
 }
 
+/// Waits until nothing on the page matches `css` (an answered item leaving its list), failing
+/// the test when it stays.
+async fn until_gone(c: &Client, css: &str) {
+    for _ in 0..200 {
+        if c.find_all(Locator::Css(css)).await.unwrap().is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{css} is still on the page");
+}
+
 /// Saves what the browser shows as target/screenshots/NAME.png.
 pub async fn screenshot(client: &Client, name: &str) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
@@ -435,16 +447,7 @@ async fn an_official_submits_a_project_and_staff_publish_it() {
         .await
         .unwrap();
     // The queue empties once the project is published.
-    for _ in 0..200 {
-        if c.find_all(Locator::Css(".review-item"))
-            .await
-            .unwrap()
-            .is_empty()
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    until_gone(c, ".review-item").await;
     let (_, page) = app.get("/api/v1/projects?q=lighting", None).await;
     assert_eq!(page["total"], 1, "published: {page}");
     c.clone().close().await.unwrap();
@@ -500,16 +503,7 @@ async fn an_investor_requests_a_meeting_and_sees_it_in_its_own_time_zone() {
         .click()
         .await
         .unwrap();
-    for _ in 0..200 {
-        if c.find_all(Locator::Css(".waiting"))
-            .await
-            .unwrap()
-            .is_empty()
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    until_gone(c, ".waiting").await;
     let (_, accepted) = app
         .get(
             &format!("/api/v1/events/{event}/requests"),
