@@ -2,7 +2,7 @@
 """Upper bound and exact-model reference for a Sepadan scheduling instance.
 
 Reads an instance written by `sepadan bench scheduling --write-instance FILE` or given to
-`sepadan schedule-solve` (format in README), optionally the schedule written by `--write-schedule`,
+`sepadan schedule-solve` (format in docs/scheduling.md), optionally the schedule written by `--write-schedule`,
 and prints one JSON line. Not part of `cargo test`.
 
     python3 bench/lp_bound.py [--no-travel] INSTANCE.json [SCHEDULE.json]

@@ -369,7 +369,7 @@ fn create_user(
     let created = write_transaction(&mut conn, |conn| {
         let investor_id = organisation
             .map(|org| {
-                let input = crate::api::investors::OrganisationInput {
+                let input = crate::services::investors::OrganisationInput {
                     name: org,
                     kind: crate::domain::project::InvestorKind::Company,
                     country: country.to_owned(),
@@ -379,7 +379,7 @@ fn create_user(
                     contact_email: None,
                     contact_phone: None,
                 };
-                crate::api::investors::create_investor(conn, &input, false)
+                crate::services::investors::create_investor(conn, &input, false)
             })
             .transpose()?;
         accounts::create(

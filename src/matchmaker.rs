@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex, RwLock};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::api::investors::Mandate;
 use crate::db::AnyConnection;
 use crate::domain::project::{Instrument, Stage};
 use crate::domain::{Currency, Money};
@@ -21,6 +20,7 @@ use crate::models::project::{ProjectCodes, ProjectRow};
 use crate::models::reference::latest_rates;
 use crate::models::{matching as rows, project};
 use crate::reference::Catalogue;
+use crate::services::investors::Mandate;
 
 /// Units of each currency per US dollar, at the latest rate.
 pub type Rates = HashMap<String, Decimal>;

@@ -134,13 +134,8 @@ impl Table {
                 "xlsx",
             ),
         };
-        Ok(HttpResponse::Ok()
-            .content_type(kind)
-            .insert_header((
-                "Content-Disposition",
-                format!("attachment; filename=\"{}.{extension}\"", self.name),
-            ))
-            .body(body))
+        let filename = format!("{}.{extension}", self.name);
+        Ok(crate::download::attachment(kind, &filename, body))
     }
 }
 

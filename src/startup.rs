@@ -17,18 +17,10 @@ use crate::error::AppError;
 use crate::matchmaker::Matchmaker;
 use crate::reference::{self, Catalogue};
 use crate::seed;
+use crate::state::AppState;
 
 /// Largest request body accepted (1 MiB); larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
-
-/// Shared state every handler can ask for.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub catalogue: Arc<Catalogue>,
-    pub matchmaker: Arc<Matchmaker>,
-    pub settings: Arc<Settings>,
-}
 
 /// A server bound to its port, ready to run.
 pub struct Application {
@@ -44,8 +36,7 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
     let db = Db::connect(&settings.database)?;
     let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
     reference::load(&mut conn)?;
-    let interrupted =
-        crate::models::job::fail_interrupted_jobs(&mut conn, crate::models::user::now())?;
+    let interrupted = crate::models::job::fail_interrupted_jobs(&mut conn, crate::clock::now())?;
     if interrupted > 0 {
         tracing::warn!(
             jobs = interrupted,

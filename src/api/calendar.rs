@@ -1,19 +1,16 @@
 //! Personal calendar feeds: a secret, revocable address that calendar apps subscribe to.
 
 use actix_web::{HttpResponse, delete, get, post, web};
-use serde::Serialize;
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::meetings::{calendar_response, meetings_of_user};
 use crate::auth::AuthenticatedUser;
-use crate::auth::tokens::{hash_secret, new_secret};
-use crate::db::AnyConnection;
+use crate::auth::tokens::hash_secret;
+use crate::clock::now;
 use crate::error::{AppError, ErrorBody};
-use crate::meetings::ics;
 use crate::models::meeting as rows;
-use crate::models::user::{self, now};
-use crate::startup::AppState;
+use crate::models::user;
+use crate::services::calendar::{Feed, agenda_calendar, create_feed_of};
+use crate::state::AppState;
 
 /// Routes under `/api/v1`.
 pub fn config(cfg: &mut ServiceConfig) {
@@ -23,12 +20,6 @@ pub fn config(cfg: &mut ServiceConfig) {
 /// Routes at the root: the feed itself, which calendar apps fetch without a bearer token.
 pub fn public_config(cfg: &mut ServiceConfig) {
     cfg.service(feed);
-}
-
-/// A calendar feed address; keep it secret, it shows your meetings to whoever has it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Feed {
-    pub url: String,
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
@@ -45,20 +36,6 @@ async fn create_feed(
         .write(move |conn| create_feed_of(conn, &public_url, &user.id))
         .await?;
     Ok(HttpResponse::Created().json(Feed { url }))
-}
-
-/// Gives the user a new feed address (under the service's public URL), revoking earlier ones; the
-/// secret in it is stored only as a hash, so the address can be shown this once. The API and
-/// the settings page both create feeds through it.
-pub(crate) fn create_feed_of(
-    conn: &mut AnyConnection,
-    public_url: &str,
-    user_id: &str,
-) -> Result<String, AppError> {
-    let token = new_secret();
-    rows::replace_calendar_feed(conn, user_id, &hash_secret(&token), now())?;
-    let base = public_url.trim_end_matches('/');
-    Ok(format!("{base}/calendar/{token}.ics"))
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
@@ -96,21 +73,5 @@ async fn feed(
             agenda_calendar(conn, &owner)
         })
         .await?;
-    Ok(calendar_response(text))
-}
-
-/// Every meeting of the user as one iCalendar feed: what the feed address serves and the agenda
-/// page's download.
-pub(crate) fn agenda_calendar(
-    conn: &mut AnyConnection,
-    owner: &AuthenticatedUser,
-) -> Result<String, AppError> {
-    let entries: Vec<ics::CalendarEntry> = meetings_of_user(conn, owner)?
-        .iter()
-        .map(|(data, request, meeting)| data.calendar_entry(request, meeting))
-        .collect();
-    Ok(ics::feed(
-        &format!("Sepadan meetings: {}", owner.name),
-        &entries,
-    ))
+    Ok(crate::download::calendar(text))
 }

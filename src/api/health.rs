@@ -5,7 +5,7 @@ use diesel::connection::SimpleConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::{AppError, ErrorBody};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(healthz).service(readyz);

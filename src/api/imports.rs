@@ -3,26 +3,15 @@
 //! rows); a row already present (same region and English title, or same investor name and
 //! country) is skipped, so importing a file twice adds nothing.
 
-use std::collections::HashMap;
-use std::str::FromStr;
-
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post, web};
-use diesel::Connection;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::Localized;
-use super::investors::{OrganisationInput, create_investor};
-use super::projects::{self, ProjectInput};
-use crate::auth::{AuthenticatedUser, Role};
-use crate::db::{AnyConnection, write_transaction_with};
-use crate::domain::MoneyJson;
-use crate::domain::project::{Instrument, InvestorKind, ProjectStatus, Stage};
+use crate::auth::AuthenticatedUser;
 use crate::error::{AppError, ErrorBody, FieldErrors};
-use crate::models::{investor, matching, project};
-use crate::reference::Catalogue;
-use crate::startup::AppState;
+use crate::services::imports::{
+    ImportKind, ImportQuery, ImportReport, import, may_import, template_of,
+};
+use crate::state::AppState;
 
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(project_template)
@@ -31,411 +20,12 @@ pub fn config(cfg: &mut ServiceConfig) {
         .service(import_investors);
 }
 
-/// The project columns; lists are separated by `;`.
-const PROJECT_COLUMNS: &[&str] = &[
-    "region",
-    "title_en",
-    "title_id",
-    "description_en",
-    "description_id",
-    "sectors",
-    "kbli",
-    "dimensions",
-    "elements",
-    "stage",
-    "instruments",
-    "value",
-    "currency",
-    "status",
-];
-const PROJECT_EXAMPLE: &[&str] = &[
-    "73.73",
-    "Rooftop solar for the central market",
-    "PLTS atap Pasar Sentral",
-    "A 2 MWp rooftop solar plant on the central market.",
-    "PLTS atap 2 MWp di Pasar Sentral.",
-    "3510",
-    "35101",
-    "ENV",
-    "ENV-3",
-    "feasibility_study",
-    "ppp; equity",
-    "12000000000",
-    "IDR",
-    "draft",
-];
-const INVESTOR_COLUMNS: &[&str] = &[
-    "name",
-    "kind",
-    "country",
-    "website",
-    "description",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-];
-const INVESTOR_EXAMPLE: &[&str] = &[
-    "Asagiri Green Energy Partners Fund",
-    "fund",
-    "JP",
-    "https://asagiri-green.example",
-    "Renewable power in eastern Indonesia.",
-    "Kenji Tanaka",
-    "k.tanaka@asagiri-green.example",
-    "+81 3 5501 1820",
-];
-
-/// How to import.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct ImportQuery {
-    /// Check every row and report, importing nothing.
-    #[serde(default)]
-    pub dry_run: bool,
-    /// Import the valid rows even when others have problems (default: all rows or none).
-    #[serde(default)]
-    pub valid_rows_only: bool,
-}
-
-/// One problem of one row; `row` is the line in the file (the header is line 1).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RowProblem {
-    pub row: usize,
-    pub field: String,
-    pub message: String,
-}
-
-/// What an import found and did.
-#[derive(Debug, Default, Serialize, ToSchema)]
-pub struct ImportReport {
-    pub dry_run: bool,
-    /// Data rows in the file.
-    pub rows: usize,
-    /// Rows that are (or, in a dry run, would be) imported.
-    pub created: usize,
-    /// Rows already present, skipped.
-    pub existing: usize,
-    pub problems: Vec<RowProblem>,
-    /// Whether anything was stored.
-    pub imported: bool,
-}
-
-/// A data row: its line in the file and its values by column.
-type Line = (usize, HashMap<String, String>);
-
-/// A CSV file's data rows by line number, with values by column; refuses unknown and missing
-/// columns before looking at any row.
-fn read_rows(bytes: &[u8], columns: &[&str], required: &[&str]) -> Result<Vec<Line>, AppError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| AppError::validation("file", format!("not CSV: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
-        .collect();
-    if let Some(unknown) = headers.iter().find(|h| !columns.contains(&h.as_str())) {
-        return Err(AppError::validation(
-            "columns",
-            format!(
-                "unknown column `{unknown}`; the columns are {}",
-                columns.join(", ")
-            ),
-        ));
-    }
-    if let Some(missing) = required.iter().find(|c| !headers.iter().any(|h| h == *c)) {
-        return Err(AppError::validation(
-            "columns",
-            format!("the column `{missing}` is missing"),
-        ));
-    }
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record =
-            record.map_err(|e| AppError::validation("file", format!("line {line}: {e}")))?;
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let values = headers
-            .iter()
-            .cloned()
-            .zip(record.iter().map(str::to_owned))
-            .collect();
-        rows.push((line, values));
-    }
-    if rows.len() > 5000 {
-        return Err(AppError::validation("file", "at most 5000 rows per import"));
-    }
-    Ok(rows)
-}
-
-fn cell<'a>(values: &'a HashMap<String, String>, column: &str) -> &'a str {
-    values.get(column).map_or("", String::as_str)
-}
-
-fn split(values: &HashMap<String, String>, column: &str) -> Vec<String> {
-    cell(values, column)
-        .split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn optional(values: &HashMap<String, String>, column: &str) -> Option<String> {
-    Some(cell(values, column).to_owned()).filter(|v| !v.is_empty())
-}
-
-/// What became of one row.
-enum Row {
-    Created { published: bool },
-    Existing,
-}
-
-/// Why an import transaction ends without committing, or fails.
-enum Stop {
-    /// Roll back on purpose (a dry run, or problems in an all-or-nothing run).
-    Rollback(ImportReport),
-    Failed(AppError),
-}
-
-impl From<diesel::result::Error> for Stop {
-    fn from(e: diesel::result::Error) -> Self {
-        Stop::Failed(e.into())
-    }
-}
-
-/// Runs each row in its own savepoint inside one transaction, collecting problems, and commits
-/// only a real run that may keep what it made.
-fn import_rows(
-    conn: &mut AnyConnection,
-    rows: Vec<Line>,
-    query: &ImportQuery,
-    mut one: impl FnMut(&mut AnyConnection, &HashMap<String, String>) -> Result<Row, AppError>,
-) -> Result<ImportReport, AppError> {
-    let outcome = write_transaction_with(conn, |conn| {
-        let mut report = ImportReport {
-            dry_run: query.dry_run,
-            rows: rows.len(),
-            ..ImportReport::default()
-        };
-        let mut published = false;
-        for (line, values) in &rows {
-            let result = conn.transaction(|c| one(c, values));
-            match result {
-                Ok(Row::Created { published: p }) => {
-                    report.created += 1;
-                    published |= p;
-                }
-                Ok(Row::Existing) => report.existing += 1,
-                Err(
-                    AppError::Validation { fields, message }
-                    | AppError::BadRequest {
-                        fields, message, ..
-                    },
-                ) => {
-                    if fields.is_empty() {
-                        report.problems.push(RowProblem {
-                            row: *line,
-                            field: String::new(),
-                            message,
-                        });
-                    }
-                    for (field, message) in fields {
-                        report.problems.push(RowProblem {
-                            row: *line,
-                            field,
-                            message,
-                        });
-                    }
-                }
-                Err(e @ (AppError::Conflict { .. } | AppError::Forbidden(_))) => {
-                    report.problems.push(RowProblem {
-                        row: *line,
-                        field: String::new(),
-                        message: e.to_string(),
-                    })
-                }
-                Err(other) => return Err(Stop::Failed(other)),
-            }
-        }
-        if query.dry_run || (!query.valid_rows_only && !report.problems.is_empty()) {
-            return Err(Stop::Rollback(report));
-        }
-        if published {
-            matching::bump_version(conn)?;
-        }
-        report.imported = report.created > 0;
-        Ok(report)
-    });
-    match outcome {
-        Ok(report) | Err(Stop::Rollback(report)) => Ok(report),
-        Err(Stop::Failed(e)) => Err(e),
-    }
-}
-
-fn project_row(
-    conn: &mut AnyConnection,
-    catalogue: &Catalogue,
-    user: &AuthenticatedUser,
-    values: &HashMap<String, String>,
-) -> Result<Row, AppError> {
-    let region = cell(values, "region").to_owned();
-    if !user.is_staff() && !user.is_official_of(&region) {
-        return Err(AppError::validation(
-            "region",
-            "you may import only your own region's projects",
-        ));
-    }
-    let status = match cell(values, "status") {
-        "" | "draft" => ProjectStatus::Draft,
-        "submitted" => ProjectStatus::Submitted,
-        "published" if user.is_staff() => ProjectStatus::Published,
-        "published" => {
-            return Err(AppError::validation(
-                "status",
-                "only staff import published projects",
-            ));
-        }
-        other => {
-            return Err(AppError::validation(
-                "status",
-                format!("`{other}` is not draft, submitted or published"),
-            ));
-        }
-    };
-    let stage = Stage::from_str(cell(values, "stage")).map_err(|_| {
-        AppError::validation(
-            "stage",
-            format!("`{}` is not a stage", cell(values, "stage")),
-        )
-    })?;
-    let instruments = split(values, "instruments")
-        .iter()
-        .map(|i| {
-            Instrument::from_str(i).map_err(|_| {
-                AppError::validation("instruments", format!("`{i}` is not an instrument"))
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let input = ProjectInput {
-        region: region.clone(),
-        title: Localized {
-            id: cell(values, "title_id").to_owned(),
-            en: cell(values, "title_en").to_owned(),
-        },
-        description: Localized {
-            id: cell(values, "description_id").to_owned(),
-            en: cell(values, "description_en").to_owned(),
-        },
-        sectors: split(values, "sectors"),
-        kbli: optional(values, "kbli"),
-        dimensions: split(values, "dimensions"),
-        elements: split(values, "elements"),
-        stage,
-        instruments,
-        value: MoneyJson {
-            amount: cell(values, "value").to_owned(),
-            currency: cell(values, "currency").to_uppercase(),
-        },
-        expected_irr_pct: None,
-        payback_years: None,
-        land_status: None,
-        permit_status: None,
-        location: None,
-    };
-    if project::title_taken(conn, &region, &input.title.en)? {
-        return Ok(Row::Existing);
-    }
-    projects::create(conn, catalogue, input, &user.id, status, false)?;
-    Ok(Row::Created {
-        published: status == ProjectStatus::Published,
-    })
-}
-
-fn investor_row(
-    conn: &mut AnyConnection,
-    values: &HashMap<String, String>,
-) -> Result<Row, AppError> {
-    let kind = InvestorKind::from_str(cell(values, "kind")).map_err(|_| {
-        AppError::validation(
-            "kind",
-            format!("`{}` is not an investor kind", cell(values, "kind")),
-        )
-    })?;
-    let input = OrganisationInput {
-        name: cell(values, "name").to_owned(),
-        kind,
-        country: cell(values, "country").to_owned(),
-        website: optional(values, "website"),
-        description: cell(values, "description").to_owned(),
-        contact_name: optional(values, "contact_name"),
-        contact_email: optional(values, "contact_email"),
-        contact_phone: optional(values, "contact_phone"),
-    };
-    if investor::name_taken(conn, &input.name, &input.country)? {
-        return Ok(Row::Existing);
-    }
-    create_investor(conn, &input, false)?;
-    Ok(Row::Created { published: false })
-}
-
-fn answer(report: ImportReport) -> Result<HttpResponse, AppError> {
-    if !report.dry_run && !report.imported && !report.problems.is_empty() {
-        let fields: FieldErrors = report
-            .problems
-            .iter()
-            .map(|p| (format!("rows[{}].{}", p.row, p.field), p.message.clone()))
-            .collect();
-        return Err(AppError::Validation {
-            message: format!(
-                "{} problems in the file; nothing was imported (try ?dry_run=true for the report)",
-                report.problems.len()
-            ),
-            fields,
-        });
-    }
-    Ok(HttpResponse::Ok().json(report))
-}
-
-fn require_csv(req: &HttpRequest) -> Result<(), AppError> {
-    let csv = req
-        .mime_type()
-        .ok()
-        .flatten()
-        .is_some_and(|m| m.essence_str() == "text/csv");
-    if csv {
-        Ok(())
-    } else {
-        Err(AppError::UnsupportedMediaType)
-    }
-}
-
-fn template(columns: &[&str], example: &[&str], name: &str) -> Result<HttpResponse, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| AppError::Internal(e.into());
-    writer.write_record(columns).map_err(fail)?;
-    writer.write_record(example).map_err(fail)?;
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .body(body))
-}
-
 #[utoipa::path(tag = "imports", responses(
     (status = 200, description = "The project columns with an example row", content_type = "text/csv"),
 ))]
 #[get("/imports/projects/template.csv")]
 async fn project_template() -> Result<HttpResponse, AppError> {
-    template_of(ImportKind::Projects)
+    template_download(ImportKind::Projects)
 }
 
 #[utoipa::path(tag = "imports", responses(
@@ -443,69 +33,7 @@ async fn project_template() -> Result<HttpResponse, AppError> {
 ))]
 #[get("/imports/investors/template.csv")]
 async fn investor_template() -> Result<HttpResponse, AppError> {
-    template_of(ImportKind::Investors)
-}
-
-/// What an import fills: projects or investors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportKind {
-    Projects,
-    Investors,
-}
-
-/// Staff import both kinds; regions' officials import projects (their own region's, row by row).
-fn may_import(user: &AuthenticatedUser, kind: ImportKind) -> Result<(), AppError> {
-    match kind {
-        ImportKind::Projects if !user.is_staff() && user.role != Role::Official => Err(
-            AppError::Forbidden("staff and regions' officials import projects".into()),
-        ),
-        ImportKind::Projects => Ok(()),
-        ImportKind::Investors => user.require_staff(),
-    }
-}
-
-/// Checks that `user` may import this kind, reads the CSV and imports it (or checks it, in a dry
-/// run): the one path of the API and the import page.
-pub(crate) async fn import(
-    state: &AppState,
-    user: AuthenticatedUser,
-    kind: ImportKind,
-    body: &[u8],
-    query: ImportQuery,
-) -> Result<ImportReport, AppError> {
-    may_import(&user, kind)?;
-    match kind {
-        ImportKind::Projects => {
-            let rows = read_rows(body, PROJECT_COLUMNS, &PROJECT_COLUMNS[..12])?;
-            let catalogue = state.catalogue.clone();
-            state
-                .db
-                .run(move |conn| {
-                    import_rows(conn, rows, &query, |c, values| {
-                        project_row(c, &catalogue, &user, values)
-                    })
-                })
-                .await
-        }
-        ImportKind::Investors => {
-            let rows = read_rows(body, INVESTOR_COLUMNS, &INVESTOR_COLUMNS[..3])?;
-            state
-                .db
-                .run(move |conn| import_rows(conn, rows, &query, investor_row))
-                .await
-        }
-    }
-}
-
-/// The CSV template of a kind: its columns and an example row, as a download.
-fn template_of(kind: ImportKind) -> Result<HttpResponse, AppError> {
-    match kind {
-        ImportKind::Projects => template(PROJECT_COLUMNS, PROJECT_EXAMPLE, "projects-template.csv"),
-        ImportKind::Investors => {
-            template(INVESTOR_COLUMNS, INVESTOR_EXAMPLE, "investors-template.csv")
-        }
-    }
+    template_download(ImportKind::Investors)
 }
 
 #[utoipa::path(tag = "imports", security(("bearer" = [])), params(ImportQuery),
@@ -562,4 +90,46 @@ async fn import_investors(
         )
         .await?,
     )
+}
+
+fn template_download(kind: ImportKind) -> Result<HttpResponse, AppError> {
+    let (body, filename) = template_of(kind)?;
+    Ok(crate::download::attachment(
+        "text/csv; charset=utf-8",
+        filename,
+        body,
+    ))
+}
+
+/// The report, or 422 with every problem by row and field when a real run imported nothing.
+fn answer(report: ImportReport) -> Result<HttpResponse, AppError> {
+    if !report.dry_run && !report.imported && !report.problems.is_empty() {
+        let fields: FieldErrors = report
+            .problems
+            .iter()
+            .map(|p| (format!("rows[{}].{}", p.row, p.field), p.message.clone()))
+            .collect();
+        return Err(AppError::Validation {
+            message: format!(
+                "{} problems in the file; nothing was imported (try ?dry_run=true for the report)",
+                report.problems.len()
+            ),
+            fields,
+        });
+    }
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// 415 unless the body is declared as CSV.
+fn require_csv(req: &HttpRequest) -> Result<(), AppError> {
+    let csv = req
+        .mime_type()
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.essence_str() == "text/csv");
+    if csv {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType)
+    }
 }

@@ -3,28 +3,25 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
-use chrono::{DateTime, Utc};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::JsonBody;
-use super::investors::Mandate;
-use super::projects::{Project, load_many};
 use crate::auth::AuthenticatedUser;
-use crate::db::AnyConnection;
-use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage};
 use crate::error::{AppError, ErrorBody};
-use crate::matching::explain::{Reason, reasons};
-use crate::matching::facts::{MandateFacts, instrument_bit, stage_ordinal};
-use crate::matching::{Components, MatchFilter, Ranked};
-use crate::matchmaker::Snapshot;
+use crate::matching::explain::reasons;
+use crate::matching::{MatchFilter, Ranked};
 use crate::models::investor as investor_rows;
-use crate::models::matching::{self as rows, FeedbackRow};
-use crate::models::project as project_rows;
-use crate::models::user::now;
-use crate::startup::AppState;
+use crate::models::matching::{self as rows};
+use crate::services::investors::Mandate;
+use crate::services::matches::{
+    Feedback, FeedbackInput, InvestorMatch, LimitQuery, MAX_RANK, MatchPage, MatchQuery, PairMatch,
+    ProjectMatch, TopQuery, check_investor_access, limit_of, match_filter, offset_of,
+    project_items, ranked_investors, ranked_projects, record_feedback, rounded, rounded_components,
+    summary,
+};
+use crate::services::projects::{Project, load_many};
+use crate::state::AppState;
 
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(investor_matches)
@@ -34,210 +31,6 @@ pub fn config(cfg: &mut ServiceConfig) {
         .service(put_feedback)
         .service(delete_feedback)
         .service(list_feedback);
-}
-
-/// The most a ranking may be paged into.
-const MAX_RANK: usize = 1000;
-
-/// Scores rounded for reading; the ranking itself uses the exact values.
-fn rounded(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
-
-fn rounded_components(c: &Components) -> Components {
-    Components {
-        sector: rounded(c.sector),
-        dimension: rounded(c.dimension),
-        ticket: rounded(c.ticket),
-        region: rounded(c.region),
-        stage: rounded(c.stage),
-        text: rounded(c.text),
-    }
-}
-
-/// A project matched to an investor.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProjectMatch {
-    pub project: Project,
-    /// The weighted total in [0, 1].
-    pub score: f64,
-    pub components: Components,
-    pub reasons: Vec<Reason>,
-    /// The investor's feedback on the project, if any.
-    pub feedback: Option<Interest>,
-}
-
-/// An investor as a region sees it in its matches: no contact data.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct InvestorSummary {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-    pub country: String,
-    /// `domestic` or `foreign`.
-    pub origin: &'static str,
-    pub demo: bool,
-}
-
-/// An investor matched to a project.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct InvestorMatch {
-    pub investor: InvestorSummary,
-    pub score: f64,
-    pub components: Components,
-    pub reasons: Vec<Reason>,
-    /// The investor's feedback on the project, if any.
-    pub feedback: Option<Interest>,
-}
-
-/// A pair for staff to introduce.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PairMatch {
-    pub investor: InvestorSummary,
-    pub project: Project,
-    pub score: f64,
-    pub components: Components,
-    pub reasons: Vec<Reason>,
-}
-
-/// A page of a ranking; `next_cursor` continues it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MatchPage<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct MatchQuery {
-    /// 1 to 100, default 20.
-    limit: Option<usize>,
-    /// From the previous page's `next_cursor`.
-    cursor: Option<String>,
-    /// ISIC code at any level.
-    sector: Option<String>,
-    dimension: Option<String>,
-    element: Option<String>,
-    province: Option<String>,
-    region: Option<String>,
-    stage: Option<Stage>,
-    instrument: Option<Instrument>,
-    ikn_related: Option<bool>,
-}
-
-fn limit_of(limit: Option<usize>, max: usize) -> Result<usize, AppError> {
-    let limit = limit.unwrap_or(20);
-    if !(1..=max).contains(&limit) {
-        return Err(AppError::validation(
-            "limit",
-            format!("must be between 1 and {max}"),
-        ));
-    }
-    Ok(limit)
-}
-
-fn offset_of(cursor: Option<&str>) -> Result<usize, AppError> {
-    match cursor {
-        None => Ok(0),
-        Some(c) => c
-            .parse::<usize>()
-            .ok()
-            .filter(|&o| o <= MAX_RANK)
-            .ok_or_else(|| AppError::validation("cursor", "is not a cursor this API gave")),
-    }
-}
-
-/// Turns the list filters into the engine's filter, checking every code.
-fn match_filter(state: &AppState, q: &MatchQuery) -> Result<MatchFilter, AppError> {
-    let tax = state.matchmaker.taxonomy();
-    let code = |field: &str, value: &Option<String>, known: bool| -> Result<(), AppError> {
-        if value.is_some() && !known {
-            return Err(AppError::validation(field, "is not a known code"));
-        }
-        Ok(())
-    };
-    let sector = q.sector.as_deref().and_then(|c| tax.sector(c));
-    code("sector", &q.sector, sector.is_some())?;
-    let dimensions = q.dimension.as_deref().and_then(|c| tax.dimension_bit(c));
-    code("dimension", &q.dimension, dimensions.is_some())?;
-    let elements = q.element.as_deref().and_then(|c| tax.element_bit(c));
-    code("element", &q.element, elements.is_some())?;
-    let province = q
-        .province
-        .as_deref()
-        .and_then(|c| tax.region(c))
-        .filter(|&r| tax.is_province(r));
-    code("province", &q.province, province.is_some())?;
-    let region = q.region.as_deref().and_then(|c| tax.region(c));
-    code("region", &q.region, region.is_some())?;
-    Ok(MatchFilter {
-        sector,
-        dimensions: dimensions.unwrap_or(0),
-        elements: elements.unwrap_or(0),
-        province,
-        region,
-        stage: q.stage.map(stage_ordinal),
-        instrument: q.instrument.map(instrument_bit),
-        ikn_related: q.ikn_related,
-    })
-}
-
-/// Builds the answer items for ranked projects of one mandate.
-fn project_items(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    snapshot: &Snapshot,
-    mandate: &MandateFacts,
-    ranked: &[Ranked],
-    feedback: &HashMap<String, Interest>,
-    viewer: Option<&AuthenticatedUser>,
-) -> Result<Vec<ProjectMatch>, AppError> {
-    let index = &snapshot.index;
-    let ids: Vec<String> = ranked
-        .iter()
-        .map(|r| index.id(r.position).to_owned())
-        .collect();
-    let mut projects: HashMap<String, Project> = load_many(conn, &state.catalogue, &ids, viewer)?
-        .into_iter()
-        .map(|p| (p.id.clone(), p))
-        .collect();
-    let query = index.text().query(&mandate.thesis);
-    Ok(ranked
-        .iter()
-        .filter_map(|r| {
-            let id = index.id(r.position);
-            let project = projects.remove(id)?;
-            let facts = index.facts(r.position);
-            let matched = index.matched_terms(&query, r.position);
-            Some(ProjectMatch {
-                reasons: reasons(index.taxonomy(), mandate, &facts, &r.components, &matched),
-                feedback: feedback.get(id).copied(),
-                project,
-                score: rounded(r.score),
-                components: rounded_components(&r.components),
-            })
-        })
-        .collect())
-}
-
-fn feedback_map(
-    rows: Vec<FeedbackRow>,
-    key: impl Fn(&FeedbackRow) -> String,
-) -> HashMap<String, Interest> {
-    rows.iter()
-        .filter_map(|f| Some((key(f), f.interest.parse().ok()?)))
-        .collect()
-}
-
-/// May the caller act for this investor? The investor itself and staff; others get 404.
-/// Only the investor itself and staff see its matches.
-pub fn check_investor_access(user: &AuthenticatedUser, investor_id: &str) -> Result<(), AppError> {
-    if user.is_staff() || user.belongs_to_investor(investor_id) {
-        Ok(())
-    } else {
-        Err(AppError::not_found("investor"))
-    }
 }
 
 /// Published projects ranked for an investor's mandate, best first, with reasons. Projects the
@@ -274,70 +67,6 @@ async fn investor_matches(
     Ok(web::Json(page))
 }
 
-/// One window of an investor's ranked projects with their reasons, and whether more follow.
-pub fn ranked_projects(
-    conn: &mut AnyConnection,
-    app: &AppState,
-    user: &AuthenticatedUser,
-    id: &str,
-    filter: &MatchFilter,
-    offset: usize,
-    limit: usize,
-) -> Result<(Vec<ProjectMatch>, bool), AppError> {
-    let (_, mandate) =
-        investor_rows::find(conn, id)?.ok_or_else(|| AppError::not_found("investor"))?;
-    let mandate = mandate.ok_or_else(|| {
-        AppError::conflict(
-            "mandate_required",
-            "set the investor's mandate first: PUT /investors/{id}/mandate",
-        )
-    })?;
-    let snapshot = app.matchmaker.snapshot(conn)?;
-    let facts = app.matchmaker.stored_mandate(&mandate, &snapshot.rates);
-    let feedback = feedback_map(rows::feedback_of(conn, id)?, |f| f.project_id.clone());
-    let mut hidden: Vec<u32> = feedback
-        .iter()
-        .filter(|(_, i)| **i == Interest::NotInterested)
-        .filter_map(|(p, _)| snapshot.index.position(p))
-        .collect();
-    hidden.sort_unstable();
-    let ranked = snapshot.index.top(
-        &facts,
-        &app.matchmaker.weights,
-        filter,
-        &hidden,
-        offset,
-        limit + 1,
-    );
-    let more = ranked.len() > limit;
-    let ranked = &ranked[..ranked.len().min(limit)];
-    let items = project_items(conn, app, &snapshot, &facts, ranked, &feedback, Some(user))?;
-    Ok((items, more))
-}
-
-fn summary(row: &investor_rows::InvestorRow) -> InvestorSummary {
-    InvestorSummary {
-        id: row.id.clone(),
-        name: row.name.clone(),
-        kind: row.kind.clone(),
-        country: row.country.clone(),
-        origin: if row.country == "ID" {
-            "domestic"
-        } else {
-            "foreign"
-        },
-        demo: row.demo,
-    }
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct LimitQuery {
-    /// 1 to 100, default 20.
-    limit: Option<usize>,
-}
-
 /// Verified, discoverable investors ranked for a published project (its region's officials and
 /// staff), without contact data.
 #[utoipa::path(tag = "matches", security(("bearer" = [])), params(LimitQuery), responses(
@@ -362,90 +91,6 @@ async fn project_matches(
         items,
         next_cursor: None,
     }))
-}
-
-/// The best `limit` verified, discoverable investors for a published project, with their
-/// reasons and feedback; only the project's region and staff may see them.
-pub fn ranked_investors(
-    conn: &mut AnyConnection,
-    app: &AppState,
-    user: &AuthenticatedUser,
-    id: &str,
-    limit: usize,
-) -> Result<Vec<InvestorMatch>, AppError> {
-    let row = project_rows::find(conn, id)?.ok_or_else(|| AppError::not_found("project"))?;
-    if !(user.is_staff() || user.is_official_of(&row.region_code)) {
-        return Err(AppError::Forbidden(
-            "only the project's region and staff see its investors".into(),
-        ));
-    }
-    if row.status != ProjectStatus::Published.as_ref() {
-        return Err(AppError::conflict(
-            "project_not_published",
-            "investors are matched to published projects",
-        ));
-    }
-    let snapshot = app.matchmaker.snapshot(conn)?;
-    let position = snapshot
-        .index
-        .position(id)
-        .ok_or_else(|| AppError::not_found("project"))?;
-    let feedback = feedback_map(rows::feedback_on(conn, id)?, |f| f.investor_id.clone());
-    let weights = &app.matchmaker.weights;
-    let mut ranked: Vec<(usize, Ranked)> = snapshot
-        .investors
-        .iter()
-        .enumerate()
-        .filter(|(_, inv)| feedback.get(&inv.row.id) != Some(&Interest::NotInterested))
-        .filter_map(|(i, inv)| {
-            Some((
-                i,
-                snapshot.index.score_one(&inv.mandate, weights, position)?,
-            ))
-        })
-        .collect();
-    ranked.sort_by(|a, b| {
-        b.1.score.total_cmp(&a.1.score).then_with(|| {
-            snapshot.investors[a.0]
-                .row
-                .id
-                .cmp(&snapshot.investors[b.0].row.id)
-        })
-    });
-    let facts = snapshot.index.facts(position);
-    Ok(ranked
-        .into_iter()
-        .take(limit)
-        .map(|(i, r)| {
-            let inv = &snapshot.investors[i];
-            let query = snapshot.index.text().query(&inv.mandate.thesis);
-            let matched = snapshot.index.matched_terms(&query, position);
-            InvestorMatch {
-                investor: summary(&inv.row),
-                score: rounded(r.score),
-                components: rounded_components(&r.components),
-                reasons: reasons(
-                    snapshot.index.taxonomy(),
-                    &inv.mandate,
-                    &facts,
-                    &r.components,
-                    &matched,
-                ),
-                feedback: feedback.get(&inv.row.id).copied(),
-            }
-        })
-        .collect())
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct TopQuery {
-    /// 1 to 500, default 100.
-    limit: Option<usize>,
-    dimension: Option<String>,
-    province: Option<String>,
-    sector: Option<String>,
 }
 
 /// The strongest investor–project pairs overall, for staff to introduce.
@@ -598,20 +243,6 @@ async fn preview(
     Ok(web::Json(page))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FeedbackInput {
-    pub interest: Interest,
-}
-
-/// An investor's feedback on one project.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Feedback {
-    pub project_id: String,
-    pub interest: Interest,
-    pub updated_at: DateTime<Utc>,
-}
-
 /// Says what the investor thinks of a published project: `interested`, `not_interested` (hides
 /// it from the investor's matches) or `must_meet` (raises the pair's priority for meetings).
 #[utoipa::path(tag = "matches", security(("bearer" = [])), request_body = FeedbackInput, responses(
@@ -632,31 +263,6 @@ async fn put_feedback(
         .write(move |conn| record_feedback(conn, &investor_id, &project_id, interest))
         .await?;
     Ok(web::Json(feedback))
-}
-
-/// Stores an investor's feedback on a published project (the caller has checked access).
-pub fn record_feedback(
-    conn: &mut AnyConnection,
-    investor_id: &str,
-    project_id: &str,
-    interest: Interest,
-) -> Result<Feedback, AppError> {
-    investor_rows::find(conn, investor_id)?.ok_or_else(|| AppError::not_found("investor"))?;
-    let project = project_rows::find(conn, project_id)?
-        .filter(|p| p.status == ProjectStatus::Published.as_ref())
-        .ok_or_else(|| AppError::not_found("project"))?;
-    let row = FeedbackRow {
-        investor_id: investor_id.to_owned(),
-        project_id: project.id,
-        interest: interest.as_ref().to_owned(),
-        updated_at: now(),
-    };
-    rows::put_feedback(conn, &row)?;
-    Ok(Feedback {
-        project_id: row.project_id,
-        interest,
-        updated_at: row.updated_at.and_utc(),
-    })
 }
 
 /// Withdraws the investor's feedback on a project.

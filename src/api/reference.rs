@@ -1,14 +1,15 @@
 //! Reference lists: sectors (ISIC Rev.4), Smart City dimensions, countries, currencies, rates.
 
 use actix_web::{get, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::Currency;
 use crate::error::{AppError, ErrorBody};
-use crate::models::reference::{self as rows, Element, Sector};
-use crate::startup::AppState;
+use crate::models::reference::{self as rows};
+use crate::services::reference::{
+    Country, CurrencyInfo, Dimension, ExchangeRate, SectorList, SectorQuery, tree,
+};
+use crate::state::AppState;
 
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(sectors)
@@ -16,34 +17,6 @@ pub fn config(cfg: &mut ServiceConfig) {
         .service(countries)
         .service(currencies)
         .service(exchange_rates);
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct SectorQuery {
-    /// Only this level: section, division, group or class.
-    level: Option<String>,
-    /// Only the direct children of this code.
-    parent: Option<String>,
-    /// Words in the title.
-    q: Option<String>,
-}
-
-/// A sector with its children, for the whole tree.
-#[derive(Debug, Serialize, ToSchema)]
-struct SectorNode {
-    #[serde(flatten)]
-    sector: Sector,
-    #[schema(no_recursion)]
-    children: Vec<SectorNode>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(untagged)]
-enum SectorList {
-    Tree { items: Vec<SectorNode> },
-    Flat { items: Vec<Sector> },
 }
 
 /// ISIC Rev.4 sectors: the whole tree, or a flat list filtered by level, parent or words.
@@ -95,26 +68,6 @@ async fn sectors(
     Ok(web::Json(SectorList::Flat { items }))
 }
 
-fn tree(all: &[Sector], parent: Option<&str>) -> Vec<SectorNode> {
-    all.iter()
-        .filter(|s| s.parent_code.as_deref() == parent)
-        .map(|s| SectorNode {
-            sector: s.clone(),
-            children: tree(all, Some(&s.code)),
-        })
-        .collect()
-}
-
-/// A Smart City dimension and its three elements.
-#[derive(Debug, Serialize, ToSchema)]
-struct Dimension {
-    #[schema(example = "ENV")]
-    code: String,
-    name_en: String,
-    name_id: String,
-    elements: Vec<Element>,
-}
-
 /// The six Smart City dimensions (Governance, Branding, Economy, Living, Society, Environment).
 #[utoipa::path(tag = "reference", responses((status = 200, body = Vec<Dimension>)))]
 #[get("/dimensions")]
@@ -133,14 +86,6 @@ async fn dimensions(state: web::Data<AppState>) -> web::Json<Vec<Dimension>> {
     )
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-struct Country {
-    /// ISO 3166-1 alpha-2.
-    #[schema(example = "JP")]
-    code: String,
-    name: String,
-}
-
 /// Countries (ISO 3166-1).
 #[utoipa::path(tag = "reference", responses((status = 200, body = Vec<Country>)))]
 #[get("/countries")]
@@ -156,15 +101,6 @@ async fn countries() -> web::Json<Vec<Country>> {
     web::Json(list)
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-struct CurrencyInfo {
-    #[schema(example = "IDR")]
-    code: String,
-    name: String,
-    /// Decimal places of the minor unit in ISO 4217.
-    minor_digits: u32,
-}
-
 /// Currencies (ISO 4217).
 #[utoipa::path(tag = "reference", responses((status = 200, body = Vec<CurrencyInfo>)))]
 #[get("/currencies")]
@@ -178,17 +114,6 @@ async fn currencies() -> web::Json<Vec<CurrencyInfo>> {
         .collect();
     list.sort_by(|a, b| a.code.cmp(&b.code));
     web::Json(list)
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-struct ExchangeRate {
-    currency: String,
-    /// The day the rate is for.
-    date: chrono::NaiveDate,
-    /// Units of `currency` per US dollar, as a decimal string.
-    units_per_usd: String,
-    /// Where the rate came from; `sample` marks the indicative rates shipped for demonstration.
-    source: String,
 }
 
 /// The latest dated rate of each currency, used to compare project values across currencies.

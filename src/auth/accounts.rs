@@ -7,9 +7,10 @@ use utoipa::ToSchema;
 
 use super::tokens::{TokenKeys, hash_secret, new_secret};
 use super::{Role, password};
+use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::error::AppError;
-use crate::models::user::{self, RefreshToken, Session, User, now};
+use crate::models::user::{self, RefreshToken, Session, User};
 
 /// The languages Sepadan speaks.
 #[derive(

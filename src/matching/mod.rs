@@ -1,6 +1,6 @@
 //! The matchmaking engine: scores investor–project pairs by sector, Smart City dimension, ticket
 //! size, region, stage and instruments, and thesis text, and explains each score in Indonesian and
-//! English. Pure: no HTTP and no SQL in here; `crate::api::matches` feeds it from the database.
+//! English. Pure: no HTTP and no SQL in here; `crate::services::matches` feeds it from the database.
 //!
 //! - [`facts`]: projects and mandates with their codes interned, the input of everything else.
 //! - [`components`]: the scoring rules, one function per component.

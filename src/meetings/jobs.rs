@@ -6,10 +6,10 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::service::{EventData, ScheduleSummary, apply_schedule, expire_due, stored_problem};
+use crate::clock::now;
 use crate::db::{Db, write_transaction};
 use crate::error::AppError;
 use crate::models::job::{self as jobs, JobRow};
-use crate::models::user::now;
 use crate::scheduling::validate;
 
 /// The kind of job that schedules an event.

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use super::ics;
 use super::plan::{Inputs, Problem, slots};
 use super::time::{in_zone, stored_zone};
-use crate::api::requests::{RequestInput, check_text};
 use crate::auth::AuthenticatedUser;
+use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::project::Interest;
 use crate::error::AppError;
@@ -20,9 +20,10 @@ use crate::matching::MatchFilter;
 use crate::matchmaker::Matchmaker;
 use crate::models::event::{self as event_rows, Delegation, EventPlan, Participant};
 use crate::models::meeting::{self as meeting_rows, MeetingRow, RequestRow};
-use crate::models::user::{self, now};
+use crate::models::user;
 use crate::models::{investor, matching, project};
 use crate::scheduling::instance::{Reason, Schedule};
+use crate::services::requests::{RequestInput, check_text};
 
 /// An event with its participants and the delegations among them.
 pub struct EventData {

@@ -135,7 +135,7 @@ impl OutboxRow {
         kind: &str,
         payload: String,
     ) -> Self {
-        let at = crate::models::user::now();
+        let at = crate::clock::now();
         OutboxRow {
             id: uuid::Uuid::new_v4().to_string(),
             channel: channel.to_owned(),

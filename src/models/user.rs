@@ -1,8 +1,9 @@
 //! Users, their sessions (refresh-token families) and officials' invitations.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::db::schema::{account_tokens, invitations, refresh_tokens, sessions, users};
 
@@ -56,12 +57,6 @@ pub struct Invitation {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub accepted_at: Option<NaiveDateTime>,
-}
-
-/// The current time as stored: UTC, to the microsecond (both backends keep microseconds).
-pub fn now() -> NaiveDateTime {
-    use chrono::SubsecRound;
-    Utc::now().naive_utc().trunc_subsecs(6)
 }
 
 pub fn insert(conn: &mut AnyConnection, user: &User) -> QueryResult<()> {

@@ -9,7 +9,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::json;
 use sha2::Sha256;
 
-use crate::api::investors::Mandate;
+use crate::clock::now;
 use crate::config::Settings;
 use crate::db::AnyConnection;
 use crate::error::AppError;
@@ -17,8 +17,8 @@ use crate::matching::MatchFilter;
 use crate::matching::explain::reasons;
 use crate::matchmaker::Matchmaker;
 use crate::models::notification::{self as rows, OutboxRow};
-use crate::models::user::now;
 use crate::models::{investor, project, user};
+use crate::services::investors::Mandate;
 
 /// Projects in one digest at most.
 const PER_DIGEST: usize = 5;

@@ -14,10 +14,10 @@ pub mod worker;
 
 use serde_json::Value;
 
+use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::models::notification::{self, NotificationRow, OutboxRow, SettingsRow};
-use crate::models::user::now;
 
 /// Every kind of notification, for settings that mute some of them.
 pub const KINDS: &[&str] = &[

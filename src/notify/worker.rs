@@ -10,12 +10,13 @@ use lettre::message::Mailbox;
 use super::ADDRESS_PREFIX;
 use super::email::{Mailer, content, mailbox, message};
 use super::webhook::{self, Guard, Sent};
+use crate::clock::now;
 use crate::config::{OutboxSettings, Settings};
 use crate::db::{Db, write_transaction};
 use crate::error::AppError;
 use crate::matchmaker::Matchmaker;
 use crate::models::notification::{self as rows, OutboxRow};
-use crate::models::user::{self, now};
+use crate::models::user;
 
 /// How long before a pending request expires its undecided parties are warned.
 const EXPIRY_WARNING_HOURS: i64 = 24;

@@ -8,12 +8,8 @@ use anyhow::Context;
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
-use crate::api::events::{
-    self, DelegationInput, EventInput, Leg, RegistrationInput, WindowInput,
-    create_delegation_record,
-};
-use crate::api::requests::RequestInput;
 use crate::auth::AuthenticatedUser;
+use crate::clock::now;
 use crate::config::MeetingSettings;
 use crate::db::AnyConnection;
 use crate::error::AppError;
@@ -21,8 +17,13 @@ use crate::matchmaker::Matchmaker;
 use crate::meetings::service::{
     EventData, accept, apply_schedule, best_hosts, decline, insert_request, stored_problem,
 };
-use crate::models::user::{self, now};
+use crate::models::user;
 use crate::reference::Catalogue;
+use crate::services::events::{
+    self, DelegationInput, EventInput, Leg, RegistrationInput, WindowInput,
+    create_delegation_record,
+};
+use crate::services::requests::RequestInput;
 
 const MEETINGS_JSON: &str = include_str!("../../data/demo/meetings.json");
 

@@ -7,9 +7,6 @@ use std::collections::HashMap;
 use anyhow::Context;
 use serde::Deserialize;
 
-use crate::api::investors::{Mandate, OrganisationInput, create_investor};
-use crate::api::projects::{self, ProjectInput};
-use crate::api::regions::ProfileInput;
 use crate::auth::Role;
 use crate::auth::accounts::{self, Language, NewAccount};
 use crate::config::MeetingSettings;
@@ -19,6 +16,9 @@ use crate::error::AppError;
 use crate::matchmaker::Matchmaker;
 use crate::models::{investor, project, region, user};
 use crate::reference::Catalogue;
+use crate::services::investors::{Mandate, OrganisationInput, create_investor};
+use crate::services::projects::{self, ProjectInput};
+use crate::services::regions::ProfileInput;
 
 mod meetings;
 
@@ -192,7 +192,7 @@ pub fn demo(
             }
             investor::put_mandate(conn, &inv.mandate.to_row(catalogue, &id)?)?;
             if inv.verified {
-                investor::set_verified(conn, &id, &staff_id, user::now())?;
+                investor::set_verified(conn, &id, &staff_id, crate::clock::now())?;
             }
             report.investors += 1;
         }

@@ -15,7 +15,7 @@ use super::{Page, error_page, html, see_other};
 use crate::auth::accounts::{self, Language};
 use crate::error::AppError;
 use crate::models::user;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/accept-invitation", web::get().to(invitation_form))
@@ -301,13 +301,13 @@ async fn forgot_password(
         .db
         .write(move |conn| {
             if let Some(row) = user::find_by_email(conn, &email)? {
-                crate::api::accounts::email_secret(
+                crate::services::accounts::email_secret(
                     conn,
                     &app,
                     &row,
                     "password_reset",
                     "reset-password",
-                    crate::api::accounts::RESET_HOURS,
+                    crate::services::accounts::RESET_HOURS,
                 )?;
             }
             Ok(())
@@ -459,12 +459,12 @@ async fn register(
     let Ok(kind) = kind else {
         return refused(page, StatusCode::UNPROCESSABLE_ENTITY, "kind");
     };
-    let input = crate::api::accounts::RegisterInput {
+    let input = crate::services::accounts::RegisterInput {
         email: typed.email.clone(),
         password: typed.password.clone(),
         name: typed.name.clone(),
         language,
-        organisation: crate::api::investors::OrganisationInput {
+        organisation: crate::services::investors::OrganisationInput {
             name: typed.organisation.clone(),
             kind,
             country: typed.country.clone(),
@@ -479,7 +479,7 @@ async fn register(
     let created = state
         .db
         .write(move |conn| {
-            let row = crate::api::accounts::register_investor(conn, &app, &input)?;
+            let row = crate::services::accounts::register_investor(conn, &app, &input)?;
             accounts::start_browser_session(conn, &row.id)
         })
         .await;

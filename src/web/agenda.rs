@@ -10,16 +10,16 @@ use serde::Deserialize;
 
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
-use crate::api::calendar::agenda_calendar;
-use crate::api::meetings::{calendar_response, meeting_view, meetings_of_user, participations};
-use crate::api::requests::RequestInput;
 use crate::auth::{AuthenticatedUser, Role};
 use crate::error::AppError;
 use crate::meetings::ics;
 use crate::meetings::service::{EventData, accept, decline, insert_request};
 use crate::models::event as event_rows;
 use crate::models::meeting as meeting_rows;
-use crate::startup::AppState;
+use crate::services::calendar::agenda_calendar;
+use crate::services::meetings::{meeting_view, meetings_of_user, participations};
+use crate::services::requests::RequestInput;
+use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/agenda", web::get().to(agenda))
@@ -157,7 +157,7 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
         Ok(found) => found,
         Err(e) => return error_page(&req, &e),
     };
-    let when = |span: &crate::api::meetings::Span| {
+    let when = |span: &crate::services::meetings::Span| {
         format!(
             "{} ({})",
             span.starts_at.format("%Y-%m-%d %H:%M"),
@@ -231,7 +231,7 @@ async fn request(
                 .participant(&host)
                 .filter(|p| p.row.kind != "investor")
                 .ok_or_else(|| AppError::not_found("region or delegation"))?;
-            if crate::models::user::now() > data.plan.event.request_deadline {
+            if crate::clock::now() > data.plan.event.request_deadline {
                 return Err(AppError::conflict(
                     "requests_closed",
                     "the event no longer takes requests",
@@ -271,7 +271,7 @@ async fn whole_calendar(
     };
     let found = state.db.run(move |conn| agenda_calendar(conn, &user)).await;
     match found {
-        Ok(text) => calendar_response(text),
+        Ok(text) => crate::download::calendar(text),
         Err(e) => error_page(&req, &e),
     }
 }
@@ -304,7 +304,7 @@ async fn calendar(
         })
         .await;
     match found {
-        Ok(text) => calendar_response(text),
+        Ok(text) => crate::download::calendar(text),
         Err(e) => error_page(&req, &e),
     }
 }
@@ -334,7 +334,7 @@ async fn answer(
             if !data.may_see(&user, &request) {
                 return Err(unknown());
             }
-            if request.status != "pending" || request.expires_at <= crate::models::user::now() {
+            if request.status != "pending" || request.expires_at <= crate::clock::now() {
                 return Err(AppError::conflict(
                     "request_not_pending",
                     "this request is no longer waiting for an answer",

@@ -14,16 +14,16 @@ use super::form::{self, Typed};
 use super::i18n::Lang;
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
-use crate::api::events::{
-    Delegation, DelegationInput, Leg, create_delegation_record, delegation_view,
-};
 use crate::auth::AuthenticatedUser;
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::models::event as event_rows;
 use crate::models::user;
 use crate::reference::Catalogue;
-use crate::startup::AppState;
+use crate::services::events::{
+    Delegation, DelegationInput, Leg, create_delegation_record, delegation_view,
+};
+use crate::state::AppState;
 
 /// The staff pages of delegations: list and creation, and one delegation.
 pub fn config(cfg: &mut web::ServiceConfig) {

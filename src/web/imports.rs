@@ -11,9 +11,9 @@ use futures_util::StreamExt;
 use super::form::Typed;
 use super::session::Visitor;
 use super::{Page, error_page, html};
-use crate::api::imports::{ImportKind, ImportQuery, ImportReport, import};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::services::imports::{ImportKind, ImportQuery, ImportReport, import};
+use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/imports", web::get().to(start))

@@ -10,9 +10,9 @@ use serde::Deserialize;
 use super::i18n::Lang;
 use super::session::Visitor;
 use super::{Page, dimension_names, error_page, html, see_other};
-use crate::api::investors::{self as api, Investor, InvestorQuery, Mandate};
 use crate::reference::Catalogue;
-use crate::startup::AppState;
+use crate::services::investors::{self as api, Investor, InvestorQuery, Mandate};
+use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/investors", web::get().to(list))

@@ -11,13 +11,13 @@ use super::form::{Field, Problems, Typed};
 use super::i18n::Lang;
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
-use crate::api::investors::{
-    self as api, Investor, InvestorUpdate, Mandate, Ticket, save_mandate, update_profile,
-};
 use crate::auth::{AuthenticatedUser, Role};
 use crate::domain::project::{Instrument, InvestorKind, Stage};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::services::investors::{
+    self as api, Investor, InvestorUpdate, Mandate, Ticket, save_mandate, update_profile,
+};
+use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/mandate", web::get().to(form))

@@ -19,7 +19,7 @@ use crate::domain::{Currency, Money};
 use crate::error::AppError;
 use crate::matchmaker::Rates;
 use crate::reference::Catalogue;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/map", web::get().to(map));

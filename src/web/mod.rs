@@ -32,12 +32,12 @@ use sha2::{Digest, Sha256};
 
 use self::i18n::{COOKIE, Lang};
 use self::session::Visitor;
-use crate::api::projects::{Project, ProjectQuery, ProjectSort, Search, load_visible};
 use crate::auth::{AuthenticatedUser, Role, accounts};
 use crate::domain::Currency;
 use crate::error::AppError;
 use crate::models::investor::{self, InvestorFilter};
-use crate::startup::AppState;
+use crate::services::projects::{Project, ProjectQuery, ProjectSort, Search, load_visible};
+use crate::state::AppState;
 
 const CSS: &str = include_str!("../../static/app.css");
 
@@ -354,7 +354,7 @@ pub(crate) fn dimension_names(
         .collect()
 }
 
-pub(crate) fn localized(lang: Lang, text: &crate::api::Localized) -> String {
+pub(crate) fn localized(lang: Lang, text: &crate::domain::Localized) -> String {
     lang.pick(&text.id, &text.en).to_owned()
 }
 
@@ -718,7 +718,7 @@ async fn dashboard(req: HttpRequest, visitor: Visitor, state: web::Data<AppState
     let found = state
         .db
         .run(move |conn| {
-            crate::api::matches::ranked_projects(
+            crate::services::matches::ranked_projects(
                 conn,
                 &app,
                 &user,
@@ -813,7 +813,7 @@ async fn interest(
     let saved = state
         .db
         .write(move |conn| {
-            crate::api::matches::record_feedback(conn, &investor_id, &project_id, interest)
+            crate::services::matches::record_feedback(conn, &investor_id, &project_id, interest)
         })
         .await;
     match saved {

@@ -11,12 +11,12 @@ use serde_json::Value;
 use super::session::Visitor;
 use super::settings::reading_zone;
 use super::{Page, error_page, html, see_other};
-use crate::api::notifications::mark_read_of;
+use crate::clock::now;
 use crate::meetings::time::in_zone;
 use crate::models::notification::{self as rows, NotificationRow};
-use crate::models::user::now;
 use crate::notify::email;
-use crate::startup::AppState;
+use crate::services::notifications::mark_read_of;
+use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/notifications", web::get().to(list))

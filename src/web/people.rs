@@ -11,16 +11,16 @@ use serde::Deserialize;
 use super::form::{Field, Problems, Typed};
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
-use crate::api::accounts::{InvitationInput, StaffInput, create_staff_account, invite};
-use crate::api::webhooks::{
-    Subscription, SubscriptionInput, subscribe, subscriptions, unsubscribe,
-};
 use crate::auth::accounts::Language;
 use crate::auth::{AuthenticatedUser, Role};
 use crate::error::AppError;
 use crate::notify::webhook::EVENT_TYPES;
 use crate::notify::worker::GONE;
-use crate::startup::AppState;
+use crate::services::accounts::{InvitationInput, StaffInput, create_staff_account, invite};
+use crate::services::webhooks::{
+    Subscription, SubscriptionInput, subscribe, subscriptions, unsubscribe,
+};
+use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/people", web::get().to(show))

@@ -11,16 +11,16 @@ use strum::IntoEnumIterator;
 use super::form::{Field, Problems, Typed};
 use super::session::Visitor;
 use super::{Page, dimension_names, error_page, html, localized, money_of, see_other};
-use crate::api::Localized;
-use crate::api::matches::{InvestorMatch, ranked_investors};
-use crate::api::projects::{
-    self as api, Project, ProjectInput, ProjectQuery, ProjectUpdate, Search,
-};
 use crate::auth::{AuthenticatedUser, Role, policy};
+use crate::domain::Localized;
 use crate::domain::MoneyJson;
 use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage, Transition};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::services::matches::{InvestorMatch, ranked_investors};
+use crate::services::projects::{
+    self as api, Project, ProjectInput, ProjectQuery, ProjectUpdate, Search,
+};
+use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/my-projects", web::get().to(my_projects))

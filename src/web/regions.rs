@@ -12,15 +12,15 @@ use super::i18n::Lang;
 use super::map::{Tally, projects_count, province_name, published_by_region};
 use super::session::Visitor;
 use super::{Card, Page, charts, error_page, html, see_other};
-use crate::api::Localized;
-use crate::api::projects::{ProjectQuery, Search};
-use crate::api::regions::{
-    ProfileInput, RegionContact, RegionDetail, RegionDocument, load_region, save_profile,
-};
 use crate::auth::{AuthenticatedUser, Role, policy};
+use crate::domain::Localized;
 use crate::error::AppError;
 use crate::models::region as region_rows;
-use crate::startup::AppState;
+use crate::services::projects::{ProjectQuery, Search};
+use crate::services::regions::{
+    ProfileInput, RegionContact, RegionDetail, RegionDocument, load_region, save_profile,
+};
+use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/regions", web::get().to(list))

@@ -19,13 +19,8 @@ use super::form::{Field, Problems};
 use super::i18n::Lang;
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
-use crate::api::exports::meetings_table;
-use crate::api::meetings::{
-    Attendance, FollowUp, FollowUpStage, Meeting, Outcome, Span, meeting_view, save_outcome,
-    visible_meeting,
-};
-use crate::api::reports::{OutcomeLine, outcome_lines, outcome_table, tally};
 use crate::auth::AuthenticatedUser;
+use crate::clock::now;
 use crate::domain::project::Stage;
 use crate::domain::{Currency, Money, MoneyJson};
 use crate::error::AppError;
@@ -34,9 +29,14 @@ use crate::matchmaker::{Rates, Snapshot};
 use crate::meetings::service::EventData;
 use crate::models::event as event_rows;
 use crate::models::meeting as meeting_rows;
-use crate::models::user::now;
+use crate::services::exports::meetings_table;
+use crate::services::meetings::{
+    Attendance, FollowUp, FollowUpStage, Meeting, Outcome, Span, meeting_view, save_outcome,
+    visible_meeting,
+};
+use crate::services::reports::{OutcomeLine, outcome_lines, outcome_table, tally};
 use crate::spreadsheet::FileFormat;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/reports", web::get().to(reports))

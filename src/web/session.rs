@@ -14,12 +14,13 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payloa
 
 use crate::auth::AuthenticatedUser;
 use crate::auth::tokens::hash_secret;
+use crate::clock::now;
 use crate::config::Environment;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::models::notification;
-use crate::models::user::{self, now};
-use crate::startup::AppState;
+use crate::models::user;
+use crate::state::AppState;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "sepadan_session";

@@ -12,20 +12,21 @@ use super::form::{Field, Problems, Typed};
 use super::notifications::{Paging, neighbours};
 use super::session::{self, Visitor};
 use super::{Page, error_page, html, see_other};
-use crate::api::accounts::{MeUpdate, PasswordChange, change_password_of, update_account};
-use crate::api::calendar::create_feed_of;
-use crate::api::notifications::{
-    DIGESTS, NotificationSettings, retry_dead, save_settings, settings_of,
-};
 use crate::auth::AuthenticatedUser;
 use crate::auth::accounts::Language;
+use crate::clock::now;
 use crate::error::AppError;
 use crate::meetings::time::{in_zone, stored_zone};
 use crate::models::meeting as meeting_rows;
 use crate::models::notification::{self as rows, OutboxRow};
-use crate::models::user::{self, now};
+use crate::models::user;
 use crate::notify::{ADDRESS_PREFIX, KINDS};
-use crate::startup::AppState;
+use crate::services::accounts::{MeUpdate, PasswordChange, change_password_of, update_account};
+use crate::services::calendar::create_feed_of;
+use crate::services::notifications::{
+    DIGESTS, NotificationSettings, retry_dead, save_settings, settings_of,
+};
+use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/settings", web::get().to(show))

@@ -5,7 +5,8 @@ use sepadan::auth::Role;
 use sepadan::auth::accounts::{self, Language, NewAccount};
 use sepadan::config::Settings;
 use sepadan::db::write_transaction;
-use sepadan::startup::{AppState, Application};
+use sepadan::startup::Application;
+use sepadan::state::AppState;
 use serde_json::{Value, json};
 
 use crate::smtp::SmtpSink;

@@ -2,6 +2,7 @@
 //! PostgreSQL database when SEPADAN_TEST_POSTGRES_URL is set) and its own server on port 0.
 
 mod accounts;
+mod architecture;
 mod bad_input;
 mod browser;
 mod cli;

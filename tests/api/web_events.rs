@@ -1475,13 +1475,8 @@ async fn a_failed_run_is_told_in_the_page_language_with_any_detail_marked_as_suc
         let (db, job, error) = (app.state.db.clone(), job.clone(), error.to_owned());
         tokio::task::spawn_blocking(move || {
             let mut conn = db.get().unwrap();
-            sepadan::models::job::finish_job(
-                &mut conn,
-                &job,
-                Err(error),
-                sepadan::models::user::now(),
-            )
-            .unwrap();
+            sepadan::models::job::finish_job(&mut conn, &job, Err(error), sepadan::clock::now())
+                .unwrap();
         })
     };
 

@@ -20,17 +20,6 @@ use super::form::{self, Problems, Typed};
 use super::i18n::Lang;
 use super::session::Visitor;
 use super::{Page, content_address, error_page, html, said, see_other, shipped};
-use crate::api::events::{
-    self as events_api, Break, Day, EventInput, EventKind, ParticipantSettings, RegistrationInput,
-    VenueInput, WindowInput, event_view, participant_view,
-};
-use crate::api::meetings::{
-    self as meetings_api, Grid, Job, MEETING_DOES_NOT_FIT, MeetingChange, Placement,
-    change_meeting, placement, staff_grid, start_scheduling, visible_job, visible_meeting,
-};
-use crate::api::requests::{
-    IntroductionInput, MeetingRequest, RequestInput, event_requests, introduce_best, new_request,
-};
 use crate::auth::AuthenticatedUser;
 use crate::error::AppError;
 use crate::meetings::jobs::{SCHEDULE_EVENT, ScheduleOptions};
@@ -41,7 +30,18 @@ use crate::models::event as event_rows;
 use crate::models::investor::{self, InvestorFilter};
 use crate::models::job as job_rows;
 use crate::models::meeting as meeting_rows;
-use crate::startup::AppState;
+use crate::services::events::{
+    self as events_service, Break, Day, EventInput, EventKind, ParticipantSettings,
+    RegistrationInput, VenueInput, WindowInput, event_view, participant_view,
+};
+use crate::services::meetings::{
+    self as meetings_service, Grid, Job, MEETING_DOES_NOT_FIT, MeetingChange, Placement,
+    change_meeting, placement, staff_grid, start_scheduling, visible_job, visible_meeting,
+};
+use crate::services::requests::{
+    IntroductionInput, MeetingRequest, RequestInput, event_requests, introduce_best, new_request,
+};
+use crate::state::AppState;
 
 /// The staff pages of events: list and creation, an event, its scheduling job and its grid.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -723,7 +723,7 @@ async fn create(
             let expiry = state.settings.meetings.request_expiry_days;
             state
                 .db
-                .write(move |conn| events_api::create(conn, &input, &user.id, expiry, false))
+                .write(move |conn| events_service::create(conn, &input, &user.id, expiry, false))
                 .await
         }
         Err(e) => Err(e),

@@ -122,7 +122,7 @@ async fn add_participant(
             state
                 .db
                 .write(move |conn| {
-                    events_api::register(conn, &app.catalogue, &who, &event, &input).map(drop)
+                    events_service::register(conn, &app.catalogue, &who, &event, &input).map(drop)
                 })
                 .await
         }
@@ -367,7 +367,7 @@ async fn edit_participant(
             state
                 .db
                 .write(move |conn| {
-                    events_api::update_settings(conn, &who, &event, &id, &settings).map(drop)
+                    events_service::update_settings(conn, &who, &event, &id, &settings).map(drop)
                 })
                 .await
         }

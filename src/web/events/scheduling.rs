@@ -334,7 +334,7 @@ fn grid_page(
         }
     }
     // A slot's time at each venue open in it; venues sharing a time zone share one label.
-    let slot_label = |slot: &crate::api::meetings::GridSlot| {
+    let slot_label = |slot: &crate::services::meetings::GridSlot| {
         let mut labels: Vec<String> = Vec::new();
         for t in &slot.venue_times {
             let ends = slot.ends_at.with_timezone(&t.starts_at.timezone());
@@ -865,7 +865,7 @@ async fn cancel(
             meeting_rows::find_meeting(conn, &meeting)?
                 .filter(|m| m.event_id == event)
                 .ok_or_else(|| AppError::not_found("meeting"))?;
-            meetings_api::cancel(conn, &user, &meeting).map(drop)
+            meetings_service::cancel(conn, &user, &meeting).map(drop)
         })
         .await;
     match cancelled {

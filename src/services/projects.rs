@@ -1,0 +1,887 @@
+//! Projects (investment opportunities): publishing by regions, review by staff, discovery by all.
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::investors::double_option;
+use crate::auth::{AuthenticatedUser, Role, policy};
+use crate::clock::now;
+use crate::db::AnyConnection;
+use crate::domain::Localized;
+use crate::domain::project::{Instrument, ProjectStatus, Stage, Transition};
+use crate::domain::text::{search_document, tokens};
+use crate::domain::{Currency, Money, MoneyJson};
+use crate::error::AppError;
+use crate::matchmaker::Rates;
+use crate::models::matching as matching_rows;
+use crate::models::project::{
+    self as rows, ProjectCodes, ProjectEvent, ProjectFilter, ProjectRow, SortKey, ValueRange,
+};
+use crate::reference::Catalogue;
+
+/// A point on the map (WGS 84).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    pub lat: f64,
+    pub lng: f64,
+}
+
+/// A project as its region describes it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectInput {
+    /// The owning region's Kemendagri code, e.g. `73.73`.
+    pub region: String,
+    pub title: Localized,
+    pub description: Localized,
+    /// ISIC Rev.4 codes, any level (usually classes such as `3510`).
+    pub sectors: Vec<String>,
+    /// KBLI 2020 code (5 digits); its first two digits are the ISIC division.
+    pub kbli: Option<String>,
+    /// Smart City dimensions (`ENV`).
+    #[serde(default)]
+    pub dimensions: Vec<String>,
+    /// Smart City elements (`ENV-3`); each adds its dimension.
+    #[serde(default)]
+    pub elements: Vec<String>,
+    pub stage: Stage,
+    #[serde(default)]
+    pub instruments: Vec<Instrument>,
+    pub value: MoneyJson,
+    pub expected_irr_pct: Option<f64>,
+    pub payback_years: Option<f64>,
+    pub land_status: Option<String>,
+    pub permit_status: Option<String>,
+    pub location: Option<Location>,
+}
+
+/// Changes to a project; absent fields stay as they are. The region cannot change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectUpdate {
+    pub title: Option<Localized>,
+    pub description: Option<Localized>,
+    pub sectors: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub kbli: Option<Option<String>>,
+    pub dimensions: Option<Vec<String>>,
+    pub elements: Option<Vec<String>>,
+    pub stage: Option<Stage>,
+    pub instruments: Option<Vec<Instrument>>,
+    pub value: Option<MoneyJson>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub expected_irr_pct: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub payback_years: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub land_status: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub permit_status: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub location: Option<Option<Location>>,
+}
+
+impl ProjectUpdate {
+    fn apply(self, mut input: ProjectInput) -> ProjectInput {
+        macro_rules! take {
+            ($($field:ident),*) => { $( if let Some(v) = self.$field { input.$field = v; } )* };
+        }
+        take!(
+            title,
+            description,
+            sectors,
+            kbli,
+            dimensions,
+            elements,
+            stage,
+            instruments,
+            value
+        );
+        take!(
+            expected_irr_pct,
+            payback_years,
+            land_status,
+            permit_status,
+            location
+        );
+        input
+    }
+}
+
+/// A project checked against the rules and the reference data.
+struct ValidProject {
+    value: Money,
+    codes: ProjectCodes,
+    input: ProjectInput,
+}
+
+fn check_localized(field: &str, text: &Localized, max: usize) -> Result<Localized, AppError> {
+    let id = text.id.trim();
+    let en = text.en.trim();
+    if id.is_empty() && en.is_empty() {
+        return Err(AppError::validation(
+            field,
+            "give it in Indonesian, English or both",
+        ));
+    }
+    if id.chars().count() > max || en.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            format!("must be at most {max} characters in each language"),
+        ));
+    }
+    Ok(Localized {
+        id: id.to_owned(),
+        en: en.to_owned(),
+    })
+}
+
+fn check_short(field: &str, text: Option<&str>) -> Result<Option<String>, AppError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) if t.chars().count() > 500 => Err(AppError::validation(
+            field,
+            "must be at most 500 characters",
+        )),
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+impl ProjectInput {
+    fn validate(mut self, catalogue: &Catalogue) -> Result<ValidProject, AppError> {
+        if catalogue.region(&self.region).is_none() {
+            return Err(AppError::validation("region", "is not a known region code"));
+        }
+        self.title = check_localized("title", &self.title, 200)?;
+        self.description = check_localized("description", &self.description, 10_000)?;
+        if self.sectors.is_empty() || self.sectors.len() > 10 {
+            return Err(AppError::validation("sectors", "give 1 to 10 ISIC codes"));
+        }
+        let mut sectors = Vec::new();
+        let mut sector_index = Vec::new();
+        for code in &self.sectors {
+            if catalogue.sector(code).is_none() {
+                return Err(AppError::validation(
+                    "sectors",
+                    format!("`{code}` is not an ISIC Rev.4 code"),
+                ));
+            }
+            if !sectors.contains(code) {
+                sectors.push(code.clone());
+            }
+            for ancestor in catalogue.sector_with_ancestors(code) {
+                if !sector_index.contains(&ancestor) {
+                    sector_index.push(ancestor);
+                }
+            }
+        }
+        if let Some(kbli) = &self.kbli {
+            let division = catalogue.kbli_division(kbli).ok_or_else(|| {
+                AppError::validation(
+                    "kbli",
+                    "must be a 5-digit KBLI 2020 code of a known ISIC division",
+                )
+            })?;
+            for ancestor in catalogue.sector_with_ancestors(&division.code) {
+                if !sector_index.contains(&ancestor) {
+                    sector_index.push(ancestor);
+                }
+            }
+        }
+        let mut dimensions = Vec::new();
+        for code in &self.dimensions {
+            if !catalogue.is_dimension(code) {
+                return Err(AppError::validation(
+                    "dimensions",
+                    format!("`{code}` is not a Smart City dimension"),
+                ));
+            }
+            if !dimensions.contains(code) {
+                dimensions.push(code.clone());
+            }
+        }
+        for code in &self.elements {
+            let dimension = catalogue.element_dimension(code).ok_or_else(|| {
+                AppError::validation("elements", format!("`{code}` is not a Smart City element"))
+            })?;
+            for c in [dimension.to_owned(), code.clone()] {
+                if !dimensions.contains(&c) {
+                    dimensions.push(c);
+                }
+            }
+        }
+        if dimensions.is_empty() {
+            return Err(AppError::validation(
+                "dimensions",
+                "give at least one Smart City dimension or element",
+            ));
+        }
+        let value = Money::from_json(&self.value).map_err(|e| AppError::validation("value", e))?;
+        if value.minor() == 0 {
+            return Err(AppError::validation(
+                "value.amount",
+                "must be more than zero",
+            ));
+        }
+        if let Some(irr) = self.expected_irr_pct
+            && !(-100.0..=1000.0).contains(&irr)
+        {
+            return Err(AppError::validation(
+                "expected_irr_pct",
+                "must be between -100 and 1000",
+            ));
+        }
+        if let Some(years) = self.payback_years
+            && !(0.0..=100.0).contains(&years)
+        {
+            return Err(AppError::validation(
+                "payback_years",
+                "must be between 0 and 100",
+            ));
+        }
+        if let Some(loc) = self.location
+            && !((-90.0..=90.0).contains(&loc.lat) && (-180.0..=180.0).contains(&loc.lng))
+        {
+            return Err(AppError::validation(
+                "location",
+                "lat must be within ±90 and lng within ±180",
+            ));
+        }
+        self.land_status = check_short("land_status", self.land_status.as_deref())?;
+        self.permit_status = check_short("permit_status", self.permit_status.as_deref())?;
+        let mut instruments: Vec<String> = Vec::new();
+        for instrument in &self.instruments {
+            let name = instrument.as_ref().to_owned();
+            if !instruments.contains(&name) {
+                instruments.push(name);
+            }
+        }
+        self.value = value.to_json();
+        Ok(ValidProject {
+            value,
+            codes: ProjectCodes {
+                sectors,
+                sector_index,
+                dimensions,
+                instruments,
+            },
+            input: self,
+        })
+    }
+}
+
+impl ValidProject {
+    fn into_row(self, catalogue: &Catalogue, base: ProjectRow) -> (ProjectRow, ProjectCodes) {
+        let input = self.input;
+        let region_name = catalogue
+            .region(&input.region)
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        let search_text = search_document([
+            input.title.id.as_str(),
+            input.title.en.as_str(),
+            input.description.id.as_str(),
+            input.description.en.as_str(),
+            region_name.as_str(),
+        ]);
+        let row = ProjectRow {
+            region_code: input.region,
+            title_id: input.title.id,
+            title_en: input.title.en,
+            description_id: input.description.id,
+            description_en: input.description.en,
+            kbli: input.kbli,
+            stage: input.stage.as_ref().to_owned(),
+            value_minor: self.value.minor(),
+            value_currency: self.value.currency().code().to_owned(),
+            expected_irr_pct: input.expected_irr_pct,
+            payback_years: input.payback_years,
+            land_status: input.land_status,
+            permit_status: input.permit_status,
+            lat: input.location.map(|l| l.lat),
+            lng: input.location.map(|l| l.lng),
+            search_text,
+            ..base
+        };
+        (row, self.codes)
+    }
+}
+
+/// A project as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Project {
+    pub id: String,
+    pub region: String,
+    pub region_name: String,
+    pub province: String,
+    pub title: Localized,
+    pub description: Localized,
+    pub sectors: Vec<String>,
+    pub kbli: Option<String>,
+    pub dimensions: Vec<String>,
+    pub elements: Vec<String>,
+    pub stage: String,
+    pub instruments: Vec<String>,
+    pub value: MoneyJson,
+    pub expected_irr_pct: Option<f64>,
+    pub payback_years: Option<f64>,
+    pub land_status: Option<String>,
+    pub permit_status: Option<String>,
+    pub location: Option<Location>,
+    pub status: ProjectStatus,
+    /// The reviewer's latest comment, for the region and staff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_comment: Option<String>,
+    /// Synthetic demonstration data.
+    pub demo: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+    /// The review history, for the region and staff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<HistoryEntry>>,
+}
+
+/// One step of a project's review.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    pub from: String,
+    pub to: String,
+    pub comment: Option<String>,
+    pub actor_id: String,
+    pub at: DateTime<Utc>,
+}
+
+fn status_of(row: &ProjectRow) -> Result<ProjectStatus, AppError> {
+    ProjectStatus::from_str(&row.status)
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("unknown status {}", row.status)))
+}
+
+impl Project {
+    fn build(
+        row: ProjectRow,
+        codes: ProjectCodes,
+        catalogue: &Catalogue,
+        insider: bool,
+    ) -> Result<Self, AppError> {
+        let status = status_of(&row)?;
+        let region = catalogue.region(&row.region_code);
+        let currency = Currency::parse(&row.value_currency)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+        let (elements, dimensions): (Vec<String>, Vec<String>) =
+            codes.dimensions.into_iter().partition(|c| c.contains('-'));
+        Ok(Project {
+            region_name: region.map(|r| r.name.clone()).unwrap_or_default(),
+            province: region.map(|r| r.province_code.clone()).unwrap_or_default(),
+            title: Localized {
+                id: row.title_id,
+                en: row.title_en,
+            },
+            description: Localized {
+                id: row.description_id,
+                en: row.description_en,
+            },
+            sectors: codes.sectors,
+            dimensions,
+            elements,
+            instruments: codes.instruments,
+            value: Money::from_minor(row.value_minor, currency).to_json(),
+            location: row.lat.zip(row.lng).map(|(lat, lng)| Location { lat, lng }),
+            status,
+            review_comment: if insider { row.review_comment } else { None },
+            history: None,
+            id: row.id,
+            region: row.region_code,
+            kbli: row.kbli,
+            stage: row.stage,
+            expected_irr_pct: row.expected_irr_pct,
+            payback_years: row.payback_years,
+            land_status: row.land_status,
+            permit_status: row.permit_status,
+            demo: row.demo,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+            published_at: row.published_at.map(|t| t.and_utc()),
+        })
+    }
+
+    /// Back to the shape it was created from, for applying a change.
+    fn to_input(&self) -> ProjectInput {
+        ProjectInput {
+            region: self.region.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            sectors: self.sectors.clone(),
+            kbli: self.kbli.clone(),
+            dimensions: self.dimensions.clone(),
+            elements: self.elements.clone(),
+            stage: Stage::from_str(&self.stage).unwrap_or(Stage::Idea),
+            instruments: self
+                .instruments
+                .iter()
+                .filter_map(|i| Instrument::from_str(i).ok())
+                .collect(),
+            value: self.value.clone(),
+            expected_irr_pct: self.expected_irr_pct,
+            payback_years: self.payback_years,
+            land_status: self.land_status.clone(),
+            permit_status: self.permit_status.clone(),
+            location: self.location,
+        }
+    }
+}
+
+fn is_insider(user: Option<&AuthenticatedUser>, region: &str) -> bool {
+    user.is_some_and(|u| u.is_staff() || u.is_official_of(region))
+}
+
+/// Loads a project the caller may see; drafts of other regions are reported as not found.
+pub fn load_visible(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    user: Option<&AuthenticatedUser>,
+    id: &str,
+) -> Result<(Project, ProjectRow), AppError> {
+    let row = rows::find(conn, id)?.ok_or_else(|| AppError::not_found("project"))?;
+    let status = status_of(&row)?;
+    if !policy::can_view_project(user, &row.region_code, status) {
+        return Err(AppError::not_found("project"));
+    }
+    let insider = is_insider(user, &row.region_code);
+    let codes = rows::codes_of(conn, std::slice::from_ref(&row.id))?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let mut project = Project::build(row.clone(), codes, catalogue, insider)?;
+    if insider {
+        project.history = Some(
+            rows::history(conn, id)?
+                .into_iter()
+                .map(|e| HistoryEntry {
+                    from: e.from_status,
+                    to: e.to_status,
+                    comment: e.comment,
+                    actor_id: e.actor_id,
+                    at: e.created_at.and_utc(),
+                })
+                .collect(),
+        );
+    }
+    Ok((project, row))
+}
+
+/// The projects with these ids, in the order given (ids not found are left out).
+pub fn load_many(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    ids: &[String],
+    viewer: Option<&AuthenticatedUser>,
+) -> Result<Vec<Project>, AppError> {
+    let mut found: HashMap<String, ProjectRow> = rows::find_many(conn, ids)?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    let mut codes = rows::codes_of(conn, ids)?;
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = found.remove(id) {
+            let insider = is_insider(viewer, &row.region_code);
+            items.push(Project::build(
+                row,
+                codes.remove(id).unwrap_or_default(),
+                catalogue,
+                insider,
+            )?);
+        }
+    }
+    Ok(items)
+}
+
+/// Creates a project in `draft` (or any status, for loading demo data) and returns its id.
+pub fn create(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    input: ProjectInput,
+    created_by: &str,
+    status: ProjectStatus,
+    demo: bool,
+) -> Result<String, AppError> {
+    let valid = input.validate(catalogue)?;
+    let at = now();
+    let base = ProjectRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        region_code: String::new(),
+        title_id: String::new(),
+        title_en: String::new(),
+        description_id: String::new(),
+        description_en: String::new(),
+        kbli: None,
+        stage: String::new(),
+        value_minor: 0,
+        value_currency: String::new(),
+        expected_irr_pct: None,
+        payback_years: None,
+        land_status: None,
+        permit_status: None,
+        lat: None,
+        lng: None,
+        status: status.as_ref().to_owned(),
+        review_comment: None,
+        search_text: String::new(),
+        demo,
+        created_by: created_by.to_owned(),
+        created_at: at,
+        updated_at: at,
+        published_at: matches!(status, ProjectStatus::Published | ProjectStatus::Closed)
+            .then_some(at),
+    };
+    let (row, codes) = valid.into_row(catalogue, base);
+    rows::insert(conn, &row, &codes)?;
+    Ok(row.id)
+}
+
+/// Applies a change to a project the caller may edit, in the caller's transaction: the whole
+/// changed project is checked again, and the matching index learns of a published one's change.
+pub fn update(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    user: &AuthenticatedUser,
+    id: &str,
+    change: ProjectUpdate,
+) -> Result<Project, AppError> {
+    let (current, row) = load_visible(conn, catalogue, Some(user), id)?;
+    policy::may_edit_project(user, &row.region_code, current.status)?;
+    let valid = change.apply(current.to_input()).validate(catalogue)?;
+    let base = ProjectRow {
+        updated_at: now(),
+        ..row
+    };
+    let (row, codes) = valid.into_row(catalogue, base);
+    rows::replace(conn, &row, &codes)?;
+    if current.status == ProjectStatus::Published {
+        matching_rows::bump_version(conn)?;
+    }
+    Ok(load_visible(conn, catalogue, Some(user), id)?.0)
+}
+
+/// A reviewer's comment.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewComment {
+    pub comment: Option<String>,
+}
+
+/// Takes a project one step through review (submit, publish, request changes, close), in the
+/// caller's transaction, telling the region's officials of a review outcome.
+pub fn apply_transition(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    user: &AuthenticatedUser,
+    id: &str,
+    step: Transition,
+    comment: Option<String>,
+) -> Result<Project, AppError> {
+    let comment = check_short("comment", comment.as_deref())?;
+    if step == Transition::RequestChanges && comment.is_none() {
+        return Err(AppError::validation("comment", "say what should change"));
+    }
+    let (current, row) = load_visible(conn, catalogue, Some(user), id)?;
+    policy::may_transition(user, &row.region_code, step)?;
+    let next = step.apply(current.status).ok_or_else(|| {
+        AppError::conflict(
+            "invalid_transition",
+            format!(
+                "a {} project cannot {}",
+                current.status.as_ref(),
+                step.name()
+            ),
+        )
+    })?;
+    let at = now();
+    let review_comment = if step == Transition::RequestChanges {
+        comment.clone()
+    } else {
+        row.review_comment.clone()
+    };
+    rows::set_status(conn, id, next.as_ref(), review_comment.as_deref(), at)?;
+    if current.status == ProjectStatus::Published || next == ProjectStatus::Published {
+        matching_rows::bump_version(conn)?;
+    }
+    rows::insert_event(
+        conn,
+        &ProjectEvent {
+            id: uuid::Uuid::new_v4().to_string(),
+            project_id: id.to_owned(),
+            actor_id: user.id.clone(),
+            from_status: current.status.as_ref().to_owned(),
+            to_status: next.as_ref().to_owned(),
+            comment,
+            created_at: at,
+        },
+    )?;
+    let (project, _) = load_visible(conn, catalogue, Some(user), id)?;
+    let kind = match step {
+        Transition::Publish => Some("project_published"),
+        Transition::RequestChanges => Some("project_changes_requested"),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        let officials = crate::models::user::region_officials(conn, &row.region_code)?;
+        let payload = serde_json::json!({
+            "project": {"id": project.id, "title": project.title, "region": project.region,
+                        "region_name": project.region_name, "status": project.status},
+            "comment": review_comment,
+        });
+        crate::notify::record(conn, &officials, kind, &payload)?;
+    }
+    Ok(project)
+}
+
+/// How to order the project list.
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectSort {
+    /// Most recently created first.
+    #[default]
+    Newest,
+    /// Largest value first, compared in US dollars at the latest rates.
+    Value,
+    /// Best match of the `q` words first (title matches count most).
+    Relevance,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectQuery {
+    /// Province code, e.g. `73`.
+    pub province: Option<String>,
+    /// Regency or city code, e.g. `73.73`.
+    pub region: Option<String>,
+    /// ISIC code at any level; a division matches all its classes.
+    pub sector: Option<String>,
+    /// Smart City dimension, e.g. `ENV`.
+    pub dimension: Option<String>,
+    /// Smart City element, e.g. `ENV-3`.
+    pub element: Option<String>,
+    pub stage: Option<Stage>,
+    pub instrument: Option<Instrument>,
+    /// Smallest value, in `currency` (default IDR).
+    pub min_value: Option<String>,
+    /// Largest value, in `currency` (default IDR).
+    pub max_value: Option<String>,
+    pub currency: Option<String>,
+    /// Only projects in regions commonly cited as IKN host or buffer regions.
+    pub ikn_related: Option<bool>,
+    /// Words in the title or description, Indonesian or English.
+    pub q: Option<String>,
+    /// `published` by default; staff see any status, officials their own region's.
+    pub status: Option<ProjectStatus>,
+    #[param(inline)]
+    pub sort: Option<ProjectSort>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// The bound in every currency that has a rate.
+fn value_ranges(
+    min: Option<Money>,
+    max: Option<Money>,
+    rates: &Rates,
+) -> Result<Vec<ValueRange>, AppError> {
+    let from = min
+        .or(max)
+        .map(Money::currency)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no bound")))?;
+    let from_rate = rates.get(from.code()).ok_or_else(|| {
+        AppError::validation("currency", "no exchange rate is known for this currency")
+    })?;
+    let mut ranges = Vec::new();
+    for (code, rate) in rates {
+        let Ok(to) = Currency::parse(code) else {
+            continue;
+        };
+        let convert = |m: Option<Money>| {
+            m.map(|m| {
+                m.convert(to, *from_rate, *rate)
+                    .map_or(i64::MAX, Money::minor)
+            })
+        };
+        ranges.push(ValueRange {
+            currency: code.clone(),
+            min_minor: convert(min),
+            max_minor: convert(max),
+        });
+    }
+    Ok(ranges)
+}
+
+/// A value in US dollars for sorting; projects in currencies without a rate sort last.
+fn usd_value(key: &SortKey, rates: &Rates) -> Decimal {
+    Currency::parse(&key.value_currency)
+        .ok()
+        .zip(rates.get(&key.value_currency))
+        .map(|(c, rate)| Money::from_minor(key.value_minor, c).amount() / rate)
+        .unwrap_or(Decimal::MIN)
+}
+
+/// How well the title matches the words: a word at the start of a title word counts.
+fn relevance(key: &SortKey, words: &[String]) -> usize {
+    let title = tokens(&format!("{} {}", key.title_id, key.title_en));
+    words
+        .iter()
+        .filter(|w| title.iter().any(|t| t.starts_with(w.as_str())))
+        .count()
+}
+
+/// A checked project search: the filters of `GET /projects`, for a page or an export.
+pub struct Search {
+    filter: ProjectFilter,
+    min: Option<Money>,
+    max: Option<Money>,
+    sort: ProjectSort,
+}
+
+impl Search {
+    /// Checks the query's codes and values and what the caller may see.
+    pub fn from_query(
+        catalogue: &Catalogue,
+        user: Option<&AuthenticatedUser>,
+        query: &ProjectQuery,
+    ) -> Result<Self, AppError> {
+        let mut filter = ProjectFilter {
+            statuses: vec![
+                query
+                    .status
+                    .unwrap_or(ProjectStatus::Published)
+                    .as_ref()
+                    .to_owned(),
+            ],
+            region: query.region.clone(),
+            province: query.province.clone(),
+            stage: query.stage.map(|s| s.as_ref().to_owned()),
+            instrument: query.instrument.map(|i| i.as_ref().to_owned()),
+            ikn_related: query.ikn_related,
+            words: query.q.as_deref().map(tokens).unwrap_or_default(),
+            ..ProjectFilter::default()
+        };
+        if let Some(status) = query.status
+            && !matches!(status, ProjectStatus::Published | ProjectStatus::Closed)
+        {
+            match user {
+                Some(u) if u.is_staff() => {}
+                Some(u) if u.role == Role::Official => filter.region = u.region_code.clone(),
+                _ => {
+                    return Err(AppError::Forbidden(
+                        "only staff and regions' officials see unpublished projects".into(),
+                    ));
+                }
+            }
+            if query.region.is_some()
+                && query.region != filter.region
+                && !user.is_some_and(|u| u.is_staff())
+            {
+                return Err(AppError::Forbidden(
+                    "officials see only their own region's unpublished projects".into(),
+                ));
+            }
+        }
+        if let Some(sector) = &query.sector {
+            if catalogue.sector(sector).is_none() {
+                return Err(AppError::validation("sector", "is not an ISIC Rev.4 code"));
+            }
+            filter.sector = Some(sector.clone());
+        }
+        if let Some(dimension) = &query.dimension {
+            if !catalogue.is_dimension(dimension) {
+                return Err(AppError::validation(
+                    "dimension",
+                    "is not a Smart City dimension",
+                ));
+            }
+            filter.dimensions.push(dimension.clone());
+        }
+        if let Some(element) = &query.element {
+            if catalogue.element_dimension(element).is_none() {
+                return Err(AppError::validation(
+                    "element",
+                    "is not a Smart City element",
+                ));
+            }
+            filter.dimensions.push(element.clone());
+        }
+        let currency = query.currency.clone().unwrap_or_else(|| "IDR".into());
+        let bound = |field: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|v| Money::parse(v, &currency).map_err(|e| AppError::validation(field, e)))
+                .transpose()
+        };
+        let min = bound("min_value", &query.min_value)?;
+        let max = bound("max_value", &query.max_value)?;
+        if let (Some(min), Some(max)) = (min, max)
+            && min.minor() > max.minor()
+        {
+            return Err(AppError::validation(
+                "min_value",
+                "must not exceed max_value",
+            ));
+        }
+        Ok(Search {
+            filter,
+            min,
+            max,
+            sort: query.sort.unwrap_or_default(),
+        })
+    }
+
+    /// One window of the matching projects, in the chosen order, with the total.
+    pub fn run(
+        mut self,
+        conn: &mut AnyConnection,
+        catalogue: &Catalogue,
+        viewer: Option<&AuthenticatedUser>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<Project>, i64), AppError> {
+        let rates = crate::matchmaker::rates(conn)?;
+        if self.min.is_some() || self.max.is_some() {
+            self.filter.value_ranges = Some(value_ranges(self.min, self.max, &rates)?);
+        }
+        let words = self.filter.words.clone();
+        let mut keys = rows::matching_keys(conn, &self.filter)?;
+        match self.sort {
+            ProjectSort::Newest => keys.sort_by(|a, b| {
+                b.created_at
+                    .cmp(&a.created_at)
+                    .then_with(|| a.id.cmp(&b.id))
+            }),
+            ProjectSort::Value => keys.sort_by(|a, b| {
+                usd_value(b, &rates)
+                    .cmp(&usd_value(a, &rates))
+                    .then_with(|| a.id.cmp(&b.id))
+            }),
+            ProjectSort::Relevance => keys.sort_by_cached_key(|k| {
+                (
+                    Reverse(relevance(k, &words)),
+                    Reverse(k.created_at),
+                    k.id.clone(),
+                )
+            }),
+        }
+        let total = i64::try_from(keys.len()).unwrap_or(i64::MAX);
+        let ids: Vec<String> = keys
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(0))
+            .map(|k| k.id)
+            .collect();
+        let items = load_many(conn, catalogue, &ids, viewer)?;
+        Ok((items, total))
+    }
+}

@@ -1,0 +1,242 @@
+//! Provinces and regencies/cities with their Kemendagri codes, and the regions' own profiles.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{AuthenticatedUser, policy};
+use crate::clock::now;
+use crate::domain::Localized;
+use crate::error::AppError;
+use crate::models::json_text;
+use crate::models::reference::Region;
+use crate::models::region::{self as rows, ProfileRow};
+use crate::reference::Catalogue;
+use crate::state::AppState;
+
+/// How the IKN-related regions are labelled: there is no official list yet.
+pub const IKN_LABEL: &str = "commonly cited";
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RegionQuery {
+    /// Province code, e.g. `73`.
+    pub province: Option<String>,
+    /// `province`, `kabupaten` or `kota`.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub kind: Option<String>,
+    /// Only the regions commonly cited as IKN host or buffer regions.
+    pub ikn_related: Option<bool>,
+    /// Words in the name.
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// A person to contact in a region's government.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegionContact {
+    pub name: String,
+    pub position: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// A document about the region (masterplan, regulation, brochure).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegionDocument {
+    pub title: String,
+    pub url: String,
+}
+
+/// What a region's officials write about it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileInput {
+    pub summary: Localized,
+    /// ISIC codes at any level.
+    #[serde(default)]
+    pub leading_sectors: Vec<String>,
+    /// Smart-city maturity per dimension, 1 (starting) to 5 (leading), e.g. `{"GOV": 3}`.
+    #[serde(default)]
+    pub maturity: BTreeMap<String, u8>,
+    #[serde(default)]
+    pub contacts: Vec<RegionContact>,
+    pub incentives: Option<Localized>,
+    #[serde(default)]
+    pub documents: Vec<RegionDocument>,
+}
+
+/// A region's profile as shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Profile {
+    #[serde(flatten)]
+    pub content: ProfileInput,
+    /// Synthetic demonstration data.
+    pub demo: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ProfileInput {
+    /// Checks the profile against the reference data and turns it into a row.
+    pub fn to_row(
+        &self,
+        catalogue: &Catalogue,
+        region: &str,
+        by: Option<&str>,
+        demo: bool,
+    ) -> Result<ProfileRow, AppError> {
+        let long_text = |field: &str, text: &Localized| {
+            if text.id.chars().count() > 5000 || text.en.chars().count() > 5000 {
+                Err(AppError::validation(
+                    field,
+                    "must be at most 5000 characters in each language",
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        long_text("summary", &self.summary)?;
+        if let Some(incentives) = &self.incentives {
+            long_text("incentives", incentives)?;
+        }
+        if let Some(bad) = self
+            .leading_sectors
+            .iter()
+            .find(|c| catalogue.sector(c).is_none())
+        {
+            return Err(AppError::validation(
+                "leading_sectors",
+                format!("`{bad}` is not an ISIC code"),
+            ));
+        }
+        for (dimension, level) in &self.maturity {
+            if !catalogue.is_dimension(dimension) {
+                return Err(AppError::validation(
+                    "maturity",
+                    format!("`{dimension}` is not a dimension"),
+                ));
+            }
+            if !(1..=5).contains(level) {
+                return Err(AppError::validation(
+                    &format!("maturity.{dimension}"),
+                    "must be 1 to 5",
+                ));
+            }
+        }
+        for (i, contact) in self.contacts.iter().enumerate() {
+            crate::auth::accounts::check_name(&format!("contacts[{i}].name"), &contact.name, 120)?;
+            if let Some(email) = &contact.email {
+                crate::auth::accounts::normalise_email(&format!("contacts[{i}].email"), email)?;
+            }
+        }
+        for (i, doc) in self.documents.iter().enumerate() {
+            if !doc.url.starts_with("https://") && !doc.url.starts_with("http://") {
+                return Err(AppError::validation(
+                    &format!("documents[{i}].url"),
+                    "must be an http(s) URL",
+                ));
+            }
+        }
+        if self.contacts.len() > 20 || self.documents.len() > 50 {
+            return Err(AppError::validation(
+                "profile",
+                "at most 20 contacts and 50 documents",
+            ));
+        }
+        let incentives = self.incentives.clone().unwrap_or(Localized {
+            id: String::new(),
+            en: String::new(),
+        });
+        Ok(ProfileRow {
+            region_code: region.to_owned(),
+            summary_id: self.summary.id.trim().to_owned(),
+            summary_en: self.summary.en.trim().to_owned(),
+            leading_sectors: json_text(&self.leading_sectors),
+            maturity: json_text(&self.maturity),
+            contacts: json_text(&self.contacts),
+            incentives_id: incentives.id,
+            incentives_en: incentives.en,
+            documents: json_text(&self.documents),
+            demo,
+            updated_at: now(),
+            updated_by: by.map(str::to_owned),
+        })
+    }
+}
+
+impl Profile {
+    pub fn from_row(row: ProfileRow) -> Self {
+        let incentives =
+            (!row.incentives_id.is_empty() || !row.incentives_en.is_empty()).then(|| Localized {
+                id: row.incentives_id.clone(),
+                en: row.incentives_en.clone(),
+            });
+        Profile {
+            content: ProfileInput {
+                summary: Localized {
+                    id: row.summary_id,
+                    en: row.summary_en,
+                },
+                leading_sectors: serde_json::from_str(&row.leading_sectors).unwrap_or_default(),
+                maturity: serde_json::from_str(&row.maturity).unwrap_or_default(),
+                contacts: serde_json::from_str(&row.contacts).unwrap_or_default(),
+                incentives,
+                documents: serde_json::from_str(&row.documents).unwrap_or_default(),
+            },
+            demo: row.demo,
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+}
+
+/// A region with its profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionDetail {
+    #[serde(flatten)]
+    pub region: Region,
+    pub ikn_related: bool,
+    /// `commonly cited` for IKN-related regions: not an official designation.
+    pub ikn_label: Option<&'static str>,
+    pub profile: Option<Profile>,
+}
+
+/// A region with its profile; 404 `not_found` for an unknown code.
+pub async fn load_region(state: &AppState, code: String) -> Result<RegionDetail, AppError> {
+    let (region, profile) = state
+        .db
+        .run(move |conn| rows::find(conn, &code)?.ok_or_else(|| AppError::not_found("region")))
+        .await?;
+    let ikn_related = region.ikn_relation.is_some();
+    Ok(RegionDetail {
+        region,
+        ikn_related,
+        ikn_label: ikn_related.then_some(IKN_LABEL),
+        profile: profile.map(Profile::from_row),
+    })
+}
+
+/// Writes a region's profile for `user` when the region exists and the user may edit it, after
+/// checking the input; the API and the officials' page both save through it.
+pub async fn save_profile(
+    state: &AppState,
+    user: &AuthenticatedUser,
+    code: &str,
+    input: &ProfileInput,
+) -> Result<(), AppError> {
+    if state.catalogue.region(code).is_none() {
+        return Err(AppError::not_found("region"));
+    }
+    policy::may_edit_region(user, code)?;
+    let row = input.to_row(&state.catalogue, code, Some(&user.id), false)?;
+    state
+        .db
+        .write(move |conn| Ok(rows::put_profile(conn, &row)?))
+        .await
+}

@@ -1,0 +1,317 @@
+//! Meeting requests between investors and regions or delegations: asking, introductions by
+//! staff, accepting, declining, cancelling and expiry.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::AuthenticatedUser;
+use crate::clock::now;
+use crate::db::AnyConnection;
+use crate::error::AppError;
+use crate::meetings::plan::priority;
+use crate::meetings::service::{EventData, best_hosts, expire_due, insert_request};
+use crate::meetings::time::utc;
+use crate::models::meeting::{self as rows, RequestRow};
+use crate::state::AppState;
+
+/// A request for a meeting. The caller's side follows from who it acts for; staff asking make
+/// it an introduction both sides must accept.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInput {
+    /// The investor's participant id at this event.
+    pub investor: String,
+    /// The region's or delegation's participant id at this event.
+    pub host: String,
+    #[serde(default)]
+    pub message: String,
+    /// A published project of the host's regions the meeting is about.
+    pub project_id: Option<String>,
+}
+
+/// One side of a request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Side {
+    pub participant_id: String,
+    pub name: String,
+    pub accepted: bool,
+}
+
+/// A meeting request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingRequest {
+    pub id: String,
+    pub event_id: String,
+    pub investor: Side,
+    pub host: Side,
+    pub project_id: Option<String>,
+    /// investor, host or staff (an introduction).
+    pub origin: String,
+    pub message: String,
+    /// pending, accepted, declined, expired or cancelled.
+    pub status: String,
+    pub reason: Option<String>,
+    /// The investor marked one of the host's projects must-meet.
+    pub must_meet: bool,
+    /// Match score of the pair (0 to 1).
+    pub score: f64,
+    /// What the scheduler maximises: score × must-meet factor.
+    pub priority: f64,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+pub fn request_view(data: &EventData, r: &RequestRow, factor: f64) -> MeetingRequest {
+    let side = |id: &str, accepted: bool| Side {
+        participant_id: id.to_owned(),
+        name: data
+            .participant(id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        accepted,
+    };
+    MeetingRequest {
+        id: r.id.clone(),
+        event_id: r.event_id.clone(),
+        investor: side(&r.investor_participant_id, r.investor_accepted),
+        host: side(&r.host_participant_id, r.host_accepted),
+        project_id: r.project_id.clone(),
+        origin: r.origin.clone(),
+        message: r.message.clone(),
+        status: r.status.clone(),
+        reason: r.reason.clone(),
+        must_meet: r.must_meet,
+        score: (r.score * 1000.0).round() / 1000.0,
+        priority: (priority(r, factor) * 1000.0).round() / 1000.0,
+        created_at: utc(r.created_at),
+        expires_at: utc(r.expires_at),
+        decided_at: r.decided_at.map(utc),
+    }
+}
+
+/// Trimmed free text of at most `max` characters.
+pub fn check_text(field: &str, text: &str, max: usize) -> Result<String, AppError> {
+    if text.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(text.trim().to_owned())
+}
+
+/// Asks for a meeting at an event: the caller's side follows from who it acts for, and staff
+/// asking make it an introduction both sides must accept.
+pub(crate) fn new_request(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    input: &RequestInput,
+) -> Result<MeetingRequest, AppError> {
+    let data = EventData::load(conn, event_id)?;
+    let investor = data
+        .participant(&input.investor)
+        .filter(|p| p.row.kind == "investor")
+        .ok_or_else(|| {
+            AppError::validation("investor", "is not an investor registered for this event")
+        })?;
+    let host = data
+        .participant(&input.host)
+        .filter(|p| p.row.kind != "investor")
+        .ok_or_else(|| {
+            AppError::validation(
+                "host",
+                "is not a region or delegation registered for this event",
+            )
+        })?;
+    let origin = if data.acts_for(user, investor) {
+        "investor"
+    } else if data.acts_for(user, host) {
+        "host"
+    } else if user.is_staff() {
+        "staff"
+    } else {
+        return Err(AppError::Forbidden(
+            "you act for neither side of this request".into(),
+        ));
+    };
+    if origin != "staff" && now() > data.plan.event.request_deadline {
+        return Err(AppError::conflict(
+            "requests_closed",
+            "the event no longer takes requests",
+        ));
+    }
+    let row = insert_request(
+        conn,
+        &state.matchmaker,
+        &data,
+        (investor, host),
+        input,
+        origin,
+        &user.id,
+    )?;
+    Ok(request_view(
+        &data,
+        &row,
+        state.settings.meetings.must_meet_factor,
+    ))
+}
+
+/// Filters of the request list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RequestQuery {
+    /// pending, accepted, declined, expired or cancelled.
+    pub status: Option<String>,
+}
+
+/// An event's requests the caller may see (staff all, others their sides'), expired ones
+/// marked first; `status` keeps only those in it.
+pub(crate) fn event_requests(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    status: Option<&str>,
+    factor: f64,
+) -> Result<Vec<MeetingRequest>, AppError> {
+    let data = EventData::load(conn, event_id)?;
+    expire_due(conn, &data)?;
+    let mine: Vec<String> = data.mine(user).iter().map(|p| p.row.id.clone()).collect();
+    let scope = (!user.is_staff()).then_some(mine.as_slice());
+    Ok(rows::requests_of_event(conn, event_id, scope)?
+        .iter()
+        .filter(|r| status.is_none_or(|s| r.status == s))
+        .map(|r| request_view(&data, r, factor))
+        .collect())
+}
+
+/// How staff pick introductions from the best matches.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntroductionInput {
+    /// Introductions per investor at most.
+    #[serde(default = "default_per_investor")]
+    pub per_investor: usize,
+    /// Only pairs scoring at least this.
+    #[serde(default = "default_min_score")]
+    pub min_score: f64,
+}
+
+fn default_per_investor() -> usize {
+    3
+}
+
+fn default_min_score() -> f64 {
+    0.3
+}
+
+/// Staff introduce each investor of an event to its best-matching regions and delegations; both
+/// sides of each introduction must accept it.
+pub(crate) fn introduce_best(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    input: &IntroductionInput,
+) -> Result<Vec<MeetingRequest>, AppError> {
+    user.require_staff()?;
+    if !(1..=20).contains(&input.per_investor) {
+        return Err(AppError::validation(
+            "per_investor",
+            "must be between 1 and 20",
+        ));
+    }
+    if !(0.0..=1.0).contains(&input.min_score) {
+        return Err(AppError::validation("min_score", "must be between 0 and 1"));
+    }
+    let data = EventData::load(conn, event_id)?;
+    let factor = state.settings.meetings.must_meet_factor;
+    let mut created = Vec::new();
+    let investors = data
+        .participants
+        .iter()
+        .filter(|p| p.row.kind == "investor");
+    for investor in investors {
+        let best = best_hosts(
+            conn,
+            &state.matchmaker,
+            &data,
+            investor,
+            input.per_investor,
+            input.min_score,
+        )?;
+        for (score, host) in best {
+            let request = RequestInput {
+                investor: investor.row.id.clone(),
+                host: host.row.id.clone(),
+                message: format!(
+                    "Introduced by the programme: a match score of {:.0}%.",
+                    score * 100.0
+                ),
+                project_id: None,
+            };
+            let row = insert_request(
+                conn,
+                &state.matchmaker,
+                &data,
+                (investor, host),
+                &request,
+                "staff",
+                &user.id,
+            )?;
+            created.push(request_view(&data, &row, factor));
+        }
+    }
+    Ok(created)
+}
+
+/// Loads a request the caller may see, with its event, expiring what is due first.
+pub fn visible_request(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+) -> Result<(EventData, RequestRow), AppError> {
+    let request = rows::find_request(conn, id)?.ok_or_else(|| AppError::not_found("request"))?;
+    let data = EventData::load(conn, &request.event_id)?;
+    if !data.may_see(user, &request) {
+        return Err(AppError::not_found("request"));
+    }
+    Ok((data, request))
+}
+
+pub fn require_pending(request: &RequestRow) -> Result<(), AppError> {
+    if request.status == "pending" && request.expires_at <= now() {
+        return Err(AppError::conflict(
+            "request_expired",
+            "this request has expired",
+        ));
+    }
+    if request.status != "pending" {
+        return Err(AppError::conflict(
+            "request_not_pending",
+            format!("this request is {} already", request.status),
+        ));
+    }
+    Ok(())
+}
+
+/// Why a request is declined or cancelled.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonInput {
+    pub reason: Option<String>,
+}
+
+impl ReasonInput {
+    /// The reason, trimmed and at most 1000 characters; none when empty.
+    pub fn checked(self) -> Result<Option<String>, AppError> {
+        Ok(self
+            .reason
+            .map(|r| check_text("reason", &r, 1000))
+            .transpose()?
+            .filter(|r| !r.is_empty()))
+    }
+}

@@ -1,0 +1,18 @@
+//! What every request and background task shares: the database pool, the reference catalogue,
+//! the matching index and the settings.
+
+use std::sync::Arc;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::matchmaker::Matchmaker;
+use crate::reference::Catalogue;
+
+/// Shared state every handler can ask for.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub catalogue: Arc<Catalogue>,
+    pub matchmaker: Arc<Matchmaker>,
+    pub settings: Arc<Settings>,
+}
