@@ -11,9 +11,9 @@ use crate::meetings::plan::slots;
 use crate::meetings::service::EventData;
 use crate::models::event::{self as rows};
 use crate::services::events::{
-    Delegation, DelegationInput, Event, EventInput, Participant, ParticipantSettings,
-    RegistrationInput, create, create_delegation_record, delegation_view, event_view,
-    participant_answer, participant_view, register, update_settings,
+    self as events, Delegation, DelegationInput, Event, EventInput, Participant,
+    ParticipantSettings, RegistrationInput, delegation_view, event_view, participant_answer,
+    participant_view, register, update_settings,
 };
 use crate::state::AppState;
 
@@ -39,11 +39,10 @@ async fn create_event(
     user: AuthenticatedUser,
     body: JsonBody<EventInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
     let expiry = state.settings.meetings.request_expiry_days;
     let event = state
         .db
-        .write(move |conn| create(conn, &body.0, &user.id, expiry, false))
+        .write(move |conn| events::create_event(conn, &user, &body.0, expiry))
         .await?;
     Ok(HttpResponse::Created().json(event))
 }
@@ -154,14 +153,10 @@ async fn create_delegation(
     user: AuthenticatedUser,
     body: JsonBody<DelegationInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let app = state.clone();
+    let catalogue = state.catalogue.clone();
     let view = state
         .db
-        .write(move |conn| {
-            let record = create_delegation_record(conn, &app.catalogue, &body.0, &user.id, false)?;
-            Ok(delegation_view(&record, &user))
-        })
+        .write(move |conn| events::create_delegation(conn, &catalogue, &user, &body.0))
         .await?;
     Ok(HttpResponse::Created().json(view))
 }

@@ -6,14 +6,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::{AuthenticatedUser, MaybeUser};
 use crate::error::{AppError, ErrorBody};
-use crate::matching::MatchFilter;
-use crate::models::investor as investor_rows;
-use crate::services::exports::{MAX_ROWS, OutcomeFilter, meetings_table};
+use crate::services::exports::{self as exports, OutcomeFilter};
 use crate::services::investors::InvestorQuery;
-use crate::services::matches::{check_investor_access, ranked_projects};
 use crate::services::projects::{ProjectQuery, Search};
-use crate::services::reports::{outcome_lines, outcome_table};
-use crate::spreadsheet::{Cell, FileFormat, Table, list};
+use crate::services::reports;
+use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
 
 pub fn config(cfg: &mut ServiceConfig) {
@@ -38,53 +35,11 @@ async fn export_projects(
     let format = FileFormat::parse(&format)?;
     let search = Search::from_query(&state.catalogue, user.0.as_ref(), &query)?;
     let catalogue = state.catalogue.clone();
-    let viewer = user.0;
-    let (projects, _) = state
+    let table = state
         .db
-        .run(move |conn| search.run(conn, &catalogue, viewer.as_ref(), 0, MAX_ROWS))
+        .run(move |conn| exports::projects_sheet(conn, &catalogue, user.0.as_ref(), search))
         .await?;
-    let rows = projects
-        .into_iter()
-        .map(|p| {
-            vec![
-                p.id.into(),
-                p.region.into(),
-                p.region_name.into(),
-                p.title.en.into(),
-                p.title.id.into(),
-                list(&p.sectors),
-                list(&p.dimensions),
-                list(&p.elements),
-                p.stage.into(),
-                list(&p.instruments),
-                p.value.amount.parse::<f64>().ok().into(),
-                p.value.currency.into(),
-                p.status.as_ref().into(),
-                p.published_at.map(|t| t.to_rfc3339()).into(),
-            ]
-        })
-        .collect();
-    Table {
-        name: "projects",
-        headers: vec![
-            "id",
-            "region",
-            "region_name",
-            "title_en",
-            "title_id",
-            "sectors",
-            "dimensions",
-            "elements",
-            "stage",
-            "instruments",
-            "value",
-            "currency",
-            "status",
-            "published_at",
-        ],
-        rows,
-    }
-    .respond(format)
+    table.respond(format)
 }
 
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx"), InvestorQuery), responses(
@@ -98,47 +53,12 @@ async fn export_investors(
     format: web::Path<String>,
     query: web::Query<InvestorQuery>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
     let format = FileFormat::parse(&format)?;
-    let filter = query.filter(true);
-    let (found, _) = state
+    let table = state
         .db
-        .run(move |conn| Ok(investor_rows::list(conn, &filter, 0, MAX_ROWS)?))
+        .run(move |conn| exports::investors_sheet(conn, &user, &query))
         .await?;
-    let rows = found
-        .into_iter()
-        .map(|(i, mandate)| {
-            vec![
-                i.id.into(),
-                i.name.into(),
-                i.kind.into(),
-                i.country.into(),
-                if i.verified_at.is_some() { "yes" } else { "no" }.into(),
-                i.website.into(),
-                i.contact_name.into(),
-                i.contact_email.into(),
-                i.contact_phone.into(),
-                mandate.map(|m| m.thesis).into(),
-            ]
-        })
-        .collect();
-    Table {
-        name: "investors",
-        headers: vec![
-            "id",
-            "name",
-            "kind",
-            "country",
-            "verified",
-            "website",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "thesis",
-        ],
-        rows,
-    }
-    .respond(format)
+    table.respond(format)
 }
 
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx")), responses(
@@ -153,49 +73,12 @@ async fn export_matches(
 ) -> Result<HttpResponse, AppError> {
     let (id, format) = path.into_inner();
     let format = FileFormat::parse(&format)?;
-    check_investor_access(&user, &id)?;
     let app = state.clone();
-    let (matches, _) = state
+    let table = state
         .db
-        .run(move |conn| ranked_projects(conn, &app, &user, &id, &MatchFilter::default(), 0, 100))
+        .run(move |conn| exports::matches_sheet(conn, &app, &user, &id))
         .await?;
-    let rows = matches
-        .into_iter()
-        .enumerate()
-        .map(|(rank, m)| {
-            vec![
-                (rank as i64 + 1).into(),
-                m.score.into(),
-                m.project.id.into(),
-                m.project.title.en.into(),
-                m.project.region_name.into(),
-                m.project.value.amount.parse::<f64>().ok().into(),
-                m.project.value.currency.into(),
-                Cell::Text(
-                    m.reasons
-                        .iter()
-                        .map(|r| r.en.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ),
-            ]
-        })
-        .collect();
-    Table {
-        name: "matches",
-        headers: vec![
-            "rank",
-            "score",
-            "project_id",
-            "title",
-            "region",
-            "value",
-            "currency",
-            "reasons",
-        ],
-        rows,
-    }
-    .respond(format)
+    table.respond(format)
 }
 
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx")), responses(
@@ -208,12 +91,11 @@ async fn export_meetings(
     user: AuthenticatedUser,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
     let (event_id, format) = path.into_inner();
     let format = FileFormat::parse(&format)?;
     let table = state
         .db
-        .run(move |conn| meetings_table(conn, &event_id))
+        .run(move |conn| exports::meetings_sheet(conn, &user, &event_id))
         .await?;
     table.respond(format)
 }
@@ -229,13 +111,11 @@ async fn export_outcomes(
     format: web::Path<String>,
     query: web::Query<OutcomeFilter>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
     let format = FileFormat::parse(&format)?;
     let catalogue = state.catalogue.clone();
-    let event = query.into_inner().event_id;
-    let lines = state
+    let table = state
         .db
-        .run(move |conn| outcome_lines(conn, &catalogue, event.as_deref()))
+        .run(move |conn| reports::outcome_sheet(conn, &catalogue, &user, query.event_id.as_deref()))
         .await?;
-    outcome_table(lines).respond(format)
+    table.respond(format)
 }

@@ -10,7 +10,8 @@ use crate::error::{AppError, ErrorBody};
 use crate::models::notification::{self as rows};
 use crate::services::notifications::{
     Notification, NotificationQuery, NotificationSettings, OutboxItem, OutboxQuery, Unsubscribe,
-    check_link, mark_read_of, outbox_view, retry_dead, save_settings, settings_of, view,
+    check_link, mark_read_of, outbox_in_state, outbox_view, retry_dead, save_settings, settings_of,
+    view,
 };
 use crate::services::{Page, paging};
 use crate::state::AppState;
@@ -111,19 +112,12 @@ async fn list_outbox(
     user: AuthenticatedUser,
     query: web::Query<OutboxQuery>,
 ) -> Result<web::Json<Page<OutboxItem>>, AppError> {
-    user.require_staff()?;
     let query = query.into_inner();
     let wanted = query.state.unwrap_or_else(|| "dead".into());
-    if !["pending", "sent", "dead"].contains(&wanted.as_str()) {
-        return Err(AppError::validation(
-            "state",
-            "must be pending, sent or dead",
-        ));
-    }
     let (page, per_page, offset) = paging(query.page, query.per_page)?;
     let (items, total) = state
         .db
-        .run(move |conn| Ok(rows::outbox_in_state(conn, &wanted, offset, per_page)?))
+        .run(move |conn| outbox_in_state(conn, &user, &wanted, offset, per_page))
         .await?;
     Ok(web::Json(Page {
         items: items.into_iter().map(outbox_view).collect(),
@@ -143,9 +137,10 @@ async fn retry_outbox(
     user: AuthenticatedUser,
     id: web::Path<String>,
 ) -> Result<web::Json<OutboxItem>, AppError> {
-    user.require_staff()?;
-    let id = id.into_inner();
-    let item = state.db.write(move |conn| retry_dead(conn, &id)).await?;
+    let item = state
+        .db
+        .write(move |conn| retry_dead(conn, &user, &id))
+        .await?;
     Ok(web::Json(outbox_view(item)))
 }
 

@@ -4,12 +4,12 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::JsonBody;
-use crate::auth::{AuthenticatedUser, MaybeUser, policy};
-use crate::domain::project::{ProjectStatus, Transition};
+use crate::auth::{AuthenticatedUser, MaybeUser};
+use crate::domain::project::Transition;
 use crate::error::{AppError, ErrorBody};
 use crate::services::projects::{
     Project, ProjectInput, ProjectQuery, ProjectUpdate, ReviewComment, Search, apply_transition,
-    create, load_visible, update,
+    create_draft, load_visible, update,
 };
 use crate::services::{Page, paging};
 use crate::state::AppState;
@@ -36,25 +36,10 @@ async fn create_project(
     user: AuthenticatedUser,
     body: JsonBody<ProjectInput>,
 ) -> Result<HttpResponse, AppError> {
-    let input = body.0;
-    if state.catalogue.region(&input.region).is_none() {
-        return Err(AppError::validation("region", "is not a known region code"));
-    }
-    policy::may_create_project(&user, &input.region)?;
     let catalogue = state.catalogue.clone();
     let project = state
         .db
-        .write(move |conn| {
-            let id = create(
-                conn,
-                &catalogue,
-                input,
-                &user.id,
-                ProjectStatus::Draft,
-                false,
-            )?;
-            Ok(load_visible(conn, &catalogue, Some(&user), &id)?.0)
-        })
+        .write(move |conn| create_draft(conn, &catalogue, &user, body.0))
         .await?;
     Ok(HttpResponse::Created().json(project))
 }

@@ -6,7 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthenticatedUser;
 use crate::error::{AppError, ErrorBody};
-use crate::services::reports::{OutcomeReport, ReportQuery, outcome_lines, outcome_table, tally};
+use crate::services::reports::{self, OutcomeReport, ReportQuery};
 use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
 
@@ -24,24 +24,23 @@ async fn outcomes(
     user: AuthenticatedUser,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_staff()?;
-    let query = query.into_inner();
     let csv = match query.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
         Some(_) => return Err(AppError::validation("format", "must be json or csv")),
     };
     let catalogue = state.catalogue.clone();
+    let event = query.into_inner().event_id;
     if csv {
-        let lines = state
+        let table = state
             .db
-            .run(move |conn| outcome_lines(conn, &catalogue, query.event_id.as_deref()))
+            .run(move |conn| reports::outcome_sheet(conn, &catalogue, &user, event.as_deref()))
             .await?;
-        return outcome_table(lines).respond(FileFormat::Csv);
+        return table.respond(FileFormat::Csv);
     }
     let report = state
         .db
-        .run(move |conn| tally(conn, &catalogue, query.event_id.as_deref()))
+        .run(move |conn| reports::outcomes(conn, &catalogue, &user, event.as_deref()))
         .await?;
     Ok(HttpResponse::Ok().json(report))
 }

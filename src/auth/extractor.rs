@@ -28,13 +28,10 @@ pub struct AuthenticatedUser {
 }
 
 impl AuthenticatedUser {
-    /// Staff and admins act on behalf of the programme.
-    pub fn is_staff(&self) -> bool {
+    /// Staff and admins act on behalf of the programme. Access decisions ask
+    /// [`super::policy`], which is built on this.
+    pub(in crate::auth) fn is_staff(&self) -> bool {
         matches!(self.role, Role::Staff | Role::Admin)
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
     }
 
     /// Whether the caller is an official of this region.
@@ -45,15 +42,6 @@ impl AuthenticatedUser {
     /// Whether the caller belongs to this investor organisation.
     pub fn belongs_to_investor(&self, investor_id: &str) -> bool {
         self.role == Role::Investor && self.investor_id.as_deref() == Some(investor_id)
-    }
-
-    /// Refuses callers who are not staff.
-    pub fn require_staff(&self) -> Result<(), AppError> {
-        if self.is_staff() {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden("programme staff only".into()))
-        }
     }
 
     /// The caller a user row stands for; `session_id` is the session it signed in with (empty

@@ -1,8 +1,93 @@
-//! Who may do what. Every rule denies unless a clause allows; handlers ask here before acting.
+//! Who may do what: every access decision of Sepadan is a function here, asked by the services
+//! (and by the pages only to decide what to offer). Every rule denies unless a clause allows.
 
-use super::AuthenticatedUser;
+use strum::{EnumIter, IntoStaticStr};
+
+use super::{AuthenticatedUser, Role};
 use crate::domain::project::{ProjectStatus, Transition};
 use crate::error::AppError;
+
+/// Work that belongs to roles rather than to the objects it touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Task {
+    /// Creating events and delegations, and managing who takes part.
+    ManageEvents,
+    /// Running the scheduler, moving and cancelling meetings on the grid.
+    ScheduleMeetings,
+    /// Proposing introductions between investors and regions.
+    ProposeIntroductions,
+    /// Marking an investor organisation verified.
+    VerifyInvestors,
+    /// Inviting regions' officials.
+    InviteOfficials,
+    /// Reading and retrying the email outbox.
+    ReadOutbox,
+    /// Downloading lists of investors, meetings and outcomes.
+    ExportData,
+    /// Reading the outcome reports.
+    ReadReports,
+    /// The strongest investor–project pairs across the programme.
+    SeeTopMatches,
+    /// Importing investor organisations from a spreadsheet.
+    ImportInvestors,
+    /// Importing projects from a spreadsheet (officials: their own region's rows).
+    ImportProjects,
+    /// Creating staff and admin accounts.
+    CreateStaffAccounts,
+    /// Subscribing partner systems to webhooks.
+    ManageWebhooks,
+}
+
+impl Task {
+    /// Whether a person of `role` may do this work.
+    pub fn allows(self, role: Role) -> bool {
+        match self {
+            Task::CreateStaffAccounts | Task::ManageWebhooks => role == Role::Admin,
+            Task::ImportProjects => matches!(role, Role::Official | Role::Staff | Role::Admin),
+            _ => matches!(role, Role::Staff | Role::Admin),
+        }
+    }
+
+    /// Who does this work, as a refusal says it.
+    fn doers(self) -> &'static str {
+        match self {
+            Task::CreateStaffAccounts | Task::ManageWebhooks => "admins only",
+            Task::ImportProjects => "staff and regions' officials only",
+            _ => "programme staff only",
+        }
+    }
+}
+
+/// Refuses the caller unless its role does `task` (403).
+pub fn may(user: &AuthenticatedUser, task: Task) -> Result<(), AppError> {
+    if task.allows(user.role) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(task.doers().into()))
+    }
+}
+
+/// Whether the caller may do `task`, for pages that offer it only then.
+pub fn can(user: &AuthenticatedUser, task: Task) -> bool {
+    task.allows(user.role)
+}
+
+/// Programme staff oversee the whole programme: lists are not narrowed to their own objects,
+/// and private details of every party are theirs to see.
+pub fn oversees_programme(user: &AuthenticatedUser) -> bool {
+    user.is_staff()
+}
+
+/// Acting for a region: its officials, and staff on the programme's behalf.
+pub fn acts_for_region(user: &AuthenticatedUser, region_code: &str) -> bool {
+    user.is_staff() || user.is_official_of(region_code)
+}
+
+/// Acting for an investor organisation: its people, and staff on the programme's behalf.
+pub fn acts_for_investor(user: &AuthenticatedUser, investor_id: &str) -> bool {
+    user.is_staff() || user.belongs_to_investor(investor_id)
+}
 
 /// Whether the caller may see a project of `region_code` in `status`. Published and closed
 /// projects are public; drafts and submissions only to the region's officials and staff.
@@ -12,12 +97,12 @@ pub fn can_view_project(
     status: ProjectStatus,
 ) -> bool {
     matches!(status, ProjectStatus::Published | ProjectStatus::Closed)
-        || user.is_some_and(|u| u.is_staff() || u.is_official_of(region_code))
+        || user.is_some_and(|u| acts_for_region(u, region_code))
 }
 
 /// Creating a project for a region: its officials and staff.
 pub fn may_create_project(user: &AuthenticatedUser, region_code: &str) -> Result<(), AppError> {
-    if user.is_staff() || user.is_official_of(region_code) {
+    if acts_for_region(user, region_code) {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -73,7 +158,7 @@ pub fn may_transition(
 
 /// Editing a region's profile: its officials and staff.
 pub fn may_edit_region(user: &AuthenticatedUser, region_code: &str) -> Result<(), AppError> {
-    if user.is_staff() || user.is_official_of(region_code) {
+    if acts_for_region(user, region_code) {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -97,9 +182,9 @@ pub fn investor_view(
     verified: bool,
     discoverable: bool,
 ) -> Option<InvestorView> {
-    if user.is_staff() || user.belongs_to_investor(investor_id) {
+    if acts_for_investor(user, investor_id) {
         Some(InvestorView::Full)
-    } else if user.role == super::Role::Official && verified && discoverable {
+    } else if user.role == Role::Official && verified && discoverable {
         Some(InvestorView::Public)
     } else {
         None
@@ -108,11 +193,197 @@ pub fn investor_view(
 
 /// Changing an investor's profile or mandate: the investor itself and staff.
 pub fn may_edit_investor(user: &AuthenticatedUser, investor_id: &str) -> Result<(), AppError> {
-    if user.is_staff() || user.belongs_to_investor(investor_id) {
+    if acts_for_investor(user, investor_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden(
             "only the investor itself and staff may change it".into(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The whole policy as tables: each row is a decision and what each kind of caller gets.
+    //! Callers: an investor of `inv-1`, one of `inv-2`, an official of `73.73`, one of `73.22`,
+    //! staff and an admin.
+
+    use strum::IntoEnumIterator;
+
+    use super::*;
+
+    fn callers() -> [AuthenticatedUser; 6] {
+        let person = |role: Role, region: Option<&str>, investor: Option<&str>| AuthenticatedUser {
+            id: format!("{}-{}", role.as_ref(), region.or(investor).unwrap_or("")),
+            email: "person@example.org".into(),
+            name: "Person".into(),
+            role,
+            region_code: region.map(str::to_owned),
+            investor_id: investor.map(str::to_owned),
+            language: "en".into(),
+            time_zone: None,
+            session_id: "session".into(),
+        };
+        [
+            person(Role::Investor, None, Some("inv-1")),
+            person(Role::Investor, None, Some("inv-2")),
+            person(Role::Official, Some("73.73"), None),
+            person(Role::Official, Some("73.22"), None),
+            person(Role::Staff, None, None),
+            person(Role::Admin, None, None),
+        ]
+    }
+
+    /// Runs `decide` for every caller and compares with `expected`, naming the row on failure.
+    fn check(row: &str, expected: [bool; 6], decide: impl Fn(&AuthenticatedUser) -> bool) {
+        let got = callers().map(|caller| decide(&caller));
+        assert_eq!(
+            got, expected,
+            "{row}: investor, other investor, official, other official, staff, admin"
+        );
+    }
+
+    #[test]
+    fn every_task_belongs_to_the_roles_in_the_table() {
+        let staff = [false, false, false, false, true, true];
+        let admin = [false, false, false, false, false, true];
+        let table = |task: Task| match task {
+            Task::ManageEvents
+            | Task::ScheduleMeetings
+            | Task::ProposeIntroductions
+            | Task::VerifyInvestors
+            | Task::InviteOfficials
+            | Task::ReadOutbox
+            | Task::ExportData
+            | Task::ReadReports
+            | Task::SeeTopMatches
+            | Task::ImportInvestors => staff,
+            Task::ImportProjects => [false, false, true, true, true, true],
+            Task::CreateStaffAccounts | Task::ManageWebhooks => admin,
+        };
+        for task in Task::iter() {
+            let name: &'static str = task.into();
+            check(name, table(task), |user| may(user, task).is_ok());
+            check(name, table(task), |user| can(user, task));
+        }
+    }
+
+    #[test]
+    fn acting_for_a_region_or_an_investor_is_theirs_and_staffs() {
+        check(
+            "acts for region 73.73",
+            [false, false, true, false, true, true],
+            |u| acts_for_region(u, "73.73"),
+        );
+        check(
+            "acts for investor inv-1",
+            [true, false, false, false, true, true],
+            |u| acts_for_investor(u, "inv-1"),
+        );
+        check(
+            "oversees the programme",
+            [false, false, false, false, true, true],
+            oversees_programme,
+        );
+    }
+
+    #[test]
+    fn projects_are_seen_and_changed_as_the_review_workflow_says() {
+        use ProjectStatus::*;
+        let everyone = [true; 6];
+        let insiders = [false, false, true, false, true, true];
+        for (status, seen) in [
+            (Draft, insiders),
+            (Submitted, insiders),
+            (Published, everyone),
+            (Closed, everyone),
+        ] {
+            check(&format!("see a {} project", status.as_ref()), seen, |u| {
+                can_view_project(Some(u), "73.73", status)
+            });
+        }
+        for status in [Published, Closed] {
+            assert!(
+                can_view_project(None, "73.73", status),
+                "anyone sees a {} project",
+                status.as_ref()
+            );
+        }
+        for status in [Draft, Submitted] {
+            assert!(
+                !can_view_project(None, "73.73", status),
+                "no one signed out sees a {} project",
+                status.as_ref()
+            );
+        }
+        check("create a project of 73.73", insiders, |u| {
+            may_create_project(u, "73.73").is_ok()
+        });
+        check("edit a draft of 73.73", insiders, |u| {
+            may_edit_project(u, "73.73", Draft).is_ok()
+        });
+        let staff = [false, false, false, false, true, true];
+        for status in [Submitted, Published, Closed] {
+            check(&format!("edit a {} project", status.as_ref()), staff, |u| {
+                may_edit_project(u, "73.73", status).is_ok()
+            });
+        }
+        for (step, allowed) in [
+            (Transition::Submit, insiders),
+            (Transition::Close, insiders),
+            (Transition::Publish, staff),
+            (Transition::RequestChanges, staff),
+        ] {
+            check(
+                &format!("{} a project of 73.73", step.name()),
+                allowed,
+                |u| may_transition(u, "73.73", step).is_ok(),
+            );
+        }
+        check("edit the profile of 73.73", insiders, |u| {
+            may_edit_region(u, "73.73").is_ok()
+        });
+    }
+
+    #[test]
+    fn an_officials_own_draft_is_a_conflict_to_edit_once_submitted_not_a_refusal() {
+        let [_, _, official, other_official, ..] = callers();
+        let refused = may_edit_project(&official, "73.73", ProjectStatus::Submitted).unwrap_err();
+        assert_eq!(refused.code(), "project_not_editable");
+        let refused = may_edit_project(&other_official, "73.73", ProjectStatus::Draft).unwrap_err();
+        assert_eq!(refused.code(), "forbidden");
+    }
+
+    #[test]
+    fn investors_are_seen_in_full_by_themselves_and_staff_and_in_public_by_officials() {
+        let full = Some(InvestorView::Full);
+        let public = Some(InvestorView::Public);
+        let view = |u: &AuthenticatedUser, verified, discoverable| {
+            investor_view(u, "inv-1", verified, discoverable)
+        };
+        let callers = callers();
+        let got: Vec<_> = callers.iter().map(|u| view(u, true, true)).collect();
+        assert_eq!(
+            got,
+            [full, None, public, public, full, full],
+            "a verified, discoverable investor"
+        );
+        let got: Vec<_> = callers.iter().map(|u| view(u, false, true)).collect();
+        assert_eq!(
+            got,
+            [full, None, None, None, full, full],
+            "an unverified investor"
+        );
+        let got: Vec<_> = callers.iter().map(|u| view(u, true, false)).collect();
+        assert_eq!(
+            got,
+            [full, None, None, None, full, full],
+            "an investor hidden from discovery"
+        );
+        check(
+            "edit investor inv-1",
+            [true, false, false, false, true, true],
+            |u| may_edit_investor(u, "inv-1").is_ok(),
+        );
     }
 }

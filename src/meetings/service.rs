@@ -12,6 +12,7 @@ use super::ics;
 use super::plan::{Inputs, Problem, slots};
 use super::time::{in_zone, stored_zone};
 use crate::auth::AuthenticatedUser;
+use crate::auth::policy;
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::project::Interest;
@@ -96,7 +97,7 @@ impl EventData {
 
     /// Whether the caller may see the request: staff and the parties.
     pub fn may_see(&self, user: &AuthenticatedUser, request: &RequestRow) -> bool {
-        user.is_staff()
+        policy::oversees_programme(user)
             || [
                 &request.investor_participant_id,
                 &request.host_participant_id,
@@ -425,7 +426,7 @@ pub fn accept(
         .participant(&request.host_participant_id)
         .is_some_and(|p| data.acts_for(user, p));
     let before = (request.investor_accepted, request.host_accepted);
-    if user.is_staff() {
+    if policy::oversees_programme(user) {
         request.investor_accepted = true;
         request.host_accepted = true;
     }

@@ -127,7 +127,7 @@ pub fn load(
     }
     let investors = investor_ids(conn)?;
     for e in &data.events {
-        let event = events::create(conn, &e.event, staff_id, settings.request_expiry_days, true)?;
+        let event = events::insert(conn, &e.event, staff_id, settings.request_expiry_days, true)?;
         for p in &e.participants {
             let input = RegistrationInput {
                 investor_id: p

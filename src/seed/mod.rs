@@ -201,7 +201,7 @@ pub fn demo(
                 .get(&p.project.region)
                 .unwrap_or(&staff_id)
                 .clone();
-            projects::create(conn, catalogue, p.project.clone(), &author, p.status, true)?;
+            projects::insert(conn, catalogue, p.project.clone(), &author, p.status, true)?;
             report.projects += 1;
         }
         crate::models::matching::bump_version(conn)?;

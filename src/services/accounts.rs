@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::investors::{OrganisationInput, create_investor};
 use crate::auth::accounts::{self, Language, NewAccount, TokenPair};
+use crate::auth::policy::{self, Task};
 use crate::auth::tokens::{TokenKeys, hash_secret, new_secret};
 use crate::auth::{AuthenticatedUser, Role, password};
 use crate::clock::now;
@@ -318,7 +319,7 @@ pub async fn invite(
     user: AuthenticatedUser,
     input: InvitationInput,
 ) -> Result<InvitationCreated, AppError> {
-    user.require_staff()?;
+    policy::may(&user, Task::InviteOfficials)?;
     let email = accounts::normalise_email("email", &input.email)?;
     let name = accounts::check_name("name", &input.name, 120)?;
     let region_name = region_name(state, &input.region)?;
@@ -370,9 +371,7 @@ pub async fn create_staff_account(
     user: &AuthenticatedUser,
     input: StaffInput,
 ) -> Result<Me, AppError> {
-    if !user.is_admin() {
-        return Err(AppError::Forbidden("admins only".into()));
-    }
+    policy::may(user, Task::CreateStaffAccounts)?;
     if !matches!(input.role, Role::Staff | Role::Admin) {
         return Err(AppError::validation(
             "role",

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::investors::check_country;
 use crate::auth::accounts::check_name;
+use crate::auth::policy::{self, Task};
 use crate::auth::{AuthenticatedUser, Role};
 use crate::clock::now;
 use crate::db::AnyConnection;
@@ -360,7 +361,19 @@ pub(crate) fn event_view(plan: &EventPlan) -> Event {
 }
 
 /// Creates an event with its venues and days; `demo` marks demo data.
-pub fn create(
+/// Creates an event (staff), its requests expiring after `default_expiry` days unless it says.
+pub fn create_event(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    input: &EventInput,
+    default_expiry: i32,
+) -> Result<Event, AppError> {
+    policy::may(user, Task::ManageEvents)?;
+    insert(conn, input, &user.id, default_expiry, false)
+}
+
+/// Stores a validated event created by `user_id` (or demo data) and returns it.
+pub fn insert(
     conn: &mut AnyConnection,
     input: &EventInput,
     user_id: &str,
@@ -452,7 +465,7 @@ pub(crate) fn participant_view(
     user: &AuthenticatedUser,
 ) -> Participant {
     let acting = data.acts_for(user, p);
-    let private = user.is_staff() || acting;
+    let private = policy::oversees_programme(user) || acting;
     // The participant sees its windows in its own zone, staff in the (first) venue's.
     let shown_zone = match data.plan.venues.first() {
         Some(venue) if !acting => venue.time_zone.clone(),
@@ -560,7 +573,7 @@ pub fn register(
         &input.availability,
         &slots,
     )?;
-    if !user.is_staff() && now() > data.plan.event.registration_deadline {
+    if !policy::oversees_programme(user) && now() > data.plan.event.registration_deadline {
         return Err(AppError::conflict(
             "registration_closed",
             "registration for this event has closed",
@@ -569,10 +582,7 @@ pub fn register(
     let (kind, allowed) = match (&input.investor_id, &input.region_code, &input.delegation_id) {
         (Some(investor_id), None, None) => {
             investor::find(conn, investor_id)?.ok_or_else(|| AppError::not_found("investor"))?;
-            (
-                "investor",
-                user.is_staff() || user.belongs_to_investor(investor_id),
-            )
+            ("investor", policy::acts_for_investor(user, investor_id))
         }
         (None, Some(region), None) => {
             if catalogue.region(region).is_none() {
@@ -581,7 +591,7 @@ pub fn register(
                     "is not a known region code",
                 ));
             }
-            ("region", user.is_staff() || user.is_official_of(region))
+            ("region", policy::acts_for_region(user, region))
         }
         (None, None, Some(delegation_id)) => {
             let found = rows::delegations(conn, Some(std::slice::from_ref(delegation_id)))?;
@@ -590,7 +600,7 @@ pub fn register(
                 .ok_or_else(|| AppError::not_found("delegation"))?;
             (
                 "delegation",
-                user.is_staff() || acts_for_delegation(user, d),
+                policy::oversees_programme(user) || acts_for_delegation(user, d),
             )
         }
         _ => {
@@ -659,7 +669,7 @@ pub(crate) fn update_settings(
     let p = data
         .participant(participant_id)
         .ok_or_else(|| AppError::not_found("participant"))?;
-    if !user.is_staff() && !data.acts_for(user, p) {
+    if !policy::oversees_programme(user) && !data.acts_for(user, p) {
         return Err(AppError::Forbidden(
             "you do not act for this participant".into(),
         ));
@@ -731,7 +741,8 @@ pub(crate) fn delegation_view(d: &DelegationRecord, user: &AuthenticatedUser) ->
         id: d.row.id.clone(),
         name: d.row.name.clone(),
         regions: d.regions.clone(),
-        members: (user.is_staff() || acts_for_delegation(user, d)).then(|| d.members.clone()),
+        members: (policy::oversees_programme(user) || acts_for_delegation(user, d))
+            .then(|| d.members.clone()),
         travel_buffer_minutes: d.row.travel_buffer_minutes,
         legs: d
             .legs
@@ -746,6 +757,18 @@ pub(crate) fn delegation_view(d: &DelegationRecord, user: &AuthenticatedUser) ->
             .collect(),
         demo: d.row.demo,
     }
+}
+
+/// Creates a delegation travelling together (staff) and returns it as the author sees it.
+pub fn create_delegation(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    user: &AuthenticatedUser,
+    input: &DelegationInput,
+) -> Result<Delegation, AppError> {
+    policy::may(user, Task::ManageEvents)?;
+    let record = create_delegation_record(conn, catalogue, input, &user.id, false)?;
+    Ok(delegation_view(&record, user))
 }
 
 /// Creates a delegation; `demo` marks demo data.

@@ -4,20 +4,35 @@
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::auth::AuthenticatedUser;
+use crate::auth::policy::{self, Task};
 use crate::db::AnyConnection;
 use crate::domain::{Currency, Money};
 use crate::error::AppError;
+use crate::matching::MatchFilter;
 use crate::meetings::service::EventData;
 use crate::meetings::time::{in_zone, stored_zone};
+use crate::models::investor as investor_rows;
 use crate::models::meeting as meeting_rows;
+use crate::reference::Catalogue;
+use crate::services::investors::InvestorQuery;
+use crate::services::matches::ranked_projects;
+use crate::services::projects::Search;
 use crate::spreadsheet::Table;
+use crate::spreadsheet::{Cell, list};
+use crate::state::AppState;
 
 /// The most rows an export holds.
 pub const MAX_ROWS: i64 = 10_000;
 
 /// An event's meetings in venue time with their outcomes, as a spreadsheet table; the export
 /// and the staff reports page download it alike.
-pub(crate) fn meetings_table(conn: &mut AnyConnection, event_id: &str) -> Result<Table, AppError> {
+pub fn meetings_sheet(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    event_id: &str,
+) -> Result<Table, AppError> {
+    policy::may(user, Task::ExportData)?;
     let data = EventData::load(conn, event_id)?;
     let requests = meeting_rows::requests_of_event(conn, event_id, None)?;
     let name = |id: &str| {
@@ -85,4 +100,152 @@ pub(crate) fn meetings_table(conn: &mut AnyConnection, event_id: &str) -> Result
 pub struct OutcomeFilter {
     /// Only this event.
     pub event_id: Option<String>,
+}
+
+/// The projects a search finds, as the list would show them to the caller, at most [`MAX_ROWS`].
+pub fn projects_sheet(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    viewer: Option<&AuthenticatedUser>,
+    search: Search,
+) -> Result<Table, AppError> {
+    let (projects, _) = search.run(conn, catalogue, viewer, 0, MAX_ROWS)?;
+    let rows = projects
+        .into_iter()
+        .map(|p| {
+            vec![
+                p.id.into(),
+                p.region.into(),
+                p.region_name.into(),
+                p.title.en.into(),
+                p.title.id.into(),
+                list(&p.sectors),
+                list(&p.dimensions),
+                list(&p.elements),
+                p.stage.into(),
+                list(&p.instruments),
+                p.value.amount.parse::<f64>().ok().into(),
+                p.value.currency.into(),
+                p.status.as_ref().into(),
+                p.published_at.map(|t| t.to_rfc3339()).into(),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        name: "projects",
+        headers: vec![
+            "id",
+            "region",
+            "region_name",
+            "title_en",
+            "title_id",
+            "sectors",
+            "dimensions",
+            "elements",
+            "stage",
+            "instruments",
+            "value",
+            "currency",
+            "status",
+            "published_at",
+        ],
+        rows,
+    })
+}
+
+/// Investors with their contacts, filtered as the staff list is (staff only).
+pub fn investors_sheet(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    query: &InvestorQuery,
+) -> Result<Table, AppError> {
+    policy::may(user, Task::ExportData)?;
+    let (found, _) = investor_rows::list(conn, &query.filter(true), 0, MAX_ROWS)?;
+    let rows = found
+        .into_iter()
+        .map(|(i, mandate)| {
+            vec![
+                i.id.into(),
+                i.name.into(),
+                i.kind.into(),
+                i.country.into(),
+                if i.verified_at.is_some() { "yes" } else { "no" }.into(),
+                i.website.into(),
+                i.contact_name.into(),
+                i.contact_email.into(),
+                i.contact_phone.into(),
+                mandate.map(|m| m.thesis).into(),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        name: "investors",
+        headers: vec![
+            "id",
+            "name",
+            "kind",
+            "country",
+            "verified",
+            "website",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "thesis",
+        ],
+        rows,
+    })
+}
+
+/// The investor's top 100 matches with their reasons (the investor itself and staff).
+pub fn matches_sheet(
+    conn: &mut AnyConnection,
+    app: &AppState,
+    user: &AuthenticatedUser,
+    investor_id: &str,
+) -> Result<Table, AppError> {
+    let (matches, _) = ranked_projects(
+        conn,
+        app,
+        user,
+        investor_id,
+        &MatchFilter::default(),
+        0,
+        100,
+    )?;
+    let rows = matches
+        .into_iter()
+        .enumerate()
+        .map(|(rank, m)| {
+            vec![
+                (rank as i64 + 1).into(),
+                m.score.into(),
+                m.project.id.into(),
+                m.project.title.en.into(),
+                m.project.region_name.into(),
+                m.project.value.amount.parse::<f64>().ok().into(),
+                m.project.value.currency.into(),
+                Cell::Text(
+                    m.reasons
+                        .iter()
+                        .map(|r| r.en.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        name: "matches",
+        headers: vec![
+            "rank",
+            "score",
+            "project_id",
+            "title",
+            "region",
+            "value",
+            "currency",
+            "reasons",
+        ],
+        rows,
+    })
 }

@@ -12,7 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::investors::{OrganisationInput, create_investor};
 use super::projects::{self, ProjectInput};
-use crate::auth::{AuthenticatedUser, Role};
+use crate::auth::AuthenticatedUser;
+use crate::auth::policy::{self, Task};
 use crate::db::{AnyConnection, write_transaction_with};
 use crate::domain::Localized;
 use crate::domain::MoneyJson;
@@ -274,7 +275,7 @@ fn project_row(
     values: &HashMap<String, String>,
 ) -> Result<Row, AppError> {
     let region = cell(values, "region").to_owned();
-    if !user.is_staff() && !user.is_official_of(&region) {
+    if !policy::acts_for_region(user, &region) {
         return Err(AppError::validation(
             "region",
             "you may import only your own region's projects",
@@ -283,7 +284,7 @@ fn project_row(
     let status = match cell(values, "status") {
         "" | "draft" => ProjectStatus::Draft,
         "submitted" => ProjectStatus::Submitted,
-        "published" if user.is_staff() => ProjectStatus::Published,
+        "published" if policy::oversees_programme(user) => ProjectStatus::Published,
         "published" => {
             return Err(AppError::validation(
                 "status",
@@ -340,7 +341,7 @@ fn project_row(
     if project::title_taken(conn, &region, &input.title.en)? {
         return Ok(Row::Existing);
     }
-    projects::create(conn, catalogue, input, &user.id, status, false)?;
+    projects::insert(conn, catalogue, input, &user.id, status, false)?;
     Ok(Row::Created {
         published: status == ProjectStatus::Published,
     })
@@ -395,11 +396,8 @@ pub enum ImportKind {
 /// Staff import both kinds; regions' officials import projects (their own region's, row by row).
 pub fn may_import(user: &AuthenticatedUser, kind: ImportKind) -> Result<(), AppError> {
     match kind {
-        ImportKind::Projects if !user.is_staff() && user.role != Role::Official => Err(
-            AppError::Forbidden("staff and regions' officials import projects".into()),
-        ),
-        ImportKind::Projects => Ok(()),
-        ImportKind::Investors => user.require_staff(),
+        ImportKind::Projects => policy::may(user, Task::ImportProjects),
+        ImportKind::Investors => policy::may(user, Task::ImportInvestors),
     }
 }
 

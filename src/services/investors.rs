@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::policy::{self, InvestorView};
+use crate::auth::policy::InvestorView;
+use crate::auth::policy::{self, Task};
 use crate::auth::{AuthenticatedUser, Role};
 use crate::clock::now;
 use crate::db::AnyConnection;
@@ -414,8 +415,8 @@ pub fn list_visible(
         let total = i64::try_from(items.len()).unwrap_or(0);
         return Ok((items, total));
     }
-    let filter = query.filter(user.is_staff());
-    let view = if user.is_staff() {
+    let filter = query.filter(policy::oversees_programme(user));
+    let view = if policy::oversees_programme(user) {
         InvestorView::Full
     } else {
         InvestorView::Public
@@ -530,7 +531,7 @@ pub fn verify(
     user: &AuthenticatedUser,
     id: &str,
 ) -> Result<Investor, AppError> {
-    user.require_staff()?;
+    policy::may(user, Task::VerifyInvestors)?;
     let current = load_visible(conn, user, id)?;
     if !current.verified {
         rows::set_verified(conn, id, &user.id, now())?;

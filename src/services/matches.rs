@@ -2,12 +2,16 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::investors::Mandate;
 use super::projects::{Project, load_many};
 use crate::auth::AuthenticatedUser;
+use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage};
@@ -217,8 +221,8 @@ fn feedback_map(
 
 /// May the caller act for this investor? The investor itself and staff; others get 404.
 /// Only the investor itself and staff see its matches.
-pub fn check_investor_access(user: &AuthenticatedUser, investor_id: &str) -> Result<(), AppError> {
-    if user.is_staff() || user.belongs_to_investor(investor_id) {
+fn check_investor_access(user: &AuthenticatedUser, investor_id: &str) -> Result<(), AppError> {
+    if policy::acts_for_investor(user, investor_id) {
         Ok(())
     } else {
         Err(AppError::not_found("investor"))
@@ -235,6 +239,7 @@ pub fn ranked_projects(
     offset: usize,
     limit: usize,
 ) -> Result<(Vec<ProjectMatch>, bool), AppError> {
+    check_investor_access(user, id)?;
     let (_, mandate) =
         investor_rows::find(conn, id)?.ok_or_else(|| AppError::not_found("investor"))?;
     let mandate = mandate.ok_or_else(|| {
@@ -299,7 +304,7 @@ pub fn ranked_investors(
     limit: usize,
 ) -> Result<Vec<InvestorMatch>, AppError> {
     let row = project_rows::find(conn, id)?.ok_or_else(|| AppError::not_found("project"))?;
-    if !(user.is_staff() || user.is_official_of(&row.region_code)) {
+    if !(policy::acts_for_region(user, &row.region_code)) {
         return Err(AppError::Forbidden(
             "only the project's region and staff see its investors".into(),
         ));
@@ -390,10 +395,12 @@ pub struct Feedback {
 /// Stores an investor's feedback on a published project (the caller has checked access).
 pub fn record_feedback(
     conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
     investor_id: &str,
     project_id: &str,
     interest: Interest,
 ) -> Result<Feedback, AppError> {
+    check_investor_access(user, investor_id)?;
     investor_rows::find(conn, investor_id)?.ok_or_else(|| AppError::not_found("investor"))?;
     let project = project_rows::find(conn, project_id)?
         .filter(|p| p.status == ProjectStatus::Published.as_ref())
@@ -410,4 +417,176 @@ pub fn record_feedback(
         interest,
         updated_at: row.updated_at.and_utc(),
     })
+}
+
+/// The strongest investor–project pairs across the programme, for staff to introduce.
+pub fn top_pairs(
+    conn: &mut AnyConnection,
+    app: &AppState,
+    user: &AuthenticatedUser,
+    query: &TopQuery,
+) -> Result<MatchPage<PairMatch>, AppError> {
+    policy::may(user, Task::SeeTopMatches)?;
+    let limit = limit_of(Some(query.limit.unwrap_or(100)), 500)?;
+    let filter = match_filter(
+        app,
+        &MatchQuery {
+            limit: None,
+            cursor: None,
+            sector: query.sector.clone(),
+            dimension: query.dimension.clone(),
+            element: None,
+            province: query.province.clone(),
+            region: None,
+            stage: None,
+            instrument: None,
+            ikn_related: None,
+        },
+    )?;
+    let snapshot = app.matchmaker.snapshot(conn)?;
+    let weights = &app.matchmaker.weights;
+    let index = &snapshot.index;
+    // Each investor's hidden projects, as sorted index positions.
+    let mut hidden_of: HashMap<String, Vec<u32>> = HashMap::new();
+    for (investor, project) in rows::not_interested_pairs(conn)? {
+        if let Some(position) = index.position(&project) {
+            hidden_of.entry(investor).or_default().push(position);
+        }
+    }
+    for hidden in hidden_of.values_mut() {
+        hidden.sort_unstable();
+    }
+    let mut pairs: Vec<(usize, Ranked)> = snapshot
+        .investors
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, inv)| {
+            let hidden = hidden_of.get(&inv.row.id).map_or(&[][..], Vec::as_slice);
+            index
+                .top(&inv.mandate, weights, &filter, hidden, 0, limit)
+                .into_iter()
+                .map(move |r| (i, r))
+        })
+        .collect();
+    pairs.sort_by(|a, b| {
+        b.1.score.total_cmp(&a.1.score).then_with(|| {
+            (&snapshot.investors[a.0].row.id, index.id(a.1.position))
+                .cmp(&(&snapshot.investors[b.0].row.id, index.id(b.1.position)))
+        })
+    });
+    pairs.truncate(limit);
+    let ids: Vec<String> = pairs
+        .iter()
+        .map(|(_, r)| index.id(r.position).to_owned())
+        .collect();
+    let projects: HashMap<String, Project> = load_many(conn, &app.catalogue, &ids, None)?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    let items = pairs
+        .into_iter()
+        .filter_map(|(i, r)| {
+            let inv = &snapshot.investors[i];
+            let project = projects.get(index.id(r.position))?;
+            let query = index.text().query(&inv.mandate.thesis);
+            let matched = index.matched_terms(&query, r.position);
+            Some(PairMatch {
+                investor: summary(&inv.row),
+                project: project.clone(),
+                score: rounded(r.score),
+                components: rounded_components(&r.components),
+                reasons: reasons(
+                    index.taxonomy(),
+                    &inv.mandate,
+                    &index.facts(r.position),
+                    &r.components,
+                    &matched,
+                ),
+            })
+        })
+        .collect();
+    Ok(MatchPage {
+        items,
+        next_cursor: None,
+    })
+}
+
+/// Scores a mandate against the published projects without storing anything: for an investor
+/// deciding whether to register.
+pub fn preview(
+    conn: &mut AnyConnection,
+    app: &AppState,
+    mandate: &Mandate,
+    query: &LimitQuery,
+) -> Result<MatchPage<ProjectMatch>, AppError> {
+    let limit = limit_of(query.limit, 50)?;
+    mandate.to_row(&app.catalogue, "preview")?;
+    let snapshot = app.matchmaker.snapshot(conn)?;
+    let facts = app.matchmaker.mandate_facts(mandate, &snapshot.rates);
+    let ranked = snapshot.index.top(
+        &facts,
+        &app.matchmaker.weights,
+        &MatchFilter::default(),
+        &[],
+        0,
+        limit,
+    );
+    let items = project_items(conn, app, &snapshot, &facts, &ranked, &HashMap::new(), None)?;
+    Ok(MatchPage {
+        items,
+        next_cursor: None,
+    })
+}
+
+/// One page of an investor's ranked projects (the investor itself and staff).
+pub fn investor_page(
+    conn: &mut AnyConnection,
+    app: &AppState,
+    user: &AuthenticatedUser,
+    investor_id: &str,
+    query: &MatchQuery,
+) -> Result<MatchPage<ProjectMatch>, AppError> {
+    let limit = limit_of(query.limit, 100)?;
+    let offset = offset_of(query.cursor.as_deref())?;
+    let filter = match_filter(app, query)?;
+    let (items, more) = ranked_projects(conn, app, user, investor_id, &filter, offset, limit)?;
+    let next = offset + limit;
+    Ok(MatchPage {
+        items,
+        next_cursor: (more && next < MAX_RANK).then(|| next.to_string()),
+    })
+}
+
+/// Withdraws the investor's feedback on a project (the investor itself and staff).
+pub fn withdraw_feedback(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    investor_id: &str,
+    project_id: &str,
+) -> Result<(), AppError> {
+    check_investor_access(user, investor_id)?;
+    if rows::delete_feedback(conn, investor_id, project_id)? == 0 {
+        return Err(AppError::not_found("feedback"));
+    }
+    Ok(())
+}
+
+/// The investor's feedback, newest first (the investor itself and staff).
+pub fn feedback_list(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    investor_id: &str,
+) -> Result<Vec<Feedback>, AppError> {
+    check_investor_access(user, investor_id)?;
+    investor_rows::find(conn, investor_id)?.ok_or_else(|| AppError::not_found("investor"))?;
+    Ok(rows::feedback_of(conn, investor_id)?
+        .into_iter()
+        .filter_map(|f| {
+            Some(Feedback {
+                interest: f.interest.parse().ok()?,
+                project_id: f.project_id,
+                updated_at: f.updated_at.and_utc(),
+            })
+        })
+        .collect())
 }

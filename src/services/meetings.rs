@@ -8,6 +8,7 @@ use strum::{AsRefStr, EnumIter, EnumString};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthenticatedUser;
+use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::{Currency, Money, MoneyJson};
@@ -69,7 +70,7 @@ pub(crate) fn visible_job(
     id: &str,
 ) -> Result<Job, AppError> {
     jobs_rows::find_job(conn, id)?
-        .filter(|j| user.is_staff() || j.created_by == user.id)
+        .filter(|j| policy::oversees_programme(user) || j.created_by == user.id)
         .map(job_view)
         .ok_or_else(|| AppError::not_found("job"))
 }
@@ -585,7 +586,7 @@ pub(crate) fn staff_grid(
     user: &AuthenticatedUser,
     event_id: &str,
 ) -> Result<Grid, AppError> {
-    if !user.is_staff() {
+    if !policy::oversees_programme(user) {
         return Err(AppError::Forbidden(
             "the grid is for programme staff; see your meetings at /api/v1/me/agenda".into(),
         ));
@@ -732,7 +733,7 @@ pub async fn start_scheduling(
     event_id: String,
     options: ScheduleOptions,
 ) -> Result<JobRow, AppError> {
-    user.require_staff()?;
+    policy::may(&user, Task::ScheduleMeetings)?;
     let job = state
         .db
         .write(move |conn| {
@@ -756,7 +757,7 @@ pub async fn change_meeting(
     id: String,
     change: MeetingChange,
 ) -> Result<Meeting, AppError> {
-    user.require_staff()?;
+    policy::may(&user, Task::ScheduleMeetings)?;
     if change
         .status
         .as_deref()

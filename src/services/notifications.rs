@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthenticatedUser;
 use crate::auth::accounts::Language;
+use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::error::AppError;
@@ -202,9 +203,32 @@ pub struct OutboxQuery {
     pub per_page: Option<i64>,
 }
 
-/// Puts a dead outbox item back in line (staff only, checked by the caller); one that is not
-/// dead is a conflict. The API and the dead-letter page both retry through it.
-pub(crate) fn retry_dead(conn: &mut AnyConnection, id: &str) -> Result<OutboxRow, AppError> {
+/// One window of the outbox items in `state` (pending, sent or dead), with the total (staff).
+pub fn outbox_in_state(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    state: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<OutboxRow>, i64), AppError> {
+    policy::may(user, Task::ReadOutbox)?;
+    if !["pending", "sent", "dead"].contains(&state) {
+        return Err(AppError::validation(
+            "state",
+            "must be pending, sent or dead",
+        ));
+    }
+    Ok(rows::outbox_in_state(conn, state, offset, limit)?)
+}
+
+/// Puts a dead outbox item back in line (staff); one that is not dead is a conflict. The API
+/// and the dead-letter page both retry through it.
+pub fn retry_dead(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+) -> Result<OutboxRow, AppError> {
+    policy::may(user, Task::ReadOutbox)?;
     let item = rows::find_outbox(conn, id)?.ok_or_else(|| AppError::not_found("outbox item"))?;
     if item.state != "dead" {
         return Err(AppError::conflict(

@@ -438,7 +438,7 @@ impl Project {
 }
 
 fn is_insider(user: Option<&AuthenticatedUser>, region: &str) -> bool {
-    user.is_some_and(|u| u.is_staff() || u.is_official_of(region))
+    user.is_some_and(|u| policy::acts_for_region(u, region))
 }
 
 /// Loads a project the caller may see; drafts of other regions are reported as not found.
@@ -502,8 +502,43 @@ pub fn load_many(
     Ok(items)
 }
 
-/// Creates a project in `draft` (or any status, for loading demo data) and returns its id.
-pub fn create(
+/// Creates a draft for a region (its officials and staff) and returns it as the caller sees it.
+pub fn create_draft(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    user: &AuthenticatedUser,
+    input: ProjectInput,
+) -> Result<Project, AppError> {
+    if catalogue.region(&input.region).is_none() {
+        return Err(AppError::validation("region", "is not a known region code"));
+    }
+    policy::may_create_project(user, &input.region)?;
+    let id = insert(
+        conn,
+        catalogue,
+        input,
+        &user.id,
+        ProjectStatus::Draft,
+        false,
+    )?;
+    Ok(load_visible(conn, catalogue, Some(user), &id)?.0)
+}
+
+/// The project as its edit form shows it, for a caller who may edit it now.
+pub fn load_editable(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    user: &AuthenticatedUser,
+    id: &str,
+) -> Result<Project, AppError> {
+    let (project, _) = load_visible(conn, catalogue, Some(user), id)?;
+    policy::may_edit_project(user, &project.region, project.status)?;
+    Ok(project)
+}
+
+/// Stores a validated project in `status` (a draft, or any status for imports and demo data)
+/// and returns its id. The caller has checked that `created_by` may add it.
+pub fn insert(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
     input: ProjectInput,
@@ -774,7 +809,7 @@ impl Search {
             && !matches!(status, ProjectStatus::Published | ProjectStatus::Closed)
         {
             match user {
-                Some(u) if u.is_staff() => {}
+                Some(u) if policy::oversees_programme(u) => {}
                 Some(u) if u.role == Role::Official => filter.region = u.region_code.clone(),
                 _ => {
                     return Err(AppError::Forbidden(
@@ -784,7 +819,7 @@ impl Search {
             }
             if query.region.is_some()
                 && query.region != filter.region
-                && !user.is_some_and(|u| u.is_staff())
+                && !user.is_some_and(|u| policy::oversees_programme(u))
             {
                 return Err(AppError::Forbidden(
                     "officials see only their own region's unpublished projects".into(),

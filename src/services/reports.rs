@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::auth::AuthenticatedUser;
+use crate::auth::policy::{self, Task};
 use crate::db::AnyConnection;
 use crate::domain::{Currency, Money};
 use crate::error::AppError;
@@ -75,8 +77,19 @@ pub struct ReportQuery {
     pub format: Option<String>,
 }
 
-/// The report's three groupings; the API answers with it and the staff reports page draws it.
-pub(crate) fn tally(
+/// The report's three groupings (staff); the API answers with it and the staff reports page
+/// draws it.
+pub fn outcomes(
+    conn: &mut AnyConnection,
+    catalogue: &Catalogue,
+    user: &AuthenticatedUser,
+    event_id: Option<&str>,
+) -> Result<OutcomeReport, AppError> {
+    policy::may(user, Task::ReadReports)?;
+    tally(conn, catalogue, event_id)
+}
+
+fn tally(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
     event_id: Option<&str>,
@@ -173,23 +186,25 @@ pub fn line<'a>(
     })
 }
 
-/// Every line of the report: by event, then region, then dimension.
-pub fn outcome_lines(
+/// The report as a spreadsheet, a line per event, then region, then dimension (staff).
+pub fn outcome_sheet(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
+    user: &AuthenticatedUser,
     event_id: Option<&str>,
-) -> Result<Vec<OutcomeLine>, AppError> {
-    let report = tally(conn, catalogue, event_id)?;
-    Ok(report
+) -> Result<Table, AppError> {
+    let report = outcomes(conn, catalogue, user, event_id)?;
+    let lines = report
         .by_event
         .into_iter()
         .chain(report.by_region)
         .chain(report.by_dimension)
-        .collect())
+        .collect();
+    Ok(outcome_table(lines))
 }
 
 /// The report as a spreadsheet table.
-pub fn outcome_table(lines: Vec<OutcomeLine>) -> Table {
+fn outcome_table(lines: Vec<OutcomeLine>) -> Table {
     let rows = lines
         .into_iter()
         .map(|l| {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthenticatedUser;
+use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::error::AppError;
@@ -131,7 +132,7 @@ pub(crate) fn new_request(
         "investor"
     } else if data.acts_for(user, host) {
         "host"
-    } else if user.is_staff() {
+    } else if policy::oversees_programme(user) {
         "staff"
     } else {
         return Err(AppError::Forbidden(
@@ -180,7 +181,7 @@ pub(crate) fn event_requests(
     let data = EventData::load(conn, event_id)?;
     expire_due(conn, &data)?;
     let mine: Vec<String> = data.mine(user).iter().map(|p| p.row.id.clone()).collect();
-    let scope = (!user.is_staff()).then_some(mine.as_slice());
+    let scope = (!policy::oversees_programme(user)).then_some(mine.as_slice());
     Ok(rows::requests_of_event(conn, event_id, scope)?
         .iter()
         .filter(|r| status.is_none_or(|s| r.status == s))
@@ -217,7 +218,7 @@ pub(crate) fn introduce_best(
     event_id: &str,
     input: &IntroductionInput,
 ) -> Result<Vec<MeetingRequest>, AppError> {
-    user.require_staff()?;
+    policy::may(user, Task::ProposeIntroductions)?;
     if !(1..=20).contains(&input.per_investor) {
         return Err(AppError::validation(
             "per_investor",

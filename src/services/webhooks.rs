@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::AuthenticatedUser;
+use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::error::AppError;
 use crate::meetings::time::utc;
@@ -12,14 +13,6 @@ use crate::models::json_text;
 use crate::models::notification::{self as rows, SubscriptionRow};
 use crate::notify::webhook::{EVENT_TYPES, check_url, new_secret};
 use crate::state::AppState;
-
-pub fn require_admin(user: &AuthenticatedUser) -> Result<(), AppError> {
-    if user.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("administrators only".into()))
-    }
-}
 
 /// A new subscription.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -71,7 +64,7 @@ pub async fn subscribe(
     user: &AuthenticatedUser,
     input: SubscriptionInput,
 ) -> Result<Subscription, AppError> {
-    require_admin(user)?;
+    policy::may(user, Task::ManageWebhooks)?;
     let url = check_url(&input.url, state.settings.webhook_guard())
         .map_err(|e| AppError::validation("url", e))?;
     if input.event_types.is_empty() {
@@ -116,7 +109,7 @@ pub async fn subscriptions(
     state: &AppState,
     user: &AuthenticatedUser,
 ) -> Result<Vec<Subscription>, AppError> {
-    require_admin(user)?;
+    policy::may(user, Task::ManageWebhooks)?;
     let list = state.db.run(|conn| Ok(rows::subscriptions(conn)?)).await?;
     Ok(list.into_iter().map(|r| view(r, false)).collect())
 }
@@ -127,7 +120,7 @@ pub async fn unsubscribe(
     user: &AuthenticatedUser,
     id: String,
 ) -> Result<(), AppError> {
-    require_admin(user)?;
+    policy::may(user, Task::ManageWebhooks)?;
     let found = state
         .db
         .write(move |conn| Ok(rows::delete_subscription(conn, &id)?))

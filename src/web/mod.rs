@@ -32,7 +32,8 @@ use sha2::{Digest, Sha256};
 
 use self::i18n::{COOKIE, Lang};
 use self::session::Visitor;
-use crate::auth::{AuthenticatedUser, Role, accounts};
+use crate::auth::policy;
+use crate::auth::{Role, accounts};
 use crate::domain::Currency;
 use crate::error::AppError;
 use crate::models::investor::{self, InvestorFilter};
@@ -142,7 +143,7 @@ impl Page {
             user: user.map(|u| u.name.clone()),
             investor: user.is_some_and(|u| u.role == Role::Investor),
             official: user.is_some_and(|u| u.role == Role::Official),
-            staff: user.is_some_and(AuthenticatedUser::is_staff),
+            staff: user.is_some_and(policy::oversees_programme),
             unread: req
                 .extensions()
                 .get::<session::Unread>()
@@ -813,7 +814,13 @@ async fn interest(
     let saved = state
         .db
         .write(move |conn| {
-            crate::services::matches::record_feedback(conn, &investor_id, &project_id, interest)
+            crate::services::matches::record_feedback(
+                conn,
+                &user,
+                &investor_id,
+                &project_id,
+                interest,
+            )
         })
         .await;
     match saved {

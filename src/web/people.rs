@@ -12,6 +12,7 @@ use super::form::{Field, Problems, Typed};
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
 use crate::auth::accounts::Language;
+use crate::auth::policy::{self, Task};
 use crate::auth::{AuthenticatedUser, Role};
 use crate::error::AppError;
 use crate::notify::webhook::EVENT_TYPES;
@@ -184,7 +185,7 @@ impl PeoplePage {
             &kept.staff_language
         };
         PeoplePage {
-            admin: user.is_admin(),
+            admin: policy::can(&user, Task::CreateStaffAccounts),
             sent: None,
             problems: Problems::default(),
             provinces: provinces(state, &kept.region),
@@ -323,8 +324,8 @@ async fn create_staff(
     };
     // The shared rule refuses staff too; refusing them first keeps the form's own checks of
     // role and language from telling staff more than that they may not.
-    if !user.is_admin() {
-        return error_page(&req, &AppError::Forbidden("admins only".into()));
+    if let Err(refused) = policy::may(&user, Task::CreateStaffAccounts) {
+        return error_page(&req, &refused);
     }
     let typed = Typed::parse(&body);
     let kept = Kept {

@@ -18,7 +18,7 @@ use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage, Transit
 use crate::error::AppError;
 use crate::services::matches::{InvestorMatch, ranked_investors};
 use crate::services::projects::{
-    self as api, Project, ProjectInput, ProjectQuery, ProjectUpdate, Search,
+    self as projects, Project, ProjectInput, ProjectQuery, ProjectUpdate, Search,
 };
 use crate::state::AppState;
 
@@ -389,17 +389,7 @@ async fn create(
     let catalogue = state.catalogue.clone();
     let created = state
         .db
-        .write(move |conn| {
-            policy::may_create_project(&user, &input.region)?;
-            api::create(
-                conn,
-                &catalogue,
-                input,
-                &user.id,
-                ProjectStatus::Draft,
-                false,
-            )
-        })
+        .write(move |conn| projects::create_draft(conn, &catalogue, &user, input).map(|p| p.id))
         .await;
     let action = "/my-projects/new".to_owned();
     saved(
@@ -427,11 +417,7 @@ async fn edit_form(
     let catalogue = state.catalogue.clone();
     let found = state
         .db
-        .run(move |conn| {
-            let (project, _) = api::load_visible(conn, &catalogue, Some(&user), &id)?;
-            policy::may_edit_project(&user, &project.region, project.status)?;
-            Ok(project)
-        })
+        .run(move |conn| projects::load_editable(conn, &catalogue, &user, &id))
         .await;
     let project = match found {
         Ok(p) => p,
@@ -487,7 +473,7 @@ async fn edit(
     let project = id.clone();
     let updated = state
         .db
-        .write(move |conn| api::update(conn, &catalogue, &user, &project, change))
+        .write(move |conn| projects::update(conn, &catalogue, &user, &project, change))
         .await;
     let action = format!("/my-projects/{id}/edit");
     let done = format!("/my-projects/{id}");
@@ -568,7 +554,7 @@ async fn render_project(
     let found = state
         .db
         .run(move |conn| {
-            let (project, _) = api::load_visible(conn, &app.catalogue, Some(&user), &id)?;
+            let (project, _) = projects::load_visible(conn, &app.catalogue, Some(&user), &id)?;
             // Every investor, so that every interested one is found; the region check is the
             // API's, and only a published project has matches.
             let investors = match ranked_investors(conn, &app, &user, &id, usize::MAX) {
@@ -673,7 +659,7 @@ async fn step(
     let catalogue = state.catalogue.clone();
     let done = state
         .db
-        .write(move |conn| api::apply_transition(conn, &catalogue, &user, &id, step, comment))
+        .write(move |conn| projects::apply_transition(conn, &catalogue, &user, &id, step, comment))
         .await;
     match done {
         Ok(_) => see_other(back).finish(),
@@ -735,7 +721,7 @@ struct Review {
 
 /// The projects waiting for review, oldest first (staff).
 async fn review(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
-    let Some(user) = visitor.0.clone().filter(AuthenticatedUser::is_staff) else {
+    let Some(user) = visitor.0.clone().filter(policy::oversees_programme) else {
         return see_other("/sign-in").finish();
     };
     let page = Page::new(&req, &visitor);

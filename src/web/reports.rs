@@ -29,12 +29,12 @@ use crate::matchmaker::{Rates, Snapshot};
 use crate::meetings::service::EventData;
 use crate::models::event as event_rows;
 use crate::models::meeting as meeting_rows;
-use crate::services::exports::meetings_table;
+use crate::services::exports;
 use crate::services::meetings::{
     Attendance, FollowUp, FollowUpStage, Meeting, Outcome, Span, meeting_view, save_outcome,
     visible_meeting,
 };
-use crate::services::reports::{OutcomeLine, outcome_lines, outcome_table, tally};
+use crate::services::reports::{self, OutcomeLine};
 use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
 
@@ -255,7 +255,7 @@ async fn reports(
                 return Err(AppError::not_found("event"));
             }
             let snapshot = app.matchmaker.snapshot(conn)?;
-            let report = tally(conn, &app.catalogue, chosen.as_deref())?;
+            let report = reports::outcomes(conn, &app.catalogue, &user, chosen.as_deref())?;
             let awaiting = awaiting_outcome(conn, &user, chosen.as_deref())?;
             Ok((events, snapshot, report, awaiting))
         })
@@ -495,18 +495,19 @@ async fn outcomes_file(
     format: web::Path<String>,
     filter: web::Query<ReportFilter>,
 ) -> HttpResponse {
-    if let Err(answer) = visitor.staff(&req) {
-        return *answer;
-    }
+    let user = match visitor.staff(&req) {
+        Ok(user) => user,
+        Err(answer) => return *answer,
+    };
     let catalogue = state.catalogue.clone();
     let event = filter.event();
     let file = async {
         let format = FileFormat::parse(&format)?;
-        let lines = state
+        let table = state
             .db
-            .run(move |conn| outcome_lines(conn, &catalogue, event.as_deref()))
+            .run(move |conn| reports::outcome_sheet(conn, &catalogue, &user, event.as_deref()))
             .await?;
-        outcome_table(lines).respond(format)
+        table.respond(format)
     };
     file.await.unwrap_or_else(|e| error_page(&req, &e))
 }
@@ -518,15 +519,16 @@ async fn meetings_file(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    if let Err(answer) = visitor.staff(&req) {
-        return *answer;
-    }
+    let user = match visitor.staff(&req) {
+        Ok(user) => user,
+        Err(answer) => return *answer,
+    };
     let (event, format) = path.into_inner();
     let file = async {
         let format = FileFormat::parse(&format)?;
         let table = state
             .db
-            .run(move |conn| meetings_table(conn, &event))
+            .run(move |conn| exports::meetings_sheet(conn, &user, &event))
             .await?;
         table.respond(format)
     };

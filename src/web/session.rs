@@ -13,6 +13,7 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload, web};
 
 use crate::auth::AuthenticatedUser;
+use crate::auth::policy;
 use crate::auth::tokens::hash_secret;
 use crate::clock::now;
 use crate::config::Environment;
@@ -83,7 +84,7 @@ impl Visitor {
     pub fn staff(&self, req: &HttpRequest) -> Result<AuthenticatedUser, Box<HttpResponse>> {
         match &self.0 {
             None => Err(Box::new(super::see_other("/sign-in").finish())),
-            Some(user) if user.is_staff() => Ok(user.clone()),
+            Some(user) if policy::oversees_programme(user) => Ok(user.clone()),
             Some(_) => {
                 let refused = AppError::Forbidden("error.staff_only".into());
                 Err(Box::new(super::error_page(req, &refused)))

@@ -24,7 +24,7 @@ use crate::notify::{ADDRESS_PREFIX, KINDS};
 use crate::services::accounts::{MeUpdate, PasswordChange, change_password_of, update_account};
 use crate::services::calendar::create_feed_of;
 use crate::services::notifications::{
-    DIGESTS, NotificationSettings, retry_dead, save_settings, settings_of,
+    DIGESTS, NotificationSettings, outbox_in_state, retry_dead, save_settings, settings_of,
 };
 use crate::state::AppState;
 
@@ -495,7 +495,7 @@ async fn outbox(
         .db
         .run(move |conn| {
             let (items, total) =
-                rows::outbox_in_state(conn, "dead", (number - 1) * PER_PAGE, PER_PAGE)?;
+                outbox_in_state(conn, &user, "dead", (number - 1) * PER_PAGE, PER_PAGE)?;
             let mut letters = Vec::new();
             for item in items {
                 letters.push(DeadLetter {
@@ -539,11 +539,14 @@ async fn retry(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    if let Err(refused) = visitor.staff(&req) {
-        return *refused;
-    }
-    let id = id.into_inner();
-    let retried = state.db.write(move |conn| retry_dead(conn, &id)).await;
+    let user = match visitor.staff(&req) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    let retried = state
+        .db
+        .write(move |conn| retry_dead(conn, &user, &id))
+        .await;
     match retried {
         Ok(_) => see_other("/settings/outbox").finish(),
         Err(e) => error_page(&req, &e),

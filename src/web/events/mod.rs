@@ -723,7 +723,7 @@ async fn create(
             let expiry = state.settings.meetings.request_expiry_days;
             state
                 .db
-                .write(move |conn| events_service::create(conn, &input, &user.id, expiry, false))
+                .write(move |conn| events_service::create_event(conn, &user, &input, expiry))
                 .await
         }
         Err(e) => Err(e),
