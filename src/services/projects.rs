@@ -819,7 +819,7 @@ impl Search {
             }
             if query.region.is_some()
                 && query.region != filter.region
-                && !user.is_some_and(|u| policy::oversees_programme(u))
+                && !user.is_some_and(policy::oversees_programme)
             {
                 return Err(AppError::Forbidden(
                     "officials see only their own region's unpublished projects".into(),

@@ -185,7 +185,7 @@ impl PeoplePage {
             &kept.staff_language
         };
         PeoplePage {
-            admin: policy::can(&user, Task::CreateStaffAccounts),
+            admin: policy::can(user, Task::CreateStaffAccounts),
             sent: None,
             problems: Problems::default(),
             provinces: provinces(state, &kept.region),
