@@ -8,7 +8,77 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode};
 use serde::Serialize;
+use strum::{AsRefStr, Display, EnumIter};
 use utoipa::ToSchema;
+
+/// Every code a client can find in `error.code`. The list is closed: a new code is a new
+/// variant here, a row in docs/api.md and a line in both `locales/errors.*.toml` catalogues
+/// (the tests below check all three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, AsRefStr, Display, EnumIter)]
+#[strum(serialize_all = "snake_case")]
+pub enum ErrorCode {
+    // 400: the request cannot be read.
+    MalformedJson,
+    InvalidBody,
+    InvalidQuery,
+    InvalidRequest,
+    UnreadableBody,
+    // 401, 403, 404.
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    // 409: the request clashes with the current state.
+    AlreadyExists,
+    AlreadyRegistered,
+    AwaitingOtherParty,
+    EmailTaken,
+    EventWithoutSlots,
+    InvalidTransition,
+    JobInProgress,
+    MandateRequired,
+    MeetingCancelled,
+    MeetingDoesNotFit,
+    NotDead,
+    ProjectNotEditable,
+    ProjectNotPublished,
+    RegistrationClosed,
+    RequestExists,
+    RequestExpired,
+    RequestNotOpen,
+    RequestNotPending,
+    RequestsClosed,
+    // 413, 415, 422, 500, 503.
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+    InternalError,
+    ServiceUnavailable,
+}
+
+impl ErrorCode {
+    /// The HTTP status every answer with this code carries.
+    pub fn status(self) -> StatusCode {
+        use ErrorCode::*;
+        match self {
+            MalformedJson | InvalidBody | InvalidQuery | InvalidRequest | UnreadableBody => {
+                StatusCode::BAD_REQUEST
+            }
+            Unauthenticated => StatusCode::UNAUTHORIZED,
+            Forbidden => StatusCode::FORBIDDEN,
+            NotFound => StatusCode::NOT_FOUND,
+            AlreadyExists | AlreadyRegistered | AwaitingOtherParty | EmailTaken
+            | EventWithoutSlots | InvalidTransition | JobInProgress | MandateRequired
+            | MeetingCancelled | MeetingDoesNotFit | NotDead | ProjectNotEditable
+            | ProjectNotPublished | RegistrationClosed | RequestExists | RequestExpired
+            | RequestNotOpen | RequestNotPending | RequestsClosed => StatusCode::CONFLICT,
+            PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+            ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
 
 /// Field name → what is wrong with it.
 pub type FieldErrors = BTreeMap<String, String>;
@@ -24,7 +94,7 @@ pub enum AppError {
     /// The request cannot be read: malformed JSON, wrong types, unknown fields (400).
     #[error("{message}")]
     BadRequest {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         fields: FieldErrors,
     },
@@ -39,7 +109,7 @@ pub enum AppError {
     NotFound(String),
     /// The request clashes with the current state: duplicate email, wrong workflow step (409).
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// The body is larger than the server accepts (413).
     #[error("request body too large")]
     PayloadTooLarge,
@@ -83,7 +153,7 @@ impl AppError {
         AppError::NotFound(format!("{what} not found"))
     }
 
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Conflict {
             code,
             message: message.into(),
@@ -91,18 +161,17 @@ impl AppError {
     }
 
     /// The stable code clients see.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Validation { .. } => "validation_failed",
-            AppError::BadRequest { code, .. } => code,
-            AppError::Unauthenticated(_) => "unauthenticated",
-            AppError::Forbidden(_) => "forbidden",
-            AppError::NotFound(_) => "not_found",
-            AppError::Conflict { code, .. } => code,
-            AppError::PayloadTooLarge => "payload_too_large",
-            AppError::UnsupportedMediaType => "unsupported_media_type",
-            AppError::Unavailable(_) => "service_unavailable",
-            AppError::Internal(_) => "internal_error",
+            AppError::Validation { .. } => ErrorCode::ValidationFailed,
+            AppError::BadRequest { code, .. } | AppError::Conflict { code, .. } => *code,
+            AppError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            AppError::Forbidden(_) => ErrorCode::Forbidden,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            AppError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            AppError::Unavailable(_) => ErrorCode::ServiceUnavailable,
+            AppError::Internal(_) => ErrorCode::InternalError,
         }
     }
 
@@ -118,18 +187,7 @@ impl AppError {
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.code().status()
     }
 
     fn error_response(&self) -> HttpResponse {
@@ -144,7 +202,7 @@ impl ResponseError for AppError {
         }
         response.json(ErrorBody {
             error: ErrorDetail {
-                code: self.code().to_owned(),
+                code: self.code().to_string(),
                 message: self.to_string(),
                 fields: self.fields(),
             },
@@ -158,7 +216,7 @@ impl From<diesel::result::Error> for AppError {
         match error {
             Error::NotFound => AppError::NotFound("not found".into()),
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AppError::conflict(
-                "already_exists",
+                ErrorCode::AlreadyExists,
                 "an object with these values already exists",
             ),
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
@@ -172,5 +230,86 @@ impl From<diesel::result::Error> for AppError {
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(error: diesel::r2d2::PoolError) -> Self {
         AppError::Unavailable(error.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use strum::IntoEnumIterator;
+
+    use super::*;
+
+    /// The `| `code` | status | meaning |` rows of docs/api.md's table of error codes.
+    fn documented() -> BTreeSet<(String, u16)> {
+        let doc = include_str!("../docs/api.md");
+        let table = doc
+            .split("## Error codes")
+            .nth(1)
+            .expect("docs/api.md has a section ## Error codes");
+        table
+            .lines()
+            .filter_map(|line| {
+                let mut cells = line.strip_prefix("| `")?.split('|');
+                let code = cells.next()?.trim().trim_end_matches('`');
+                let status = cells.next()?.trim().parse().ok()?;
+                Some((code.to_owned(), status))
+            })
+            .collect()
+    }
+
+    /// The keys of the `[error_code]` table of a catalogue.
+    fn explained(catalogue: &str) -> BTreeSet<String> {
+        let parsed: toml::Table = catalogue.parse().expect("a catalogue is TOML");
+        parsed
+            .get("error_code")
+            .and_then(toml::Value::as_table)
+            .expect("the catalogue has an [error_code] table")
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn docs_list_every_code_with_its_status_and_nothing_else() {
+        let codes: BTreeSet<(String, u16)> = ErrorCode::iter()
+            .map(|code| (code.to_string(), code.status().as_u16()))
+            .collect();
+        assert_eq!(documented(), codes);
+    }
+
+    #[test]
+    fn both_languages_explain_every_code_and_nothing_else() {
+        let codes: BTreeSet<String> = ErrorCode::iter().map(|code| code.to_string()).collect();
+        assert_eq!(
+            explained(include_str!("../locales/errors.en.toml")),
+            codes,
+            "English"
+        );
+        assert_eq!(
+            explained(include_str!("../locales/errors.id.toml")),
+            codes,
+            "Indonesian"
+        );
+    }
+
+    #[test]
+    fn every_kind_of_error_answers_with_its_codes_status() {
+        let errors = [
+            AppError::validation("name", "is empty"),
+            AppError::Unauthenticated("no token".into()),
+            AppError::Forbidden("no".into()),
+            AppError::not_found("project"),
+            AppError::conflict(ErrorCode::EmailTaken, "taken"),
+            AppError::PayloadTooLarge,
+            AppError::UnsupportedMediaType,
+            AppError::Unavailable(anyhow::anyhow!("down")),
+            AppError::Internal(anyhow::anyhow!("bug")),
+        ];
+        for error in errors {
+            assert_eq!(error.status_code(), error.code().status(), "{error:?}");
+        }
+        assert_eq!(ErrorCode::EmailTaken.to_string(), "email_taken");
     }
 }

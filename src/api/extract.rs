@@ -9,7 +9,7 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, http::StatusCode, web};
 use serde::de::DeserializeOwned;
 
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, ErrorCode, FieldErrors};
 
 /// A JSON body: wrong content type → 415, too large → 413, malformed → 400 `malformed_json`,
 /// wrong types or unknown fields → 400 `invalid_body` naming the field.
@@ -35,7 +35,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                     AppError::PayloadTooLarge
                 } else {
                     AppError::BadRequest {
-                        code: "unreadable_body",
+                        code: ErrorCode::UnreadableBody,
                         message: e.to_string(),
                         fields: FieldErrors::new(),
                     }
@@ -61,7 +61,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
             AppError::BadRequest {
-                code: "malformed_json",
+                code: ErrorCode::MalformedJson,
                 message: format!("the body is not valid JSON: {inner}"),
                 fields: FieldErrors::new(),
             }
@@ -69,7 +69,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             let message = inner.to_string();
             let field = if path == "." { "body".to_owned() } else { path };
             AppError::BadRequest {
-                code: "invalid_body",
+                code: ErrorCode::InvalidBody,
                 message: format!("{field}: {message}"),
                 fields: FieldErrors::from([(field, message)]),
             }
@@ -100,7 +100,7 @@ pub async fn refuse_nul_in_uri(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if req.uri().to_string().contains("%00") {
         return Err(AppError::BadRequest {
-            code: "invalid_request",
+            code: ErrorCode::InvalidRequest,
             message: "the address must not contain NUL characters".into(),
             fields: FieldErrors::new(),
         }
@@ -113,7 +113,7 @@ pub async fn refuse_nul_in_uri(
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _| {
         AppError::BadRequest {
-            code: "invalid_query",
+            code: ErrorCode::InvalidQuery,
             message: err.to_string(),
             fields: FieldErrors::new(),
         }

@@ -6,7 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::JsonBody;
 use crate::auth::AuthenticatedUser;
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::meetings::service::{accept, cancel_request, decline};
 use crate::services::requests::{
     IntroductionInput, MeetingRequest, ReasonInput, RequestInput, RequestQuery, event_requests,
@@ -179,7 +179,7 @@ async fn cancel(
             let (data, mut request) = visible_request(conn, &user, &id)?;
             if !["pending", "accepted"].contains(&request.status.as_str()) {
                 return Err(AppError::conflict(
-                    "request_not_open",
+                    ErrorCode::RequestNotOpen,
                     format!("this request is {} already", request.status),
                 ));
             }

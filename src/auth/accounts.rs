@@ -9,7 +9,7 @@ use super::tokens::{TokenKeys, hash_secret, new_secret};
 use super::{Role, password};
 use crate::clock::now;
 use crate::db::AnyConnection;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::models::user::{self, RefreshToken, Session, User};
 
 /// The languages Sepadan speaks.
@@ -67,7 +67,7 @@ pub fn create(conn: &mut AnyConnection, account: NewAccount<'_>) -> Result<User,
     let name = check_name("name", account.name, 120)?;
     if user::email_taken(conn, &email)? {
         return Err(AppError::conflict(
-            "email_taken",
+            ErrorCode::EmailTaken,
             "an account with this email already exists",
         ));
     }

@@ -5,7 +5,7 @@ use strum::{EnumIter, IntoStaticStr};
 
 use super::{AuthenticatedUser, Role};
 use crate::domain::project::{ProjectStatus, Transition};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// Work that belongs to roles rather than to the objects it touches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, IntoStaticStr)]
@@ -127,7 +127,7 @@ pub fn may_edit_project(
     }
     if status != ProjectStatus::Draft {
         return Err(AppError::conflict(
-            "project_not_editable",
+            ErrorCode::ProjectNotEditable,
             format!(
                 "a {} project can no longer be edited by its region",
                 status.as_ref()
@@ -349,9 +349,9 @@ mod tests {
     fn an_officials_own_draft_is_a_conflict_to_edit_once_submitted_not_a_refusal() {
         let [_, _, official, other_official, ..] = callers();
         let refused = may_edit_project(&official, "73.73", ProjectStatus::Submitted).unwrap_err();
-        assert_eq!(refused.code(), "project_not_editable");
+        assert_eq!(refused.code(), ErrorCode::ProjectNotEditable);
         let refused = may_edit_project(&other_official, "73.73", ProjectStatus::Draft).unwrap_err();
-        assert_eq!(refused.code(), "forbidden");
+        assert_eq!(refused.code(), ErrorCode::Forbidden);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::service::{EventData, ScheduleSummary, apply_schedule, expire_due, stored_problem};
 use crate::clock::now;
 use crate::db::{Db, write_transaction};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::models::job::{self as jobs, JobRow};
 use crate::scheduling::validate;
 
@@ -37,7 +37,7 @@ pub fn enqueue(
 ) -> Result<JobRow, AppError> {
     if jobs::job_in_progress(conn, SCHEDULE_EVENT, event_id)? {
         return Err(AppError::conflict(
-            "job_in_progress",
+            ErrorCode::JobInProgress,
             "this event is being scheduled already; follow that job",
         ));
     }

@@ -16,7 +16,7 @@ use crate::auth::policy;
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::project::Interest;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::matching::MatchFilter;
 use crate::matchmaker::Matchmaker;
 use crate::models::event::{self as event_rows, Delegation, EventPlan, Participant};
@@ -352,7 +352,7 @@ pub fn insert_request(
 ) -> Result<RequestRow, AppError> {
     if meeting_rows::open_request_exists(conn, &investor.row.id, &host.row.id)? {
         return Err(AppError::conflict(
-            "request_exists",
+            ErrorCode::RequestExists,
             "these two already have a pending or accepted request",
         ));
     }
@@ -434,7 +434,7 @@ pub fn accept(
     request.host_accepted |= host_side;
     if (request.investor_accepted, request.host_accepted) == before {
         return Err(AppError::conflict(
-            "awaiting_other_party",
+            ErrorCode::AwaitingOtherParty,
             "your side has accepted already; the other side decides now",
         ));
     }

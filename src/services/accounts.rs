@@ -12,7 +12,7 @@ use crate::auth::tokens::{TokenKeys, hash_secret, new_secret};
 use crate::auth::{AuthenticatedUser, Role, password};
 use crate::clock::now;
 use crate::db::AnyConnection;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::meetings::time::time_zone;
 use crate::models::user::{self, Invitation, User};
 use crate::state::AppState;
@@ -330,7 +330,7 @@ pub async fn invite(
         .write(move |conn| {
             if user::email_taken(conn, &email)? {
                 return Err(AppError::conflict(
-                    "email_taken",
+                    ErrorCode::EmailTaken,
                     "an account with this email already exists",
                 ));
             }

@@ -12,7 +12,7 @@ use crate::auth::policy::{self, Task};
 use crate::auth::{AuthenticatedUser, Role};
 use crate::clock::now;
 use crate::db::AnyConnection;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::meetings::plan::{EventSlot, slots, within_windows};
 use crate::meetings::service::{EventData, acts_for_delegation};
 use crate::meetings::time::{clock, in_zone, stored_zone, time_zone, to_utc, utc};
@@ -520,7 +520,7 @@ fn check_settings(
         (Some(f), Some(l)) => (f.starts_at, l.ends_at),
         _ => {
             return Err(AppError::conflict(
-                "event_without_slots",
+                ErrorCode::EventWithoutSlots,
                 "the event has no slots",
             ));
         }
@@ -575,7 +575,7 @@ pub fn register(
     )?;
     if !policy::oversees_programme(user) && now() > data.plan.event.registration_deadline {
         return Err(AppError::conflict(
-            "registration_closed",
+            ErrorCode::RegistrationClosed,
             "registration for this event has closed",
         ));
     }
@@ -634,7 +634,7 @@ pub fn register(
     });
     if taken {
         return Err(AppError::conflict(
-            "already_registered",
+            ErrorCode::AlreadyRegistered,
             format!("this {kind} is registered already"),
         ));
     }

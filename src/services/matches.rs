@@ -15,7 +15,7 @@ use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::matching::explain::{Reason, reasons};
 use crate::matching::facts::{MandateFacts, instrument_bit, stage_ordinal};
 use crate::matching::{Components, MatchFilter, Ranked};
@@ -244,7 +244,7 @@ pub fn ranked_projects(
         investor_rows::find(conn, id)?.ok_or_else(|| AppError::not_found("investor"))?;
     let mandate = mandate.ok_or_else(|| {
         AppError::conflict(
-            "mandate_required",
+            ErrorCode::MandateRequired,
             "set the investor's mandate first: PUT /investors/{id}/mandate",
         )
     })?;
@@ -311,7 +311,7 @@ pub fn ranked_investors(
     }
     if row.status != ProjectStatus::Published.as_ref() {
         return Err(AppError::conflict(
-            "project_not_published",
+            ErrorCode::ProjectNotPublished,
             "investors are matched to published projects",
         ));
     }

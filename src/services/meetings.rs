@@ -12,7 +12,7 @@ use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::{Currency, Money, MoneyJson};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::meetings::ics;
 use crate::meetings::jobs::{self, ScheduleOptions};
 use crate::meetings::plan::{EventSlot, slots};
@@ -385,7 +385,7 @@ pub(crate) fn placement(
         .position(|r| r.id == meeting.request_id)
         .ok_or_else(|| {
             AppError::conflict(
-                "request_not_open",
+                ErrorCode::RequestNotOpen,
                 "the meeting's request is no longer accepted",
             )
         })?;
@@ -432,7 +432,7 @@ pub fn move_meeting(
     if placed.seat < 1 || !placed.broken.is_empty() {
         let broken: Vec<String> = placed.broken.iter().map(ToString::to_string).collect();
         return Err(AppError::conflict(
-            MEETING_DOES_NOT_FIT,
+            ErrorCode::MeetingDoesNotFit,
             format!("the meeting does not fit there: {}", broken.join("; ")),
         ));
     }
@@ -443,9 +443,6 @@ pub fn move_meeting(
     Ok(())
 }
 
-/// The error code of a move the validator refuses.
-pub(crate) const MEETING_DOES_NOT_FIT: &str = "meeting_does_not_fit";
-
 /// Cancels a meeting the user may see, with its request; the parties are told.
 pub(crate) fn cancel(
     conn: &mut AnyConnection,
@@ -455,7 +452,7 @@ pub(crate) fn cancel(
     let (data, mut request, meeting) = visible_meeting(conn, user, id)?;
     if meeting.is_cancelled() {
         return Err(AppError::conflict(
-            "meeting_cancelled",
+            ErrorCode::MeetingCancelled,
             "this meeting is cancelled already",
         ));
     }
@@ -509,7 +506,7 @@ pub(crate) fn save_outcome(
     let (data, request, mut meeting) = visible_meeting(conn, user, id)?;
     if meeting.is_cancelled() {
         return Err(AppError::conflict(
-            "meeting_cancelled",
+            ErrorCode::MeetingCancelled,
             "this meeting was cancelled",
         ));
     }
@@ -775,7 +772,7 @@ pub async fn change_meeting(
             let (data, request, mut meeting) = visible_meeting(conn, &user, &id)?;
             if meeting.is_cancelled() {
                 return Err(AppError::conflict(
-                    "meeting_cancelled",
+                    ErrorCode::MeetingCancelled,
                     "this meeting is cancelled",
                 ));
             }

@@ -9,7 +9,7 @@ use crate::auth::accounts::Language;
 use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::meetings::time::utc;
 use crate::models::json_text;
 use crate::models::notification::{self as rows, NotificationRow, OutboxRow, SettingsRow};
@@ -232,7 +232,7 @@ pub fn retry_dead(
     let item = rows::find_outbox(conn, id)?.ok_or_else(|| AppError::not_found("outbox item"))?;
     if item.state != "dead" {
         return Err(AppError::conflict(
-            "not_dead",
+            ErrorCode::NotDead,
             format!("this item is {}, not dead", item.state),
         ));
     }

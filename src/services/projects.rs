@@ -17,7 +17,7 @@ use crate::domain::Localized;
 use crate::domain::project::{Instrument, ProjectStatus, Stage, Transition};
 use crate::domain::text::{search_document, tokens};
 use crate::domain::{Currency, Money, MoneyJson};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::matchmaker::Rates;
 use crate::models::matching as matching_rows;
 use crate::models::project::{
@@ -629,7 +629,7 @@ pub fn apply_transition(
     policy::may_transition(user, &row.region_code, step)?;
     let next = step.apply(current.status).ok_or_else(|| {
         AppError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             format!(
                 "a {} project cannot {}",
                 current.status.as_ref(),

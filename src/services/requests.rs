@@ -9,7 +9,7 @@ use crate::auth::AuthenticatedUser;
 use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::meetings::plan::priority;
 use crate::meetings::service::{EventData, best_hosts, expire_due, insert_request};
 use crate::meetings::time::utc;
@@ -141,7 +141,7 @@ pub(crate) fn new_request(
     };
     if origin != "staff" && now() > data.plan.event.request_deadline {
         return Err(AppError::conflict(
-            "requests_closed",
+            ErrorCode::RequestsClosed,
             "the event no longer takes requests",
         ));
     }
@@ -286,13 +286,13 @@ pub fn visible_request(
 pub fn require_pending(request: &RequestRow) -> Result<(), AppError> {
     if request.status == "pending" && request.expires_at <= now() {
         return Err(AppError::conflict(
-            "request_expired",
+            ErrorCode::RequestExpired,
             "this request has expired",
         ));
     }
     if request.status != "pending" {
         return Err(AppError::conflict(
-            "request_not_pending",
+            ErrorCode::RequestNotPending,
             format!("this request is {} already", request.status),
         ));
     }

@@ -13,7 +13,7 @@ use super::i18n::Lang;
 use super::session::{self, Visitor};
 use super::{Page, error_page, html, see_other};
 use crate::auth::accounts::{self, Language};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::models::user;
 use crate::state::AppState;
 
@@ -495,7 +495,7 @@ async fn register(
             )
         }
         Err(AppError::Conflict {
-            code: "email_taken",
+            code: ErrorCode::EmailTaken,
             ..
         }) => refused(page, StatusCode::CONFLICT, "email_taken"),
         Err(e) => error_page(&req, &e),

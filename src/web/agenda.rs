@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
 use crate::auth::{AuthenticatedUser, Role};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::meetings::ics;
 use crate::meetings::service::{EventData, accept, decline, insert_request};
 use crate::models::event as event_rows;
@@ -233,7 +233,7 @@ async fn request(
                 .ok_or_else(|| AppError::not_found("region or delegation"))?;
             if crate::clock::now() > data.plan.event.request_deadline {
                 return Err(AppError::conflict(
-                    "requests_closed",
+                    ErrorCode::RequestsClosed,
                     "the event no longer takes requests",
                 ));
             }
@@ -336,7 +336,7 @@ async fn answer(
             }
             if request.status != "pending" || request.expires_at <= crate::clock::now() {
                 return Err(AppError::conflict(
-                    "request_not_pending",
+                    ErrorCode::RequestNotPending,
                     "this request is no longer waiting for an answer",
                 ));
             }

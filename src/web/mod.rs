@@ -35,7 +35,7 @@ use self::session::Visitor;
 use crate::auth::policy;
 use crate::auth::{Role, accounts};
 use crate::domain::Currency;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::models::investor::{self, InvestorFilter};
 use crate::services::projects::{Project, ProjectQuery, ProjectSort, Search, load_visible};
 use crate::state::AppState;
@@ -210,7 +210,7 @@ pub fn error_page(req: &HttpRequest, error: &AppError) -> HttpResponse {
     html(
         error.status_code(),
         ErrorPage {
-            code: error.code(),
+            code: error.code().as_ref(),
             message,
             page,
         }
@@ -734,7 +734,7 @@ async fn dashboard(req: HttpRequest, visitor: Visitor, state: web::Data<AppState
         Ok((ranked, _)) if ranked.is_empty() => (Some(page.t("dashboard.none")), ranked),
         Ok((ranked, _)) => (None, ranked),
         Err(AppError::Conflict {
-            code: "mandate_required",
+            code: ErrorCode::MandateRequired,
             ..
         }) => (Some(page.t("dashboard.no_mandate")), Vec::new()),
         Err(e) => return error_page(&req, &e),

@@ -14,7 +14,7 @@ use super::{Page, error_page, html, see_other};
 use crate::auth::accounts::Language;
 use crate::auth::policy::{self, Task};
 use crate::auth::{AuthenticatedUser, Role};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::notify::webhook::EVENT_TYPES;
 use crate::notify::worker::GONE;
 use crate::services::accounts::{InvitationInput, StaffInput, create_staff_account, invite};
@@ -257,7 +257,7 @@ fn finish(
         Err(AppError::Validation { fields, .. }) => fields.into_keys().collect(),
         // An address that already has an account is a problem of the form's email field.
         Err(AppError::Conflict {
-            code: "email_taken",
+            code: ErrorCode::EmailTaken,
             ..
         }) => vec!["email".to_owned()],
         Err(e) => return error_page(req, &e),

@@ -15,7 +15,7 @@ use crate::auth::{AuthenticatedUser, Role, policy};
 use crate::domain::Localized;
 use crate::domain::MoneyJson;
 use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage, Transition};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::services::matches::{InvestorMatch, ranked_investors};
 use crate::services::projects::{
     self as projects, Project, ProjectInput, ProjectQuery, ProjectUpdate, Search,
@@ -560,7 +560,7 @@ async fn render_project(
             let investors = match ranked_investors(conn, &app, &user, &id, usize::MAX) {
                 Ok(list) => Some(list),
                 Err(AppError::Conflict {
-                    code: "project_not_published",
+                    code: ErrorCode::ProjectNotPublished,
                     ..
                 }) => None,
                 Err(e) => return Err(e),

@@ -21,7 +21,7 @@ use super::i18n::Lang;
 use super::session::Visitor;
 use super::{Page, content_address, error_page, html, said, see_other, shipped};
 use crate::auth::AuthenticatedUser;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::meetings::jobs::{SCHEDULE_EVENT, ScheduleOptions};
 use crate::meetings::plan::slots;
 use crate::meetings::service::{EventData, ScheduleSummary};
@@ -35,8 +35,8 @@ use crate::services::events::{
     RegistrationInput, VenueInput, WindowInput, event_view, participant_view,
 };
 use crate::services::meetings::{
-    self as meetings_service, Grid, Job, MEETING_DOES_NOT_FIT, MeetingChange, Placement,
-    change_meeting, placement, staff_grid, start_scheduling, visible_job, visible_meeting,
+    self as meetings_service, Grid, Job, MeetingChange, Placement, change_meeting, placement,
+    staff_grid, start_scheduling, visible_job, visible_meeting,
 };
 use crate::services::requests::{
     IntroductionInput, MeetingRequest, RequestInput, event_requests, introduce_best, new_request,

@@ -663,7 +663,7 @@ async fn refusal_reasons(
         _ => return vec![lang.t("grid.refusal_bad_place")],
     };
     match (code, asked) {
-        (MEETING_DOES_NOT_FIT, Some(change)) => {
+        (ErrorCode::MeetingDoesNotFit, Some(change)) => {
             let (user, id) = (user.clone(), meeting_id.to_owned());
             let factor = state.settings.meetings.must_meet_factor;
             let reasons = state
@@ -681,7 +681,7 @@ async fn refusal_reasons(
                 reasons
             }
         }
-        ("meeting_cancelled" | "request_not_open", _) => {
+        (ErrorCode::MeetingCancelled | ErrorCode::RequestNotOpen, _) => {
             vec![lang.t(&format!("grid.refusal_{code}"))]
         }
         _ => vec![said(lang, refused)],
