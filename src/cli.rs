@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use secrecy::ExposeSecret;
 
 use crate::auth::Role;
 use crate::auth::accounts::{self, Language, NewAccount};
@@ -606,7 +607,7 @@ fn check_config(settings: &Settings) -> anyhow::Result<()> {
     );
     println!(
         "  auth.jwt_secret        = ({} bytes, not shown)",
-        settings.auth.jwt_secret.len()
+        settings.auth.jwt_secret.expose_secret().len()
     );
     println!(
         "  demo.seed_on_empty     = {} (effective: {})",

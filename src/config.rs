@@ -1,6 +1,7 @@
 //! Typed settings, layered from the built-in `config/default.toml`, optional local files and
 //! `SEPADAN__SECTION__KEY` environment variables. Passed down explicitly: there is no global.
 
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 /// The signing secret shipped in `config/default.toml`; refused outside development.
@@ -67,7 +68,8 @@ pub struct DatabaseSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSettings {
-    pub jwt_secret: String,
+    /// Signs access tokens and unsubscribe links; never printed or logged.
+    pub jwt_secret: SecretString,
     pub access_token_minutes: i64,
     pub refresh_token_days: i64,
     pub invitation_days: i64,
@@ -101,7 +103,8 @@ pub struct EmailSettings {
     pub smtp_port: u16,
     pub smtp_tls: SmtpTls,
     pub smtp_username: String,
-    pub smtp_password: String,
+    /// Never printed or logged.
+    pub smtp_password: SecretString,
     /// The sender, e.g. `Sepadan <no-reply@sepadan.example.id>`.
     pub from: String,
     pub file_dir: String,
@@ -264,11 +267,11 @@ impl Settings {
                 "webhooks.allow_loopback is for tests and refused in production"
             );
             anyhow::ensure!(
-                auth.jwt_secret != DEFAULT_JWT_SECRET,
+                auth.jwt_secret.expose_secret() != DEFAULT_JWT_SECRET,
                 "auth.jwt_secret is the development default; set SEPADAN__AUTH__JWT_SECRET"
             );
             anyhow::ensure!(
-                auth.jwt_secret.len() >= 32,
+                auth.jwt_secret.expose_secret().len() >= 32,
                 "auth.jwt_secret must be at least 32 bytes in production"
             );
         }
@@ -298,5 +301,20 @@ pub fn redact_url(url: &str) -> String {
             format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
         }
         _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printing_the_settings_shows_no_secret() {
+        let mut settings = Settings::defaults();
+        settings.email.smtp_password = "the-smtp-password".into();
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains(DEFAULT_JWT_SECRET), "{printed}");
+        assert!(!printed.contains("the-smtp-password"), "{printed}");
+        assert_eq!(settings.auth.jwt_secret.expose_secret(), DEFAULT_JWT_SECRET);
     }
 }

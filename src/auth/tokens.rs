@@ -4,6 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -48,8 +49,8 @@ impl TokenKeys {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = LEEWAY_SECONDS;
         Ok(TokenKeys {
-            encoding: EncodingKey::from_secret(settings.jwt_secret.as_bytes())?,
-            decoding: DecodingKey::from_secret(settings.jwt_secret.as_bytes())?,
+            encoding: EncodingKey::from_secret(settings.jwt_secret.expose_secret().as_bytes())?,
+            decoding: DecodingKey::from_secret(settings.jwt_secret.expose_secret().as_bytes())?,
             validation,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),

@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Duration;
 use hmac::{Hmac, KeyInit, Mac};
+use secrecy::ExposeSecret;
 use serde_json::json;
 use sha2::Sha256;
 
@@ -45,7 +46,7 @@ pub fn unsubscribe_link(settings: &Settings, user_id: &str) -> String {
     format!(
         "{}/api/v1/unsubscribe?user={user_id}&signature={}",
         settings.app.public_url.trim_end_matches('/'),
-        signature(&settings.auth.jwt_secret, user_id)
+        signature(settings.auth.jwt_secret.expose_secret(), user_id)
     )
 }
 

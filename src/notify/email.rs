@@ -8,6 +8,7 @@ use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use crate::config::{EmailSettings, SmtpTls};
@@ -475,7 +476,7 @@ impl Mailer {
         if !settings.smtp_username.is_empty() {
             builder = builder.credentials(Credentials::new(
                 settings.smtp_username.clone(),
-                settings.smtp_password.clone(),
+                settings.smtp_password.expose_secret().to_owned(),
             ));
         }
         Ok(Mailer::Smtp(Box::new(builder.build())))

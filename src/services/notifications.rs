@@ -1,6 +1,7 @@
 //! In-app notifications: the caller's records of the outbox.
 
 use chrono::{DateTime, Utc};
+use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -249,8 +250,11 @@ pub struct Unsubscribe {
 }
 
 pub fn check_link(state: &AppState, link: &Unsubscribe) -> Result<(), AppError> {
-    if !crate::notify::digest::verify(&state.settings.auth.jwt_secret, &link.user, &link.signature)
-    {
+    if !crate::notify::digest::verify(
+        state.settings.auth.jwt_secret.expose_secret(),
+        &link.user,
+        &link.signature,
+    ) {
         return Err(AppError::Forbidden(
             "this unsubscribe link is not valid".into(),
         ));

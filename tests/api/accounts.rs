@@ -1,6 +1,7 @@
 use chrono::Utc;
 use jsonwebtoken::{EncodingKey, Header};
 use reqwest::StatusCode;
+use secrecy::ExposeSecret;
 use sepadan::auth::Role;
 use serde_json::json;
 
@@ -191,7 +192,13 @@ async fn forged_expired_and_misdirected_tokens_are_refused() {
         .unwrap()
     };
     let sid = claims["sid"].as_str().unwrap();
-    let secret = app.state.settings.auth.jwt_secret.clone();
+    let secret = app
+        .state
+        .settings
+        .auth
+        .jwt_secret
+        .expose_secret()
+        .to_owned();
     let valid = forge(&secret, "sepadan-api", &user.id, sid, 300);
     assert_eq!(
         app.get("/api/v1/me", Some(&valid)).await.0,
