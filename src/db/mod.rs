@@ -140,14 +140,17 @@ impl Db {
         self.backend_name
     }
 
-    /// Runs `f` with a pooled connection on the blocking thread pool.
+    /// Runs `f` with a pooled connection on the blocking thread pool, inside the caller's span
+    /// (the request's), so that what the service logs is told with the request it served.
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let span = tracing::Span::current();
         actix_web::web::block(move || {
+            let _entered = span.enter();
             let mut conn = pool.get()?;
             f(&mut conn)
         })

@@ -24,6 +24,7 @@ const VERIFY_HOURS: i64 = 48;
 
 /// Queues an email carrying a fresh one-time secret of `purpose` for a user, with the link to the
 /// page that spends it, in the caller's transaction.
+#[tracing::instrument(skip_all)]
 pub fn email_secret(
     conn: &mut AnyConnection,
     state: &AppState,
@@ -131,6 +132,7 @@ pub struct RegisterInput {
 
 /// Creates an investor organisation with its first user and sends the address verification
 /// email, in the caller's transaction.
+#[tracing::instrument(skip_all)]
 pub fn register_investor(
     conn: &mut AnyConnection,
     state: &AppState,
@@ -314,6 +316,7 @@ pub struct VerifyInput {
 
 /// Invites an official (staff only): stores the invitation and queues its email with the
 /// one-time secret, which staff never see. The API and the people page both invite through it.
+#[tracing::instrument(skip_all)]
 pub async fn invite(
     state: &AppState,
     user: AuthenticatedUser,
@@ -366,6 +369,7 @@ pub async fn invite(
 
 /// Creates a staff or admin account (admins only). The API and the people page both create
 /// staff accounts through it.
+#[tracing::instrument(skip_all)]
 pub async fn create_staff_account(
     state: &AppState,
     user: &AuthenticatedUser,

@@ -362,6 +362,7 @@ pub(crate) fn event_view(plan: &EventPlan) -> Event {
 
 /// Creates an event with its venues and days; `demo` marks demo data.
 /// Creates an event (staff), its requests expiring after `default_expiry` days unless it says.
+#[tracing::instrument(skip_all)]
 pub fn create_event(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -373,6 +374,7 @@ pub fn create_event(
 }
 
 /// Stores a validated event created by `user_id` (or demo data) and returns it.
+#[tracing::instrument(skip_all)]
 pub fn insert(
     conn: &mut AnyConnection,
     input: &EventInput,
@@ -558,6 +560,7 @@ fn check_settings(
 }
 
 /// Registers a participant (the rules of `POST /events/{id}/participants`).
+#[tracing::instrument(skip_all, fields(event_id = %event_id))]
 pub fn register(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
@@ -642,6 +645,7 @@ pub fn register(
     Ok(row)
 }
 
+#[tracing::instrument(skip_all, fields(event_id = %event_id, id = %id))]
 pub fn participant_answer(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -760,6 +764,7 @@ pub(crate) fn delegation_view(d: &DelegationRecord, user: &AuthenticatedUser) ->
 }
 
 /// Creates a delegation travelling together (staff) and returns it as the author sees it.
+#[tracing::instrument(skip_all)]
 pub fn create_delegation(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
@@ -772,6 +777,7 @@ pub fn create_delegation(
 }
 
 /// Creates a delegation; `demo` marks demo data.
+#[tracing::instrument(skip_all)]
 pub fn create_delegation_record(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,

@@ -27,6 +27,7 @@ pub const MAX_ROWS: i64 = 10_000;
 
 /// An event's meetings in venue time with their outcomes, as a spreadsheet table; the export
 /// and the staff reports page download it alike.
+#[tracing::instrument(skip_all, fields(event_id = %event_id))]
 pub fn meetings_sheet(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -103,6 +104,7 @@ pub struct OutcomeFilter {
 }
 
 /// The projects a search finds, as the list would show them to the caller, at most [`MAX_ROWS`].
+#[tracing::instrument(skip_all)]
 pub fn projects_sheet(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
@@ -154,6 +156,7 @@ pub fn projects_sheet(
 }
 
 /// Investors with their contacts, filtered as the staff list is (staff only).
+#[tracing::instrument(skip_all)]
 pub fn investors_sheet(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -197,6 +200,7 @@ pub fn investors_sheet(
 }
 
 /// The investor's top 100 matches with their reasons (the investor itself and staff).
+#[tracing::instrument(skip_all, fields(investor_id = %investor_id))]
 pub fn matches_sheet(
     conn: &mut AnyConnection,
     app: &AppState,

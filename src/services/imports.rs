@@ -417,6 +417,7 @@ pub fn template_of(kind: ImportKind) -> Result<(Vec<u8>, &'static str), AppError
 
 /// Checks that `user` may import this kind, reads the CSV and imports it (or checks it, in a dry
 /// run): the one path of the API and the import page.
+#[tracing::instrument(skip_all)]
 pub async fn import(
     state: &AppState,
     user: AuthenticatedUser,

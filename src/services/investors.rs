@@ -76,6 +76,7 @@ fn optional<T>(
 }
 
 /// Creates an investor organisation; `demo` marks synthetic demo data. Returns its id.
+#[tracing::instrument(skip_all)]
 pub fn create_investor(
     conn: &mut AnyConnection,
     input: &OrganisationInput,
@@ -355,6 +356,7 @@ impl Investor {
 }
 
 /// Loads an investor the caller may see, as much of it as the caller may see.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub fn load_visible(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -400,6 +402,7 @@ impl InvestorQuery {
 /// One window of the investors the caller may see, with the total: an investor its own
 /// organisation; staff every investor, with contacts; officials verified, discoverable ones
 /// without contacts.
+#[tracing::instrument(skip_all)]
 pub fn list_visible(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -497,6 +500,7 @@ impl InvestorUpdate {
 
 /// Stores checked profile changes of an investor the caller may edit, in the caller's
 /// transaction.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub fn update_profile(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -511,6 +515,7 @@ pub fn update_profile(
 
 /// Stores a checked mandate of an investor the caller may edit, in the caller's transaction,
 /// and tells the matching index that the investors changed.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub fn save_mandate(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -526,6 +531,7 @@ pub fn save_mandate(
 
 /// Marks an investor verified (staff only), in the caller's transaction, and tells the
 /// investor's users. Verifying twice keeps the first verification and tells no one again.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub fn verify(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,

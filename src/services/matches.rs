@@ -138,6 +138,7 @@ pub fn offset_of(cursor: Option<&str>) -> Result<usize, AppError> {
 }
 
 /// Turns the list filters into the engine's filter, checking every code.
+#[tracing::instrument(skip_all)]
 pub fn match_filter(state: &AppState, q: &MatchQuery) -> Result<MatchFilter, AppError> {
     let tax = state.matchmaker.taxonomy();
     let code = |field: &str, value: &Option<String>, known: bool| -> Result<(), AppError> {
@@ -173,6 +174,7 @@ pub fn match_filter(state: &AppState, q: &MatchQuery) -> Result<MatchFilter, App
 }
 
 /// Builds the answer items for ranked projects of one mandate.
+#[tracing::instrument(skip_all)]
 pub fn project_items(
     conn: &mut AnyConnection,
     state: &AppState,
@@ -230,6 +232,7 @@ fn check_investor_access(user: &AuthenticatedUser, investor_id: &str) -> Result<
 }
 
 /// One window of an investor's ranked projects with their reasons, and whether more follow.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub fn ranked_projects(
     conn: &mut AnyConnection,
     app: &AppState,
@@ -296,6 +299,7 @@ pub struct LimitQuery {
 
 /// The best `limit` verified, discoverable investors for a published project, with their
 /// reasons and feedback; only the project's region and staff may see them.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub fn ranked_investors(
     conn: &mut AnyConnection,
     app: &AppState,
@@ -393,6 +397,7 @@ pub struct Feedback {
 }
 
 /// Stores an investor's feedback on a published project (the caller has checked access).
+#[tracing::instrument(skip_all, fields(investor_id = %investor_id, project_id = %project_id))]
 pub fn record_feedback(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -420,6 +425,7 @@ pub fn record_feedback(
 }
 
 /// The strongest investor–project pairs across the programme, for staff to introduce.
+#[tracing::instrument(skip_all)]
 pub fn top_pairs(
     conn: &mut AnyConnection,
     app: &AppState,
@@ -513,6 +519,7 @@ pub fn top_pairs(
 
 /// Scores a mandate against the published projects without storing anything: for an investor
 /// deciding whether to register.
+#[tracing::instrument(skip_all)]
 pub fn preview(
     conn: &mut AnyConnection,
     app: &AppState,
@@ -539,6 +546,7 @@ pub fn preview(
 }
 
 /// One page of an investor's ranked projects (the investor itself and staff).
+#[tracing::instrument(skip_all, fields(investor_id = %investor_id))]
 pub fn investor_page(
     conn: &mut AnyConnection,
     app: &AppState,
@@ -558,6 +566,7 @@ pub fn investor_page(
 }
 
 /// Withdraws the investor's feedback on a project (the investor itself and staff).
+#[tracing::instrument(skip_all, fields(investor_id = %investor_id, project_id = %project_id))]
 pub fn withdraw_feedback(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -572,6 +581,7 @@ pub fn withdraw_feedback(
 }
 
 /// The investor's feedback, newest first (the investor itself and staff).
+#[tracing::instrument(skip_all, fields(investor_id = %investor_id))]
 pub fn feedback_list(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,

@@ -421,6 +421,7 @@ pub(crate) fn placement(
 }
 
 /// Moves a meeting when the whole schedule stays valid; the validator names what would break.
+#[tracing::instrument(skip_all)]
 pub fn move_meeting(
     conn: &mut AnyConnection,
     data: &EventData,
@@ -657,6 +658,7 @@ pub(crate) fn staff_grid(
 
 /// Every event participation the caller acts for: its investor's, its region's, and those of the
 /// delegations it travels with or its region belongs to.
+#[tracing::instrument(skip_all)]
 pub fn participations(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -682,6 +684,7 @@ pub fn participations(
 }
 
 /// Every meeting of the caller, cancelled ones included, with their events.
+#[tracing::instrument(skip_all)]
 pub fn meetings_of_user(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -724,6 +727,7 @@ pub struct AgendaQuery {
 }
 
 /// Starts scheduling an event in the background (staff only); 409 while a run is under way.
+#[tracing::instrument(skip_all, fields(event_id = %event_id))]
 pub async fn start_scheduling(
     state: &AppState,
     user: AuthenticatedUser,
@@ -748,6 +752,7 @@ pub async fn start_scheduling(
 
 /// Confirms or moves a meeting (staff only); a move happens only when the validator finds the
 /// whole schedule still sound, and both parties are told.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn change_meeting(
     state: &AppState,
     user: AuthenticatedUser,

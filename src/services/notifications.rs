@@ -205,6 +205,7 @@ pub struct OutboxQuery {
 }
 
 /// One window of the outbox items in `state` (pending, sent or dead), with the total (staff).
+#[tracing::instrument(skip_all)]
 pub fn outbox_in_state(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -224,6 +225,7 @@ pub fn outbox_in_state(
 
 /// Puts a dead outbox item back in line (staff); one that is not dead is a conflict. The API
 /// and the dead-letter page both retry through it.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub fn retry_dead(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
@@ -249,6 +251,7 @@ pub struct Unsubscribe {
     pub signature: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub fn check_link(state: &AppState, link: &Unsubscribe) -> Result<(), AppError> {
     if !crate::notify::digest::verify(
         state.settings.auth.jwt_secret.expose_secret(),

@@ -442,6 +442,7 @@ fn is_insider(user: Option<&AuthenticatedUser>, region: &str) -> bool {
 }
 
 /// Loads a project the caller may see; drafts of other regions are reported as not found.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub fn load_visible(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
@@ -476,6 +477,7 @@ pub fn load_visible(
 }
 
 /// The projects with these ids, in the order given (ids not found are left out).
+#[tracing::instrument(skip_all)]
 pub fn load_many(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
@@ -503,6 +505,7 @@ pub fn load_many(
 }
 
 /// Creates a draft for a region (its officials and staff) and returns it as the caller sees it.
+#[tracing::instrument(skip_all)]
 pub fn create_draft(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
@@ -525,6 +528,7 @@ pub fn create_draft(
 }
 
 /// The project as its edit form shows it, for a caller who may edit it now.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub fn load_editable(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
@@ -538,6 +542,7 @@ pub fn load_editable(
 
 /// Stores a validated project in `status` (a draft, or any status for imports and demo data)
 /// and returns its id. The caller has checked that `created_by` may add it.
+#[tracing::instrument(skip_all)]
 pub fn insert(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
@@ -582,6 +587,7 @@ pub fn insert(
 
 /// Applies a change to a project the caller may edit, in the caller's transaction: the whole
 /// changed project is checked again, and the matching index learns of a published one's change.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub fn update(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
@@ -613,6 +619,7 @@ pub struct ReviewComment {
 
 /// Takes a project one step through review (submit, publish, request changes, close), in the
 /// caller's transaction, telling the region's officials of a review outcome.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub fn apply_transition(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,

@@ -208,6 +208,7 @@ pub struct RegionDetail {
 }
 
 /// A region with its profile; 404 `not_found` for an unknown code.
+#[tracing::instrument(skip_all, fields(code = %code))]
 pub async fn load_region(state: &AppState, code: String) -> Result<RegionDetail, AppError> {
     let (region, profile) = state
         .db
@@ -224,6 +225,7 @@ pub async fn load_region(state: &AppState, code: String) -> Result<RegionDetail,
 
 /// Writes a region's profile for `user` when the region exists and the user may edit it, after
 /// checking the input; the API and the officials' page both save through it.
+#[tracing::instrument(skip_all, fields(code = %code))]
 pub async fn save_profile(
     state: &AppState,
     user: &AuthenticatedUser,

@@ -79,6 +79,7 @@ pub struct ReportQuery {
 
 /// The report's three groupings (staff); the API answers with it and the staff reports page
 /// draws it.
+#[tracing::instrument(skip_all)]
 pub fn outcomes(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
@@ -187,6 +188,7 @@ pub fn line<'a>(
 }
 
 /// The report as a spreadsheet, a line per event, then region, then dimension (staff).
+#[tracing::instrument(skip_all)]
 pub fn outcome_sheet(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,

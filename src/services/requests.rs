@@ -270,6 +270,7 @@ pub(crate) fn introduce_best(
 }
 
 /// Loads a request the caller may see, with its event, expiring what is due first.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub fn visible_request(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,

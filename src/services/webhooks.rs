@@ -59,6 +59,7 @@ pub fn view(row: SubscriptionRow, with_secret: bool) -> Subscription {
 /// Subscribes a partner system (admins only) after checking its URL and event types; the
 /// answer carries the signing secret, this once. The API and the webhooks page both subscribe
 /// through it.
+#[tracing::instrument(skip_all)]
 pub async fn subscribe(
     state: &AppState,
     user: &AuthenticatedUser,
@@ -105,6 +106,7 @@ pub async fn subscribe(
 }
 
 /// Every subscription, without secrets (admins only).
+#[tracing::instrument(skip_all)]
 pub async fn subscriptions(
     state: &AppState,
     user: &AuthenticatedUser,
@@ -115,6 +117,7 @@ pub async fn subscriptions(
 }
 
 /// Deletes a subscription with its undelivered events (admins only); 404 when there is none.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn unsubscribe(
     state: &AppState,
     user: &AuthenticatedUser,
