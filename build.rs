@@ -1,6 +1,7 @@
-//! Rebuilds the crate when a message catalogue changes: the catalogues in `locales/` are
-//! compiled into the binary by a macro that cargo cannot see reading them.
+//! Rebuilds the crate when a message catalogue or a migration changes: both are compiled into
+//! the binary by macros (`i18n!`, `embed_migrations!`) whose reads cargo cannot see.
 
 fn main() {
     println!("cargo:rerun-if-changed=locales");
+    println!("cargo:rerun-if-changed=migrations");
 }

@@ -6,6 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::JsonBody;
 use crate::auth::AuthenticatedUser;
+use crate::domain::status::RequestStatus;
 use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::meetings::service::{accept, cancel_request, decline};
 use crate::services::requests::{
@@ -55,16 +56,16 @@ async fn list_requests(
     query: web::Query<RequestQuery>,
 ) -> Result<web::Json<Vec<MeetingRequest>>, AppError> {
     let event_id = id.into_inner();
-    let status = query.into_inner().status;
-    if let Some(s) = &status
-        && !["pending", "accepted", "declined", "expired", "cancelled"].contains(&s.as_str())
-    {
-        return Err(AppError::validation("status", "is not a request status"));
-    }
+    let status = query
+        .into_inner()
+        .status
+        .map(|s| s.parse::<RequestStatus>())
+        .transpose()
+        .map_err(|_| AppError::validation("status", "is not a request status"))?;
     let factor = state.settings.meetings.must_meet_factor;
     let list = state
         .db
-        .write(move |conn| event_requests(conn, &user, &event_id, status.as_deref(), factor))
+        .write(move |conn| event_requests(conn, &user, &event_id, status, factor))
         .await?;
     Ok(web::Json(list))
 }
@@ -177,10 +178,10 @@ async fn cancel(
         .db
         .write(move |conn| {
             let (data, mut request) = visible_request(conn, &user, &id)?;
-            if !["pending", "accepted"].contains(&request.status.as_str()) {
+            if !RequestStatus::OPEN.contains(&request.status) {
                 return Err(AppError::conflict(
                     ErrorCode::RequestNotOpen,
-                    format!("this request is {} already", request.status),
+                    format!("this request is {} already", request.status.name()),
                 ));
             }
             cancel_request(conn, &data, &mut request, &user.id, reason)?;

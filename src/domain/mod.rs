@@ -3,6 +3,7 @@
 pub mod localized;
 pub mod money;
 pub mod project;
+pub mod status;
 pub mod text;
 
 pub use localized::Localized;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::service::{EventData, ScheduleSummary, apply_schedule, expire_due, stored_problem};
 use crate::clock::now;
 use crate::db::{Db, write_transaction};
+use crate::domain::status::JobStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::models::job::{self as jobs, JobRow};
 use crate::scheduling::validate;
@@ -45,7 +46,7 @@ pub fn enqueue(
         id: uuid::Uuid::new_v4().to_string(),
         kind: SCHEDULE_EVENT.into(),
         event_id: Some(event_id.to_owned()),
-        status: "queued".into(),
+        status: JobStatus::Queued,
         progress: 0,
         stage: "queued".into(),
         parameters: serde_json::to_string(&options).unwrap_or_default(),

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDateTime};
 
 use super::time::{local_date, stored_zone, to_utc};
+use crate::domain::status::MeetingStatus;
 use crate::error::AppError;
 use crate::models::event::{Delegation, EventPlan, Participant, Window};
 use crate::models::meeting::{MeetingRow, RequestRow};
@@ -239,7 +240,7 @@ impl Problem {
                 venue: venue as u32,
                 seat: (m.seat - 1).max(0) as u32,
             };
-            if m.status == "confirmed" && !inputs.full {
+            if m.status == MeetingStatus::Confirmed && !inputs.full {
                 fixed.push(assignment);
             }
             current.push(assignment);

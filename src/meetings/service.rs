@@ -16,6 +16,7 @@ use crate::auth::policy;
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::project::Interest;
+use crate::domain::status::{MeetingStatus, RequestStatus};
 use crate::error::{AppError, ErrorCode};
 use crate::matching::MatchFilter;
 use crate::matchmaker::Matchmaker;
@@ -277,7 +278,7 @@ pub fn expire_due(conn: &mut AnyConnection, data: &EventData) -> Result<(), AppE
         if request.event_id != data.plan.event.id {
             continue;
         }
-        request.status = "expired".into();
+        request.status = RequestStatus::Expired;
         request.decided_at = Some(at);
         meeting_rows::update_request(conn, &request)?;
         notify_parties(
@@ -387,7 +388,7 @@ pub fn insert_request(
         project_id: input.project_id.clone(),
         origin: origin.to_owned(),
         message: check_text("message", &input.message, 2000)?,
-        status: "pending".into(),
+        status: RequestStatus::Pending,
         investor_accepted: origin == "investor",
         host_accepted: origin == "host",
         reason: None,
@@ -440,7 +441,7 @@ pub fn accept(
     }
     let both = request.investor_accepted && request.host_accepted;
     if both {
-        request.status = "accepted".into();
+        request.status = RequestStatus::Accepted;
         request.decided_at = Some(now());
         request.decided_by = Some(user.id.clone());
     }
@@ -462,7 +463,7 @@ pub fn decline(
     by: &str,
     reason: Option<String>,
 ) -> Result<(), AppError> {
-    request.status = "declined".into();
+    request.status = RequestStatus::Declined;
     request.reason = reason;
     request.decided_at = Some(now());
     request.decided_by = Some(by.to_owned());
@@ -487,7 +488,7 @@ pub fn stored_problem(
     let event_id = &data.plan.event.id;
     let requests = meeting_rows::requests_of_event(conn, event_id, None)?
         .into_iter()
-        .filter(|r| r.status == "accepted")
+        .filter(|r| r.status == RequestStatus::Accepted)
         .collect();
     let meetings: Vec<MeetingRow> = meeting_rows::meetings_of_event(conn, Some(event_id))?
         .into_iter()
@@ -543,7 +544,7 @@ pub fn cancel_request(
     reason: Option<String>,
 ) -> Result<(), AppError> {
     let at = now();
-    request.status = "cancelled".into();
+    request.status = RequestStatus::Cancelled;
     request.reason = reason;
     request.decided_at = Some(at);
     request.decided_by = Some(by.to_owned());
@@ -551,7 +552,7 @@ pub fn cancel_request(
     if let Some(mut meeting) = meeting_rows::meeting_of_request(conn, &request.id)?
         && !meeting.is_cancelled()
     {
-        meeting.status = "cancelled".into();
+        meeting.status = MeetingStatus::Cancelled;
         meeting.sequence += 1;
         meeting.updated_at = at;
         meeting_rows::update_meeting(conn, &meeting)?;
@@ -635,13 +636,13 @@ pub fn apply_schedule(
         let Some(request) = meeting_rows::find_request(conn, &planned.id)? else {
             continue;
         };
-        if request.status != "accepted" {
+        if request.status != RequestStatus::Accepted {
             continue;
         }
         let existing = meeting_rows::meeting_of_request(conn, &request.id)?;
         let Some(a) = placed.get(&(i as u32)) else {
             if let Some(mut meeting) = existing.filter(|m| !m.is_cancelled()) {
-                meeting.status = "cancelled".into();
+                meeting.status = MeetingStatus::Cancelled;
                 meeting.sequence += 1;
                 meeting.updated_at = at;
                 meeting_rows::update_meeting(conn, &meeting)?;
@@ -661,12 +662,16 @@ pub fn apply_schedule(
         let slot = &problem.slots[a.slot as usize];
         let venue_id = data.plan.venues[a.venue as usize].id.clone();
         let seat = a.seat as i32 + 1;
-        let status = if confirm { "confirmed" } else { "scheduled" };
+        let status = if confirm {
+            MeetingStatus::Confirmed
+        } else {
+            MeetingStatus::Scheduled
+        };
         let (meeting, kind) = match existing {
             Some(mut m) => {
                 let same_place = m.starts_at == slot.starts_at && m.venue_id == venue_id;
                 let unchanged = !m.is_cancelled() && same_place && m.seat == seat;
-                if unchanged && (m.status == status || m.status == "confirmed") {
+                if unchanged && (m.status == status || m.status == MeetingStatus::Confirmed) {
                     summary.kept += 1;
                     continue;
                 }
@@ -680,8 +685,8 @@ pub fn apply_schedule(
                     summary.kept += 1;
                     "meeting_confirmed"
                 };
-                if m.status != "confirmed" {
-                    m.status = status.into();
+                if m.status != MeetingStatus::Confirmed {
+                    m.status = status;
                 }
                 m.starts_at = slot.starts_at;
                 m.ends_at = slot.ends_at;
@@ -702,7 +707,7 @@ pub fn apply_schedule(
                     is_group: problem.instance.requests[i].group,
                     starts_at: slot.starts_at,
                     ends_at: slot.ends_at,
-                    status: status.into(),
+                    status,
                     sequence: 0,
                     attendance: None,
                     notes: None,

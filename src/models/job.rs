@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::AnyConnection;
 use crate::db::schema::jobs;
+use crate::domain::status::JobStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = jobs)]
@@ -13,7 +14,8 @@ pub struct JobRow {
     pub kind: String,
     pub event_id: Option<String>,
     /// queued, running, succeeded or failed.
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: JobStatus,
     /// 0 to 100.
     pub progress: i32,
     pub stage: String,
@@ -27,7 +29,7 @@ pub struct JobRow {
 
 pub fn insert_job(conn: &mut AnyConnection, row: &JobRow) -> QueryResult<()> {
     diesel::insert_into(jobs::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(drop)
 }
@@ -46,7 +48,7 @@ pub fn job_in_progress(conn: &mut AnyConnection, kind: &str, event_id: &str) -> 
         jobs::table
             .filter(jobs::kind.eq(kind))
             .filter(jobs::event_id.eq(event_id))
-            .filter(jobs::status.eq_any(["queued", "running"])),
+            .filter(jobs::status.eq_any(JobStatus::UNDER_WAY.map(JobStatus::name))),
     ))
     .get_result(conn)
 }
@@ -59,7 +61,7 @@ pub fn set_job_progress(
 ) -> QueryResult<()> {
     diesel::update(jobs::table.find(id))
         .set((
-            jobs::status.eq("running"),
+            jobs::status.eq(JobStatus::Running.name()),
             jobs::progress.eq(progress),
             jobs::stage.eq(stage),
         ))
@@ -75,12 +77,12 @@ pub fn finish_job(
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     let (status, result, error) = match outcome {
-        Ok(result) => ("succeeded", Some(result), None),
-        Err(error) => ("failed", None, Some(error)),
+        Ok(result) => (JobStatus::Succeeded, Some(result), None),
+        Err(error) => (JobStatus::Failed, None, Some(error)),
     };
     diesel::update(jobs::table.find(id))
         .set((
-            jobs::status.eq(status),
+            jobs::status.eq(status.name()),
             jobs::progress.eq(100),
             jobs::stage.eq("done"),
             jobs::result.eq(result),
@@ -93,13 +95,15 @@ pub fn finish_job(
 
 /// Marks jobs left queued or running by a stopped process as failed; returns how many.
 pub fn fail_interrupted_jobs(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(jobs::table.filter(jobs::status.eq_any(["queued", "running"])))
-        .set((
-            jobs::status.eq("failed"),
-            jobs::error.eq("interrupted: the service stopped while the job ran; start it again"),
-            jobs::finished_at.eq(at),
-        ))
-        .execute(conn)
+    diesel::update(
+        jobs::table.filter(jobs::status.eq_any(JobStatus::UNDER_WAY.map(JobStatus::name))),
+    )
+    .set((
+        jobs::status.eq(JobStatus::Failed.name()),
+        jobs::error.eq("interrupted: the service stopped while the job ran; start it again"),
+        jobs::finished_at.eq(at),
+    ))
+    .execute(conn)
 }
 
 /// The most recent job of this kind for the event in one of `statuses` (newest created first):

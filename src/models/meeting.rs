@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::AnyConnection;
 use crate::db::schema::{calendar_feeds, meeting_reminders, meeting_requests, meetings};
+use crate::domain::status::{MeetingStatus, RequestStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = meeting_requests)]
@@ -17,8 +18,8 @@ pub struct RequestRow {
     /// investor, host or staff (an introduction).
     pub origin: String,
     pub message: String,
-    /// pending, accepted, declined, expired or cancelled.
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: RequestStatus,
     pub investor_accepted: bool,
     pub host_accepted: bool,
     pub reason: Option<String>,
@@ -35,7 +36,7 @@ pub struct RequestRow {
 
 pub fn insert_request(conn: &mut AnyConnection, row: &RequestRow) -> QueryResult<()> {
     diesel::insert_into(meeting_requests::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(drop)
 }
@@ -80,7 +81,7 @@ pub fn open_request_exists(
         meeting_requests::table
             .filter(meeting_requests::investor_participant_id.eq(investor))
             .filter(meeting_requests::host_participant_id.eq(host))
-            .filter(meeting_requests::status.eq_any(["pending", "accepted"])),
+            .filter(meeting_requests::status.eq_any(RequestStatus::OPEN.map(RequestStatus::name))),
     ))
     .get_result(conn)
 }
@@ -89,7 +90,7 @@ pub fn open_request_exists(
 pub fn update_request(conn: &mut AnyConnection, row: &RequestRow) -> QueryResult<()> {
     diesel::update(meeting_requests::table.find(&row.id))
         .set((
-            meeting_requests::status.eq(&row.status),
+            meeting_requests::status.eq(row.status.name()),
             meeting_requests::investor_accepted.eq(row.investor_accepted),
             meeting_requests::host_accepted.eq(row.host_accepted),
             meeting_requests::reason.eq(&row.reason),
@@ -103,7 +104,7 @@ pub fn update_request(conn: &mut AnyConnection, row: &RequestRow) -> QueryResult
 /// Pending requests past their expiry, oldest first.
 pub fn due_to_expire(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<RequestRow>> {
     meeting_requests::table
-        .filter(meeting_requests::status.eq("pending"))
+        .filter(meeting_requests::status.eq(RequestStatus::Pending.name()))
         .filter(meeting_requests::expires_at.le(now))
         .order(meeting_requests::expires_at)
         .select(RequestRow::as_select())
@@ -123,7 +124,8 @@ pub struct MeetingRow {
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
     /// scheduled, confirmed or cancelled.
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: MeetingStatus,
     /// The iCalendar SEQUENCE: bumped on every change a calendar must see.
     pub sequence: i32,
     /// held or no_show.
@@ -140,13 +142,13 @@ pub struct MeetingRow {
 
 impl MeetingRow {
     pub fn is_cancelled(&self) -> bool {
-        self.status == "cancelled"
+        self.status == MeetingStatus::Cancelled
     }
 }
 
 pub fn insert_meeting(conn: &mut AnyConnection, row: &MeetingRow) -> QueryResult<()> {
     diesel::insert_into(meetings::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(drop)
 }
@@ -159,7 +161,7 @@ pub fn update_meeting(conn: &mut AnyConnection, row: &MeetingRow) -> QueryResult
             meetings::seat.eq(row.seat),
             meetings::starts_at.eq(row.starts_at),
             meetings::ends_at.eq(row.ends_at),
-            meetings::status.eq(&row.status),
+            meetings::status.eq(row.status.name()),
             meetings::sequence.eq(row.sequence),
             meetings::attendance.eq(&row.attendance),
             meetings::notes.eq(&row.notes),
@@ -293,7 +295,7 @@ pub fn due_for_reminder(
         .filter(meeting_reminders::lead_minutes.eq(lead_minutes))
         .filter(meeting_reminders::sequence.eq(meetings::sequence));
     meetings::table
-        .filter(meetings::status.ne("cancelled"))
+        .filter(meetings::status.ne(MeetingStatus::Cancelled.name()))
         .filter(meetings::starts_at.gt(from))
         .filter(meetings::starts_at.le(until))
         .filter(diesel::dsl::not(diesel::dsl::exists(reminded)))
@@ -327,7 +329,7 @@ pub fn expiring_unwarned(
     until: NaiveDateTime,
 ) -> QueryResult<Vec<RequestRow>> {
     meeting_requests::table
-        .filter(meeting_requests::status.eq("pending"))
+        .filter(meeting_requests::status.eq(RequestStatus::Pending.name()))
         .filter(meeting_requests::expires_at.gt(now))
         .filter(meeting_requests::expires_at.le(until))
         .filter(meeting_requests::expiry_warned_at.is_null())

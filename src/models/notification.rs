@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::AnyConnection;
 use crate::db::schema::{notification_settings, notifications, outbox, webhook_subscriptions};
+use crate::domain::status::OutboxState;
 
 /// An in-app notification: something that happened to one of the user's requests or meetings.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -104,7 +105,7 @@ pub fn mark_all_read(
 }
 
 /// Something to deliver: an email to a user or a webhook to a subscription.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, QueryableByName)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = outbox)]
 pub struct OutboxRow {
     pub id: String,
@@ -116,7 +117,8 @@ pub struct OutboxRow {
     pub kind: String,
     pub payload: String,
     /// pending, sent or dead (given up after the last attempt).
-    pub state: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub state: OutboxState,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     /// While a worker delivers it, no other takes it.
@@ -143,7 +145,7 @@ impl OutboxRow {
             notification_id,
             kind: kind.to_owned(),
             payload,
-            state: "pending".into(),
+            state: OutboxState::Pending,
             attempts: 0,
             next_attempt_at: at,
             locked_until: None,
@@ -156,7 +158,7 @@ impl OutboxRow {
 
 pub fn insert_outbox(conn: &mut AnyConnection, row: &OutboxRow) -> QueryResult<()> {
     diesel::insert_into(outbox::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(drop)
 }
@@ -170,31 +172,39 @@ pub fn claim_due(
     lease_until: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<OutboxRow>> {
-    match conn {
+    let ids: Vec<String> = match conn {
         #[cfg(feature = "postgres")]
-        AnyConnection::Postgresql(pg) => diesel::sql_query(
-            "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1 \
-                          AND (locked_until IS NULL OR locked_until <= $1) \
-                          ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
-             RETURNING *",
-        )
-        .bind::<diesel::sql_types::Timestamp, _>(now)
-        .bind::<diesel::sql_types::Timestamp, _>(lease_until)
-        .bind::<diesel::sql_types::BigInt, _>(limit)
-        .load(pg),
+        AnyConnection::Postgresql(pg) => {
+            /// The id of a claimed item, as `RETURNING id` gives it.
+            #[derive(QueryableByName)]
+            struct Claimed {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                id: String,
+            }
+            diesel::sql_query(
+                "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 \
+                 WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1 \
+                              AND (locked_until IS NULL OR locked_until <= $1) \
+                              ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                 RETURNING id",
+            )
+            .bind::<diesel::sql_types::Timestamp, _>(now)
+            .bind::<diesel::sql_types::Timestamp, _>(lease_until)
+            .bind::<diesel::sql_types::BigInt, _>(limit)
+            .load::<Claimed>(pg)?
+            .into_iter()
+            .map(|claimed| claimed.id)
+            .collect()
+        }
         AnyConnection::Sqlite(_) => {
-            let due = || {
-                outbox::table
-                    .filter(outbox::state.eq("pending"))
-                    .filter(outbox::next_attempt_at.le(now))
-                    .filter(
-                        outbox::locked_until
-                            .is_null()
-                            .or(outbox::locked_until.le(now)),
-                    )
-            };
-            let ids: Vec<String> = due()
+            let ids: Vec<String> = outbox::table
+                .filter(outbox::state.eq(OutboxState::Pending.name()))
+                .filter(outbox::next_attempt_at.le(now))
+                .filter(
+                    outbox::locked_until
+                        .is_null()
+                        .or(outbox::locked_until.le(now)),
+                )
                 .order((outbox::next_attempt_at, outbox::id))
                 .limit(limit)
                 .select(outbox::id)
@@ -205,20 +215,21 @@ pub fn claim_due(
                     outbox::attempts.eq(outbox::attempts + 1),
                 ))
                 .execute(conn)?;
-            outbox::table
-                .filter(outbox::id.eq_any(&ids))
-                .order((outbox::next_attempt_at, outbox::id))
-                .select(OutboxRow::as_select())
-                .load(conn)
+            ids
         }
-    }
+    };
+    outbox::table
+        .filter(outbox::id.eq_any(&ids))
+        .order((outbox::next_attempt_at, outbox::id))
+        .select(OutboxRow::as_select())
+        .load(conn)
 }
 
 /// Records a delivery.
 pub fn mark_sent(conn: &mut AnyConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::state.eq("sent"),
+            outbox::state.eq(OutboxState::Sent.name()),
             outbox::sent_at.eq(at),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(None::<String>),
@@ -245,7 +256,7 @@ pub fn mark_failed(
             .execute(conn),
         None => diesel::update(row)
             .set((
-                outbox::state.eq("dead"),
+                outbox::state.eq(OutboxState::Dead.name()),
                 outbox::last_error.eq(error),
                 outbox::locked_until.eq(None::<NaiveDateTime>),
             ))
@@ -287,7 +298,7 @@ pub fn find_outbox(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Out
 pub fn retry(conn: &mut AnyConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::state.eq("pending"),
+            outbox::state.eq(OutboxState::Pending.name()),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(at),
             outbox::locked_until.eq(None::<NaiveDateTime>),
@@ -392,7 +403,7 @@ pub fn delete_subscription(conn: &mut AnyConnection, id: &str) -> QueryResult<bo
         outbox::table
             .filter(outbox::channel.eq("webhook"))
             .filter(outbox::target.eq(id))
-            .filter(outbox::state.ne("sent")),
+            .filter(outbox::state.ne(OutboxState::Sent.name())),
     )
     .execute(conn)?;
     Ok(diesel::delete(webhook_subscriptions::table.find(id)).execute(conn)? > 0)

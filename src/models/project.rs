@@ -10,8 +10,8 @@ use crate::db::schema::{
 };
 use crate::db::{AnyConnection, MultiBackend};
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = projects, treat_none_as_null = true)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = projects)]
 pub struct ProjectRow {
     pub id: String,
     pub region_code: String,
@@ -32,6 +32,44 @@ pub struct ProjectRow {
     pub status: String,
     pub review_comment: Option<String>,
     pub search_text: String,
+    pub demo: bool,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+}
+
+/// What a project's region writes about it: set on creation and replaced whole by every edit,
+/// an absent optional value clearing its column.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = projects, treat_none_as_null = true)]
+pub struct ProjectContent {
+    pub region_code: String,
+    pub title_id: String,
+    pub title_en: String,
+    pub description_id: String,
+    pub description_en: String,
+    pub kbli: Option<String>,
+    pub stage: String,
+    pub value_minor: i64,
+    pub value_currency: String,
+    pub expected_irr_pct: Option<f64>,
+    pub payback_years: Option<f64>,
+    pub land_status: Option<String>,
+    pub permit_status: Option<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub search_text: String,
+}
+
+/// A project to store: its content, and the bookkeeping only creation sets.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = projects)]
+pub struct NewProject {
+    pub id: String,
+    #[diesel(embed)]
+    pub content: ProjectContent,
+    pub status: String,
     pub demo: bool,
     pub created_by: String,
     pub created_at: NaiveDateTime,
@@ -64,29 +102,31 @@ pub struct ProjectEvent {
 }
 
 /// Inserts a project with its attributes.
-pub fn insert(conn: &mut AnyConnection, row: &ProjectRow, codes: &ProjectCodes) -> QueryResult<()> {
+pub fn insert(conn: &mut AnyConnection, new: &NewProject, codes: &ProjectCodes) -> QueryResult<()> {
     diesel::insert_into(projects::table)
-        .values(row)
+        .values(new)
         .execute(conn)?;
-    insert_codes(conn, &row.id, codes)
+    insert_codes(conn, &new.id, codes)
 }
 
-/// Replaces a project's columns and attributes.
+/// Replaces a project's content and attributes, as changed at `at`.
 pub fn replace(
     conn: &mut AnyConnection,
-    row: &ProjectRow,
+    id: &str,
+    content: &ProjectContent,
     codes: &ProjectCodes,
+    at: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::update(projects::table.find(&row.id))
-        .set(row)
+    diesel::update(projects::table.find(id))
+        .set((content, projects::updated_at.eq(at)))
         .execute(conn)?;
-    diesel::delete(project_sectors::table.filter(project_sectors::project_id.eq(&row.id)))
+    diesel::delete(project_sectors::table.filter(project_sectors::project_id.eq(id)))
         .execute(conn)?;
-    diesel::delete(project_dimensions::table.filter(project_dimensions::project_id.eq(&row.id)))
+    diesel::delete(project_dimensions::table.filter(project_dimensions::project_id.eq(id)))
         .execute(conn)?;
-    diesel::delete(project_instruments::table.filter(project_instruments::project_id.eq(&row.id)))
+    diesel::delete(project_instruments::table.filter(project_instruments::project_id.eq(id)))
         .execute(conn)?;
-    insert_codes(conn, &row.id, codes)
+    insert_codes(conn, id, codes)
 }
 
 fn insert_codes(conn: &mut AnyConnection, id: &str, codes: &ProjectCodes) -> QueryResult<()> {

@@ -59,7 +59,7 @@ pub fn meetings_sheet(
             };
             Some(vec![
                 m.id.clone().into(),
-                m.status.clone().into(),
+                m.status.name().into(),
                 local.format("%Y-%m-%d %H:%M").to_string().into(),
                 venue.time_zone.clone().into(),
                 venue.name.clone().into(),

@@ -11,6 +11,7 @@ use crate::auth::AuthenticatedUser;
 use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
+use crate::domain::status::{JobStatus, MeetingStatus, RequestStatus};
 use crate::domain::{Currency, Money, MoneyJson};
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::ics;
@@ -32,8 +33,7 @@ pub struct Job {
     pub id: String,
     pub kind: String,
     pub event_id: Option<String>,
-    /// queued, running, succeeded or failed.
-    pub status: String,
+    pub status: JobStatus,
     /// 0 to 100.
     pub progress: i32,
     /// queued, loading, solving, saving or done.
@@ -170,8 +170,7 @@ pub struct Meeting {
     pub event_id: String,
     pub event_name: String,
     pub request_id: String,
-    /// scheduled, confirmed or cancelled.
-    pub status: String,
+    pub status: MeetingStatus,
     /// The calendar UID; stays the same for the meeting's whole life.
     pub uid: String,
     /// The calendar SEQUENCE: grows with every change.
@@ -255,7 +254,7 @@ pub(crate) fn meeting_view(
         event_id: m.event_id.clone(),
         event_name: data.plan.event.name.clone(),
         request_id: m.request_id.clone(),
-        status: m.status.clone(),
+        status: m.status,
         uid: ics::uid(&m.id),
         sequence: m.sequence,
         place: if m.is_group { "room" } else { "table" },
@@ -543,7 +542,7 @@ pub struct GridMeeting {
     /// table or room.
     pub place: &'static str,
     pub seat: i32,
-    pub status: String,
+    pub status: MeetingStatus,
     pub investor: String,
     pub host: String,
 }
@@ -617,7 +616,7 @@ pub(crate) fn staff_grid(
                         venue_id: m.venue_id.clone(),
                         place: if m.is_group { "room" } else { "table" },
                         seat: m.seat,
-                        status: m.status.clone(),
+                        status: m.status,
                         investor: r
                             .map(|r| name(&r.investor_participant_id))
                             .unwrap_or_default(),
@@ -650,7 +649,7 @@ pub(crate) fn staff_grid(
         slots: grid_slots,
         unscheduled_requests: requests
             .values()
-            .filter(|r| r.status == "accepted" && !scheduled.contains(&r.id.as_str()))
+            .filter(|r| r.status == RequestStatus::Accepted && !scheduled.contains(&r.id.as_str()))
             .count(),
         cancelled_meetings: meetings.iter().filter(|m| m.is_cancelled()).count(),
     })
@@ -787,7 +786,9 @@ pub async fn change_meeting(
                 move_meeting(conn, &data, &mut meeting, &change, factor)?;
             }
             if let Some(status) = &change.status {
-                meeting.status = status.clone();
+                meeting.status = status.parse().map_err(|_| {
+                    AppError::validation("status", "must be confirmed or scheduled")
+                })?;
             }
             meeting.sequence += 1;
             meeting.updated_at = now();

@@ -10,6 +10,7 @@ use crate::auth::accounts::Language;
 use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
+use crate::domain::status::OutboxState;
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::time::utc;
 use crate::models::json_text;
@@ -170,8 +171,7 @@ pub struct OutboxItem {
     /// The user or subscription it goes to.
     pub target: String,
     pub kind: String,
-    /// pending, sent or dead.
-    pub state: String,
+    pub state: OutboxState,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
@@ -233,10 +233,10 @@ pub fn retry_dead(
 ) -> Result<OutboxRow, AppError> {
     policy::may(user, Task::ReadOutbox)?;
     let item = rows::find_outbox(conn, id)?.ok_or_else(|| AppError::not_found("outbox item"))?;
-    if item.state != "dead" {
+    if item.state != OutboxState::Dead {
         return Err(AppError::conflict(
             ErrorCode::NotDead,
-            format!("this item is {}, not dead", item.state),
+            format!("this item is {}, not dead", item.state.name()),
         ));
     }
     rows::retry(conn, id, now())?;

@@ -21,7 +21,8 @@ use crate::error::{AppError, ErrorCode};
 use crate::matchmaker::Rates;
 use crate::models::matching as matching_rows;
 use crate::models::project::{
-    self as rows, ProjectCodes, ProjectEvent, ProjectFilter, ProjectRow, SortKey, ValueRange,
+    self as rows, NewProject, ProjectCodes, ProjectContent, ProjectEvent, ProjectFilter,
+    ProjectRow, SortKey, ValueRange,
 };
 use crate::reference::Catalogue;
 
@@ -277,7 +278,7 @@ impl ProjectInput {
 }
 
 impl ValidProject {
-    fn into_row(self, catalogue: &Catalogue, base: ProjectRow) -> (ProjectRow, ProjectCodes) {
+    fn into_content(self, catalogue: &Catalogue) -> (ProjectContent, ProjectCodes) {
         let input = self.input;
         let region_name = catalogue
             .region(&input.region)
@@ -290,7 +291,7 @@ impl ValidProject {
             input.description.en.as_str(),
             region_name.as_str(),
         ]);
-        let row = ProjectRow {
+        let content = ProjectContent {
             region_code: input.region,
             title_id: input.title.id,
             title_en: input.title.en,
@@ -307,9 +308,8 @@ impl ValidProject {
             lat: input.location.map(|l| l.lat),
             lng: input.location.map(|l| l.lng),
             search_text,
-            ..base
         };
-        (row, self.codes)
+        (content, self.codes)
     }
 }
 
@@ -553,26 +553,11 @@ pub fn insert(
 ) -> Result<String, AppError> {
     let valid = input.validate(catalogue)?;
     let at = now();
-    let base = ProjectRow {
+    let (content, codes) = valid.into_content(catalogue);
+    let new = NewProject {
         id: uuid::Uuid::new_v4().to_string(),
-        region_code: String::new(),
-        title_id: String::new(),
-        title_en: String::new(),
-        description_id: String::new(),
-        description_en: String::new(),
-        kbli: None,
-        stage: String::new(),
-        value_minor: 0,
-        value_currency: String::new(),
-        expected_irr_pct: None,
-        payback_years: None,
-        land_status: None,
-        permit_status: None,
-        lat: None,
-        lng: None,
+        content,
         status: status.as_ref().to_owned(),
-        review_comment: None,
-        search_text: String::new(),
         demo,
         created_by: created_by.to_owned(),
         created_at: at,
@@ -580,9 +565,8 @@ pub fn insert(
         published_at: matches!(status, ProjectStatus::Published | ProjectStatus::Closed)
             .then_some(at),
     };
-    let (row, codes) = valid.into_row(catalogue, base);
-    rows::insert(conn, &row, &codes)?;
-    Ok(row.id)
+    rows::insert(conn, &new, &codes)?;
+    Ok(new.id)
 }
 
 /// Applies a change to a project the caller may edit, in the caller's transaction: the whole
@@ -598,12 +582,8 @@ pub fn update(
     let (current, row) = load_visible(conn, catalogue, Some(user), id)?;
     policy::may_edit_project(user, &row.region_code, current.status)?;
     let valid = change.apply(current.to_input()).validate(catalogue)?;
-    let base = ProjectRow {
-        updated_at: now(),
-        ..row
-    };
-    let (row, codes) = valid.into_row(catalogue, base);
-    rows::replace(conn, &row, &codes)?;
+    let (content, codes) = valid.into_content(catalogue);
+    rows::replace(conn, id, &content, &codes, now())?;
     if current.status == ProjectStatus::Published {
         matching_rows::bump_version(conn)?;
     }

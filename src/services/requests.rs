@@ -9,6 +9,7 @@ use crate::auth::AuthenticatedUser;
 use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
+use crate::domain::status::RequestStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::plan::priority;
 use crate::meetings::service::{EventData, best_hosts, expire_due, insert_request};
@@ -50,8 +51,7 @@ pub struct MeetingRequest {
     /// investor, host or staff (an introduction).
     pub origin: String,
     pub message: String,
-    /// pending, accepted, declined, expired or cancelled.
-    pub status: String,
+    pub status: RequestStatus,
     pub reason: Option<String>,
     /// The investor marked one of the host's projects must-meet.
     pub must_meet: bool,
@@ -81,7 +81,7 @@ pub fn request_view(data: &EventData, r: &RequestRow, factor: f64) -> MeetingReq
         project_id: r.project_id.clone(),
         origin: r.origin.clone(),
         message: r.message.clone(),
-        status: r.status.clone(),
+        status: r.status,
         reason: r.reason.clone(),
         must_meet: r.must_meet,
         score: (r.score * 1000.0).round() / 1000.0,
@@ -175,7 +175,7 @@ pub(crate) fn event_requests(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
     event_id: &str,
-    status: Option<&str>,
+    status: Option<RequestStatus>,
     factor: f64,
 ) -> Result<Vec<MeetingRequest>, AppError> {
     let data = EventData::load(conn, event_id)?;
@@ -285,16 +285,16 @@ pub fn visible_request(
 }
 
 pub fn require_pending(request: &RequestRow) -> Result<(), AppError> {
-    if request.status == "pending" && request.expires_at <= now() {
+    if request.status == RequestStatus::Pending && request.expires_at <= now() {
         return Err(AppError::conflict(
             ErrorCode::RequestExpired,
             "this request has expired",
         ));
     }
-    if request.status != "pending" {
+    if request.status != RequestStatus::Pending {
         return Err(AppError::conflict(
             ErrorCode::RequestNotPending,
-            format!("this request is {} already", request.status),
+            format!("this request is {} already", request.status.name()),
         ));
     }
     Ok(())

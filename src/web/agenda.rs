@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
 use crate::auth::{AuthenticatedUser, Role};
+use crate::domain::status::RequestStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::ics;
 use crate::meetings::service::{EventData, accept, decline, insert_request};
@@ -109,7 +110,7 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
                     let unanswered = (ids.contains(&r.investor_participant_id)
                         && !r.investor_accepted)
                         || (ids.contains(&r.host_participant_id) && !r.host_accepted);
-                    if r.status == "pending" && unanswered {
+                    if r.status == RequestStatus::Pending && unanswered {
                         let other = if ids.contains(&r.investor_participant_id) {
                             &r.host_participant_id
                         } else {
@@ -334,7 +335,8 @@ async fn answer(
             if !data.may_see(&user, &request) {
                 return Err(unknown());
             }
-            if request.status != "pending" || request.expires_at <= crate::clock::now() {
+            if request.status != RequestStatus::Pending || request.expires_at <= crate::clock::now()
+            {
                 return Err(AppError::conflict(
                     ErrorCode::RequestNotPending,
                     "this request is no longer waiting for an answer",

@@ -4,6 +4,7 @@
 use reqwest::{Method, StatusCode};
 use sepadan::auth::Role;
 use sepadan::db::write_transaction;
+use sepadan::domain::status::OutboxState;
 use sepadan::models::notification::{self as rows, OutboxRow};
 use serde_json::{Value, json};
 
@@ -326,7 +327,7 @@ async fn dead_letter(app: &TestApp, recipient: &TestUser) -> String {
     tokio::task::spawn_blocking(move || {
         let mut conn = db.get().unwrap();
         let mut item = OutboxRow::due_now("email", target, None, "request_received", "{}".into());
-        item.state = "dead".into();
+        item.state = OutboxState::Dead;
         item.attempts = 5;
         item.last_error = Some("550 mailbox unavailable".into());
         let id = item.id.clone();

@@ -21,6 +21,7 @@ use super::i18n::Lang;
 use super::session::Visitor;
 use super::{Page, content_address, error_page, html, said, see_other, shipped};
 use crate::auth::AuthenticatedUser;
+use crate::domain::status::{JobStatus, MeetingStatus, RequestStatus};
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::jobs::{SCHEDULE_EVENT, ScheduleOptions};
 use crate::meetings::plan::slots;
@@ -968,7 +969,7 @@ fn event_view_of(
             investor: r.investor.name.clone(),
             host: r.host.name.clone(),
             origin: lang.t(&format!("events.origin_{}", r.origin)),
-            status: lang.t(&format!("events.request_{}", r.status)),
+            status: lang.t(&format!("events.request_{}", r.status.name())),
             must_meet: r.must_meet,
             score: format!("{}%", (r.score * 100.0).round()),
             priority: decimal(lang, r.priority),
@@ -1049,10 +1050,16 @@ fn event_view_of(
         conn,
         SCHEDULE_EVENT,
         event_id,
-        &["queued", "running", "succeeded", "failed"],
+        &[
+            JobStatus::Queued,
+            JobStatus::Running,
+            JobStatus::Succeeded,
+            JobStatus::Failed,
+        ]
+        .map(JobStatus::name),
     )?
     .map(|j| {
-        let running = j.status == "queued" || j.status == "running";
+        let running = j.status.is_under_way();
         (j.id, running)
     });
     Ok(EventView {

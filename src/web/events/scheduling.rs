@@ -133,14 +133,14 @@ async fn job(
         })
         .unwrap_or_default();
     let (failure, detail) = match &job.error {
-        Some(error) if job.status == "failed" => failure_in_words(lang, error),
+        Some(error) if job.status == JobStatus::Failed => failure_in_words(lang, error),
         _ => (String::new(), None),
     };
     html(
         StatusCode::OK,
         JobPage {
-            running: job.status == "queued" || job.status == "running",
-            failed: job.status == "failed",
+            running: job.status.is_under_way(),
+            failed: job.status == JobStatus::Failed,
             progress: job.progress,
             stage: lang.t(&format!("events.stage_{}", job.stage)),
             summary,
@@ -282,7 +282,7 @@ fn grid_data(
 ) -> Result<GridData, AppError> {
     let grid = staff_grid(conn, user, event_id)?;
     let factor = state.settings.meetings.must_meet_factor;
-    let accepted = event_requests(conn, user, event_id, Some("accepted"), factor)?;
+    let accepted = event_requests(conn, user, event_id, Some(RequestStatus::Accepted), factor)?;
     let last_run = job_rows::latest_job(conn, SCHEDULE_EVENT, event_id, &["succeeded"])?
         .and_then(|j| j.result)
         .and_then(|r| serde_json::from_str(&r).ok());
@@ -377,8 +377,8 @@ fn grid_page(
                         .map(|m| Booked {
                             id: m.meeting_id.clone(),
                             with: pair(&m.investor, &m.host),
-                            status: status(&m.status),
-                            confirmed: m.status == "confirmed",
+                            status: status(m.status.name()),
+                            confirmed: m.status == MeetingStatus::Confirmed,
                         }),
                     place: format!("{}:{}", c.venue_id, c.seat),
                     kind: c.place,
@@ -395,8 +395,8 @@ fn grid_page(
             meetings.push(MeetingForm {
                 id: m.meeting_id.clone(),
                 with: pair(&m.investor, &m.host),
-                status: status(&m.status),
-                confirmed: m.status == "confirmed",
+                status: status(m.status.name()),
+                confirmed: m.status == MeetingStatus::Confirmed,
                 when: slot_label(slot),
                 place: column.map(|c| c.label.clone()).unwrap_or_default(),
                 slots: grid
