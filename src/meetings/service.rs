@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 use super::ics;
 use super::plan::{Inputs, Problem, slots};
@@ -24,6 +23,11 @@ use crate::models::event::{self as event_rows, Delegation, EventPlan, Participan
 use crate::models::meeting::{self as meeting_rows, MeetingRow, RequestRow};
 use crate::models::user;
 use crate::models::{investor, matching, project};
+use crate::notify::Notification;
+use crate::notify::kinds::{
+    EventRef, MeetingFacts, MeetingNotice, Party, Place, Reminder, ReminderNotice, RequestFacts,
+    RequestNotice, VenueRef,
+};
 use crate::scheduling::instance::{Reason, Schedule};
 use crate::services::requests::{RequestInput, check_text};
 
@@ -181,42 +185,63 @@ impl EventData {
             .unwrap_or_default()
     }
 
+    /// A side of a request as notifications name it.
+    fn party(&self, participant_id: &str) -> Party {
+        Party {
+            participant_id: participant_id.to_owned(),
+            name: self.name_of(participant_id),
+        }
+    }
+
     /// What a notification says of a request.
-    pub fn request_payload(&self, request: &RequestRow) -> Value {
-        json!({
-            "event": {"id": self.plan.event.id, "name": self.plan.event.name},
-            "request": {
-                "id": request.id,
-                "status": request.status,
-                "origin": request.origin,
-                "message": request.message,
-                "reason": request.reason,
-                "expires_at": super::time::utc(request.expires_at),
+    pub fn request_notice(&self, request: &RequestRow) -> RequestNotice {
+        RequestNotice {
+            event: EventRef {
+                id: self.plan.event.id.clone(),
+                name: self.plan.event.name.clone(),
             },
-            "investor": {"participant_id": request.investor_participant_id, "name": self.name_of(&request.investor_participant_id)},
-            "host": {"participant_id": request.host_participant_id, "name": self.name_of(&request.host_participant_id)},
-        })
+            request: RequestFacts {
+                id: request.id.clone(),
+                status: request.status,
+                origin: request.origin.clone(),
+                message: request.message.clone(),
+                reason: request.reason.clone(),
+                expires_at: super::time::utc(request.expires_at),
+            },
+            investor: self.party(&request.investor_participant_id),
+            host: self.party(&request.host_participant_id),
+        }
     }
 
     /// What a notification says of a meeting: enough to render an invitation with its .ics.
-    pub fn meeting_payload(&self, request: &RequestRow, meeting: &MeetingRow) -> Value {
-        let mut payload = self.request_payload(request);
+    pub fn meeting_notice(&self, request: &RequestRow, meeting: &MeetingRow) -> MeetingNotice {
         let venue = self.plan.venues.iter().find(|v| v.id == meeting.venue_id);
         let zone = stored_zone(venue.map_or("UTC", |v| v.time_zone.as_str()));
-        payload["meeting"] = json!({
-            "id": meeting.id,
-            "uid": ics::uid(&meeting.id),
-            "sequence": meeting.sequence,
-            "status": meeting.status,
-            "starts_at": super::time::utc(meeting.starts_at),
-            "ends_at": super::time::utc(meeting.ends_at),
-            "venue_starts_at": in_zone(meeting.starts_at, zone),
-            "venue": venue.map(|v| json!({"id": v.id, "name": v.name, "city": v.city, "time_zone": v.time_zone})),
-            "seat": meeting.seat,
-            "place": if meeting.is_group { "room" } else { "table" },
-            "ics": ics::single(&self.calendar_entry(request, meeting)),
-        });
-        payload
+        MeetingNotice {
+            request: self.request_notice(request),
+            meeting: MeetingFacts {
+                id: meeting.id.clone(),
+                uid: ics::uid(&meeting.id),
+                sequence: meeting.sequence,
+                status: meeting.status,
+                starts_at: super::time::utc(meeting.starts_at),
+                ends_at: super::time::utc(meeting.ends_at),
+                venue_starts_at: in_zone(meeting.starts_at, zone),
+                venue: venue.map(|v| VenueRef {
+                    id: v.id.clone(),
+                    name: v.name.clone(),
+                    city: v.city.clone(),
+                    time_zone: v.time_zone.clone(),
+                }),
+                seat: meeting.seat,
+                place: if meeting.is_group {
+                    Place::Room
+                } else {
+                    Place::Table
+                },
+                ics: ics::single(&self.calendar_entry(request, meeting)),
+            },
+        }
     }
 
     /// A meeting as a calendar entry.
@@ -264,11 +289,10 @@ pub fn notify_parties(
     conn: &mut AnyConnection,
     data: &EventData,
     request: &RequestRow,
-    kind: &str,
-    payload: &Value,
+    notification: &Notification,
 ) -> Result<(), AppError> {
     let recipients = data.parties_of(conn, request)?;
-    crate::notify::record(conn, &recipients, kind, payload)
+    crate::notify::record(conn, &recipients, notification)
 }
 
 /// Expires the event's pending requests whose time has come, telling both parties.
@@ -285,8 +309,7 @@ pub fn expire_due(conn: &mut AnyConnection, data: &EventData) -> Result<(), AppE
             conn,
             data,
             &request,
-            "request_expired",
-            &data.request_payload(&request),
+            &Notification::RequestExpired(data.request_notice(&request)),
         )?;
     }
     Ok(())
@@ -403,13 +426,13 @@ pub fn insert_request(
     };
     meeting_rows::insert_request(conn, &row)?;
     let kind = if origin == "staff" {
-        "introduction_proposed"
+        Notification::IntroductionProposed
     } else {
-        "request_received"
+        Notification::RequestReceived
     };
     // Whoever still has to answer hears of it: the other side, or both for an introduction.
     let recipients = data.awaiting_answer(conn, &row)?;
-    crate::notify::record(conn, &recipients, kind, &data.request_payload(&row))?;
+    crate::notify::record(conn, &recipients, &kind(data.request_notice(&row)))?;
     Ok(row)
 }
 
@@ -447,11 +470,11 @@ pub fn accept(
     }
     meeting_rows::update_request(conn, request)?;
     let kind = if both {
-        "request_accepted"
+        Notification::RequestAccepted
     } else {
-        "introduction_accepted_by_one_side"
+        Notification::IntroductionAcceptedByOneSide
     };
-    notify_parties(conn, data, request, kind, &data.request_payload(request))?;
+    notify_parties(conn, data, request, &kind(data.request_notice(request)))?;
     Ok(())
 }
 
@@ -472,8 +495,7 @@ pub fn decline(
         conn,
         data,
         request,
-        "request_declined",
-        &data.request_payload(request),
+        &Notification::RequestDeclined(data.request_notice(request)),
     )
 }
 
@@ -560,16 +582,14 @@ pub fn cancel_request(
             conn,
             data,
             request,
-            "meeting_cancelled",
-            &data.meeting_payload(request, &meeting),
+            &Notification::MeetingCancelled(data.meeting_notice(request, &meeting)),
         )?;
     } else {
         notify_parties(
             conn,
             data,
             request,
-            "request_cancelled",
-            &data.request_payload(request),
+            &Notification::RequestCancelled(data.request_notice(request)),
         )?;
     }
     Ok(())
@@ -651,8 +671,7 @@ pub fn apply_schedule(
                     conn,
                     data,
                     &request,
-                    "meeting_cancelled",
-                    &data.meeting_payload(&request, &meeting),
+                    &Notification::MeetingCancelled(data.meeting_notice(&request, &meeting)),
                 )?;
             }
             continue;
@@ -667,7 +686,7 @@ pub fn apply_schedule(
         } else {
             MeetingStatus::Scheduled
         };
-        let (meeting, kind) = match existing {
+        let (meeting, kind): (MeetingRow, fn(MeetingNotice) -> Notification) = match existing {
             Some(mut m) => {
                 let same_place = m.starts_at == slot.starts_at && m.venue_id == venue_id;
                 let unchanged = !m.is_cancelled() && same_place && m.seat == seat;
@@ -677,13 +696,13 @@ pub fn apply_schedule(
                 }
                 let kind = if m.is_cancelled() {
                     summary.added += 1;
-                    "meeting_scheduled"
+                    Notification::MeetingScheduled
                 } else if !same_place {
                     summary.moved += 1;
-                    "meeting_moved"
+                    Notification::MeetingMoved
                 } else {
                     summary.kept += 1;
-                    "meeting_confirmed"
+                    Notification::MeetingConfirmed
                 };
                 if m.status != MeetingStatus::Confirmed {
                     m.status = status;
@@ -721,15 +740,14 @@ pub fn apply_schedule(
                 };
                 meeting_rows::insert_meeting(conn, &m)?;
                 summary.added += 1;
-                (m, "meeting_scheduled")
+                (m, Notification::MeetingScheduled)
             }
         };
         notify_parties(
             conn,
             data,
             &request,
-            kind,
-            &data.meeting_payload(&request, &meeting),
+            &kind(data.meeting_notice(&request, &meeting)),
         )?;
     }
     for u in &schedule.unplaced {
@@ -772,9 +790,11 @@ pub fn send_reminders(conn: &mut AnyConnection, leads: &[i32]) -> Result<usize, 
             }
             let data = &events[&meeting.event_id];
             meeting_rows::record_reminder(conn, &meeting, lead, at)?;
-            let mut payload = data.meeting_payload(&request, &meeting);
-            payload["reminder"] = json!({"lead_minutes": lead});
-            notify_parties(conn, data, &request, "meeting_reminder", &payload)?;
+            let reminder = Notification::MeetingReminder(ReminderNotice {
+                meeting: data.meeting_notice(&request, &meeting),
+                reminder: Reminder { lead_minutes: lead },
+            });
+            notify_parties(conn, data, &request, &reminder)?;
             sent += 1;
         }
     }
@@ -801,8 +821,7 @@ pub fn warn_expiring(conn: &mut AnyConnection, hours: i64) -> Result<usize, AppE
         crate::notify::record(
             conn,
             &recipients,
-            "request_expiring",
-            &data.request_payload(request),
+            &Notification::RequestExpiring(data.request_notice(request)),
         )?;
     }
     Ok(due.len())

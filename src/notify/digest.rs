@@ -7,12 +7,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Duration;
 use hmac::{Hmac, KeyInit, Mac};
 use secrecy::ExposeSecret;
-use serde_json::json;
 use sha2::Sha256;
+
+use super::kinds::{Digest, DigestProject, Organisation, payload_of};
 
 use crate::clock::now;
 use crate::config::Settings;
 use crate::db::AnyConnection;
+use crate::domain::Localized;
 use crate::error::AppError;
 use crate::matching::MatchFilter;
 use crate::matching::explain::reasons;
@@ -100,11 +102,20 @@ pub fn send_due(
                     &r.components,
                     &matched,
                 );
-                fresh.push(json!({
-                    "id": p.id, "title": {"id": p.title_id, "en": p.title_en},
-                    "region": p.region_code, "score": (r.score * 100.0).round(),
-                    "reasons": why.iter().take(3).map(|w| json!({"id": w.id, "en": w.en})).collect::<Vec<_>>(),
-                }));
+                fresh.push(DigestProject {
+                    id: p.id,
+                    title: Localized {
+                        id: p.title_id,
+                        en: p.title_en,
+                    },
+                    region: p.region_code,
+                    score: (r.score * 100.0).round(),
+                    reasons: why
+                        .into_iter()
+                        .take(3)
+                        .map(|w| Localized { id: w.id, en: w.en })
+                        .collect(),
+                });
             }
             if fresh.len() == PER_DIGEST {
                 break;
@@ -113,19 +124,22 @@ pub fn send_due(
         if fresh.is_empty() {
             continue;
         }
-        let payload = json!({
-            "investor": {"id": organisation.id, "name": organisation.name},
-            "projects": fresh,
-            "unsubscribe": unsubscribe_link(settings, &row.id),
-        });
+        let digest = Digest {
+            investor: Organisation {
+                id: organisation.id,
+                name: organisation.name,
+            },
+            projects: fresh,
+            unsubscribe: unsubscribe_link(settings, &row.id),
+        };
         rows::insert_outbox(
             conn,
             &OutboxRow::due_now(
                 "email",
                 row.id.clone(),
                 None,
-                "matches_digest",
-                payload.to_string(),
+                Digest::KIND,
+                payload_of(&digest)?.to_string(),
             ),
         )?;
         queued += 1;

@@ -1,6 +1,7 @@
-//! Emails: what each notification says in Indonesian and English, rendered to HTML and plain
-//! text from `templates/emails/`, with the meeting's .ics attached, and the mailer that sends them
-//! over SMTP or, in development, writes them to files.
+//! Emails: what each notification says in the recipient's language (words from
+//! `locales/emails.*.toml`), rendered to HTML and plain text from `templates/emails/`, with the
+//! meeting's .ics attached, and the mailer that sends them over SMTP or, in development, writes
+//! them to files.
 
 use askama::Template;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
@@ -9,9 +10,14 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 use secrecy::ExposeSecret;
-use serde_json::Value;
+use strum::VariantNames;
 
+use super::kinds::{
+    AccountEmail, Digest, MeetingNotice, Notification, OutcomeNotice, Place, ProjectNotice,
+    ReminderNotice, RequestNotice, Unreadable, read_payload, read_tagged,
+};
 use crate::config::{EmailSettings, SmtpTls};
+use crate::domain::Localized;
 
 /// What an email says, before layout.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,11 +47,35 @@ struct TextEmail<'a> {
     content: &'a Content,
 }
 
-fn text<'a>(payload: &'a Value, pointer: &str) -> &'a str {
-    payload
-        .pointer(pointer)
-        .and_then(Value::as_str)
-        .unwrap_or("")
+/// An email the outbox delivers, read back from its item's kind and payload.
+#[derive(Debug, Clone)]
+pub enum Email {
+    /// Boxed: a meeting's notification is several times the size of the other emails.
+    Notification(Box<Notification>),
+    Account(AccountEmail),
+    Digest(Digest),
+}
+
+impl Email {
+    /// Reads an outbox item's payload as the type of its kind.
+    pub fn read(kind: &str, payload: &str) -> Result<Self, Unreadable> {
+        if kind == Digest::KIND {
+            read_payload(kind, payload).map(Email::Digest)
+        } else if AccountEmail::VARIANTS.contains(&kind) {
+            read_tagged(kind, payload).map(Email::Account)
+        } else {
+            read_tagged(kind, payload).map(|n| Email::Notification(Box::new(n)))
+        }
+    }
+
+    /// The outbox kind; the catalogues name each kind's subject and lead by it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Email::Notification(notification) => notification.kind(),
+            Email::Account(account) => account.kind(),
+            Email::Digest(_) => Digest::KIND,
+        }
+    }
 }
 
 /// Keeps a header value on one line: control characters (CR and LF included) become spaces.
@@ -56,345 +86,245 @@ fn one_line(value: &str) -> String {
         .collect()
 }
 
-/// The content of a notification email in `language` (`id` or anything else for English).
-pub fn content(kind: &str, language: &str, payload: &Value) -> Content {
-    let id = language == "id";
-    let t = |indonesian: &str, english: &str| {
-        if id {
-            indonesian.to_owned()
-        } else {
-            english.to_owned()
+/// The words of an email in one language: Indonesian for `id`, English for anything else.
+#[derive(Debug, Clone, Copy)]
+struct Words {
+    locale: &'static str,
+}
+
+impl Words {
+    fn of(language: &str) -> Self {
+        Words {
+            locale: if language == "id" { "id" } else { "en" },
         }
-    };
-    let investor = text(payload, "/investor/name");
-    let host = text(payload, "/host/name");
-    let event = text(payload, "/event/name");
-    let project_title = payload
-        .pointer(if id {
-            "/project/title/id"
+    }
+
+    /// A message of the email catalogues.
+    fn say(self, key: &str) -> String {
+        rust_i18n::t!(key, locale = self.locale).into_owned()
+    }
+
+    /// A text written in both languages, in this one.
+    fn pick(self, text: &Localized) -> &str {
+        if self.locale == "id" {
+            &text.id
         } else {
-            "/project/title/en"
-        })
-        .and_then(Value::as_str);
-    let addressee = text(payload, "/to/name");
-    // What the email is about: a project, an organisation, a meeting's two sides, or the
-    // person's own account.
-    let about = match (project_title, host.is_empty()) {
-        (Some(title), _) => title.to_owned(),
-        (None, false) => format!("{investor} – {host}"),
-        (None, true) if !investor.is_empty() => investor.to_owned(),
-        (None, true) => addressee.to_owned(),
-    };
-    let message = text(payload, "/request/message");
-    let reason = match text(payload, "/request/reason") {
-        "" => text(payload, "/comment"),
-        reason => reason,
-    };
-    let mut paragraphs = Vec::new();
-    let (subject, lead) = match kind {
-        "request_received" => (
-            t("Permintaan pertemuan", "Meeting request"),
-            t(
-                "Ada permintaan pertemuan untuk Anda. Terima atau tolak di Sepadan sebelum kedaluwarsa.",
-                "You have a meeting request. Accept or decline it in Sepadan before it expires.",
-            ),
-        ),
-        "introduction_proposed" => (
-            t("Usulan perkenalan", "Introduction proposed"),
-            t(
-                "Tim program mengusulkan pertemuan ini berdasarkan kecocokan. Pertemuan dijadwalkan setelah kedua pihak menerima.",
-                "Programme staff propose this meeting from your matches. It is scheduled once both sides accept.",
-            ),
-        ),
-        "introduction_accepted_by_one_side" => (
-            t(
-                "Satu pihak menerima perkenalan",
-                "One side accepted the introduction",
-            ),
-            t(
-                "Satu pihak telah menerima; pertemuan menunggu jawaban pihak lain.",
-                "One side has accepted; the meeting waits for the other's answer.",
-            ),
-        ),
-        "request_accepted" => (
-            t("Permintaan pertemuan diterima", "Meeting request accepted"),
-            t(
-                "Kedua pihak setuju bertemu. Anda akan menerima undangan setelah jadwal dibuat.",
-                "Both sides agreed to meet. You will receive an invitation once the schedule is made.",
-            ),
-        ),
-        "request_declined" => (
-            t("Permintaan pertemuan ditolak", "Meeting request declined"),
-            t(
-                "Permintaan pertemuan ini ditolak.",
-                "This meeting request was declined.",
-            ),
-        ),
-        "request_expired" => (
-            t(
-                "Permintaan pertemuan kedaluwarsa",
-                "Meeting request expired",
-            ),
-            t(
-                "Permintaan ini tidak dijawab tepat waktu dan telah kedaluwarsa. Anda dapat mengajukannya lagi.",
-                "This request was not answered in time and has expired. You may ask again.",
-            ),
-        ),
-        "request_cancelled" => (
-            t(
-                "Permintaan pertemuan dibatalkan",
-                "Meeting request cancelled",
-            ),
-            t(
-                "Permintaan pertemuan ini dibatalkan.",
-                "This meeting request was cancelled.",
-            ),
-        ),
-        "meeting_scheduled" => (
-            t("Undangan pertemuan", "Meeting invitation"),
-            t(
-                "Pertemuan Anda telah dijadwalkan. Undangan kalender terlampir.",
-                "Your meeting is scheduled. The calendar invitation is attached.",
-            ),
-        ),
-        "meeting_moved" => (
-            t("Pertemuan dipindahkan", "Meeting moved"),
-            t(
-                "Waktu atau tempat pertemuan Anda berubah. Undangan kalender yang diperbarui terlampir.",
-                "Your meeting's time or place changed. The updated calendar invitation is attached.",
-            ),
-        ),
-        "meeting_confirmed" => (
-            t("Pertemuan dikonfirmasi", "Meeting confirmed"),
-            t(
-                "Pertemuan Anda telah dikonfirmasi dan tidak akan dipindahkan lagi.",
-                "Your meeting is confirmed and will not be moved again.",
-            ),
-        ),
-        "meeting_cancelled" => (
-            t("Pertemuan dibatalkan", "Meeting cancelled"),
-            t(
-                "Pertemuan ini dibatalkan. Pembatalan kalender terlampir.",
-                "This meeting is cancelled. The calendar cancellation is attached.",
-            ),
-        ),
-        "meeting_reminder" => {
-            let minutes = payload
-                .pointer("/reminder/lead_minutes")
-                .and_then(Value::as_i64)
-                .unwrap_or(0);
-            let soon = if minutes >= 120 {
-                t(
-                    &format!("dalam {} jam", minutes / 60),
-                    &format!("in {} hours", minutes / 60),
-                )
-            } else {
-                t(
-                    &format!("dalam {minutes} menit"),
-                    &format!("in {minutes} minutes"),
-                )
-            };
-            (
-                t("Pengingat pertemuan", "Meeting reminder"),
-                t(
-                    &format!("Pertemuan Anda dimulai {soon}."),
-                    &format!("Your meeting starts {soon}."),
-                ),
-            )
+            &text.en
         }
-        "request_expiring" => (
-            t(
-                "Permintaan pertemuan segera kedaluwarsa",
-                "Meeting request about to expire",
-            ),
-            t(
-                "Permintaan ini kedaluwarsa dalam waktu kurang dari sehari. Terima atau tolak di Sepadan.",
-                "This request expires in less than a day. Accept or decline it in Sepadan.",
-            ),
-        ),
-        "matches_digest" => (
-            t(
-                "Proyek baru yang cocok dengan mandat Anda",
-                "New projects matching your mandate",
-            ),
-            t(
-                "Proyek-proyek ini diterbitkan sejak ringkasan terakhir dan paling cocok dengan mandat Anda:",
-                "These projects were published since your last digest and match your mandate best:",
-            ),
-        ),
-        "official_invitation" => (
-            t("Undangan ke Sepadan", "Your invitation to Sepadan"),
-            t(
-                "Anda diundang sebagai pejabat daerah di Sepadan. Buka tautan di bawah untuk membuat kata sandi; undangan ini berlaku sampai tanggal yang tertera.",
-                "You are invited to Sepadan as an official of your region. Open the link below to set your password; the invitation is valid until the date shown.",
-            ),
-        ),
-        "password_reset" => (
-            t("Atur ulang kata sandi", "Reset your password"),
-            t(
-                "Seseorang meminta pengaturan ulang kata sandi akun Anda. Bila itu Anda, buka tautan di bawah dalam satu jam; bila bukan, abaikan email ini.",
-                "Someone asked to reset your account's password. If it was you, open the link below within an hour; if not, ignore this email.",
-            ),
-        ),
-        "email_verification" => (
-            t("Konfirmasi alamat email Anda", "Confirm your email address"),
-            t(
-                "Selamat datang di Sepadan. Buka tautan di bawah untuk mengonfirmasi alamat email ini.",
-                "Welcome to Sepadan. Open the link below to confirm this email address.",
-            ),
-        ),
-        "outcome_recorded" => (
-            t("Hasil pertemuan dicatat", "Meeting outcome recorded"),
-            t(
-                "Hasil pertemuan ini telah dicatat. Lihat catatan dan tindak lanjutnya di Sepadan.",
-                "The outcome of this meeting was recorded. See its notes and follow-up in Sepadan.",
-            ),
-        ),
-        "project_published" => (
-            t("Proyek diterbitkan", "Project published"),
-            t(
-                "Proyek Anda lolos peninjauan dan kini terlihat oleh investor.",
-                "Your project passed review and is now visible to investors.",
-            ),
-        ),
-        "project_changes_requested" => (
-            t(
-                "Proyek perlu diperbaiki",
-                "Changes requested for your project",
-            ),
-            t(
-                "Tim program meminta perubahan sebelum proyek diterbitkan. Perbaiki drafnya dan ajukan lagi.",
-                "Programme staff ask for changes before the project is published. Edit the draft and submit it again.",
-            ),
-        ),
-        "investor_verified" => (
-            t(
-                "Organisasi Anda terverifikasi",
-                "Your organisation is verified",
-            ),
-            t(
-                "Organisasi Anda telah diverifikasi. Daerah kini dapat melihat Anda dalam kecocokan mereka bila Anda mengizinkannya.",
-                "Your organisation is verified. Regions can now see you in their matches if you allow it.",
-            ),
-        ),
-        _ => (t("Pemberitahuan", "Notification"), String::new()),
+    }
+}
+
+/// What an email says after its lead, gathered by the step for its kind.
+#[derive(Debug, Default)]
+struct Body {
+    /// What the email is about: its heading, and its subject after the kind's name.
+    about: String,
+    paragraphs: Vec<String>,
+    details: Vec<(String, String)>,
+    ics: Option<(String, &'static str)>,
+    unsubscribe: Option<String>,
+}
+
+impl Body {
+    fn about(about: impl Into<String>) -> Self {
+        Body {
+            about: about.into(),
+            ..Body::default()
+        }
+    }
+
+    /// A label and value pair, left out when there is no value.
+    fn detail(&mut self, words: Words, label: &str, value: &str) {
+        if !value.is_empty() {
+            self.details.push((words.say(label), value.to_owned()));
+        }
+    }
+
+    /// Why a request ended or a project went back, when someone said.
+    fn reason(&mut self, words: Words, reason: Option<&str>) {
+        if let Some(reason) = reason.filter(|r| !r.is_empty()) {
+            self.paragraphs
+                .push(format!("{}: {reason}", words.say("email.reason")));
+        }
+    }
+}
+
+/// The content of an email in `language` (`id`, or anything else for English): the kind's
+/// subject and lead, then what the step for its kind adds.
+pub fn content(email: &Email, language: &str) -> Content {
+    let words = Words::of(language);
+    let body = match email {
+        Email::Notification(notification) => notification_body(notification, words),
+        Email::Account(account) => account_body(account, words),
+        Email::Digest(digest) => digest_body(digest, words),
     };
-    if !lead.is_empty() {
-        paragraphs.push(lead);
+    let subject = words.say(&format!("email_subject.{}", email.kind()));
+    let mut paragraphs = vec![lead(email, words)];
+    paragraphs.extend(body.paragraphs);
+    Content {
+        subject: one_line(&format!("{subject}: {}", body.about)),
+        heading: body.about,
+        paragraphs,
+        details: body.details,
+        ics: body.ics,
+        unsubscribe: body.unsubscribe,
+        footer: words.say("email.footer"),
     }
-    if !message.is_empty() {
-        paragraphs.push(format!("“{message}”"));
-    }
-    for p in payload
-        .get("projects")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+}
+
+/// The first paragraph: what happened and what to do, in the kind's words.
+fn lead(email: &Email, words: Words) -> String {
+    if let Email::Notification(notification) = email
+        && let Notification::MeetingReminder(reminder) = notification.as_ref()
     {
-        let title = text(p, if id { "/title/id" } else { "/title/en" });
-        let score = p.get("score").and_then(Value::as_f64).unwrap_or(0.0);
-        let why: Vec<&str> = p
-            .get("reasons")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|r| text(r, if id { "/id" } else { "/en" }))
-            .collect();
-        paragraphs.push(format!(
-            "• {title} ({}: {score:.0}%). {}",
-            t("kecocokan", "match"),
+        return reminder_lead(reminder.reminder.lead_minutes, words);
+    }
+    words.say(&format!("email_lead.{}", email.kind()))
+}
+
+/// A reminder's lead says how soon the meeting starts: in hours from two hours on, else in
+/// minutes.
+fn reminder_lead(minutes: i32, words: Words) -> String {
+    let soon = if minutes >= 120 {
+        rust_i18n::t!(
+            "email.in_hours",
+            locale = words.locale,
+            hours = minutes / 60
+        )
+    } else {
+        rust_i18n::t!("email.in_minutes", locale = words.locale, minutes = minutes)
+    };
+    rust_i18n::t!(
+        "email_lead.meeting_reminder",
+        locale = words.locale,
+        soon = soon
+    )
+    .into_owned()
+}
+
+/// A notification tells of a request, a meeting, a project or an organisation.
+fn notification_body(notification: &Notification, words: Words) -> Body {
+    use Notification::*;
+    match notification {
+        RequestReceived(notice) => {
+            let mut body = request_body(notice, words);
+            let expires = notice.request.expires_at.format("%Y-%m-%d %H:%M UTC");
+            body.detail(words, "email.expires", &expires.to_string());
+            body
+        }
+        IntroductionProposed(notice)
+        | IntroductionAcceptedByOneSide(notice)
+        | RequestAccepted(notice)
+        | RequestDeclined(notice)
+        | RequestExpired(notice)
+        | RequestCancelled(notice)
+        | RequestExpiring(notice)
+        | OutcomeRecorded(OutcomeNotice {
+            request: notice, ..
+        }) => request_body(notice, words),
+        MeetingScheduled(notice)
+        | MeetingMoved(notice)
+        | MeetingConfirmed(notice)
+        | MeetingReminder(ReminderNotice {
+            meeting: notice, ..
+        }) => meeting_body(notice, "REQUEST", words),
+        MeetingCancelled(notice) => meeting_body(notice, "CANCEL", words),
+        ProjectPublished(notice) | ProjectChangesRequested(notice) => project_body(notice, words),
+        InvestorVerified(notice) => Body::about(&notice.investor.name),
+    }
+}
+
+/// A request: about its two sides, with the asker's message, why it ended, and the event.
+fn request_body(notice: &RequestNotice, words: Words) -> Body {
+    let (investor, host) = (&notice.investor.name, &notice.host.name);
+    let mut body = Body::about(if host.is_empty() {
+        investor.clone()
+    } else {
+        format!("{investor} – {host}")
+    });
+    if !notice.request.message.is_empty() {
+        body.paragraphs
+            .push(format!("“{}”", notice.request.message));
+    }
+    body.reason(words, notice.request.reason.as_deref());
+    body.detail(words, "email.event", &notice.event.name);
+    // Without a host's name the heading names the investor already.
+    if !host.is_empty() {
+        body.detail(words, "email.investor", investor);
+    }
+    body.detail(words, "email.region", host);
+    body
+}
+
+/// A meeting: its request's, then when and where at the venue, with the calendar entry
+/// (`method` REQUEST, or CANCEL to take it off calendars).
+fn meeting_body(notice: &MeetingNotice, method: &'static str, words: Words) -> Body {
+    let mut body = request_body(&notice.request, words);
+    let meeting = &notice.meeting;
+    let (venue, city, zone) = meeting
+        .venue
+        .as_ref()
+        .map_or(("", "", ""), |v| (&*v.name, &*v.city, &*v.time_zone));
+    let place = words.say(match meeting.place {
+        Place::Table => "email.table",
+        Place::Room => "email.room",
+    });
+    let starts = meeting.venue_starts_at.format("%Y-%m-%d %H:%M");
+    body.details
+        .push((words.say("email.when"), format!("{starts} ({zone})")));
+    body.details.push((
+        words.say("email.where"),
+        format!("{venue}, {city} ({place} {})", meeting.seat),
+    ));
+    body.ics = Some((meeting.ics.clone(), method));
+    body
+}
+
+/// A step of a project's review: about the project, with the reviewer's comment and region.
+fn project_body(notice: &ProjectNotice, words: Words) -> Body {
+    let mut body = Body::about(words.pick(&notice.project.title));
+    body.reason(words, notice.comment.as_deref());
+    body.detail(words, "email.region", &notice.project.region_name);
+    body
+}
+
+/// An account email: to the person by name, with the secret link and until when it works.
+fn account_body(email: &AccountEmail, words: Words) -> Body {
+    let (link, region) = match email {
+        AccountEmail::OfficialInvitation(invitation) => {
+            (&invitation.link, Some(&invitation.region))
+        }
+        AccountEmail::PasswordReset(link) | AccountEmail::EmailVerification(link) => (link, None),
+    };
+    let mut body = Body::about(&link.to.name);
+    body.paragraphs.push(link.link.clone());
+    if let Some(region) = region {
+        body.detail(words, "email.region", &region.name);
+    }
+    body.detail(words, "email.valid_until", &link.valid_until);
+    body
+}
+
+/// A digest: a line per project with its score and reasons, and the way to stop it.
+fn digest_body(digest: &Digest, words: Words) -> Body {
+    let mut body = Body::about(&digest.investor.name);
+    for project in &digest.projects {
+        let why: Vec<&str> = project.reasons.iter().map(|r| words.pick(r)).collect();
+        body.paragraphs.push(format!(
+            "• {} ({}: {:.0}%). {}",
+            words.pick(&project.title),
+            words.say("email.match"),
+            project.score,
             why.join(" ")
         ));
     }
-    if let Some(link) = payload.get("link").and_then(Value::as_str) {
-        paragraphs.push(link.to_owned());
-    }
-    if !reason.is_empty() {
-        paragraphs.push(format!("{}: {reason}", t("Alasan", "Reason")));
-    }
-    let mut details: Vec<(String, String)> = [
-        (t("Acara", "Event"), event),
-        (
-            t("Investor", "Investor"),
-            if host.is_empty() { "" } else { investor },
-        ),
-        (t("Daerah", "Region"), host),
-        (t("Daerah", "Region"), text(payload, "/project/region_name")),
-        (t("Daerah", "Region"), text(payload, "/region/name")),
-        (
-            t("Berlaku sampai", "Valid until"),
-            text(payload, "/valid_until"),
-        ),
-    ]
-    .into_iter()
-    .filter(|(_, value)| !value.is_empty())
-    .map(|(label, value)| (label, value.to_owned()))
-    .collect();
-    let meeting = payload.get("meeting");
-    if let Some(m) = meeting {
-        let venue = format!(
-            "{}, {} ({} {})",
-            text(m, "/venue/name"),
-            text(m, "/venue/city"),
-            if text(m, "/place") == "room" {
-                t("ruang", "room")
-            } else {
-                t("meja", "table")
-            },
-            m.get("seat").and_then(Value::as_i64).unwrap_or(0)
-        );
-        let starts = text(m, "/venue_starts_at");
-        let when = format!(
-            "{} {} ({})",
-            starts.get(..10).unwrap_or(starts),
-            starts.get(11..16).unwrap_or(""),
-            text(m, "/venue/time_zone")
-        );
-        details.push((t("Waktu", "When"), when));
-        details.push((t("Tempat", "Where"), venue));
-    } else if let Some(expires) = payload
-        .pointer("/request/expires_at")
-        .and_then(Value::as_str)
-        && kind == "request_received"
-    {
-        details.push((
-            t("Kedaluwarsa", "Expires"),
-            expires.get(..16).unwrap_or(expires).replace('T', " ") + " UTC",
-        ));
-    }
-    let ics = meeting
-        .and_then(|m| m.get("ics"))
-        .and_then(Value::as_str)
-        .map(|ics| {
-            let method = if kind == "meeting_cancelled" {
-                "CANCEL"
-            } else {
-                "REQUEST"
-            };
-            (ics.to_owned(), method)
-        });
-    let unsubscribe = payload
-        .get("unsubscribe")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    if let Some(link) = &unsubscribe {
-        paragraphs.push(format!(
-            "{}: {link}",
-            t("Berhenti menerima ringkasan ini", "Stop this digest")
-        ));
-    }
-    Content {
-        subject: one_line(&format!("{subject}: {about}")),
-        heading: about,
-        paragraphs,
-        details,
-        ics,
-        unsubscribe,
-        footer: t(
-            "Anda menerima email ini karena terdaftar di Sepadan. Atur email yang Anda terima di pengaturan notifikasi.",
-            "You receive this email because you take part in Sepadan. Choose which emails you get in your notification settings.",
-        ),
-    }
+    body.paragraphs.push(format!(
+        "{}: {}",
+        words.say("email.stop_digest"),
+        digest.unsubscribe
+    ));
+    body.unsubscribe = Some(digest.unsubscribe.clone());
+    body
 }
 
 /// A rendered email: who, what, and the stable Message-ID derived from its outbox id.
@@ -406,7 +336,7 @@ pub fn message(
     content: &Content,
 ) -> Result<Message, String> {
     let html = HtmlEmail {
-        lang: if language == "id" { "id" } else { "en" },
+        lang: Words::of(language).locale,
         content,
     }
     .render()
@@ -505,31 +435,115 @@ impl Mailer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::notify::KINDS;
+    use crate::notify::kinds::{columns, payload_of};
+    use serde_json::{Value, json};
 
-    fn payload() -> Value {
+    /// A request as notifications store it.
+    fn request() -> Value {
         json!({
             "event": {"id": "e", "name": "Sulawesi Forum"},
-            "request": {"id": "r", "message": "About the solar plant", "reason": null,
+            "request": {"id": "r", "status": "pending", "origin": "investor",
+                        "message": "About the solar plant", "reason": null,
                         "expires_at": "2026-12-01T10:00:00Z"},
-            "investor": {"name": "Asagiri Fund"},
-            "host": {"name": "Kota Palopo"},
-            "meeting": {"venue": {"name": "JCC", "city": "Jakarta", "time_zone": "Asia/Jakarta"},
-                        "venue_starts_at": "2026-12-20T09:30:00+07:00", "seat": 3, "place": "table",
-                        "ics": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"}
+            "investor": {"participant_id": "p-1", "name": "Asagiri Fund"},
+            "host": {"participant_id": "p-2", "name": "Kota Palopo"}
         })
+    }
+
+    /// A meeting as notifications store it.
+    fn payload() -> Value {
+        let mut p = request();
+        p["meeting"] = json!({
+            "id": "m", "uid": "m@sepadan", "sequence": 1, "status": "scheduled",
+            "starts_at": "2026-12-20T02:30:00Z", "ends_at": "2026-12-20T03:00:00Z",
+            "venue": {"id": "v", "name": "JCC", "city": "Jakarta", "time_zone": "Asia/Jakarta"},
+            "venue_starts_at": "2026-12-20T09:30:00+07:00", "seat": 3, "place": "table",
+            "ics": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+        });
+        p
+    }
+
+    fn project(comment: Option<&str>) -> Value {
+        json!({"project": {"id": "pr", "title": {"id": "PLTS Pasar", "en": "Market solar"},
+                           "region": "73.73", "region_name": "Kota Palopo", "status": "published"},
+               "comment": comment})
+    }
+
+    fn secret_link() -> Value {
+        json!({"to": {"name": "Sari", "language": "id"}, "link": "https://sepadan.example/x?token=t",
+               "valid_until": "2026-12-01 10:00 UTC"})
+    }
+
+    /// A stored payload of every kind of email.
+    fn samples() -> Vec<(&'static str, Value)> {
+        let mut reminder = payload();
+        reminder["reminder"] = json!({"lead_minutes": 1440});
+        let mut outcome = request();
+        outcome["meeting"] = json!({"id": "m", "starts_at": "2026-12-20T02:30:00Z"});
+        outcome["outcome"] = json!({"attendance": "held",
+                                    "follow_up": {"stage": "mou", "amount": null}});
+        let mut invitation = secret_link();
+        invitation["region"] = json!({"code": "73.73", "name": "Kota Palopo"});
+        let digest = json!({
+            "investor": {"id": "i", "name": "Asagiri Fund"},
+            "projects": [{"id": "pr", "title": {"id": "PLTS Pasar", "en": "Market solar"},
+                          "region": "73.73", "score": 87.0,
+                          "reasons": [{"id": "Sektor cocok.", "en": "The sector fits."}]}],
+            "unsubscribe": "https://sepadan.example/api/v1/unsubscribe?user=u&signature=s"
+        });
+        let requests = [
+            "request_received",
+            "introduction_proposed",
+            "introduction_accepted_by_one_side",
+            "request_accepted",
+            "request_declined",
+            "request_expired",
+            "request_cancelled",
+            "request_expiring",
+        ]
+        .map(|kind| (kind, request()));
+        let meetings = [
+            "meeting_scheduled",
+            "meeting_moved",
+            "meeting_confirmed",
+            "meeting_cancelled",
+        ]
+        .map(|kind| (kind, payload()));
+        let others = [
+            ("meeting_reminder", reminder),
+            ("outcome_recorded", outcome),
+            ("project_published", project(None)),
+            (
+                "project_changes_requested",
+                project(Some("Add the land status")),
+            ),
+            (
+                "investor_verified",
+                json!({"investor": {"id": "i", "name": "Asagiri Fund"}}),
+            ),
+            ("matches_digest", digest),
+            ("official_invitation", invitation),
+            ("password_reset", secret_link()),
+            ("email_verification", secret_link()),
+        ];
+        requests.into_iter().chain(meetings).chain(others).collect()
+    }
+
+    fn read(kind: &str, payload: &Value) -> Email {
+        Email::read(kind, &payload.to_string()).unwrap()
     }
 
     #[test]
     fn an_invitation_speaks_the_recipients_language_and_carries_the_ics() {
-        let en = content("meeting_scheduled", "en", &payload());
+        let en = content(&read("meeting_scheduled", &payload()), "en");
         assert_eq!(en.subject, "Meeting invitation: Asagiri Fund – Kota Palopo");
         assert!(
             en.details
                 .contains(&("When".into(), "2026-12-20 09:30 (Asia/Jakarta)".into()))
         );
         assert_eq!(en.ics.as_ref().map(|i| i.1), Some("REQUEST"));
-        let id = content("meeting_cancelled", "id", &payload());
+        let id = content(&read("meeting_cancelled", &payload()), "id");
         assert_eq!(
             id.subject,
             "Pertemuan dibatalkan: Asagiri Fund – Kota Palopo"
@@ -539,23 +553,20 @@ mod tests {
 
     #[test]
     fn review_and_verification_emails_name_what_they_are_about() {
-        let published = json!({"project": {"title": {"id": "PLTS Pasar", "en": "Market solar"},
-                                            "region_name": "Kota Palopo"}, "comment": null});
-        let c = content("project_published", "en", &published);
+        let c = content(&read("project_published", &project(None)), "en");
         assert_eq!(c.subject, "Project published: Market solar");
         assert!(c.details.contains(&("Region".into(), "Kota Palopo".into())));
-        let changes = json!({"project": {"title": {"id": "PLTS Pasar", "en": "Market solar"}},
-                             "comment": "Add the land status"});
-        let c = content("project_changes_requested", "id", &changes);
+        let changes = project(Some("Add the land status"));
+        let c = content(&read("project_changes_requested", &changes), "id");
         assert_eq!(c.subject, "Proyek perlu diperbaiki: PLTS Pasar");
         assert!(
             c.paragraphs
                 .iter()
                 .any(|p| p == "Alasan: Add the land status")
         );
-        let verified = json!({"investor": {"name": "Asagiri Fund"}});
+        let verified = json!({"investor": {"id": "i", "name": "Asagiri Fund"}});
         assert_eq!(
-            content("investor_verified", "en", &verified).subject,
+            content(&read("investor_verified", &verified), "en").subject,
             "Your organisation is verified: Asagiri Fund"
         );
     }
@@ -564,7 +575,7 @@ mod tests {
     fn a_line_break_in_a_name_cannot_add_a_header() {
         let mut p = payload();
         p["investor"]["name"] = json!("Evil\r\nBcc: victim@example.com");
-        let c = content("request_received", "en", &p);
+        let c = content(&read("request_received", &p), "en");
         assert!(!c.subject.contains('\n') && !c.subject.contains('\r'));
         let from = mailbox("Sepadan", "no-reply@sepadan.local").unwrap();
         let to = mailbox("Evil\r\nBcc: victim@example.com", "x@example.com").unwrap();
@@ -573,5 +584,128 @@ mod tests {
         let head = text.split("\r\n\r\n").next().unwrap();
         assert!(!head.contains("\r\nBcc:"), "{head}");
         assert!(head.contains("Message-ID: <o-1@sepadan.local>"));
+    }
+
+    #[test]
+    fn every_kind_has_a_subject_and_a_lead_in_both_languages() {
+        let samples = samples();
+        for kind in KINDS
+            .iter()
+            .chain(AccountEmail::VARIANTS)
+            .chain([&Digest::KIND])
+        {
+            assert!(samples.iter().any(|(k, _)| k == kind), "a sample of {kind}");
+        }
+        for (kind, payload) in &samples {
+            let email = read(kind, payload);
+            assert_eq!(email.kind(), *kind);
+            let [id, en] = ["id", "en"].map(|language| content(&email, language));
+            for c in [&id, &en] {
+                let (subject, about) = c.subject.split_once(": ").unwrap();
+                assert!(
+                    !subject.is_empty() && !subject.contains("email_subject."),
+                    "{kind}: {subject}"
+                );
+                assert!(!about.is_empty(), "{kind} names what it is about");
+                let lead = &c.paragraphs[0];
+                assert!(
+                    !lead.is_empty() && !lead.contains("email_lead.") && !lead.contains("%{"),
+                    "{kind}: {lead}"
+                );
+            }
+            assert_ne!(id.subject, en.subject, "{kind} has its Indonesian subject");
+            assert_ne!(
+                id.paragraphs[0], en.paragraphs[0],
+                "{kind} has its Indonesian lead"
+            );
+        }
+    }
+
+    #[test]
+    fn every_kind_is_stored_in_the_shape_it_is_read_from() {
+        for (kind, payload) in samples() {
+            let (stored_kind, stored) = match read(kind, &payload) {
+                Email::Notification(notification) => columns(&notification).unwrap(),
+                Email::Account(account) => columns(&account).unwrap(),
+                Email::Digest(digest) => (Digest::KIND.into(), payload_of(&digest).unwrap()),
+            };
+            assert_eq!(stored_kind, kind);
+            assert_eq!(stored.to_string(), payload.to_string(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn a_reminder_says_how_soon_in_hours_or_minutes() {
+        let mut p = payload();
+        for (minutes, language, lead) in [
+            (1440, "en", "Your meeting starts in 24 hours."),
+            (120, "id", "Pertemuan Anda dimulai dalam 2 jam."),
+            (90, "en", "Your meeting starts in 90 minutes."),
+            (30, "id", "Pertemuan Anda dimulai dalam 30 menit."),
+        ] {
+            p["reminder"] = json!({"lead_minutes": minutes});
+            let c = content(&read("meeting_reminder", &p), language);
+            assert_eq!(c.paragraphs[0], lead);
+        }
+    }
+
+    #[test]
+    fn an_unreadable_payload_is_an_error_that_says_what_does_not_fit() {
+        let mut p = request();
+        p["request"].as_object_mut().unwrap().remove("expires_at");
+        let error = Email::read("request_received", &p.to_string())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("request_received") && error.contains("expires_at"),
+            "{error}"
+        );
+        let error = Email::read("request_received", "{}")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("missing field"), "{error}");
+        let error = Email::read("no_such_kind", &request().to_string())
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("no_such_kind"), "{error}");
+        assert!(Email::read("matches_digest", "not json").is_err());
+    }
+
+    #[test]
+    fn both_email_catalogues_have_the_same_keys_and_placeholders() {
+        /// Every message of a catalogue, by its dotted key, with the `%{…}` placeholders it fills.
+        fn messages(language: &str) -> Vec<(String, Vec<String>)> {
+            fn walk(prefix: &str, table: &toml::Table, out: &mut Vec<(String, Vec<String>)>) {
+                for (key, value) in table {
+                    let key = format!("{prefix}{key}");
+                    match value {
+                        toml::Value::Table(inner) => walk(&format!("{key}."), inner, out),
+                        toml::Value::String(text) => {
+                            let mut holes: Vec<String> = text
+                                .split("%{")
+                                .skip(1)
+                                .filter_map(|rest| rest.split_once('}'))
+                                .map(|(hole, _)| hole.to_owned())
+                                .collect();
+                            holes.sort();
+                            out.push((key, holes));
+                        }
+                        other => panic!("{key} is not a message: {other}"),
+                    }
+                }
+            }
+            let path = format!(
+                "{}/locales/emails.{language}.toml",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let table: toml::Table = std::fs::read_to_string(path).unwrap().parse().unwrap();
+            let mut out = Vec::new();
+            walk("", &table, &mut out);
+            out.sort();
+            out
+        }
+        let (id, en) = (messages("id"), messages("en"));
+        assert!(!en.is_empty());
+        assert_eq!(id, en, "emails.id.toml and emails.en.toml differ");
     }
 }

@@ -2,6 +2,7 @@
 //! webhooks) written in the same transaction as the change, delivered by a worker with retries.
 //!
 //! - [`record`]: the one way to notify users, inside the caller's transaction.
+//! - [`kinds`]: what each kind of notification and email carries, as a type.
 //! - [`digest`]: the daily or weekly digest of new matching projects.
 //! - [`email`]: what an email says, in the recipient's language, and the mailer that sends it.
 //! - [`webhook`]: signed events for partner systems, and the guard on where they may go.
@@ -9,36 +10,20 @@
 
 pub mod digest;
 pub mod email;
+pub mod kinds;
 pub mod webhook;
 pub mod worker;
 
-use serde_json::Value;
+use strum::VariantNames;
 
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::error::AppError;
-use crate::models::notification::{self, NotificationRow, OutboxRow, SettingsRow};
+use crate::models::notification::{self as rows, NotificationRow, OutboxRow, SettingsRow};
+pub use kinds::{AccountEmail, Notification};
 
 /// Every kind of notification, for settings that mute some of them.
-pub const KINDS: &[&str] = &[
-    "request_received",
-    "introduction_proposed",
-    "introduction_accepted_by_one_side",
-    "request_accepted",
-    "request_declined",
-    "request_expired",
-    "request_cancelled",
-    "request_expiring",
-    "meeting_scheduled",
-    "meeting_moved",
-    "meeting_confirmed",
-    "meeting_cancelled",
-    "meeting_reminder",
-    "outcome_recorded",
-    "project_published",
-    "project_changes_requested",
-    "investor_verified",
-];
+pub const KINDS: &[&str] = Notification::VARIANTS;
 
 /// Whether a user's settings let an email of `kind` through (no settings: every email).
 fn wants_email(settings: Option<&SettingsRow>, kind: &str) -> bool {
@@ -56,58 +41,58 @@ fn wants_email(settings: Option<&SettingsRow>, kind: &str) -> bool {
 pub fn record(
     conn: &mut AnyConnection,
     recipients: &[String],
-    kind: &str,
-    payload: &Value,
+    notification: &Notification,
 ) -> Result<(), AppError> {
     let at = now();
+    let (kind, payload) = kinds::columns(notification)?;
     let text = payload.to_string();
-    let settings = notification::settings_of(conn, recipients)?;
+    let settings = rows::settings_of(conn, recipients)?;
     for recipient in recipients {
         let row = NotificationRow {
             id: uuid::Uuid::new_v4().to_string(),
             recipient_id: recipient.clone(),
-            kind: kind.to_owned(),
+            kind: kind.clone(),
             payload: text.clone(),
             read_at: None,
             created_at: at,
         };
-        notification::insert_notifications(conn, std::slice::from_ref(&row))?;
+        rows::insert_notifications(conn, std::slice::from_ref(&row))?;
         let mine = settings.iter().find(|s| &s.user_id == recipient);
-        if wants_email(mine, kind) {
-            notification::insert_outbox(
+        if wants_email(mine, &kind) {
+            rows::insert_outbox(
                 conn,
                 &OutboxRow::due_now(
                     "email",
                     recipient.clone(),
                     Some(row.id.clone()),
-                    kind,
+                    &kind,
                     text.clone(),
                 ),
             )?;
         }
     }
-    if let Some(event) = webhook::event_type(kind) {
-        webhook::emit(conn, event, payload)?;
+    if let Some(event) = webhook::event_type(notification) {
+        webhook::emit(conn, event, &payload)?;
     }
     Ok(())
 }
 
 /// Queues an email to an address that has no account yet (an invitation) or whose account's
-/// secret it carries (a password reset), in the caller's transaction. `payload` carries the
-/// recipient's name and language under `to`.
+/// secret it carries (a password reset), in the caller's transaction. The email names the
+/// recipient and its language, which an address alone does not tell.
 pub fn email_address(
     conn: &mut AnyConnection,
     address: &str,
-    kind: &str,
-    payload: &Value,
+    email: &AccountEmail,
 ) -> Result<(), AppError> {
-    notification::insert_outbox(
+    let (kind, payload) = kinds::columns(email)?;
+    rows::insert_outbox(
         conn,
         &OutboxRow::due_now(
             "email",
             format!("{ADDRESS_PREFIX}{address}"),
             None,
-            kind,
+            &kind,
             payload.to_string(),
         ),
     )?;

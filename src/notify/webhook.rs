@@ -11,6 +11,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
+use super::Notification;
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::models::notification::{self as rows, OutboxRow, SubscriptionRow};
@@ -30,21 +31,25 @@ pub const EVENT_TYPES: &[&str] = &[
     "outcome.recorded",
 ];
 
-/// The event type a notification kind is published as, if any.
-pub fn event_type(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "project_published" => "project.published",
-        "investor_verified" => "investor.verified",
-        "request_received" | "introduction_proposed" => "meeting.requested",
-        "request_accepted" => "meeting.accepted",
-        "request_declined" => "meeting.declined",
-        "request_expired" => "meeting.expired",
-        "meeting_scheduled" => "meeting.scheduled",
-        "meeting_moved" => "meeting.moved",
-        "meeting_confirmed" => "meeting.confirmed",
-        "request_cancelled" | "meeting_cancelled" => "meeting.cancelled",
-        "outcome_recorded" => "outcome.recorded",
-        _ => return None,
+/// The event type a notification is published as, if any.
+pub fn event_type(notification: &Notification) -> Option<&'static str> {
+    use Notification::*;
+    Some(match notification {
+        ProjectPublished(_) => "project.published",
+        InvestorVerified(_) => "investor.verified",
+        RequestReceived(_) | IntroductionProposed(_) => "meeting.requested",
+        RequestAccepted(_) => "meeting.accepted",
+        RequestDeclined(_) => "meeting.declined",
+        RequestExpired(_) => "meeting.expired",
+        MeetingScheduled(_) => "meeting.scheduled",
+        MeetingMoved(_) => "meeting.moved",
+        MeetingConfirmed(_) => "meeting.confirmed",
+        RequestCancelled(_) | MeetingCancelled(_) => "meeting.cancelled",
+        OutcomeRecorded(_) => "outcome.recorded",
+        IntroductionAcceptedByOneSide(_)
+        | RequestExpiring(_)
+        | MeetingReminder(_)
+        | ProjectChangesRequested(_) => return None,
     })
 }
 

@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 
-use super::ADDRESS_PREFIX;
-use super::email::{Mailer, content, mailbox, message};
+use strum::VariantNames;
+
+use super::email::{Email, Mailer, content, mailbox, message};
 use super::webhook::{self, Guard, Sent};
+use super::{ADDRESS_PREFIX, AccountEmail};
 use crate::clock::now;
 use crate::config::{OutboxSettings, Settings};
 use crate::db::{Db, write_transaction};
@@ -24,13 +26,6 @@ const EXPIRY_WARNING_HOURS: i64 = 24;
 /// Why a subscription was disabled when its receiver answered 410 Gone; pages say it in their
 /// own language.
 pub const GONE: &str = "the receiver answered 410 Gone";
-
-/// Emails whose payload holds a one-time secret, forgotten once delivered.
-const CARRIES_SECRET: &[&str] = &[
-    "official_invitation",
-    "password_reset",
-    "email_verification",
-];
 
 /// Delivers the outbox of one database.
 pub struct Worker {
@@ -124,9 +119,10 @@ impl Worker {
             let outcome = self.deliver(&mut conn, item);
             match outcome {
                 // Sent and its secret forgotten at once: nobody sees a sent item still holding it.
+                // Every account email carries a one-time secret.
                 Ok(()) => write_transaction(&mut conn, |conn| {
                     rows::mark_sent(conn, &item.id, now())?;
-                    if CARRIES_SECRET.contains(&item.kind.as_str()) {
+                    if AccountEmail::VARIANTS.contains(&item.kind.as_str()) {
                         rows::forget_payload(conn, &item.id)?;
                     }
                     Ok(())
@@ -167,22 +163,16 @@ impl Worker {
     ) -> Result<(), Failure> {
         match item.channel.as_str() {
             "email" => {
-                let payload: serde_json::Value =
-                    serde_json::from_str(&item.payload).map_err(|e| e.to_string())?;
+                // An unreadable payload is retried like any failure: a fixed version may read it.
+                let email = Email::read(&item.kind, &item.payload).map_err(|e| e.to_string())?;
                 let (name, address, language) = match item.target.strip_prefix(ADDRESS_PREFIX) {
-                    Some(address) => (
-                        payload
-                            .pointer("/to/name")
-                            .and_then(|v| v.as_str())
-                            .unwrap_or("")
-                            .to_owned(),
-                        address.to_owned(),
-                        payload
-                            .pointer("/to/language")
-                            .and_then(|v| v.as_str())
-                            .unwrap_or("id")
-                            .to_owned(),
-                    ),
+                    Some(address) => {
+                        let Email::Account(account) = &email else {
+                            return Err(permanent("only account emails go to a bare address"));
+                        };
+                        let to = account.to();
+                        (to.name.clone(), address.to_owned(), to.language.clone())
+                    }
                     None => {
                         let recipient = user::find(conn, &item.target)
                             .map_err(|e| e.to_string())?
@@ -190,11 +180,11 @@ impl Worker {
                         (recipient.name, recipient.email, recipient.language)
                     }
                 };
-                let content = content(&item.kind, &language, &payload);
+                let content = content(&email, &language);
                 let to = mailbox(&name, &address).map_err(permanent)?;
-                let email =
+                let mail =
                     message(&self.from, to, &item.id, &language, &content).map_err(permanent)?;
-                Ok(self.mailer.send(&email)?)
+                Ok(self.mailer.send(&mail)?)
             }
             "webhook" => {
                 let sub = rows::find_subscription(conn, &item.target)

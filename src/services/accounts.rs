@@ -15,6 +15,8 @@ use crate::db::AnyConnection;
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::time::time_zone;
 use crate::models::user::{self, Invitation, User};
+use crate::notify::AccountEmail;
+use crate::notify::kinds::{Addressee, OfficialInvitation, RegionRef, SecretLink};
 use crate::state::AppState;
 
 /// How long a password reset link works.
@@ -35,14 +37,27 @@ pub fn email_secret(
 ) -> Result<(), AppError> {
     let token = new_secret();
     let expires_at = now() + Duration::hours(hours);
-    user::insert_account_token(conn, &hash_secret(&token), &row.id, purpose, expires_at)?;
     let base = state.settings.app.public_url.trim_end_matches('/');
-    let payload = serde_json::json!({
-        "to": {"name": row.name, "language": row.language},
-        "link": format!("{base}/{page}?token={token}"),
-        "valid_until": format!("{} UTC", expires_at.format("%Y-%m-%d %H:%M")),
-    });
-    crate::notify::email_address(conn, &row.email, purpose, &payload)
+    let link = SecretLink {
+        to: Addressee {
+            name: row.name.clone(),
+            language: row.language.clone(),
+        },
+        link: format!("{base}/{page}?token={token}"),
+        valid_until: format!("{} UTC", expires_at.format("%Y-%m-%d %H:%M")),
+    };
+    // The purpose names the token and the email alike.
+    let email = match purpose {
+        "password_reset" => AccountEmail::PasswordReset(link),
+        "email_verification" => AccountEmail::EmailVerification(link),
+        other => {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "no email carries a secret for `{other}`"
+            )));
+        }
+    };
+    user::insert_account_token(conn, &hash_secret(&token), &row.id, purpose, expires_at)?;
+    crate::notify::email_address(conn, &row.email, &email)
 }
 
 /// The signed-in user as the API shows it.
@@ -351,13 +366,21 @@ pub async fn invite(
             };
             user::insert_invitation(conn, &invitation)?;
             let base = app.settings.app.public_url.trim_end_matches('/');
-            let payload = serde_json::json!({
-                "to": {"name": invitation.name, "language": input.language.as_ref()},
-                "region": {"code": input.region, "name": region_name},
-                "link": format!("{base}/accept-invitation?token={token}"),
-                "valid_until": format!("{} UTC", invitation.expires_at.format("%Y-%m-%d %H:%M")),
+            let invitation_email = AccountEmail::OfficialInvitation(OfficialInvitation {
+                link: SecretLink {
+                    to: Addressee {
+                        name: invitation.name.clone(),
+                        language: input.language.as_ref().to_owned(),
+                    },
+                    link: format!("{base}/accept-invitation?token={token}"),
+                    valid_until: format!("{} UTC", invitation.expires_at.format("%Y-%m-%d %H:%M")),
+                },
+                region: RegionRef {
+                    code: input.region.clone(),
+                    name: region_name,
+                },
             });
-            crate::notify::email_address(conn, &email, "official_invitation", &payload)?;
+            crate::notify::email_address(conn, &email, &invitation_email)?;
             Ok(InvitationCreated {
                 email,
                 region: input.region,

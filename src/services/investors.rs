@@ -16,6 +16,8 @@ use crate::models::investor::{
     self as rows, InvestorChanges, InvestorFilter, InvestorRow, MandateRow,
 };
 use crate::models::json_text;
+use crate::notify::Notification;
+use crate::notify::kinds::{InvestorNotice, Organisation};
 use crate::reference::Catalogue;
 
 /// An investor organisation as given at registration.
@@ -543,8 +545,13 @@ pub fn verify(
         rows::set_verified(conn, id, &user.id, now())?;
         crate::models::matching::bump_version(conn)?;
         let users = crate::models::user::investor_users(conn, id)?;
-        let payload = serde_json::json!({"investor": {"id": current.id, "name": current.name}});
-        crate::notify::record(conn, &users, "investor_verified", &payload)?;
+        let verified = Notification::InvestorVerified(InvestorNotice {
+            investor: Organisation {
+                id: current.id,
+                name: current.name,
+            },
+        });
+        crate::notify::record(conn, &users, &verified)?;
     }
     load_visible(conn, user, id)
 }

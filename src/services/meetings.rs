@@ -24,6 +24,8 @@ use crate::meetings::time::{in_zone, stored_zone, time_zone, to_utc, utc};
 use crate::models::event as event_rows;
 use crate::models::job::{self as jobs_rows, JobRow};
 use crate::models::meeting::{self as rows, MeetingRow, RequestRow};
+use crate::notify::Notification;
+use crate::notify::kinds::{MeetingRef, OutcomeFacts, OutcomeNotice};
 use crate::scheduling::{Violation, violations};
 use crate::state::AppState;
 
@@ -523,13 +525,23 @@ pub(crate) fn save_outcome(
     meeting.updated_at = now();
     rows::update_meeting(conn, &meeting)?;
     // Notes stay with the parties and staff: the notice carries the outcome without them.
-    let mut payload = data.request_payload(&request);
-    payload["meeting"] = serde_json::json!({"id": meeting.id, "starts_at": utc(meeting.starts_at)});
-    payload["outcome"] = serde_json::json!({
-        "attendance": meeting.attendance,
-        "follow_up": outcome.follow_up,
-    });
-    notify_parties(conn, &data, &request, "outcome_recorded", &payload)?;
+    let notice = OutcomeNotice {
+        request: data.request_notice(&request),
+        meeting: MeetingRef {
+            id: meeting.id.clone(),
+            starts_at: utc(meeting.starts_at),
+        },
+        outcome: OutcomeFacts {
+            attendance: outcome.attendance,
+            follow_up: outcome.follow_up.clone(),
+        },
+    };
+    notify_parties(
+        conn,
+        &data,
+        &request,
+        &Notification::OutcomeRecorded(notice),
+    )?;
     Ok(meeting_view(&data, user, &request, &meeting, None))
 }
 
@@ -794,16 +806,15 @@ pub async fn change_meeting(
             meeting.updated_at = now();
             rows::update_meeting(conn, &meeting)?;
             let kind = if moves {
-                "meeting_moved"
+                Notification::MeetingMoved
             } else {
-                "meeting_confirmed"
+                Notification::MeetingConfirmed
             };
             notify_parties(
                 conn,
                 &data,
                 &request,
-                kind,
-                &data.meeting_payload(&request, &meeting),
+                &kind(data.meeting_notice(&request, &meeting)),
             )?;
             Ok(meeting_view(&data, &user, &request, &meeting, None))
         })

@@ -24,6 +24,8 @@ use crate::models::project::{
     self as rows, NewProject, ProjectCodes, ProjectContent, ProjectEvent, ProjectFilter,
     ProjectRow, SortKey, ValueRange,
 };
+use crate::notify::Notification;
+use crate::notify::kinds::{ProjectFacts, ProjectNotice};
 use crate::reference::Catalogue;
 
 /// A point on the map (WGS 84).
@@ -647,19 +649,24 @@ pub fn apply_transition(
         },
     )?;
     let (project, _) = load_visible(conn, catalogue, Some(user), id)?;
-    let kind = match step {
-        Transition::Publish => Some("project_published"),
-        Transition::RequestChanges => Some("project_changes_requested"),
+    let kind: Option<fn(ProjectNotice) -> Notification> = match step {
+        Transition::Publish => Some(Notification::ProjectPublished),
+        Transition::RequestChanges => Some(Notification::ProjectChangesRequested),
         _ => None,
     };
     if let Some(kind) = kind {
         let officials = crate::models::user::region_officials(conn, &row.region_code)?;
-        let payload = serde_json::json!({
-            "project": {"id": project.id, "title": project.title, "region": project.region,
-                        "region_name": project.region_name, "status": project.status},
-            "comment": review_comment,
-        });
-        crate::notify::record(conn, &officials, kind, &payload)?;
+        let notice = ProjectNotice {
+            project: ProjectFacts {
+                id: project.id.clone(),
+                title: project.title.clone(),
+                region: project.region.clone(),
+                region_name: project.region_name.clone(),
+                status: project.status,
+            },
+            comment: review_comment,
+        };
+        crate::notify::record(conn, &officials, &kind(notice))?;
     }
     Ok(project)
 }

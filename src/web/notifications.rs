@@ -5,8 +5,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::session::Visitor;
 use super::settings::reading_zone;
@@ -14,7 +14,9 @@ use super::{Page, error_page, html, see_other};
 use crate::clock::now;
 use crate::meetings::time::in_zone;
 use crate::models::notification::{self as rows, NotificationRow};
-use crate::notify::email;
+use crate::notify::Notification;
+use crate::notify::email::{self, Email};
+use crate::notify::kinds::ReminderNotice;
 use crate::services::notifications::mark_read_of;
 use crate::state::AppState;
 
@@ -76,48 +78,79 @@ pub(crate) fn neighbours(
     )
 }
 
-/// The page that shows what a notification is about, by its kind and what it names.
-fn link_of(kind: &str, payload: &Value) -> Option<(String, &'static str)> {
-    let project = payload.pointer("/project/id").and_then(Value::as_str);
-    match (kind, project) {
-        ("project_published", Some(id)) => {
-            Some((format!("/opportunities/{id}"), "notifications.open_project"))
+/// The page that shows what a notification is about, and the key of the link's text.
+fn link_of(notification: &Notification) -> (String, &'static str) {
+    match notification {
+        Notification::ProjectPublished(notice) => (
+            format!("/opportunities/{}", notice.project.id),
+            "notifications.open_project",
+        ),
+        Notification::ProjectChangesRequested(_) => {
+            ("/my-projects".into(), "notifications.open_projects")
         }
-        (_, Some(_)) => Some(("/my-projects".into(), "notifications.open_projects")),
-        ("investor_verified", None) => Some(("/dashboard".into(), "notifications.open_matches")),
-        _ if payload.get("meeting").is_some() || payload.get("request").is_some() => {
-            Some(("/agenda".into(), "notifications.open_agenda"))
-        }
+        Notification::InvestorVerified(_) => ("/dashboard".into(), "notifications.open_matches"),
+        // Every other kind tells of a request or its meeting.
+        _ => ("/agenda".into(), "notifications.open_agenda"),
+    }
+}
+
+/// When the meeting a notification tells of starts, for kinds about a meeting.
+fn meeting_start(notification: &Notification) -> Option<DateTime<Utc>> {
+    use Notification::*;
+    match notification {
+        MeetingScheduled(notice)
+        | MeetingMoved(notice)
+        | MeetingConfirmed(notice)
+        | MeetingCancelled(notice)
+        | MeetingReminder(ReminderNotice {
+            meeting: notice, ..
+        }) => Some(notice.meeting.starts_at),
+        OutcomeRecorded(notice) => Some(notice.meeting.starts_at),
         _ => None,
     }
 }
 
-fn line(page: &Page, zone: chrono_tz::Tz, row: NotificationRow) -> Line {
-    let payload: Value = serde_json::from_str(&row.payload).unwrap_or_default();
-    let content = email::content(&row.kind, page.lang.code(), &payload);
-    let mut details = content.details;
+/// Fills a line with what the list says of a notification: its email's subject and details,
+/// the meeting's start in the viewer's zone too, and where to see more.
+fn tell(line: &mut Line, page: &Page, zone: chrono_tz::Tz, notification: Notification) {
+    let (href, key) = link_of(&notification);
+    line.link = Some((href, page.t(key)));
+    let starts = meeting_start(&notification);
+    let content = email::content(
+        &Email::Notification(Box::new(notification)),
+        page.lang.code(),
+    );
+    line.title = content.subject;
+    line.details = content.details;
     // The email gives a meeting's venue time; the viewer also reads it in its own zone.
-    if let Some(starts) = payload
-        .pointer("/meeting/starts_at")
-        .and_then(Value::as_str)
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-    {
+    if let Some(starts) = starts {
         let yours = in_zone(starts.naive_utc(), zone).format("%Y-%m-%d %H:%M");
-        details.push((
+        line.details.push((
             page.t("notifications.your_time"),
             format!("{yours} ({})", zone.name()),
         ));
     }
-    Line {
-        title: content.subject,
-        details,
+}
+
+fn line(page: &Page, zone: chrono_tz::Tz, row: NotificationRow) -> Line {
+    // A notification that cannot be read says so rather than showing a line of blanks.
+    let mut line = Line {
+        title: page.t("notifications.unreadable"),
+        details: Vec::new(),
         when: in_zone(row.created_at, zone)
             .format("%Y-%m-%d %H:%M")
             .to_string(),
-        link: link_of(&row.kind, &payload).map(|(href, key)| (href, page.t(key))),
+        link: None,
         unread: row.read_at.is_none(),
-        id: row.id,
+        id: row.id.clone(),
+    };
+    match Notification::read(&row.kind, &row.payload) {
+        Ok(notification) => tell(&mut line, page, zone, notification),
+        Err(error) => {
+            tracing::warn!(notification = %row.id, %error, "a stored notification cannot be read");
+        }
     }
+    line
 }
 
 async fn list(

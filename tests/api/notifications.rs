@@ -7,6 +7,8 @@ use std::time::Duration;
 use mail_parser::{MessageParser, MimeHeaders};
 use reqwest::{Method, StatusCode};
 use sepadan::auth::Role;
+use sepadan::notify::AccountEmail;
+use sepadan::notify::kinds::{Addressee, SecretLink};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestUser, code, spawn_with_smtp};
@@ -549,8 +551,14 @@ async fn two_workers_on_one_database_deliver_each_item_once() {
                 sepadan::notify::email_address(
                     conn,
                     &format!("reader{n}@example.com"),
-                    "password_reset",
-                    &json!({"to": {"name": "Reader", "language": "en"}, "link": "http://x/?token=t"}),
+                    &AccountEmail::PasswordReset(SecretLink {
+                        to: Addressee {
+                            name: "Reader".into(),
+                            language: "en".into(),
+                        },
+                        link: "http://x/?token=t".into(),
+                        valid_until: "2026-01-01 10:00 UTC".into(),
+                    }),
                 )?;
             }
             Ok(())
