@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::db::AnyConnection;
+use crate::domain::mandate::Mandate;
 use crate::domain::project::{Instrument, Stage};
 use crate::domain::{Currency, Money};
 use crate::error::AppError;
@@ -20,7 +21,6 @@ use crate::models::project::{ProjectCodes, ProjectRow};
 use crate::models::reference::latest_rates;
 use crate::models::{matching as rows, project};
 use crate::reference::Catalogue;
-use crate::services::investors::Mandate;
 
 /// Units of each currency per US dollar, at the latest rate.
 pub type Rates = HashMap<String, Decimal>;
@@ -110,7 +110,7 @@ impl Matchmaker {
         let investors = rows::discoverable_investors(conn)?
             .into_iter()
             .map(|(row, mandate)| InvestorEntry {
-                mandate: self.mandate_facts(&Mandate::from_row(&mandate), &rates),
+                mandate: self.mandate_facts(&mandate.mandate(), &rates),
                 row,
             })
             .collect();
@@ -209,7 +209,7 @@ impl Matchmaker {
 
     /// The mandate stored for an investor, as facts.
     pub fn stored_mandate(&self, row: &MandateRow, rates: &Rates) -> MandateFacts {
-        self.mandate_facts(&Mandate::from_row(row), rates)
+        self.mandate_facts(&row.mandate(), rates)
     }
 }
 

@@ -1,4 +1,27 @@
-//! Text helpers for search: lower-cased word tokens shared by indexing and querying.
+//! Free text: the longest each kind may be, its check, and the lower-cased word tokens shared
+//! by search indexing and querying.
+
+use crate::error::AppError;
+
+/// Descriptions, theses, profiles and meeting notes, in characters (each language apart).
+pub const LONG_TEXT: usize = 5000;
+/// A meeting request's message.
+pub const MESSAGE: usize = 2000;
+/// Why a request was declined or cancelled.
+pub const REASON: usize = 1000;
+/// A reviewer's comment and other one-paragraph notes.
+pub const SHORT_TEXT: usize = 500;
+
+/// The text trimmed, or 422 naming `field` when it is longer than `max` characters.
+pub fn within(field: &str, text: &str, max: usize) -> Result<String, AppError> {
+    if text.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(text.trim().to_owned())
+}
 
 /// Splits text into lower-case alphanumeric tokens.
 pub fn tokens(text: &str) -> Vec<String> {

@@ -16,6 +16,7 @@ use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::project::Interest;
 use crate::domain::status::{MeetingStatus, RequestStatus};
+use crate::domain::text;
 use crate::error::{AppError, ErrorCode};
 use crate::matching::MatchFilter;
 use crate::matchmaker::Matchmaker;
@@ -29,7 +30,7 @@ use crate::notify::kinds::{
     RequestNotice, VenueRef,
 };
 use crate::scheduling::instance::{Reason, Schedule};
-use crate::services::requests::{RequestInput, check_text};
+use crate::services::requests::RequestInput;
 
 /// An event with its participants and the delegations among them.
 pub struct EventData {
@@ -410,7 +411,7 @@ pub fn insert_request(
         host_participant_id: host.row.id.clone(),
         project_id: input.project_id.clone(),
         origin: origin.to_owned(),
-        message: check_text("message", &input.message, 2000)?,
+        message: text::within("message", &input.message, text::MESSAGE)?,
         status: RequestStatus::Pending,
         investor_accepted: origin == "investor",
         host_accepted: origin == "host",

@@ -5,6 +5,8 @@ use diesel::prelude::*;
 
 use crate::db::AnyConnection;
 use crate::db::schema::{investors, mandates};
+use crate::domain::mandate::{Mandate, Ticket};
+use crate::domain::{Currency, Money};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = investors)]
@@ -180,4 +182,41 @@ pub fn name_taken(conn: &mut AnyConnection, name: &str, country: &str) -> QueryR
             .filter(crate::db::lower(investors::name).eq(name.trim().to_lowercase())),
     ))
     .get_result(conn)
+}
+
+impl MandateRow {
+    /// The stored mandate as the investor gave it; a list column that does not read is empty.
+    pub fn mandate(&self) -> Mandate {
+        let row = self;
+        let ticket = match (
+            row.ticket_min_minor,
+            row.ticket_max_minor,
+            row.ticket_currency.as_deref(),
+        ) {
+            (Some(min), Some(max), Some(code)) => Currency::parse(code).ok().map(|c| Ticket {
+                min: Money::from_minor(min, c).amount().to_string(),
+                max: Money::from_minor(max, c).amount().to_string(),
+                currency: code.to_owned(),
+            }),
+            _ => None,
+        };
+        Mandate {
+            sectors: parse_list(&row.sectors),
+            excluded_sectors: parse_list(&row.excluded_sectors),
+            dimensions: parse_list(&row.dimensions),
+            elements: parse_list(&row.elements),
+            regions: parse_list(&row.regions),
+            provinces: parse_list(&row.provinces),
+            ikn_related: row.ikn_related,
+            ticket,
+            stages: parse_list(&row.stages),
+            instruments: parse_list(&row.instruments),
+            thesis: row.thesis.clone(),
+            discoverable: row.discoverable,
+        }
+    }
+}
+
+fn parse_list<T: for<'de> serde::Deserialize<'de>>(text: &str) -> Vec<T> {
+    serde_json::from_str(text).unwrap_or_default()
 }

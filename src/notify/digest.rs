@@ -21,7 +21,6 @@ use crate::matching::explain::reasons;
 use crate::matchmaker::Matchmaker;
 use crate::models::notification::{self as rows, OutboxRow};
 use crate::models::{investor, project, user};
-use crate::services::investors::Mandate;
 
 /// Projects in one digest at most.
 const PER_DIGEST: usize = 5;
@@ -77,7 +76,7 @@ pub fn send_due(
             continue;
         };
         let snapshot = matchmaker.snapshot(conn)?;
-        let facts = matchmaker.mandate_facts(&Mandate::from_row(&mandate), &snapshot.rates);
+        let facts = matchmaker.mandate_facts(&mandate.mandate(), &snapshot.rates);
         let ranked = snapshot.index.top(
             &facts,
             &matchmaker.weights,

@@ -11,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::domain::Localized;
+use crate::domain::outcome::{Attendance, FollowUp};
 use crate::domain::project::ProjectStatus;
 use crate::domain::status::{MeetingStatus, RequestStatus};
 use crate::error::AppError;
-use crate::services::meetings::{Attendance, FollowUp};
 
 /// Something that happened, told to its users in the app and by email, and to the partner
 /// systems that subscribed to its event type. The variants' order is the settings page's.

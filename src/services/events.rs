@@ -12,6 +12,7 @@ use crate::auth::policy::{self, Task};
 use crate::auth::{AuthenticatedUser, Role};
 use crate::clock::now;
 use crate::db::AnyConnection;
+use crate::domain::text;
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::plan::{EventSlot, slots, within_windows};
 use crate::meetings::service::{EventData, acts_for_delegation};
@@ -176,12 +177,7 @@ impl EventInput {
         demo: bool,
     ) -> Result<EventPlan, AppError> {
         let at = now();
-        if self.description.chars().count() > 5000 {
-            return Err(AppError::validation(
-                "description",
-                "must be at most 5000 characters",
-            ));
-        }
+        text::within("description", &self.description, text::LONG_TEXT)?;
         if !(1..=20).contains(&self.venues.len()) {
             return Err(AppError::validation("venues", "between 1 and 20 venues"));
         }

@@ -9,8 +9,10 @@ use crate::auth::policy::{self, Task};
 use crate::auth::{AuthenticatedUser, Role};
 use crate::clock::now;
 use crate::db::AnyConnection;
-use crate::domain::project::{Instrument, InvestorKind, Stage};
-use crate::domain::{Currency, Money};
+use crate::domain::Money;
+pub use crate::domain::mandate::{Mandate, Ticket};
+use crate::domain::project::InvestorKind;
+use crate::domain::text;
 use crate::error::AppError;
 use crate::models::investor::{
     self as rows, InvestorChanges, InvestorFilter, InvestorRow, MandateRow,
@@ -58,13 +60,7 @@ fn check_website(field: &str, url: &str) -> Result<String, AppError> {
 }
 
 fn check_description(field: &str, text: &str) -> Result<String, AppError> {
-    if text.chars().count() > 5000 {
-        return Err(AppError::validation(
-            field,
-            "must be at most 5000 characters",
-        ));
-    }
-    Ok(text.trim().to_owned())
+    text::within(field, text, text::LONG_TEXT)
 }
 
 fn optional<T>(
@@ -129,54 +125,6 @@ fn check_phone(field: &str, phone: &str) -> Result<String, AppError> {
     }
 }
 
-/// A ticket size range with its currency.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Ticket {
-    /// Decimal string in major units.
-    #[schema(example = "5000000")]
-    pub min: String,
-    #[schema(example = "20000000")]
-    pub max: String,
-    #[schema(example = "USD")]
-    pub currency: String,
-}
-
-/// What an investor looks for. Empty `regions` and `provinces` mean anywhere.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Mandate {
-    /// ISIC codes at any level; a division covers all its classes.
-    #[serde(default)]
-    pub sectors: Vec<String>,
-    #[serde(default)]
-    pub excluded_sectors: Vec<String>,
-    #[serde(default)]
-    pub dimensions: Vec<String>,
-    #[serde(default)]
-    pub elements: Vec<String>,
-    /// Regency or city codes.
-    #[serde(default)]
-    pub regions: Vec<String>,
-    /// Province codes.
-    #[serde(default)]
-    pub provinces: Vec<String>,
-    /// Prefers the regions around the new capital IKN.
-    #[serde(default)]
-    pub ikn_related: bool,
-    pub ticket: Option<Ticket>,
-    #[serde(default)]
-    pub stages: Vec<Stage>,
-    #[serde(default)]
-    pub instruments: Vec<Instrument>,
-    /// The investment thesis in the investor's words.
-    #[serde(default)]
-    pub thesis: String,
-    /// Whether regions may see this investor in their matches.
-    #[serde(default)]
-    pub discoverable: bool,
-}
-
 /// Deduplicates while keeping order.
 fn distinct<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
     let mut out: Vec<T> = Vec::with_capacity(items.len());
@@ -203,10 +151,6 @@ fn check_codes(
         ));
     }
     Ok(distinct(codes))
-}
-
-fn parse_list<T: for<'de> Deserialize<'de>>(text: &str) -> Vec<T> {
-    serde_json::from_str(text).unwrap_or_default()
 }
 
 impl Mandate {
@@ -268,35 +212,6 @@ impl Mandate {
             updated_at: now(),
         })
     }
-
-    pub fn from_row(row: &MandateRow) -> Self {
-        let ticket = match (
-            row.ticket_min_minor,
-            row.ticket_max_minor,
-            row.ticket_currency.as_deref(),
-        ) {
-            (Some(min), Some(max), Some(code)) => Currency::parse(code).ok().map(|c| Ticket {
-                min: Money::from_minor(min, c).amount().to_string(),
-                max: Money::from_minor(max, c).amount().to_string(),
-                currency: code.to_owned(),
-            }),
-            _ => None,
-        };
-        Mandate {
-            sectors: parse_list(&row.sectors),
-            excluded_sectors: parse_list(&row.excluded_sectors),
-            dimensions: parse_list(&row.dimensions),
-            elements: parse_list(&row.elements),
-            regions: parse_list(&row.regions),
-            provinces: parse_list(&row.provinces),
-            ikn_related: row.ikn_related,
-            ticket,
-            stages: parse_list(&row.stages),
-            instruments: parse_list(&row.instruments),
-            thesis: row.thesis.clone(),
-            discoverable: row.discoverable,
-        }
-    }
 }
 
 /// How to reach an investor: shown to the investor itself and staff only.
@@ -342,7 +257,7 @@ impl Investor {
                 "foreign"
             },
             verified: row.verified_at.is_some(),
-            mandate: mandate.as_ref().map(Mandate::from_row),
+            mandate: mandate.as_ref().map(MandateRow::mandate),
             contact,
             id: row.id,
             name: row.name,
@@ -528,7 +443,7 @@ pub fn save_mandate(
     policy::may_edit_investor(user, id)?;
     rows::put_mandate(conn, row)?;
     crate::models::matching::bump_version(conn)?;
-    Ok(Mandate::from_row(row))
+    Ok(row.mandate())
 }
 
 /// Marks an investor verified (staff only), in the caller's transaction, and tells the

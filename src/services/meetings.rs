@@ -4,15 +4,16 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, EnumIter, EnumString};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthenticatedUser;
 use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
+use crate::domain::outcome::{Attendance, FollowUp};
 use crate::domain::status::{JobStatus, MeetingStatus, RequestStatus};
-use crate::domain::{Currency, Money, MoneyJson};
+use crate::domain::text;
+use crate::domain::{Currency, Money};
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::ics;
 use crate::meetings::jobs::{self, ScheduleOptions};
@@ -101,59 +102,6 @@ fn span(starts_at: NaiveDateTime, ends_at: NaiveDateTime, zone: &str) -> Span {
         starts_at: in_zone(starts_at, tz),
         ends_at: in_zone(ends_at, tz),
     }
-}
-
-/// Stages after a meeting, in order.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum FollowUpStage {
-    LetterOfIntent,
-    SiteVisit,
-    Mou,
-    InvestmentRealised,
-}
-
-/// Whether the meeting took place.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Attendance {
-    Held,
-    NoShow,
-}
-
-/// Where a meeting led.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FollowUp {
-    pub stage: FollowUpStage,
-    /// The amount committed or realised, when there is one.
-    pub amount: Option<MoneyJson>,
 }
 
 /// What came of a meeting; notes are seen only by its parties and staff.
@@ -476,16 +424,7 @@ pub(crate) fn save_outcome(
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty())
-        .map(|n| {
-            if n.chars().count() > 5000 {
-                Err(AppError::validation(
-                    "notes",
-                    "must be at most 5000 characters",
-                ))
-            } else {
-                Ok(n.to_owned())
-            }
-        })
+        .map(|n| text::within("notes", n, text::LONG_TEXT))
         .transpose()?;
     if outcome.attendance == Attendance::NoShow && outcome.follow_up.is_some() {
         return Err(AppError::validation(

@@ -15,7 +15,7 @@ use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::Localized;
 use crate::domain::project::{Instrument, ProjectStatus, Stage, Transition};
-use crate::domain::text::{search_document, tokens};
+use crate::domain::text::{self, search_document, tokens};
 use crate::domain::{Currency, Money, MoneyJson};
 use crate::error::{AppError, ErrorCode};
 use crate::matchmaker::Rates;
@@ -148,9 +148,9 @@ fn check_localized(field: &str, text: &Localized, max: usize) -> Result<Localize
 
 fn check_short(field: &str, text: Option<&str>) -> Result<Option<String>, AppError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(t) if t.chars().count() > 500 => Err(AppError::validation(
+        Some(t) if t.chars().count() > text::SHORT_TEXT => Err(AppError::validation(
             field,
-            "must be at most 500 characters",
+            format!("must be at most {} characters", text::SHORT_TEXT),
         )),
         other => Ok(other.map(str::to_owned)),
     }

@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{AuthenticatedUser, policy};
 use crate::clock::now;
 use crate::domain::Localized;
+use crate::domain::text;
 use crate::error::AppError;
 use crate::models::json_text;
 use crate::models::reference::Region;
@@ -93,10 +94,15 @@ impl ProfileInput {
         demo: bool,
     ) -> Result<ProfileRow, AppError> {
         let long_text = |field: &str, text: &Localized| {
-            if text.id.chars().count() > 5000 || text.en.chars().count() > 5000 {
+            if text.id.chars().count() > text::LONG_TEXT
+                || text.en.chars().count() > text::LONG_TEXT
+            {
                 Err(AppError::validation(
                     field,
-                    "must be at most 5000 characters in each language",
+                    format!(
+                        "must be at most {} characters in each language",
+                        text::LONG_TEXT
+                    ),
                 ))
             } else {
                 Ok(())

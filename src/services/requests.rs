@@ -10,6 +10,7 @@ use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::status::RequestStatus;
+use crate::domain::text;
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::plan::priority;
 use crate::meetings::service::{EventData, best_hosts, expire_due, insert_request};
@@ -90,17 +91,6 @@ pub fn request_view(data: &EventData, r: &RequestRow, factor: f64) -> MeetingReq
         expires_at: utc(r.expires_at),
         decided_at: r.decided_at.map(utc),
     }
-}
-
-/// Trimmed free text of at most `max` characters.
-pub fn check_text(field: &str, text: &str, max: usize) -> Result<String, AppError> {
-    if text.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok(text.trim().to_owned())
 }
 
 /// Asks for a meeting at an event: the caller's side follows from who it acts for, and staff
@@ -312,7 +302,7 @@ impl ReasonInput {
     pub fn checked(self) -> Result<Option<String>, AppError> {
         Ok(self
             .reason
-            .map(|r| check_text("reason", &r, 1000))
+            .map(|r| text::within("reason", &r, text::REASON))
             .transpose()?
             .filter(|r| !r.is_empty()))
     }

@@ -21,6 +21,7 @@ use super::session::Visitor;
 use super::{Page, error_page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::clock::now;
+use crate::domain::outcome::{Attendance, FollowUp, FollowUpStage};
 use crate::domain::project::Stage;
 use crate::domain::{Currency, Money, MoneyJson};
 use crate::error::AppError;
@@ -31,8 +32,7 @@ use crate::models::event as event_rows;
 use crate::models::meeting as meeting_rows;
 use crate::services::exports;
 use crate::services::meetings::{
-    Attendance, FollowUp, FollowUpStage, Meeting, Outcome, Span, meeting_view, save_outcome,
-    visible_meeting,
+    Meeting, Outcome, Span, meeting_view, save_outcome, visible_meeting,
 };
 use crate::services::reports::{self, OutcomeLine};
 use crate::spreadsheet::FileFormat;
