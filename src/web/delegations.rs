@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use super::events::{Field, Filled, Listed, listed, needs, problems_of, renumbered, whole_number};
 use super::form::{self, Typed};
 use super::i18n::Lang;
-use super::session::Visitor;
+use super::session::Staff;
 use super::{Page, error_page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::db::AnyConnection;
@@ -233,14 +233,13 @@ fn delegation_lines(
 
 async fn delegations_page(
     req: &HttpRequest,
-    visitor: &Visitor,
     state: &web::Data<AppState>,
     user: AuthenticatedUser,
     status: StatusCode,
     typed: &Typed,
     problems: BTreeMap<String, String>,
 ) -> HttpResponse {
-    let page = Page::new(req, visitor);
+    let page = Page::of(req);
     let lang = page.lang;
     let app = state.clone();
     let found = state
@@ -279,16 +278,11 @@ async fn delegations_page(
 /// The delegations and the form to create one.
 async fn delegations(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     delegations_page(
         &req,
-        &visitor,
         &state,
         user,
         StatusCode::OK,
@@ -302,15 +296,11 @@ async fn delegations(
 /// kept.
 async fn create(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
-    let lang = Page::new(&req, &visitor).lang;
+    let lang = Page::of(&req).lang;
     let typed = Typed::parse(&body);
     let form = typed.clone();
     let app = state.clone();
@@ -341,7 +331,6 @@ async fn create(
             let problems = needs(lang, &FIELDS, problems, str::to_owned);
             delegations_page(
                 &req,
-                &visitor,
                 &state,
                 user,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -377,14 +366,10 @@ struct DelegationPage {
 /// A delegation: its regions, members, itinerary and events.
 async fn delegation(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let id = id.into_inner();
     let app = state.clone();
     let found = state
@@ -422,7 +407,7 @@ async fn delegation(
         Ok(found) => found,
         Err(e) => return error_page(&req, &e),
     };
-    let page = Page::new(&req, &visitor);
+    let page = Page::of(&req);
     let travel_buffer = page.lang.integer(view.travel_buffer_minutes.into());
     html(
         StatusCode::OK,

@@ -9,7 +9,7 @@ use askama::Template;
 use futures_util::StreamExt;
 
 use super::form::Typed;
-use super::session::Visitor;
+use super::session::Staff;
 use super::{Page, error_page, html};
 use crate::error::AppError;
 use crate::services::imports::{ImportKind, ImportQuery, ImportReport, import};
@@ -61,12 +61,9 @@ fn kind_of(code: &str) -> Option<ImportKind> {
 }
 
 /// The empty form (staff).
-async fn start(req: HttpRequest, visitor: Visitor) -> HttpResponse {
-    if let Err(refused) = visitor.staff(&req) {
-        return *refused;
-    }
+async fn start(req: HttpRequest, Staff { .. }: Staff) -> HttpResponse {
     let page = ImportsPage {
-        page: Page::new(&req, &visitor),
+        page: Page::of(&req),
         projects: true,
         csv: String::new(),
         refusal: None,
@@ -78,19 +75,15 @@ async fn start(req: HttpRequest, visitor: Visitor) -> HttpResponse {
 /// Checks a pasted CSV (`mode=check`, a dry run) or imports it (`mode=all` or `mode=valid`).
 async fn run(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
-    let page = Page::new(&req, &visitor);
+    let page = Page::of(&req);
     let lang = page.lang;
     let refuse = |projects: bool, csv: String, status: StatusCode, key: &str, detail: String| {
         let body = ImportsPage {
-            page: Page::new(&req, &visitor),
+            page: Page::of(&req),
             projects,
             csv,
             refusal: Some((lang.t(key), detail)),

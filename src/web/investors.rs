@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::i18n::Lang;
-use super::session::Visitor;
+use super::session::Staff;
 use super::{Page, dimension_names, error_page, html, see_other};
 use crate::reference::Catalogue;
 use crate::services::investors::{self as api, Investor, InvestorQuery, Mandate};
@@ -123,15 +123,10 @@ const PER_PAGE: i64 = 50;
 /// Investors for staff, the unverified ones first by default, with a search by name.
 async fn list(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, page }: Staff,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
-    let page = Page::new(&req, &visitor);
     let lang = page.lang;
     let ListQuery {
         show,
@@ -272,14 +267,10 @@ fn profile_lines(lang: Lang, investor: &Investor) -> Vec<(String, String)> {
 /// One investor's profile and mandate, with the verify button while it is unverified.
 async fn one(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let id = id.into_inner();
     let found = state
         .db
@@ -289,7 +280,7 @@ async fn one(
         Ok(investor) => investor,
         Err(e) => return error_page(&req, &e),
     };
-    let page = Page::new(&req, &visitor);
+    let page = Page::of(&req);
     let lang = page.lang;
     let body = InvestorPage {
         verified: investor
@@ -319,14 +310,10 @@ async fn one(
 /// and shows it again.
 async fn verify(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let id = id.into_inner();
     let back = format!("/investors/{id}");
     let done = state

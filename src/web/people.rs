@@ -9,7 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::form::{Field, Problems, Typed};
-use super::session::Visitor;
+use super::session::Staff;
 use super::{Page, error_page, html, see_other};
 use crate::auth::accounts::Language;
 use crate::auth::policy::{self, Task};
@@ -215,15 +215,11 @@ struct Sent {
 /// The people page (staff; the staff account form for admins only).
 async fn show(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     query: web::Query<Sent>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
-    let mut page = PeoplePage::new(Page::new(&req, &visitor), &state, &user, Kept::default());
+    let mut page = PeoplePage::new(Page::of(&req), &state, &user, Kept::default());
     page.sent = match query.sent.as_deref() {
         Some("invitation") => Some(page.page.t("people.invited")),
         Some("staff") => Some(page.page.t("people.staff_created")),
@@ -246,7 +242,6 @@ fn language_of(field: &str, typed: &str) -> Result<Language, AppError> {
 /// otherwise.
 fn finish(
     req: &HttpRequest,
-    visitor: &Visitor,
     state: &AppState,
     user: &AuthenticatedUser,
     outcome: Result<HttpResponse, AppError>,
@@ -262,7 +257,7 @@ fn finish(
         }) => vec!["email".to_owned()],
         Err(e) => return error_page(req, &e),
     };
-    let mut page = PeoplePage::new(Page::new(req, visitor), state, user, kept);
+    let mut page = PeoplePage::new(Page::of(req), state, user, kept);
     page.problems = Problems::of(page.page.lang, form, fields);
     html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
 }
@@ -271,14 +266,10 @@ fn finish(
 /// one-time link goes through the outbox, and staff never see the secret.
 async fn invite_official(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let typed = Typed::parse(&body);
     let kept = Kept {
         email: typed.one("email"),
@@ -301,27 +292,16 @@ async fn invite_official(
         }
         Err(e) => Err(e),
     };
-    finish(
-        &req,
-        &visitor,
-        &state,
-        &user,
-        outcome,
-        (kept, &INVITE_FIELDS),
-    )
+    finish(&req, &state, &user, outcome, (kept, &INVITE_FIELDS))
 }
 
 /// Creates a staff or admin account through the same check as `POST /users` (admins only).
 async fn create_staff(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     // The shared rule refuses staff too; refusing them first keeps the form's own checks of
     // role and language from telling staff more than that they may not.
     if let Err(refused) = policy::may(&user, Task::CreateStaffAccounts) {
@@ -353,14 +333,7 @@ async fn create_staff(
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
-    finish(
-        &req,
-        &visitor,
-        &state,
-        &user,
-        outcome,
-        (kept, &STAFF_FIELDS),
-    )
+    finish(&req, &state, &user, outcome, (kept, &STAFF_FIELDS))
 }
 
 /// A subscription as the webhooks page lists it.
@@ -389,12 +362,11 @@ impl WebhooksPage {
     /// The page with every subscription, the form holding `url` and the `chosen` kinds.
     async fn of(
         req: &HttpRequest,
-        visitor: &Visitor,
         state: &AppState,
         user: &AuthenticatedUser,
         (url, chosen): (String, Vec<String>),
     ) -> Result<Self, AppError> {
-        let page = Page::new(req, visitor);
+        let page = Page::of(req);
         let rows = subscriptions(state, user)
             .await?
             .into_iter()
@@ -439,15 +411,11 @@ struct Deleted {
 /// The webhook subscriptions (admins only, as `GET /admin/webhooks`).
 async fn webhooks(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     query: web::Query<Deleted>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
-    match WebhooksPage::of(&req, &visitor, &state, &user, Default::default()).await {
+    match WebhooksPage::of(&req, &state, &user, Default::default()).await {
         Ok(mut page) => {
             page.deleted = query.deleted.is_some();
             html(StatusCode::OK, page.render())
@@ -460,14 +428,10 @@ async fn webhooks(
 /// this once.
 async fn subscribe_partner(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let typed = Typed::parse(&body);
     let input = SubscriptionInput {
         url: typed.one("url"),
@@ -485,7 +449,7 @@ async fn subscribe_partner(
     } else {
         kept
     };
-    match WebhooksPage::of(&req, &visitor, &state, &user, form).await {
+    match WebhooksPage::of(&req, &state, &user, form).await {
         Ok(mut page) => {
             page.created = created;
             let status = match refused {
@@ -504,14 +468,10 @@ async fn subscribe_partner(
 /// Deletes a subscription as `DELETE /admin/webhooks/{id}` does.
 async fn delete_webhook(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     match unsubscribe(&state, &user, id.into_inner()).await {
         Ok(()) => see_other("/people/webhooks?deleted=1").finish(),
         Err(e) => error_page(&req, &e),

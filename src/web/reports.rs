@@ -17,7 +17,7 @@ use strum::IntoEnumIterator;
 use super::charts::{self, Bar, PALETTE, Series};
 use super::form::{Field, Problems};
 use super::i18n::Lang;
-use super::session::Visitor;
+use super::session::{Staff, Visitor};
 use super::{Page, error_page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::clock::now;
@@ -232,15 +232,10 @@ fn awaiting_outcome(
 /// The staff reports: charts with their tables, downloads and the meetings awaiting an outcome.
 async fn reports(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, page }: Staff,
     state: web::Data<AppState>,
     filter: web::Query<ReportFilter>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(answer) => return *answer,
-    };
-    let page = Page::new(&req, &visitor);
     let lang = page.lang;
     let event = filter.event();
     let app = state.clone();
@@ -490,15 +485,11 @@ fn follow_up_amount(lang: Lang, lines: &[OutcomeLine], rates: &Rates) -> String 
 /// The outcome report as a download for a staff session (the API's export wants a token).
 async fn outcomes_file(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     format: web::Path<String>,
     filter: web::Query<ReportFilter>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(answer) => return *answer,
-    };
     let catalogue = state.catalogue.clone();
     let event = filter.event();
     let file = async {
@@ -515,14 +506,10 @@ async fn outcomes_file(
 /// An event's meetings with their outcomes as a download for a staff session.
 async fn meetings_file(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(answer) => return *answer,
-    };
     let (event, format) = path.into_inner();
     let file = async {
         let format = FileFormat::parse(&format)?;

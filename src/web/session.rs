@@ -8,6 +8,7 @@ use std::pin::Pin;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload, web};
@@ -78,10 +79,38 @@ impl FromRequest for Visitor {
     }
 }
 
+/// The signed-in programme staff member (or admin) of a staff page, with the page's context
+/// built once. Anyone else is answered before the handler runs: a visitor with the sign-in
+/// page, a signed-in person in another role with the 403 page.
+pub struct Staff {
+    pub user: AuthenticatedUser,
+    pub page: super::Page,
+}
+
+impl FromRequest for Staff {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let visitor = Visitor::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let visitor = visitor.await?;
+            match visitor.staff(&req) {
+                Ok(user) => Ok(Staff {
+                    user,
+                    page: super::Page::new(&req, &visitor),
+                }),
+                Err(answer) => Err(InternalError::from_response("not staff", *answer).into()),
+            }
+        })
+    }
+}
+
 impl Visitor {
     /// The signed-in programme staff member (or admin), or the answer for anyone else: the
     /// sign-in page for a visitor, the 403 page for a signed-in person in another role.
-    pub fn staff(&self, req: &HttpRequest) -> Result<AuthenticatedUser, Box<HttpResponse>> {
+    fn staff(&self, req: &HttpRequest) -> Result<AuthenticatedUser, Box<HttpResponse>> {
         match &self.0 {
             None => Err(Box::new(super::see_other("/sign-in").finish())),
             Some(user) if policy::oversees_programme(user) => Ok(user.clone()),

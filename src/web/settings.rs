@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::form::{Field, Problems, Typed};
 use super::notifications::{Paging, neighbours};
-use super::session::{self, Visitor};
+use super::session::{self, Staff, Visitor};
 use super::{Page, error_page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::auth::accounts::Language;
@@ -480,15 +480,10 @@ fn recipient_of(conn: &mut crate::db::AnyConnection, item: &OutboxRow) -> Result
 /// Staff's dead letters: what the outbox gave up on, each with a retry button.
 async fn outbox(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, page }: Staff,
     state: web::Data<AppState>,
     paging: web::Query<Paging>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
-    let page = Page::new(&req, &visitor);
     let number = paging.number();
     let zone = reading_zone(&user);
     let found = state
@@ -535,14 +530,10 @@ async fn outbox(
 /// Puts a dead item back in line, as `POST /admin/outbox/{id}/retry` does (staff only).
 async fn retry(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let retried = state
         .db
         .write(move |conn| retry_dead(conn, &user, &id))

@@ -18,7 +18,7 @@ use chrono_tz::Tz;
 
 use super::form::{self, Problems, Typed};
 use super::i18n::Lang;
-use super::session::Visitor;
+use super::session::Staff;
 use super::{Page, content_address, error_page, html, said, see_other, shipped};
 use crate::auth::AuthenticatedUser;
 use crate::domain::status::{JobStatus, MeetingStatus, RequestStatus};
@@ -647,13 +647,12 @@ fn event_lines(
 
 async fn events_page(
     req: &HttpRequest,
-    visitor: &Visitor,
     state: &AppState,
     status: StatusCode,
     typed: &Typed,
     problems: BTreeMap<String, String>,
 ) -> HttpResponse {
-    let page = Page::new(req, visitor);
+    let page = Page::of(req);
     let lang = page.lang;
     let found = state.db.run(move |conn| event_lines(conn, lang)).await;
     let events = match found {
@@ -690,13 +689,9 @@ async fn events_page(
 }
 
 /// The events and the form to create one.
-async fn events(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
-    if let Err(refused) = visitor.staff(&req) {
-        return *refused;
-    }
+async fn events(req: HttpRequest, Staff { .. }: Staff, state: web::Data<AppState>) -> HttpResponse {
     events_page(
         &req,
-        &visitor,
         &state,
         StatusCode::OK,
         &Typed::default(),
@@ -708,15 +703,11 @@ async fn events(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
 /// Creates an event with the API's rules; a form with problems comes back with its input kept.
 async fn create(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
-    let lang = Page::new(&req, &visitor).lang;
+    let lang = Page::of(&req).lang;
     let typed = Typed::parse(&body);
     let mut rows = Rows::default();
     let created = match event_input(&typed, &mut rows) {
@@ -737,7 +728,6 @@ async fn create(
             });
             events_page(
                 &req,
-                &visitor,
                 &state,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &typed,
@@ -1081,13 +1071,12 @@ fn event_view_of(
 
 async fn event_page(
     req: &HttpRequest,
-    visitor: &Visitor,
     state: &web::Data<AppState>,
     user: AuthenticatedUser,
     event_id: String,
     refused: Option<(StatusCode, &Typed, BTreeMap<String, String>)>,
 ) -> HttpResponse {
-    let page = Page::new(req, visitor);
+    let page = Page::of(req);
     let lang = page.lang;
     let app = state.clone();
     let found = state
@@ -1129,29 +1118,21 @@ async fn event_page(
 /// An event: venues, participants, requests, delegations, and the forms that act on it.
 async fn event(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
-    event_page(&req, &visitor, &state, user, id.into_inner(), None).await
+    event_page(&req, &state, user, id.into_inner(), None).await
 }
 
 /// Staff introduce one investor to one region or delegation.
 async fn introduce(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
     form: web::Form<RequestInput>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let event_id = id.into_inner();
     let (app, event) = (state.clone(), event_id.clone());
     let input = form.into_inner();
@@ -1169,15 +1150,11 @@ async fn introduce(
 /// a minimum match score in percent.
 async fn introduce_matches(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let typed = Typed::parse(&body);
     let event_id = id.into_inner();
     let (app, event) = (state.clone(), event_id.clone());

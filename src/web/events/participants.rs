@@ -103,16 +103,12 @@ fn participant_field(api: &str) -> String {
 /// with its input kept.
 async fn add_participant(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
-    let lang = Page::new(&req, &visitor).lang;
+    let lang = Page::of(&req).lang;
     let event_id = id.into_inner();
     let typed = Typed::parse(&body);
     let registered = match registration(&typed) {
@@ -144,7 +140,6 @@ async fn add_participant(
                 .collect();
             event_page(
                 &req,
-                &visitor,
                 &state,
                 user,
                 event_id,
@@ -214,12 +209,11 @@ fn stored_settings(participant: &event_rows::Participant) -> Typed {
 /// The participant form: as stored, or as typed when it comes back with problems.
 async fn participant_page(
     req: &HttpRequest,
-    visitor: &Visitor,
     state: &web::Data<AppState>,
     (event_id, participant_id): (String, String),
     refused: Option<(&Typed, BTreeMap<String, String>)>,
 ) -> HttpResponse {
-    let page = Page::new(req, visitor);
+    let page = Page::of(req);
     let lang = page.lang;
     let (event, participant) = (event_id.clone(), participant_id.clone());
     let found = state
@@ -298,14 +292,11 @@ async fn participant_page(
 /// A participant's time zone, daily cap and availability windows, to change.
 async fn participant(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { .. }: Staff,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    if let Err(refused) = visitor.staff(&req) {
-        return *refused;
-    }
-    participant_page(&req, &visitor, &state, path.into_inner(), None).await
+    participant_page(&req, &state, path.into_inner(), None).await
 }
 
 /// The API's settings from the participant form (windows left empty are left out), with the
@@ -347,16 +338,12 @@ fn settings_field(api: &str, rows: &[usize]) -> String {
 /// input kept and nothing saved.
 async fn edit_participant(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
-    let lang = Page::new(&req, &visitor).lang;
+    let lang = Page::of(&req).lang;
     let (event_id, participant_id) = path.into_inner();
     let typed = Typed::parse(&body);
     let mut rows = Vec::new();
@@ -385,7 +372,6 @@ async fn edit_participant(
                 .collect();
             participant_page(
                 &req,
-                &visitor,
                 &state,
                 (event_id, participant_id),
                 Some((&typed, problems)),

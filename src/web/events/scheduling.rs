@@ -29,15 +29,11 @@ struct RunForm {
 /// Starts the scheduler and follows its job.
 async fn schedule(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
     form: web::Form<RunForm>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let event_id = id.into_inner();
     let options = ScheduleOptions {
         full: form.mode == "full",
@@ -89,14 +85,10 @@ fn failure_in_words(lang: Lang, error: &str) -> (String, Option<String>) {
 /// A scheduling job's stage and progress; the page reloads itself every second while it runs.
 async fn job(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let (event_id, job_id) = path.into_inner();
     let wanted = event_id.clone();
     let found = state
@@ -113,7 +105,7 @@ async fn job(
         Ok(job) => job,
         Err(e) => return error_page(&req, &e),
     };
-    let page = Page::new(&req, &visitor);
+    let page = Page::of(&req);
     let lang = page.lang;
     let count = |label: &str, n: usize| (lang.t(label), lang.integer(n as i64));
     let summary = job
@@ -479,7 +471,6 @@ fn grid_page(
 
 async fn render_grid(
     req: &HttpRequest,
-    visitor: &Visitor,
     state: &web::Data<AppState>,
     user: AuthenticatedUser,
     event_id: String,
@@ -502,7 +493,7 @@ async fn render_grid(
         Ok(found) => found,
         Err(e) => return error_page(req, &e),
     };
-    let page = Page::new(req, visitor);
+    let page = Page::of(req);
     let (status, refusal) = match refusal {
         Some((status, id, refusal)) => (status, Some((id, refusal))),
         None => (StatusCode::OK, None),
@@ -514,26 +505,13 @@ async fn render_grid(
 /// the accepted requests left without a meeting.
 async fn grid(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: web::Query<GridQuery>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let zone = query.into_inner().tz.filter(|z| !z.is_empty());
-    render_grid(
-        &req,
-        &visitor,
-        &state,
-        user,
-        id.into_inner(),
-        zone.as_deref(),
-        None,
-    )
-    .await
+    render_grid(&req, &state, user, id.into_inner(), zone.as_deref(), None).await
 }
 
 /// A grid form: `confirm`, or `move` to a slot (its UTC start) and a place (`venue:seat`).
@@ -594,15 +572,11 @@ fn meeting_change(
 /// with the validator's reasons in the page's language.
 async fn change(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     form: web::Form<ChangeForm>,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let (event_id, meeting_id) = path.into_inner();
     let form = form.into_inner();
     let (event, meeting) = (event_id.clone(), meeting_id.clone());
@@ -629,7 +603,7 @@ async fn change(
         AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         e => return error_page(&req, e),
     };
-    let lang = Page::new(&req, &visitor).lang;
+    let lang = Page::of(&req).lang;
     let reasons = refusal_reasons(&state, &user, lang, &meeting_id, asked, &refused).await;
     let refusal = Refusal {
         lead: lang.t("grid.refused"),
@@ -637,7 +611,6 @@ async fn change(
     };
     render_grid(
         &req,
-        &visitor,
         &state,
         user,
         event_id,
@@ -831,17 +804,13 @@ fn broken_in_words(lang: Lang, data: &EventData, placed: &Placement) -> Vec<Stri
 /// ticked; both parties are told. Without the tick the grid comes back saying so.
 async fn cancel(
     req: HttpRequest,
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let user = match visitor.staff(&req) {
-        Ok(user) => user,
-        Err(refused) => return *refused,
-    };
     let (event_id, meeting_id) = path.into_inner();
-    let lang = Page::new(&req, &visitor).lang;
+    let lang = Page::of(&req).lang;
     if Typed::parse(&body).one("sure") != "on" {
         let refusal = Refusal {
             lead: lang.t("grid.cancel_refused"),
@@ -849,7 +818,6 @@ async fn cancel(
         };
         return render_grid(
             &req,
-            &visitor,
             &state,
             user,
             event_id,
