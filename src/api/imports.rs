@@ -50,18 +50,15 @@ async fn import_projects(
     query: web::Query<ImportQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    may_import(&user, ImportKind::Projects)?;
-    require_csv(&req)?;
-    answer(
-        import(
-            &state,
-            user,
-            ImportKind::Projects,
-            &body,
-            query.into_inner(),
-        )
-        .await?,
+    import_csv(
+        &state,
+        user,
+        &req,
+        ImportKind::Projects,
+        &body,
+        query.into_inner(),
     )
+    .await
 }
 
 #[utoipa::path(tag = "imports", security(("bearer" = [])), params(ImportQuery),
@@ -78,18 +75,29 @@ async fn import_investors(
     query: web::Query<ImportQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    may_import(&user, ImportKind::Investors)?;
-    require_csv(&req)?;
-    answer(
-        import(
-            &state,
-            user,
-            ImportKind::Investors,
-            &body,
-            query.into_inner(),
-        )
-        .await?,
+    import_csv(
+        &state,
+        user,
+        &req,
+        ImportKind::Investors,
+        &body,
+        query.into_inner(),
     )
+    .await
+}
+
+/// Imports a CSV body of `kind` for either endpoint.
+async fn import_csv(
+    state: &AppState,
+    user: AuthenticatedUser,
+    req: &HttpRequest,
+    kind: ImportKind,
+    body: &[u8],
+    query: ImportQuery,
+) -> Result<HttpResponse, AppError> {
+    may_import(&user, kind)?;
+    require_csv(req)?;
+    answer(import(state, user, kind, body, query).await?)
 }
 
 fn template_download(kind: ImportKind) -> Result<HttpResponse, AppError> {
