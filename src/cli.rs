@@ -56,7 +56,7 @@ enum Command {
     #[command(subcommand)]
     Bench(BenchCommand),
     /// Solve a scheduling instance written as JSON (the format `bench scheduling
-    /// --write-instance` writes; see README).
+    /// --write-instance` writes; see docs/scheduling.md).
     ScheduleSolve {
         instance: std::path::PathBuf,
         #[arg(long)]

@@ -1,5 +1,5 @@
-//! Telling people what happened: in-app notifications, and an outbox of emails (and later
-//! webhooks) written in the same transaction as the change, delivered by a worker with retries.
+//! Telling people what happened: in-app notifications, and an outbox of emails and webhooks
+//! written in the same transaction as the change, delivered by a worker with retries.
 //!
 //! - [`record`]: the one way to notify users, inside the caller's transaction.
 //! - [`kinds`]: what each kind of notification and email carries, as a type.

@@ -1,7 +1,7 @@
 //! The meeting scheduler: places accepted meeting requests into (slot, venue, table or room) to
 //! maximise the total priority placed. Pure: no HTTP and no SQL in here.
 //!
-//! - [`instance`]: the problem and the schedule, as documented JSON (`docs` in README).
+//! - [`instance`]: the problem and the schedule, as JSON documented in docs/scheduling.md.
 //! - [`solver`]: a deterministic greedy placement improved by ejection moves.
 //! - [`validate`]: an independent check of every constraint of a schedule.
 //! - [`generate`]: the benchmark's instance family (tiers S, M, L, H).
