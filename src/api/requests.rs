@@ -7,11 +7,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::extract::JsonBody;
 use crate::auth::AuthenticatedUser;
 use crate::domain::status::RequestStatus;
-use crate::error::{AppError, ErrorBody, ErrorCode};
-use crate::meetings::service::{accept, cancel_request, decline};
+use crate::error::{AppError, ErrorBody};
 use crate::services::requests::{
-    IntroductionInput, MeetingRequest, ReasonInput, RequestInput, RequestQuery, event_requests,
-    introduce_best, new_request, request_view, require_pending, visible_request,
+    self as requests, IntroductionInput, MeetingRequest, ReasonInput, RequestInput, RequestQuery,
+    event_requests, introduce_best, new_request,
 };
 use crate::state::AppState;
 
@@ -99,14 +98,10 @@ async fn get_request(
     user: AuthenticatedUser,
     id: web::Path<String>,
 ) -> Result<web::Json<MeetingRequest>, AppError> {
-    let id = id.into_inner();
     let factor = state.settings.meetings.must_meet_factor;
     let view = state
         .db
-        .run(move |conn| {
-            let (data, request) = visible_request(conn, &user, &id)?;
-            Ok(request_view(&data, &request, factor))
-        })
+        .run(move |conn| requests::request(conn, &user, &id, factor))
         .await?;
     Ok(web::Json(view))
 }
@@ -120,16 +115,10 @@ async fn accept_request(
     user: AuthenticatedUser,
     id: web::Path<String>,
 ) -> Result<web::Json<MeetingRequest>, AppError> {
-    let id = id.into_inner();
     let factor = state.settings.meetings.must_meet_factor;
     let view = state
         .db
-        .write(move |conn| {
-            let (data, mut request) = visible_request(conn, &user, &id)?;
-            require_pending(&request)?;
-            accept(conn, &data, &mut request, &user)?;
-            Ok(request_view(&data, &request, factor))
-        })
+        .write(move |conn| requests::accept_request(conn, &user, &id, factor))
         .await?;
     Ok(web::Json(view))
 }
@@ -145,17 +134,10 @@ async fn decline_request(
     id: web::Path<String>,
     body: JsonBody<ReasonInput>,
 ) -> Result<web::Json<MeetingRequest>, AppError> {
-    let id = id.into_inner();
-    let reason = body.0.checked()?;
     let factor = state.settings.meetings.must_meet_factor;
     let view = state
         .db
-        .write(move |conn| {
-            let (data, mut request) = visible_request(conn, &user, &id)?;
-            require_pending(&request)?;
-            decline(conn, &data, &mut request, &user.id, reason)?;
-            Ok(request_view(&data, &request, factor))
-        })
+        .write(move |conn| requests::decline_request(conn, &user, &id, body.0, factor))
         .await?;
     Ok(web::Json(view))
 }
@@ -171,22 +153,10 @@ async fn cancel(
     id: web::Path<String>,
     body: JsonBody<ReasonInput>,
 ) -> Result<web::Json<MeetingRequest>, AppError> {
-    let id = id.into_inner();
-    let reason = body.0.checked()?;
     let factor = state.settings.meetings.must_meet_factor;
     let view = state
         .db
-        .write(move |conn| {
-            let (data, mut request) = visible_request(conn, &user, &id)?;
-            if !RequestStatus::OPEN.contains(&request.status) {
-                return Err(AppError::conflict(
-                    ErrorCode::RequestNotOpen,
-                    format!("this request is {} already", request.status.name()),
-                ));
-            }
-            cancel_request(conn, &data, &mut request, &user.id, reason)?;
-            Ok(request_view(&data, &request, factor))
-        })
+        .write(move |conn| requests::withdraw_request(conn, &user, &id, body.0, factor))
         .await?;
     Ok(web::Json(view))
 }

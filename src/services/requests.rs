@@ -13,7 +13,9 @@ use crate::domain::status::RequestStatus;
 use crate::domain::text;
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::plan::priority;
-use crate::meetings::service::{EventData, best_hosts, expire_due, insert_request};
+use crate::meetings::service::{
+    EventData, accept, best_hosts, cancel_request, decline, expire_due, insert_request,
+};
 use crate::meetings::time::utc;
 use crate::models::meeting::{self as rows, RequestRow};
 use crate::state::AppState;
@@ -274,7 +276,72 @@ pub fn visible_request(
     Ok((data, request))
 }
 
-pub fn require_pending(request: &RequestRow) -> Result<(), AppError> {
+/// A request as the caller sees it.
+#[tracing::instrument(skip_all, fields(id = %id))]
+pub fn request(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+    factor: f64,
+) -> Result<MeetingRequest, AppError> {
+    let (data, request) = visible_request(conn, user, id)?;
+    Ok(request_view(&data, &request, factor))
+}
+
+/// Accepts a pending request for the caller's side; once both sides have, it is scheduled
+/// with the next run, and both are told.
+#[tracing::instrument(skip_all, fields(id = %id))]
+pub fn accept_request(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+    factor: f64,
+) -> Result<MeetingRequest, AppError> {
+    let (data, mut request) = visible_request(conn, user, id)?;
+    require_pending(&request)?;
+    accept(conn, &data, &mut request, user)?;
+    Ok(request_view(&data, &request, factor))
+}
+
+/// Declines a pending request, with a reason if one is given; both sides are told.
+#[tracing::instrument(skip_all, fields(id = %id))]
+pub fn decline_request(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+    reason: ReasonInput,
+    factor: f64,
+) -> Result<MeetingRequest, AppError> {
+    let reason = reason.checked()?;
+    let (data, mut request) = visible_request(conn, user, id)?;
+    require_pending(&request)?;
+    decline(conn, &data, &mut request, &user.id, reason)?;
+    Ok(request_view(&data, &request, factor))
+}
+
+/// Withdraws an open (pending or accepted) request and cancels its meeting, if any.
+#[tracing::instrument(skip_all, fields(id = %id))]
+pub fn withdraw_request(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+    reason: ReasonInput,
+    factor: f64,
+) -> Result<MeetingRequest, AppError> {
+    let reason = reason.checked()?;
+    let (data, mut request) = visible_request(conn, user, id)?;
+    if !RequestStatus::OPEN.contains(&request.status) {
+        return Err(AppError::conflict(
+            ErrorCode::RequestNotOpen,
+            format!("this request is {} already", request.status.name()),
+        ));
+    }
+    cancel_request(conn, &data, &mut request, &user.id, reason)?;
+    Ok(request_view(&data, &request, factor))
+}
+
+/// Refuses a request that is no longer waiting for an answer: expired or answered.
+fn require_pending(request: &RequestRow) -> Result<(), AppError> {
     if request.status == RequestStatus::Pending && request.expires_at <= now() {
         return Err(AppError::conflict(
             ErrorCode::RequestExpired,
@@ -299,7 +366,7 @@ pub struct ReasonInput {
 
 impl ReasonInput {
     /// The reason, trimmed and at most 1000 characters; none when empty.
-    pub fn checked(self) -> Result<Option<String>, AppError> {
+    fn checked(self) -> Result<Option<String>, AppError> {
         Ok(self
             .reason
             .map(|r| text::within("reason", &r, text::REASON))

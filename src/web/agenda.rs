@@ -14,12 +14,12 @@ use crate::auth::{AuthenticatedUser, Role};
 use crate::domain::status::RequestStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::ics;
-use crate::meetings::service::{EventData, accept, decline, insert_request};
+use crate::meetings::service::{EventData, insert_request};
 use crate::models::event as event_rows;
 use crate::models::meeting as meeting_rows;
 use crate::services::calendar::agenda_calendar;
 use crate::services::meetings::{meeting_view, meetings_of_user, participations};
-use crate::services::requests::RequestInput;
+use crate::services::requests::{self as requests, ReasonInput, RequestInput};
 use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -326,31 +326,19 @@ async fn answer(
         "decline" => false,
         _ => return error_page(&req, &AppError::not_found("answer")),
     };
+    let factor = state.settings.meetings.must_meet_factor;
     let answered = state
         .db
         .write(move |conn| {
-            let unknown = || AppError::not_found("request");
-            let mut request = meeting_rows::find_request(conn, &id)?.ok_or_else(unknown)?;
-            let data = EventData::load(conn, &request.event_id)?;
-            if !data.may_see(&user, &request) {
-                return Err(unknown());
-            }
-            if request.status != RequestStatus::Pending || request.expires_at <= crate::clock::now()
-            {
-                return Err(AppError::conflict(
-                    ErrorCode::RequestNotPending,
-                    "this request is no longer waiting for an answer",
-                ));
-            }
             if accepting {
-                accept(conn, &data, &mut request, &user)
+                requests::accept_request(conn, &user, &id, factor)
             } else {
-                decline(conn, &data, &mut request, &user.id, None)
+                requests::decline_request(conn, &user, &id, ReasonInput::default(), factor)
             }
         })
         .await;
     match answered {
-        Ok(()) => see_other("/agenda").finish(),
+        Ok(_) => see_other("/agenda").finish(),
         Err(e) => error_page(&req, &e),
     }
 }
