@@ -829,6 +829,8 @@ fn decimal(lang: Lang, x: f64) -> String {
     }
 }
 
+/// The event page's view of an event: its facts and venues, who takes part and who is asked to
+/// meet whom, who may still be registered, and its scheduling run.
 fn event_view_of(
     conn: &mut crate::db::AnyConnection,
     state: &AppState,
@@ -847,8 +849,42 @@ fn event_view_of(
         .venues
         .first()
         .map_or_else(|| "UTC".to_owned(), |v| v.time_zone.clone());
+    let participants = data
+        .participants
+        .iter()
+        .map(|p| participant_line(lang, participant_view(&data, &slots, p, user)))
+        .collect();
+    let candidates = candidates(conn, state, lang, &data.participants)?;
+    Ok(EventView {
+        job: latest_run(conn, event_id)?,
+        investors: introducible(&data.participants, true),
+        hosts: introducible(&data.participants, false),
+        id: e.id.clone(),
+        name: e.name.clone(),
+        description: e.description.clone(),
+        facts: facts(lang, e, event.slots, &zone),
+        venues: event.venues.iter().map(|v| venue_line(lang, v)).collect(),
+        participants,
+        requests: requests.iter().map(|r| request_line(lang, r)).collect(),
+        delegations: data
+            .delegations
+            .iter()
+            .map(|d| delegation_line(state, d))
+            .collect(),
+        zone,
+        candidates,
+    })
+}
+
+/// The event's settings as label and value, its dates in the first venue's time zone `zone`.
+fn facts(
+    lang: Lang,
+    e: &event_rows::EventRow,
+    slot_count: usize,
+    zone: &str,
+) -> Vec<(String, String)> {
     let yes_no = |b: bool| lang.t(if b { "events.yes" } else { "events.no" });
-    let facts = vec![
+    vec![
         (
             lang.t("events.kind"),
             lang.t(&format!("events.kind_{}", e.kind)),
@@ -869,124 +905,132 @@ fn event_view_of(
         (lang.t("events.online"), yes_no(e.online)),
         (
             lang.t("events.registration_deadline"),
-            moment(e.registration_deadline, &zone),
+            moment(e.registration_deadline, zone),
         ),
         (
             lang.t("events.request_deadline"),
-            moment(e.request_deadline, &zone),
+            moment(e.request_deadline, zone),
         ),
         (
             lang.t("events.expiry_fact"),
             lang.integer(e.request_expiry_days.into()),
         ),
-        (lang.t("events.slots"), lang.integer(event.slots as i64)),
-    ];
-    let venues = event
-        .venues
+        (lang.t("events.slots"), lang.integer(slot_count as i64)),
+    ]
+}
+
+/// A venue with its opening days, each a line with its breaks.
+fn venue_line(lang: Lang, v: &events_service::Venue) -> VenueLine {
+    VenueLine {
+        name: v.name.clone(),
+        place: format!("{}, {}", v.city, v.country),
+        time_zone: v.time_zone.clone(),
+        tables: lang.integer(v.tables.into()),
+        rooms: lang.integer(v.rooms.into()),
+        days: v.days.iter().map(|d| day_line(lang, d)).collect(),
+    }
+}
+
+/// A venue's opening day as one line: date, hours and breaks.
+fn day_line(lang: Lang, d: &Day) -> String {
+    let breaks: Vec<String> = d
+        .breaks
         .iter()
-        .map(|v| VenueLine {
-            name: v.name.clone(),
-            place: format!("{}, {}", v.city, v.country),
-            time_zone: v.time_zone.clone(),
-            tables: lang.integer(v.tables.into()),
-            rooms: lang.integer(v.rooms.into()),
-            days: v
-                .days
-                .iter()
-                .map(|d| {
-                    let breaks: Vec<String> = d
-                        .breaks
-                        .iter()
-                        .map(|b| {
-                            rust_i18n::t!(
-                                "events.break",
-                                locale = lang.code(),
-                                from = b.from,
-                                to = b.to
-                            )
-                            .into_owned()
-                        })
-                        .collect();
-                    format!("{} {}–{} {}", d.date, d.opens, d.closes, breaks.join(" "))
-                })
-                .collect(),
+        .map(|b| {
+            rust_i18n::t!(
+                "events.break",
+                locale = lang.code(),
+                from = b.from,
+                to = b.to
+            )
+            .into_owned()
         })
         .collect();
-    let participants = data
-        .participants
+    format!("{} {}–{} {}", d.date, d.opens, d.closes, breaks.join(" "))
+}
+
+/// A participant as the caller may see it, in the page's words: its cap, free slots and
+/// availability windows.
+fn participant_line(lang: Lang, shown: events_service::Participant) -> ParticipantLine {
+    let windows = shown
+        .availability
+        .unwrap_or_default()
         .iter()
-        .map(|p| {
-            let shown = participant_view(&data, &slots, p, user);
-            let windows = shown
-                .availability
-                .unwrap_or_default()
-                .iter()
-                .map(|w| {
-                    format!(
-                        "{} – {}",
-                        w.from.format("%Y-%m-%d %H:%M"),
-                        w.to.format("%H:%M")
-                    )
-                })
-                .collect::<Vec<_>>();
-            ParticipantLine {
-                id: shown.id,
-                name: shown.name,
-                kind: lang.t(&format!("events.participant_{}", shown.kind)),
-                time_zone: shown.time_zone,
-                daily_cap: shown
-                    .daily_cap
-                    .map_or_else(|| lang.t("events.event_cap"), |c| lang.integer(c.into())),
-                available_slots: shown
-                    .available_slots
-                    .map(|n| lang.integer(n as i64))
-                    .unwrap_or_default(),
-                windows: if windows.is_empty() {
-                    lang.t("events.whenever_open")
-                } else {
-                    format!(
-                        "{} ({})",
-                        windows.join("; "),
-                        shown.availability_time_zone.unwrap_or_default()
-                    )
-                },
-            }
+        .map(|w| {
+            format!(
+                "{} – {}",
+                w.from.format("%Y-%m-%d %H:%M"),
+                w.to.format("%H:%M")
+            )
         })
-        .collect();
-    let requests = requests
-        .iter()
-        .map(|r| RequestLine {
-            investor: r.investor.name.clone(),
-            host: r.host.name.clone(),
-            origin: lang.t(&format!("events.origin_{}", r.origin)),
-            status: lang.t(&format!("events.request_{}", r.status.name())),
-            must_meet: r.must_meet,
-            score: format!("{}%", (r.score * 100.0).round()),
-            priority: decimal(lang, r.priority),
-        })
-        .collect();
+        .collect::<Vec<_>>();
+    ParticipantLine {
+        id: shown.id,
+        name: shown.name,
+        kind: lang.t(&format!("events.participant_{}", shown.kind)),
+        time_zone: shown.time_zone,
+        daily_cap: shown
+            .daily_cap
+            .map_or_else(|| lang.t("events.event_cap"), |c| lang.integer(c.into())),
+        available_slots: shown
+            .available_slots
+            .map(|n| lang.integer(n as i64))
+            .unwrap_or_default(),
+        windows: if windows.is_empty() {
+            lang.t("events.whenever_open")
+        } else {
+            format!(
+                "{} ({})",
+                windows.join("; "),
+                shown.availability_time_zone.unwrap_or_default()
+            )
+        },
+    }
+}
+
+/// A meeting request in the page's words, its score in percent.
+fn request_line(lang: Lang, r: &MeetingRequest) -> RequestLine {
+    RequestLine {
+        investor: r.investor.name.clone(),
+        host: r.host.name.clone(),
+        origin: lang.t(&format!("events.origin_{}", r.origin)),
+        status: lang.t(&format!("events.request_{}", r.status.name())),
+        must_meet: r.must_meet,
+        score: format!("{}%", (r.score * 100.0).round()),
+        priority: decimal(lang, r.priority),
+    }
+}
+
+/// A delegation taking part, its regions named as the catalogue has them.
+fn delegation_line(state: &AppState, d: &event_rows::Delegation) -> DelegationLine {
     let region_name = |code: &String| {
         state
             .catalogue
             .region(code)
             .map_or_else(|| code.clone(), |r| format!("{} ({code})", r.name))
     };
-    let delegations = data
-        .delegations
-        .iter()
-        .map(|d| DelegationLine {
-            id: d.row.id.clone(),
-            name: d.row.name.clone(),
-            regions: d
-                .regions
-                .iter()
-                .map(region_name)
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
-        .collect();
+    DelegationLine {
+        id: d.row.id.clone(),
+        name: d.row.name.clone(),
+        regions: d
+            .regions
+            .iter()
+            .map(region_name)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// Who may still be registered, for the join form: the investors, the delegations, then the
+/// catalogue's regions by name, each unless already among `participants`.
+fn candidates(
+    conn: &mut crate::db::AnyConnection,
+    state: &AppState,
+    lang: Lang,
+    participants: &[event_rows::Participant],
+) -> Result<Vec<(String, String)>, AppError> {
     let taken = |kind: &str, id: &str| {
-        data.participants.iter().any(|p| {
+        participants.iter().any(|p| {
             let own = match kind {
                 "investor" => p.row.investor_id.as_deref(),
                 "region" => p.row.region_code.as_deref(),
@@ -1031,12 +1075,28 @@ fn event_view_of(
             ));
         }
     }
-    let (investors, hosts): (Vec<_>, Vec<_>) = data
-        .participants
+    Ok(candidates)
+}
+
+/// Participant id and name, for the introduction form, of the investors (`investors`) or else
+/// of the regions and delegations.
+fn introducible(
+    participants: &[event_rows::Participant],
+    investors: bool,
+) -> Vec<(String, String)> {
+    participants
         .iter()
-        .map(|p| (p.row.kind == "investor", (p.row.id.clone(), p.name.clone())))
-        .partition(|(investor, _)| *investor);
-    let job = job_rows::latest_job(
+        .filter(|p| (p.row.kind == "investor") == investors)
+        .map(|p| (p.row.id.clone(), p.name.clone()))
+        .collect()
+}
+
+/// The event's scheduling run under way, else its last one: id and whether it is running.
+fn latest_run(
+    conn: &mut crate::db::AnyConnection,
+    event_id: &str,
+) -> Result<Option<(String, bool)>, AppError> {
+    Ok(job_rows::latest_job(
         conn,
         SCHEDULE_EVENT,
         event_id,
@@ -1051,22 +1111,7 @@ fn event_view_of(
     .map(|j| {
         let running = j.status.is_under_way();
         (j.id, running)
-    });
-    Ok(EventView {
-        job,
-        investors: investors.into_iter().map(|(_, p)| p).collect(),
-        hosts: hosts.into_iter().map(|(_, p)| p).collect(),
-        id: e.id.clone(),
-        name: e.name.clone(),
-        description: e.description.clone(),
-        facts,
-        venues,
-        participants,
-        requests,
-        delegations,
-        zone,
-        candidates,
-    })
+    }))
 }
 
 async fn event_page(

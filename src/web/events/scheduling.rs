@@ -3,6 +3,7 @@
 //! cancelled, with the unplaced requests and their reasons.
 
 use super::*;
+use crate::services::meetings::{GridMeeting, GridSlot};
 
 /// Running the scheduler, its job, the grid and the changes made on it.
 pub(super) fn config(cfg: &mut web::ServiceConfig) {
@@ -291,28 +292,67 @@ fn pair(investor: &str, host: &str) -> String {
     format!("{investor} ↔ {host}")
 }
 
+/// The grid page: a column per table and room, a row per slot, each meeting's forms, the
+/// accepted requests left unplaced and the time zones to see it in.
 fn grid_page(
     page: Page,
     found: GridData,
     your_zone: Tz,
     refusal: Option<(&str, Refusal)>,
 ) -> GridPage {
-    let lang = page.lang;
     let GridData {
         grid,
         data,
         accepted,
         last_run,
     } = found;
-    let refused_any = refusal.is_some();
-    let mut refusal = refusal;
     let venues = &data.plan.venues;
+    let layout = Layout {
+        lang: page.lang,
+        venues,
+        columns: columns(page.lang, venues),
+    };
+    let rows = grid
+        .slots
+        .iter()
+        .map(|slot| layout.row(slot, your_zone))
+        .collect();
+    let refused = refusal.is_some();
+    let meetings = layout.meeting_forms(&grid.slots, refusal);
+    let unplaced = unplaced(page.lang, &grid.slots, &accepted, last_run.as_ref());
+    let your_zone = your_zone.name().to_owned();
+    GridPage {
+        event_id: data.plan.event.id.clone(),
+        event_name: data.plan.event.name.clone(),
+        zones: zones(venues, &data.participants, &your_zone),
+        show_yours: venues.iter().any(|v| v.time_zone != your_zone),
+        your_zone,
+        venue_heads: venue_heads(venues),
+        columns: layout.columns,
+        rows,
+        meetings,
+        unplaced,
+        refused,
+        script: GRID_JS_PATH.as_str(),
+        page,
+    }
+}
+
+/// With several venues, each venue's name over its tables and rooms; with one, none.
+fn venue_heads(venues: &[event_rows::VenueRow]) -> Vec<(String, usize)> {
+    if venues.len() <= 1 {
+        return Vec::new();
+    }
+    venues
+        .iter()
+        .map(|v| (v.name.clone(), (v.tables + v.rooms).max(0) as usize))
+        .collect()
+}
+
+/// The grid's columns: each venue's tables, then its rooms, venue by venue.
+fn columns(lang: Lang, venues: &[event_rows::VenueRow]) -> Vec<Column> {
     let mut columns = Vec::new();
-    let mut venue_heads = Vec::new();
     for v in venues {
-        if venues.len() > 1 {
-            venue_heads.push((v.name.clone(), (v.tables + v.rooms).max(0) as usize));
-        }
         let seats = [("table", v.tables), ("room", v.rooms)];
         for (place, count) in seats {
             for seat in 1..=count {
@@ -325,8 +365,32 @@ fn grid_page(
             }
         }
     }
-    // A slot's time at each venue open in it; venues sharing a time zone share one label.
-    let slot_label = |slot: &crate::services::meetings::GridSlot| {
+    columns
+}
+
+impl Column {
+    /// The column as the move form's place: `venue:seat`.
+    fn value(&self) -> String {
+        format!("{}:{}", self.venue_id, self.seat)
+    }
+
+    /// Whether the meeting takes place at this column's table or room.
+    fn holds(&self, m: &GridMeeting) -> bool {
+        m.venue_id == self.venue_id && m.place == self.place && m.seat == self.seat
+    }
+}
+
+/// What the grid's rows and meeting forms are laid out by: the page's language, the venues and
+/// the columns.
+struct Layout<'a> {
+    lang: Lang,
+    venues: &'a [event_rows::VenueRow],
+    columns: Vec<Column>,
+}
+
+impl Layout<'_> {
+    /// A slot's time at each venue open in it; venues sharing a time zone share one label.
+    fn slot_label(&self, slot: &GridSlot) -> String {
         let mut labels: Vec<String> = Vec::new();
         for t in &slot.venue_times {
             let ends = slot.ends_at.with_timezone(&t.starts_at.timezone());
@@ -335,7 +399,7 @@ fn grid_page(
                 t.starts_at.format("%Y-%m-%d %H:%M"),
                 ends.format("%H:%M")
             );
-            if let Some(v) = venues.iter().find(|v| v.id == t.venue_id) {
+            if let Some(v) = self.venues.iter().find(|v| v.id == t.venue_id) {
                 text = format!("{text} ({})", v.time_zone);
             }
             if !labels.contains(&text) {
@@ -343,88 +407,117 @@ fn grid_page(
             }
         }
         labels.join("; ")
-    };
-    let status = |s: &str| lang.t(&format!("grid.status_{s}"));
-    let rows = grid
-        .slots
-        .iter()
-        .map(|slot| GridRow {
+    }
+
+    /// A meeting's status in the page's language.
+    fn status(&self, m: &GridMeeting) -> String {
+        self.lang.t(&format!("grid.status_{}", m.status.name()))
+    }
+
+    /// A slot's row: its times at the venues and in the viewer's zone, and a cell per column.
+    fn row(&self, slot: &GridSlot, your_zone: Tz) -> GridRow {
+        GridRow {
             slot: slot.starts_at.format(SLOT_VALUE).to_string(),
-            venue_time: slot_label(slot),
+            venue_time: self.slot_label(slot),
             your_time: slot
                 .starts_at
                 .with_timezone(&your_zone)
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
-            cells: columns
-                .iter()
-                .map(|c| Cell {
-                    open: slot.venue_times.iter().any(|t| t.venue_id == c.venue_id),
-                    meeting: slot
-                        .meetings
-                        .iter()
-                        .find(|m| {
-                            m.venue_id == c.venue_id && m.place == c.place && m.seat == c.seat
-                        })
-                        .map(|m| Booked {
-                            id: m.meeting_id.clone(),
-                            with: pair(&m.investor, &m.host),
-                            status: status(m.status.name()),
-                            confirmed: m.status == MeetingStatus::Confirmed,
-                        }),
-                    place: format!("{}:{}", c.venue_id, c.seat),
-                    kind: c.place,
-                })
-                .collect(),
-        })
-        .collect();
-    let mut meetings = Vec::new();
-    for slot in &grid.slots {
-        for m in &slot.meetings {
-            let column = columns
-                .iter()
-                .find(|c| c.venue_id == m.venue_id && c.place == m.place && c.seat == m.seat);
-            meetings.push(MeetingForm {
-                id: m.meeting_id.clone(),
-                with: pair(&m.investor, &m.host),
-                status: status(m.status.name()),
-                confirmed: m.status == MeetingStatus::Confirmed,
-                when: slot_label(slot),
-                place: column.map(|c| c.label.clone()).unwrap_or_default(),
-                slots: grid
-                    .slots
-                    .iter()
-                    .map(|s| {
-                        let value = s.starts_at.format(SLOT_VALUE).to_string();
-                        (value, slot_label(s), s.starts_at == slot.starts_at)
-                    })
-                    .collect(),
-                places: columns
-                    .iter()
-                    .filter(|c| c.place == m.place)
-                    .map(|c| {
-                        let value = format!("{}:{}", c.venue_id, c.seat);
-                        let here = c.venue_id == m.venue_id && c.seat == m.seat;
-                        (value, c.label.clone(), here)
-                    })
-                    .collect(),
-                refusal: refusal
-                    .take_if(|(id, _)| *id == m.meeting_id)
-                    .map(|(_, refusal)| refusal),
-            });
+            cells: self.columns.iter().map(|c| self.cell(slot, c)).collect(),
         }
     }
-    let placed: Vec<&str> = grid
-        .slots
+
+    /// A column's cell in a slot: closed unless its venue is open then, with the meeting held
+    /// there if any.
+    fn cell(&self, slot: &GridSlot, c: &Column) -> Cell {
+        Cell {
+            open: slot.venue_times.iter().any(|t| t.venue_id == c.venue_id),
+            meeting: slot.meetings.iter().find(|m| c.holds(m)).map(|m| Booked {
+                id: m.meeting_id.clone(),
+                with: pair(&m.investor, &m.host),
+                status: self.status(m),
+                confirmed: m.status == MeetingStatus::Confirmed,
+            }),
+            place: c.value(),
+            kind: c.place,
+        }
+    }
+
+    /// Every meeting's forms, slot by slot; the refused change's reasons go with its meeting.
+    fn meeting_forms(
+        &self,
+        slots: &[GridSlot],
+        mut refusal: Option<(&str, Refusal)>,
+    ) -> Vec<MeetingForm> {
+        let mut meetings = Vec::new();
+        for slot in slots {
+            for m in &slot.meetings {
+                let refused = refusal
+                    .take_if(|(id, _)| *id == m.meeting_id)
+                    .map(|(_, refusal)| refusal);
+                meetings.push(self.meeting_form(slots, slot, m, refused));
+            }
+        }
+        meetings
+    }
+
+    /// A meeting with the slots it may move to and the tables or rooms of its kind, its own
+    /// chosen.
+    fn meeting_form(
+        &self,
+        slots: &[GridSlot],
+        slot: &GridSlot,
+        m: &GridMeeting,
+        refusal: Option<Refusal>,
+    ) -> MeetingForm {
+        MeetingForm {
+            id: m.meeting_id.clone(),
+            with: pair(&m.investor, &m.host),
+            status: self.status(m),
+            confirmed: m.status == MeetingStatus::Confirmed,
+            when: self.slot_label(slot),
+            place: self
+                .columns
+                .iter()
+                .find(|c| c.holds(m))
+                .map(|c| c.label.clone())
+                .unwrap_or_default(),
+            slots: slots
+                .iter()
+                .map(|s| {
+                    let value = s.starts_at.format(SLOT_VALUE).to_string();
+                    (value, self.slot_label(s), s.starts_at == slot.starts_at)
+                })
+                .collect(),
+            places: self
+                .columns
+                .iter()
+                .filter(|c| c.place == m.place)
+                .map(|c| (c.value(), c.label.clone(), c.holds(m)))
+                .collect(),
+            refusal,
+        }
+    }
+}
+
+/// The accepted requests without a meeting, each with why the last run left it out (or that
+/// none has run).
+fn unplaced(
+    lang: Lang,
+    slots: &[GridSlot],
+    accepted: &[MeetingRequest],
+    last_run: Option<&ScheduleSummary>,
+) -> Vec<UnplacedLine> {
+    let placed: Vec<&str> = slots
         .iter()
         .flat_map(|s| s.meetings.iter().map(|m| m.request_id.as_str()))
         .collect();
-    let unplaced = accepted
+    accepted
         .iter()
         .filter(|r| !placed.contains(&r.id.as_str()))
         .map(|r| {
             let reason = last_run
-                .as_ref()
                 .and_then(|run| run.unplaced.iter().find(|u| u.request_id == r.id))
                 .and_then(|u| serde_json::to_value(u.reason).ok())
                 .and_then(|v| v.as_str().map(str::to_owned))
@@ -436,37 +529,31 @@ fn grid_page(
                 reason: lang.t(&format!("grid.reason_{reason}")),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The time zones to see the grid in: the venues', the participants', Indonesia's three and UTC,
+/// sorted, each marked when it is `your_zone`.
+fn zones(
+    venues: &[event_rows::VenueRow],
+    participants: &[event_rows::Participant],
+    your_zone: &str,
+) -> Vec<(String, bool)> {
     let mut zones: Vec<String> = venues
         .iter()
         .map(|v| v.time_zone.clone())
-        .chain(data.participants.iter().map(|p| p.row.time_zone.clone()))
+        .chain(participants.iter().map(|p| p.row.time_zone.clone()))
         .chain([PROGRAMME_ZONE, "Asia/Makassar", "Asia/Jayapura", "UTC"].map(str::to_owned))
         .collect();
     zones.sort();
     zones.dedup();
-    let your_zone = your_zone.name().to_owned();
-    GridPage {
-        event_id: data.plan.event.id.clone(),
-        event_name: data.plan.event.name.clone(),
-        zones: zones
-            .into_iter()
-            .map(|z| {
-                let chosen = z == your_zone;
-                (z, chosen)
-            })
-            .collect(),
-        show_yours: venues.iter().any(|v| v.time_zone != your_zone),
-        your_zone,
-        venue_heads,
-        columns,
-        rows,
-        meetings,
-        unplaced,
-        refused: refused_any,
-        script: GRID_JS_PATH.as_str(),
-        page,
-    }
+    zones
+        .into_iter()
+        .map(|z| {
+            let chosen = z == your_zone;
+            (z, chosen)
+        })
+        .collect()
 }
 
 async fn render_grid(
