@@ -9,11 +9,10 @@ use crate::auth::AuthenticatedUser;
 use crate::error::{AppError, ErrorBody};
 use crate::meetings::plan::slots;
 use crate::meetings::service::EventData;
-use crate::models::event::{self as rows};
 use crate::services::events::{
     self as events, Delegation, DelegationInput, Event, EventInput, Participant,
-    ParticipantSettings, RegistrationInput, delegation_view, event_view, participant_answer,
-    participant_view, register, update_settings,
+    ParticipantSettings, RegistrationInput, participant_answer, participant_view, register,
+    update_settings,
 };
 use crate::state::AppState;
 
@@ -55,8 +54,7 @@ async fn list_events(
     state: web::Data<AppState>,
     _user: AuthenticatedUser,
 ) -> Result<web::Json<Vec<Event>>, AppError> {
-    let plans = state.db.run(|conn| Ok(rows::list_events(conn)?)).await?;
-    Ok(web::Json(plans.iter().map(event_view).collect()))
+    Ok(web::Json(state.db.run(events::events).await?))
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
@@ -68,12 +66,9 @@ async fn get_event(
     _user: AuthenticatedUser,
     id: web::Path<String>,
 ) -> Result<web::Json<Event>, AppError> {
-    let id = id.into_inner();
-    let plan = state
-        .db
-        .run(move |conn| rows::find_event(conn, &id)?.ok_or_else(|| AppError::not_found("event")))
-        .await?;
-    Ok(web::Json(event_view(&plan)))
+    Ok(web::Json(
+        state.db.run(move |conn| events::event(conn, &id)).await?,
+    ))
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = RegistrationInput, responses(
@@ -171,12 +166,7 @@ async fn list_delegations(
 ) -> Result<web::Json<Vec<Delegation>>, AppError> {
     let list = state
         .db
-        .run(move |conn| {
-            Ok(rows::delegations(conn, None)?
-                .iter()
-                .map(|d| delegation_view(d, &user))
-                .collect())
-        })
+        .run(move |conn| events::delegations(conn, &user))
         .await?;
     Ok(web::Json(list))
 }
@@ -190,16 +180,9 @@ async fn get_delegation(
     user: AuthenticatedUser,
     id: web::Path<String>,
 ) -> Result<web::Json<Delegation>, AppError> {
-    let id = id.into_inner();
     let view = state
         .db
-        .run(move |conn| {
-            let found = rows::delegations(conn, Some(std::slice::from_ref(&id)))?;
-            let d = found
-                .first()
-                .ok_or_else(|| AppError::not_found("delegation"))?;
-            Ok(delegation_view(d, &user))
-        })
+        .run(move |conn| events::delegation(conn, &user, &id))
         .await?;
     Ok(web::Json(view))
 }

@@ -5,9 +5,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::Currency;
 use crate::error::{AppError, ErrorBody};
-use crate::models::reference::{self as rows};
 use crate::services::reference::{
-    Country, CurrencyInfo, Dimension, ExchangeRate, SectorList, SectorQuery, tree,
+    self as reference, Country, CurrencyInfo, Dimension, ExchangeRate, SectorList, SectorQuery,
 };
 use crate::state::AppState;
 
@@ -29,43 +28,12 @@ async fn sectors(
     state: web::Data<AppState>,
     query: web::Query<SectorQuery>,
 ) -> Result<web::Json<SectorList>, AppError> {
-    let query = query.into_inner();
-    if let Some(level) = &query.level
-        && !["section", "division", "group", "class"].contains(&level.as_str())
-    {
-        return Err(AppError::validation(
-            "level",
-            "must be section, division, group or class",
-        ));
-    }
-    let all = state.db.run(|conn| Ok(rows::all_sectors(conn)?)).await?;
-    if query.level.is_none() && query.parent.is_none() && query.q.is_none() {
-        return Ok(web::Json(SectorList::Tree {
-            items: tree(&all, None),
-        }));
-    }
-    let words = query
-        .q
-        .as_deref()
-        .map(crate::domain::text::tokens)
-        .unwrap_or_default();
-    let items = all
-        .into_iter()
-        .filter(|s| query.level.as_ref().is_none_or(|l| &s.level == l))
-        .filter(|s| {
-            query
-                .parent
-                .as_ref()
-                .is_none_or(|p| s.parent_code.as_ref() == Some(p))
-        })
-        .filter(|s| {
-            let title = crate::domain::text::tokens(&s.title);
-            words
-                .iter()
-                .all(|w| title.iter().any(|t| t.starts_with(w.as_str())))
-        })
-        .collect();
-    Ok(web::Json(SectorList::Flat { items }))
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| reference::sectors(conn, &query))
+            .await?,
+    ))
 }
 
 /// The six Smart City dimensions (Governance, Branding, Economy, Living, Society, Environment).
@@ -122,16 +90,5 @@ async fn currencies() -> web::Json<Vec<CurrencyInfo>> {
 async fn exchange_rates(
     state: web::Data<AppState>,
 ) -> Result<web::Json<Vec<ExchangeRate>>, AppError> {
-    let latest = state.db.run(|conn| Ok(rows::latest_rates(conn)?)).await?;
-    Ok(web::Json(
-        latest
-            .into_iter()
-            .map(|r| ExchangeRate {
-                currency: r.currency,
-                date: r.rate_date,
-                units_per_usd: r.units_per_usd,
-                source: r.source,
-            })
-            .collect(),
-    ))
+    Ok(web::Json(state.db.run(reference::exchange_rates).await?))
 }

@@ -7,11 +7,10 @@ use super::extract::JsonBody;
 use crate::auth::AuthenticatedUser;
 use crate::error::{AppError, ErrorBody};
 use crate::models::reference::Region;
-use crate::models::region::{self as rows, RegionFilter};
+use crate::services::Page;
 use crate::services::regions::{
-    ProfileInput, RegionDetail, RegionQuery, load_region, save_profile,
+    self as regions, ProfileInput, RegionDetail, RegionQuery, load_region, save_profile,
 };
-use crate::services::{Page, paging};
 use crate::state::AppState;
 
 pub fn config(cfg: &mut ServiceConfig) {
@@ -25,9 +24,7 @@ pub fn config(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "regions", responses((status = 200, body = Vec<Region>)))]
 #[get("/provinces")]
 async fn list_provinces(state: web::Data<AppState>) -> Result<web::Json<Vec<Region>>, AppError> {
-    Ok(web::Json(
-        state.db.run(|conn| Ok(rows::provinces(conn)?)).await?,
-    ))
+    Ok(web::Json(state.db.run(regions::provinces).await?))
 }
 
 /// Regions (provinces, regencies and cities), filtered and paginated.
@@ -39,36 +36,12 @@ async fn list_regions(
     state: web::Data<AppState>,
     query: web::Query<RegionQuery>,
 ) -> Result<web::Json<Page<Region>>, AppError> {
-    let query = query.into_inner();
-    let (page, per_page, offset) = paging(query.page, query.per_page)?;
-    if let Some(kind) = &query.kind
-        && !["province", "kabupaten", "kota"].contains(&kind.as_str())
-    {
-        return Err(AppError::validation(
-            "type",
-            "must be province, kabupaten or kota",
-        ));
-    }
-    let filter = RegionFilter {
-        province: query.province,
-        kind: query.kind,
-        ikn_related: query.ikn_related,
-        name_words: query
-            .q
-            .as_deref()
-            .map(crate::domain::text::tokens)
-            .unwrap_or_default(),
-    };
-    let (items, total) = state
-        .db
-        .run(move |conn| Ok(rows::list(conn, &filter, offset, per_page)?))
-        .await?;
-    Ok(web::Json(Page {
-        items,
-        total,
-        page,
-        per_page,
-    }))
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| regions::regions(conn, query.into_inner()))
+            .await?,
+    ))
 }
 
 /// A region by its Kemendagri code (`73.73` is Kota Palopo), with its profile.

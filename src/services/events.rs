@@ -857,3 +857,42 @@ pub fn create_delegation_record(
     rows::insert_delegation(conn, &record)?;
     Ok(record)
 }
+
+/// Every event, as any signed-in person may list them.
+#[tracing::instrument(skip_all)]
+pub fn events(conn: &mut AnyConnection) -> Result<Vec<Event>, AppError> {
+    Ok(rows::list_events(conn)?.iter().map(event_view).collect())
+}
+
+/// One event.
+#[tracing::instrument(skip_all, fields(id = %id))]
+pub fn event(conn: &mut AnyConnection, id: &str) -> Result<Event, AppError> {
+    let plan = rows::find_event(conn, id)?.ok_or_else(|| AppError::not_found("event"))?;
+    Ok(event_view(&plan))
+}
+
+/// Every delegation, its members shown to those who act for it and to staff.
+#[tracing::instrument(skip_all)]
+pub fn delegations(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+) -> Result<Vec<Delegation>, AppError> {
+    Ok(rows::delegations(conn, None)?
+        .iter()
+        .map(|d| delegation_view(d, user))
+        .collect())
+}
+
+/// One delegation, as [`delegations`] shows it.
+#[tracing::instrument(skip_all, fields(id = %id))]
+pub fn delegation(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+) -> Result<Delegation, AppError> {
+    let found = rows::delegations(conn, Some(&[id.to_owned()]))?;
+    let d = found
+        .first()
+        .ok_or_else(|| AppError::not_found("delegation"))?;
+    Ok(delegation_view(d, user))
+}

@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::db::AnyConnection;
+use crate::error::AppError;
+use crate::models::reference as rows;
 use crate::models::reference::{Element, Sector};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -33,7 +36,7 @@ pub enum SectorList {
     Flat { items: Vec<Sector> },
 }
 
-pub fn tree(all: &[Sector], parent: Option<&str>) -> Vec<SectorNode> {
+fn tree(all: &[Sector], parent: Option<&str>) -> Vec<SectorNode> {
     all.iter()
         .filter(|s| s.parent_code.as_deref() == parent)
         .map(|s| SectorNode {
@@ -79,4 +82,59 @@ pub struct ExchangeRate {
     pub units_per_usd: String,
     /// Where the rate came from; `sample` marks the indicative rates shipped for demonstration.
     pub source: String,
+}
+
+/// The ISIC tree, or with a level, parent or words the matching sectors as a flat list.
+#[tracing::instrument(skip_all)]
+pub fn sectors(conn: &mut AnyConnection, query: &SectorQuery) -> Result<SectorList, AppError> {
+    if let Some(level) = &query.level
+        && !["section", "division", "group", "class"].contains(&level.as_str())
+    {
+        return Err(AppError::validation(
+            "level",
+            "must be section, division, group or class",
+        ));
+    }
+    let all = rows::all_sectors(conn)?;
+    if query.level.is_none() && query.parent.is_none() && query.q.is_none() {
+        return Ok(SectorList::Tree {
+            items: tree(&all, None),
+        });
+    }
+    let words = query
+        .q
+        .as_deref()
+        .map(crate::domain::text::tokens)
+        .unwrap_or_default();
+    let items = all
+        .into_iter()
+        .filter(|s| query.level.as_ref().is_none_or(|l| &s.level == l))
+        .filter(|s| {
+            query
+                .parent
+                .as_ref()
+                .is_none_or(|p| s.parent_code.as_ref() == Some(p))
+        })
+        .filter(|s| {
+            let title = crate::domain::text::tokens(&s.title);
+            words
+                .iter()
+                .all(|w| title.iter().any(|t| t.starts_with(w.as_str())))
+        })
+        .collect();
+    Ok(SectorList::Flat { items })
+}
+
+/// The latest dated rate of each currency.
+#[tracing::instrument(skip_all)]
+pub fn exchange_rates(conn: &mut AnyConnection) -> Result<Vec<ExchangeRate>, AppError> {
+    Ok(rows::latest_rates(conn)?
+        .into_iter()
+        .map(|r| ExchangeRate {
+            currency: r.currency,
+            date: r.rate_date,
+            units_per_usd: r.units_per_usd,
+            source: r.source,
+        })
+        .collect())
 }

@@ -6,14 +6,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::{Page, paging};
 use crate::auth::{AuthenticatedUser, policy};
 use crate::clock::now;
+use crate::db::AnyConnection;
 use crate::domain::Localized;
 use crate::domain::text;
 use crate::error::AppError;
 use crate::models::json_text;
 use crate::models::reference::Region;
-use crate::models::region::{self as rows, ProfileRow};
+use crate::models::region::{self as rows, ProfileRow, RegionFilter};
 use crate::reference::Catalogue;
 use crate::state::AppState;
 
@@ -247,4 +249,41 @@ pub async fn save_profile(
         .db
         .write(move |conn| Ok(rows::put_profile(conn, &row)?))
         .await
+}
+
+/// The 38 provinces.
+#[tracing::instrument(skip_all)]
+pub fn provinces(conn: &mut AnyConnection) -> Result<Vec<Region>, AppError> {
+    Ok(rows::provinces(conn)?)
+}
+
+/// Regions (provinces, regencies and cities), filtered, one page of them.
+#[tracing::instrument(skip_all)]
+pub fn regions(conn: &mut AnyConnection, query: RegionQuery) -> Result<Page<Region>, AppError> {
+    let (page, per_page, offset) = paging(query.page, query.per_page)?;
+    if let Some(kind) = &query.kind
+        && !["province", "kabupaten", "kota"].contains(&kind.as_str())
+    {
+        return Err(AppError::validation(
+            "type",
+            "must be province, kabupaten or kota",
+        ));
+    }
+    let filter = RegionFilter {
+        province: query.province,
+        kind: query.kind,
+        ikn_related: query.ikn_related,
+        name_words: query
+            .q
+            .as_deref()
+            .map(crate::domain::text::tokens)
+            .unwrap_or_default(),
+    };
+    let (items, total) = rows::list(conn, &filter, offset, per_page)?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
