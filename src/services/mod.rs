@@ -2,7 +2,7 @@
 //! principal and a validated input, and does the whole use case: the access check through
 //! [`crate::auth::policy`], the rules, the queries through [`crate::models`] and the
 //! notifications, in the caller's transaction. Both faces (the JSON API and the pages),
-//! the command line and the seed call these functions; none of them knows HTTP or templates.
+//! the command line and the seed call these functions, which know nothing of HTTP or templates.
 
 pub mod accounts;
 pub mod calendar;
