@@ -6,6 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::extract::JsonBody;
 use crate::auth::AuthenticatedUser;
 use crate::clock::now;
+use crate::domain::status::OutboxState;
 use crate::error::{AppError, ErrorBody};
 use crate::models::notification::{self as rows};
 use crate::services::notifications::{
@@ -113,11 +114,16 @@ async fn list_outbox(
     query: web::Query<OutboxQuery>,
 ) -> Result<web::Json<Page<OutboxItem>>, AppError> {
     let query = query.into_inner();
-    let wanted = query.state.unwrap_or_else(|| "dead".into());
+    let wanted = match query.state.as_deref() {
+        None => OutboxState::Dead,
+        Some(name) => name
+            .parse()
+            .map_err(|_| AppError::validation("state", "must be pending, sent or dead"))?,
+    };
     let (page, per_page, offset) = paging(query.page, query.per_page)?;
     let (items, total) = state
         .db
-        .run(move |conn| outbox_in_state(conn, &user, &wanted, offset, per_page))
+        .run(move |conn| outbox_in_state(conn, &user, wanted, offset, per_page))
         .await?;
     Ok(web::Json(Page {
         items: items.into_iter().map(outbox_view).collect(),

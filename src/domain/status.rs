@@ -2,7 +2,7 @@
 //! sent as their snake_case names; rows hold these types, so a status cannot be misspelt.
 
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, EnumIter, EnumString, IntoStaticStr};
+use strum::{EnumIter, EnumString, IntoStaticStr};
 use utoipa::ToSchema;
 
 /// Rows store a status as its name: these conversions let diesel load and store it as text.
@@ -24,7 +24,7 @@ macro_rules! stored_as_text {
 
         impl From<$status> for String {
             fn from(status: $status) -> String {
-                status.as_ref().to_owned()
+                status.name().to_owned()
             }
         }
     )*};
@@ -43,7 +43,6 @@ stored_as_text!(RequestStatus, MeetingStatus, JobStatus, OutboxState);
     Serialize,
     Deserialize,
     ToSchema,
-    AsRefStr,
     EnumString,
     EnumIter,
     IntoStaticStr,
@@ -77,7 +76,6 @@ impl RequestStatus {
     Serialize,
     Deserialize,
     ToSchema,
-    AsRefStr,
     EnumString,
     EnumIter,
     IntoStaticStr,
@@ -103,7 +101,6 @@ pub enum MeetingStatus {
     Serialize,
     Deserialize,
     ToSchema,
-    AsRefStr,
     EnumString,
     EnumIter,
     IntoStaticStr,
@@ -137,7 +134,6 @@ impl JobStatus {
     Serialize,
     Deserialize,
     ToSchema,
-    AsRefStr,
     EnumString,
     EnumIter,
     IntoStaticStr,

@@ -112,12 +112,12 @@ pub fn latest_job(
     conn: &mut AnyConnection,
     kind: &str,
     event_id: &str,
-    statuses: &[&str],
+    statuses: &[JobStatus],
 ) -> QueryResult<Option<JobRow>> {
     jobs::table
         .filter(jobs::kind.eq(kind))
         .filter(jobs::event_id.eq(event_id))
-        .filter(jobs::status.eq_any(statuses))
+        .filter(jobs::status.eq_any(statuses.iter().map(|s| s.name())))
         .order(jobs::created_at.desc())
         .select(JobRow::as_select())
         .first(conn)

@@ -268,16 +268,16 @@ pub fn mark_failed(
 /// One page of outbox items in a state, oldest first, with the total.
 pub fn outbox_in_state(
     conn: &mut AnyConnection,
-    state: &str,
+    state: OutboxState,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<OutboxRow>, i64)> {
     let total = outbox::table
-        .filter(outbox::state.eq(state))
+        .filter(outbox::state.eq(state.name()))
         .count()
         .get_result(conn)?;
     let rows = outbox::table
-        .filter(outbox::state.eq(state))
+        .filter(outbox::state.eq(state.name()))
         .order((outbox::created_at, outbox::id))
         .offset(offset)
         .limit(limit)

@@ -710,16 +710,16 @@ pub async fn change_meeting(
     change: MeetingChange,
 ) -> Result<Meeting, AppError> {
     policy::may(&user, Task::ScheduleMeetings)?;
-    if change
-        .status
-        .as_deref()
-        .is_some_and(|s| s != "confirmed" && s != "scheduled")
-    {
-        return Err(AppError::validation(
-            "status",
-            "must be confirmed or scheduled",
-        ));
-    }
+    let status = match change.status.as_deref().map(str::parse) {
+        None => None,
+        Some(Ok(status @ (MeetingStatus::Confirmed | MeetingStatus::Scheduled))) => Some(status),
+        Some(_) => {
+            return Err(AppError::validation(
+                "status",
+                "must be confirmed or scheduled",
+            ));
+        }
+    };
     let factor = state.settings.meetings.must_meet_factor;
     state
         .db
@@ -736,10 +736,8 @@ pub async fn change_meeting(
             if moves {
                 move_meeting(conn, &data, &mut meeting, &change, factor)?;
             }
-            if let Some(status) = &change.status {
-                meeting.status = status.parse().map_err(|_| {
-                    AppError::validation("status", "must be confirmed or scheduled")
-                })?;
+            if let Some(status) = status {
+                meeting.status = status;
             }
             meeting.sequence += 1;
             meeting.updated_at = now();

@@ -209,17 +209,11 @@ pub struct OutboxQuery {
 pub fn outbox_in_state(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
-    state: &str,
+    state: OutboxState,
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<OutboxRow>, i64), AppError> {
     policy::may(user, Task::ReadOutbox)?;
-    if !["pending", "sent", "dead"].contains(&state) {
-        return Err(AppError::validation(
-            "state",
-            "must be pending, sent or dead",
-        ));
-    }
     Ok(rows::outbox_in_state(conn, state, offset, limit)?)
 }
 

@@ -15,6 +15,7 @@ use super::{Page, error_page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::auth::accounts::Language;
 use crate::clock::now;
+use crate::domain::status::OutboxState;
 use crate::error::AppError;
 use crate::meetings::time::{in_zone, stored_zone};
 use crate::models::meeting as meeting_rows;
@@ -489,8 +490,13 @@ async fn outbox(
     let found = state
         .db
         .run(move |conn| {
-            let (items, total) =
-                outbox_in_state(conn, &user, "dead", (number - 1) * PER_PAGE, PER_PAGE)?;
+            let (items, total) = outbox_in_state(
+                conn,
+                &user,
+                OutboxState::Dead,
+                (number - 1) * PER_PAGE,
+                PER_PAGE,
+            )?;
             let mut letters = Vec::new();
             for item in items {
                 letters.push(DeadLetter {

@@ -15,6 +15,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use strum::IntoEnumIterator;
 
 use super::form::{self, Problems, Typed};
 use super::i18n::Lang;
@@ -1100,13 +1101,7 @@ fn latest_run(
         conn,
         SCHEDULE_EVENT,
         event_id,
-        &[
-            JobStatus::Queued,
-            JobStatus::Running,
-            JobStatus::Succeeded,
-            JobStatus::Failed,
-        ]
-        .map(JobStatus::name),
+        &JobStatus::iter().collect::<Vec<_>>(),
     )?
     .map(|j| {
         let running = j.status.is_under_way();

@@ -276,7 +276,7 @@ fn grid_data(
     let grid = staff_grid(conn, user, event_id)?;
     let factor = state.settings.meetings.must_meet_factor;
     let accepted = event_requests(conn, user, event_id, Some(RequestStatus::Accepted), factor)?;
-    let last_run = job_rows::latest_job(conn, SCHEDULE_EVENT, event_id, &["succeeded"])?
+    let last_run = job_rows::latest_job(conn, SCHEDULE_EVENT, event_id, &[JobStatus::Succeeded])?
         .and_then(|j| j.result)
         .and_then(|r| serde_json::from_str(&r).ok());
     Ok(GridData {
