@@ -1,5 +1,31 @@
 //! Value types and pure rules of the domain: no HTTP and no SQL in here.
 
+/// A closed vocabulary: a fieldless enum that is stored, sent and parsed as the snake_case
+/// names of its variants, and can list them all (for forms and tests).
+macro_rules! vocabulary {
+    ($(#[$attr:meta])* $vis:vis enum $name:ident { $($body:tt)* }) => {
+        $(#[$attr])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            serde::Serialize,
+            serde::Deserialize,
+            utoipa::ToSchema,
+            strum::AsRefStr,
+            strum::IntoStaticStr,
+            strum::EnumString,
+            strum::EnumIter,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
+        $vis enum $name { $($body)* }
+    };
+}
+
 pub mod localized;
 pub mod mandate;
 pub mod money;

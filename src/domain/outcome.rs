@@ -1,53 +1,26 @@
 //! What came of a meeting: whether it was held, and how far the investment got afterwards.
 
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, EnumIter, EnumString};
 use utoipa::ToSchema;
 
 use super::MoneyJson;
 
-/// Stages after a meeting, in order.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum FollowUpStage {
-    LetterOfIntent,
-    SiteVisit,
-    Mou,
-    InvestmentRealised,
+vocabulary! {
+    /// Stages after a meeting, in order.
+    pub enum FollowUpStage {
+        LetterOfIntent,
+        SiteVisit,
+        Mou,
+        InvestmentRealised,
+    }
 }
 
-/// Whether the meeting took place.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Attendance {
-    Held,
-    NoShow,
+vocabulary! {
+    /// Whether the meeting took place.
+    pub enum Attendance {
+        Held,
+        NoShow,
+    }
 }
 
 /// Where a meeting led.

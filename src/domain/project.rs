@@ -1,83 +1,37 @@
 //! The vocabulary of projects and investors, and the project review workflow.
 
-use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, EnumIter, EnumString};
-use utoipa::ToSchema;
-
-/// How far a project has come.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Stage {
-    Idea,
-    PreFeasibility,
-    FeasibilityStudy,
-    ReadyToOffer,
-    UnderConstruction,
+vocabulary! {
+    /// How far a project has come.
+    pub enum Stage {
+        Idea,
+        PreFeasibility,
+        FeasibilityStudy,
+        ReadyToOffer,
+        UnderConstruction,
+    }
 }
 
-/// How capital may come in.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Instrument {
-    Equity,
-    Debt,
-    /// Public–private partnership (KPBU).
-    Ppp,
-    JointVenture,
-    Grant,
+vocabulary! {
+    /// How capital may come in.
+    pub enum Instrument {
+        Equity,
+        Debt,
+        /// Public–private partnership (KPBU).
+        Ppp,
+        JointVenture,
+        Grant,
+    }
 }
 
-/// Where a project is in review: `draft → submitted → published → closed`; a reviewer's
-/// "request changes" sends it back to `draft` with a comment.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ProjectStatus {
-    Draft,
-    Submitted,
-    Published,
-    Closed,
+vocabulary! {
+    /// Where a project is in review: `draft → submitted → published → closed`; a reviewer's
+    /// "request changes" sends it back to `draft` with a comment.
+    pub enum ProjectStatus {
+        Draft,
+        Submitted,
+        Published,
+        Closed,
+    }
 }
 
 /// A step of the review workflow.
@@ -112,45 +66,28 @@ impl Transition {
     }
 }
 
-/// What kind of organisation an investor is.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum InvestorKind {
-    Company,
-    Fund,
-    /// Development finance institution.
-    Dfi,
-    /// State-owned enterprise.
-    Soe,
-    Angel,
+vocabulary! {
+    /// What kind of organisation an investor is.
+    pub enum InvestorKind {
+        Company,
+        Fund,
+        /// Development finance institution.
+        Dfi,
+        /// State-owned enterprise.
+        Soe,
+        Angel,
+    }
 }
 
-/// What an investor says of a project it was matched with.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, AsRefStr, EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Interest {
-    Interested,
-    /// Hides the project from the investor's matches.
-    NotInterested,
-    /// Raises the pair's priority when meetings are scheduled.
-    MustMeet,
+vocabulary! {
+    /// What an investor says of a project it was matched with.
+    pub enum Interest {
+        Interested,
+        /// Hides the project from the investor's matches.
+        NotInterested,
+        /// Raises the pair's priority when meetings are scheduled.
+        MustMeet,
+    }
 }
 
 #[cfg(test)]

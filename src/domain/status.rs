@@ -1,10 +1,6 @@
 //! Where a meeting request, a meeting, a background job and an outbox item stand. Stored and
 //! sent as their snake_case names; rows hold these types, so a status cannot be misspelt.
 
-use serde::{Deserialize, Serialize};
-use strum::{EnumIter, EnumString, IntoStaticStr};
-use utoipa::ToSchema;
-
 /// Rows store a status as its name: these conversions let diesel load and store it as text.
 macro_rules! stored_as_text {
     ($($status:ty),*) => {$(
@@ -32,32 +28,18 @@ macro_rules! stored_as_text {
 
 stored_as_text!(RequestStatus, MeetingStatus, JobStatus, OutboxState);
 
-/// A meeting request between an investor and a host.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    EnumString,
-    EnumIter,
-    IntoStaticStr,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum RequestStatus {
-    /// Waiting for an answer (an introduction: for both sides').
-    Pending,
-    /// Both sides want the meeting; the scheduler places it.
-    Accepted,
-    Declined,
-    /// Not answered in time.
-    Expired,
-    Cancelled,
+vocabulary! {
+    /// A meeting request between an investor and a host.
+    pub enum RequestStatus {
+        /// Waiting for an answer (an introduction: for both sides').
+        Pending,
+        /// Both sides want the meeting; the scheduler places it.
+        Accepted,
+        Declined,
+        /// Not answered in time.
+        Expired,
+        Cancelled,
+    }
 }
 
 impl RequestStatus {
@@ -65,53 +47,25 @@ impl RequestStatus {
     pub const OPEN: [RequestStatus; 2] = [RequestStatus::Pending, RequestStatus::Accepted];
 }
 
-/// A meeting placed in a slot.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    EnumString,
-    EnumIter,
-    IntoStaticStr,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum MeetingStatus {
-    /// Placed by the scheduler; a later run may still move it.
-    Scheduled,
-    /// Fixed by staff: the scheduler keeps it where it is.
-    Confirmed,
-    Cancelled,
+vocabulary! {
+    /// A meeting placed in a slot.
+    pub enum MeetingStatus {
+        /// Placed by the scheduler; a later run may still move it.
+        Scheduled,
+        /// Fixed by staff: the scheduler keeps it where it is.
+        Confirmed,
+        Cancelled,
+    }
 }
 
-/// A background job, such as scheduling an event.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    EnumString,
-    EnumIter,
-    IntoStaticStr,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum JobStatus {
-    Queued,
-    Running,
-    Succeeded,
-    Failed,
+vocabulary! {
+    /// A background job, such as scheduling an event.
+    pub enum JobStatus {
+        Queued,
+        Running,
+        Succeeded,
+        Failed,
+    }
 }
 
 impl JobStatus {
@@ -123,29 +77,15 @@ impl JobStatus {
     }
 }
 
-/// An email or webhook delivery in the outbox.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    EnumString,
-    EnumIter,
-    IntoStaticStr,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum OutboxState {
-    /// Waiting for its next attempt.
-    Pending,
-    Sent,
-    /// Given up on after its last attempt; staff may retry it.
-    Dead,
+vocabulary! {
+    /// An email or webhook delivery in the outbox.
+    pub enum OutboxState {
+        /// Waiting for its next attempt.
+        Pending,
+        Sent,
+        /// Given up on after its last attempt; staff may retry it.
+        Dead,
+    }
 }
 
 #[cfg(test)]
@@ -158,7 +98,12 @@ mod tests {
     fn every_status_is_stored_and_read_back_as_its_name() {
         fn round_trip<S>(statuses: impl Iterator<Item = S>)
         where
-            S: Copy + PartialEq + std::fmt::Debug + TryFrom<String> + Into<String> + Serialize,
+            S: Copy
+                + PartialEq
+                + std::fmt::Debug
+                + TryFrom<String>
+                + Into<String>
+                + serde::Serialize,
         {
             for status in statuses {
                 let name: String = status.into();
