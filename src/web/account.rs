@@ -11,11 +11,12 @@ use serde::Deserialize;
 use super::form::{Field, Problems};
 use super::i18n::Lang;
 use super::session::{self, Visitor};
-use super::{Page, error_page, html, see_other};
+use super::{Page, html, see_other};
 use crate::auth::accounts::{self, Language};
 use crate::error::{AppError, ErrorCode};
 use crate::models::user;
 use crate::state::AppState;
+use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/accept-invitation", web::get().to(invitation_form))
@@ -170,25 +171,31 @@ fn done(page: Page, title: &str, message: &str) -> HttpResponse {
 }
 
 /// A step that failed: an unusable link, or a value to correct (the form comes back).
-fn failed(req: &HttpRequest, step: &Step, token: String, error: AppError) -> HttpResponse {
+fn failed(req: &HttpRequest, step: &Step, token: String, error: AppError) -> PageResult {
     let page = Page::of(req);
     match error {
         AppError::Unauthenticated(_) => {
             let problem = Trouble::Link(page.t("account.invalid_link"));
-            render(page, step, StatusCode::UNAUTHORIZED, None, Some(problem))
+            Ok(render(
+                page,
+                step,
+                StatusCode::UNAUTHORIZED,
+                None,
+                Some(problem),
+            ))
         }
         AppError::Validation { fields, .. } => {
             let form = step.inputs.iter().map(|i| &i.field);
             let problems = Problems::of(page.lang, form, fields.keys());
-            render(
+            Ok(render(
                 page,
                 step,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(token),
                 Some(Trouble::Fields(problems)),
-            )
+            ))
         }
-        other => error_page(req, &other),
+        other => Err(other.into()),
     }
 }
 
@@ -224,7 +231,7 @@ async fn accept_invitation(
     req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<SecretAndPassword>,
-) -> HttpResponse {
+) -> PageResult {
     let SecretAndPassword { token, password } = form.into_inner();
     let language = match Lang::of(&req) {
         Lang::Id => Language::Indonesian,
@@ -239,9 +246,9 @@ async fn accept_invitation(
         })
         .await;
     match joined {
-        Ok(cookie) => see_other("/opportunities")
+        Ok(cookie) => Ok(see_other("/opportunities")
             .cookie(session::cookie(&state, &cookie))
-            .finish(),
+            .finish()),
         Err(e) => failed(&req, &INVITATION, token, e),
     }
 }
@@ -260,7 +267,7 @@ async fn reset_password(
     req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<SecretAndPassword>,
-) -> HttpResponse {
+) -> PageResult {
     let SecretAndPassword { token, password } = form.into_inner();
     let secret = token.clone();
     let reset = state
@@ -268,7 +275,7 @@ async fn reset_password(
         .write(move |conn| accounts::reset_password(conn, &secret, &password))
         .await;
     match reset {
-        Ok(()) => done(Page::of(&req), RESET.title, "account.reset_done"),
+        Ok(()) => Ok(done(Page::of(&req), RESET.title, "account.reset_done")),
         Err(e) => failed(&req, &RESET, token, e),
     }
 }
@@ -294,7 +301,7 @@ async fn forgot_password(
     req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<Address>,
-) -> HttpResponse {
+) -> PageResult {
     let email = form.into_inner().email.trim().to_lowercase();
     let app = state.clone();
     let sent = state
@@ -313,10 +320,8 @@ async fn forgot_password(
             Ok(())
         })
         .await;
-    match sent {
-        Ok(()) => done(Page::of(&req), FORGOT.title, "account.forgot_sent"),
-        Err(e) => error_page(&req, &e),
-    }
+    sent?;
+    Ok(done(Page::of(&req), FORGOT.title, "account.forgot_sent"))
 }
 
 async fn verify_form(req: HttpRequest, visitor: Visitor, link: web::Query<Link>) -> HttpResponse {
@@ -339,7 +344,7 @@ async fn verify_email(
     req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<Secret>,
-) -> HttpResponse {
+) -> PageResult {
     let token = form.into_inner().token;
     let secret = token.clone();
     let verified = state
@@ -347,7 +352,7 @@ async fn verify_email(
         .write(move |conn| accounts::verify_email(conn, &secret))
         .await;
     match verified {
-        Ok(()) => done(Page::of(&req), VERIFY.title, "account.verified"),
+        Ok(()) => Ok(done(Page::of(&req), VERIFY.title, "account.verified")),
         Err(e) => failed(&req, &VERIFY, token, e),
     }
 }
@@ -444,7 +449,7 @@ async fn register(
     req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<Registration>,
-) -> HttpResponse {
+) -> PageResult {
     let typed = form.into_inner();
     let page = Page::of(&req);
     let language = match page.lang {
@@ -457,7 +462,7 @@ async fn register(
         html(status, register_page(page, &typed, problems).render())
     };
     let Ok(kind) = kind else {
-        return refused(page, StatusCode::UNPROCESSABLE_ENTITY, "kind");
+        return Ok(refused(page, StatusCode::UNPROCESSABLE_ENTITY, "kind"));
     };
     let input = crate::services::accounts::RegisterInput {
         email: typed.email.clone(),
@@ -484,20 +489,20 @@ async fn register(
         })
         .await;
     match created {
-        Ok(cookie) => see_other("/dashboard")
+        Ok(cookie) => Ok(see_other("/dashboard")
             .cookie(session::cookie(&state, &cookie))
-            .finish(),
+            .finish()),
         Err(AppError::Validation { fields, .. }) => {
             let problems = Problems::of(page.lang, &REGISTRATION, fields.keys());
-            html(
+            Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 register_page(page, &typed, problems).render(),
-            )
+            ))
         }
         Err(AppError::Conflict {
             code: ErrorCode::EmailTaken,
             ..
-        }) => refused(page, StatusCode::CONFLICT, "email_taken"),
-        Err(e) => error_page(&req, &e),
+        }) => Ok(refused(page, StatusCode::CONFLICT, "email_taken")),
+        Err(e) => Err(e.into()),
     }
 }

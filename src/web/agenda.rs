@@ -4,12 +4,12 @@
 //! delegations' meetings too, marked as the delegation's agenda.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::session::Visitor;
-use super::{Page, error_page, html, see_other};
+use super::{Page, html, see_other};
 use crate::auth::{AuthenticatedUser, Role};
 use crate::domain::status::RequestStatus;
 use crate::error::{AppError, ErrorCode};
@@ -21,6 +21,7 @@ use crate::services::calendar::agenda_calendar;
 use crate::services::meetings::{meeting_view, meetings_of_user, participations};
 use crate::services::requests::{self as requests, ReasonInput, RequestInput};
 use crate::state::AppState;
+use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/agenda", web::get().to(agenda))
@@ -79,9 +80,9 @@ fn party(visitor: &Visitor) -> Option<AuthenticatedUser> {
         .filter(|u| matches!(u.role, Role::Investor | Role::Official))
 }
 
-async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
     let Some(user) = party(&visitor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let page = Page::new(&req, &visitor);
     let found = state
@@ -154,10 +155,7 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
             Ok((waiting, meetings, hosts))
         })
         .await;
-    let (waiting, meetings, hosts) = match found {
-        Ok(found) => found,
-        Err(e) => return error_page(&req, &e),
-    };
+    let (waiting, meetings, hosts) = found?;
     let when = |span: &crate::services::meetings::Span| {
         format!(
             "{} ({})",
@@ -186,7 +184,7 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
             recorded: m.outcome.is_some(),
         })
         .collect();
-    html(
+    Ok(html(
         StatusCode::OK,
         Agenda {
             page,
@@ -195,7 +193,7 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
             hosts,
         }
         .render(),
-    )
+    ))
 }
 
 /// A meeting request from the agenda.
@@ -206,14 +204,9 @@ struct Ask {
 }
 
 /// The investor asks a region or delegation of one of its events for a meeting.
-async fn request(
-    req: HttpRequest,
-    visitor: Visitor,
-    state: web::Data<AppState>,
-    form: web::Form<Ask>,
-) -> HttpResponse {
+async fn request(visitor: Visitor, state: web::Data<AppState>, form: web::Form<Ask>) -> PageResult {
     let Some(user) = visitor.0.clone().filter(|u| u.role == Role::Investor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let Ask { event_id, host } = form.into_inner();
     let app = state.clone();
@@ -255,40 +248,33 @@ async fn request(
             )
         })
         .await;
-    match asked {
-        Ok(_) => see_other("/agenda").finish(),
-        Err(e) => error_page(&req, &e),
-    }
+    asked?;
+    Ok(see_other("/agenda").finish())
 }
 
 /// Every meeting of the viewer as one .ics file, as the personal calendar feed serves it.
-async fn whole_calendar(
-    req: HttpRequest,
-    visitor: Visitor,
-    state: web::Data<AppState>,
-) -> HttpResponse {
+async fn whole_calendar(visitor: Visitor, state: web::Data<AppState>) -> PageResult {
     let Some(user) = party(&visitor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
-    let found = state.db.run(move |conn| agenda_calendar(conn, &user)).await;
-    match found {
-        Ok(text) => crate::download::calendar(text),
-        Err(e) => error_page(&req, &e),
-    }
+    let text = state
+        .db
+        .run(move |conn| agenda_calendar(conn, &user))
+        .await?;
+    Ok(crate::download::calendar(text))
 }
 
 /// One meeting as an .ics file, for its parties.
 async fn calendar(
-    req: HttpRequest,
     visitor: Visitor,
     state: web::Data<AppState>,
     file: web::Path<String>,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = visitor.0.clone() else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let Some(id) = file.into_inner().strip_suffix(".ics").map(str::to_owned) else {
-        return error_page(&req, &AppError::not_found("meeting"));
+        return Err(AppError::not_found("meeting").into());
     };
     let found = state
         .db
@@ -304,30 +290,27 @@ async fn calendar(
             Ok(ics::single(&data.calendar_entry(&request, &meeting)))
         })
         .await;
-    match found {
-        Ok(text) => crate::download::calendar(text),
-        Err(e) => error_page(&req, &e),
-    }
+    let text = found?;
+    Ok(crate::download::calendar(text))
 }
 
 /// Accepts or declines a pending request for the viewer's side.
 async fn answer(
-    req: HttpRequest,
     visitor: Visitor,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = party(&visitor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let (id, answer) = path.into_inner();
     let accepting = match answer.as_str() {
         "accept" => true,
         "decline" => false,
-        _ => return error_page(&req, &AppError::not_found("answer")),
+        _ => return Err(AppError::not_found("answer").into()),
     };
     let factor = state.settings.meetings.must_meet_factor;
-    let answered = state
+    state
         .db
         .write(move |conn| {
             if accepting {
@@ -336,9 +319,6 @@ async fn answer(
                 requests::decline_request(conn, &user, &id, ReasonInput::default(), factor)
             }
         })
-        .await;
-    match answered {
-        Ok(_) => see_other("/agenda").finish(),
-        Err(e) => error_page(&req, &e),
-    }
+        .await?;
+    Ok(see_other("/agenda").finish())
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use askama::Template;
 use chrono::NaiveDate;
 
@@ -13,7 +13,7 @@ use super::events::{Field, Filled, Listed, listed, needs, problems_of, renumbere
 use super::form::{self, Typed};
 use super::i18n::Lang;
 use super::session::Staff;
-use super::{Page, error_page, html, see_other};
+use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::db::AnyConnection;
 use crate::error::AppError;
@@ -24,6 +24,7 @@ use crate::services::events::{
     Delegation, DelegationInput, Leg, create_delegation_record, delegation_view,
 };
 use crate::state::AppState;
+use crate::web::PageResult;
 
 /// The staff pages of delegations: list and creation, and one delegation.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -238,18 +239,14 @@ async fn delegations_page(
     status: StatusCode,
     typed: &Typed,
     problems: BTreeMap<String, String>,
-) -> HttpResponse {
+) -> PageResult {
     let page = Page::of(req);
     let lang = page.lang;
     let app = state.clone();
-    let found = state
+    let delegations = state
         .db
         .run(move |conn| delegation_lines(conn, &app.catalogue, &user, lang))
-        .await;
-    let delegations = match found {
-        Ok(lines) => lines,
-        Err(e) => return error_page(req, &e),
-    };
+        .await?;
     let filled = Filled {
         lang,
         typed,
@@ -262,7 +259,7 @@ async fn delegations_page(
         .chain(legs.iter().flat_map(|(_, fields)| fields.iter()))
         .collect();
     let problems = listed(&all, &problems);
-    html(
+    Ok(html(
         status,
         DelegationsPage {
             page,
@@ -272,7 +269,7 @@ async fn delegations_page(
             legs,
         }
         .render(),
-    )
+    ))
 }
 
 /// The delegations and the form to create one.
@@ -280,7 +277,7 @@ async fn delegations(
     req: HttpRequest,
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
-) -> HttpResponse {
+) -> PageResult {
     delegations_page(
         &req,
         &state,
@@ -299,7 +296,7 @@ async fn create(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let lang = Page::of(&req).lang;
     let typed = Typed::parse(&body);
     let form = typed.clone();
@@ -326,7 +323,7 @@ async fn create(
         })
         .await;
     match created.map_err(|e| problems_of(lang, e)) {
-        Ok(record) => see_other(&format!("/delegations/{}", record.row.id)).finish(),
+        Ok(record) => Ok(see_other(&format!("/delegations/{}", record.row.id)).finish()),
         Err(Ok(problems)) => {
             let problems = needs(lang, &FIELDS, problems, str::to_owned);
             delegations_page(
@@ -339,7 +336,7 @@ async fn create(
             )
             .await
         }
-        Err(Err(e)) => error_page(&req, &e),
+        Err(Err(e)) => Err(e.into()),
     }
 }
 
@@ -369,7 +366,7 @@ async fn delegation(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> HttpResponse {
+) -> PageResult {
     let id = id.into_inner();
     let app = state.clone();
     let found = state
@@ -403,13 +400,10 @@ async fn delegation(
             Ok((view, members, events))
         })
         .await;
-    let (view, members, events) = match found {
-        Ok(found) => found,
-        Err(e) => return error_page(&req, &e),
-    };
+    let (view, members, events) = found?;
     let page = Page::of(&req);
     let travel_buffer = page.lang.integer(view.travel_buffer_minutes.into());
-    html(
+    Ok(html(
         StatusCode::OK,
         DelegationPage {
             name: view.name,
@@ -421,5 +415,5 @@ async fn delegation(
             page,
         }
         .render(),
-    )
+    ))
 }

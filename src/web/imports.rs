@@ -10,10 +10,11 @@ use futures_util::StreamExt;
 
 use super::form::Typed;
 use super::session::Staff;
-use super::{Page, error_page, html};
+use super::{Page, html};
 use crate::error::AppError;
 use crate::services::imports::{ImportKind, ImportQuery, ImportReport, import};
 use crate::state::AppState;
+use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/imports", web::get().to(start))
@@ -78,7 +79,7 @@ async fn run(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     payload: web::Payload,
-) -> HttpResponse {
+) -> PageResult {
     let page = Page::of(&req);
     let lang = page.lang;
     let refuse = |projects: bool, csv: String, status: StatusCode, key: &str, detail: String| {
@@ -93,16 +94,16 @@ async fn run(
     };
     let form = match read_form(&req, payload).await {
         Ok(form) => form,
-        Err((status, key, detail)) => return refuse(true, String::new(), status, key, detail),
+        Err((status, key, detail)) => return Ok(refuse(true, String::new(), status, key, detail)),
     };
     let Some(kind) = kind_of(&form.one("kind")) else {
-        return refuse(
+        return Ok(refuse(
             true,
             form.one("csv"),
             StatusCode::UNPROCESSABLE_ENTITY,
             "imports.choose_kind",
             String::new(),
-        );
+        ));
     };
     let projects = kind == ImportKind::Projects;
     // A chosen file wins over pasted text.
@@ -111,16 +112,22 @@ async fn run(
         .unwrap_or_else(|| form.one("csv"));
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     if csv.is_empty() {
-        return refuse(projects, csv, unprocessable, "imports.empty", String::new());
+        return Ok(refuse(
+            projects,
+            csv,
+            unprocessable,
+            "imports.empty",
+            String::new(),
+        ));
     }
     if csv.len() > MAX_CSV {
-        return refuse(
+        return Ok(refuse(
             projects,
             String::new(),
             StatusCode::PAYLOAD_TOO_LARGE,
             "imports.too_large",
             String::new(),
-        );
+        ));
     }
     let query = match form.one("mode").as_str() {
         "all" => ImportQuery {
@@ -145,7 +152,7 @@ async fn run(
                 refusal: None,
                 report: Some(shown(report)),
             };
-            html(StatusCode::OK, body.render())
+            Ok(html(StatusCode::OK, body.render()))
         }
         Err(AppError::Validation { message, fields }) => {
             let key = if fields.contains_key("columns") {
@@ -154,9 +161,9 @@ async fn run(
                 "imports.not_csv"
             };
             let detail = fields.into_values().next().unwrap_or(message);
-            refuse(projects, csv, unprocessable, key, detail)
+            Ok(refuse(projects, csv, unprocessable, key, detail))
         }
-        Err(e) => error_page(&req, &e),
+        Err(e) => Err(e.into()),
     }
 }
 

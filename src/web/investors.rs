@@ -2,17 +2,18 @@
 //! mandate, and the verification itself.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use askama::Template;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::i18n::Lang;
 use super::session::Staff;
-use super::{Page, dimension_names, error_page, html, see_other};
+use super::{Page, dimension_names, html, see_other};
 use crate::reference::Catalogue;
 use crate::services::investors::{self as api, Investor, InvestorQuery, Mandate};
 use crate::state::AppState;
+use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/investors", web::get().to(list))
@@ -122,11 +123,10 @@ const PER_PAGE: i64 = 50;
 
 /// Investors for staff, the unverified ones first by default, with a search by name.
 async fn list(
-    req: HttpRequest,
     Staff { user, page }: Staff,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
-) -> HttpResponse {
+) -> PageResult {
     let lang = page.lang;
     let ListQuery {
         show,
@@ -148,14 +148,10 @@ async fn list(
         country: (!country.is_empty()).then(|| country.clone()),
         ..InvestorQuery::default()
     };
-    let found = state
+    let (investors, total) = state
         .db
         .run(move |conn| api::list_visible(conn, &user, &filter, (number - 1) * PER_PAGE, PER_PAGE))
-        .await;
-    let (investors, total) = match found {
-        Ok(found) => found,
-        Err(e) => return error_page(&req, &e),
-    };
+        .await?;
     let rows = investors
         .into_iter()
         .map(|i| Row {
@@ -206,7 +202,7 @@ async fn list(
         page,
     }
     .render();
-    html(StatusCode::OK, body)
+    Ok(html(StatusCode::OK, body))
 }
 
 #[derive(Template)]
@@ -270,16 +266,12 @@ async fn one(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> HttpResponse {
+) -> PageResult {
     let id = id.into_inner();
-    let found = state
+    let investor = state
         .db
         .run(move |conn| api::load_visible(conn, &user, &id))
-        .await;
-    let investor = match found {
-        Ok(investor) => investor,
-        Err(e) => return error_page(&req, &e),
-    };
+        .await?;
     let page = Page::of(&req);
     let lang = page.lang;
     let body = InvestorPage {
@@ -303,25 +295,21 @@ async fn one(
         page,
     }
     .render();
-    html(StatusCode::OK, body)
+    Ok(html(StatusCode::OK, body))
 }
 
 /// Verifies the investor the same way `POST /investors/{id}/verify` does (its users are told)
 /// and shows it again.
 async fn verify(
-    req: HttpRequest,
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> HttpResponse {
+) -> PageResult {
     let id = id.into_inner();
     let back = format!("/investors/{id}");
-    let done = state
+    state
         .db
         .write(move |conn| api::verify(conn, &user, &id))
-        .await;
-    match done {
-        Ok(_) => see_other(&back).finish(),
-        Err(e) => error_page(&req, &e),
-    }
+        .await?;
+    Ok(see_other(&back).finish())
 }

@@ -3,14 +3,14 @@
 use std::str::FromStr;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use askama::Template;
 use strum::IntoEnumIterator;
 
 use super::form::{Field, Problems, Typed};
 use super::i18n::Lang;
 use super::session::Visitor;
-use super::{Page, error_page, html, see_other};
+use super::{Page, html, see_other};
 use crate::auth::{AuthenticatedUser, Role};
 use crate::domain::project::{Instrument, InvestorKind, Stage};
 use crate::error::AppError;
@@ -18,6 +18,7 @@ use crate::services::investors::{
     self as api, Investor, InvestorUpdate, Mandate, Ticket, save_mandate, update_profile,
 };
 use crate::state::AppState;
+use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/mandate", web::get().to(form))
@@ -312,24 +313,20 @@ fn investor(visitor: &Visitor) -> Option<(AuthenticatedUser, String)> {
 }
 
 /// The profile and mandate form, filled with what is stored.
-async fn form(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+async fn form(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
     let Some((user, id)) = investor(&visitor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
-    let found = state
+    let stored = state
         .db
         .run(move |conn| api::load_visible(conn, &user, &id))
-        .await;
-    let stored = match found {
-        Ok(investor) => investor,
-        Err(e) => return error_page(&req, &e),
-    };
+        .await?;
     let page = Page::new(&req, &visitor);
     let typed = typed_of(&state, &stored);
-    html(
+    Ok(html(
         StatusCode::OK,
         form_page(page, &state, &typed, Problems::default()).render(),
-    )
+    ))
 }
 
 /// The profile changes the form asks for; every field is given, and an empty optional one
@@ -411,9 +408,9 @@ async fn save(
     visitor: Visitor,
     state: web::Data<AppState>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let Some((user, id)) = investor(&visitor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let typed = Typed::parse(&body);
     let page = Page::new(&req, &visitor);
@@ -430,12 +427,12 @@ async fn save(
     );
     let (changes, row) = match (changes, row) {
         (Ok(Some(changes)), Ok(Some(row))) if problems.is_empty() => (changes, row),
-        (Err(e), _) | (_, Err(e)) => return error_page(&req, &e),
+        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
         _ => {
-            return html(
+            return Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 form_page(page, &state, &typed, problems).render(),
-            );
+            ));
         }
     };
     let stored = state
@@ -445,8 +442,6 @@ async fn save(
             save_mandate(conn, &user, &id, &row)
         })
         .await;
-    match stored {
-        Ok(_) => see_other("/dashboard").finish(),
-        Err(e) => error_page(&req, &e),
-    }
+    stored?;
+    Ok(see_other("/dashboard").finish())
 }

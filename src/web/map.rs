@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use askama::Template;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -14,12 +14,13 @@ use serde::Deserialize;
 use super::charts::escape;
 use super::i18n::Lang;
 use super::session::Visitor;
-use super::{Page, error_page, html};
+use super::{Page, html};
 use crate::domain::{Currency, Money};
 use crate::error::AppError;
 use crate::matchmaker::Rates;
 use crate::reference::Catalogue;
 use crate::state::AppState;
+use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/map", web::get().to(map));
@@ -212,16 +213,13 @@ async fn map(
     visitor: Visitor,
     state: web::Data<AppState>,
     query: web::Query<MapQuery>,
-) -> HttpResponse {
+) -> PageResult {
     let page = Page::new(&req, &visitor);
     let lang = page.lang;
     let query = query.into_inner();
     let dimension = query.dimension.filter(|d| !d.is_empty());
     let by_value = query.size.as_deref() == Some("value");
-    let tallies = match published_by_region(&state, dimension.as_deref()).await {
-        Ok(t) => t,
-        Err(e) => return error_page(&req, &e),
-    };
+    let tallies = published_by_region(&state, dimension.as_deref()).await?;
     let catalogue = &state.catalogue;
     let mut rows = Vec::new();
     let mut spots = Vec::new();
@@ -270,7 +268,7 @@ async fn map(
             )
         })
         .collect();
-    html(
+    Ok(html(
         StatusCode::OK,
         MapPage {
             page,
@@ -280,7 +278,7 @@ async fn map(
             rows,
         }
         .render(),
-    )
+    ))
 }
 
 #[cfg(test)]

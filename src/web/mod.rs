@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod charts;
 pub mod delegations;
 pub mod events;
+pub mod failure;
 pub mod form;
 pub mod i18n;
 pub mod imports;
@@ -30,6 +31,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+pub use self::failure::{PageError, PageResult};
 use self::i18n::{COOKIE, Lang};
 use self::session::Visitor;
 use crate::auth::policy;
@@ -230,7 +232,7 @@ struct Home {
     chart: String,
 }
 
-async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
     let page = Page::new(&req, &visitor);
     let app = state.clone();
     // The figures come from the matching index, which holds every published project in memory.
@@ -246,10 +248,7 @@ async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
             Ok((snapshot, investors))
         })
         .await;
-    let (snapshot, investors) = match figures {
-        Ok(f) => f,
-        Err(e) => return error_page(&req, &e),
-    };
+    let (snapshot, investors) = figures?;
     let index = &snapshot.index;
     let tax = index.taxonomy();
     let mut usd = 0.0;
@@ -285,7 +284,7 @@ async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
         page,
     }
     .render();
-    html(StatusCode::OK, body)
+    Ok(html(StatusCode::OK, body))
 }
 
 /// An opportunity as a list shows it.
@@ -394,7 +393,7 @@ async fn opportunities(
     visitor: Visitor,
     state: web::Data<AppState>,
     query: web::Query<ProjectQuery>,
-) -> HttpResponse {
+) -> PageResult {
     let page = Page::new(&req, &visitor);
     let mut query = query.into_inner();
     // Empty form fields mean "any".
@@ -405,18 +404,11 @@ async fn opportunities(
     }
     let number = query.page.unwrap_or(1).max(1);
     let catalogue = state.catalogue.clone();
-    let search = match Search::from_query(&catalogue, None, &query) {
-        Ok(search) => search,
-        Err(e) => return error_page(&req, &e),
-    };
-    let found = state
+    let search = Search::from_query(&catalogue, None, &query)?;
+    let (projects, total) = state
         .db
         .run(move |conn| search.run(conn, &catalogue, None, (number - 1) * PER_PAGE, PER_PAGE))
-        .await;
-    let (projects, total) = match found {
-        Ok(found) => found,
-        Err(e) => return error_page(&req, &e),
-    };
+        .await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let lang = page.lang;
     let items = projects.iter().map(|p| Card::of(lang, p)).collect();
@@ -472,7 +464,7 @@ async fn opportunities(
         page,
     }
     .render();
-    html(StatusCode::OK, body)
+    Ok(html(StatusCode::OK, body))
 }
 
 #[derive(Template)]
@@ -496,18 +488,14 @@ async fn opportunity(
     visitor: Visitor,
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> HttpResponse {
+) -> PageResult {
     let page = Page::new(&req, &visitor);
     let catalogue = state.catalogue.clone();
     let id = id.into_inner();
-    let found = state
+    let project = state
         .db
         .run(move |conn| Ok(load_visible(conn, &catalogue, None, &id)?.0))
-        .await;
-    let project = match found {
-        Ok(p) => p,
-        Err(e) => return error_page(&req, &e),
-    };
+        .await?;
     let lang = page.lang;
     let dimension_names = dimension_names(lang, &state.catalogue, &project.dimensions);
     let body = Opportunity {
@@ -531,7 +519,7 @@ async fn opportunity(
         page,
     }
     .render();
-    html(StatusCode::OK, body)
+    Ok(html(StatusCode::OK, body))
 }
 
 /// A language choice from the switcher.
@@ -632,7 +620,7 @@ async fn sign_in(
     req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<Credentials>,
-) -> HttpResponse {
+) -> PageResult {
     let Credentials { email, password } = form.into_inner();
     let typed = email.clone();
     let opened = state
@@ -650,13 +638,13 @@ async fn sign_in(
             } else {
                 "/opportunities"
             };
-            see_other(home)
+            Ok(see_other(home)
                 .cookie(session::cookie(&state, &secret))
-                .finish()
+                .finish())
         }
         Err(AppError::Unauthenticated(_)) => {
             let page = Page::of(&req);
-            html(
+            Ok(html(
                 StatusCode::UNAUTHORIZED,
                 SignIn {
                     page,
@@ -664,25 +652,22 @@ async fn sign_in(
                     failed: true,
                 }
                 .render(),
-            )
+            ))
         }
-        Err(e) => error_page(&req, &e),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// Ends the browser session (the session is revoked, not just forgotten by the browser).
-async fn sign_out(req: HttpRequest, state: web::Data<AppState>, visitor: Visitor) -> HttpResponse {
+async fn sign_out(state: web::Data<AppState>, visitor: Visitor) -> PageResult {
     if let Some(user) = visitor.0 {
         let session = user.session_id.clone();
-        let revoked = state
+        state
             .db
             .write(move |conn| Ok(crate::models::user::revoke_session(conn, &session)?))
-            .await;
-        if let Err(e) = revoked {
-            return error_page(&req, &e);
-        }
+            .await?;
     }
-    see_other("/").cookie(session::cookie(&state, "")).finish()
+    Ok(see_other("/").cookie(session::cookie(&state, "")).finish())
 }
 
 /// A match as the dashboard shows it.
@@ -708,9 +693,9 @@ struct Dashboard {
 }
 
 /// The investor's ranked matches with reasons and interest buttons.
-async fn dashboard(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+async fn dashboard(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
     let Some(user) = visitor.0.clone().filter(|u| u.role == Role::Investor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let page = Page::new(&req, &visitor);
     let lang = page.lang;
@@ -737,7 +722,7 @@ async fn dashboard(req: HttpRequest, visitor: Visitor, state: web::Data<AppState
             code: ErrorCode::MandateRequired,
             ..
         }) => (Some(page.t("dashboard.no_mandate")), Vec::new()),
-        Err(e) => return error_page(&req, &e),
+        Err(e) => return Err(e.into()),
     };
     let percent = |x: f64| (x * 100.0).round() as i64;
     let matches = ranked
@@ -777,7 +762,7 @@ async fn dashboard(req: HttpRequest, visitor: Visitor, state: web::Data<AppState
             }
         })
         .collect();
-    html(
+    Ok(html(
         StatusCode::OK,
         Dashboard {
             page,
@@ -785,7 +770,7 @@ async fn dashboard(req: HttpRequest, visitor: Visitor, state: web::Data<AppState
             matches,
         }
         .render(),
-    )
+    ))
 }
 
 /// An interest button's fields.
@@ -797,13 +782,12 @@ struct InterestForm {
 
 /// Records the investor's answer on a match and goes back to it.
 async fn interest(
-    req: HttpRequest,
     visitor: Visitor,
     state: web::Data<AppState>,
     form: web::Form<InterestForm>,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = visitor.0.filter(|u| u.role == Role::Investor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let InterestForm {
         project_id,
@@ -811,7 +795,7 @@ async fn interest(
     } = form.into_inner();
     let investor_id = user.investor_id.clone().unwrap_or_default();
     let back = format!("/dashboard#match-{project_id}");
-    let saved = state
+    state
         .db
         .write(move |conn| {
             crate::services::matches::record_feedback(
@@ -822,9 +806,6 @@ async fn interest(
                 interest,
             )
         })
-        .await;
-    match saved {
-        Ok(_) => see_other(&back).finish(),
-        Err(e) => error_page(&req, &e),
-    }
+        .await?;
+    Ok(see_other(&back).finish())
 }

@@ -3,14 +3,14 @@
 //! all at once.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::session::Visitor;
 use super::settings::reading_zone;
-use super::{Page, error_page, html, see_other};
+use super::{Page, html, see_other};
 use crate::clock::now;
 use crate::meetings::time::in_zone;
 use crate::models::notification::{self as rows, NotificationRow};
@@ -19,6 +19,7 @@ use crate::notify::email::{self, Email};
 use crate::notify::kinds::ReminderNotice;
 use crate::services::notifications::mark_read_of;
 use crate::state::AppState;
+use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/notifications", web::get().to(list))
@@ -158,14 +159,14 @@ async fn list(
     visitor: Visitor,
     state: web::Data<AppState>,
     paging: web::Query<Paging>,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = visitor.0.clone() else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let page = Page::new(&req, &visitor);
     let number = paging.number();
     let id = user.id.clone();
-    let found = state
+    let (rows, total) = state
         .db
         .run(move |conn| {
             Ok(rows::notifications_of(
@@ -176,15 +177,11 @@ async fn list(
                 PER_PAGE,
             )?)
         })
-        .await;
-    let (rows, total) = match found {
-        Ok(found) => found,
-        Err(e) => return error_page(&req, &e),
-    };
+        .await?;
     let zone = reading_zone(&user);
     let lines = rows.into_iter().map(|row| line(&page, zone, row)).collect();
     let (previous, next) = neighbours("/notifications", number, PER_PAGE, total);
-    html(
+    Ok(html(
         StatusCode::OK,
         Notifications {
             lines,
@@ -194,41 +191,34 @@ async fn list(
             page,
         }
         .render(),
-    )
+    ))
 }
 
 /// Marks one of the viewer's notifications read.
 async fn read_one(
-    req: HttpRequest,
     visitor: Visitor,
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = visitor.0 else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let id = id.into_inner();
-    let marked = state
+    state
         .db
         .write(move |conn| mark_read_of(conn, &user.id, &id))
-        .await;
-    match marked {
-        Ok(()) => see_other("/notifications").finish(),
-        Err(e) => error_page(&req, &e),
-    }
+        .await?;
+    Ok(see_other("/notifications").finish())
 }
 
 /// Marks every notification of the viewer read.
-async fn read_all(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+async fn read_all(visitor: Visitor, state: web::Data<AppState>) -> PageResult {
     let Some(user) = visitor.0 else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
-    let marked = state
+    state
         .db
         .write(move |conn| Ok(rows::mark_all_read(conn, &user.id, now())?))
-        .await;
-    match marked {
-        Ok(_) => see_other("/notifications").finish(),
-        Err(e) => error_page(&req, &e),
-    }
+        .await?;
+    Ok(see_other("/notifications").finish())
 }

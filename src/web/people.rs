@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::form::{Field, Problems, Typed};
 use super::session::Staff;
-use super::{Page, error_page, html, see_other};
+use super::{Page, html, see_other};
 use crate::auth::accounts::Language;
 use crate::auth::policy::{self, Task};
 use crate::auth::{AuthenticatedUser, Role};
@@ -22,6 +22,7 @@ use crate::services::webhooks::{
     Subscription, SubscriptionInput, subscribe, subscriptions, unsubscribe,
 };
 use crate::state::AppState;
+use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/people", web::get().to(show))
@@ -246,20 +247,20 @@ fn finish(
     user: &AuthenticatedUser,
     outcome: Result<HttpResponse, AppError>,
     (kept, form): (Kept, &[Field]),
-) -> HttpResponse {
+) -> PageResult {
     let fields: Vec<String> = match outcome {
-        Ok(done) => return done,
+        Ok(done) => return Ok(done),
         Err(AppError::Validation { fields, .. }) => fields.into_keys().collect(),
         // An address that already has an account is a problem of the form's email field.
         Err(AppError::Conflict {
             code: ErrorCode::EmailTaken,
             ..
         }) => vec!["email".to_owned()],
-        Err(e) => return error_page(req, &e),
+        Err(e) => return Err(e.into()),
     };
     let mut page = PeoplePage::new(Page::of(req), state, user, kept);
     page.problems = Problems::of(page.page.lang, form, fields);
-    html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
 }
 
 /// Invites an official through the same invitation as `POST /invitations`: the email with the
@@ -269,7 +270,7 @@ async fn invite_official(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let typed = Typed::parse(&body);
     let kept = Kept {
         email: typed.one("email"),
@@ -301,11 +302,11 @@ async fn create_staff(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     // The shared rule refuses staff too; refusing them first keeps the form's own checks of
     // role and language from telling staff more than that they may not.
     if let Err(refused) = policy::may(&user, Task::CreateStaffAccounts) {
-        return error_page(&req, &refused);
+        return Err(refused.into());
     }
     let typed = Typed::parse(&body);
     let kept = Kept {
@@ -414,14 +415,10 @@ async fn webhooks(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     query: web::Query<Deleted>,
-) -> HttpResponse {
-    match WebhooksPage::of(&req, &state, &user, Default::default()).await {
-        Ok(mut page) => {
-            page.deleted = query.deleted.is_some();
-            html(StatusCode::OK, page.render())
-        }
-        Err(e) => error_page(&req, &e),
-    }
+) -> PageResult {
+    let mut page = WebhooksPage::of(&req, &state, &user, Default::default()).await?;
+    page.deleted = query.deleted.is_some();
+    Ok(html(StatusCode::OK, page.render()))
 }
 
 /// Subscribes a partner system as `POST /admin/webhooks` does and shows its signing secret,
@@ -431,7 +428,7 @@ async fn subscribe_partner(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let typed = Typed::parse(&body);
     let input = SubscriptionInput {
         url: typed.one("url"),
@@ -441,7 +438,7 @@ async fn subscribe_partner(
     let (created, refused) = match subscribe(&state, &user, input).await {
         Ok(created) => (Some(created), None),
         Err(AppError::Validation { fields, .. }) => (None, Some(fields)),
-        Err(e) => return error_page(&req, &e),
+        Err(e) => return Err(e.into()),
     };
     // A new subscription leaves an empty form; a refused one keeps what was typed.
     let form = if created.is_some() {
@@ -449,31 +446,24 @@ async fn subscribe_partner(
     } else {
         kept
     };
-    match WebhooksPage::of(&req, &state, &user, form).await {
-        Ok(mut page) => {
-            page.created = created;
-            let status = match refused {
-                Some(fields) => {
-                    page.problems = Problems::of(page.page.lang, &WEBHOOK_FIELDS, fields.keys());
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
-                None => StatusCode::OK,
-            };
-            html(status, page.render())
+    let mut page = WebhooksPage::of(&req, &state, &user, form).await?;
+    page.created = created;
+    let status = match refused {
+        Some(fields) => {
+            page.problems = Problems::of(page.page.lang, &WEBHOOK_FIELDS, fields.keys());
+            StatusCode::UNPROCESSABLE_ENTITY
         }
-        Err(e) => error_page(&req, &e),
-    }
+        None => StatusCode::OK,
+    };
+    Ok(html(status, page.render()))
 }
 
 /// Deletes a subscription as `DELETE /admin/webhooks/{id}` does.
 async fn delete_webhook(
-    req: HttpRequest,
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> HttpResponse {
-    match unsubscribe(&state, &user, id.into_inner()).await {
-        Ok(()) => see_other("/people/webhooks?deleted=1").finish(),
-        Err(e) => error_page(&req, &e),
-    }
+) -> PageResult {
+    unsubscribe(&state, &user, id.into_inner()).await?;
+    Ok(see_other("/people/webhooks?deleted=1").finish())
 }

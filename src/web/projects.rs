@@ -10,7 +10,7 @@ use strum::IntoEnumIterator;
 
 use super::form::{Field, Problems, Typed};
 use super::session::Visitor;
-use super::{Page, dimension_names, error_page, html, localized, money_of, see_other};
+use super::{Page, dimension_names, html, localized, money_of, see_other};
 use crate::auth::{AuthenticatedUser, Role, policy};
 use crate::domain::Localized;
 use crate::domain::MoneyJson;
@@ -21,6 +21,7 @@ use crate::services::projects::{
     self as projects, Project, ProjectInput, ProjectQuery, ProjectUpdate, Search,
 };
 use crate::state::AppState;
+use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/my-projects", web::get().to(my_projects))
@@ -60,13 +61,9 @@ fn official(visitor: &Visitor) -> Option<AuthenticatedUser> {
 }
 
 /// The region's projects in every status, newest first.
-async fn my_projects(
-    req: HttpRequest,
-    visitor: Visitor,
-    state: web::Data<AppState>,
-) -> HttpResponse {
+async fn my_projects(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
     let Some(user) = official(&visitor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let page = Page::new(&req, &visitor);
     let catalogue = state.catalogue.clone();
@@ -86,10 +83,7 @@ async fn my_projects(
             Ok(all)
         })
         .await;
-    let mut projects = match found {
-        Ok(p) => p,
-        Err(e) => return error_page(&req, &e),
-    };
+    let mut projects = found?;
     projects.sort_by_key(|p| std::cmp::Reverse(p.created_at));
     let lang = page.lang;
     let rows = projects
@@ -102,7 +96,7 @@ async fn my_projects(
             id: p.id,
         })
         .collect();
-    html(StatusCode::OK, MyProjects { page, rows }.render())
+    Ok(html(StatusCode::OK, MyProjects { page, rows }.render()))
 }
 
 #[derive(Template)]
@@ -342,18 +336,18 @@ fn saved<T>(
     action: String,
     outcome: Result<T, AppError>,
     done: &str,
-) -> HttpResponse {
+) -> PageResult {
     match outcome {
-        Ok(_) => see_other(done).finish(),
+        Ok(_) => Ok(see_other(done).finish()),
         Err(AppError::Validation { fields, .. }) => {
             let page = Page::new(req, visitor);
             let problems = Problems::of(page.lang, &FIELDS, fields.keys());
-            html(
+            Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 form_page(page, state, typed, problems, action).render(),
-            )
+            ))
         }
-        Err(e) => error_page(req, &e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -363,9 +357,9 @@ async fn create(
     visitor: Visitor,
     state: web::Data<AppState>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = official(&visitor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let typed = Typed::parse(&body);
     let d = Described::of(&typed);
@@ -409,23 +403,19 @@ async fn edit_form(
     visitor: Visitor,
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = official(&visitor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let id = id.into_inner();
     let catalogue = state.catalogue.clone();
-    let found = state
+    let project = state
         .db
         .run(move |conn| projects::load_editable(conn, &catalogue, &user, &id))
-        .await;
-    let project = match found {
-        Ok(p) => p,
-        Err(e) => return error_page(&req, &e),
-    };
+        .await?;
     let page = Page::new(&req, &visitor);
     let action = format!("/my-projects/{}/edit", project.id);
-    html(
+    Ok(html(
         StatusCode::OK,
         form_page(
             page,
@@ -435,7 +425,7 @@ async fn edit_form(
             action,
         )
         .render(),
-    )
+    ))
 }
 
 /// Saves the edited draft with the same rules as `PATCH /projects/{id}`; a form with problems
@@ -446,9 +436,9 @@ async fn edit(
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = official(&visitor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let id = id.into_inner();
     let typed = Typed::parse(&body);
@@ -534,7 +524,7 @@ async fn project_page(
     visitor: Visitor,
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> HttpResponse {
+) -> PageResult {
     render_project(&req, &visitor, &state, id.into_inner(), None).await
 }
 
@@ -545,9 +535,9 @@ async fn render_project(
     state: &web::Data<AppState>,
     id: String,
     refusal: Option<String>,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = official(visitor) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let closer = user.clone();
     let app = state.clone();
@@ -568,10 +558,7 @@ async fn render_project(
             Ok((project, investors))
         })
         .await;
-    let (project, investors) = match found {
-        Ok(found) => found,
-        Err(e) => return error_page(req, &e),
-    };
+    let (project, investors) = found?;
     let status = if refusal.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -640,41 +627,31 @@ async fn render_project(
         page,
     }
     .render();
-    html(status, body)
+    Ok(html(status, body))
 }
 
 /// Runs one review step for the signed-in person and goes back to `back`.
 async fn step(
-    req: &HttpRequest,
     visitor: &Visitor,
     state: &AppState,
     id: String,
     step: Transition,
     comment: Option<String>,
     back: &str,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = visitor.0.clone() else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let catalogue = state.catalogue.clone();
-    let done = state
+    state
         .db
         .write(move |conn| projects::apply_transition(conn, &catalogue, &user, &id, step, comment))
-        .await;
-    match done {
-        Ok(_) => see_other(back).finish(),
-        Err(e) => error_page(req, &e),
-    }
+        .await?;
+    Ok(see_other(back).finish())
 }
 
-async fn submit(
-    req: HttpRequest,
-    visitor: Visitor,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> HttpResponse {
+async fn submit(visitor: Visitor, state: web::Data<AppState>, id: web::Path<String>) -> PageResult {
     step(
-        &req,
         &visitor,
         &state,
         id.into_inner(),
@@ -693,7 +670,7 @@ async fn close(
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let id = id.into_inner();
     if Typed::parse(&body).one("sure") != "on" {
         let lang = Page::new(&req, &visitor).lang;
@@ -701,7 +678,7 @@ async fn close(
         return render_project(&req, &visitor, &state, id, Some(refusal)).await;
     }
     let back = format!("/my-projects/{id}");
-    step(&req, &visitor, &state, id, Transition::Close, None, &back).await
+    step(&visitor, &state, id, Transition::Close, None, &back).await
 }
 
 /// A submitted project as the queue shows it.
@@ -720,9 +697,9 @@ struct Review {
 }
 
 /// The projects waiting for review, oldest first (staff).
-async fn review(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+async fn review(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
     let Some(user) = visitor.0.clone().filter(policy::oversees_programme) else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let page = Page::new(&req, &visitor);
     let catalogue = state.catalogue.clone();
@@ -737,10 +714,7 @@ async fn review(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
             Ok(search.run(conn, &catalogue, Some(&user), 0, 1000)?.0)
         })
         .await;
-    let mut projects = match found {
-        Ok(p) => p,
-        Err(e) => return error_page(&req, &e),
-    };
+    let mut projects = found?;
     projects.sort_by_key(|p| p.updated_at);
     let lang = page.lang;
     let rows = projects
@@ -752,17 +726,15 @@ async fn review(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
             value: money_of(lang, p),
         })
         .collect();
-    html(StatusCode::OK, Review { page, rows }.render())
+    Ok(html(StatusCode::OK, Review { page, rows }.render()))
 }
 
 async fn publish(
-    req: HttpRequest,
     visitor: Visitor,
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> HttpResponse {
+) -> PageResult {
     step(
-        &req,
         &visitor,
         &state,
         id.into_inner(),
@@ -780,15 +752,13 @@ struct Comment {
 }
 
 async fn request_changes(
-    req: HttpRequest,
     visitor: Visitor,
     state: web::Data<AppState>,
     id: web::Path<String>,
     form: web::Form<Comment>,
-) -> HttpResponse {
+) -> PageResult {
     let comment = Some(form.into_inner().comment);
     step(
-        &req,
         &visitor,
         &state,
         id.into_inner(),

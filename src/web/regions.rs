@@ -4,14 +4,14 @@
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use askama::Template;
 
 use super::form::Typed;
 use super::i18n::Lang;
 use super::map::{Tally, projects_count, province_name, published_by_region};
 use super::session::Visitor;
-use super::{Card, Page, charts, error_page, html, see_other};
+use super::{Card, Page, charts, html, see_other};
 use crate::auth::{AuthenticatedUser, Role, policy};
 use crate::domain::Localized;
 use crate::error::AppError;
@@ -21,6 +21,7 @@ use crate::services::regions::{
     ProfileInput, RegionContact, RegionDetail, RegionDocument, load_region, save_profile,
 };
 use crate::state::AppState;
+use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/regions", web::get().to(list))
@@ -54,21 +55,14 @@ struct Regions {
 }
 
 /// The regions that have published projects or a profile, by province (public).
-async fn list(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
+async fn list(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
     let page = Page::new(&req, &visitor);
     let lang = page.lang;
-    let tallies = match published_by_region(&state, None).await {
-        Ok(t) => t,
-        Err(e) => return error_page(&req, &e),
-    };
-    let profiled = match state
+    let tallies = published_by_region(&state, None).await?;
+    let profiled = state
         .db
         .run(|conn| Ok(region_rows::profiled_regions(conn)?))
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return error_page(&req, &e),
-    };
+        .await?;
     let catalogue = &state.catalogue;
     let mut codes: Vec<&String> = tallies.keys().chain(profiled.iter()).collect();
     codes.sort();
@@ -97,7 +91,7 @@ async fn list(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
             regions,
         })
         .collect();
-    html(StatusCode::OK, Regions { page, provinces }.render())
+    Ok(html(StatusCode::OK, Regions { page, provinces }.render()))
 }
 
 /// A dimension's maturity as the profile records it.
@@ -138,14 +132,11 @@ async fn region(
     visitor: Visitor,
     state: web::Data<AppState>,
     code: web::Path<String>,
-) -> HttpResponse {
+) -> PageResult {
     let page = Page::new(&req, &visitor);
     let lang = page.lang;
     let code = code.into_inner();
-    let detail = match load_region(&state, code.clone()).await {
-        Ok(d) => d,
-        Err(e) => return error_page(&req, &e),
-    };
+    let detail = load_region(&state, code.clone()).await?;
     let catalogue = state.catalogue.clone();
     let query = ProjectQuery {
         region: Some(code.clone()),
@@ -158,10 +149,7 @@ async fn region(
             Ok(search.run(conn, &catalogue, None, 0, 1000)?.0)
         })
         .await;
-    let projects = match found {
-        Ok(p) => p,
-        Err(e) => return error_page(&req, &e),
-    };
+    let projects = found?;
     let catalogue = &state.catalogue;
     let dimensions: Vec<(String, usize)> = catalogue
         .dimension_rows()
@@ -227,7 +215,7 @@ async fn region(
         page,
     }
     .render();
-    html(StatusCode::OK, body)
+    Ok(html(StatusCode::OK, body))
 }
 
 /// A contact row of the editor.
@@ -555,21 +543,15 @@ async fn show_editor(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
     code: String,
-) -> HttpResponse {
-    let editing = match editing(&state, user, code) {
-        Ok(e) => e,
-        Err(e) => return error_page(&req, &e),
-    };
-    let detail = match load_region(&state, editing.code.clone()).await {
-        Ok(d) => d,
-        Err(e) => return error_page(&req, &e),
-    };
+) -> PageResult {
+    let editing = editing(&state, user, code)?;
+    let detail = load_region(&state, editing.code.clone()).await?;
     let page = Page::new(&req, &visitor);
     let content = detail.profile.as_ref().map(|p| &p.content);
-    html(
+    Ok(html(
         StatusCode::OK,
         editor(page, &state, &editing, req.path(), content, None).render(),
-    )
+    ))
 }
 
 /// Saves a region's profile through the same check and write as the API, then shows the public
@@ -581,14 +563,11 @@ async fn save_editor(
     user: AuthenticatedUser,
     code: String,
     body: web::Bytes,
-) -> HttpResponse {
-    let editing = match editing(&state, user, code) {
-        Ok(e) => e,
-        Err(e) => return error_page(&req, &e),
-    };
+) -> PageResult {
+    let editing = editing(&state, user, code)?;
     let input = input_of(&state, &Typed::parse(&body));
     match save_profile(&state, &editing.user, &editing.code, &input).await {
-        Ok(()) => see_other(&format!("/regions/{}", editing.code)).finish(),
+        Ok(()) => Ok(see_other(&format!("/regions/{}", editing.code)).finish()),
         Err(AppError::Validation { fields, .. }) => {
             let page = Page::new(&req, &visitor);
             let problem = fields
@@ -596,9 +575,9 @@ async fn save_editor(
                 .next()
                 .map(|field| problem_of(page.lang, field));
             let form = editor(page, &state, &editing, req.path(), Some(&input), problem);
-            html(StatusCode::UNPROCESSABLE_ENTITY, form.render())
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, form.render()))
         }
-        Err(e) => error_page(&req, &e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -607,10 +586,10 @@ async fn my_region_form(
     req: HttpRequest,
     visitor: Visitor,
     state: web::Data<AppState>,
-) -> HttpResponse {
+) -> PageResult {
     match official_region(&visitor) {
         Some((user, code)) => show_editor(req, visitor, state, user, code).await,
-        None => see_other("/sign-in").finish(),
+        None => Ok(see_other("/sign-in").finish()),
     }
 }
 
@@ -620,10 +599,10 @@ async fn my_region_save(
     visitor: Visitor,
     state: web::Data<AppState>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     match official_region(&visitor) {
         Some((user, code)) => save_editor(req, visitor, state, user, code, body).await,
-        None => see_other("/sign-in").finish(),
+        None => Ok(see_other("/sign-in").finish()),
     }
 }
 
@@ -633,10 +612,10 @@ async fn region_edit_form(
     visitor: Visitor,
     state: web::Data<AppState>,
     code: web::Path<String>,
-) -> HttpResponse {
+) -> PageResult {
     match visitor.0.clone() {
         Some(user) => show_editor(req, visitor, state, user, code.into_inner()).await,
-        None => see_other("/sign-in").finish(),
+        None => Ok(see_other("/sign-in").finish()),
     }
 }
 
@@ -647,9 +626,9 @@ async fn region_edit_save(
     state: web::Data<AppState>,
     code: web::Path<String>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     match visitor.0.clone() {
         Some(user) => save_editor(req, visitor, state, user, code.into_inner(), body).await,
-        None => see_other("/sign-in").finish(),
+        None => Ok(see_other("/sign-in").finish()),
     }
 }

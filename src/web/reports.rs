@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::str::FromStr;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use askama::Template;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -18,7 +18,7 @@ use super::charts::{self, Bar, PALETTE, Series};
 use super::form::{Field, Problems};
 use super::i18n::Lang;
 use super::session::{Staff, Visitor};
-use super::{Page, error_page, html, see_other};
+use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::clock::now;
 use crate::domain::outcome::{Attendance, FollowUp, FollowUpStage};
@@ -37,6 +37,7 @@ use crate::services::meetings::{
 use crate::services::reports::{self, OutcomeLine};
 use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
+use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/reports", web::get().to(reports))
@@ -231,11 +232,10 @@ fn awaiting_outcome(
 
 /// The staff reports: charts with their tables, downloads and the meetings awaiting an outcome.
 async fn reports(
-    req: HttpRequest,
     Staff { user, page }: Staff,
     state: web::Data<AppState>,
     filter: web::Query<ReportFilter>,
-) -> HttpResponse {
+) -> PageResult {
     let lang = page.lang;
     let event = filter.event();
     let app = state.clone();
@@ -255,10 +255,7 @@ async fn reports(
             Ok((events, snapshot, report, awaiting))
         })
         .await;
-    let (events, snapshot, report, awaiting) = match found {
-        Ok(found) => found,
-        Err(e) => return error_page(&req, &e),
-    };
+    let (events, snapshot, report, awaiting) = found?;
 
     let rates = &snapshot.rates;
     let funnel = funnel_steps(lang, &report.by_event);
@@ -317,7 +314,7 @@ async fn reports(
         page,
     }
     .render();
-    html(StatusCode::OK, body)
+    Ok(html(StatusCode::OK, body))
 }
 
 /// Published projects by stage, by Smart City dimension and by province (largest first), from
@@ -484,12 +481,11 @@ fn follow_up_amount(lang: Lang, lines: &[OutcomeLine], rates: &Rates) -> String 
 
 /// The outcome report as a download for a staff session (the API's export wants a token).
 async fn outcomes_file(
-    req: HttpRequest,
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     format: web::Path<String>,
     filter: web::Query<ReportFilter>,
-) -> HttpResponse {
+) -> PageResult {
     let catalogue = state.catalogue.clone();
     let event = filter.event();
     let file = async {
@@ -500,16 +496,15 @@ async fn outcomes_file(
             .await?;
         table.respond(format)
     };
-    file.await.unwrap_or_else(|e| error_page(&req, &e))
+    Ok(file.await?)
 }
 
 /// An event's meetings with their outcomes as a download for a staff session.
 async fn meetings_file(
-    req: HttpRequest,
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> HttpResponse {
+) -> PageResult {
     let (event, format) = path.into_inner();
     let file = async {
         let format = FileFormat::parse(&format)?;
@@ -519,7 +514,7 @@ async fn meetings_file(
             .await?;
         table.respond(format)
     };
-    file.await.unwrap_or_else(|e| error_page(&req, &e))
+    Ok(file.await?)
 }
 
 /// The outcome form's fields, as typed.
@@ -706,21 +701,18 @@ async fn outcome_form(
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: web::Query<Saved>,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = visitor.0.clone() else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
-    let meeting = match meeting_for(&state, user, id.into_inner()).await {
-        Ok(m) => m,
-        Err(e) => return error_page(&req, &e),
-    };
+    let meeting = meeting_for(&state, user, id.into_inner()).await?;
     let fields = OutcomeFields::of(meeting.outcome.as_ref());
     let saved = query.saved.is_some();
     let page = Page::new(&req, &visitor);
-    html(
+    Ok(html(
         StatusCode::OK,
         OutcomeForm::new(page, &meeting, fields, Problems::default(), saved).render(),
-    )
+    ))
 }
 
 /// Records the outcome through the API's rules; a form with problems comes back with its input
@@ -731,9 +723,9 @@ async fn record_outcome(
     state: web::Data<AppState>,
     id: web::Path<String>,
     form: web::Form<OutcomeFields>,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = visitor.0.clone() else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let id = id.into_inner();
     let fields = form.into_inner();
@@ -748,19 +740,16 @@ async fn record_outcome(
         Err(e) => Err(e),
     };
     match saved {
-        Ok(_) => see_other(&format!("/meetings/{id}/outcome?saved=1")).finish(),
+        Ok(_) => Ok(see_other(&format!("/meetings/{id}/outcome?saved=1")).finish()),
         Err(AppError::Validation { fields: wrong, .. }) => {
-            let meeting = match meeting_for(&state, user, id).await {
-                Ok(m) => m,
-                Err(e) => return error_page(&req, &e),
-            };
+            let meeting = meeting_for(&state, user, id).await?;
             let page = Page::new(&req, &visitor);
             let problems = Problems::of(page.lang, &FIELDS, wrong.keys());
-            html(
+            Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 OutcomeForm::new(page, &meeting, fields, problems, false).render(),
-            )
+            ))
         }
-        Err(e) => error_page(&req, &e),
+        Err(e) => Err(e.into()),
     }
 }

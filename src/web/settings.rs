@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::form::{Field, Problems, Typed};
 use super::notifications::{Paging, neighbours};
 use super::session::{self, Staff, Visitor};
-use super::{Page, error_page, html, see_other};
+use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::auth::accounts::Language;
 use crate::clock::now;
@@ -28,6 +28,7 @@ use crate::services::notifications::{
     DIGESTS, NotificationSettings, outbox_in_state, retry_dead, save_settings, settings_of,
 };
 use crate::state::AppState;
+use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/settings", web::get().to(show))
@@ -247,21 +248,17 @@ async fn show(
     visitor: Visitor,
     state: web::Data<AppState>,
     query: web::Query<Saved>,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = visitor.0.clone() else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
-    match page_for(&req, &visitor, &state, &user, None, None).await {
-        Ok(mut page) => {
-            page.saved = match query.saved.as_deref() {
-                Some("calendar_revoked") => Some(page.page.t("settings.feed_revoked")),
-                Some(_) => Some(page.page.t("settings.saved")),
-                None => None,
-            };
-            page.render_with(StatusCode::OK)
-        }
-        Err(e) => error_page(&req, &e),
-    }
+    let mut page = page_for(&req, &visitor, &state, &user, None, None).await?;
+    page.saved = match query.saved.as_deref() {
+        Some("calendar_revoked") => Some(page.page.t("settings.feed_revoked")),
+        Some(_) => Some(page.page.t("settings.saved")),
+        None => None,
+    };
+    Ok(page.render_with(StatusCode::OK))
 }
 
 /// A form's outcome: `done` when it was saved; the page again with its problems and the input
@@ -273,18 +270,16 @@ async fn finish(
     user: &AuthenticatedUser,
     outcome: Result<HttpResponse, AppError>,
     typed: (Option<Profile>, Option<NotificationSettings>),
-) -> HttpResponse {
+) -> PageResult {
     let error = match outcome {
-        Ok(done) => return done,
+        Ok(done) => return Ok(done),
         Err(e @ AppError::Validation { .. }) => e,
-        Err(e) => return error_page(req, &e),
+        Err(e) => return Err(e.into()),
     };
-    match page_for(req, visitor, state, user, typed.0, typed.1).await {
-        Ok(page) => page
-            .with_problems(&error)
-            .render_with(StatusCode::UNPROCESSABLE_ENTITY),
-        Err(e) => error_page(req, &e),
-    }
+    let page = page_for(req, visitor, state, user, typed.0, typed.1).await?;
+    Ok(page
+        .with_problems(&error)
+        .render_with(StatusCode::UNPROCESSABLE_ENTITY))
 }
 
 /// Saves name, language and time zone through the same account change as `PATCH /me`.
@@ -293,9 +288,9 @@ async fn save_profile(
     visitor: Visitor,
     state: web::Data<AppState>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = visitor.0.clone() else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let typed = Typed::parse(&body);
     let kept = Profile {
@@ -339,9 +334,9 @@ async fn save_notifications(
     visitor: Visitor,
     state: web::Data<AppState>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = visitor.0.clone() else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let typed = Typed::parse(&body);
     let input = NotificationSettings {
@@ -367,9 +362,9 @@ async fn change_password(
     visitor: Visitor,
     state: web::Data<AppState>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let Some(user) = visitor.0.clone() else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let typed = Typed::parse(&body);
     // Passwords are taken as typed (spaces count) and never shown again.
@@ -392,54 +387,35 @@ async fn change_password(
 }
 
 /// Makes a new calendar feed address (earlier ones stop working) and shows it this once.
-async fn create_feed(
-    req: HttpRequest,
-    visitor: Visitor,
-    state: web::Data<AppState>,
-) -> HttpResponse {
+async fn create_feed(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
     let Some(user) = visitor.0.clone() else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
     let public_url = state.settings.app.public_url.clone();
     let id = user.id.clone();
-    let created = state
+    let url = state
         .db
         .write(move |conn| create_feed_of(conn, &public_url, &id))
-        .await;
-    let url = match created {
-        Ok(url) => url,
-        Err(e) => return error_page(&req, &e),
+        .await?;
+    let mut page = page_for(&req, &visitor, &state, &user, None, None).await?;
+    let webcal = match url.split_once("://") {
+        Some((_, rest)) => format!("webcal://{rest}"),
+        None => url.clone(),
     };
-    match page_for(&req, &visitor, &state, &user, None, None).await {
-        Ok(mut page) => {
-            let webcal = match url.split_once("://") {
-                Some((_, rest)) => format!("webcal://{rest}"),
-                None => url.clone(),
-            };
-            page.feed = Some(NewFeed { https: url, webcal });
-            page.render_with(StatusCode::OK)
-        }
-        Err(e) => error_page(&req, &e),
-    }
+    page.feed = Some(NewFeed { https: url, webcal });
+    Ok(page.render_with(StatusCode::OK))
 }
 
 /// Stops every feed address of the viewer, as `DELETE /me/calendar` does.
-async fn revoke_feed(
-    req: HttpRequest,
-    visitor: Visitor,
-    state: web::Data<AppState>,
-) -> HttpResponse {
+async fn revoke_feed(visitor: Visitor, state: web::Data<AppState>) -> PageResult {
     let Some(user) = visitor.0 else {
-        return see_other("/sign-in").finish();
+        return Ok(see_other("/sign-in").finish());
     };
-    let revoked = state
+    state
         .db
         .write(move |conn| Ok(meeting_rows::revoke_calendar_feeds(conn, &user.id, now())?))
-        .await;
-    match revoked {
-        Ok(_) => see_other("/settings?saved=calendar_revoked").finish(),
-        Err(e) => error_page(&req, &e),
-    }
+        .await?;
+    Ok(see_other("/settings?saved=calendar_revoked").finish())
 }
 
 /// A dead outbox item as staff see it.
@@ -480,11 +456,10 @@ fn recipient_of(conn: &mut crate::db::AnyConnection, item: &OutboxRow) -> Result
 
 /// Staff's dead letters: what the outbox gave up on, each with a retry button.
 async fn outbox(
-    req: HttpRequest,
     Staff { user, page }: Staff,
     state: web::Data<AppState>,
     paging: web::Query<Paging>,
-) -> HttpResponse {
+) -> PageResult {
     let number = paging.number();
     let zone = reading_zone(&user);
     let found = state
@@ -514,12 +489,9 @@ async fn outbox(
             Ok((letters, total))
         })
         .await;
-    let (items, total) = match found {
-        Ok(found) => found,
-        Err(e) => return error_page(&req, &e),
-    };
+    let (items, total) = found?;
     let (previous, next) = neighbours("/settings/outbox", number, PER_PAGE, total);
-    html(
+    Ok(html(
         StatusCode::OK,
         Outbox {
             total: page.lang.integer(total),
@@ -530,22 +502,18 @@ async fn outbox(
             page,
         }
         .render(),
-    )
+    ))
 }
 
 /// Puts a dead item back in line, as `POST /admin/outbox/{id}/retry` does (staff only).
 async fn retry(
-    req: HttpRequest,
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> HttpResponse {
-    let retried = state
+) -> PageResult {
+    state
         .db
         .write(move |conn| retry_dead(conn, &user, &id))
-        .await;
-    match retried {
-        Ok(_) => see_other("/settings/outbox").finish(),
-        Err(e) => error_page(&req, &e),
-    }
+        .await?;
+    Ok(see_other("/settings/outbox").finish())
 }

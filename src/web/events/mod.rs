@@ -20,7 +20,7 @@ use strum::IntoEnumIterator;
 use super::form::{self, Problems, Typed};
 use super::i18n::Lang;
 use super::session::Staff;
-use super::{Page, content_address, error_page, html, said, see_other, shipped};
+use super::{Page, content_address, html, said, see_other, shipped};
 use crate::auth::AuthenticatedUser;
 use crate::domain::status::{JobStatus, MeetingStatus, RequestStatus};
 use crate::error::{AppError, ErrorCode};
@@ -44,6 +44,7 @@ use crate::services::requests::{
     IntroductionInput, MeetingRequest, RequestInput, event_requests, introduce_best, new_request,
 };
 use crate::state::AppState;
+use crate::web::PageResult;
 
 /// The staff pages of events: list and creation, an event, its scheduling job and its grid.
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -652,14 +653,10 @@ async fn events_page(
     status: StatusCode,
     typed: &Typed,
     problems: BTreeMap<String, String>,
-) -> HttpResponse {
+) -> PageResult {
     let page = Page::of(req);
     let lang = page.lang;
-    let found = state.db.run(move |conn| event_lines(conn, lang)).await;
-    let events = match found {
-        Ok(lines) => lines,
-        Err(e) => return error_page(req, &e),
-    };
+    let events = state.db.run(move |conn| event_lines(conn, lang)).await?;
     let filled = Filled {
         lang,
         typed,
@@ -676,7 +673,7 @@ async fn events_page(
         }))
         .collect();
     let problems = listed(&all, &problems);
-    html(
+    Ok(html(
         status,
         EventsPage {
             page,
@@ -686,11 +683,11 @@ async fn events_page(
             venues,
         }
         .render(),
-    )
+    ))
 }
 
 /// The events and the form to create one.
-async fn events(req: HttpRequest, Staff { .. }: Staff, state: web::Data<AppState>) -> HttpResponse {
+async fn events(req: HttpRequest, Staff { .. }: Staff, state: web::Data<AppState>) -> PageResult {
     events_page(
         &req,
         &state,
@@ -707,7 +704,7 @@ async fn create(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let lang = Page::of(&req).lang;
     let typed = Typed::parse(&body);
     let mut rows = Rows::default();
@@ -722,7 +719,7 @@ async fn create(
         Err(e) => Err(e),
     };
     match created.map_err(|e| problems_of(lang, e)) {
-        Ok(event) => see_other(&format!("/events/{}", event.id)).finish(),
+        Ok(event) => Ok(see_other(&format!("/events/{}", event.id)).finish()),
         Err(Ok(problems)) => {
             let problems = needs(lang, &EVENT_FIELDS, problems, |rule| {
                 on_its_start(rows.form_field(rule))
@@ -736,7 +733,7 @@ async fn create(
             )
             .await
         }
-        Err(Err(e)) => error_page(&req, &e),
+        Err(Err(e)) => Err(e.into()),
     }
 }
 
@@ -1115,18 +1112,14 @@ async fn event_page(
     user: AuthenticatedUser,
     event_id: String,
     refused: Option<(StatusCode, &Typed, BTreeMap<String, String>)>,
-) -> HttpResponse {
+) -> PageResult {
     let page = Page::of(req);
     let lang = page.lang;
     let app = state.clone();
-    let found = state
+    let event = state
         .db
         .write(move |conn| event_view_of(conn, &app, &user, lang, &event_id))
-        .await;
-    let event = match found {
-        Ok(view) => view,
-        Err(e) => return error_page(req, &e),
-    };
+        .await?;
     let empty = Typed::default();
     let (status, typed, problems) = refused.unwrap_or((StatusCode::OK, &empty, BTreeMap::new()));
     let filled = Filled {
@@ -1143,7 +1136,7 @@ async fn event_page(
         filled.field("to", "events.available_to", "datetime-local", ""),
     ];
     let problems = listed(&join.iter().collect::<Vec<_>>(), &problems);
-    html(
+    Ok(html(
         status,
         EventPage {
             page,
@@ -1152,7 +1145,7 @@ async fn event_page(
             problems,
         }
         .render(),
-    )
+    ))
 }
 
 /// An event: venues, participants, requests, delegations, and the forms that act on it.
@@ -1161,40 +1154,35 @@ async fn event(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> HttpResponse {
+) -> PageResult {
     event_page(&req, &state, user, id.into_inner(), None).await
 }
 
 /// Staff introduce one investor to one region or delegation.
 async fn introduce(
-    req: HttpRequest,
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
     form: web::Form<RequestInput>,
-) -> HttpResponse {
+) -> PageResult {
     let event_id = id.into_inner();
     let (app, event) = (state.clone(), event_id.clone());
     let input = form.into_inner();
-    let made = state
+    state
         .db
         .write(move |conn| new_request(conn, &app, &user, &event, &input).map(drop))
-        .await;
-    match made {
-        Ok(()) => see_other(&format!("/events/{event_id}#requests")).finish(),
-        Err(e) => error_page(&req, &e),
-    }
+        .await?;
+    Ok(see_other(&format!("/events/{event_id}#requests")).finish())
 }
 
 /// Staff introduce every investor to its best matches among the regions and delegations, from
 /// a minimum match score in percent.
 async fn introduce_matches(
-    req: HttpRequest,
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let typed = Typed::parse(&body);
     let event_id = id.into_inner();
     let (app, event) = (state.clone(), event_id.clone());
@@ -1208,8 +1196,6 @@ async fn introduce_matches(
             introduce_best(conn, &app, &user, &event, &input).map(drop)
         })
         .await;
-    match made {
-        Ok(()) => see_other(&format!("/events/{event_id}#requests")).finish(),
-        Err(e) => error_page(&req, &e),
-    }
+    made?;
+    Ok(see_other(&format!("/events/{event_id}#requests")).finish())
 }

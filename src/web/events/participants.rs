@@ -107,7 +107,7 @@ async fn add_participant(
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let lang = Page::of(&req).lang;
     let event_id = id.into_inner();
     let typed = Typed::parse(&body);
@@ -129,7 +129,7 @@ async fn add_participant(
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     match registered.map_err(|e| problems_of(lang, e)) {
-        Ok(()) => see_other(&format!("/events/{event_id}#participants")).finish(),
+        Ok(()) => Ok(see_other(&format!("/events/{event_id}#participants")).finish()),
         Err(Ok(problems)) => {
             let problems = problems
                 .into_iter()
@@ -147,7 +147,7 @@ async fn add_participant(
             )
             .await
         }
-        Err(Err(e)) => error_page(&req, &e),
+        Err(Err(e)) => Err(e.into()),
     }
 }
 
@@ -212,7 +212,7 @@ async fn participant_page(
     state: &web::Data<AppState>,
     (event_id, participant_id): (String, String),
     refused: Option<(&Typed, BTreeMap<String, String>)>,
-) -> HttpResponse {
+) -> PageResult {
     let page = Page::of(req);
     let lang = page.lang;
     let (event, participant) = (event_id.clone(), participant_id.clone());
@@ -230,10 +230,7 @@ async fn participant_page(
             ))
         })
         .await;
-    let (event_name, name, stored) = match found {
-        Ok(found) => found,
-        Err(e) => return error_page(req, &e),
-    };
+    let (event_name, name, stored) = found?;
     let (status, typed, problems) = match refused {
         Some((typed, problems)) => (StatusCode::UNPROCESSABLE_ENTITY, typed, problems),
         None => (StatusCode::OK, &stored, BTreeMap::new()),
@@ -273,7 +270,7 @@ async fn participant_page(
         .chain(windows.iter().flat_map(|(_, ends)| ends.iter()))
         .collect();
     let problems = listed(&all, &problems);
-    html(
+    Ok(html(
         status,
         ParticipantPage {
             page,
@@ -286,7 +283,7 @@ async fn participant_page(
             problems,
         }
         .render(),
-    )
+    ))
 }
 
 /// A participant's time zone, daily cap and availability windows, to change.
@@ -295,7 +292,7 @@ async fn participant(
     Staff { .. }: Staff,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> HttpResponse {
+) -> PageResult {
     participant_page(&req, &state, path.into_inner(), None).await
 }
 
@@ -342,7 +339,7 @@ async fn edit_participant(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let lang = Page::of(&req).lang;
     let (event_id, participant_id) = path.into_inner();
     let typed = Typed::parse(&body);
@@ -361,7 +358,7 @@ async fn edit_participant(
         Err(e) => Err(e),
     };
     match saved.map_err(|e| problems_of(lang, e)) {
-        Ok(()) => see_other(&format!("/events/{event_id}#participants")).finish(),
+        Ok(()) => Ok(see_other(&format!("/events/{event_id}#participants")).finish()),
         Err(Ok(problems)) => {
             let problems = problems
                 .into_iter()
@@ -378,6 +375,6 @@ async fn edit_participant(
             )
             .await
         }
-        Err(Err(e)) => error_page(&req, &e),
+        Err(Err(e)) => Err(e.into()),
     }
 }

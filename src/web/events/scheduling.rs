@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::services::meetings::{GridMeeting, GridSlot};
+use crate::web::PageResult;
 
 /// Running the scheduler, its job, the grid and the changes made on it.
 pub(super) fn config(cfg: &mut web::ServiceConfig) {
@@ -29,21 +30,18 @@ struct RunForm {
 
 /// Starts the scheduler and follows its job.
 async fn schedule(
-    req: HttpRequest,
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
     form: web::Form<RunForm>,
-) -> HttpResponse {
+) -> PageResult {
     let event_id = id.into_inner();
     let options = ScheduleOptions {
         full: form.mode == "full",
         confirm: form.confirm.as_deref() == Some("on"),
     };
-    match start_scheduling(&state, user, event_id.clone(), options).await {
-        Ok(job) => see_other(&format!("/events/{event_id}/jobs/{}", job.id)).finish(),
-        Err(e) => error_page(&req, &e),
-    }
+    let job = start_scheduling(&state, user, event_id.clone(), options).await?;
+    Ok(see_other(&format!("/events/{event_id}/jobs/{}", job.id)).finish())
 }
 
 #[derive(Template)]
@@ -89,7 +87,7 @@ async fn job(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> HttpResponse {
+) -> PageResult {
     let (event_id, job_id) = path.into_inner();
     let wanted = event_id.clone();
     let found = state
@@ -102,10 +100,7 @@ async fn job(
             Ok(job)
         })
         .await;
-    let job: Job = match found {
-        Ok(job) => job,
-        Err(e) => return error_page(&req, &e),
-    };
+    let job: Job = found?;
     let page = Page::of(&req);
     let lang = page.lang;
     let count = |label: &str, n: usize| (lang.t(label), lang.integer(n as i64));
@@ -129,7 +124,7 @@ async fn job(
         Some(error) if job.status == JobStatus::Failed => failure_in_words(lang, error),
         _ => (String::new(), None),
     };
-    html(
+    Ok(html(
         StatusCode::OK,
         JobPage {
             running: job.status.is_under_way(),
@@ -143,7 +138,7 @@ async fn job(
             page,
         }
         .render(),
-    )
+    ))
 }
 
 /// The time zone the grid shows alongside venue time when the viewer has set none in the
@@ -563,29 +558,22 @@ async fn render_grid(
     event_id: String,
     your_zone: Option<&str>,
     refusal: Option<(StatusCode, &str, Refusal)>,
-) -> HttpResponse {
+) -> PageResult {
     let chosen = your_zone
         .or(user.time_zone.as_deref())
         .unwrap_or(PROGRAMME_ZONE);
-    let zone = match time_zone("tz", chosen) {
-        Ok(zone) => zone,
-        Err(e) => return error_page(req, &e),
-    };
+    let zone = time_zone("tz", chosen)?;
     let app = state.clone();
     let found = state
         .db
         .write(move |conn| grid_data(conn, &app, &user, &event_id))
-        .await;
-    let found = match found {
-        Ok(found) => found,
-        Err(e) => return error_page(req, &e),
-    };
+        .await?;
     let page = Page::of(req);
     let (status, refusal) = match refusal {
         Some((status, id, refusal)) => (status, Some((id, refusal))),
         None => (StatusCode::OK, None),
     };
-    html(status, grid_page(page, found, zone, refusal).render())
+    Ok(html(status, grid_page(page, found, zone, refusal).render()))
 }
 
 /// The schedule: slots by tables and rooms, each meeting with forms to move and confirm it, and
@@ -596,7 +584,7 @@ async fn grid(
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: web::Query<GridQuery>,
-) -> HttpResponse {
+) -> PageResult {
     let zone = query.into_inner().tz.filter(|z| !z.is_empty());
     render_grid(&req, &state, user, id.into_inner(), zone.as_deref(), None).await
 }
@@ -663,7 +651,7 @@ async fn change(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     form: web::Form<ChangeForm>,
-) -> HttpResponse {
+) -> PageResult {
     let (event_id, meeting_id) = path.into_inner();
     let form = form.into_inner();
     let (event, meeting) = (event_id.clone(), meeting_id.clone());
@@ -681,14 +669,16 @@ async fn change(
     };
     let refused = match changed {
         Ok(_) => {
-            return see_other(&format!("/events/{event_id}/grid#meeting-{meeting_id}")).finish();
+            return Ok(
+                see_other(&format!("/events/{event_id}/grid#meeting-{meeting_id}")).finish(),
+            );
         }
         Err(e) => e,
     };
     let status = match &refused {
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        e => return error_page(&req, e),
+        _ => return Err(refused.into()),
     };
     let lang = Page::of(&req).lang;
     let reasons = refusal_reasons(&state, &user, lang, &meeting_id, asked, &refused).await;
@@ -895,7 +885,7 @@ async fn cancel(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Bytes,
-) -> HttpResponse {
+) -> PageResult {
     let (event_id, meeting_id) = path.into_inner();
     let lang = Page::of(&req).lang;
     if Typed::parse(&body).one("sure") != "on" {
@@ -923,8 +913,6 @@ async fn cancel(
             meetings_service::cancel(conn, &user, &meeting).map(drop)
         })
         .await;
-    match cancelled {
-        Ok(()) => see_other(&format!("/events/{event_id}/grid#meetings")).finish(),
-        Err(e) => error_page(&req, &e),
-    }
+    cancelled?;
+    Ok(see_other(&format!("/events/{event_id}/grid#meetings")).finish())
 }
