@@ -4,12 +4,8 @@ use actix_web::{HttpResponse, delete, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthenticatedUser;
-use crate::auth::tokens::hash_secret;
-use crate::clock::now;
 use crate::error::{AppError, ErrorBody};
-use crate::models::meeting as rows;
-use crate::models::user;
-use crate::services::calendar::{Feed, agenda_calendar, create_feed_of};
+use crate::services::calendar::{Feed, create_feed_of, feed_of_secret, revoke_feeds};
 use crate::state::AppState;
 
 /// Routes under `/api/v1`.
@@ -48,7 +44,7 @@ async fn revoke_feed(
 ) -> Result<HttpResponse, AppError> {
     state
         .db
-        .write(move |conn| Ok(rows::revoke_calendar_feeds(conn, &user.id, now())?))
+        .write(move |conn| revoke_feeds(conn, &user.id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -62,16 +58,10 @@ async fn feed(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let hash = hash_secret(&token.into_inner());
+    let secret = token.into_inner();
     let text = state
         .db
-        .run(move |conn| {
-            let unknown = || AppError::not_found("calendar feed");
-            let user_id = rows::calendar_feed_user(conn, &hash)?.ok_or_else(unknown)?;
-            let row = user::find(conn, &user_id)?.ok_or_else(unknown)?;
-            let owner = AuthenticatedUser::from_row(row, String::new())?;
-            agenda_calendar(conn, &owner)
-        })
+        .run(move |conn| feed_of_secret(conn, &secret))
         .await?;
     Ok(crate::download::calendar(text))
 }

@@ -1,18 +1,17 @@
 //! In-app notifications: the caller's records of the outbox.
 
 use actix_web::{HttpResponse, get, post, put, web};
+use secrecy::ExposeSecret;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::JsonBody;
 use crate::auth::AuthenticatedUser;
-use crate::clock::now;
 use crate::domain::status::OutboxState;
 use crate::error::{AppError, ErrorBody};
-use crate::models::notification::{self as rows};
 use crate::services::notifications::{
     Notification, NotificationQuery, NotificationSettings, OutboxItem, OutboxQuery, Unsubscribe,
-    check_link, mark_read_of, outbox_in_state, outbox_view, retry_dead, save_settings, settings_of,
-    view,
+    mark_read_of, notifications_of, outbox_in_state, outbox_view, retry_dead, save_settings,
+    settings_of, unsubscribe as unsubscribe_by_link, view,
 };
 use crate::services::{Page, paging};
 use crate::state::AppState;
@@ -41,15 +40,7 @@ async fn list_notifications(
     let (page, per_page, offset) = paging(query.page, query.per_page)?;
     let (rows, total) = state
         .db
-        .run(move |conn| {
-            Ok(rows::notifications_of(
-                conn,
-                &user.id,
-                query.unread,
-                offset,
-                per_page,
-            )?)
-        })
+        .run(move |conn| notifications_of(conn, &user.id, query.unread, offset, per_page))
         .await?;
     Ok(web::Json(Page {
         items: rows.into_iter().map(view).collect(),
@@ -178,11 +169,10 @@ async fn unsubscribe(
     state: web::Data<AppState>,
     link: Unsubscribe,
 ) -> Result<HttpResponse, AppError> {
-    let user = link.user.clone();
-    check_link(&state, &link)?;
+    let secret = state.settings.auth.jwt_secret.clone();
     state
         .db
-        .write(move |conn| Ok(rows::stop_digest(conn, &user, now())?))
+        .write(move |conn| unsubscribe_by_link(conn, secret.expose_secret(), &link))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")

@@ -6,10 +6,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::extract::JsonBody;
 use crate::auth::AuthenticatedUser;
 use crate::error::{AppError, ErrorBody};
-use crate::models::reference::Region;
+
 use crate::services::Page;
 use crate::services::regions::{
-    self as regions, ProfileInput, RegionDetail, RegionQuery, load_region, save_profile,
+    self as regions, ProfileInput, Region, RegionDetail, RegionQuery, load_region, save_profile,
 };
 use crate::state::AppState;
 

@@ -17,12 +17,13 @@ use crate::error::{AppError, ErrorCode};
 use crate::meetings::plan::{EventSlot, slots, within_windows};
 use crate::meetings::service::{EventData, acts_for_delegation};
 use crate::meetings::time::{clock, in_zone, stored_zone, time_zone, to_utc, utc};
-use crate::models::event::{
-    self as rows, DayRow, Delegation as DelegationRecord, DelegationRow, EventPlan, EventRow,
-    LegRow, Participant as ParticipantRecord, ParticipantRow, VenueRow, Window,
+use crate::models::event::{self as rows, DayRow, DelegationRow, LegRow, ParticipantRow, Window};
+pub use crate::models::event::{
+    Delegation as DelegationRecord, EventPlan, EventRow, Participant as ParticipantRecord, VenueRow,
 };
 use crate::models::investor;
 use crate::models::json_text;
+use crate::models::meeting as meeting_rows;
 use crate::models::user;
 use crate::reference::Catalogue;
 
@@ -867,8 +868,133 @@ pub fn events(conn: &mut AnyConnection) -> Result<Vec<Event>, AppError> {
 /// One event.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub fn event(conn: &mut AnyConnection, id: &str) -> Result<Event, AppError> {
-    let plan = rows::find_event(conn, id)?.ok_or_else(|| AppError::not_found("event"))?;
-    Ok(event_view(&plan))
+    Ok(event_view(&plan_of(conn, id)?))
+}
+
+/// How many take part in an event, and what they have asked and been given.
+pub struct EventTally {
+    pub participants: usize,
+    pub requests: usize,
+    /// Meetings not cancelled.
+    pub meetings: usize,
+}
+
+/// Every event, newest first, with its tally (staff's event list).
+#[tracing::instrument(skip_all)]
+pub fn tallies(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+) -> Result<Vec<(Event, EventTally)>, AppError> {
+    policy::may(user, Task::ManageEvents)?;
+    let mut out = Vec::new();
+    for plan in rows::list_events(conn)? {
+        let event = event_view(&plan);
+        let tally = EventTally {
+            participants: rows::participants(conn, &event.id, None)?.len(),
+            requests: meeting_rows::requests_of_event(conn, &event.id, None)?.len(),
+            meetings: meeting_rows::meetings_of_event(conn, Some(&event.id))?
+                .iter()
+                .filter(|m| !m.is_cancelled())
+                .count(),
+        };
+        out.push((event, tally));
+    }
+    Ok(out)
+}
+
+/// The investors and delegations not among `participants`, as (id, name), for the staff's
+/// registration form.
+pub struct Unregistered {
+    pub investors: Vec<(String, String)>,
+    pub delegations: Vec<(String, String)>,
+}
+
+/// Who of the investors and delegations is not registered yet (staff).
+pub fn unregistered(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    participants: &[ParticipantRecord],
+) -> Result<Unregistered, AppError> {
+    policy::may(user, Task::ManageEvents)?;
+    let investor_ids: Vec<&str> = participants
+        .iter()
+        .filter_map(|p| p.row.investor_id.as_deref())
+        .collect();
+    let delegation_ids: Vec<&str> = participants
+        .iter()
+        .filter_map(|p| p.row.delegation_id.as_deref())
+        .collect();
+    let (investors, _) = investor::list(conn, &investor::InvestorFilter::default(), 0, 1000)?;
+    Ok(Unregistered {
+        investors: investors
+            .into_iter()
+            .filter(|(row, _)| !investor_ids.contains(&row.id.as_str()))
+            .map(|(row, _)| (row.id, row.name))
+            .collect(),
+        delegations: rows::delegations(conn, None)?
+            .into_iter()
+            .filter(|d| !delegation_ids.contains(&d.row.id.as_str()))
+            .map(|d| (d.row.id, d.row.name))
+            .collect(),
+    })
+}
+
+/// A member of a delegation, as its page lists them.
+pub struct Member {
+    pub name: String,
+    pub email: String,
+    pub region_code: Option<String>,
+}
+
+/// A delegation with its members' accounts and the events it takes part in, as (id, name).
+pub type DelegationSheet = (Delegation, Vec<Member>, Vec<(String, String)>);
+
+/// One delegation with who travels in it and where it goes (staff's delegation page).
+#[tracing::instrument(skip_all, fields(id = %id))]
+pub fn delegation_sheet(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    id: &str,
+) -> Result<DelegationSheet, AppError> {
+    let view = delegation(conn, user, id)?;
+    let mut members = Vec::new();
+    for member in view.members.iter().flatten() {
+        if let Some(u) = user::find(conn, member)? {
+            members.push(Member {
+                name: u.name,
+                email: u.email,
+                region_code: u.region_code,
+            });
+        }
+    }
+    let mut events = Vec::new();
+    for p in rows::participant_rows_for(conn, None, None, &[id.to_owned()])? {
+        if let Some(plan) = rows::find_event(conn, &p.event_id)? {
+            events.push((plan.event.id, plan.event.name));
+        }
+    }
+    Ok((view, members, events))
+}
+
+/// The account ids of the people with these email addresses; an address without an account is
+/// a problem of the `field`.
+pub fn accounts_by_email(
+    conn: &mut AnyConnection,
+    field: &str,
+    emails: &[String],
+) -> Result<Vec<String>, AppError> {
+    let mut ids = Vec::new();
+    for email in emails {
+        let found = user::find_by_email(conn, &email.to_lowercase())?
+            .ok_or_else(|| AppError::validation(field, "has no account"))?;
+        ids.push(found.id);
+    }
+    Ok(ids)
+}
+
+/// The stored plan of an event: its venues, days and windows.
+pub fn plan_of(conn: &mut AnyConnection, id: &str) -> Result<EventPlan, AppError> {
+    rows::find_event(conn, id)?.ok_or_else(|| AppError::not_found("event"))
 }
 
 /// Every delegation, its members shown to those who act for it and to staff.

@@ -316,6 +316,16 @@ impl InvestorQuery {
     }
 }
 
+/// How many investors are verified: the public figure on the home page.
+pub fn verified_count(conn: &mut AnyConnection) -> Result<i64, AppError> {
+    let filter = InvestorFilter {
+        verified: Some(true),
+        ..InvestorFilter::default()
+    };
+    let (_, total) = rows::list(conn, &filter, 0, 1)?;
+    Ok(total)
+}
+
 /// One window of the investors the caller may see, with the total: an investor its own
 /// organisation; staff every investor, with contacts; officials verified, discoverable ones
 /// without contacts.

@@ -23,8 +23,10 @@ use crate::meetings::service::{
 };
 use crate::meetings::time::{in_zone, stored_zone, time_zone, to_utc, utc};
 use crate::models::event as event_rows;
-use crate::models::job::{self as jobs_rows, JobRow};
-use crate::models::meeting::{self as rows, MeetingRow, RequestRow};
+use crate::models::job as jobs_rows;
+pub use crate::models::job::JobRow;
+pub use crate::models::meeting::MeetingRow;
+use crate::models::meeting::{self as rows, RequestRow};
 use crate::notify::Notification;
 use crate::notify::kinds::{MeetingRef, OutcomeFacts, OutcomeNotice};
 use crate::scheduling::{Violation, violations};
@@ -756,4 +758,29 @@ pub async fn change_meeting(
             Ok(meeting_view(&data, &user, &request, &meeting, None))
         })
         .await
+}
+
+/// The event's latest scheduling run in one of `statuses`, if there is one.
+pub fn latest_scheduling_run(
+    conn: &mut AnyConnection,
+    event_id: &str,
+    statuses: &[JobStatus],
+) -> Result<Option<JobRow>, AppError> {
+    Ok(jobs_rows::latest_job(
+        conn,
+        jobs::SCHEDULE_EVENT,
+        event_id,
+        statuses,
+    )?)
+}
+
+/// A meeting of the event; one of another event is not found.
+pub fn meeting_at_event(
+    conn: &mut AnyConnection,
+    event_id: &str,
+    meeting_id: &str,
+) -> Result<MeetingRow, AppError> {
+    rows::find_meeting(conn, meeting_id)?
+        .filter(|m| m.event_id == event_id)
+        .ok_or_else(|| AppError::not_found("meeting"))
 }

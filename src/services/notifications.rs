@@ -1,7 +1,6 @@
 //! In-app notifications: the caller's records of the outbox.
 
 use chrono::{DateTime, Utc};
-use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -14,8 +13,10 @@ use crate::domain::status::OutboxState;
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::time::utc;
 use crate::models::json_text;
-use crate::models::notification::{self as rows, NotificationRow, OutboxRow, SettingsRow};
-use crate::state::AppState;
+use crate::models::notification::{self as rows, SettingsRow};
+pub use crate::models::notification::{NotificationRow, OutboxRow};
+use crate::models::user;
+use crate::notify::ADDRESS_PREFIX;
 
 /// Something that happened to one of the caller's requests or meetings.
 #[derive(Debug, Serialize, ToSchema)]
@@ -51,6 +52,26 @@ pub struct NotificationQuery {
     pub unread: bool,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+}
+
+/// One window of the user's notifications, newest first (only unread ones when `unread`), with
+/// the total.
+pub(crate) fn notifications_of(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    unread: bool,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<NotificationRow>, i64), AppError> {
+    Ok(rows::notifications_of(
+        conn, user_id, unread, offset, limit,
+    )?)
+}
+
+/// Marks every notification of the user read.
+pub(crate) fn mark_all_read_of(conn: &mut AnyConnection, user_id: &str) -> Result<(), AppError> {
+    rows::mark_all_read(conn, user_id, now())?;
+    Ok(())
 }
 
 /// Marks one of the user's notifications read; another person's is not found. The API and the
@@ -217,6 +238,18 @@ pub fn outbox_in_state(
     Ok(rows::outbox_in_state(conn, state, offset, limit)?)
 }
 
+/// Whom an outbox item goes to, as a person reads it: an address, or a webhook's URL.
+pub(crate) fn recipient_of(conn: &mut AnyConnection, item: &OutboxRow) -> Result<String, AppError> {
+    if let Some(address) = item.target.strip_prefix(ADDRESS_PREFIX) {
+        return Ok(address.to_owned());
+    }
+    Ok(match item.channel.as_str() {
+        "webhook" => rows::find_subscription(conn, &item.target)?.map(|s| s.url),
+        _ => user::find(conn, &item.target)?.map(|u| format!("{} <{}>", u.name, u.email)),
+    }
+    .unwrap_or_else(|| item.target.clone()))
+}
+
 /// Puts a dead outbox item back in line (staff); one that is not dead is a conflict. The API
 /// and the dead-letter page both retry through it.
 #[tracing::instrument(skip_all, fields(id = %id))]
@@ -245,16 +278,19 @@ pub struct Unsubscribe {
     pub signature: String,
 }
 
+/// Stops the digest for the person a signed unsubscribe link names; a link whose signature does
+/// not hold is refused.
 #[tracing::instrument(skip_all)]
-pub fn check_link(state: &AppState, link: &Unsubscribe) -> Result<(), AppError> {
-    if !crate::notify::digest::verify(
-        state.settings.auth.jwt_secret.expose_secret(),
-        &link.user,
-        &link.signature,
-    ) {
+pub fn unsubscribe(
+    conn: &mut AnyConnection,
+    signing_secret: &str,
+    link: &Unsubscribe,
+) -> Result<(), AppError> {
+    if !crate::notify::digest::verify(signing_secret, &link.user, &link.signature) {
         return Err(AppError::Forbidden(
             "this unsubscribe link is not valid".into(),
         ));
     }
+    rows::stop_digest(conn, &link.user, now())?;
     Ok(())
 }

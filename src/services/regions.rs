@@ -14,7 +14,7 @@ use crate::domain::Localized;
 use crate::domain::text;
 use crate::error::AppError;
 use crate::models::json_text;
-use crate::models::reference::Region;
+pub use crate::models::reference::Region;
 use crate::models::region::{self as rows, ProfileRow, RegionFilter};
 use crate::reference::Catalogue;
 use crate::state::AppState;
@@ -252,6 +252,11 @@ pub async fn save_profile(
 }
 
 /// The 38 provinces.
+/// The codes of the regions that have published a profile.
+pub fn profiled_regions(conn: &mut AnyConnection) -> Result<Vec<String>, AppError> {
+    Ok(rows::profiled_regions(conn)?)
+}
+
 #[tracing::instrument(skip_all)]
 pub fn provinces(conn: &mut AnyConnection) -> Result<Vec<Region>, AppError> {
     Ok(rows::provinces(conn)?)

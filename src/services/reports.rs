@@ -2,12 +2,14 @@
 //! Smart City dimension, as JSON or CSV.
 
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthenticatedUser;
 use crate::auth::policy::{self, Task};
+use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::{Currency, Money};
 use crate::error::AppError;
@@ -16,6 +18,7 @@ use crate::meetings::service::EventData;
 use crate::models::meeting::{self as rows, MeetingRow};
 use crate::models::project;
 use crate::reference::Catalogue;
+use crate::services::meetings::{Meeting, meeting_view};
 use crate::spreadsheet::Table;
 
 /// The tally of one event, region or dimension.
@@ -244,4 +247,36 @@ fn outcome_table(lines: Vec<OutcomeLine>) -> Table {
         ],
         rows,
     }
+}
+
+/// Past meetings of the event (or of all events) that are neither cancelled nor given an
+/// outcome, earliest first, as the viewer sees them.
+#[tracing::instrument(skip_all)]
+pub fn awaiting_outcome(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    event: Option<&str>,
+) -> Result<Vec<Meeting>, AppError> {
+    policy::may(user, Task::ReadReports)?;
+    let mut events: HashMap<String, Rc<EventData>> = HashMap::new();
+    let mut past: Vec<_> = rows::meetings_of_event(conn, event)?
+        .into_iter()
+        .filter(|m| !m.is_cancelled() && m.attendance.is_none() && m.ends_at <= now())
+        .collect();
+    past.sort_by_key(|m| m.starts_at);
+    let mut out = Vec::new();
+    for meeting in past {
+        let data = match events.get(&meeting.event_id) {
+            Some(d) => d.clone(),
+            None => {
+                let d = Rc::new(EventData::load(conn, &meeting.event_id)?);
+                events.insert(meeting.event_id.clone(), d.clone());
+                d
+            }
+        };
+        if let Some(request) = rows::find_request(conn, &meeting.request_id)? {
+            out.push(meeting_view(&data, user, &request, &meeting, None));
+        }
+    }
+    Ok(out)
 }

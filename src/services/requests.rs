@@ -17,7 +17,9 @@ use crate::meetings::service::{
     EventData, accept, best_hosts, cancel_request, decline, expire_due, insert_request,
 };
 use crate::meetings::time::utc;
+use crate::models::event as event_rows;
 use crate::models::meeting::{self as rows, RequestRow};
+use crate::services::meetings::participations;
 use crate::state::AppState;
 
 /// A request for a meeting. The caller's side follows from who it acts for; staff asking make
@@ -151,6 +153,122 @@ pub(crate) fn new_request(
         &row,
         state.settings.meetings.must_meet_factor,
     ))
+}
+
+/// An investor asks a region or delegation of one of its events for a meeting, as its own
+/// participant there (the agenda's "ask" button).
+pub(crate) fn ask_host(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    host: &str,
+) -> Result<MeetingRequest, AppError> {
+    let data = EventData::load(conn, event_id)?;
+    let investor = data
+        .mine(user)
+        .into_iter()
+        .find(|p| p.row.kind == "investor")
+        .ok_or_else(|| AppError::Forbidden("you are not registered for this event".into()))?;
+    let input = RequestInput {
+        investor: investor.row.id.clone(),
+        host: host.to_owned(),
+        message: String::new(),
+        project_id: None,
+    };
+    new_request(conn, state, user, event_id, &input)
+}
+
+/// A request the caller's side has still to answer.
+pub struct AwaitingAnswer {
+    pub id: String,
+    pub event: String,
+    /// The other side, by name.
+    pub with: String,
+    pub message: String,
+}
+
+/// The pending requests of the caller's events that its side has not answered yet.
+#[tracing::instrument(skip_all)]
+pub(crate) fn awaiting_answer(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+) -> Result<Vec<AwaitingAnswer>, AppError> {
+    let mine = participations(conn, user)?;
+    let mut events: Vec<&str> = mine.iter().map(|p| p.event_id.as_str()).collect();
+    events.sort_unstable();
+    events.dedup();
+    let mut waiting = Vec::new();
+    for event in events {
+        let data = EventData::load(conn, event)?;
+        let ids: Vec<String> = mine
+            .iter()
+            .filter(|p| p.event_id == event)
+            .map(|p| p.id.clone())
+            .collect();
+        for r in rows::requests_of_event(conn, event, Some(&ids))? {
+            let ours_as_investor = ids.contains(&r.investor_participant_id);
+            let unanswered = (ours_as_investor && !r.investor_accepted)
+                || (ids.contains(&r.host_participant_id) && !r.host_accepted);
+            if r.status != RequestStatus::Pending || !unanswered {
+                continue;
+            }
+            let other = if ours_as_investor {
+                &r.host_participant_id
+            } else {
+                &r.investor_participant_id
+            };
+            waiting.push(AwaitingAnswer {
+                id: r.id.clone(),
+                event: data.plan.event.name.clone(),
+                with: data
+                    .participant(other)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+                message: r.message.clone(),
+            });
+        }
+    }
+    Ok(waiting)
+}
+
+/// A region or delegation the investor may ask for a meeting.
+pub struct HostToAsk {
+    pub event_id: String,
+    pub event: String,
+    pub participant_id: String,
+    pub name: String,
+    /// Whether the investor has an open request with it already.
+    pub requested: bool,
+}
+
+/// The regions and delegations of the investor's events (none for anyone else).
+#[tracing::instrument(skip_all)]
+pub(crate) fn hosts_to_ask(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+) -> Result<Vec<HostToAsk>, AppError> {
+    let Some(investor) = user.investor_id.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let mut hosts = Vec::new();
+    for mine in event_rows::participant_rows_for(conn, Some(investor), None, &[])? {
+        let data = EventData::load(conn, &mine.event_id)?;
+        for host in data
+            .participants
+            .iter()
+            .filter(|p| p.row.kind != "investor")
+        {
+            hosts.push(HostToAsk {
+                event_id: data.plan.event.id.clone(),
+                event: data.plan.event.name.clone(),
+                participant_id: host.row.id.clone(),
+                name: host.name.clone(),
+                requested: rows::open_request_exists(conn, &mine.id, &host.row.id)?,
+            });
+        }
+    }
+    Ok(hosts)
 }
 
 /// Filters of the request list.

@@ -11,15 +11,10 @@ use serde::Deserialize;
 use super::session::Visitor;
 use super::{Page, html, see_other};
 use crate::auth::{AuthenticatedUser, Role};
-use crate::domain::status::RequestStatus;
-use crate::error::{AppError, ErrorCode};
-use crate::meetings::ics;
-use crate::meetings::service::{EventData, insert_request};
-use crate::models::event as event_rows;
-use crate::models::meeting as meeting_rows;
-use crate::services::calendar::agenda_calendar;
-use crate::services::meetings::{meeting_view, meetings_of_user, participations};
-use crate::services::requests::{self as requests, ReasonInput, RequestInput};
+use crate::error::AppError;
+use crate::services::calendar::{agenda_calendar, meeting_calendar};
+use crate::services::meetings::{meeting_view, meetings_of_user};
+use crate::services::requests::{self as requests, AwaitingAnswer, HostToAsk, ReasonInput};
 use crate::state::AppState;
 use crate::web::PageResult;
 
@@ -47,30 +42,13 @@ struct Line {
     recorded: bool,
 }
 
-/// A region or delegation the investor may ask for a meeting.
-struct Host {
-    event_id: String,
-    event: String,
-    participant_id: String,
-    name: String,
-    requested: bool,
-}
-
-/// A request the viewer's side has still to answer.
-struct Waiting {
-    id: String,
-    event: String,
-    with: String,
-    message: String,
-}
-
 #[derive(Template)]
 #[template(path = "pages/agenda.html")]
 struct Agenda {
     page: Page,
-    waiting: Vec<Waiting>,
+    waiting: Vec<AwaitingAnswer>,
     meetings: Vec<Line>,
-    hosts: Vec<Host>,
+    hosts: Vec<HostToAsk>,
 }
 
 fn party(visitor: &Visitor) -> Option<AuthenticatedUser> {
@@ -95,63 +73,8 @@ async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
                     meeting_view(data, &user, request, meeting, user.time_zone.as_deref())
                 })
                 .collect();
-            let mut waiting = Vec::new();
-            let mine = participations(conn, &user)?;
-            let mut events: Vec<&str> = mine.iter().map(|p| p.event_id.as_str()).collect();
-            events.sort_unstable();
-            events.dedup();
-            for event in events {
-                let data = EventData::load(conn, event)?;
-                let ids: Vec<String> = mine
-                    .iter()
-                    .filter(|p| p.event_id == event)
-                    .map(|p| p.id.clone())
-                    .collect();
-                for r in meeting_rows::requests_of_event(conn, event, Some(&ids))? {
-                    let unanswered = (ids.contains(&r.investor_participant_id)
-                        && !r.investor_accepted)
-                        || (ids.contains(&r.host_participant_id) && !r.host_accepted);
-                    if r.status == RequestStatus::Pending && unanswered {
-                        let other = if ids.contains(&r.investor_participant_id) {
-                            &r.host_participant_id
-                        } else {
-                            &r.investor_participant_id
-                        };
-                        waiting.push(Waiting {
-                            id: r.id.clone(),
-                            event: data.plan.event.name.clone(),
-                            with: data
-                                .participant(other)
-                                .map(|p| p.name.clone())
-                                .unwrap_or_default(),
-                            message: r.message.clone(),
-                        });
-                    }
-                }
-            }
-            let mut hosts = Vec::new();
-            if let Some(investor) = user.investor_id.as_deref() {
-                for mine in event_rows::participant_rows_for(conn, Some(investor), None, &[])? {
-                    let data = EventData::load(conn, &mine.event_id)?;
-                    for host in data
-                        .participants
-                        .iter()
-                        .filter(|p| p.row.kind != "investor")
-                    {
-                        hosts.push(Host {
-                            event_id: data.plan.event.id.clone(),
-                            event: data.plan.event.name.clone(),
-                            participant_id: host.row.id.clone(),
-                            name: host.name.clone(),
-                            requested: meeting_rows::open_request_exists(
-                                conn,
-                                &mine.id,
-                                &host.row.id,
-                            )?,
-                        });
-                    }
-                }
-            }
+            let waiting = requests::awaiting_answer(conn, &user)?;
+            let hosts = requests::hosts_to_ask(conn, &user)?;
             Ok((waiting, meetings, hosts))
         })
         .await;
@@ -210,45 +133,10 @@ async fn request(visitor: Visitor, state: web::Data<AppState>, form: web::Form<A
     };
     let Ask { event_id, host } = form.into_inner();
     let app = state.clone();
-    let asked = state
+    state
         .db
-        .write(move |conn| {
-            let data = EventData::load(conn, &event_id)?;
-            let investor = data
-                .mine(&user)
-                .into_iter()
-                .find(|p| p.row.kind == "investor")
-                .ok_or_else(|| {
-                    AppError::Forbidden("you are not registered for this event".into())
-                })?;
-            let host = data
-                .participant(&host)
-                .filter(|p| p.row.kind != "investor")
-                .ok_or_else(|| AppError::not_found("region or delegation"))?;
-            if crate::clock::now() > data.plan.event.request_deadline {
-                return Err(AppError::conflict(
-                    ErrorCode::RequestsClosed,
-                    "the event no longer takes requests",
-                ));
-            }
-            let input = RequestInput {
-                investor: investor.row.id.clone(),
-                host: host.row.id.clone(),
-                message: String::new(),
-                project_id: None,
-            };
-            insert_request(
-                conn,
-                &app.matchmaker,
-                &data,
-                (investor, host),
-                &input,
-                "investor",
-                &user.id,
-            )
-        })
-        .await;
-    asked?;
+        .write(move |conn| requests::ask_host(conn, &app, &user, &event_id, &host))
+        .await?;
     Ok(see_other("/agenda").finish())
 }
 
@@ -276,21 +164,10 @@ async fn calendar(
     let Some(id) = file.into_inner().strip_suffix(".ics").map(str::to_owned) else {
         return Err(AppError::not_found("meeting").into());
     };
-    let found = state
+    let text = state
         .db
-        .run(move |conn| {
-            let unknown = || AppError::not_found("meeting");
-            let meeting = meeting_rows::find_meeting(conn, &id)?.ok_or_else(unknown)?;
-            let request =
-                meeting_rows::find_request(conn, &meeting.request_id)?.ok_or_else(unknown)?;
-            let data = EventData::load(conn, &meeting.event_id)?;
-            if !data.may_see(&user, &request) {
-                return Err(unknown());
-            }
-            Ok(ics::single(&data.calendar_entry(&request, &meeting)))
-        })
-        .await;
-    let text = found?;
+        .run(move |conn| meeting_calendar(conn, &user, &id))
+        .await?;
     Ok(crate::download::calendar(text))
 }
 

@@ -17,11 +17,9 @@ use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::db::AnyConnection;
 use crate::error::AppError;
-use crate::models::event as event_rows;
-use crate::models::user;
 use crate::reference::Catalogue;
 use crate::services::events::{
-    Delegation, DelegationInput, Leg, create_delegation_record, delegation_view,
+    self as events_service, DelegationInput, Leg, create_delegation_record,
 };
 use crate::state::AppState;
 use crate::web::PageResult;
@@ -169,12 +167,7 @@ fn delegation_input(
             .map(str::to_owned)
             .collect()
     };
-    let mut members = Vec::new();
-    for email in words("members") {
-        let found = user::find_by_email(conn, &email.to_lowercase())?
-            .ok_or_else(|| AppError::validation("members", "has no account"))?;
-        members.push(found.id);
-    }
+    let members = events_service::accounts_by_email(conn, "members", &words("members"))?;
     let mut legs = Vec::new();
     let mut rows = Vec::new();
     for i in 0..LEGS {
@@ -212,22 +205,19 @@ fn delegation_lines(
     user: &AuthenticatedUser,
     lang: Lang,
 ) -> Result<Vec<DelegationLine>, AppError> {
-    Ok(event_rows::delegations(conn, None)?
-        .iter()
-        .map(|d| {
-            let view: Delegation = delegation_view(d, user);
-            DelegationLine {
-                regions: region_names(catalogue, &view.regions),
-                members: lang.integer(view.members.map_or(0, |m| m.len()) as i64),
-                legs: view
-                    .legs
-                    .iter()
-                    .map(leg_text)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                id: view.id,
-                name: view.name,
-            }
+    Ok(events_service::delegations(conn, user)?
+        .into_iter()
+        .map(|view| DelegationLine {
+            regions: region_names(catalogue, &view.regions),
+            members: lang.integer(view.members.map_or(0, |m| m.len()) as i64),
+            legs: view
+                .legs
+                .iter()
+                .map(leg_text)
+                .collect::<Vec<_>>()
+                .join("; "),
+            id: view.id,
+            name: view.name,
         })
         .collect())
 }
@@ -372,31 +362,18 @@ async fn delegation(
     let found = state
         .db
         .run(move |conn| {
-            let found = event_rows::delegations(conn, Some(std::slice::from_ref(&id)))?;
-            let record = found
-                .first()
-                .ok_or_else(|| AppError::not_found("delegation"))?;
-            let view = delegation_view(record, &user);
-            let mut members = Vec::new();
-            for member in view.members.iter().flatten() {
-                if let Some(u) = user::find(conn, member)? {
-                    members.push(Member {
-                        region: region_names(
-                            &app.catalogue,
-                            &u.region_code.iter().cloned().collect::<Vec<_>>(),
-                        ),
-                        name: u.name,
-                        email: u.email,
-                    });
-                }
-            }
-            let mut events = Vec::new();
-            for p in event_rows::participant_rows_for(conn, None, None, std::slice::from_ref(&id))?
-            {
-                if let Some(plan) = event_rows::find_event(conn, &p.event_id)? {
-                    events.push((plan.event.id, plan.event.name));
-                }
-            }
+            let (view, accounts, events) = events_service::delegation_sheet(conn, &user, &id)?;
+            let members: Vec<Member> = accounts
+                .into_iter()
+                .map(|u| Member {
+                    region: region_names(
+                        &app.catalogue,
+                        &u.region_code.into_iter().collect::<Vec<_>>(),
+                    ),
+                    name: u.name,
+                    email: u.email,
+                })
+                .collect();
             Ok((view, members, events))
         })
         .await;

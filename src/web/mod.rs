@@ -38,7 +38,7 @@ use crate::auth::policy;
 use crate::auth::{Role, accounts};
 use crate::domain::Currency;
 use crate::error::{AppError, ErrorCode};
-use crate::models::investor::{self, InvestorFilter};
+use crate::services::investors::verified_count;
 use crate::services::projects::{Project, ProjectQuery, ProjectSort, Search, load_visible};
 use crate::state::AppState;
 
@@ -240,11 +240,7 @@ async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
         .db
         .run(move |conn| {
             let snapshot = app.matchmaker.snapshot(conn)?;
-            let filter = InvestorFilter {
-                verified: Some(true),
-                ..InvestorFilter::default()
-            };
-            let (_, investors) = investor::list(conn, &filter, 0, 1)?;
+            let investors = verified_count(conn)?;
             Ok((snapshot, investors))
         })
         .await;

@@ -11,13 +11,13 @@ use serde::Deserialize;
 use super::session::Visitor;
 use super::settings::reading_zone;
 use super::{Page, html, see_other};
-use crate::clock::now;
 use crate::meetings::time::in_zone;
-use crate::models::notification::{self as rows, NotificationRow};
 use crate::notify::Notification;
 use crate::notify::email::{self, Email};
 use crate::notify::kinds::ReminderNotice;
-use crate::services::notifications::mark_read_of;
+use crate::services::notifications::{
+    NotificationRow, mark_all_read_of, mark_read_of, notifications_of,
+};
 use crate::state::AppState;
 use crate::web::PageResult;
 
@@ -168,15 +168,7 @@ async fn list(
     let id = user.id.clone();
     let (rows, total) = state
         .db
-        .run(move |conn| {
-            Ok(rows::notifications_of(
-                conn,
-                &id,
-                false,
-                (number - 1) * PER_PAGE,
-                PER_PAGE,
-            )?)
-        })
+        .run(move |conn| notifications_of(conn, &id, false, (number - 1) * PER_PAGE, PER_PAGE))
         .await?;
     let zone = reading_zone(&user);
     let lines = rows.into_iter().map(|row| line(&page, zone, row)).collect();
@@ -218,7 +210,7 @@ async fn read_all(visitor: Visitor, state: web::Data<AppState>) -> PageResult {
     };
     state
         .db
-        .write(move |conn| Ok(rows::mark_all_read(conn, &user.id, now())?))
+        .write(move |conn| mark_all_read_of(conn, &user.id))
         .await?;
     Ok(see_other("/notifications").finish())
 }

@@ -15,10 +15,10 @@ use super::{Card, Page, charts, html, see_other};
 use crate::auth::{AuthenticatedUser, Role, policy};
 use crate::domain::Localized;
 use crate::error::AppError;
-use crate::models::region as region_rows;
 use crate::services::projects::{ProjectQuery, Search};
 use crate::services::regions::{
-    ProfileInput, RegionContact, RegionDetail, RegionDocument, load_region, save_profile,
+    ProfileInput, RegionContact, RegionDetail, RegionDocument, load_region, profiled_regions,
+    save_profile,
 };
 use crate::state::AppState;
 use crate::web::PageResult;
@@ -59,10 +59,7 @@ async fn list(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
     let page = Page::new(&req, &visitor);
     let lang = page.lang;
     let tallies = published_by_region(&state, None).await?;
-    let profiled = state
-        .db
-        .run(|conn| Ok(region_rows::profiled_regions(conn)?))
-        .await?;
+    let profiled = state.db.run(profiled_regions).await?;
     let catalogue = &state.catalogue;
     let mut codes: Vec<&String> = tallies.keys().chain(profiled.iter()).collect();
     codes.sort();

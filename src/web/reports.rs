@@ -2,8 +2,7 @@
 //! and where they led), their spreadsheet downloads for a browser session, and the form on which
 //! staff and a meeting's parties record its outcome.
 
-use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use actix_web::http::StatusCode;
@@ -20,16 +19,13 @@ use super::i18n::Lang;
 use super::session::{Staff, Visitor};
 use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
-use crate::clock::now;
 use crate::domain::outcome::{Attendance, FollowUp, FollowUpStage};
 use crate::domain::project::Stage;
 use crate::domain::{Currency, Money, MoneyJson};
 use crate::error::AppError;
 use crate::matching::facts::RegionId;
 use crate::matchmaker::{Rates, Snapshot};
-use crate::meetings::service::EventData;
-use crate::models::event as event_rows;
-use crate::models::meeting as meeting_rows;
+use crate::services::events::{self as events_service, Event};
 use crate::services::exports;
 use crate::services::meetings::{
     Meeting, Outcome, Span, meeting_view, save_outcome, visible_meeting,
@@ -200,36 +196,6 @@ fn at(span: &Span) -> String {
     )
 }
 
-/// Past meetings of the event (or of all events) that are neither cancelled nor given an
-/// outcome, earliest first, as the viewer sees them.
-fn awaiting_outcome(
-    conn: &mut crate::db::AnyConnection,
-    user: &AuthenticatedUser,
-    event: Option<&str>,
-) -> Result<Vec<Meeting>, AppError> {
-    let mut events: HashMap<String, Rc<EventData>> = HashMap::new();
-    let mut past: Vec<_> = meeting_rows::meetings_of_event(conn, event)?
-        .into_iter()
-        .filter(|m| !m.is_cancelled() && m.attendance.is_none() && m.ends_at <= now())
-        .collect();
-    past.sort_by_key(|m| m.starts_at);
-    let mut out = Vec::new();
-    for meeting in past {
-        let data = match events.get(&meeting.event_id) {
-            Some(d) => d.clone(),
-            None => {
-                let d = Rc::new(EventData::load(conn, &meeting.event_id)?);
-                events.insert(meeting.event_id.clone(), d.clone());
-                d
-            }
-        };
-        if let Some(request) = meeting_rows::find_request(conn, &meeting.request_id)? {
-            out.push(meeting_view(&data, user, &request, &meeting, None));
-        }
-    }
-    Ok(out)
-}
-
 /// The staff reports: charts with their tables, downloads and the meetings awaiting an outcome.
 async fn reports(
     Staff { user, page }: Staff,
@@ -243,15 +209,15 @@ async fn reports(
     let found = state
         .db
         .run(move |conn| {
-            let events = event_rows::list_events(conn)?;
+            let events = events_service::events(conn)?;
             if let Some(id) = &chosen
-                && !events.iter().any(|e| &e.event.id == id)
+                && !events.iter().any(|e| &e.id == id)
             {
                 return Err(AppError::not_found("event"));
             }
             let snapshot = app.matchmaker.snapshot(conn)?;
             let report = reports::outcomes(conn, &app.catalogue, &user, chosen.as_deref())?;
-            let awaiting = awaiting_outcome(conn, &user, chosen.as_deref())?;
+            let awaiting = reports::awaiting_outcome(conn, &user, chosen.as_deref())?;
             Ok((events, snapshot, report, awaiting))
         })
         .await;
@@ -263,9 +229,9 @@ async fn reports(
         events: events
             .iter()
             .map(|e| {
-                let id = e.event.id.clone();
+                let id = e.id.clone();
                 let chosen = event.as_deref() == Some(id.as_str());
-                (id, e.event.name.clone(), chosen)
+                (id, e.name.clone(), chosen)
             })
             .collect(),
         downloads: downloads(lang, &event, &events),
@@ -367,11 +333,7 @@ fn published_worth(lang: Lang, snapshot: &Snapshot) -> Vec<WorthSection> {
 }
 
 /// The spreadsheets for the chosen event (or all events).
-fn downloads(
-    lang: Lang,
-    event: &Option<String>,
-    events: &[crate::models::event::EventPlan],
-) -> Vec<Download> {
+fn downloads(lang: Lang, event: &Option<String>, events: &[Event]) -> Vec<Download> {
     let query = event
         .as_ref()
         .map(|e| format!("?event_id={e}"))
@@ -385,17 +347,17 @@ fn downloads(
         });
         if let Some(plan) = event
             .as_ref()
-            .and_then(|e| events.iter().find(|p| &p.event.id == e))
+            .and_then(|e| events.iter().find(|p| &p.id == e))
         {
             out.push(Download {
                 label: rust_i18n::t!(
                     "reports.meetings_file",
                     locale = lang.code(),
-                    event = plan.event.name.as_str(),
+                    event = plan.name.as_str(),
                     format = name
                 )
                 .into_owned(),
-                href: format!("/reports/events/{}/meetings.{format}", plan.event.id),
+                href: format!("/reports/events/{}/meetings.{format}", plan.id),
             });
         }
         out.push(Download {

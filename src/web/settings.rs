@@ -14,18 +14,15 @@ use super::session::{self, Staff, Visitor};
 use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::auth::accounts::Language;
-use crate::clock::now;
 use crate::domain::status::OutboxState;
 use crate::error::AppError;
 use crate::meetings::time::{in_zone, stored_zone};
-use crate::models::meeting as meeting_rows;
-use crate::models::notification::{self as rows, OutboxRow};
-use crate::models::user;
-use crate::notify::{ADDRESS_PREFIX, KINDS};
+use crate::notify::KINDS;
 use crate::services::accounts::{MeUpdate, PasswordChange, change_password_of, update_account};
-use crate::services::calendar::create_feed_of;
+use crate::services::calendar::{create_feed_of, has_feed, revoke_feeds};
 use crate::services::notifications::{
-    DIGESTS, NotificationSettings, outbox_in_state, retry_dead, save_settings, settings_of,
+    DIGESTS, NotificationSettings, outbox_in_state, recipient_of, retry_dead, save_settings,
+    settings_of,
 };
 use crate::state::AppState;
 use crate::web::PageResult;
@@ -214,7 +211,7 @@ async fn stored(
         .db
         .run(move |conn| {
             let settings = settings_of(conn, &user)?;
-            let has_feed = meeting_rows::has_calendar_feed(conn, &user.id)?;
+            let has_feed = has_feed(conn, &user.id)?;
             Ok((settings, has_feed))
         })
         .await
@@ -413,7 +410,7 @@ async fn revoke_feed(visitor: Visitor, state: web::Data<AppState>) -> PageResult
     };
     state
         .db
-        .write(move |conn| Ok(meeting_rows::revoke_calendar_feeds(conn, &user.id, now())?))
+        .write(move |conn| revoke_feeds(conn, &user.id))
         .await?;
     Ok(see_other("/settings?saved=calendar_revoked").finish())
 }
@@ -441,18 +438,6 @@ struct Outbox {
 }
 
 const PER_PAGE: i64 = 50;
-
-/// Whom an outbox item goes to, as a person reads it: an address, or a webhook's URL.
-fn recipient_of(conn: &mut crate::db::AnyConnection, item: &OutboxRow) -> Result<String, AppError> {
-    if let Some(address) = item.target.strip_prefix(ADDRESS_PREFIX) {
-        return Ok(address.to_owned());
-    }
-    Ok(match item.channel.as_str() {
-        "webhook" => rows::find_subscription(conn, &item.target)?.map(|s| s.url),
-        _ => user::find(conn, &item.target)?.map(|u| format!("{} <{}>", u.name, u.email)),
-    }
-    .unwrap_or_else(|| item.target.clone()))
-}
 
 /// Staff's dead letters: what the outbox gave up on, each with a retry button.
 async fn outbox(

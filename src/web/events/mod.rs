@@ -24,21 +24,18 @@ use super::{Page, content_address, html, said, see_other, shipped};
 use crate::auth::AuthenticatedUser;
 use crate::domain::status::{JobStatus, MeetingStatus, RequestStatus};
 use crate::error::{AppError, ErrorCode};
-use crate::meetings::jobs::{SCHEDULE_EVENT, ScheduleOptions};
+use crate::meetings::jobs::ScheduleOptions;
 use crate::meetings::plan::slots;
 use crate::meetings::service::{EventData, ScheduleSummary};
 use crate::meetings::time::{in_zone, stored_zone, time_zone, to_utc};
-use crate::models::event as event_rows;
-use crate::models::investor::{self, InvestorFilter};
-use crate::models::job as job_rows;
-use crate::models::meeting as meeting_rows;
 use crate::services::events::{
-    self as events_service, Break, Day, EventInput, EventKind, ParticipantSettings,
-    RegistrationInput, VenueInput, WindowInput, event_view, participant_view,
+    self as events_service, Break, Day, DelegationRecord, EventInput, EventKind, EventRow,
+    ParticipantRecord, ParticipantSettings, RegistrationInput, Unregistered, VenueInput,
+    WindowInput, event_view, participant_view,
 };
 use crate::services::meetings::{
-    self as meetings_service, Grid, Job, MeetingChange, Placement, change_meeting, placement,
-    staff_grid, start_scheduling, visible_job, visible_meeting,
+    self as meetings_service, Grid, Job, MeetingChange, Placement, change_meeting,
+    latest_scheduling_run, placement, staff_grid, start_scheduling, visible_job, visible_meeting,
 };
 use crate::services::requests::{
     IntroductionInput, MeetingRequest, RequestInput, event_requests, introduce_best, new_request,
@@ -606,17 +603,11 @@ fn event_input(typed: &Typed, rows: &mut Rows) -> Result<EventInput, AppError> {
 /// The events, newest first, each with its counts.
 fn event_lines(
     conn: &mut crate::db::AnyConnection,
+    user: &AuthenticatedUser,
     lang: Lang,
 ) -> Result<Vec<EventLine>, AppError> {
     let mut lines = Vec::new();
-    for plan in event_rows::list_events(conn)? {
-        let event = event_view(&plan);
-        let participants = event_rows::participants(conn, &event.id, None)?.len();
-        let requests = meeting_rows::requests_of_event(conn, &event.id, None)?.len();
-        let meetings = meeting_rows::meetings_of_event(conn, Some(&event.id))?
-            .iter()
-            .filter(|m| !m.is_cancelled())
-            .count();
+    for (event, tally) in events_service::tallies(conn, user)? {
         let dates: Vec<NaiveDate> = event
             .venues
             .iter()
@@ -637,9 +628,9 @@ fn event_lines(
                 .join("; "),
             dates,
             slots: lang.integer(event.slots as i64),
-            participants: lang.integer(participants as i64),
-            requests: lang.integer(requests as i64),
-            meetings: lang.integer(meetings as i64),
+            participants: lang.integer(tally.participants as i64),
+            requests: lang.integer(tally.requests as i64),
+            meetings: lang.integer(tally.meetings as i64),
             id: event.id,
             name: event.name,
         });
@@ -650,13 +641,17 @@ fn event_lines(
 async fn events_page(
     req: &HttpRequest,
     state: &AppState,
+    user: AuthenticatedUser,
     status: StatusCode,
     typed: &Typed,
     problems: BTreeMap<String, String>,
 ) -> PageResult {
     let page = Page::of(req);
     let lang = page.lang;
-    let events = state.db.run(move |conn| event_lines(conn, lang)).await?;
+    let events = state
+        .db
+        .run(move |conn| event_lines(conn, &user, lang))
+        .await?;
     let filled = Filled {
         lang,
         typed,
@@ -687,10 +682,15 @@ async fn events_page(
 }
 
 /// The events and the form to create one.
-async fn events(req: HttpRequest, Staff { .. }: Staff, state: web::Data<AppState>) -> PageResult {
+async fn events(
+    req: HttpRequest,
+    Staff { user, .. }: Staff,
+    state: web::Data<AppState>,
+) -> PageResult {
     events_page(
         &req,
         &state,
+        user,
         StatusCode::OK,
         &Typed::default(),
         BTreeMap::new(),
@@ -711,9 +711,10 @@ async fn create(
     let created = match event_input(&typed, &mut rows) {
         Ok(input) => {
             let expiry = state.settings.meetings.request_expiry_days;
+            let author = user.clone();
             state
                 .db
-                .write(move |conn| events_service::create_event(conn, &user, &input, expiry))
+                .write(move |conn| events_service::create_event(conn, &author, &input, expiry))
                 .await
         }
         Err(e) => Err(e),
@@ -727,6 +728,7 @@ async fn create(
             events_page(
                 &req,
                 &state,
+                user,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &typed,
                 problems,
@@ -852,7 +854,7 @@ fn event_view_of(
         .iter()
         .map(|p| participant_line(lang, participant_view(&data, &slots, p, user)))
         .collect();
-    let candidates = candidates(conn, state, lang, &data.participants)?;
+    let candidates = candidates(conn, state, user, lang, &data.participants)?;
     Ok(EventView {
         job: latest_run(conn, event_id)?,
         investors: introducible(&data.participants, true),
@@ -875,12 +877,7 @@ fn event_view_of(
 }
 
 /// The event's settings as label and value, its dates in the first venue's time zone `zone`.
-fn facts(
-    lang: Lang,
-    e: &event_rows::EventRow,
-    slot_count: usize,
-    zone: &str,
-) -> Vec<(String, String)> {
+fn facts(lang: Lang, e: &EventRow, slot_count: usize, zone: &str) -> Vec<(String, String)> {
     let yes_no = |b: bool| lang.t(if b { "events.yes" } else { "events.no" });
     vec![
         (
@@ -1000,7 +997,7 @@ fn request_line(lang: Lang, r: &MeetingRequest) -> RequestLine {
 }
 
 /// A delegation taking part, its regions named as the catalogue has them.
-fn delegation_line(state: &AppState, d: &event_rows::Delegation) -> DelegationLine {
+fn delegation_line(state: &AppState, d: &DelegationRecord) -> DelegationLine {
     let region_name = |code: &String| {
         state
             .catalogue
@@ -1024,64 +1021,46 @@ fn delegation_line(state: &AppState, d: &event_rows::Delegation) -> DelegationLi
 fn candidates(
     conn: &mut crate::db::AnyConnection,
     state: &AppState,
+    user: &AuthenticatedUser,
     lang: Lang,
-    participants: &[event_rows::Participant],
+    participants: &[ParticipantRecord],
 ) -> Result<Vec<(String, String)>, AppError> {
-    let taken = |kind: &str, id: &str| {
-        participants.iter().any(|p| {
-            let own = match kind {
-                "investor" => p.row.investor_id.as_deref(),
-                "region" => p.row.region_code.as_deref(),
-                _ => p.row.delegation_id.as_deref(),
-            };
-            own == Some(id)
-        })
+    let Unregistered {
+        investors,
+        delegations,
+    } = events_service::unregistered(conn, user, participants)?;
+    let named = |kind: &str, (id, name): (String, String)| {
+        let label = lang.t(&format!("events.participant_{kind}"));
+        (format!("{kind}:{id}"), format!("{label}: {name}"))
     };
-    let mut candidates = Vec::new();
-    let (investors, _) = investor::list(conn, &InvestorFilter::default(), 0, 1000)?;
-    for (row, _) in investors {
-        if !taken("investor", &row.id) {
-            candidates.push((
-                format!("investor:{}", row.id),
-                format!("{}: {}", lang.t("events.participant_investor"), row.name),
-            ));
-        }
-    }
-    for d in event_rows::delegations(conn, None)? {
-        if !taken("delegation", &d.row.id) {
-            candidates.push((
-                format!("delegation:{}", d.row.id),
-                format!(
-                    "{}: {}",
-                    lang.t("events.participant_delegation"),
-                    d.row.name
-                ),
-            ));
-        }
-    }
+    let mut candidates: Vec<(String, String)> = investors
+        .into_iter()
+        .map(|i| named("investor", i))
+        .chain(delegations.into_iter().map(|d| named("delegation", d)))
+        .collect();
     let mut regions: Vec<(&String, &String)> = state
         .catalogue
         .regions()
         .map(|(code, r)| (&r.name, code))
+        .filter(|(_, code)| {
+            !participants
+                .iter()
+                .any(|p| p.row.region_code.as_deref() == Some(code.as_str()))
+        })
         .collect();
     regions.sort();
     for (name, code) in regions {
-        if !taken("region", code) {
-            candidates.push((
-                format!("region:{code}"),
-                format!("{}: {name} ({code})", lang.t("events.participant_region")),
-            ));
-        }
+        candidates.push((
+            format!("region:{code}"),
+            format!("{}: {name} ({code})", lang.t("events.participant_region")),
+        ));
     }
     Ok(candidates)
 }
 
 /// Participant id and name, for the introduction form, of the investors (`investors`) or else
 /// of the regions and delegations.
-fn introducible(
-    participants: &[event_rows::Participant],
-    investors: bool,
-) -> Vec<(String, String)> {
+fn introducible(participants: &[ParticipantRecord], investors: bool) -> Vec<(String, String)> {
     participants
         .iter()
         .filter(|p| (p.row.kind == "investor") == investors)
@@ -1094,13 +1073,8 @@ fn latest_run(
     conn: &mut crate::db::AnyConnection,
     event_id: &str,
 ) -> Result<Option<(String, bool)>, AppError> {
-    Ok(job_rows::latest_job(
-        conn,
-        SCHEDULE_EVENT,
-        event_id,
-        &JobStatus::iter().collect::<Vec<_>>(),
-    )?
-    .map(|j| {
+    let statuses: Vec<JobStatus> = JobStatus::iter().collect();
+    Ok(latest_scheduling_run(conn, event_id, &statuses)?.map(|j| {
         let running = j.status.is_under_way();
         (j.id, running)
     }))

@@ -182,7 +182,7 @@ struct ParticipantPage {
 }
 
 /// The participant's settings as stored, as the form shows them: windows in its own zone.
-fn stored_settings(participant: &event_rows::Participant) -> Typed {
+fn stored_settings(participant: &ParticipantRecord) -> Typed {
     let zone = stored_zone(&participant.row.time_zone);
     let local = |at: NaiveDateTime| in_zone(at, zone).format(SLOT_VALUE).to_string();
     let mut values = vec![

@@ -3,7 +3,8 @@
 //! cancelled, with the unplaced requests and their reasons.
 
 use super::*;
-use crate::services::meetings::{GridMeeting, GridSlot};
+use crate::services::events::VenueRow;
+use crate::services::meetings::{GridMeeting, GridSlot, meeting_at_event};
 use crate::web::PageResult;
 
 /// Running the scheduler, its job, the grid and the changes made on it.
@@ -271,7 +272,7 @@ fn grid_data(
     let grid = staff_grid(conn, user, event_id)?;
     let factor = state.settings.meetings.must_meet_factor;
     let accepted = event_requests(conn, user, event_id, Some(RequestStatus::Accepted), factor)?;
-    let last_run = job_rows::latest_job(conn, SCHEDULE_EVENT, event_id, &[JobStatus::Succeeded])?
+    let last_run = latest_scheduling_run(conn, event_id, &[JobStatus::Succeeded])?
         .and_then(|j| j.result)
         .and_then(|r| serde_json::from_str(&r).ok());
     Ok(GridData {
@@ -334,7 +335,7 @@ fn grid_page(
 }
 
 /// With several venues, each venue's name over its tables and rooms; with one, none.
-fn venue_heads(venues: &[event_rows::VenueRow]) -> Vec<(String, usize)> {
+fn venue_heads(venues: &[VenueRow]) -> Vec<(String, usize)> {
     if venues.len() <= 1 {
         return Vec::new();
     }
@@ -345,7 +346,7 @@ fn venue_heads(venues: &[event_rows::VenueRow]) -> Vec<(String, usize)> {
 }
 
 /// The grid's columns: each venue's tables, then its rooms, venue by venue.
-fn columns(lang: Lang, venues: &[event_rows::VenueRow]) -> Vec<Column> {
+fn columns(lang: Lang, venues: &[VenueRow]) -> Vec<Column> {
     let mut columns = Vec::new();
     for v in venues {
         let seats = [("table", v.tables), ("room", v.rooms)];
@@ -379,7 +380,7 @@ impl Column {
 /// the columns.
 struct Layout<'a> {
     lang: Lang,
-    venues: &'a [event_rows::VenueRow],
+    venues: &'a [VenueRow],
     columns: Vec<Column>,
 }
 
@@ -530,8 +531,8 @@ fn unplaced(
 /// The time zones to see the grid in: the venues', the participants', Indonesia's three and UTC,
 /// sorted, each marked when it is `your_zone`.
 fn zones(
-    venues: &[event_rows::VenueRow],
-    participants: &[event_rows::Participant],
+    venues: &[VenueRow],
+    participants: &[ParticipantRecord],
     your_zone: &str,
 ) -> Vec<(String, bool)> {
     let mut zones: Vec<String> = venues
@@ -604,9 +605,7 @@ fn meeting_change(
     meeting_id: &str,
     form: &ChangeForm,
 ) -> Result<MeetingChange, AppError> {
-    let meeting = meeting_rows::find_meeting(conn, meeting_id)?
-        .filter(|m| m.event_id == event_id)
-        .ok_or_else(|| AppError::not_found("meeting"))?;
+    let meeting = meeting_at_event(conn, event_id, meeting_id)?;
     if form.action == "confirm" {
         return Ok(MeetingChange {
             status: Some("confirmed".into()),
@@ -615,8 +614,7 @@ fn meeting_change(
             seat: None,
         });
     }
-    let plan = event_rows::find_event(conn, &meeting.event_id)?
-        .ok_or_else(|| AppError::not_found("event"))?;
+    let plan = events_service::plan_of(conn, &meeting.event_id)?;
     let starts = form
         .slot
         .as_deref()
@@ -907,9 +905,7 @@ async fn cancel(
     let cancelled = state
         .db
         .write(move |conn| {
-            meeting_rows::find_meeting(conn, &meeting)?
-                .filter(|m| m.event_id == event)
-                .ok_or_else(|| AppError::not_found("meeting"))?;
+            meeting_at_event(conn, &event, &meeting)?;
             meetings_service::cancel(conn, &user, &meeting).map(drop)
         })
         .await;
