@@ -55,6 +55,8 @@ pub struct ServerSettings {
     pub host: String,
     pub port: u16,
     pub workers: usize,
+    /// Origins (`https://host[:port]`) whose pages may call the API from the browser (CORS).
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -239,6 +241,12 @@ impl Settings {
             (1..=365).contains(&self.meetings.request_expiry_days),
             "meetings.request_expiry_days must be between 1 and 365"
         );
+        for origin in &self.server.cors_origins {
+            anyhow::ensure!(
+                is_origin(origin),
+                "server.cors_origins: {origin:?} is not an origin (scheme://host[:port], no path)"
+            );
+        }
         self.email
             .from
             .parse::<lettre::message::Mailbox>()
@@ -292,6 +300,16 @@ impl Settings {
     }
 }
 
+/// Whether `text` is an origin as browsers send it: `http` or `https`, a host, perhaps a port,
+/// and nothing else (no path, no trailing slash, no wildcard).
+fn is_origin(text: &str) -> bool {
+    reqwest::Url::parse(text).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https")
+            && url.host().is_some()
+            && url.origin().ascii_serialization() == text
+    })
+}
+
 /// Hides the password in a database URL.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -316,5 +334,25 @@ mod tests {
         assert!(!printed.contains(DEFAULT_JWT_SECRET), "{printed}");
         assert!(!printed.contains("the-smtp-password"), "{printed}");
         assert_eq!(settings.auth.jwt_secret.expose_secret(), DEFAULT_JWT_SECRET);
+    }
+
+    #[test]
+    fn cors_origins_must_be_bare_origins() {
+        let mut settings = Settings::defaults();
+        assert!(settings.server.cors_origins.is_empty(), "none by default");
+        for good in ["https://portal.example.id", "http://127.0.0.1:3000"] {
+            settings.server.cors_origins = vec![good.into()];
+            assert!(settings.validate().is_ok(), "{good}");
+        }
+        for bad in [
+            "*",
+            "https://portal.example.id/",
+            "https://x.example/app",
+            "ftp://x.example",
+            "x.example",
+        ] {
+            settings.server.cors_origins = vec![bad.into()];
+            assert!(settings.validate().is_err(), "{bad}");
+        }
     }
 }

@@ -23,10 +23,11 @@ pub enum ErrorCode {
     InvalidQuery,
     InvalidRequest,
     UnreadableBody,
-    // 401, 403, 404.
+    // 401, 403, 404, 405.
     Unauthenticated,
     Forbidden,
     NotFound,
+    MethodNotAllowed,
     // 409: the request clashes with the current state.
     AlreadyExists,
     AlreadyRegistered,
@@ -47,10 +48,12 @@ pub enum ErrorCode {
     RequestNotOpen,
     RequestNotPending,
     RequestsClosed,
-    // 413, 415, 422, 500, 503.
+    // 413, 414, 415, 422, 431, 500, 503.
     PayloadTooLarge,
+    UriTooLong,
     UnsupportedMediaType,
     ValidationFailed,
+    HeaderFieldsTooLarge,
     InternalError,
     ServiceUnavailable,
 }
@@ -66,14 +69,17 @@ impl ErrorCode {
             Unauthenticated => StatusCode::UNAUTHORIZED,
             Forbidden => StatusCode::FORBIDDEN,
             NotFound => StatusCode::NOT_FOUND,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AlreadyExists | AlreadyRegistered | AwaitingOtherParty | EmailTaken
             | EventWithoutSlots | InvalidTransition | JobInProgress | MandateRequired
             | MeetingCancelled | MeetingDoesNotFit | NotDead | ProjectNotEditable
             | ProjectNotPublished | RegistrationClosed | RequestExists | RequestExpired
             | RequestNotOpen | RequestNotPending | RequestsClosed => StatusCode::CONFLICT,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            UriTooLong => StatusCode::URI_TOO_LONG,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            HeaderFieldsTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
             ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -98,6 +104,11 @@ pub enum AppError {
         message: String,
         fields: FieldErrors,
     },
+    /// The request as such is refused before any handler reads it: a method the address does
+    /// not take (405), an address or headers too long (414, 431), or what else the HTTP layer
+    /// refuses; the status is the code's.
+    #[error("{message}")]
+    Request { code: ErrorCode, message: String },
     /// No credentials, or credentials that are invalid or expired (401).
     #[error("{0}")]
     Unauthenticated(String),
@@ -164,7 +175,9 @@ impl AppError {
     pub fn code(&self) -> ErrorCode {
         match self {
             AppError::Validation { .. } => ErrorCode::ValidationFailed,
-            AppError::BadRequest { code, .. } | AppError::Conflict { code, .. } => *code,
+            AppError::BadRequest { code, .. }
+            | AppError::Conflict { code, .. }
+            | AppError::Request { code, .. } => *code,
             AppError::Unauthenticated(_) => ErrorCode::Unauthenticated,
             AppError::Forbidden(_) => ErrorCode::Forbidden,
             AppError::NotFound(_) => ErrorCode::NotFound,
@@ -302,6 +315,10 @@ mod tests {
             AppError::Forbidden("no".into()),
             AppError::not_found("project"),
             AppError::conflict(ErrorCode::EmailTaken, "taken"),
+            AppError::Request {
+                code: ErrorCode::MethodNotAllowed,
+                message: "no".into(),
+            },
             AppError::PayloadTooLarge,
             AppError::UnsupportedMediaType,
             AppError::Unavailable(anyhow::anyhow!("down")),

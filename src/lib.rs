@@ -18,6 +18,7 @@ pub mod error;
 pub mod matching;
 pub mod matchmaker;
 pub mod meetings;
+pub mod middleware;
 pub mod models;
 pub mod notify;
 pub mod rates;

@@ -75,8 +75,21 @@ pub fn list(items: &[String]) -> Cell {
     Cell::Text(items.join("; "))
 }
 
+/// A text cell as a spreadsheet must take it: text that begins with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return, which spreadsheets read as a formula (`=HYPERLINK(…)`, `=cmd|…`), gets a
+/// leading single quote, as OWASP advises for CSV, so that it is shown and not run. Only text
+/// cells: numbers, negative ones too, are written as numbers. XLSX needs none of this, as its
+/// text cells are never formulas.
+pub fn inert(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    }
+}
+
 impl Table {
-    /// RFC 4180 CSV, UTF-8, numbers written plainly.
+    /// RFC 4180 CSV, UTF-8, numbers written plainly; text that a spreadsheet would read as a
+    /// formula is written as text ([`inert`]).
     pub fn to_csv(&self) -> Result<Vec<u8>, AppError> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let fail = |e: csv::Error| AppError::Internal(e.into());
@@ -85,7 +98,7 @@ impl Table {
             let fields: Vec<String> = row
                 .iter()
                 .map(|c| match c {
-                    Cell::Text(t) => t.clone(),
+                    Cell::Text(t) => inert(t),
                     Cell::Number(n) => n.to_string(),
                     Cell::Empty => String::new(),
                 })
@@ -160,6 +173,47 @@ mod tests {
         assert_eq!(
             csv,
             "title,value\n\"Solar, rooftop \"\"phase 1\"\"\",1500000000\n,2\n"
+        );
+    }
+
+    #[test]
+    fn csv_text_that_would_be_a_formula_is_written_as_text() {
+        let table = Table {
+            name: "investors",
+            headers: vec!["name", "amount"],
+            rows: vec![
+                vec!["=cmd|'/C calc'!A0".into(), Cell::Number(-5.0)],
+                vec!["+62 21 555".into(), Cell::Number(2.5)],
+                vec!["-1+1".into(), Cell::Empty],
+                vec!["@SUM(A1:A2)".into(), Cell::Empty],
+                vec!["\tindented".into(), Cell::Empty],
+                vec!["\rreturned".into(), Cell::Empty],
+                vec!["Plain = fine".into(), Cell::Empty],
+            ],
+        };
+        let csv = String::from_utf8(table.to_csv().unwrap()).unwrap();
+        assert_eq!(
+            csv,
+            "name,amount\n'=cmd|'/C calc'!A0,-5\n'+62 21 555,2.5\n'-1+1,\n'@SUM(A1:A2),\n\
+             '\tindented,\n\"'\rreturned\",\nPlain = fine,\n"
+        );
+    }
+
+    #[test]
+    fn xlsx_text_is_kept_as_it_is() {
+        let table = Table {
+            name: "t",
+            headers: vec!["name"],
+            rows: vec![vec!["=1+1".into()]],
+        };
+        let mut workbook: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(table.to_xlsx().unwrap()))
+                .unwrap();
+        use calamine::Reader;
+        let range = workbook.worksheet_range("t").unwrap();
+        assert_eq!(
+            range.get_value((1, 0)),
+            Some(&calamine::Data::String("=1+1".into()))
         );
     }
 

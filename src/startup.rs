@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{Condition, from_fn};
 use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
@@ -15,6 +15,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::matchmaker::Matchmaker;
+use crate::middleware::{headers, limits, shape};
 use crate::reference::{self, Catalogue};
 use crate::seed;
 use crate::state::AppState;
@@ -152,11 +153,14 @@ fn keep_matching_fresh(state: &AppState) {
 fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result<Server> {
     let keys = web::Data::new(TokenKeys::new(&state.settings.auth)?);
     let db = web::Data::new(state.db.clone());
+    let cors_origins = state.settings.server.cors_origins.clone();
     let state = web::Data::new(state);
+    let pages = web::Data::new(shape::ErrorPages(crate::web::error_page));
     let mut server = HttpServer::new(move || {
         let (app, openapi) = App::new()
             .into_utoipa_app()
             .app_data(state.clone())
+            .app_data(pages.clone())
             .app_data(db.clone())
             .app_data(keys.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
@@ -171,6 +175,13 @@ fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result
             .wrap(from_fn(crate::web::failure::render_page_errors))
             .wrap(from_fn(crate::web::session::refuse_cross_site_forms))
             .wrap(from_fn(api::extract::refuse_nul_in_uri))
+            .wrap(from_fn(limits::refuse_oversized_heads))
+            .wrap(Condition::new(
+                !cors_origins.is_empty(),
+                headers::cors(&cors_origins),
+            ))
+            .wrap(from_fn(shape::shape_errors))
+            .wrap(from_fn(headers::set_security_headers))
             .wrap(TracingLogger::default())
     })
     .listen(listener)?;
@@ -180,11 +191,49 @@ fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result
     Ok(server.run())
 }
 
-/// 404: JSON for the API, a page for people.
-async fn not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, AppError> {
-    let error = AppError::NotFound("no such resource".into());
-    if req.path().starts_with("/api/") {
-        return Err(error);
+/// No route took the request: 405 when the address is known but not with this method (with the
+/// methods it takes in `Allow`, for the API's addresses), else 404; JSON for the API, a page for
+/// people.
+async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    let known = req.resource_map().has_resource(req.path());
+    let error = if known {
+        AppError::Request {
+            code: crate::error::ErrorCode::MethodNotAllowed,
+            message: format!("{} does not take {}", req.path(), req.method()),
+        }
+    } else {
+        AppError::NotFound("no such resource".into())
+    };
+    let mut response = if shape::is_api(req.path()) {
+        actix_web::ResponseError::error_response(&error)
+    } else {
+        crate::web::error_page(&req, &error)
+    };
+    if let Some(allow) = known.then(|| documented_methods(&req)).flatten() {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, allow);
     }
-    Ok(crate::web::error_page(&req, &error))
+    response
+}
+
+/// The methods the OpenAPI document lists for the request's address, as an `Allow` value.
+fn documented_methods(
+    req: &actix_web::HttpRequest,
+) -> Option<actix_web::http::header::HeaderValue> {
+    let document = req.app_data::<web::Data<utoipa::openapi::OpenApi>>()?;
+    let item = document.paths.paths.get(&req.match_pattern()?)?;
+    let methods: Vec<&str> = [
+        ("GET", &item.get),
+        ("HEAD", &item.head),
+        ("POST", &item.post),
+        ("PUT", &item.put),
+        ("PATCH", &item.patch),
+        ("DELETE", &item.delete),
+        ("OPTIONS", &item.options),
+    ]
+    .into_iter()
+    .filter_map(|(name, operation)| operation.as_ref().map(|_| name))
+    .collect();
+    actix_web::http::header::HeaderValue::from_str(&methods.join(", ")).ok()
 }

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, http::StatusCode, web};
@@ -46,7 +46,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
-/// Parses JSON, naming the path of the first field that does not fit. Text holding NUL characters
+/// Parses one JSON value (trailing data is malformed JSON), naming the path of the first field
+/// that does not fit. Text holding NUL characters
 /// is refused: no user has a reason to send one and PostgreSQL cannot store it.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     if has_escaped_nul(bytes) {
@@ -56,7 +57,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         ));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
@@ -74,7 +75,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
                 fields: FieldErrors::from([(field, message)]),
             }
         }
-    })
+    })?;
+    // One JSON value and nothing after it but whitespace: `{…}garbage` is not JSON.
+    deserializer.end().map_err(|e| AppError::BadRequest {
+        code: ErrorCode::MalformedJson,
+        message: format!("the body is not valid JSON: {e}"),
+        fields: FieldErrors::new(),
+    })?;
+    Ok(value)
 }
 
 /// Whether JSON text holds the escape `\u0000` (NUL can only appear in JSON strings that way).
@@ -93,20 +101,21 @@ fn has_escaped_nul(bytes: &[u8]) -> bool {
         })
 }
 
-/// Refuses requests whose path or query carries an encoded NUL (`%00`) before any handler sees it.
+/// Refuses requests whose path or query carries an encoded NUL (`%00`) before any handler sees it
+/// (answered with the request, so that a page's refusal is drawn as a page).
 pub async fn refuse_nul_in_uri(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     if req.uri().to_string().contains("%00") {
-        return Err(AppError::BadRequest {
+        let error = AppError::BadRequest {
             code: ErrorCode::InvalidRequest,
             message: "the address must not contain NUL characters".into(),
             fields: FieldErrors::new(),
-        }
-        .into());
+        };
+        return Ok(req.error_response(error).map_into_right_body());
     }
-    next.call(req).await
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 /// Query strings that do not parse answer 400 `invalid_query`.

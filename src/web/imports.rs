@@ -24,6 +24,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 /// The largest CSV a page import takes (the form's encoded body may be up to three times larger).
 const MAX_CSV: usize = 1024 * 1024;
 
+/// The most parts an upload form may have: it has five fields.
+const MAX_PARTS: usize = 16;
+
 /// One problem of the report, as the table shows it.
 struct Problem {
     row: usize,
@@ -171,8 +174,9 @@ async fn run(
 type Unread = (StatusCode, &'static str, String);
 
 /// The posted fields, from the upload form (`multipart/form-data`, with the file as the field
-/// `file`) or from the import buttons (URL-encoded); refuses a body larger than the limit and a
-/// file that is not text.
+/// `file`) or from the import buttons (URL-encoded); refuses a body larger than the limit (all of
+/// it as sent, part headers and boundaries included), more than [`MAX_PARTS`] parts, and a file
+/// that is not text.
 async fn read_form(req: &HttpRequest, payload: web::Payload) -> Result<Typed, Unread> {
     let too_large = || {
         (
@@ -195,20 +199,35 @@ async fn read_form(req: &HttpRequest, payload: web::Payload) -> Result<Typed, Un
             Err(e) => Err(unreadable(e.to_string())),
         };
     }
-    let mut parts = Multipart::new(req.headers(), payload);
+    // The body is counted as it arrives, before the parser sees it, and cut off past the limit.
+    let received = std::rc::Rc::new(std::cell::Cell::new(0usize));
+    let counted = received.clone();
+    let bounded = payload.map(move |chunk| {
+        let chunk = chunk?;
+        counted.set(counted.get() + chunk.len());
+        if counted.get() > limit {
+            return Err(actix_web::error::PayloadError::Overflow);
+        }
+        Ok(chunk)
+    });
+    let refused = |e: actix_multipart::MultipartError| {
+        if received.get() > limit {
+            too_large()
+        } else {
+            unreadable(e.to_string())
+        }
+    };
+    let mut parts = Multipart::new(req.headers(), bounded);
     let mut values = Vec::new();
-    let mut total = 0;
     while let Some(part) = parts.next().await {
-        let mut part = part.map_err(|e| unreadable(e.to_string()))?;
+        if values.len() == MAX_PARTS {
+            return Err(too_large());
+        }
+        let mut part = part.map_err(refused)?;
         let name = part.name().unwrap_or_default().to_owned();
         let mut data = Vec::new();
         while let Some(chunk) = part.next().await {
-            let chunk = chunk.map_err(|e| unreadable(e.to_string()))?;
-            total += chunk.len();
-            if total > limit {
-                return Err(too_large());
-            }
-            data.extend_from_slice(&chunk);
+            data.extend_from_slice(&chunk.map_err(refused)?);
         }
         let text = String::from_utf8(data).map_err(|_| {
             (

@@ -16,6 +16,7 @@ pub mod map;
 pub mod notifications;
 pub mod people;
 pub mod projects;
+pub mod redirect;
 pub mod regions;
 pub mod reports;
 pub mod session;
@@ -550,21 +551,14 @@ async fn language(
             tracing::warn!(error = %e, "could not save a language choice");
         }
     }
-    let back = query
-        .back
-        .as_deref()
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
-        .unwrap_or("/");
+    let back = query.back.as_deref().unwrap_or(redirect::HOME);
     let cookie = Cookie::build(COOKIE, lang.code())
         .path("/")
         .same_site(SameSite::Lax)
         .http_only(true)
         .max_age(CookieDuration::days(365))
         .finish();
-    HttpResponse::SeeOther()
-        .cookie(cookie)
-        .insert_header(("Location", back))
-        .finish()
+    see_other(back).cookie(cookie).finish()
 }
 
 /// The stylesheet, cached for a year under its content-named address.
@@ -605,9 +599,10 @@ struct Credentials {
     password: String,
 }
 
+/// A 303 to `location` when it is a path on this site ([`redirect::same_site`]), else home.
 pub(crate) fn see_other(location: &str) -> actix_web::HttpResponseBuilder {
     let mut response = HttpResponse::SeeOther();
-    response.insert_header(("Location", location.to_owned()));
+    response.insert_header(("Location", redirect::same_site(location).to_owned()));
     response
 }
 

@@ -174,3 +174,242 @@ async fn nul_characters_are_refused_in_bodies_and_addresses() {
     let (status, _) = app.login("x\u{0}@example.com", "whatever password").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// An answer's status, content type and body.
+async fn answer(response: reqwest::Response) -> (StatusCode, String, String) {
+    let status = response.status();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, kind, response.text().await.unwrap())
+}
+
+/// The code of an API error answer, which must be the JSON error body.
+fn json_code(kind: &str, body: &str) -> String {
+    assert!(kind.starts_with("application/json"), "{kind}: {body}");
+    let body: serde_json::Value = serde_json::from_str(body).expect("the JSON error body");
+    code(&body).to_owned()
+}
+
+/// An error page, which must show the code.
+fn assert_error_page(kind: &str, body: &str, code: &str) {
+    assert!(kind.starts_with("text/html"), "{kind}: {body}");
+    assert!(
+        body.contains("<html") && body.contains(code),
+        "{code}: {body}"
+    );
+}
+
+#[tokio::test]
+async fn json_with_trailing_data_is_refused() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let before = project_count(&app, &staff.token).await;
+    let project = TestApp::project_body("73.73", "Solar", "3510", "1000").to_string();
+    for body in [
+        format!("{project}garbage"),
+        format!("{project} {project}"),
+        format!("{project}]"),
+    ] {
+        let response = app
+            .client
+            .post(app.url("/api/v1/projects"))
+            .bearer_auth(&staff.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let (status, kind, body) = answer(response).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(json_code(&kind, &body), "malformed_json");
+    }
+    assert_eq!(project_count(&app, &staff.token).await, before);
+    let response = app
+        .client
+        .post(app.url("/api/v1/projects"))
+        .bearer_auth(&staff.token)
+        .header("content-type", "application/json")
+        .body(format!("{project}\n  \r\n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "trailing whitespace is fine"
+    );
+}
+
+#[tokio::test]
+async fn an_unsupported_method_on_a_known_address_is_405_in_each_faces_shape() {
+    let app = spawn_app().await;
+    for (method, path) in [
+        (reqwest::Method::DELETE, "/api/v1/projects"),
+        (reqwest::Method::PUT, "/api/v1/auth/login"),
+        (reqwest::Method::POST, "/api/v1/projects/some-id/matches"),
+    ] {
+        let response = app
+            .client
+            .request(method, app.url(path))
+            .send()
+            .await
+            .unwrap();
+        let allow = response
+            .headers()
+            .get("allow")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let (status, kind, body) = answer(response).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{path}: {body}");
+        assert_eq!(json_code(&kind, &body), "method_not_allowed");
+        assert!(
+            allow.contains("GET") || allow.contains("POST"),
+            "{path}: Allow {allow:?}"
+        );
+    }
+    let response = app
+        .client
+        .delete(app.url("/api/v1/projects"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "GET, POST");
+    let response = app
+        .client
+        .post(app.url("/opportunities"))
+        .header("origin", &app.address)
+        .send()
+        .await
+        .unwrap();
+    let (status, kind, body) = answer(response).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_error_page(&kind, &body, "method_not_allowed");
+    // An address no route knows is still 404.
+    let (status, kind, body) = answer(
+        app.client
+            .delete(app.url("/api/v1/nothing-here"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(json_code(&kind, &body), "not_found");
+    let (status, kind, body) = answer(
+        app.client
+            .get(app.url("/nothing-here"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_error_page(&kind, &body, "not_found");
+}
+
+#[tokio::test]
+async fn an_oversized_import_gets_the_json_413() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let csv = format!("region,title_en\n{}", "73.73,Solar\n".repeat(200_000));
+    let response = app
+        .client
+        .post(app.url("/api/v1/imports/projects?dry_run=true"))
+        .bearer_auth(&staff.token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    let (status, kind, body) = answer(response).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(json_code(&kind, &body), "payload_too_large");
+}
+
+#[tokio::test]
+async fn a_long_address_or_heavy_headers_get_414_and_431_in_each_faces_shape() {
+    let app = spawn_app().await;
+    let long = "a".repeat(10_000);
+    let (status, kind, body) = answer(
+        app.client
+            .get(app.url(&format!("/api/v1/projects?q={long}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::URI_TOO_LONG);
+    assert_eq!(json_code(&kind, &body), "uri_too_long");
+    let (status, kind, body) = answer(
+        app.client
+            .get(app.url(&format!("/opportunities?q={long}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::URI_TOO_LONG);
+    assert_error_page(&kind, &body, "uri_too_long");
+
+    let heavy = "b".repeat(20_000);
+    for (path, api) in [("/api/v1/projects", true), ("/opportunities", false)] {
+        let response = app
+            .client
+            .get(app.url(path))
+            .header("x-filler", &heavy)
+            .send()
+            .await
+            .unwrap();
+        let (status, kind, body) = answer(response).await;
+        assert_eq!(
+            status,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "{path}"
+        );
+        if api {
+            assert_eq!(json_code(&kind, &body), "header_fields_too_large");
+        } else {
+            assert_error_page(&kind, &body, "header_fields_too_large");
+        }
+    }
+}
+
+#[tokio::test]
+async fn pages_answer_unreadable_forms_and_queries_with_the_error_page() {
+    let app = spawn_app().await;
+    // A form without its fields, and a query that does not parse.
+    let response = app
+        .client
+        .post(app.url("/sign-in"))
+        .header("origin", &app.address)
+        .form(&[("email", "someone@example.com")])
+        .send()
+        .await
+        .unwrap();
+    let (status, kind, body) = answer(response).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error_page(&kind, &body, "invalid_request");
+    let (status, kind, body) = answer(
+        app.client
+            .get(app.url("/opportunities?page=many"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error_page(&kind, &body, "invalid_query");
+    let (status, kind, body) = answer(
+        app.client
+            .get(app.url("/static/app.0000000000.css"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_error_page(&kind, &body, "not_found");
+}

@@ -66,6 +66,8 @@ pub async fn browser(width: u32, height: u32) -> Option<Browser> {
     // A phone's width is emulated: desktop windows do not get narrower than about 500 px.
     let emulation = (width < 500)
         .then(|| json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}}));
+    // The console is kept, so that tests can read what the page's policy refused.
+    capabilities.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
     capabilities.insert(
         "goog:chromeOptions".into(),
         json!({
@@ -107,6 +109,47 @@ async fn until_gone(c: &Client, css: &str) {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     panic!("{css} is still on the page");
+}
+
+/// Chromium's console messages since the last time they were read (chromedriver's log endpoint).
+#[derive(Debug)]
+struct ConsoleLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ConsoleLog {
+    fn endpoint(
+        &self,
+        base_url: &reqwest::Url,
+        session_id: Option<&str>,
+    ) -> Result<reqwest::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &reqwest::Url) -> (reqwest::Method, Option<String>) {
+        (
+            reqwest::Method::POST,
+            Some(json!({"type": "browser"}).to_string()),
+        )
+    }
+}
+
+/// Fails the test when the console shows that the Content-Security-Policy refused anything (an
+/// inline script or style, a resource from elsewhere) since the console was last read.
+pub async fn assert_no_policy_violation(client: &Client, what: &str) {
+    let log = client.issue_cmd(ConsoleLog).await.expect("the console log");
+    let refused: Vec<&str> = log
+        .as_array()
+        .expect("a list of console entries")
+        .iter()
+        .filter_map(|entry| entry["message"].as_str())
+        .filter(|message| message.contains("Content Security Policy"))
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "{what}: the policy refused {refused:#?}"
+    );
 }
 
 /// Saves what the browser shows as target/screenshots/NAME.png.

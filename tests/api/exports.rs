@@ -190,3 +190,66 @@ async fn meetings_and_outcomes_export_for_staff() {
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// The cells of a CSV, row by row, the header included.
+fn cells(csv: &[u8]) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv)
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn csv_exports_write_formulas_as_text_and_xlsx_keeps_text_as_it_is() {
+    let app = crate::helpers::spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let hyperlink = r#"=HYPERLINK("http://x")"#;
+    app.published_project(
+        &official,
+        &staff,
+        TestApp::project_body("73.73", hyperlink, "3510", "180000000000"),
+    )
+    .await;
+    let calc = "=cmd|'/C calc'!A0";
+    let (status, body) = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"email": "formula@example.com", "password": crate::helpers::PASSWORD,
+                   "name": "Formula", "organisation": {"name": calc, "kind": "fund",
+                   "country": "SG", "contact_email": "deals@formula.example",
+                   "contact_phone": "+65 6123 4567"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let (status, _, csv) = download(&app, "/api/v1/exports/investors.csv", Some(&staff)).await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = cells(&csv);
+    let name = rows[0].iter().position(|h| h == "name").unwrap();
+    let phone = rows[0].iter().position(|h| h == "contact_phone").unwrap();
+    assert_eq!(rows[1][name], format!("'{calc}"));
+    assert_eq!(rows[1][phone], "'+65 6123 4567");
+
+    let (status, _, csv) = download(&app, "/api/v1/exports/projects.csv", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = cells(&csv);
+    let title = rows[0].iter().position(|h| h == "title_en").unwrap();
+    assert_eq!(rows[1][title], format!("'{hyperlink}"));
+    let value = rows[0].iter().position(|h| h == "value").unwrap();
+    assert_eq!(rows[1][value], "180000000000", "numbers stay numbers");
+    assert!(
+        rows.iter()
+            .flatten()
+            .all(|cell| !cell.starts_with(['=', '+', '-', '@', '\t', '\r'])),
+        "{rows:?}"
+    );
+
+    let (_, _, xlsx) = download(&app, "/api/v1/exports/projects.xlsx", None).await;
+    assert_eq!(sheet(xlsx)[1][3], Data::String(hyperlink.into()));
+    let (_, _, xlsx) = download(&app, "/api/v1/exports/investors.xlsx", Some(&staff)).await;
+    assert_eq!(sheet(xlsx)[1][1], Data::String(calc.into()));
+}

@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod demo;
 mod exports;
+mod headers;
 mod helpers;
 mod imports;
 mod investors;

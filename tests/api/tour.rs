@@ -7,7 +7,7 @@ use fantoccini::{Client, Locator};
 use sepadan::seed;
 use serde_json::json;
 
-use crate::browser::{browser, screenshot, sign_in_with, sign_out};
+use crate::browser::{assert_no_policy_violation, browser, screenshot, sign_in_with, sign_out};
 use crate::helpers::{TestApp, spawn_app};
 
 /// Every form control that has neither a label nor an accessible name.
@@ -45,6 +45,7 @@ async fn visit(c: &Client, app: &TestApp, prefix: &str, pages: &[(String, String
             "{path} scrolls sideways: {shape}"
         );
         assert_eq!(shape[2], 1, "{path} has one top heading");
+        assert_no_policy_violation(c, path).await;
         screenshot(c, &format!("tour-{prefix}{name}")).await;
     }
 }

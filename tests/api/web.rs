@@ -102,6 +102,32 @@ async fn the_language_switch_remembers_the_choice_and_stays_on_this_site() {
 }
 
 #[tokio::test]
+async fn the_language_switch_goes_back_to_no_other_host_whatever_back_holds() {
+    let app = spawn_app().await;
+    let client = no_redirects();
+    for back in [
+        "/%09/evil.example",
+        "/%0D%0ALocation:%20https://evil.example",
+        "/%0A/evil.example",
+        "/%20/evil.example",
+        "/%5Cevil.example",
+        "%2F%2Fevil.example",
+        "https://evil.example/",
+        "/%E2%80%A8/evil.example",
+    ] {
+        let response = client
+            .get(app.url(&format!("/language?set=en&back={back}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{back}");
+        assert_eq!(response.headers()["location"], "/", "{back}");
+        assert_eq!(response.headers().get_all("location").iter().count(), 1);
+        assert!(response.headers().get("set-cookie").is_some(), "{back}");
+    }
+}
+
+#[tokio::test]
 async fn opportunities_filter_and_show_money_the_languages_way() {
     let app = spawn_app().await;
     let palopo_project = with_projects(&app).await;

@@ -428,3 +428,35 @@ async fn an_uploaded_file_is_checked_and_a_bad_or_large_one_is_refused() {
     );
     assert_eq!(project_count(&app, &staff).await, before);
 }
+
+#[tokio::test]
+async fn an_upload_of_endless_empty_parts_is_refused() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let session = app.page_session(&staff.email).await;
+    let boundary = "----sepadan-test-boundary";
+    let part = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n\r\n");
+    let body = format!(
+        "{}--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nprojects\r\n--{boundary}--\r\n",
+        part.repeat(2_000)
+    );
+    let refused = no_redirects()
+        .post(app.url("/imports"))
+        .header("origin", &app.address)
+        .header("cookie", &session)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        refused
+            .headers()
+            .get("content-type")
+            .is_some_and(|t| t.to_str().unwrap().starts_with("text/html"))
+    );
+}

@@ -1,0 +1,7 @@
+//! What every request and answer goes through, whichever face serves it: bounds on the request's
+//! head ([`limits`]), errors in the face's shape ([`shape`]), and the security and CORS headers
+//! ([`headers`]). `startup.rs` puts them in order.
+
+pub mod headers;
+pub mod limits;
+pub mod shape;
