@@ -32,8 +32,8 @@ use sha2::{Digest, Sha256};
 
 use self::i18n::{COOKIE, Lang};
 use self::session::Visitor;
+use crate::auth::Role;
 use crate::auth::policy;
-use crate::auth::{Role, accounts};
 use crate::domain::Currency;
 use crate::error::{AppError, ErrorCode};
 use crate::models::investor::{self, InvestorFilter};
@@ -634,15 +634,8 @@ async fn sign_in(
     form: web::Form<Credentials>,
 ) -> HttpResponse {
     let Credentials { email, password } = form.into_inner();
-    let typed = email.clone();
-    let opened = state
-        .db
-        .write(move |conn| {
-            let user = accounts::authenticate(conn, &email, &password)?;
-            let secret = accounts::start_browser_session(conn, &user.id)?;
-            Ok((user, secret))
-        })
-        .await;
+    let opened = crate::services::accounts::sign_in_browser(&state, &email, password).await;
+    let typed = email;
     match opened {
         Ok((user, secret)) => {
             let home = if user.role == Role::Investor.as_ref() {
@@ -673,11 +666,7 @@ async fn sign_in(
 /// Ends the browser session (the session is revoked, not just forgotten by the browser).
 async fn sign_out(req: HttpRequest, state: web::Data<AppState>, visitor: Visitor) -> HttpResponse {
     if let Some(user) = visitor.0 {
-        let session = user.session_id.clone();
-        let revoked = state
-            .db
-            .write(move |conn| Ok(crate::models::user::revoke_session(conn, &session)?))
-            .await;
+        let revoked = crate::services::accounts::logout(&state, user.session_id).await;
         if let Err(e) = revoked {
             return error_page(&req, &e);
         }

@@ -22,7 +22,7 @@ use crate::models::meeting as meeting_rows;
 use crate::models::notification::{self as rows, OutboxRow};
 use crate::models::user;
 use crate::notify::{ADDRESS_PREFIX, KINDS};
-use crate::services::accounts::{MeUpdate, PasswordChange, change_password_of, update_account};
+use crate::services::accounts::{MeUpdate, PasswordChange, update_account};
 use crate::services::calendar::create_feed_of;
 use crate::services::notifications::{
     DIGESTS, NotificationSettings, outbox_in_state, retry_dead, save_settings, settings_of,
@@ -185,7 +185,7 @@ impl SettingsPage {
     /// A form's problems, each at its field, in the page's language.
     fn with_problems(mut self, error: &AppError) -> Self {
         if let AppError::Validation { fields, .. } = error {
-            self.problems = Problems::of(self.page.lang, &FIELDS, fields.keys());
+            self.problems = Problems::of_errors(self.page.lang, &FIELDS, fields);
         }
         self
     }
@@ -378,11 +378,7 @@ async fn change_password(
         current_password: raw("current_password"),
         new_password: raw("new_password"),
     };
-    let id = user.id.clone();
-    let changed = state
-        .db
-        .write(move |conn| change_password_of(conn, &id, &input))
-        .await;
+    let changed = crate::services::accounts::change_password(&state, &user.id, input).await;
     let outcome = changed.map(|()| {
         see_other("/sign-in")
             .cookie(session::cookie(&state, ""))
