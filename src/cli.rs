@@ -79,6 +79,19 @@ enum RatesCommand {
 
 #[derive(Debug, Subcommand)]
 enum BenchCommand {
+    /// Staff write latency (p50, p99) alone and during a flood of sign-ins with wrong passwords,
+    /// on a server of its own over a fresh SQLite database in a temporary folder.
+    SignInFlood {
+        /// Concurrent clients signing in with a wrong password.
+        #[arg(long, default_value_t = 64)]
+        flood: usize,
+        /// Staff writes timed in each phase.
+        #[arg(long, default_value_t = 500)]
+        writes: usize,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// The meeting scheduler on a generated instance of a tier: placed requests, objective, the
     /// share of an upper bound, seconds.
     Scheduling {
@@ -226,6 +239,11 @@ pub fn main() -> ExitCode {
         } => read_json(&instance)
             .and_then(|i| solve_and_report(&i, None, write_schedule.as_deref(), json)),
         Command::ScheduleCheck { instance, schedule } => schedule_check(&instance, &schedule),
+        Command::Bench(BenchCommand::SignInFlood {
+            flood,
+            writes,
+            json,
+        }) => bench_flood(&settings, flood, writes, json),
         Command::Bench(BenchCommand::Matching {
             projects,
             investors,
@@ -402,6 +420,29 @@ fn create_user(
         role.as_ref(),
         created.email,
         created.id
+    );
+    Ok(())
+}
+
+fn bench_flood(settings: &Settings, flood: usize, writes: usize, json: bool) -> anyhow::Result<()> {
+    let r = crate::bench_flood::sign_in_flood(settings, flood, writes)?;
+    if json {
+        println!("{}", serde_json::to_string(&r)?);
+        return Ok(());
+    }
+    println!(
+        "sign-in flood: {} clients, {} staff writes per phase, hashing_concurrency {}",
+        r.flood, r.writes, r.hashing_concurrency
+    );
+    for (phase, l) in [("alone", &r.quiet), ("during the flood", &r.flooded)] {
+        println!(
+            "  staff write {phase:<18} p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            l.p50_ms, l.p99_ms, l.max_ms
+        );
+    }
+    println!(
+        "  flood sign-ins {} ({} answered 401); unexpected answers {}",
+        r.flood_requests, r.flood_401, r.unexpected
     );
     Ok(())
 }

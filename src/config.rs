@@ -77,6 +77,8 @@ pub struct AuthSettings {
     pub invitation_days: i64,
     pub issuer: String,
     pub audience: String,
+    /// Password hashes run at once; 0: one per CPU core.
+    pub hashing_concurrency: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -217,6 +219,10 @@ impl Settings {
         anyhow::ensure!(
             auth.invitation_days >= 1,
             "auth.invitation_days must be at least 1"
+        );
+        anyhow::ensure!(
+            auth.hashing_concurrency <= 1024,
+            "auth.hashing_concurrency must be at most 1024 (0 means one per CPU core)"
         );
         anyhow::ensure!(
             self.database.pool_size >= 1,

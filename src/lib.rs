@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod bench;
+pub mod bench_flood;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -63,6 +63,7 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
         db,
         catalogue,
         matchmaker,
+        passwords: crate::auth::password::Hasher::new(settings.auth.hashing_concurrency),
         settings: Arc::new(settings.clone()),
     })
 }
@@ -70,8 +71,14 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
 impl Application {
     /// Prepares the state and binds `server.host:server.port` (port 0 picks a free one).
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
-        let state = prepare(&settings)?;
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
+        Self::build_on(settings, listener)
+    }
+
+    /// Prepares the state and serves on a socket bound already (tests bind first so that
+    /// `app.public_url` can name the port).
+    pub fn build_on(settings: Settings, listener: TcpListener) -> anyhow::Result<Self> {
+        let state = prepare(&settings)?;
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone(), settings.server.workers)?;
         keep_matching_fresh(&state);

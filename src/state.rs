@@ -1,8 +1,9 @@
 //! What every request and background task shares: the database pool, the reference catalogue,
-//! the matching index and the settings.
+//! the matching index, the password hasher and the settings.
 
 use std::sync::Arc;
 
+use crate::auth::password::Hasher;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::matchmaker::Matchmaker;
@@ -14,5 +15,7 @@ pub struct AppState {
     pub db: Db,
     pub catalogue: Arc<Catalogue>,
     pub matchmaker: Arc<Matchmaker>,
+    /// Hashes and verifies passwords outside transactions, a bounded number at a time.
+    pub passwords: Hasher,
     pub settings: Arc<Settings>,
 }

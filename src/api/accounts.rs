@@ -9,12 +9,10 @@ use crate::auth::accounts::{self, Refresh, TokenPair};
 use crate::auth::tokens::TokenKeys;
 use crate::auth::{AuthenticatedUser, Role};
 use crate::error::{AppError, ErrorBody};
-use crate::models::user::{self};
 use crate::services::accounts::{
-    AcceptInvitationInput, InvitationCreated, InvitationInput, LoginInput, Me, MeUpdate,
-    PasswordChange, RESET_HOURS, RefreshInput, RegisterInput, ResetInput, ResetRequest, SignedUp,
-    StaffInput, VerifyInput, change_password_of, create_staff_account, email_secret, invite,
-    register_investor, update_account,
+    self as service, AcceptInvitationInput, InvitationCreated, InvitationInput, LoginInput, Me,
+    MeUpdate, PasswordChange, RefreshInput, RegisterInput, Registered, ResetInput, ResetRequest,
+    SignedUp, StaffInput, VerifyInput, create_staff_account, invite, update_account,
 };
 use crate::state::AppState;
 
@@ -34,31 +32,26 @@ pub fn config(cfg: &mut ServiceConfig) {
         .service(verify_email);
 }
 
-/// Registers an investor organisation with its first user, who is signed in at once. The
-/// organisation starts unverified until staff verify it.
+/// Registers an investor organisation with its first user and emails the link that confirms
+/// the address; the user signs in once it is confirmed. The organisation starts unverified
+/// until staff verify it. An address that already has an account gets the same answer, and its
+/// owner an email saying someone tried to register with it, so that nobody learns which
+/// addresses are registered.
 #[utoipa::path(tag = "accounts", request_body = RegisterInput, responses(
-    (status = 201, body = SignedUp),
-    (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 202, body = Registered, description = "The confirmation email is on its way"),
+    (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
 ))]
 #[post("/auth/register")]
 async fn register(
     state: web::Data<AppState>,
-    keys: web::Data<TokenKeys>,
     body: JsonBody<RegisterInput>,
 ) -> Result<HttpResponse, AppError> {
-    let input = body.0;
-    let app = state.clone();
-    let signed_up = state
-        .db
-        .write(move |conn| {
-            let row = register_investor(conn, &app, &input)?;
-            SignedUp::start(conn, &keys, &row, Role::Investor)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(signed_up))
+    let registered = service::register(&state, body.0).await?;
+    Ok(HttpResponse::Accepted().json(registered))
 }
 
-/// Signs in: a short-lived access token and a refresh token.
+/// Signs in: a short-lived access token and a refresh token. The same 401 for an unknown
+/// address, a wrong password and an investor's address not yet confirmed.
 #[utoipa::path(tag = "accounts", request_body = LoginInput, responses(
     (status = 200, body = TokenPair),
     (status = 401, body = ErrorBody),
@@ -69,11 +62,8 @@ async fn login(
     keys: web::Data<TokenKeys>,
     body: JsonBody<LoginInput>,
 ) -> Result<web::Json<TokenPair>, AppError> {
-    let input = body.0;
-    let pair = state
-        .db
-        .write(move |conn| accounts::login(conn, &keys, &input.email, &input.password))
-        .await?;
+    let keys = keys.get_ref().clone();
+    let pair = service::login(&state, keys, body.0).await?;
     Ok(web::Json(pair))
 }
 
@@ -116,10 +106,7 @@ async fn logout(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
 ) -> Result<HttpResponse, AppError> {
-    state
-        .db
-        .write(move |conn| Ok(user::revoke_session(conn, &user.session_id)?))
-        .await?;
+    service::logout(&state, user.session_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -150,7 +137,8 @@ async fn update_me(
     Ok(web::Json(updated))
 }
 
-/// Changes the password and ends every session of the user; sign in again afterwards.
+/// Changes the password and ends every session of the user and every outstanding reset link;
+/// sign in again afterwards.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = PasswordChange, responses(
     (status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
 ))]
@@ -160,11 +148,7 @@ async fn change_password(
     user: AuthenticatedUser,
     body: JsonBody<PasswordChange>,
 ) -> Result<HttpResponse, AppError> {
-    let input = body.0;
-    state
-        .db
-        .write(move |conn| change_password_of(conn, &user.id, &input))
-        .await?;
+    service::change_password(&state, &user.id, body.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -193,15 +177,11 @@ async fn accept_invitation(
     keys: web::Data<TokenKeys>,
     body: JsonBody<AcceptInvitationInput>,
 ) -> Result<HttpResponse, AppError> {
-    let input = body.0;
-    let signed_up = state
-        .db
-        .write(move |conn| {
-            let row =
-                accounts::accept_invitation(conn, &input.token, &input.password, input.language)?;
-            SignedUp::start(conn, &keys, &row, Role::Official)
-        })
-        .await?;
+    let keys = keys.get_ref().clone();
+    let signed_up = service::accept_invitation(&state, body.0, move |conn, row| {
+        SignedUp::start(conn, &keys, row, Role::Official)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(signed_up))
 }
 
@@ -220,8 +200,10 @@ async fn create_staff(
     Ok(HttpResponse::Created().json(created))
 }
 
-/// Sends a password reset link to the address when it has an account. The answer is the same
-/// either way, so that nobody learns which addresses are registered.
+/// Sends a password reset link to the address when it has an account. The request does the
+/// same work and gets the same answer either way (one item queued for the outbox worker, which
+/// looks the address up), so that nobody learns which addresses are registered. A new link
+/// ends the account's earlier ones.
 #[utoipa::path(tag = "accounts", request_body = ResetRequest, responses(
     (status = 202, description = "A link is on its way if the address has an account"),
     (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
@@ -231,29 +213,12 @@ async fn request_password_reset(
     state: web::Data<AppState>,
     body: JsonBody<ResetRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let email = accounts::normalise_email("email", &body.0.email)?;
-    let app = state.clone();
-    state
-        .db
-        .write(move |conn| {
-            if let Some(row) = user::find_by_email(conn, &email)? {
-                email_secret(
-                    conn,
-                    &app,
-                    &row,
-                    "password_reset",
-                    "reset-password",
-                    RESET_HOURS,
-                )?;
-            }
-            Ok(())
-        })
-        .await?;
+    service::request_password_reset(&state, &body.0.email).await?;
     Ok(HttpResponse::Accepted().finish())
 }
 
 /// Sets a new password with the secret from a reset email (once, within the hour) and ends
-/// every session of the account.
+/// every session of the account and every other reset link.
 #[utoipa::path(tag = "accounts", request_body = ResetInput, responses(
     (status = 204, description = "The password is changed; sign in again"),
     (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
@@ -263,11 +228,7 @@ async fn reset_password(
     state: web::Data<AppState>,
     body: JsonBody<ResetInput>,
 ) -> Result<HttpResponse, AppError> {
-    let input = body.0;
-    state
-        .db
-        .write(move |conn| accounts::reset_password(conn, &input.token, &input.password))
-        .await?;
+    service::reset_password(&state, body.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

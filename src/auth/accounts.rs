@@ -1,5 +1,8 @@
-//! Creating accounts and running sessions: login, refresh-token rotation with reuse detection,
-//! logout. Every function here runs inside the caller's write transaction.
+//! Creating accounts and running sessions: sessions, refresh-token rotation with reuse
+//! detection, logout, one-time secrets. Every function here runs inside the caller's
+//! transaction and none of them hashes a password, [`create`] (for the command line and the
+//! seed) aside: requests hash and verify outside the transaction, through
+//! [`super::password::Hasher`].
 
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
@@ -10,7 +13,8 @@ use super::{Role, password};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::error::{AppError, ErrorCode};
-use crate::models::user::{self, RefreshToken, Session, User};
+use crate::models::user::{self, Invitation, RefreshToken, Session, User};
+use crate::notify::kinds::{Addressee, SecretLink};
 
 /// The languages Sepadan speaks.
 #[derive(
@@ -59,13 +63,46 @@ pub fn check_name(field: &str, value: &str, max: usize) -> Result<String, AppErr
     Ok(value.to_owned())
 }
 
-/// Creates a user after checking email, password and name; 409 `email_taken` when the address
-/// is already registered.
-pub fn create(conn: &mut AnyConnection, account: NewAccount<'_>) -> Result<User, AppError> {
+/// An account whose email, password and name passed the rules, to be stored with the
+/// password's hash (made outside the transaction, see [`super::password::Hasher`]).
+pub struct CheckedAccount {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub region_code: Option<String>,
+    pub investor_id: Option<String>,
+    pub language: Language,
+}
+
+/// Checks and normalises an account's email, password and name; the password must not be
+/// guessable from the name or address either.
+pub fn check(account: NewAccount<'_>) -> Result<CheckedAccount, AppError> {
     let email = normalise_email("email", account.email)?;
-    password::check_strength("password", account.password)?;
     let name = check_name("name", account.name, 120)?;
-    if user::email_taken(conn, &email)? {
+    password::check_strength("password", account.password, &[&email, &name])?;
+    Ok(CheckedAccount {
+        email,
+        name,
+        role: account.role,
+        region_code: account.region_code,
+        investor_id: account.investor_id,
+        language: account.language,
+    })
+}
+
+/// Whether an account with this (normalised) address exists.
+pub fn email_taken(conn: &mut AnyConnection, email: &str) -> Result<bool, AppError> {
+    Ok(user::email_taken(conn, email)?)
+}
+
+/// Stores a checked account with its password's hash; 409 `email_taken` when the address is
+/// already registered.
+pub fn insert(
+    conn: &mut AnyConnection,
+    account: CheckedAccount,
+    password_hash: String,
+) -> Result<User, AppError> {
+    if user::email_taken(conn, &account.email)? {
         return Err(AppError::conflict(
             ErrorCode::EmailTaken,
             "an account with this email already exists",
@@ -74,10 +111,10 @@ pub fn create(conn: &mut AnyConnection, account: NewAccount<'_>) -> Result<User,
     let at = now();
     let row = User {
         id: uuid::Uuid::new_v4().to_string(),
-        email,
-        password_hash: password::hash(account.password)?,
+        email: account.email,
+        password_hash,
         role: account.role.as_ref().to_owned(),
-        name,
+        name: account.name,
         region_code: account.region_code,
         investor_id: account.investor_id,
         language: account.language.as_ref().to_owned(),
@@ -87,6 +124,20 @@ pub fn create(conn: &mut AnyConnection, account: NewAccount<'_>) -> Result<User,
         time_zone: None,
     };
     user::insert(conn, &row)?;
+    Ok(row)
+}
+
+/// Checks, hashes and stores an account in the caller's transaction, for the command line and
+/// the demo seed; requests hash outside their transaction instead ([`check`], then [`insert`]).
+/// The operator who makes it vouches for the address, so it counts as confirmed.
+pub fn create(conn: &mut AnyConnection, account: NewAccount<'_>) -> Result<User, AppError> {
+    let password = account.password;
+    let checked = check(account)?;
+    let hash = password::hash(password)?;
+    let mut row = insert(conn, checked, hash)?;
+    let at = now();
+    user::set_email_verified(conn, &row.id, at)?;
+    row.email_verified_at = Some(at);
     Ok(row)
 }
 
@@ -153,36 +204,28 @@ pub fn start_session(
     pair(keys, user_id, &session.id, refresh)
 }
 
-/// Checks email and password and opens a session. The same answer for an unknown email and a
-/// wrong password, so that the endpoint does not reveal who has an account.
-pub fn login(
-    conn: &mut AnyConnection,
-    keys: &TokenKeys,
-    email: &str,
-    password: &str,
-) -> Result<TokenPair, AppError> {
-    let found = authenticate(conn, email, password)?;
-    start_session(conn, keys, &found.id)
+/// The account an address names, for a sign-in to check the password against outside the
+/// transaction.
+pub fn find_for_sign_in(conn: &mut AnyConnection, email: &str) -> Result<Option<User>, AppError> {
+    Ok(user::find_by_email(conn, &email.trim().to_lowercase())?)
 }
 
-/// The user with this email and password; the same refusal for an unknown email and a wrong
-/// password, after the same effort.
-pub fn authenticate(
-    conn: &mut AnyConnection,
-    email: &str,
-    password: &str,
-) -> Result<User, AppError> {
-    let refused = || AppError::Unauthenticated("wrong email or password".into());
-    let email = email.trim().to_lowercase();
-    let Some(found) = user::find_by_email(conn, &email)? else {
-        // Spend the same effort as a real check so that timing does not reveal the answer.
-        password::verify(password, DUMMY_HASH);
-        return Err(refused());
-    };
-    if !password::verify(password, &found.password_hash) {
-        return Err(refused());
-    }
-    Ok(found)
+/// Whether an account may sign in once its password matched: an investor (who registered on
+/// their own) only after confirming the address, so that registering with somebody else's
+/// address gives nobody an account to sign in to.
+pub fn may_sign_in(row: &User) -> bool {
+    row.role != Role::Investor.as_ref() || row.email_verified_at.is_some()
+}
+
+/// The refusal of a sign-in: the same for an unknown address, a wrong password and an address
+/// not yet confirmed.
+pub fn sign_in_refused() -> AppError {
+    AppError::Unauthenticated("wrong email or password".into())
+}
+
+/// Ends a session: its access and refresh tokens (or its cookie) stop working.
+pub fn end_session(conn: &mut AnyConnection, session_id: &str) -> Result<(), AppError> {
+    Ok(user::revoke_session(conn, session_id)?)
 }
 
 /// Opens a browser session for a user; returns the cookie's secret (only its hash is kept).
@@ -200,9 +243,6 @@ pub fn start_browser_session(conn: &mut AnyConnection, user_id: &str) -> Result<
     )?;
     Ok(secret)
 }
-
-/// A valid Argon2id hash of a random string, checked against when the email is unknown.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2VwYWRhbnNhbHRzYWx0$Uw3i1Jb3HkHCwFbnUuXw0vGjWsoXOJ1cUBo2xoNV5lM";
 
 /// Outcome of presenting a refresh token.
 pub enum Refresh {
@@ -243,66 +283,107 @@ pub fn refresh(
     )?))
 }
 
-/// Creates the official's account from an invitation's secret (once, before it expires).
-pub fn accept_invitation(
-    conn: &mut AnyConnection,
-    token: &str,
-    password: &str,
-    language: Language,
-) -> Result<User, AppError> {
-    let hash = super::tokens::hash_secret(token);
+/// The invitation a secret names while it can still be accepted, or the refusal.
+pub fn open_invitation(conn: &mut AnyConnection, token: &str) -> Result<Invitation, AppError> {
     let refused = || AppError::Unauthenticated("invalid or expired invitation".into());
-    let invitation = user::find_invitation(conn, &hash)?.ok_or_else(refused)?;
+    let invitation = user::find_invitation(conn, &hash_secret(token))?.ok_or_else(refused)?;
     if invitation.accepted_at.is_some() || invitation.expires_at < now() {
         return Err(refused());
     }
-    let row = create(
-        conn,
-        NewAccount {
-            email: &invitation.email,
-            password,
-            name: &invitation.name,
-            role: Role::Official,
-            region_code: Some(invitation.region_code.clone()),
-            investor_id: None,
-            language,
-        },
-    )?;
-    if !user::accept_invitation(conn, &hash)? {
-        return Err(refused());
+    Ok(invitation)
+}
+
+/// Creates the official's account from an invitation's secret (once, before it expires) with a
+/// password checked and hashed beforehand. The invitation proves the address.
+pub fn accept_invitation(
+    conn: &mut AnyConnection,
+    token: &str,
+    language: Language,
+    password_hash: String,
+) -> Result<User, AppError> {
+    let invitation = open_invitation(conn, token)?;
+    let checked = CheckedAccount {
+        email: invitation.email.clone(),
+        name: invitation.name.clone(),
+        role: Role::Official,
+        region_code: Some(invitation.region_code.clone()),
+        investor_id: None,
+        language,
+    };
+    let row = insert(conn, checked, password_hash)?;
+    if !user::accept_invitation(conn, &invitation.token_hash)? {
+        return Err(AppError::Unauthenticated(
+            "invalid or expired invitation".into(),
+        ));
     }
+    user::set_email_verified(conn, &row.id, now())?;
     Ok(row)
 }
 
-/// Sets a new password with a reset email's secret (once, before it expires) and ends every
-/// session of the account.
+/// Stores a new password (hashed beforehand) and ends what the old one opened: every session,
+/// and every reset link still outstanding.
+pub fn replace_password(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    password_hash: &str,
+) -> Result<(), AppError> {
+    user::set_password(conn, user_id, password_hash)?;
+    user::revoke_account_tokens(conn, user_id, PASSWORD_RESET, now())?;
+    Ok(user::revoke_all_sessions(conn, user_id)?)
+}
+
+/// Sets a new password (hashed beforehand) with a reset email's secret (once, before it
+/// expires): every session of the account ends and every other reset link stops working. The
+/// link proves the address, so it counts as confirmed.
 pub fn reset_password(
     conn: &mut AnyConnection,
     token: &str,
-    new_password: &str,
+    password_hash: &str,
 ) -> Result<(), AppError> {
-    password::check_strength("password", new_password)?;
-    let hash = password::hash(new_password)?;
-    let user_id = user::spend_account_token(
-        conn,
-        &super::tokens::hash_secret(token),
-        "password_reset",
-        now(),
-    )?
-    .ok_or_else(|| AppError::Unauthenticated("invalid or expired reset link".into()))?;
-    user::set_password(conn, &user_id, &hash)?;
-    Ok(user::revoke_all_sessions(conn, &user_id)?)
+    let at = now();
+    let user_id = user::spend_account_token(conn, &hash_secret(token), PASSWORD_RESET, at)?
+        .ok_or_else(|| AppError::Unauthenticated("invalid or expired reset link".into()))?;
+    replace_password(conn, &user_id, password_hash)?;
+    Ok(user::set_email_verified(conn, &user_id, at)?)
+}
+
+/// How long a password reset link works, in hours.
+pub const RESET_HOURS: i64 = 1;
+/// The purpose of a password reset secret.
+pub const PASSWORD_RESET: &str = "password_reset";
+/// The purpose of an email verification secret.
+pub const EMAIL_VERIFICATION: &str = "email_verification";
+
+/// Stores a fresh one-time secret of `purpose` for a user and gives back the link that spends it
+/// (`{base}/{page}?token=…`), valid for `hours`. A new reset link ends the user's earlier ones.
+pub fn issue_secret(
+    conn: &mut AnyConnection,
+    row: &User,
+    purpose: &str,
+    link: &str,
+    hours: i64,
+) -> Result<SecretLink, AppError> {
+    let token = new_secret();
+    let at = now();
+    let expires_at = at + Duration::hours(hours);
+    if purpose == PASSWORD_RESET {
+        user::revoke_account_tokens(conn, &row.id, PASSWORD_RESET, at)?;
+    }
+    user::insert_account_token(conn, &hash_secret(&token), &row.id, purpose, expires_at)?;
+    Ok(SecretLink {
+        to: Addressee {
+            name: row.name.clone(),
+            language: row.language.clone(),
+        },
+        link: format!("{link}?token={token}"),
+        valid_until: format!("{} UTC", expires_at.format("%Y-%m-%d %H:%M")),
+    })
 }
 
 /// Confirms an account's address with a verification email's secret.
 pub fn verify_email(conn: &mut AnyConnection, token: &str) -> Result<(), AppError> {
     let at = now();
-    let user_id = user::spend_account_token(
-        conn,
-        &super::tokens::hash_secret(token),
-        "email_verification",
-        at,
-    )?
-    .ok_or_else(|| AppError::Unauthenticated("invalid or expired verification link".into()))?;
+    let user_id = user::spend_account_token(conn, &hash_secret(token), EMAIL_VERIFICATION, at)?
+        .ok_or_else(|| AppError::Unauthenticated("invalid or expired verification link".into()))?;
     Ok(user::set_email_verified(conn, &user_id, at)?)
 }

@@ -293,15 +293,38 @@ pub fn spend_account_token(
     Ok(user_id)
 }
 
+/// Spends every live secret of `purpose` a user holds, so that none of them works any more;
+/// how many there were.
+pub fn revoke_account_tokens(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    purpose: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        account_tokens::table
+            .filter(account_tokens::user_id.eq(user_id))
+            .filter(account_tokens::purpose.eq(purpose))
+            .filter(account_tokens::used_at.is_null()),
+    )
+    .set(account_tokens::used_at.eq(at))
+    .execute(conn)
+}
+
+/// Records when the user's address was first confirmed (a later confirmation keeps the first).
 pub fn set_email_verified(
     conn: &mut AnyConnection,
     user_id: &str,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::update(users::table.find(user_id))
-        .set(users::email_verified_at.eq(at))
-        .execute(conn)
-        .map(drop)
+    diesel::update(
+        users::table
+            .find(user_id)
+            .filter(users::email_verified_at.is_null()),
+    )
+    .set(users::email_verified_at.eq(at))
+    .execute(conn)
+    .map(drop)
 }
 
 /// The user and session of a browser cookie, while the session is open and younger than

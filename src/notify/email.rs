@@ -291,6 +291,12 @@ fn project_body(notice: &ProjectNotice, words: Words) -> Body {
 /// An account email: to the person by name, with the secret link and until when it works.
 fn account_body(email: &AccountEmail, words: Words) -> Body {
     let (link, region) = match email {
+        AccountEmail::RegistrationAttempt(help) => {
+            let mut body = Body::about(&help.to.name);
+            body.detail(words, "email.sign_in", &help.sign_in);
+            body.detail(words, "email.reset_password", &help.reset);
+            return body;
+        }
         AccountEmail::OfficialInvitation(invitation) => {
             (&invitation.link, Some(&invitation.region))
         }
@@ -526,6 +532,12 @@ mod tests {
             ("official_invitation", invitation),
             ("password_reset", secret_link()),
             ("email_verification", secret_link()),
+            (
+                "registration_attempt",
+                json!({"to": {"name": "Sari", "language": "id"},
+                       "sign_in": "https://sepadan.example/sign-in",
+                       "reset": "https://sepadan.example/forgot-password"}),
+            ),
         ];
         requests.into_iter().chain(meetings).chain(others).collect()
     }

@@ -57,7 +57,8 @@ impl Notification {
 }
 
 /// Emails about a person's account, sent to an address (see [`super::email_address`]), each
-/// with a one-time secret link: no notification in the app, and nothing a setting mutes.
+/// with a one-time secret link or with the ways back into the account: no notification in the
+/// app, and nothing a setting mutes.
 #[derive(Debug, Clone, Serialize, Deserialize, strum::VariantNames, strum::IntoStaticStr)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -65,6 +66,8 @@ pub enum AccountEmail {
     OfficialInvitation(OfficialInvitation),
     PasswordReset(SecretLink),
     EmailVerification(SecretLink),
+    /// Someone tried to register with the address of an existing account.
+    RegistrationAttempt(AccountHelp),
 }
 
 impl AccountEmail {
@@ -78,6 +81,7 @@ impl AccountEmail {
         match self {
             AccountEmail::OfficialInvitation(invitation) => &invitation.link.to,
             AccountEmail::PasswordReset(link) | AccountEmail::EmailVerification(link) => &link.to,
+            AccountEmail::RegistrationAttempt(help) => &help.to,
         }
     }
 }
@@ -315,6 +319,19 @@ pub struct SecretLink {
     /// As the email shows it, in UTC.
     pub valid_until: String,
 }
+
+/// The ways back into an account: the sign-in page and the page that sends a reset link.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountHelp {
+    pub to: Addressee,
+    pub sign_in: String,
+    pub reset: String,
+}
+
+/// The outbox kind of a password reset request: an item to an address, which the worker turns
+/// into a reset email when the address has an account and into nothing otherwise, so that the
+/// request does the same work either way (see [`super::queue_password_reset`]).
+pub const PASSWORD_RESET_REQUEST: &str = "password_reset_request";
 
 /// A region, by code and name.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -99,5 +99,21 @@ pub fn email_address(
     Ok(())
 }
 
+/// Queues a password reset request for an address, in the caller's transaction: the same one
+/// item whether or not the address has an account. The worker makes and sends the link.
+pub fn queue_password_reset(conn: &mut AnyConnection, address: &str) -> Result<(), AppError> {
+    rows::insert_outbox(
+        conn,
+        &OutboxRow::due_now(
+            "email",
+            format!("{ADDRESS_PREFIX}{address}"),
+            None,
+            kinds::PASSWORD_RESET_REQUEST,
+            "{}".to_owned(),
+        ),
+    )?;
+    Ok(())
+}
+
 /// Marks an outbox email target that is an address rather than a user id.
 pub const ADDRESS_PREFIX: &str = "address:";

@@ -10,8 +10,10 @@ use lettre::message::Mailbox;
 use strum::VariantNames;
 
 use super::email::{Email, Mailer, content, mailbox, message};
+use super::kinds::PASSWORD_RESET_REQUEST;
 use super::webhook::{self, Guard, Sent};
 use super::{ADDRESS_PREFIX, AccountEmail};
+use crate::auth::accounts;
 use crate::clock::now;
 use crate::config::{OutboxSettings, Settings};
 use crate::db::{Db, write_transaction};
@@ -162,6 +164,7 @@ impl Worker {
         item: &OutboxRow,
     ) -> Result<(), Failure> {
         match item.channel.as_str() {
+            "email" if item.kind == PASSWORD_RESET_REQUEST => self.deliver_reset(conn, item),
             "email" => {
                 // An unreadable payload is retried like any failure: a fixed version may read it.
                 let email = Email::read(&item.kind, &item.payload).map_err(|e| e.to_string())?;
@@ -204,6 +207,44 @@ impl Worker {
             }
             other => Err(permanent(format!("no delivery channel `{other}`"))),
         }
+    }
+
+    /// Answers a password reset request: for an address with an account, a fresh link (which
+    /// ends the account's earlier ones) and its email; for any other address, nothing. The
+    /// request itself did the same work either way; this is where the two part.
+    fn deliver_reset(
+        &self,
+        conn: &mut crate::db::AnyConnection,
+        item: &OutboxRow,
+    ) -> Result<(), Failure> {
+        let address = item
+            .target
+            .strip_prefix(ADDRESS_PREFIX)
+            .ok_or_else(|| permanent("a reset request goes to an address"))?;
+        let base = self.config.app.public_url.trim_end_matches('/');
+        let page = format!("{base}/reset-password");
+        let made = write_transaction(conn, |conn| {
+            let Some(row) = accounts::find_for_sign_in(conn, address)? else {
+                return Ok(None);
+            };
+            let link = accounts::issue_secret(
+                conn,
+                &row,
+                accounts::PASSWORD_RESET,
+                &page,
+                accounts::RESET_HOURS,
+            )?;
+            Ok(Some((row, link)))
+        })
+        .map_err(|e: AppError| e.to_string())?;
+        let Some((row, link)) = made else {
+            return Ok(());
+        };
+        let email = Email::Account(AccountEmail::PasswordReset(link));
+        let content = content(&email, &row.language);
+        let to = mailbox(&row.name, &row.email).map_err(permanent)?;
+        let mail = message(&self.from, to, &item.id, &row.language, &content).map_err(permanent)?;
+        Ok(self.mailer.send(&mail)?)
     }
 
     /// Delivers while `running` says so, looking every poll interval, and at once again while a

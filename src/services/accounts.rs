@@ -5,59 +5,62 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::investors::{OrganisationInput, create_investor};
+use super::investors::{OrganisationInput, check_investor, insert_investor};
 use crate::auth::accounts::{self, Language, NewAccount, TokenPair};
 use crate::auth::policy::{self, Task};
 use crate::auth::tokens::{TokenKeys, hash_secret, new_secret};
 use crate::auth::{AuthenticatedUser, Role, password};
 use crate::clock::now;
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, Db};
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::time::time_zone;
+use crate::models::notification;
 use crate::models::user::{self, Invitation, User};
 use crate::notify::AccountEmail;
-use crate::notify::kinds::{Addressee, OfficialInvitation, RegionRef, SecretLink};
+use crate::notify::kinds::{AccountHelp, Addressee, OfficialInvitation, RegionRef, SecretLink};
 use crate::state::AppState;
 
-/// How long a password reset link works.
-pub const RESET_HOURS: i64 = 1;
 /// How long an email verification link works.
 const VERIFY_HOURS: i64 = 48;
+/// Days a browser session lasts.
+pub const BROWSER_SESSION_DAYS: i64 = 7;
 
-/// Queues an email carrying a fresh one-time secret of `purpose` for a user, with the link to the
-/// page that spends it, in the caller's transaction.
+/// Queues the email that confirms a new account's address, with its one-time link, in the
+/// caller's transaction.
 #[tracing::instrument(skip_all)]
-pub fn email_secret(
+fn email_verification(
     conn: &mut AnyConnection,
     state: &AppState,
     row: &User,
-    purpose: &str,
-    page: &str,
-    hours: i64,
 ) -> Result<(), AppError> {
-    let token = new_secret();
-    let expires_at = now() + Duration::hours(hours);
     let base = state.settings.app.public_url.trim_end_matches('/');
-    let link = SecretLink {
+    let link = accounts::issue_secret(
+        conn,
+        row,
+        accounts::EMAIL_VERIFICATION,
+        &format!("{base}/verify-email"),
+        VERIFY_HOURS,
+    )?;
+    crate::notify::email_address(conn, &row.email, &AccountEmail::EmailVerification(link))
+}
+
+/// Queues, in the caller's transaction, the email that tells an account's owner that someone
+/// tried to register with their address, with the ways to sign in and to reset the password.
+fn email_registration_attempt(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    owner: &User,
+) -> Result<(), AppError> {
+    let base = state.settings.app.public_url.trim_end_matches('/');
+    let email = AccountEmail::RegistrationAttempt(AccountHelp {
         to: Addressee {
-            name: row.name.clone(),
-            language: row.language.clone(),
+            name: owner.name.clone(),
+            language: owner.language.clone(),
         },
-        link: format!("{base}/{page}?token={token}"),
-        valid_until: format!("{} UTC", expires_at.format("%Y-%m-%d %H:%M")),
-    };
-    // The purpose names the token and the email alike.
-    let email = match purpose {
-        "password_reset" => AccountEmail::PasswordReset(link),
-        "email_verification" => AccountEmail::EmailVerification(link),
-        other => {
-            return Err(AppError::Internal(anyhow::anyhow!(
-                "no email carries a secret for `{other}`"
-            )));
-        }
-    };
-    user::insert_account_token(conn, &hash_secret(&token), &row.id, purpose, expires_at)?;
-    crate::notify::email_address(conn, &row.email, &email)
+        sign_in: format!("{base}/sign-in"),
+        reset: format!("{base}/forgot-password"),
+    });
+    crate::notify::email_address(conn, &owner.email, &email)
 }
 
 /// The signed-in user as the API shows it.
@@ -136,7 +139,7 @@ impl SignedUp {
 #[serde(deny_unknown_fields)]
 pub struct RegisterInput {
     pub email: String,
-    /// 12 to 128 characters.
+    /// 12 to 128 characters, and not easy to guess.
     pub password: String,
     /// The person's name.
     pub name: String,
@@ -145,36 +148,130 @@ pub struct RegisterInput {
     pub organisation: OrganisationInput,
 }
 
-/// Creates an investor organisation with its first user and sends the address verification
-/// email, in the caller's transaction.
+/// What registration answers, the same whether or not the address already has an account: the
+/// next step is in the email sent to the address.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Registered {
+    /// The address (normalised) the email went to.
+    pub email: String,
+    /// Always `confirm_email`: open the link in the email, then sign in.
+    pub next: &'static str,
+}
+
+/// Registers an investor organisation with its first user and emails the link that confirms
+/// the address; the account can sign in once it is confirmed. An address that already has an
+/// account gets an email saying someone tried to register with it instead, and the answer is
+/// the same, after the same checks and the same hashing, so that registration does not tell
+/// who has an account.
 #[tracing::instrument(skip_all)]
-pub fn register_investor(
-    conn: &mut AnyConnection,
+pub async fn register(state: &AppState, input: RegisterInput) -> Result<Registered, AppError> {
+    let organisation = check_investor(&input.organisation, false)?;
+    let account = accounts::check(NewAccount {
+        email: &input.email,
+        password: &input.password,
+        name: &input.name,
+        role: Role::Investor,
+        region_code: None,
+        investor_id: Some(organisation.id.clone()),
+        language: input.language,
+    })?;
+    let email = account.email.clone();
+    let hash = state.passwords.hash(input.password).await?;
+    let app = state.clone();
+    state
+        .db
+        .write(move |conn| {
+            if let Some(owner) = user::find_by_email(conn, &account.email)? {
+                return email_registration_attempt(conn, &app, &owner);
+            }
+            insert_investor(conn, &organisation)?;
+            let row = accounts::insert(conn, account, hash)?;
+            email_verification(conn, &app, &row)
+        })
+        .await?;
+    Ok(Registered {
+        email,
+        next: "confirm_email",
+    })
+}
+
+/// The account an address and password name, when it may sign in. The password is checked
+/// outside any transaction, within the hasher's cap; an unknown address costs the same check.
+async fn authenticate(state: &AppState, email: &str, password: String) -> Result<User, AppError> {
+    let email = email.to_owned();
+    let found = state
+        .db
+        .run(move |conn| accounts::find_for_sign_in(conn, &email))
+        .await?;
+    let stored = found.as_ref().map(|row| row.password_hash.clone());
+    let matches = state.passwords.verify(password, stored).await?;
+    match found {
+        Some(row) if matches && accounts::may_sign_in(&row) => Ok(row),
+        _ => Err(accounts::sign_in_refused()),
+    }
+}
+
+/// Signs in for the API: a new session and its tokens. The same refusal for an unknown address,
+/// a wrong password and an address not yet confirmed.
+#[tracing::instrument(skip_all)]
+pub async fn login(
     state: &AppState,
-    input: &RegisterInput,
-) -> Result<User, AppError> {
-    let investor_id = create_investor(conn, &input.organisation, false)?;
-    let row = accounts::create(
-        conn,
-        NewAccount {
-            email: &input.email,
-            password: &input.password,
-            name: &input.name,
-            role: Role::Investor,
-            region_code: None,
-            investor_id: Some(investor_id),
-            language: input.language,
-        },
-    )?;
-    email_secret(
-        conn,
-        state,
-        &row,
-        "email_verification",
-        "verify-email",
-        VERIFY_HOURS,
-    )?;
-    Ok(row)
+    keys: TokenKeys,
+    input: LoginInput,
+) -> Result<TokenPair, AppError> {
+    let row = authenticate(state, &input.email, input.password).await?;
+    state
+        .db
+        .write(move |conn| accounts::start_session(conn, &keys, &row.id))
+        .await
+}
+
+/// Signs in for the pages: the account and the new browser session's cookie secret.
+#[tracing::instrument(skip_all)]
+pub async fn sign_in_browser(
+    state: &AppState,
+    email: &str,
+    password: String,
+) -> Result<(User, String), AppError> {
+    let row = authenticate(state, email, password).await?;
+    let id = row.id.clone();
+    let secret = state
+        .db
+        .write(move |conn| accounts::start_browser_session(conn, &id))
+        .await?;
+    Ok((row, secret))
+}
+
+/// Ends a session (the API's or a browser's).
+pub async fn logout(state: &AppState, session_id: String) -> Result<(), AppError> {
+    state
+        .db
+        .write(move |conn| accounts::end_session(conn, &session_id))
+        .await
+}
+
+/// The person a browser session's cookie names, with how many notifications they have not read.
+pub struct BrowserVisit {
+    pub user: AuthenticatedUser,
+    pub unread: i64,
+}
+
+/// Who the browser session with this cookie secret belongs to, while it is open and younger
+/// than [`BROWSER_SESSION_DAYS`].
+pub async fn browser_visit(db: &Db, secret: &str) -> Result<Option<BrowserVisit>, AppError> {
+    let hash = hash_secret(secret);
+    let since = now() - Duration::days(BROWSER_SESSION_DAYS);
+    db.run(move |conn| {
+        let Some((row, session)) = user::find_by_cookie(conn, &hash, since)? else {
+            return Ok(None);
+        };
+        let unread = notification::unread_count(conn, &row.id)?;
+        Ok(Some(BrowserVisit {
+            user: AuthenticatedUser::from_row(row, session)?,
+            unread,
+        }))
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -229,6 +326,16 @@ pub(crate) fn update_account(
     Ok(updated)
 }
 
+/// Keeps the language the person chose in the switcher for the emails and pages to come.
+pub(crate) fn remember_language(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    language: &str,
+) -> Result<(), AppError> {
+    user::set_language(conn, &user.id, language)?;
+    Ok(())
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
@@ -236,23 +343,40 @@ pub struct PasswordChange {
     pub new_password: String,
 }
 
-/// Changes the password after checking the current one, and ends every session of the user.
+/// Changes the password after checking the current one, and ends every session of the user
+/// and every reset link still outstanding. Both passwords are hashed outside the transaction.
 /// The API and the settings page both change passwords through it.
-pub(crate) fn change_password_of(
-    conn: &mut AnyConnection,
+#[tracing::instrument(skip_all)]
+pub async fn change_password(
+    state: &AppState,
     user_id: &str,
-    input: &PasswordChange,
+    input: PasswordChange,
 ) -> Result<(), AppError> {
-    password::check_strength("new_password", &input.new_password)?;
-    let row = user::find(conn, user_id)?.ok_or_else(|| AppError::not_found("user"))?;
-    if !password::verify(&input.current_password, &row.password_hash) {
+    let id = user_id.to_owned();
+    let row = state
+        .db
+        .run(move |conn| user::find(conn, &id)?.ok_or_else(|| AppError::not_found("user")))
+        .await?;
+    password::check_strength(
+        "new_password",
+        &input.new_password,
+        &[&row.email, &row.name],
+    )?;
+    let current = state
+        .passwords
+        .verify(input.current_password, Some(row.password_hash))
+        .await?;
+    if !current {
         return Err(AppError::validation(
             "current_password",
             "is not the current password",
         ));
     }
-    user::set_password(conn, user_id, &password::hash(&input.new_password)?)?;
-    Ok(user::revoke_all_sessions(conn, user_id)?)
+    let hash = state.passwords.hash(input.new_password).await?;
+    state
+        .db
+        .write(move |conn| accounts::replace_password(conn, &row.id, &hash))
+        .await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -318,8 +442,67 @@ pub struct ResetRequest {
 #[serde(deny_unknown_fields)]
 pub struct ResetInput {
     pub token: String,
-    /// 12 to 128 characters.
+    /// 12 to 128 characters, and not easy to guess.
     pub password: String,
+}
+
+/// Asks for a password reset link. Whether or not the address has an account, the same one
+/// item is queued in the outbox and nothing else happens here: the outbox worker looks the
+/// address up and, for an account, makes the link (ending earlier ones) and sends it. So the
+/// answer, and the time it takes, tell nobody whether the address is registered.
+#[tracing::instrument(skip_all)]
+pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), AppError> {
+    let email = accounts::normalise_email("email", email)?;
+    state
+        .db
+        .write(move |conn| crate::notify::queue_password_reset(conn, &email))
+        .await
+}
+
+/// Sets a new password with the secret from a reset email: the password is checked and hashed
+/// first, outside the transaction; then the secret is spent, every session ends and every
+/// other reset link stops working.
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(state: &AppState, input: ResetInput) -> Result<(), AppError> {
+    password::check_strength("password", &input.password, &[])?;
+    let hash = state.passwords.hash(input.password).await?;
+    state
+        .db
+        .write(move |conn| accounts::reset_password(conn, &input.token, &hash))
+        .await
+}
+
+/// Accepts an official's invitation: the invitation is read, the password checked against it
+/// and hashed outside the transaction, then the account is created and `open` starts its
+/// session (API tokens or a browser cookie) in the same transaction.
+#[tracing::instrument(skip_all)]
+pub async fn accept_invitation<T, F>(
+    state: &AppState,
+    input: AcceptInvitationInput,
+    open: F,
+) -> Result<T, AppError>
+where
+    F: FnOnce(&mut AnyConnection, &User) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let token = input.token.clone();
+    let invitation = state
+        .db
+        .run(move |conn| accounts::open_invitation(conn, &token))
+        .await?;
+    password::check_strength(
+        "password",
+        &input.password,
+        &[&invitation.email, &invitation.name],
+    )?;
+    let hash = state.passwords.hash(input.password).await?;
+    state
+        .db
+        .write(move |conn| {
+            let row = accounts::accept_invitation(conn, &input.token, input.language, hash)?;
+            open(conn, &row)
+        })
+        .await
 }
 
 /// The secret from a verification email.
@@ -405,21 +588,20 @@ pub async fn create_staff_account(
             "must be staff or admin; investors register and officials are invited",
         ));
     }
+    let account = accounts::check(NewAccount {
+        email: &input.email,
+        password: &input.password,
+        name: &input.name,
+        role: input.role,
+        region_code: None,
+        investor_id: None,
+        language: input.language,
+    })?;
+    let hash = state.passwords.hash(input.password).await?;
     state
         .db
         .write(move |conn| {
-            let row = accounts::create(
-                conn,
-                NewAccount {
-                    email: &input.email,
-                    password: &input.password,
-                    name: &input.name,
-                    role: input.role,
-                    region_code: None,
-                    investor_id: None,
-                    language: input.language,
-                },
-            )?;
+            let row = accounts::insert(conn, account, hash)?;
             Ok(Me::from_row(&row, input.role))
         })
         .await

@@ -73,15 +73,10 @@ fn optional<T>(
         .transpose()
 }
 
-/// Creates an investor organisation; `demo` marks synthetic demo data. Returns its id.
-#[tracing::instrument(skip_all)]
-pub fn create_investor(
-    conn: &mut AnyConnection,
-    input: &OrganisationInput,
-    demo: bool,
-) -> Result<String, AppError> {
+/// Checks an investor organisation as it would be created; `demo` marks synthetic demo data.
+pub fn check_investor(input: &OrganisationInput, demo: bool) -> Result<InvestorRow, AppError> {
     let at = now();
-    let row = InvestorRow {
+    Ok(InvestorRow {
         id: uuid::Uuid::new_v4().to_string(),
         name: crate::auth::accounts::check_name("organisation.name", &input.name, 200)?,
         kind: input.kind.as_ref().to_owned(),
@@ -104,9 +99,24 @@ pub fn create_investor(
         demo,
         created_at: at,
         updated_at: at,
-    };
-    rows::insert(conn, &row)?;
-    Ok(row.id)
+    })
+}
+
+/// Creates an investor organisation; `demo` marks synthetic demo data. Returns its id.
+#[tracing::instrument(skip_all)]
+pub fn create_investor(
+    conn: &mut AnyConnection,
+    input: &OrganisationInput,
+    demo: bool,
+) -> Result<String, AppError> {
+    let row = check_investor(input, demo)?;
+    insert_investor(conn, &row)
+}
+
+/// Stores an organisation [`check_investor`] made. Returns its id.
+pub fn insert_investor(conn: &mut AnyConnection, row: &InvestorRow) -> Result<String, AppError> {
+    rows::insert(conn, row)?;
+    Ok(row.id.clone())
 }
 
 fn check_phone(field: &str, phone: &str) -> Result<String, AppError> {

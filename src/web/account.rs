@@ -13,8 +13,10 @@ use super::i18n::Lang;
 use super::session::{self, Visitor};
 use super::{Page, html, see_other};
 use crate::auth::accounts::{self, Language};
-use crate::error::{AppError, ErrorCode};
-use crate::models::user;
+use crate::error::AppError;
+use crate::services::accounts::{
+    self as service, AcceptInvitationInput, RegisterInput, ResetInput,
+};
 use crate::state::AppState;
 use crate::web::PageResult;
 
@@ -186,7 +188,7 @@ fn failed(req: &HttpRequest, step: &Step, token: String, error: AppError) -> Pag
         }
         AppError::Validation { fields, .. } => {
             let form = step.inputs.iter().map(|i| &i.field);
-            let problems = Problems::of(page.lang, form, fields.keys());
+            let problems = Problems::of_errors(page.lang, form, &fields);
             Ok(render(
                 page,
                 step,
@@ -237,14 +239,15 @@ async fn accept_invitation(
         Lang::Id => Language::Indonesian,
         Lang::En => Language::English,
     };
-    let secret = token.clone();
-    let joined = state
-        .db
-        .write(move |conn| {
-            let row = accounts::accept_invitation(conn, &secret, &password, language)?;
-            accounts::start_browser_session(conn, &row.id)
-        })
-        .await;
+    let input = AcceptInvitationInput {
+        token: token.clone(),
+        password,
+        language,
+    };
+    let joined = service::accept_invitation(&state, input, |conn, row| {
+        accounts::start_browser_session(conn, &row.id)
+    })
+    .await;
     match joined {
         Ok(cookie) => Ok(see_other("/opportunities")
             .cookie(session::cookie(&state, &cookie))
@@ -269,11 +272,11 @@ async fn reset_password(
     form: web::Form<SecretAndPassword>,
 ) -> PageResult {
     let SecretAndPassword { token, password } = form.into_inner();
-    let secret = token.clone();
-    let reset = state
-        .db
-        .write(move |conn| accounts::reset_password(conn, &secret, &password))
-        .await;
+    let input = ResetInput {
+        token: token.clone(),
+        password,
+    };
+    let reset = service::reset_password(&state, input).await;
     match reset {
         Ok(()) => Ok(done(Page::of(&req), RESET.title, "account.reset_done")),
         Err(e) => failed(&req, &RESET, token, e),
@@ -296,32 +299,28 @@ struct Address {
     email: String,
 }
 
-/// Sends the reset link when the address has an account; says the same either way.
+/// Sends the reset link when the address has an account; does and says the same either way.
 async fn forgot_password(
     req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<Address>,
 ) -> PageResult {
-    let email = form.into_inner().email.trim().to_lowercase();
-    let app = state.clone();
-    let sent = state
-        .db
-        .write(move |conn| {
-            if let Some(row) = user::find_by_email(conn, &email)? {
-                crate::services::accounts::email_secret(
-                    conn,
-                    &app,
-                    &row,
-                    "password_reset",
-                    "reset-password",
-                    crate::services::accounts::RESET_HOURS,
-                )?;
-            }
-            Ok(())
-        })
-        .await;
-    sent?;
-    Ok(done(Page::of(&req), FORGOT.title, "account.forgot_sent"))
+    let email = form.into_inner().email;
+    match service::request_password_reset(&state, &email).await {
+        Ok(()) => Ok(done(Page::of(&req), FORGOT.title, "account.forgot_sent")),
+        Err(AppError::Validation { fields, .. }) => {
+            let form = FORGOT.inputs.iter().map(|i| &i.field);
+            let problems = Problems::of_errors(Page::of(&req).lang, form, &fields);
+            Ok(render(
+                Page::of(&req),
+                &FORGOT,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(Trouble::Fields(problems)),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn verify_form(req: HttpRequest, visitor: Visitor, link: web::Query<Link>) -> HttpResponse {
@@ -374,7 +373,7 @@ struct Registration {
 
 /// The registration form's fields as the account and organisation rules name them; the
 /// organisation's contact is the person registering.
-const REGISTRATION: [Field; 9] = [
+const REGISTRATION: [Field; 8] = [
     Field::new("name", "name", "register.name", "forms.person_name"),
     Field::new("email", "email", "account.email", "forms.email"),
     Field::new("password", "password", "account.password", "forms.password"),
@@ -403,8 +402,6 @@ const REGISTRATION: [Field; 9] = [
         "account.email",
         "forms.email",
     ),
-    // Not a rule's field: the address already has an account.
-    Field::new("email_taken", "email", "account.email", "forms.email_taken"),
 ];
 
 #[derive(Template)]
@@ -443,8 +440,10 @@ async fn register_form(req: HttpRequest, visitor: Visitor) -> HttpResponse {
     )
 }
 
-/// Registers an investor organisation with its first user and signs the user in; a form with
-/// problems comes back with the input kept (the password excepted).
+/// Registers an investor organisation with its first user; the page then says to confirm the
+/// address from the email. An address that already has an account gets the same page (its
+/// owner gets an email instead). A form with problems comes back with the input kept (the
+/// password excepted).
 async fn register(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -456,15 +455,17 @@ async fn register(
         Lang::Id => Language::Indonesian,
         Lang::En => Language::English,
     };
-    let kind = crate::domain::project::InvestorKind::from_str(&typed.kind);
-    let refused = |page: Page, status, rule: &str| {
-        let problems = Problems::of(page.lang, &REGISTRATION, [rule]);
-        html(status, register_page(page, &typed, problems).render())
+    let refused = |page: Page, problems: Problems| {
+        html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            register_page(page, &typed, problems).render(),
+        )
     };
-    let Ok(kind) = kind else {
-        return Ok(refused(page, StatusCode::UNPROCESSABLE_ENTITY, "kind"));
+    let Ok(kind) = crate::domain::project::InvestorKind::from_str(&typed.kind) else {
+        let problems = Problems::of(page.lang, &REGISTRATION, ["kind"]);
+        return Ok(refused(page, problems));
     };
-    let input = crate::services::accounts::RegisterInput {
+    let input = RegisterInput {
         email: typed.email.clone(),
         password: typed.password.clone(),
         name: typed.name.clone(),
@@ -480,29 +481,12 @@ async fn register(
             contact_phone: None,
         },
     };
-    let app = state.clone();
-    let created = state
-        .db
-        .write(move |conn| {
-            let row = crate::services::accounts::register_investor(conn, &app, &input)?;
-            accounts::start_browser_session(conn, &row.id)
-        })
-        .await;
-    match created {
-        Ok(cookie) => Ok(see_other("/dashboard")
-            .cookie(session::cookie(&state, &cookie))
-            .finish()),
+    match service::register(&state, input).await {
+        Ok(_) => Ok(done(page, "register.sent_title", "register.sent")),
         Err(AppError::Validation { fields, .. }) => {
-            let problems = Problems::of(page.lang, &REGISTRATION, fields.keys());
-            Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                register_page(page, &typed, problems).render(),
-            ))
+            let problems = Problems::of_errors(page.lang, &REGISTRATION, &fields);
+            Ok(refused(page, problems))
         }
-        Err(AppError::Conflict {
-            code: ErrorCode::EmailTaken,
-            ..
-        }) => Ok(refused(page, StatusCode::CONFLICT, "email_taken")),
         Err(e) => Err(e.into()),
     }
 }

@@ -2,6 +2,8 @@
 //! and the problems the rules found in it, said in the page's language.
 
 use super::i18n::Lang;
+use crate::auth::password::Weakness;
+use crate::error::FieldErrors;
 
 /// What a form holds, as typed (or as stored, for a form that edits something).
 #[derive(Debug, Default, Clone)]
@@ -136,9 +138,30 @@ impl Problems {
         form: impl IntoIterator<Item = &'f Field>,
         rules: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Self {
+        Self::with_needs(lang, form, rules.into_iter().map(|rule| (rule, None)))
+    }
+
+    /// [`Problems::of`] for the rules' field errors, where a password refused as easy to guess
+    /// says why (its weakness's words) rather than what passwords need in general.
+    pub(crate) fn of_errors<'f>(
+        lang: Lang,
+        form: impl IntoIterator<Item = &'f Field>,
+        fields: &FieldErrors,
+    ) -> Self {
+        let rules = fields
+            .iter()
+            .map(|(rule, message)| (rule, Weakness::from_message(message).map(Weakness::need)));
+        Self::with_needs(lang, form, rules)
+    }
+
+    fn with_needs<'f>(
+        lang: Lang,
+        form: impl IntoIterator<Item = &'f Field>,
+        rules: impl IntoIterator<Item = (impl AsRef<str>, Option<&'static str>)>,
+    ) -> Self {
         let form: Vec<&Field> = form.into_iter().collect();
         let mut problems = Problems::default();
-        for rule in rules {
+        for (rule, need) in rules {
             let field = form
                 .iter()
                 .filter(|f| f.covers(rule.as_ref()))
@@ -147,7 +170,7 @@ impl Problems {
                 Some(f) => Problem {
                     id: f.id,
                     label: lang.t(f.label),
-                    message: lang.t(f.need),
+                    message: lang.t(need.unwrap_or(f.need)),
                 },
                 None => Problem {
                     id: "",

@@ -35,10 +35,11 @@ use sha2::{Digest, Sha256};
 pub use self::failure::{PageError, PageResult};
 use self::i18n::{COOKIE, Lang};
 use self::session::Visitor;
+use crate::auth::Role;
 use crate::auth::policy;
-use crate::auth::{Role, accounts};
 use crate::domain::Currency;
 use crate::error::{AppError, ErrorCode};
+use crate::services::accounts::remember_language;
 use crate::services::investors::verified_count;
 use crate::services::projects::{Project, ProjectQuery, ProjectSort, Search, load_visible};
 use crate::state::AppState;
@@ -539,13 +540,7 @@ async fn language(
     if let Some(user) = visitor.0 {
         let saved = state
             .db
-            .write(move |conn| {
-                Ok(crate::models::user::set_language(
-                    conn,
-                    &user.id,
-                    lang.code(),
-                )?)
-            })
+            .write(move |conn| remember_language(conn, &user, lang.code()))
             .await;
         if let Err(e) = saved {
             tracing::warn!(error = %e, "could not save a language choice");
@@ -613,15 +608,8 @@ async fn sign_in(
     form: web::Form<Credentials>,
 ) -> PageResult {
     let Credentials { email, password } = form.into_inner();
-    let typed = email.clone();
-    let opened = state
-        .db
-        .write(move |conn| {
-            let user = accounts::authenticate(conn, &email, &password)?;
-            let secret = accounts::start_browser_session(conn, &user.id)?;
-            Ok((user, secret))
-        })
-        .await;
+    let opened = crate::services::accounts::sign_in_browser(&state, &email, password).await;
+    let typed = email;
     match opened {
         Ok((user, secret)) => {
             let home = if user.role == Role::Investor.as_ref() {
@@ -652,11 +640,7 @@ async fn sign_in(
 /// Ends the browser session (the session is revoked, not just forgotten by the browser).
 async fn sign_out(state: web::Data<AppState>, visitor: Visitor) -> PageResult {
     if let Some(user) = visitor.0 {
-        let session = user.session_id.clone();
-        state
-            .db
-            .write(move |conn| Ok(crate::models::user::revoke_session(conn, &session)?))
-            .await?;
+        crate::services::accounts::logout(&state, user.session_id).await?;
     }
     Ok(see_other("/").cookie(session::cookie(&state, "")).finish())
 }

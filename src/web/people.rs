@@ -248,18 +248,18 @@ fn finish(
     outcome: Result<HttpResponse, AppError>,
     (kept, form): (Kept, &[Field]),
 ) -> PageResult {
-    let fields: Vec<String> = match outcome {
+    let fields = match outcome {
         Ok(done) => return Ok(done),
-        Err(AppError::Validation { fields, .. }) => fields.into_keys().collect(),
+        Err(AppError::Validation { fields, .. }) => fields,
         // An address that already has an account is a problem of the form's email field.
         Err(AppError::Conflict {
             code: ErrorCode::EmailTaken,
-            ..
-        }) => vec!["email".to_owned()],
+            message,
+        }) => [("email".to_owned(), message)].into(),
         Err(e) => return Err(e.into()),
     };
     let mut page = PeoplePage::new(Page::of(req), state, user, kept);
-    page.problems = Problems::of(page.page.lang, form, fields);
+    page.problems = Problems::of_errors(page.page.lang, form, &fields);
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
 }
 

@@ -15,19 +15,14 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payloa
 
 use crate::auth::AuthenticatedUser;
 use crate::auth::policy;
-use crate::auth::tokens::hash_secret;
-use crate::clock::now;
 use crate::config::Environment;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::models::notification;
-use crate::models::user;
+use crate::services::accounts::{BROWSER_SESSION_DAYS as DAYS, BrowserVisit, browser_visit};
 use crate::state::AppState;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "sepadan_session";
-/// Days a browser session lasts.
-pub const DAYS: i64 = 7;
 
 /// The signed-in person, if any.
 pub struct Visitor(pub Option<AuthenticatedUser>);
@@ -54,20 +49,9 @@ impl FromRequest for Visitor {
             let (Some(secret), Some(db)) = (secret, db) else {
                 return Ok(Visitor(None));
             };
-            let hash = hash_secret(&secret);
-            let since = now() - chrono::Duration::days(DAYS);
-            let found = db
-                .run(move |conn| {
-                    let Some((row, session)) = user::find_by_cookie(conn, &hash, since)? else {
-                        return Ok(None);
-                    };
-                    let unread = notification::unread_count(conn, &row.id)?;
-                    Ok(Some((row, session, unread)))
-                })
-                .await?;
+            let found = browser_visit(&db, &secret).await?;
             Ok(Visitor(match found {
-                Some((row, session, unread)) => {
-                    let user = AuthenticatedUser::from_row(row, session)?;
+                Some(BrowserVisit { user, unread }) => {
                     let mut extensions = req.extensions_mut();
                     extensions.insert(Unread(unread));
                     extensions.insert(SignedIn(user.clone()));
@@ -159,17 +143,12 @@ pub async fn refuse_cross_site_forms(
     Ok(next.call(req).await?.map_into_boxed_body())
 }
 
-/// Whether a form comes from this site: its `Origin` (or, failing that, `Referer`) must be this
-/// server's address as the browser reached it, or the configured public address.
+/// Whether a form comes from this site: its `Origin` (or, failing that, `Referer`) must be the
+/// configured public address (`app.public_url`). What the client says about the host
+/// (`Host`, `X-Forwarded-Host`, `Forwarded`) is never trusted for it: a forged header would
+/// make any origin "ours".
 fn same_origin(req: &HttpRequest, state: &AppState) -> Result<(), AppError> {
-    let info = req.connection_info();
-    let here = format!("{}://{}", info.scheme(), info.host());
-    let public = state
-        .settings
-        .app
-        .public_url
-        .trim_end_matches('/')
-        .to_owned();
+    let public = state.settings.app.public_url.trim_end_matches('/');
     let header = |name: &str| {
         req.headers()
             .get(name)
@@ -177,13 +156,8 @@ fn same_origin(req: &HttpRequest, state: &AppState) -> Result<(), AppError> {
             .map(str::to_owned)
     };
     let from = header("origin").or_else(|| header("referer"));
-    let ours = |origin: &str| {
-        [&here, &public]
-            .iter()
-            .any(|o| origin == o.as_str() || origin.starts_with(&format!("{o}/")))
-    };
     match from {
-        Some(origin) if ours(&origin) => Ok(()),
+        Some(origin) if origin == public || origin.starts_with(&format!("{public}/")) => Ok(()),
         _ => Err(AppError::Forbidden(
             "this form must be sent from Sepadan's own pages".into(),
         )),

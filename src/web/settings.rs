@@ -18,7 +18,7 @@ use crate::domain::status::OutboxState;
 use crate::error::AppError;
 use crate::meetings::time::{in_zone, stored_zone};
 use crate::notify::KINDS;
-use crate::services::accounts::{MeUpdate, PasswordChange, change_password_of, update_account};
+use crate::services::accounts::{MeUpdate, PasswordChange, update_account};
 use crate::services::calendar::{create_feed_of, has_feed, revoke_feeds};
 use crate::services::notifications::{
     DIGESTS, NotificationSettings, outbox_in_state, recipient_of, retry_dead, save_settings,
@@ -183,7 +183,7 @@ impl SettingsPage {
     /// A form's problems, each at its field, in the page's language.
     fn with_problems(mut self, error: &AppError) -> Self {
         if let AppError::Validation { fields, .. } = error {
-            self.problems = Problems::of(self.page.lang, &FIELDS, fields.keys());
+            self.problems = Problems::of_errors(self.page.lang, &FIELDS, fields);
         }
         self
     }
@@ -370,11 +370,7 @@ async fn change_password(
         current_password: raw("current_password"),
         new_password: raw("new_password"),
     };
-    let id = user.id.clone();
-    let changed = state
-        .db
-        .write(move |conn| change_password_of(conn, &id, &input))
-        .await;
+    let changed = crate::services::accounts::change_password(&state, &user.id, input).await;
     let outcome = changed.map(|()| {
         see_other("/sign-in")
             .cookie(session::cookie(&state, ""))

@@ -13,7 +13,7 @@ fn register_body(email: &str) -> serde_json::Value {
 }
 
 #[tokio::test]
-async fn an_investor_registers_and_is_signed_in_unverified() {
+async fn an_investor_registers_confirms_the_address_then_signs_in_unverified() {
     let app = spawn_app().await;
     let (status, body) = app
         .post(
@@ -22,10 +22,37 @@ async fn an_investor_registers_and_is_signed_in_unverified() {
             register_body("yuki@sakura.example"),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let token = body["tokens"]["access_token"].as_str().unwrap();
-    assert_eq!(body["tokens"]["token_type"], "Bearer");
-    assert!(body["tokens"]["expires_in"].as_i64().unwrap() <= 900);
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(
+        body,
+        json!({"email": "yuki@sakura.example", "next": "confirm_email"})
+    );
+    let (status, _) = app
+        .login("yuki@sakura.example", "a long enough password")
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "no sign-in before the address is confirmed"
+    );
+    let email = app
+        .email_text("yuki@sakura.example", "Confirm your email address")
+        .await;
+    let (status, _) = app
+        .post(
+            "/api/v1/auth/verify-email",
+            None,
+            json!({"token": token_in(&email)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, tokens) = app
+        .login("yuki@sakura.example", "a long enough password")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let token = tokens["access_token"].as_str().unwrap();
+    assert_eq!(tokens["token_type"], "Bearer");
+    assert!(tokens["expires_in"].as_i64().unwrap() <= 900);
     let (status, me) = app.get("/api/v1/me", Some(token)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(me["role"], "investor");
@@ -39,22 +66,319 @@ async fn an_investor_registers_and_is_signed_in_unverified() {
 }
 
 #[tokio::test]
-async fn an_email_registers_only_once_and_passwords_have_a_length_rule() {
+async fn registering_a_taken_address_answers_as_a_new_one_and_emails_the_owner() {
     let app = spawn_app().await;
-    let (status, _) = app
+    let (first_status, first) = app
         .post("/api/v1/auth/register", None, register_body("a@b.example"))
         .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let (status, body) = app
-        .post("/api/v1/auth/register", None, register_body("A@B.example"))
+    assert_eq!(first_status, StatusCode::ACCEPTED, "{first}");
+    let mut again = register_body("A@B.example");
+    again["password"] = json!("the intruder's own password");
+    again["organisation"]["name"] = json!("Another Fund");
+    let (status, body) = app.post("/api/v1/auth/register", None, again).await;
+    assert_eq!(status, first_status, "{body}");
+    assert_eq!(body, first, "the same answer, word for word");
+    let notice = app
+        .email_text("a@b.example", "Someone tried to register with your address")
         .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(code(&body), "email_taken");
+    assert!(notice.contains("/sign-in"), "{notice}");
+    assert!(notice.contains("/forgot-password"), "{notice}");
+    let (status, _) = app
+        .login("a@b.example", "the intruder's own password")
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "no second account");
+
     let mut short = register_body("c@d.example");
     short["password"] = json!("too short");
     let (status, body) = app.post("/api/v1/auth/register", None, short).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"]["fields"]["password"].is_string());
+}
+
+#[tokio::test]
+async fn weak_and_common_passwords_are_refused_everywhere_a_password_is_chosen() {
+    let app = spawn_app().await;
+    let weak = |body: &serde_json::Value, field: &str| {
+        let message = body["error"]["fields"][field].as_str().unwrap_or_default();
+        assert!(message.contains("too easy to guess"), "{body}");
+    };
+    let mut register = register_body("weak@sakura.example");
+    register["password"] = json!("password1234");
+    let (status, body) = app.post("/api/v1/auth/register", None, register).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(code(&body), "validation_failed");
+    weak(&body, "password");
+    assert!(
+        body["error"]["fields"]["password"]
+            .as_str()
+            .unwrap()
+            .contains("common password"),
+        "it says why: {body}"
+    );
+
+    let user = app.user(Role::Staff, None).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/me/password",
+            Some(&user.token),
+            json!({"current_password": PASSWORD, "new_password": "password1234"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    weak(&body, "new_password");
+
+    let token = reset_token(&app, &user.id).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            json!({"token": token, "password": "aaaaaaaaaaaaaaaa"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    weak(&body, "password");
+
+    let (status, _) = app
+        .post(
+            "/api/v1/invitations",
+            Some(&user.token),
+            json!({"email": "andi@palopokota.go.id", "name": "Andi Baso", "region": "73.73"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let email = app
+        .email_text("andi@palopokota.go.id", "Undangan ke Sepadan")
+        .await;
+    let (status, body) = app
+        .post(
+            "/api/v1/auth/accept-invitation",
+            None,
+            json!({"token": token_in(&email), "password": "qwertyuiop123"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    weak(&body, "password");
+    let (status, _) = app
+        .post(
+            "/api/v1/auth/accept-invitation",
+            None,
+            json!({"token": token_in(&email), "password": "palopo harbour lanterns"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "the invitation still works");
+    assert_eq!(
+        app.login(&user.email, PASSWORD).await.0,
+        StatusCode::OK,
+        "the weak passwords changed nothing"
+    );
+}
+
+/// A live reset link for a user, stored as a reset email would have made it; returns its secret.
+async fn reset_token(app: &crate::helpers::TestApp, user_id: &str) -> String {
+    let db = app.state.db.clone();
+    let user_id = user_id.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let secret = sepadan::auth::tokens::new_secret();
+        let mut conn = db.get().unwrap();
+        let expires = sepadan::clock::now() + chrono::Duration::hours(1);
+        sepadan::models::user::insert_account_token(
+            &mut conn,
+            &sepadan::auth::tokens::hash_secret(&secret),
+            &user_id,
+            "password_reset",
+            expires,
+        )
+        .unwrap();
+        secret
+    })
+    .await
+    .unwrap()
+}
+
+async fn confirm_reset(app: &crate::helpers::TestApp, token: &str, password: &str) -> StatusCode {
+    app.post(
+        "/api/v1/auth/password-reset/confirm",
+        None,
+        json!({"token": token, "password": password}),
+    )
+    .await
+    .0
+}
+
+#[tokio::test]
+async fn a_completed_reset_ends_the_other_outstanding_reset_links() {
+    let app = spawn_app().await;
+    let user = app.user(Role::Staff, None).await;
+    let first = reset_token(&app, &user.id).await;
+    let second = reset_token(&app, &user.id).await;
+    assert_eq!(
+        confirm_reset(&app, &first, "granite meadow sparrow").await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        confirm_reset(&app, &second, "another granite meadow").await,
+        StatusCode::UNAUTHORIZED,
+        "the other link died with the reset"
+    );
+    assert_eq!(
+        app.login(&user.email, "granite meadow sparrow").await.0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_outstanding_reset_links() {
+    let app = spawn_app().await;
+    let user = app.user(Role::Staff, None).await;
+    let link = reset_token(&app, &user.id).await;
+    let (status, _) = app
+        .post(
+            "/api/v1/me/password",
+            Some(&user.token),
+            json!({"current_password": PASSWORD, "new_password": "granite meadow sparrow"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        confirm_reset(&app, &link, "another granite meadow").await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login(&user.email, "granite meadow sparrow").await.0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_new_reset_request_ends_the_earlier_reset_links() {
+    let app = spawn_app().await;
+    let user = app.user(Role::Staff, None).await;
+    let ask = || {
+        app.post(
+            "/api/v1/auth/password-reset",
+            None,
+            json!({"email": user.email}),
+        )
+    };
+    assert_eq!(ask().await.0, StatusCode::ACCEPTED);
+    let first = token_in(&app.email_text(&user.email, "Reset your password").await);
+    assert_eq!(ask().await.0, StatusCode::ACCEPTED);
+    let texts = app.emails_text(&user.email, "Reset your password", 2).await;
+    let second = texts
+        .iter()
+        .map(|text| token_in(text))
+        .find(|token| *token != first)
+        .unwrap();
+    assert_eq!(
+        confirm_reset(&app, &first, "granite meadow sparrow").await,
+        StatusCode::UNAUTHORIZED,
+        "the earlier link ended with the new request"
+    );
+    assert_eq!(
+        confirm_reset(&app, &second, "granite meadow sparrow").await,
+        StatusCode::NO_CONTENT
+    );
+}
+
+/// The outbox items of a kind to an address, with their states.
+async fn outbox_to(app: &crate::helpers::TestApp, address: &str) -> Vec<(String, String)> {
+    let db = app.state.db.clone();
+    let target = format!("address:{address}");
+    tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        use sepadan::db::schema::outbox;
+        let mut conn = db.get().unwrap();
+        outbox::table
+            .filter(outbox::target.eq(target))
+            .select((outbox::kind, outbox::state))
+            .load(&mut *conn)
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_reset_request_does_the_same_work_for_known_and_unknown_addresses() {
+    let app = spawn_app().await;
+    let user = app.user(Role::Staff, None).await;
+    let unknown = "nobody@example.com";
+    let mut answers = Vec::new();
+    for address in [user.email.as_str(), unknown] {
+        let response = app
+            .client
+            .post(app.url("/api/v1/auth/password-reset"))
+            .json(&json!({"email": address}))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        answers.push((status, response.text().await.unwrap()));
+        let queued = outbox_to(&app, address).await;
+        assert_eq!(queued.len(), 1, "{address}: {queued:?}");
+        assert_eq!(queued[0].0, "password_reset_request", "{address}");
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0].0, StatusCode::ACCEPTED);
+    app.email_text(&user.email, "Reset your password").await;
+    // The worker takes the unknown address's item too, and sends nothing for it.
+    for _ in 0..500 {
+        if outbox_to(&app, unknown).await[0].1 == "sent" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(outbox_to(&app, unknown).await[0].1, "sent");
+    assert!(app.emails_to(unknown).is_empty());
+}
+
+#[tokio::test]
+async fn an_unrelated_write_succeeds_while_a_flood_of_bad_sign_ins_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = crate::helpers::test_settings(&dir);
+    // A request that cannot get a connection soon answers 503: any lock held by the flood shows.
+    settings.database.connect_timeout_seconds = 1;
+    let app = crate::helpers::spawn_with(settings, dir).await;
+    let staff = app.user(Role::Staff, None).await;
+    let flood: Vec<_> = (0..128)
+        .map(|i| {
+            let client = app.client.clone();
+            let url = app.url("/api/v1/auth/login");
+            let email = if i % 2 == 0 {
+                staff.email.clone()
+            } else {
+                format!("nobody{i}@example.com")
+            };
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .json(&json!({"email": email, "password": "not the password at all"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    for i in 0..5 {
+        let (status, body) = app
+            .call(
+                reqwest::Method::PATCH,
+                "/api/v1/me",
+                Some(&staff.token),
+                Some(json!({"name": format!("Staff {i}")})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    for attempt in flood {
+        assert_eq!(attempt.await.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        app.login(&staff.email, PASSWORD).await.0,
+        StatusCode::OK,
+        "the right password still works after the flood"
+    );
 }
 
 #[tokio::test]
@@ -266,7 +590,7 @@ async fn staff_invite_an_official_who_joins_bound_to_the_region() {
         .await;
     assert!(email.contains("Kota Palopo"), "{email}");
     assert!(
-        email.contains("http://127.0.0.1:8080/accept-invitation?token="),
+        email.contains(&format!("{}/accept-invitation?token=", app.address)),
         "{email}"
     );
     let token = &token_in(&email);
@@ -348,7 +672,7 @@ async fn a_forgotten_password_is_reset_by_an_emailed_link_that_works_once() {
         let mut conn = db.get().unwrap();
         for _ in 0..500 {
             let rows: Vec<(String, String)> = outbox::table
-                .filter(outbox::kind.eq("password_reset"))
+                .filter(outbox::kind.eq("password_reset_request"))
                 .select((outbox::state, outbox::payload))
                 .load(&mut *conn)
                 .unwrap();
@@ -364,7 +688,11 @@ async fn a_forgotten_password_is_reset_by_an_emailed_link_that_works_once() {
     })
     .await
     .unwrap();
-    assert_eq!(kept, ["{}"]);
+    assert_eq!(
+        kept,
+        ["{}", "{}"],
+        "one request per address, neither holding a secret"
+    );
     let (status, _) = app
         .post(
             "/api/v1/auth/password-reset/confirm",

@@ -97,3 +97,16 @@ fn the_checks_see_the_faces_and_the_services() {
         );
     }
 }
+
+#[test]
+fn the_faces_reach_the_database_only_through_services() {
+    let faces = offenders(&["crate::models", "models::"], &[], "src/api/")
+        .into_iter()
+        .chain(offenders(&["crate::models", "models::"], &[], "src/web/"));
+    let found: Vec<String> = faces.collect();
+    assert!(
+        found.is_empty(),
+        "a face queries models itself:\n{}",
+        found.join("\n")
+    );
+}

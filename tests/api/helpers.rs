@@ -5,6 +5,7 @@ use sepadan::auth::Role;
 use sepadan::auth::accounts::{self, Language, NewAccount};
 use sepadan::config::Settings;
 use sepadan::db::write_transaction;
+use sepadan::models::user;
 use sepadan::startup::Application;
 use sepadan::state::AppState;
 use serde_json::{Value, json};
@@ -80,8 +81,13 @@ pub async fn spawn_app() -> TestApp {
     spawn_with(test_settings(&dir), dir).await
 }
 
-pub async fn spawn_with(settings: Settings, dir: tempfile::TempDir) -> TestApp {
-    let app = Application::build(settings).expect("the application builds");
+/// Serves `settings` on a free port of loopback, which is also the public address (`app.public_url`)
+/// that forms must come from and links start with.
+pub async fn spawn_with(mut settings: Settings, dir: tempfile::TempDir) -> TestApp {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("a bound port").port();
+    settings.app.public_url = format!("http://127.0.0.1:{port}");
+    let app = Application::build_on(settings, listener).expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
@@ -170,8 +176,19 @@ impl TestApp {
                                             "contact_email": "deals@testcapital.example", "contact_phone": "+65 6123 4567"}}),
                 )
                 .await;
-            assert_eq!(status, StatusCode::CREATED, "{body}");
-            Some(body["user"]["investor_id"].as_str().unwrap().to_owned())
+            assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+            // Confirmed at once, as if the link in the email had been opened.
+            let db = self.state.db.clone();
+            let email = email.clone();
+            let row = tokio::task::spawn_blocking(move || {
+                let mut conn = db.get().unwrap();
+                let row = user::find_by_email(&mut conn, &email).unwrap().unwrap();
+                user::set_email_verified(&mut conn, &row.id, sepadan::clock::now()).unwrap();
+                row
+            })
+            .await
+            .unwrap();
+            row.investor_id
         } else {
             tokio::task::spawn_blocking(move || {
                 let mut conn = db.get().unwrap();
@@ -279,6 +296,48 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         panic!("no email to {address} about {subject}");
+    }
+
+    /// The plain texts of the emails to `address` in the mail drop so far.
+    pub fn emails_to(&self, address: &str) -> Vec<(String, String)> {
+        let dir = std::path::PathBuf::from(&self.state.settings.email.file_dir);
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let bytes = std::fs::read(entry.path()).unwrap_or_default();
+            let Some(mail) = mail_parser::MessageParser::default().parse(&bytes) else {
+                continue;
+            };
+            let to_match = mail
+                .to()
+                .and_then(|to| to.first())
+                .and_then(|a| a.address())
+                .is_some_and(|a| a == address);
+            if to_match {
+                found.push((
+                    mail.subject().unwrap_or_default().to_owned(),
+                    mail.body_text(0).unwrap_or_default().into_owned(),
+                ));
+            }
+        }
+        found
+    }
+
+    /// Waits (10 s at most) for `count` emails to `address` whose subjects start with `subject`
+    /// and returns their plain texts.
+    pub async fn emails_text(&self, address: &str, subject: &str, count: usize) -> Vec<String> {
+        for _ in 0..500 {
+            let texts: Vec<String> = self
+                .emails_to(address)
+                .into_iter()
+                .filter(|(s, _)| s.starts_with(subject))
+                .map(|(_, text)| text)
+                .collect();
+            if texts.len() >= count {
+                return texts;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("fewer than {count} emails to {address} about {subject}");
     }
 
     /// Loads the demo data set into this test's own database.

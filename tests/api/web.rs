@@ -447,7 +447,7 @@ async fn a_project_form_with_problems_comes_back_with_the_input_kept() {
 }
 
 #[tokio::test]
-async fn an_investor_registers_in_the_browser_and_lands_on_its_matches() {
+async fn an_investor_registers_in_the_browser_confirms_the_address_and_lands_on_its_matches() {
     let app = spawn_app().await;
     let client = no_redirects();
     let (status, form) = page(&app, "/register", &[(COOKIE, "lang=en")]).await;
@@ -478,39 +478,103 @@ async fn an_investor_registers_in_the_browser_and_lands_on_its_matches() {
             && text.contains("value=\"Sakura Green Fund\""),
         "{text}"
     );
-    let done = client
-        .post(app.url("/register"))
+    let register = |email: &'static str| {
+        client
+            .post(app.url("/register"))
+            .header("origin", &app.address)
+            .header(COOKIE, "lang=en")
+            .form(&fields(email, "JP"))
+            .send()
+    };
+    let done = register("yuki@sakura.example").await.unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    assert!(
+        done.headers().get("set-cookie").is_none(),
+        "not signed in yet"
+    );
+    let sent = done.text().await.unwrap();
+    assert!(sent.contains("Check your email"), "{sent}");
+    let again = register("yuki@sakura.example").await.unwrap();
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "no word of the taken address"
+    );
+    assert!(again.headers().get("set-cookie").is_none());
+    assert_eq!(again.text().await.unwrap(), sent, "the very same page");
+    app.email_text(
+        "yuki@sakura.example",
+        "Someone tried to register with your address",
+    )
+    .await;
+
+    let email = app
+        .email_text("yuki@sakura.example", "Confirm your email address")
+        .await;
+    let token = crate::helpers::token_in(&email);
+    let confirmed = client
+        .post(app.url("/verify-email"))
         .header("origin", &app.address)
-        .form(&fields("yuki@sakura.example", "JP"))
+        .form(&[("token", token.as_str())])
         .send()
         .await
         .unwrap();
-    assert_eq!(done.status(), StatusCode::SEE_OTHER);
-    assert_eq!(done.headers()["location"], "/dashboard");
-    let session = done.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let session = app
+        .page_session_with("yuki@sakura.example", "a long enough password")
+        .await;
     let (status, dashboard) = page(&app, "/dashboard", &[(COOKIE, &session)]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         dashboard.contains("class=\"note\""),
         "asks for a mandate first: {dashboard}"
     );
-    let again = client
-        .post(app.url("/register"))
-        .header("origin", &app.address)
-        .form(&fields("yuki@sakura.example", "JP"))
-        .send()
+}
+
+#[tokio::test]
+async fn forms_are_checked_against_the_public_address_not_the_forwarding_headers() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let sign_in = |origin: &'static str, extra: &'static [(&'static str, &'static str)]| {
+        let mut request = no_redirects()
+            .post(app.url("/sign-in"))
+            .header("origin", origin)
+            .form(&[
+                ("email", staff.email.as_str()),
+                ("password", crate::helpers::PASSWORD),
+            ]);
+        for (name, value) in extra {
+            request = request.header(*name, *value);
+        }
+        request.send()
+    };
+    let forged: [&[(&str, &str)]; 4] = [
+        &[("host", "evil.example")],
+        &[("x-forwarded-host", "evil.example")],
+        &[
+            ("x-forwarded-host", "evil.example"),
+            ("x-forwarded-proto", "https"),
+        ],
+        &[("forwarded", "host=evil.example;proto=https")],
+    ];
+    for headers in forged {
+        for origin in ["https://evil.example", "http://evil.example"] {
+            let answer = sign_in(origin, headers).await.unwrap();
+            assert_eq!(
+                answer.status(),
+                StatusCode::FORBIDDEN,
+                "{origin} with {headers:?}"
+            );
+        }
+    }
+    let ours: &'static str = Box::leak(app.address.clone().into_boxed_str());
+    let answer = sign_in(ours, &[("x-forwarded-host", "evil.example")])
         .await
         .unwrap();
     assert_eq!(
-        again.status(),
-        StatusCode::CONFLICT,
-        "one account per address"
+        answer.status(),
+        StatusCode::SEE_OTHER,
+        "the public address is ours whatever the headers say"
     );
 }
 

@@ -228,15 +228,26 @@ async fn the_registration_form_says_what_a_field_needs_in_the_pages_language() {
     let (status, _) = app.login("yuki@sakura.example", "short").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "no account was made");
 
-    let taken = app.user(Role::Investor, None).await;
-    let again = registration(&[("email", taken.email.as_str())]);
-    let (status, page) = post_in(&app, "id", None, "/register", &again).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert!(
-        page.contains("Sudah ada akun dengan alamat email ini"),
-        "{page}"
-    );
-    assert!(page.contains(r#"aria-invalid="true""#), "{page}");
+    let cases = [
+        (
+            "id",
+            "Kata sandi ini terlalu mudah ditebak: kata sandi yang umum",
+        ),
+        (
+            "en",
+            "This password is too easy to guess: it is a common password",
+        ),
+    ];
+    for (lang, why) in cases {
+        let weak = registration(&[("password", "password1234")]);
+        let (status, page) = post_in(&app, lang, None, "/register", &weak).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+        assert!(page.contains(why), "{lang}: {page}");
+        assert!(
+            !page.contains("; use a few uncommon words"),
+            "not the API's words: {page}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -262,6 +273,15 @@ async fn the_reset_password_form_says_what_the_password_needs_in_the_pages_langu
     assert!(page.contains("Gunakan 12 sampai 128 karakter"), "{page}");
     assert!(!page.contains("must be between"), "{page}");
     assert!(page.contains(r#"required aria-invalid="true" aria-describedby="password-problem""#));
+    for (lang, why) in [
+        ("id", "Kata sandi ini terlalu mudah ditebak: deretan tombol"),
+        ("en", "This password is too easy to guess: keyboard rows"),
+    ] {
+        let weak = [("token", token.as_str()), ("password", "aaaaaaaaaaaaaaaa")];
+        let (status, page) = post_in(&app, lang, None, "/reset-password", &weak).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+        assert!(page.contains(why), "{lang}: {page}");
+    }
     let (status, _) = app.login(&investor.email, PASSWORD).await;
     assert_eq!(status, StatusCode::OK, "the password is unchanged");
 }
