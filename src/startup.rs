@@ -179,7 +179,6 @@ fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result
         app.app_data(openapi)
             .configure(crate::web::config)
             .default_service(web::to(not_found))
-            .wrap(from_fn(crate::web::failure::render_page_errors))
             .wrap(from_fn(crate::web::session::refuse_cross_site_forms))
             .wrap(from_fn(api::extract::refuse_nul_in_uri))
             .wrap(from_fn(limits::refuse_oversized_heads))

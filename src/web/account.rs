@@ -197,7 +197,7 @@ fn failed(req: &HttpRequest, step: &Step, token: String, error: AppError) -> Pag
                 Some(Trouble::Fields(problems)),
             ))
         }
-        other => Err(other.into()),
+        other => Err(other),
     }
 }
 
@@ -319,7 +319,7 @@ async fn forgot_password(
                 Some(Trouble::Fields(problems)),
             ))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -487,6 +487,6 @@ async fn register(
             let problems = Problems::of_errors(page.lang, &REGISTRATION, &fields);
             Ok(refused(page, problems))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }

@@ -162,7 +162,7 @@ async fn calendar(
         return Ok(see_other("/sign-in").finish());
     };
     let Some(id) = file.into_inner().strip_suffix(".ics").map(str::to_owned) else {
-        return Err(AppError::not_found("meeting").into());
+        return Err(AppError::not_found("meeting"));
     };
     let text = state
         .db
@@ -184,7 +184,7 @@ async fn answer(
     let accepting = match answer.as_str() {
         "accept" => true,
         "decline" => false,
-        _ => return Err(AppError::not_found("answer").into()),
+        _ => return Err(AppError::not_found("answer")),
     };
     let factor = state.settings.meetings.must_meet_factor;
     state

@@ -326,7 +326,7 @@ async fn create(
             )
             .await
         }
-        Err(Err(e)) => Err(e.into()),
+        Err(Err(e)) => Err(e),
     }
 }
 

@@ -166,7 +166,7 @@ async fn run(
             let detail = fields.into_values().next().unwrap_or(message);
             Ok(refuse(projects, csv, unprocessable, key, detail))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 

@@ -427,7 +427,7 @@ async fn save(
     );
     let (changes, row) = match (changes, row) {
         (Ok(Some(changes)), Ok(Some(row))) if problems.is_empty() => (changes, row),
-        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
+        (Err(e), _) | (_, Err(e)) => return Err(e),
         _ => {
             return Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,

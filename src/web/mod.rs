@@ -6,7 +6,6 @@ pub mod agenda;
 pub mod charts;
 pub mod delegations;
 pub mod events;
-pub mod failure;
 pub mod form;
 pub mod i18n;
 pub mod imports;
@@ -32,7 +31,6 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-pub use self::failure::{PageError, PageResult};
 use self::i18n::{COOKIE, Lang};
 use self::session::Visitor;
 use crate::auth::Role;
@@ -172,6 +170,11 @@ fn percent_encode(text: &str) -> String {
         })
         .collect()
 }
+
+/// What a page handler answers. A failure is drawn as the error page in the visitor's language
+/// (with the status and stable code the API would answer) by `middleware::shape`, so handlers
+/// use `?` on what services answer.
+pub type PageResult = Result<HttpResponse, AppError>;
 
 pub(crate) fn html(status: StatusCode, body: Result<String, askama::Error>) -> HttpResponse {
     match body {
@@ -633,7 +636,7 @@ async fn sign_in(
                 .render(),
             ))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -697,7 +700,7 @@ async fn dashboard(req: HttpRequest, visitor: Visitor, state: web::Data<AppState
             code: ErrorCode::MandateRequired,
             ..
         }) => (Some(page.t("dashboard.no_mandate")), Vec::new()),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
     let percent = |x: f64| (x * 100.0).round() as i64;
     let matches = ranked

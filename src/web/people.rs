@@ -256,7 +256,7 @@ fn finish(
             code: ErrorCode::EmailTaken,
             message,
         }) => [("email".to_owned(), message)].into(),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
     let mut page = PeoplePage::new(Page::of(req), state, user, kept);
     page.problems = Problems::of_errors(page.page.lang, form, &fields);
@@ -306,7 +306,7 @@ async fn create_staff(
     // The shared rule refuses staff too; refusing them first keeps the form's own checks of
     // role and language from telling staff more than that they may not.
     if let Err(refused) = policy::may(&user, Task::CreateStaffAccounts) {
-        return Err(refused.into());
+        return Err(refused);
     }
     let typed = Typed::parse(&body);
     let kept = Kept {
@@ -438,7 +438,7 @@ async fn subscribe_partner(
     let (created, refused) = match subscribe(&state, &user, input).await {
         Ok(created) => (Some(created), None),
         Err(AppError::Validation { fields, .. }) => (None, Some(fields)),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
     // A new subscription leaves an empty form; a refused one keeps what was typed.
     let form = if created.is_some() {

@@ -347,7 +347,7 @@ fn saved<T>(
                 form_page(page, state, typed, problems, action).render(),
             ))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 

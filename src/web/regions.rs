@@ -574,7 +574,7 @@ async fn save_editor(
             let form = editor(page, &state, &editing, req.path(), Some(&input), problem);
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, form.render()))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 

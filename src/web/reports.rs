@@ -712,6 +712,6 @@ async fn record_outcome(
                 OutcomeForm::new(page, &meeting, fields, problems, false).render(),
             ))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }

@@ -271,7 +271,7 @@ async fn finish(
     let error = match outcome {
         Ok(done) => return Ok(done),
         Err(e @ AppError::Validation { .. }) => e,
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
     let page = page_for(req, visitor, state, user, typed.0, typed.1).await?;
     Ok(page

@@ -735,7 +735,7 @@ async fn create(
             )
             .await
         }
-        Err(Err(e)) => Err(e.into()),
+        Err(Err(e)) => Err(e),
     }
 }
 

@@ -147,7 +147,7 @@ async fn add_participant(
             )
             .await
         }
-        Err(Err(e)) => Err(e.into()),
+        Err(Err(e)) => Err(e),
     }
 }
 
@@ -375,6 +375,6 @@ async fn edit_participant(
             )
             .await
         }
-        Err(Err(e)) => Err(e.into()),
+        Err(Err(e)) => Err(e),
     }
 }

@@ -676,7 +676,7 @@ async fn change(
     let status = match &refused {
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        _ => return Err(refused.into()),
+        _ => return Err(refused),
     };
     let lang = Page::of(&req).lang;
     let reasons = refusal_reasons(&state, &user, lang, &meeting_id, asked, &refused).await;
