@@ -12,6 +12,7 @@ use super::tokens::{TokenKeys, hash_secret, new_secret};
 use super::{Role, password};
 use crate::clock::now;
 use crate::db::AnyConnection;
+use crate::domain::text;
 use crate::error::{AppError, ErrorCode};
 use crate::models::user::{self, Invitation, RefreshToken, Session, User};
 use crate::notify::kinds::{Addressee, SecretLink};
@@ -78,7 +79,7 @@ pub struct CheckedAccount {
 /// guessable from the name or address either.
 pub fn check(account: NewAccount<'_>) -> Result<CheckedAccount, AppError> {
     let email = normalise_email("email", account.email)?;
-    let name = check_name("name", account.name, 120)?;
+    let name = check_name("name", account.name, text::PERSON_NAME)?;
     password::check_strength("password", account.password, &[&email, &name])?;
     Ok(CheckedAccount {
         email,

@@ -3,6 +3,16 @@
 
 use crate::error::AppError;
 
+/// A project's title, in characters (each language apart).
+pub const TITLE: usize = 200;
+/// A project's description (each language apart).
+pub const DESCRIPTION: usize = 10_000;
+/// The name of an organisation, an event, a venue or a delegation, on one line.
+pub const NAME: usize = 200;
+/// A person's name, on one line.
+pub const PERSON_NAME: usize = 120;
+/// A city, on one line.
+pub const CITY: usize = 120;
 /// Descriptions, theses, profiles and meeting notes, in characters (each language apart).
 pub const LONG_TEXT: usize = 5000;
 /// A meeting request's message.

@@ -12,6 +12,7 @@ use crate::auth::tokens::{TokenKeys, hash_secret, new_secret};
 use crate::auth::{AuthenticatedUser, Role, password};
 use crate::clock::now;
 use crate::db::{AnyConnection, Db};
+use crate::domain::text;
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::time::time_zone;
 use crate::models::notification;
@@ -306,7 +307,7 @@ pub(crate) fn update_account(
     change: MeUpdate,
 ) -> Result<Me, AppError> {
     let name = match change.name {
-        Some(name) => accounts::check_name("name", &name, 120)?,
+        Some(name) => accounts::check_name("name", &name, text::PERSON_NAME)?,
         None => user.name.clone(),
     };
     let zone = match change.time_zone.as_deref().map(str::trim) {
@@ -522,7 +523,7 @@ pub async fn invite(
 ) -> Result<InvitationCreated, AppError> {
     policy::may(&user, Task::InviteOfficials)?;
     let email = accounts::normalise_email("email", &input.email)?;
-    let name = accounts::check_name("name", &input.name, 120)?;
+    let name = accounts::check_name("name", &input.name, text::PERSON_NAME)?;
     let region_name = region_name(state, &input.region)?;
     let ttl = Duration::days(state.settings.auth.invitation_days);
     let app = state.clone();

@@ -184,7 +184,7 @@ impl EventInput {
         }
         let event = EventRow {
             id: id.to_owned(),
-            name: check_name("name", &self.name, 200)?,
+            name: check_name("name", &self.name, text::NAME)?,
             kind: self.kind.as_ref().to_owned(),
             description: self.description.trim().to_owned(),
             slot_minutes: check_count("slot_minutes", self.slot_minutes, 10..=240)?,
@@ -217,8 +217,8 @@ impl EventInput {
                 id: uuid::Uuid::new_v4().to_string(),
                 event_id: id.to_owned(),
                 position: i as i32,
-                name: check_name(&field("name"), &v.name, 200)?,
-                city: check_name(&field("city"), &v.city, 120)?,
+                name: check_name(&field("name"), &v.name, text::NAME)?,
+                city: check_name(&field("city"), &v.city, text::CITY)?,
                 country: check_country(&field("country"), &v.country)?,
                 time_zone: zone.name().to_owned(),
                 tables: check_count(&field("tables"), v.tables, 0..=2000)?,
@@ -831,7 +831,7 @@ pub fn create_delegation_record(
         legs.push(LegRow {
             delegation_id: id.clone(),
             position: i as i32,
-            city: check_name(&field("city"), &leg.city, 120)?,
+            city: check_name(&field("city"), &leg.city, text::CITY)?,
             country: check_country(&field("country"), &leg.country)?,
             time_zone: zone.name().to_owned(),
             starts_on: leg.from,
@@ -841,7 +841,7 @@ pub fn create_delegation_record(
     let record = DelegationRecord {
         row: DelegationRow {
             id,
-            name: check_name("name", &input.name, 200)?,
+            name: check_name("name", &input.name, text::NAME)?,
             travel_buffer_minutes: check_count(
                 "travel_buffer_minutes",
                 input.travel_buffer_minutes,

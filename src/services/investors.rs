@@ -78,7 +78,7 @@ pub fn check_investor(input: &OrganisationInput, demo: bool) -> Result<InvestorR
     let at = now();
     Ok(InvestorRow {
         id: uuid::Uuid::new_v4().to_string(),
-        name: crate::auth::accounts::check_name("organisation.name", &input.name, 200)?,
+        name: crate::auth::accounts::check_name("organisation.name", &input.name, text::NAME)?,
         kind: input.kind.as_ref().to_owned(),
         country: check_country("organisation.country", &input.country)?,
         website: optional(input.website.as_deref(), |w| {
@@ -86,7 +86,7 @@ pub fn check_investor(input: &OrganisationInput, demo: bool) -> Result<InvestorR
         })?,
         description: check_description("organisation.description", &input.description)?,
         contact_name: optional(input.contact_name.as_deref(), |n| {
-            crate::auth::accounts::check_name("organisation.contact_name", n, 120)
+            crate::auth::accounts::check_name("organisation.contact_name", n, text::PERSON_NAME)
         })?,
         contact_email: optional(input.contact_email.as_deref(), |e| {
             crate::auth::accounts::normalise_email("organisation.contact_email", e)
@@ -411,7 +411,7 @@ impl InvestorUpdate {
             name: self
                 .name
                 .as_deref()
-                .map(|n| check_name("name", n, 200))
+                .map(|n| check_name("name", n, text::NAME))
                 .transpose()?,
             kind: self.kind.map(|k| k.as_ref().to_owned()),
             country: self
@@ -425,7 +425,9 @@ impl InvestorUpdate {
                 .as_deref()
                 .map(|d| check_description("description", d))
                 .transpose()?,
-            contact_name: clearable(&self.contact_name, &|n| check_name("contact_name", n, 120))?,
+            contact_name: clearable(&self.contact_name, &|n| {
+                check_name("contact_name", n, text::PERSON_NAME)
+            })?,
             contact_email: clearable(&self.contact_email, &|e| {
                 normalise_email("contact_email", e)
             })?,

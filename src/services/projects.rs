@@ -161,8 +161,8 @@ impl ProjectInput {
         if catalogue.region(&self.region).is_none() {
             return Err(AppError::validation("region", "is not a known region code"));
         }
-        self.title = check_localized("title", &self.title, 200)?;
-        self.description = check_localized("description", &self.description, 10_000)?;
+        self.title = check_localized("title", &self.title, text::TITLE)?;
+        self.description = check_localized("description", &self.description, text::DESCRIPTION)?;
         if self.sectors.is_empty() || self.sectors.len() > 10 {
             return Err(AppError::validation("sectors", "give 1 to 10 ISIC codes"));
         }

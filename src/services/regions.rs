@@ -139,7 +139,11 @@ impl ProfileInput {
             }
         }
         for (i, contact) in self.contacts.iter().enumerate() {
-            crate::auth::accounts::check_name(&format!("contacts[{i}].name"), &contact.name, 120)?;
+            crate::auth::accounts::check_name(
+                &format!("contacts[{i}].name"),
+                &contact.name,
+                text::PERSON_NAME,
+            )?;
             if let Some(email) = &contact.email {
                 crate::auth::accounts::normalise_email(&format!("contacts[{i}].email"), email)?;
             }

@@ -8,11 +8,13 @@ use std::str::FromStr;
 
 use serde::Deserialize;
 
-use super::form::{Field, Problems};
+use super::form::{Field, Problems, with_limits};
 use super::i18n::Lang;
 use super::session::{self, Visitor};
 use super::{Page, html, see_other};
 use crate::auth::accounts::{self, Language};
+use crate::auth::password;
+use crate::domain::text;
 use crate::error::AppError;
 use crate::services::accounts::{
     self as service, AcceptInvitationInput, RegisterInput, ResetInput,
@@ -75,7 +77,8 @@ const INVITATION: Step = Step {
     lead: "account.invitation_lead",
     action: "/accept-invitation",
     inputs: &[Input {
-        field: Field::new("password", "password", "account.password", "forms.password"),
+        field: Field::new("password", "password", "account.password", "forms.password")
+            .between(password::MIN_LEN, password::MAX_LEN),
         kind: "password",
         autocomplete: "new-password",
     }],
@@ -91,7 +94,8 @@ const RESET: Step = Step {
             "password",
             "account.new_password",
             "forms.password",
-        ),
+        )
+        .between(password::MIN_LEN, password::MAX_LEN),
         kind: "password",
         autocomplete: "new-password",
     }],
@@ -136,7 +140,13 @@ fn render(
     };
     let body = AccountPage {
         title: page.t(step.title),
-        lead: page.t(step.lead),
+        // The password steps' leads say how long a password may be.
+        lead: with_limits(
+            page.lang,
+            step.lead,
+            Some(password::MIN_LEN),
+            Some(password::MAX_LEN),
+        ),
         problem,
         problems,
         done: false,
@@ -374,15 +384,17 @@ struct Registration {
 /// The registration form's fields as the account and organisation rules name them; the
 /// organisation's contact is the person registering.
 const REGISTRATION: [Field; 8] = [
-    Field::new("name", "name", "register.name", "forms.person_name"),
+    Field::new("name", "name", "register.name", "forms.person_name").at_most(text::PERSON_NAME),
     Field::new("email", "email", "account.email", "forms.email"),
-    Field::new("password", "password", "account.password", "forms.password"),
+    Field::new("password", "password", "account.password", "forms.password")
+        .between(password::MIN_LEN, password::MAX_LEN),
     Field::new(
         "organisation.name",
         "organisation",
         "register.organisation",
         "forms.organisation_name",
-    ),
+    )
+    .at_most(text::NAME),
     Field::new("kind", "kind", "register.kind", "forms.choice"),
     Field::new(
         "organisation.country",
@@ -395,7 +407,8 @@ const REGISTRATION: [Field; 8] = [
         "name",
         "register.name",
         "forms.person_name",
-    ),
+    )
+    .at_most(text::PERSON_NAME),
     Field::new(
         "organisation.contact_email",
         "email",

@@ -16,6 +16,7 @@ use super::session::Staff;
 use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::db::AnyConnection;
+use crate::domain::text;
 use crate::error::AppError;
 use crate::reference::Catalogue;
 use crate::services::events::{
@@ -36,7 +37,8 @@ const LEGS: usize = 3;
 
 /// What each field of the delegation form needs, by its name without list numbering.
 const FIELDS: [form::Field; 10] = [
-    form::Field::new("name", "name", "delegations.name", "delegations.need_name"),
+    form::Field::new("name", "name", "delegations.name", "delegations.need_name")
+        .at_most(text::NAME),
     form::Field::new(
         "regions",
         "regions",
@@ -61,7 +63,7 @@ const FIELDS: [form::Field; 10] = [
         "delegations.itinerary",
         "delegations.need_legs",
     ),
-    form::Field::new("legs.city", "city", "events.city", "events.need_city"),
+    form::Field::new("legs.city", "city", "events.city", "events.need_city").at_most(text::CITY),
     form::Field::new("legs.country", "country", "events.country", "forms.country"),
     form::Field::new(
         "legs.time_zone",

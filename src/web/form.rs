@@ -86,8 +86,12 @@ pub(crate) struct Field {
     pub id: &'static str,
     /// The catalogue key of its label.
     pub label: &'static str,
-    /// The catalogue key of what the field needs, in words for the person filling the form.
+    /// The catalogue key of what the field needs, in words for the person filling the form;
+    /// `%{min}` and `%{max}` in it are filled with the field's limits.
     pub need: &'static str,
+    /// The fewest and the most characters the rules take, where they say.
+    pub min: Option<usize>,
+    pub max: Option<usize>,
 }
 
 impl Field {
@@ -102,7 +106,31 @@ impl Field {
             id,
             label,
             need,
+            min: None,
+            max: None,
         }
+    }
+
+    /// The field with the rules' longest text, for its message.
+    pub(crate) const fn at_most(self, max: usize) -> Self {
+        Field {
+            max: Some(max),
+            ..self
+        }
+    }
+
+    /// The field with the rules' shortest and longest text, for its message.
+    pub(crate) const fn between(self, min: usize, max: usize) -> Self {
+        Field {
+            min: Some(min),
+            max: Some(max),
+            ..self
+        }
+    }
+
+    /// What the field needs, in `lang`, with its limits.
+    fn needs(&self, lang: Lang, key: &str) -> String {
+        with_limits(lang, key, self.min, self.max)
     }
 
     /// Whether the rules' problem about `rule` is about this field or a part of it.
@@ -110,6 +138,19 @@ impl Field {
         rule.strip_prefix(self.rule)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
     }
+}
+
+/// The catalogue's text for `key` in `lang`, with `%{min}` and `%{max}` written as the language
+/// writes numbers.
+pub(crate) fn with_limits(lang: Lang, key: &str, min: Option<usize>, max: Option<usize>) -> String {
+    let mut said = lang.t(key);
+    for (name, limit) in [("%{min}", min), ("%{max}", max)] {
+        if let Some(limit) = limit {
+            let number = lang.integer(i64::try_from(limit).unwrap_or(i64::MAX));
+            said = said.replace(name, &number);
+        }
+    }
+    said
 }
 
 /// One problem as the page shows it.
@@ -170,7 +211,7 @@ impl Problems {
                 Some(f) => Problem {
                     id: f.id,
                     label: lang.t(f.label),
-                    message: lang.t(need.unwrap_or(f.need)),
+                    message: f.needs(lang, need.unwrap_or(f.need)),
                 },
                 None => Problem {
                     id: "",

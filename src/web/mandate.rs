@@ -13,6 +13,7 @@ use super::session::Visitor;
 use super::{Page, html, see_other};
 use crate::auth::{AuthenticatedUser, Role};
 use crate::domain::project::{Instrument, InvestorKind, Stage};
+use crate::domain::text;
 use crate::error::AppError;
 use crate::services::investors::{
     self as api, Investor, InvestorUpdate, Mandate, Ticket, save_mandate, update_profile,
@@ -68,7 +69,7 @@ const PROFILE: [(&str, &str); 6] = [
 
 /// The form's fields as the profile and mandate rules name them.
 const FIELDS: [Field; 20] = [
-    Field::new("name", "name", "mandate.name", "forms.organisation_name"),
+    Field::new("name", "name", "mandate.name", "forms.organisation_name").at_most(text::NAME),
     Field::new("kind", "kind", "mandate.kind", "forms.choice"),
     Field::new("country", "country", "mandate.country", "forms.country"),
     Field::new("website", "website", "mandate.website", "forms.website"),
@@ -77,13 +78,15 @@ const FIELDS: [Field; 20] = [
         "description",
         "mandate.description",
         "forms.long_text",
-    ),
+    )
+    .at_most(text::LONG_TEXT),
     Field::new(
         "contact_name",
         "contact_name",
         "mandate.contact_name",
         "forms.person_name",
-    ),
+    )
+    .at_most(text::PERSON_NAME),
     Field::new(
         "contact_email",
         "contact_email",
@@ -127,7 +130,7 @@ const FIELDS: [Field; 20] = [
         "mandate.provinces",
         "forms.choice",
     ),
-    Field::new("thesis", "thesis", "mandate.thesis", "forms.long_text"),
+    Field::new("thesis", "thesis", "mandate.thesis", "forms.long_text").at_most(text::LONG_TEXT),
     Field::new("ticket", "ticket", "mandate.ticket", "forms.ticket"),
     Field::new(
         "ticket.min",

@@ -12,6 +12,7 @@ use super::form::{Field, Problems, Typed};
 use super::session::Staff;
 use super::{Page, html, see_other};
 use crate::auth::accounts::Language;
+use crate::auth::password;
 use crate::auth::policy::{self, Task};
 use crate::auth::{AuthenticatedUser, Role};
 use crate::error::{AppError, ErrorCode};
@@ -78,7 +79,8 @@ const STAFF_FIELDS: [Field; 5] = [
         "staff_password",
         "people.field_password",
         "people.problem_password",
-    ),
+    )
+    .between(password::MIN_LEN, password::MAX_LEN),
     Field::new(
         "role",
         "staff_role",
@@ -305,9 +307,7 @@ async fn create_staff(
 ) -> PageResult {
     // The shared rule refuses staff too; refusing them first keeps the form's own checks of
     // role and language from telling staff more than that they may not.
-    if let Err(refused) = policy::may(&user, Task::CreateStaffAccounts) {
-        return Err(refused);
-    }
+    policy::may(&user, Task::CreateStaffAccounts)?;
     let typed = Typed::parse(&body);
     let kept = Kept {
         staff_email: typed.one("email"),

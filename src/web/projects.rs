@@ -15,6 +15,7 @@ use crate::auth::{AuthenticatedUser, Role, policy};
 use crate::domain::Localized;
 use crate::domain::MoneyJson;
 use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage, Transition};
+use crate::domain::text;
 use crate::error::{AppError, ErrorCode};
 use crate::services::matches::{InvestorMatch, ranked_investors};
 use crate::services::projects::{
@@ -134,13 +135,14 @@ const TEXTS: [(&str, &str); 3] = [
 
 /// The project form's fields as the project rules name them.
 const FIELDS: [Field; 8] = [
-    Field::new("title", "title", "forms.label_title", "forms.title"),
+    Field::new("title", "title", "forms.label_title", "forms.title").at_most(text::TITLE),
     Field::new(
         "description",
         "description",
         "forms.label_description",
         "forms.description",
-    ),
+    )
+    .at_most(text::DESCRIPTION),
     Field::new(
         "sectors",
         "sectors",

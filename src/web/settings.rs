@@ -14,6 +14,7 @@ use super::session::{self, Staff, Visitor};
 use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::auth::accounts::Language;
+use crate::auth::password;
 use crate::domain::status::OutboxState;
 use crate::error::AppError;
 use crate::meetings::time::{in_zone, stored_zone};
@@ -117,7 +118,8 @@ const FIELDS: [Field; 7] = [
         "new_password",
         "settings.field_new_password",
         "settings.problem_new_password",
-    ),
+    )
+    .between(password::MIN_LEN, password::MAX_LEN),
 ];
 
 /// What the profile form holds.

@@ -23,6 +23,7 @@ use super::session::Staff;
 use super::{Page, content_address, html, said, see_other, shipped};
 use crate::auth::AuthenticatedUser;
 use crate::domain::status::{JobStatus, MeetingStatus, RequestStatus};
+use crate::domain::text;
 use crate::error::{AppError, ErrorCode};
 use crate::meetings::jobs::ScheduleOptions;
 use crate::meetings::plan::slots;
@@ -211,14 +212,15 @@ pub(crate) fn needs(
 
 /// What each field of the event form needs, by its name without list numbering.
 const EVENT_FIELDS: [form::Field; 22] = [
-    form::Field::new("name", "name", "events.name", "events.need_name"),
+    form::Field::new("name", "name", "events.name", "events.need_name").at_most(text::NAME),
     form::Field::new("kind", "kind", "events.kind", "forms.choice"),
     form::Field::new(
         "description",
         "description",
         "events.description",
         "forms.long_text",
-    ),
+    )
+    .at_most(text::LONG_TEXT),
     form::Field::new(
         "slot_minutes",
         "slot_minutes",
@@ -267,8 +269,9 @@ const EVENT_FIELDS: [form::Field; 22] = [
         "venue_name",
         "events.venue_name",
         "events.need_venue_name",
-    ),
-    form::Field::new("venues.city", "city", "events.city", "events.need_city"),
+    )
+    .at_most(text::NAME),
+    form::Field::new("venues.city", "city", "events.city", "events.need_city").at_most(text::CITY),
     form::Field::new(
         "venues.country",
         "country",
