@@ -15,6 +15,7 @@ use crate::services::accounts::{
     SignedUp, StaffInput, VerifyInput, create_staff_account, invite, update_account,
 };
 use crate::state::AppState;
+use crate::throttle::ClientAddress;
 
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(register)
@@ -44,9 +45,10 @@ pub fn config(cfg: &mut ServiceConfig) {
 #[post("/auth/register")]
 async fn register(
     state: web::Data<AppState>,
+    client: ClientAddress,
     body: JsonBody<RegisterInput>,
 ) -> Result<HttpResponse, AppError> {
-    let registered = service::register(&state, body.0).await?;
+    let registered = service::register(&state, body.0, client).await?;
     Ok(HttpResponse::Accepted().json(registered))
 }
 
@@ -60,10 +62,11 @@ async fn register(
 async fn login(
     state: web::Data<AppState>,
     keys: web::Data<TokenKeys>,
+    client: ClientAddress,
     body: JsonBody<LoginInput>,
 ) -> Result<web::Json<TokenPair>, AppError> {
     let keys = keys.get_ref().clone();
-    let pair = service::login(&state, keys, body.0).await?;
+    let pair = service::login(&state, keys, body.0, client).await?;
     Ok(web::Json(pair))
 }
 
@@ -175,10 +178,11 @@ async fn invite_official(
 async fn accept_invitation(
     state: web::Data<AppState>,
     keys: web::Data<TokenKeys>,
+    client: ClientAddress,
     body: JsonBody<AcceptInvitationInput>,
 ) -> Result<HttpResponse, AppError> {
     let keys = keys.get_ref().clone();
-    let signed_up = service::accept_invitation(&state, body.0, move |conn, row| {
+    let signed_up = service::accept_invitation(&state, body.0, client, move |conn, row| {
         SignedUp::start(conn, &keys, row, Role::Official)
     })
     .await?;
@@ -211,9 +215,10 @@ async fn create_staff(
 #[post("/auth/password-reset")]
 async fn request_password_reset(
     state: web::Data<AppState>,
+    client: ClientAddress,
     body: JsonBody<ResetRequest>,
 ) -> Result<HttpResponse, AppError> {
-    service::request_password_reset(&state, &body.0.email).await?;
+    service::request_password_reset(&state, &body.0.email, client).await?;
     Ok(HttpResponse::Accepted().finish())
 }
 

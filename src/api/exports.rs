@@ -12,6 +12,7 @@ use crate::services::projects::{ProjectQuery, Search};
 use crate::services::reports;
 use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
+use crate::throttle::{ClientAddress, Limit};
 
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(export_projects)
@@ -29,10 +30,14 @@ pub fn config(cfg: &mut ServiceConfig) {
 async fn export_projects(
     state: web::Data<AppState>,
     user: MaybeUser,
+    client: ClientAddress,
     format: web::Path<String>,
     query: web::Query<ProjectQuery>,
 ) -> Result<HttpResponse, AppError> {
     let format = FileFormat::parse(&format)?;
+    state
+        .throttle
+        .check_caller(Limit::Exports, user.0.as_ref(), &client)?;
     let search = Search::from_query(&state.catalogue, user.0.as_ref(), &query)?;
     let catalogue = state.catalogue.clone();
     let table = state
@@ -50,10 +55,14 @@ async fn export_projects(
 async fn export_investors(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
+    client: ClientAddress,
     format: web::Path<String>,
     query: web::Query<InvestorQuery>,
 ) -> Result<HttpResponse, AppError> {
     let format = FileFormat::parse(&format)?;
+    state
+        .throttle
+        .check_caller(Limit::Exports, Some(&user), &client)?;
     let table = state
         .db
         .run(move |conn| exports::investors_sheet(conn, &user, &query))
@@ -69,10 +78,14 @@ async fn export_investors(
 async fn export_matches(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
+    client: ClientAddress,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, format) = path.into_inner();
     let format = FileFormat::parse(&format)?;
+    state
+        .throttle
+        .check_caller(Limit::Exports, Some(&user), &client)?;
     let app = state.clone();
     let table = state
         .db
@@ -89,10 +102,14 @@ async fn export_matches(
 async fn export_meetings(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
+    client: ClientAddress,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (event_id, format) = path.into_inner();
     let format = FileFormat::parse(&format)?;
+    state
+        .throttle
+        .check_caller(Limit::Exports, Some(&user), &client)?;
     let table = state
         .db
         .run(move |conn| exports::meetings_sheet(conn, &user, &event_id))
@@ -108,10 +125,14 @@ async fn export_meetings(
 async fn export_outcomes(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
+    client: ClientAddress,
     format: web::Path<String>,
     query: web::Query<OutcomeFilter>,
 ) -> Result<HttpResponse, AppError> {
     let format = FileFormat::parse(&format)?;
+    state
+        .throttle
+        .check_caller(Limit::Exports, Some(&user), &client)?;
     let catalogue = state.catalogue.clone();
     let table = state
         .db
