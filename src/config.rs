@@ -427,6 +427,22 @@ mod tests {
     }
 
     #[test]
+    fn limits_and_trusted_proxies_are_checked() {
+        let mut settings = Settings::defaults();
+        assert!(
+            settings.server.trusted_proxies.is_empty(),
+            "none by default"
+        );
+        settings.server.trusted_proxies = vec!["10.0.0.0/8".into(), "2001:db8::1".into()];
+        assert!(settings.validate().is_ok());
+        settings.server.trusted_proxies = vec!["proxy.internal".into()];
+        assert!(settings.validate().is_err());
+        settings.server.trusted_proxies.clear();
+        settings.limits.search.burst = 0;
+        assert!(settings.validate().is_err(), "a limit takes at least one");
+    }
+
+    #[test]
     fn cors_origins_must_be_bare_origins() {
         let mut settings = Settings::defaults();
         assert!(settings.server.cors_origins.is_empty(), "none by default");

@@ -41,6 +41,7 @@ pub fn config(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "accounts", request_body = RegisterInput, responses(
     (status = 202, body = Registered, description = "The confirmation email is on its way"),
     (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[post("/auth/register")]
 async fn register(
@@ -57,6 +58,7 @@ async fn register(
 #[utoipa::path(tag = "accounts", request_body = LoginInput, responses(
     (status = 200, body = TokenPair),
     (status = 401, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[post("/auth/login")]
 async fn login(
@@ -173,6 +175,7 @@ async fn invite_official(
 /// Accepts an invitation: creates the official's account, bound to the region, and signs in.
 #[utoipa::path(tag = "accounts", request_body = AcceptInvitationInput, responses(
     (status = 201, body = SignedUp), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[post("/auth/accept-invitation")]
 async fn accept_invitation(
@@ -211,6 +214,7 @@ async fn create_staff(
 #[utoipa::path(tag = "accounts", request_body = ResetRequest, responses(
     (status = 202, description = "A link is on its way if the address has an account"),
     (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[post("/auth/password-reset")]
 async fn request_password_reset(

@@ -25,6 +25,7 @@ pub fn config(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "exports", params(("format" = String, Path, description = "csv or xlsx"), ProjectQuery), responses(
     (status = 200, description = "The projects the list would show, at most 10,000", content_type = "text/csv"),
     (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/exports/projects.{format}")]
 async fn export_projects(
@@ -50,6 +51,7 @@ async fn export_projects(
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx"), InvestorQuery), responses(
     (status = 200, description = "Investors with contacts (staff)", content_type = "text/csv"),
     (status = 403, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/exports/investors.{format}")]
 async fn export_investors(
@@ -73,6 +75,7 @@ async fn export_investors(
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx")), responses(
     (status = 200, description = "The investor's top 100 matches with their reasons", content_type = "text/csv"),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/exports/investors/{id}/matches.{format}")]
 async fn export_matches(
@@ -97,6 +100,7 @@ async fn export_matches(
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx")), responses(
     (status = 200, description = "The event's meetings in venue time, with outcomes (staff)", content_type = "text/csv"),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/exports/events/{id}/meetings.{format}")]
 async fn export_meetings(
@@ -120,6 +124,7 @@ async fn export_meetings(
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx"), OutcomeFilter), responses(
     (status = 200, description = "The outcome report: a line per event, region and dimension (staff)", content_type = "text/csv"),
     (status = 403, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/exports/outcomes.{format}")]
 async fn export_outcomes(

@@ -168,6 +168,7 @@ async fn close_project(
 #[utoipa::path(tag = "projects", params(ProjectQuery), responses(
     (status = 200, body = Page<Project>), (status = 400, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/projects")]
 async fn list_projects(

@@ -452,3 +452,56 @@ async fn exports_are_limited_per_account() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{page}");
     assert!(page.contains("You have tried this too often"), "{page}");
 }
+
+#[tokio::test]
+async fn meeting_requests_are_limited_per_account_on_both_faces() {
+    use crate::meetings::{create_event, forum_body, in_days, register};
+    let app = spawn(|s| s.limits.messages = rate(1)).await;
+    let staff = app.user(Role::Staff, None).await;
+    let event = create_event(&app, &staff, forum_body(in_days(12))).await;
+    let investor = app.user(Role::Investor, None).await;
+    let mut hosts = Vec::new();
+    for region in ["73.73", "73.09", "73.22"] {
+        let official = app.user(Role::Official, Some(region)).await;
+        let body = json!({"region_code": region, "time_zone": "Asia/Makassar"});
+        hosts.push(register(&app, &official, &event, body).await);
+    }
+    let guest = register(
+        &app,
+        &investor,
+        &event,
+        json!({"investor_id": investor.investor_id, "time_zone": "Asia/Jakarta"}),
+    )
+    .await;
+    let ask = |host: &str, token: &str| {
+        let response = app
+            .client
+            .post(app.url(&format!("/api/v1/events/{event}/requests")))
+            .bearer_auth(token)
+            .json(&json!({"investor": guest, "host": host}))
+            .send();
+        async move { answer(response.await.unwrap()).await }
+    };
+    assert_eq!(ask(&hosts[0], &investor.token).await.0, StatusCode::CREATED);
+    assert_limited(&ask(&hosts[1], &investor.token).await);
+    // The agenda's ask button is the same message, from the same account.
+    let session = app.page_session(&investor.email).await;
+    let asked = app
+        .submit(
+            "/agenda/request",
+            &format!("{session}; lang=id"),
+            &[("event_id", event.as_str()), ("host", hosts[2].as_str())],
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(asked.headers().contains_key("retry-after"));
+    // Staff have an allowance of their own: an introduction still goes out.
+    assert_eq!(ask(&hosts[1], &staff.token).await.0, StatusCode::CREATED);
+    let (_, listed) = app
+        .get(
+            &format!("/api/v1/events/{event}/requests"),
+            Some(&staff.token),
+        )
+        .await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+}
