@@ -22,6 +22,7 @@ pub struct Settings {
     pub outbox: OutboxSettings,
     pub webhooks: WebhookSettings,
     pub rates: RateSettings,
+    pub limits: LimitSettings,
     pub demo: DemoSettings,
 }
 
@@ -57,6 +58,8 @@ pub struct ServerSettings {
     pub workers: usize,
     /// Origins (`https://host[:port]`) whose pages may call the API from the browser (CORS).
     pub cors_origins: Vec<String>,
+    /// Proxies (addresses or networks) whose `X-Forwarded-For` names the client; empty: none.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -162,6 +165,75 @@ pub struct RateSettings {
     pub timeout_seconds: u64,
 }
 
+/// A rate limit: `burst` requests at once, refilled evenly at `per_hour` an hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rate {
+    pub burst: u32,
+    pub per_hour: u32,
+}
+
+/// The rate limits, each counted per instance in memory (`crate::throttle`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    /// Sign-in attempts per account (the email typed).
+    pub sign_in_account: Rate,
+    /// Sign-in attempts per client address.
+    pub sign_in_address: Rate,
+    /// Registrations per client address.
+    pub registration: Rate,
+    /// Password reset requests per client address.
+    pub password_reset_address: Rate,
+    /// Password reset requests per email address asked for.
+    pub password_reset_email: Rate,
+    /// Invitation acceptances per client address.
+    pub invitation: Rate,
+    /// Meeting requests and introductions per account.
+    pub messages: Rate,
+    /// Searches per account, or per address when anonymous.
+    pub search: Rate,
+    /// Exports and report downloads per account, or per address when anonymous.
+    pub exports: Rate,
+}
+
+impl LimitSettings {
+    /// Limits so high that nothing is refused: for measurements of something else, such as
+    /// `sepadan bench sign-in-flood`, which floods the sign-in on purpose.
+    pub fn lifted() -> Self {
+        let rate = Rate {
+            burst: 1_000_000,
+            per_hour: 1_000_000,
+        };
+        LimitSettings {
+            sign_in_account: rate,
+            sign_in_address: rate,
+            registration: rate,
+            password_reset_address: rate,
+            password_reset_email: rate,
+            invitation: rate,
+            messages: rate,
+            search: rate,
+            exports: rate,
+        }
+    }
+
+    /// Every limit with its key in `[limits]`.
+    pub fn all(&self) -> [(&'static str, Rate); 9] {
+        [
+            ("sign_in_account", self.sign_in_account),
+            ("sign_in_address", self.sign_in_address),
+            ("registration", self.registration),
+            ("password_reset_address", self.password_reset_address),
+            ("password_reset_email", self.password_reset_email),
+            ("invitation", self.invitation),
+            ("messages", self.messages),
+            ("search", self.search),
+            ("exports", self.exports),
+        ]
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoSettings {
@@ -253,6 +325,18 @@ impl Settings {
                 "server.cors_origins: {origin:?} is not an origin (scheme://host[:port], no path)"
             );
         }
+        for proxy in &self.server.trusted_proxies {
+            anyhow::ensure!(
+                crate::throttle::Network::parse(proxy).is_some(),
+                "server.trusted_proxies: {proxy:?} is not an address or a network (addr/len)"
+            );
+        }
+        for (name, rate) in self.limits.all() {
+            anyhow::ensure!(
+                rate.burst >= 1 && rate.per_hour >= 1,
+                "limits.{name}: burst and per_hour must be at least 1"
+            );
+        }
         self.email
             .from
             .parse::<lettre::message::Mailbox>()
@@ -340,6 +424,22 @@ mod tests {
         assert!(!printed.contains(DEFAULT_JWT_SECRET), "{printed}");
         assert!(!printed.contains("the-smtp-password"), "{printed}");
         assert_eq!(settings.auth.jwt_secret.expose_secret(), DEFAULT_JWT_SECRET);
+    }
+
+    #[test]
+    fn limits_and_trusted_proxies_are_checked() {
+        let mut settings = Settings::defaults();
+        assert!(
+            settings.server.trusted_proxies.is_empty(),
+            "none by default"
+        );
+        settings.server.trusted_proxies = vec!["10.0.0.0/8".into(), "2001:db8::1".into()];
+        assert!(settings.validate().is_ok());
+        settings.server.trusted_proxies = vec!["proxy.internal".into()];
+        assert!(settings.validate().is_err());
+        settings.server.trusted_proxies.clear();
+        settings.limits.search.burst = 0;
+        assert!(settings.validate().is_err(), "a limit takes at least one");
     }
 
     #[test]

@@ -48,11 +48,12 @@ pub enum ErrorCode {
     RequestNotOpen,
     RequestNotPending,
     RequestsClosed,
-    // 413, 414, 415, 422, 431, 500, 503.
+    // 413, 414, 415, 422, 429, 431, 500, 503.
     PayloadTooLarge,
     UriTooLong,
     UnsupportedMediaType,
     ValidationFailed,
+    RateLimited,
     HeaderFieldsTooLarge,
     InternalError,
     ServiceUnavailable,
@@ -79,6 +80,7 @@ impl ErrorCode {
             UriTooLong => StatusCode::URI_TOO_LONG,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            RateLimited => StatusCode::TOO_MANY_REQUESTS,
             HeaderFieldsTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
             ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -121,6 +123,10 @@ pub enum AppError {
     /// The request clashes with the current state: duplicate email, wrong workflow step (409).
     #[error("{message}")]
     Conflict { code: ErrorCode, message: String },
+    /// Too many requests of one kind from one account or address within the limit's window
+    /// (429); `retry_after` is how many seconds until the next one is taken.
+    #[error("too many requests; try again in {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
     /// The body is larger than the server accepts (413).
     #[error("request body too large")]
     PayloadTooLarge,
@@ -182,6 +188,7 @@ impl AppError {
             AppError::Forbidden(_) => ErrorCode::Forbidden,
             AppError::NotFound(_) => ErrorCode::NotFound,
             AppError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             AppError::Unavailable(_) => ErrorCode::ServiceUnavailable,
             AppError::Internal(_) => ErrorCode::InternalError,
@@ -212,6 +219,12 @@ impl ResponseError for AppError {
         let mut response = HttpResponse::build(self.status_code());
         if matches!(self, AppError::Unauthenticated(_)) {
             response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if let AppError::RateLimited { retry_after } = self {
+            response.insert_header((
+                actix_web::http::header::RETRY_AFTER,
+                retry_after.to_string(),
+            ));
         }
         response.json(ErrorBody {
             error: ErrorDetail {
@@ -320,6 +333,7 @@ mod tests {
                 message: "no".into(),
             },
             AppError::PayloadTooLarge,
+            AppError::RateLimited { retry_after: 60 },
             AppError::UnsupportedMediaType,
             AppError::Unavailable(anyhow::anyhow!("down")),
             AppError::Internal(anyhow::anyhow!("bug")),
@@ -328,5 +342,15 @@ mod tests {
             assert_eq!(error.status_code(), error.code().status(), "{error:?}");
         }
         assert_eq!(ErrorCode::EmailTaken.to_string(), "email_taken");
+    }
+
+    #[test]
+    fn a_rate_limited_answer_says_when_to_come_back() {
+        let response = AppError::RateLimited { retry_after: 42 }.error_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            response.headers().get("Retry-After").map(|v| v.as_bytes()),
+            Some(&b"42"[..])
+        );
     }
 }

@@ -31,6 +31,7 @@ pub mod spreadsheet;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod throttle;
 pub mod web;
 
 // The web pages' message catalogues (`locales/`), built into the binary.

@@ -65,6 +65,10 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
         matchmaker,
         passwords: crate::auth::password::Hasher::new(settings.auth.hashing_concurrency),
         settings: Arc::new(settings.clone()),
+        throttle: Arc::new(crate::throttle::Throttle::new(
+            &settings.limits,
+            &settings.server.trusted_proxies,
+        )),
     })
 }
 

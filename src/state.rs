@@ -1,5 +1,5 @@
 //! What every request and background task shares: the database pool, the reference catalogue,
-//! the matching index, the password hasher and the settings.
+//! the matching index, the password hasher, the settings and the rate limits' counters.
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::matchmaker::Matchmaker;
 use crate::reference::Catalogue;
+use crate::throttle::Throttle;
 
 /// Shared state every handler can ask for.
 #[derive(Clone)]
@@ -18,4 +19,6 @@ pub struct AppState {
     /// Hashes and verifies passwords outside transactions, a bounded number at a time.
     pub passwords: Hasher,
     pub settings: Arc<Settings>,
+    /// The rate limits' counters (`[limits]`), in this instance's memory.
+    pub throttle: Arc<Throttle>,
 }

@@ -15,6 +15,7 @@ use crate::services::accounts::{
     SignedUp, StaffInput, VerifyInput, create_staff_account, invite, update_account,
 };
 use crate::state::AppState;
+use crate::throttle::ClientAddress;
 
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(register)
@@ -40,13 +41,15 @@ pub fn config(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "accounts", request_body = RegisterInput, responses(
     (status = 202, body = Registered, description = "The confirmation email is on its way"),
     (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[post("/auth/register")]
 async fn register(
     state: web::Data<AppState>,
+    client: ClientAddress,
     body: JsonBody<RegisterInput>,
 ) -> Result<HttpResponse, AppError> {
-    let registered = service::register(&state, body.0).await?;
+    let registered = service::register(&state, body.0, client).await?;
     Ok(HttpResponse::Accepted().json(registered))
 }
 
@@ -55,15 +58,17 @@ async fn register(
 #[utoipa::path(tag = "accounts", request_body = LoginInput, responses(
     (status = 200, body = TokenPair),
     (status = 401, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[post("/auth/login")]
 async fn login(
     state: web::Data<AppState>,
     keys: web::Data<TokenKeys>,
+    client: ClientAddress,
     body: JsonBody<LoginInput>,
 ) -> Result<web::Json<TokenPair>, AppError> {
     let keys = keys.get_ref().clone();
-    let pair = service::login(&state, keys, body.0).await?;
+    let pair = service::login(&state, keys, body.0, client).await?;
     Ok(web::Json(pair))
 }
 
@@ -170,15 +175,17 @@ async fn invite_official(
 /// Accepts an invitation: creates the official's account, bound to the region, and signs in.
 #[utoipa::path(tag = "accounts", request_body = AcceptInvitationInput, responses(
     (status = 201, body = SignedUp), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[post("/auth/accept-invitation")]
 async fn accept_invitation(
     state: web::Data<AppState>,
     keys: web::Data<TokenKeys>,
+    client: ClientAddress,
     body: JsonBody<AcceptInvitationInput>,
 ) -> Result<HttpResponse, AppError> {
     let keys = keys.get_ref().clone();
-    let signed_up = service::accept_invitation(&state, body.0, move |conn, row| {
+    let signed_up = service::accept_invitation(&state, body.0, client, move |conn, row| {
         SignedUp::start(conn, &keys, row, Role::Official)
     })
     .await?;
@@ -207,13 +214,15 @@ async fn create_staff(
 #[utoipa::path(tag = "accounts", request_body = ResetRequest, responses(
     (status = 202, description = "A link is on its way if the address has an account"),
     (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[post("/auth/password-reset")]
 async fn request_password_reset(
     state: web::Data<AppState>,
+    client: ClientAddress,
     body: JsonBody<ResetRequest>,
 ) -> Result<HttpResponse, AppError> {
-    service::request_password_reset(&state, &body.0.email).await?;
+    service::request_password_reset(&state, &body.0.email, client).await?;
     Ok(HttpResponse::Accepted().finish())
 }
 

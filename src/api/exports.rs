@@ -12,6 +12,7 @@ use crate::services::projects::{ProjectQuery, Search};
 use crate::services::reports;
 use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
+use crate::throttle::{ClientAddress, Limit};
 
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(export_projects)
@@ -24,15 +25,20 @@ pub fn config(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "exports", params(("format" = String, Path, description = "csv or xlsx"), ProjectQuery), responses(
     (status = 200, description = "The projects the list would show, at most 10,000", content_type = "text/csv"),
     (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/exports/projects.{format}")]
 async fn export_projects(
     state: web::Data<AppState>,
     user: MaybeUser,
+    client: ClientAddress,
     format: web::Path<String>,
     query: web::Query<ProjectQuery>,
 ) -> Result<HttpResponse, AppError> {
     let format = FileFormat::parse(&format)?;
+    state
+        .throttle
+        .check_caller(Limit::Exports, user.0.as_ref(), &client)?;
     let search = Search::from_query(&state.catalogue, user.0.as_ref(), &query)?;
     let catalogue = state.catalogue.clone();
     let table = state
@@ -45,15 +51,20 @@ async fn export_projects(
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx"), InvestorQuery), responses(
     (status = 200, description = "Investors with contacts (staff)", content_type = "text/csv"),
     (status = 403, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/exports/investors.{format}")]
 async fn export_investors(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
+    client: ClientAddress,
     format: web::Path<String>,
     query: web::Query<InvestorQuery>,
 ) -> Result<HttpResponse, AppError> {
     let format = FileFormat::parse(&format)?;
+    state
+        .throttle
+        .check_caller(Limit::Exports, Some(&user), &client)?;
     let table = state
         .db
         .run(move |conn| exports::investors_sheet(conn, &user, &query))
@@ -64,15 +75,20 @@ async fn export_investors(
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx")), responses(
     (status = 200, description = "The investor's top 100 matches with their reasons", content_type = "text/csv"),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/exports/investors/{id}/matches.{format}")]
 async fn export_matches(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
+    client: ClientAddress,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, format) = path.into_inner();
     let format = FileFormat::parse(&format)?;
+    state
+        .throttle
+        .check_caller(Limit::Exports, Some(&user), &client)?;
     let app = state.clone();
     let table = state
         .db
@@ -84,15 +100,20 @@ async fn export_matches(
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx")), responses(
     (status = 200, description = "The event's meetings in venue time, with outcomes (staff)", content_type = "text/csv"),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/exports/events/{id}/meetings.{format}")]
 async fn export_meetings(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
+    client: ClientAddress,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (event_id, format) = path.into_inner();
     let format = FileFormat::parse(&format)?;
+    state
+        .throttle
+        .check_caller(Limit::Exports, Some(&user), &client)?;
     let table = state
         .db
         .run(move |conn| exports::meetings_sheet(conn, &user, &event_id))
@@ -103,15 +124,20 @@ async fn export_meetings(
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx"), OutcomeFilter), responses(
     (status = 200, description = "The outcome report: a line per event, region and dimension (staff)", content_type = "text/csv"),
     (status = 403, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/exports/outcomes.{format}")]
 async fn export_outcomes(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
+    client: ClientAddress,
     format: web::Path<String>,
     query: web::Query<OutcomeFilter>,
 ) -> Result<HttpResponse, AppError> {
     let format = FileFormat::parse(&format)?;
+    state
+        .throttle
+        .check_caller(Limit::Exports, Some(&user), &client)?;
     let catalogue = state.catalogue.clone();
     let table = state
         .db

@@ -13,6 +13,7 @@ use crate::services::projects::{
 };
 use crate::services::{Page, paging};
 use crate::state::AppState;
+use crate::throttle::ClientAddress;
 
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(list_projects)
@@ -167,16 +168,19 @@ async fn close_project(
 #[utoipa::path(tag = "projects", params(ProjectQuery), responses(
     (status = 200, body = Page<Project>), (status = 400, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/projects")]
 async fn list_projects(
     state: web::Data<AppState>,
     user: MaybeUser,
+    client: ClientAddress,
     query: web::Query<ProjectQuery>,
 ) -> Result<web::Json<Page<Project>>, AppError> {
     let query = query.into_inner();
     let (page, per_page, offset) = paging(query.page, query.per_page)?;
     let search = Search::from_query(&state.catalogue, user.0.as_ref(), &query)?;
+    search.count_against(&state.throttle, user.0.as_ref(), &client)?;
     let catalogue = state.catalogue.clone();
     let viewer = user.0;
     let (items, total) = state

@@ -9,6 +9,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::services::reports::{self, OutcomeReport, ReportQuery};
 use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
+use crate::throttle::{ClientAddress, Limit};
 
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(outcomes);
@@ -17,11 +18,13 @@ pub fn config(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), params(ReportQuery), responses(
     (status = 200, body = OutcomeReport, description = "JSON, or CSV (one line per event, region and dimension) with format=csv"),
     (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[get("/reports/outcomes")]
 async fn outcomes(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
+    client: ClientAddress,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let csv = match query.format.as_deref() {
@@ -32,6 +35,9 @@ async fn outcomes(
     let catalogue = state.catalogue.clone();
     let event = query.into_inner().event_id;
     if csv {
+        state
+            .throttle
+            .check_caller(Limit::Exports, Some(&user), &client)?;
         let table = state
             .db
             .run(move |conn| reports::outcome_sheet(conn, &catalogue, &user, event.as_deref()))

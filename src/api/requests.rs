@@ -27,6 +27,7 @@ pub fn config(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = RequestInput, responses(
     (status = 201, body = MeetingRequest), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[post("/events/{id}/requests")]
 async fn create_request(
@@ -72,6 +73,7 @@ async fn list_requests(
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = IntroductionInput, responses(
     (status = 201, body = Vec<MeetingRequest>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
 #[post("/events/{id}/introductions")]
 async fn introduce(

@@ -128,6 +128,7 @@ fn error_of(status: StatusCode, said: String) -> Option<AppError> {
             message: or("the request is not valid"),
             fields: FieldErrors::new(),
         },
+        StatusCode::TOO_MANY_REQUESTS => AppError::RateLimited { retry_after: 60 },
         StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => request(
             ErrorCode::HeaderFieldsTooLarge,
             "the request's headers are too large",
@@ -148,7 +149,9 @@ mod tests {
 
     #[test]
     fn each_shaped_status_keeps_its_status() {
-        for status in [400, 401, 403, 404, 405, 413, 414, 415, 422, 431, 500, 503] {
+        for status in [
+            400, 401, 403, 404, 405, 413, 414, 415, 422, 429, 431, 500, 503,
+        ] {
             let status = StatusCode::from_u16(status).unwrap();
             let error = error_of(status, String::new()).unwrap();
             assert_eq!(error.status_code(), status, "{error:?}");

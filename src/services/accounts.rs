@@ -20,6 +20,7 @@ use crate::models::user::{self, Invitation, User};
 use crate::notify::AccountEmail;
 use crate::notify::kinds::{AccountHelp, Addressee, OfficialInvitation, RegionRef, SecretLink};
 use crate::state::AppState;
+use crate::throttle::{ClientAddress, Limit};
 
 /// How long an email verification link works.
 const VERIFY_HOURS: i64 = 48;
@@ -165,7 +166,12 @@ pub struct Registered {
 /// the same, after the same checks and the same hashing, so that registration does not tell
 /// who has an account.
 #[tracing::instrument(skip_all)]
-pub async fn register(state: &AppState, input: RegisterInput) -> Result<Registered, AppError> {
+pub async fn register(
+    state: &AppState,
+    input: RegisterInput,
+    client: ClientAddress,
+) -> Result<Registered, AppError> {
+    state.throttle.check(Limit::Registration, &client.key())?;
     let organisation = check_investor(&input.organisation, false)?;
     let account = accounts::check(NewAccount {
         email: &input.email,
@@ -196,9 +202,19 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<Register
     })
 }
 
-/// The account an address and password name, when it may sign in. The password is checked
-/// outside any transaction, within the hasher's cap; an unknown address costs the same check.
-async fn authenticate(state: &AppState, email: &str, password: String) -> Result<User, AppError> {
+/// The account an address and password name, when it may sign in. Every attempt, right or
+/// wrong, counts against the client address's and the typed account's sign-in limits first.
+/// The password is checked outside any transaction, within the hasher's cap; an unknown address
+/// costs the same check.
+async fn authenticate(
+    state: &AppState,
+    email: &str,
+    password: String,
+    client: ClientAddress,
+) -> Result<User, AppError> {
+    state.throttle.check(Limit::SignInAddress, &client.key())?;
+    let account = format!("email:{}", email.trim().to_lowercase());
+    state.throttle.check(Limit::SignInAccount, &account)?;
     let email = email.to_owned();
     let found = state
         .db
@@ -219,8 +235,9 @@ pub async fn login(
     state: &AppState,
     keys: TokenKeys,
     input: LoginInput,
+    client: ClientAddress,
 ) -> Result<TokenPair, AppError> {
-    let row = authenticate(state, &input.email, input.password).await?;
+    let row = authenticate(state, &input.email, input.password, client).await?;
     state
         .db
         .write(move |conn| accounts::start_session(conn, &keys, &row.id))
@@ -233,8 +250,9 @@ pub async fn sign_in_browser(
     state: &AppState,
     email: &str,
     password: String,
+    client: ClientAddress,
 ) -> Result<(User, String), AppError> {
-    let row = authenticate(state, email, password).await?;
+    let row = authenticate(state, email, password, client).await?;
     let id = row.id.clone();
     let secret = state
         .db
@@ -450,10 +468,22 @@ pub struct ResetInput {
 /// Asks for a password reset link. Whether or not the address has an account, the same one
 /// item is queued in the outbox and nothing else happens here: the outbox worker looks the
 /// address up and, for an account, makes the link (ending earlier ones) and sends it. So the
-/// answer, and the time it takes, tell nobody whether the address is registered.
+/// answer, and the time it takes, tell nobody whether the address is registered. Requests count
+/// against the client address's limit and the email address's (the same for a known address
+/// and an unknown one).
 #[tracing::instrument(skip_all)]
-pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), AppError> {
+pub async fn request_password_reset(
+    state: &AppState,
+    email: &str,
+    client: ClientAddress,
+) -> Result<(), AppError> {
     let email = accounts::normalise_email("email", email)?;
+    state
+        .throttle
+        .check(Limit::PasswordResetAddress, &client.key())?;
+    state
+        .throttle
+        .check(Limit::PasswordResetEmail, &format!("email:{email}"))?;
     state
         .db
         .write(move |conn| crate::notify::queue_password_reset(conn, &email))
@@ -475,17 +505,20 @@ pub async fn reset_password(state: &AppState, input: ResetInput) -> Result<(), A
 
 /// Accepts an official's invitation: the invitation is read, the password checked against it
 /// and hashed outside the transaction, then the account is created and `open` starts its
-/// session (API tokens or a browser cookie) in the same transaction.
+/// session (API tokens or a browser cookie) in the same transaction. Every attempt counts
+/// against the client address's invitation limit first.
 #[tracing::instrument(skip_all)]
 pub async fn accept_invitation<T, F>(
     state: &AppState,
     input: AcceptInvitationInput,
+    client: ClientAddress,
     open: F,
 ) -> Result<T, AppError>
 where
     F: FnOnce(&mut AnyConnection, &User) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
+    state.throttle.check(Limit::Invitation, &client.key())?;
     let token = input.token.clone();
     let invitation = state
         .db

@@ -1,5 +1,6 @@
 //! Projects (investment opportunities): publishing by regions, review by staff, discovery by all.
 
+use crate::throttle::{ClientAddress, Limit, Throttle};
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -777,6 +778,20 @@ pub struct Search {
 }
 
 impl Search {
+    /// Counts a text search (one with words in `q`) against the caller's search limit: the
+    /// signed-in account's, else the client address's. A list without words is not a search.
+    pub fn count_against(
+        &self,
+        throttle: &Throttle,
+        user: Option<&AuthenticatedUser>,
+        client: &ClientAddress,
+    ) -> Result<(), AppError> {
+        if self.filter.words.is_empty() {
+            return Ok(());
+        }
+        throttle.check_caller(Limit::Search, user, client)
+    }
+
     /// Checks the query's codes and values and what the caller may see.
     pub fn from_query(
         catalogue: &Catalogue,

@@ -21,6 +21,7 @@ use crate::models::event as event_rows;
 use crate::models::meeting::{self as rows, RequestRow};
 use crate::services::meetings::participations;
 use crate::state::AppState;
+use crate::throttle::Limit;
 
 /// A request for a meeting. The caller's side follows from who it acts for; staff asking make
 /// it an introduction both sides must accept.
@@ -98,7 +99,8 @@ pub fn request_view(data: &EventData, r: &RequestRow, factor: f64) -> MeetingReq
 }
 
 /// Asks for a meeting at an event: the caller's side follows from who it acts for, and staff
-/// asking make it an introduction both sides must accept.
+/// asking make it an introduction both sides must accept. Each request counts against the
+/// caller's message limit.
 pub(crate) fn new_request(
     conn: &mut AnyConnection,
     state: &AppState,
@@ -139,6 +141,7 @@ pub(crate) fn new_request(
             "the event no longer takes requests",
         ));
     }
+    state.throttle.check(Limit::Messages, &user.id)?;
     let row = insert_request(
         conn,
         &state.matchmaker,
@@ -338,6 +341,8 @@ pub(crate) fn introduce_best(
     if !(0.0..=1.0).contains(&input.min_score) {
         return Err(AppError::validation("min_score", "must be between 0 and 1"));
     }
+    // A batch of introductions is one message from the caller, counted once.
+    state.throttle.check(Limit::Messages, &user.id)?;
     let data = EventData::load(conn, event_id)?;
     let factor = state.settings.meetings.must_meet_factor;
     let mut created = Vec::new();

@@ -20,6 +20,7 @@ use crate::services::accounts::{
     self as service, AcceptInvitationInput, RegisterInput, ResetInput,
 };
 use crate::state::AppState;
+use crate::throttle::ClientAddress;
 use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -242,6 +243,7 @@ struct SecretAndPassword {
 async fn accept_invitation(
     req: HttpRequest,
     state: web::Data<AppState>,
+    client: ClientAddress,
     form: web::Form<SecretAndPassword>,
 ) -> PageResult {
     let SecretAndPassword { token, password } = form.into_inner();
@@ -254,7 +256,7 @@ async fn accept_invitation(
         password,
         language,
     };
-    let joined = service::accept_invitation(&state, input, |conn, row| {
+    let joined = service::accept_invitation(&state, input, client, |conn, row| {
         accounts::start_browser_session(conn, &row.id)
     })
     .await;
@@ -313,10 +315,11 @@ struct Address {
 async fn forgot_password(
     req: HttpRequest,
     state: web::Data<AppState>,
+    client: ClientAddress,
     form: web::Form<Address>,
 ) -> PageResult {
     let email = form.into_inner().email;
-    match service::request_password_reset(&state, &email).await {
+    match service::request_password_reset(&state, &email, client).await {
         Ok(()) => Ok(done(Page::of(&req), FORGOT.title, "account.forgot_sent")),
         Err(AppError::Validation { fields, .. }) => {
             let form = FORGOT.inputs.iter().map(|i| &i.field);
@@ -460,6 +463,7 @@ async fn register_form(req: HttpRequest, visitor: Visitor) -> HttpResponse {
 async fn register(
     req: HttpRequest,
     state: web::Data<AppState>,
+    client: ClientAddress,
     form: web::Form<Registration>,
 ) -> PageResult {
     let typed = form.into_inner();
@@ -494,7 +498,7 @@ async fn register(
             contact_phone: None,
         },
     };
-    match service::register(&state, input).await {
+    match service::register(&state, input, client).await {
         Ok(_) => Ok(done(page, "register.sent_title", "register.sent")),
         Err(AppError::Validation { fields, .. }) => {
             let problems = Problems::of_errors(page.lang, &REGISTRATION, &fields);

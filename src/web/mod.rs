@@ -205,8 +205,20 @@ pub(crate) fn said(lang: Lang, error: &AppError) -> String {
         _ => None,
     };
     let key = format!("error_code.{}", error.code());
-    own.or_else(|| Some(lang.t(&key)).filter(|m| *m != key))
-        .unwrap_or_else(|| lang.t("error.title"))
+    let said = own
+        .or_else(|| Some(lang.t(&key)).filter(|m| *m != key))
+        .unwrap_or_else(|| lang.t("error.title"));
+    match error {
+        AppError::RateLimited { retry_after } => {
+            let minutes = retry_after.div_ceil(60).max(1);
+            let wait = lang.t("error.try_again_in").replace(
+                "{minutes}",
+                &lang.integer(i64::try_from(minutes).unwrap_or(i64::MAX)),
+            );
+            format!("{said} {wait}")
+        }
+        _ => said,
+    }
 }
 
 /// An error as a page, with the same status and stable code as the API's, said in the page's
@@ -393,6 +405,7 @@ async fn opportunities(
     req: HttpRequest,
     visitor: Visitor,
     state: web::Data<AppState>,
+    client: crate::throttle::ClientAddress,
     query: web::Query<ProjectQuery>,
 ) -> PageResult {
     let page = Page::new(&req, &visitor);
@@ -406,6 +419,7 @@ async fn opportunities(
     let number = query.page.unwrap_or(1).max(1);
     let catalogue = state.catalogue.clone();
     let search = Search::from_query(&catalogue, None, &query)?;
+    search.count_against(&state.throttle, visitor.0.as_ref(), &client)?;
     let (projects, total) = state
         .db
         .run(move |conn| search.run(conn, &catalogue, None, (number - 1) * PER_PAGE, PER_PAGE))
@@ -608,10 +622,11 @@ pub(crate) fn see_other(location: &str) -> actix_web::HttpResponseBuilder {
 async fn sign_in(
     req: HttpRequest,
     state: web::Data<AppState>,
+    client: crate::throttle::ClientAddress,
     form: web::Form<Credentials>,
 ) -> PageResult {
     let Credentials { email, password } = form.into_inner();
-    let opened = crate::services::accounts::sign_in_browser(&state, &email, password).await;
+    let opened = crate::services::accounts::sign_in_browser(&state, &email, password, client).await;
     let typed = email;
     match opened {
         Ok((user, secret)) => {

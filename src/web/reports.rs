@@ -33,6 +33,7 @@ use crate::services::meetings::{
 use crate::services::reports::{self, OutcomeLine};
 use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
+use crate::throttle::{ClientAddress, Limit};
 use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -445,6 +446,7 @@ fn follow_up_amount(lang: Lang, lines: &[OutcomeLine], rates: &Rates) -> String 
 async fn outcomes_file(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
+    client: ClientAddress,
     format: web::Path<String>,
     filter: web::Query<ReportFilter>,
 ) -> PageResult {
@@ -452,6 +454,9 @@ async fn outcomes_file(
     let event = filter.event();
     let file = async {
         let format = FileFormat::parse(&format)?;
+        state
+            .throttle
+            .check_caller(Limit::Exports, Some(&user), &client)?;
         let table = state
             .db
             .run(move |conn| reports::outcome_sheet(conn, &catalogue, &user, event.as_deref()))
@@ -465,11 +470,15 @@ async fn outcomes_file(
 async fn meetings_file(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
+    client: ClientAddress,
     path: web::Path<(String, String)>,
 ) -> PageResult {
     let (event, format) = path.into_inner();
     let file = async {
         let format = FileFormat::parse(&format)?;
+        state
+            .throttle
+            .check_caller(Limit::Exports, Some(&user), &client)?;
         let table = state
             .db
             .run(move |conn| exports::meetings_sheet(conn, &user, &event))

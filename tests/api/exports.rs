@@ -224,7 +224,7 @@ async fn csv_exports_write_formulas_as_text_and_xlsx_keeps_text_as_it_is() {
                    "contact_phone": "+65 6123 4567"}}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
 
     let (status, _, csv) = download(&app, "/api/v1/exports/investors.csv", Some(&staff)).await;
     assert_eq!(status, StatusCode::OK);

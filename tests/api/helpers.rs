@@ -62,6 +62,9 @@ pub fn test_settings(dir: &tempfile::TempDir) -> Settings {
     settings.outbox.backoff_cap_seconds = 0.2;
     settings.webhooks.allow_loopback = true;
     settings.rates.refresh_in_server = false;
+    // The suite signs in, searches and exports far more often than people do, all from one
+    // address; tests/api/rate_limits.rs sets low limits of its own.
+    settings.limits = sepadan::config::LimitSettings::lifted();
     settings
 }
 

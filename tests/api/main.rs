@@ -16,6 +16,7 @@ mod matches;
 mod meetings;
 mod notifications;
 mod projects;
+mod rate_limits;
 mod rates;
 mod reference;
 mod regions;
