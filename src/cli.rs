@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `seed --demo`, `user create`, `check-config`.
+//! The command line: `serve` (default), `migrate`, `seed --demo`, `user create`, `check-config`,
+//! `openapi`.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -52,6 +53,8 @@ enum Command {
     User(UserCommand),
     /// Load and check the configuration, print it without secrets, and exit.
     CheckConfig,
+    /// Print the API's OpenAPI 3.1 document (the one served at /api/v1/openapi.json) and exit.
+    Openapi,
     /// Measure the engines on generated data.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -177,6 +180,9 @@ impl From<RoleArg> for Role {
 /// Parses the command line and runs the command; the exit code says whether it worked.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        return print_openapi();
+    }
     let settings = match Settings::load() {
         Ok(settings) => settings,
         Err(e) => {
@@ -210,6 +216,7 @@ pub fn main() -> ExitCode {
             password_stdin,
         ),
         Command::CheckConfig => check_config(&settings),
+        Command::Openapi => print_openapi_or_fail(),
         Command::Bench(BenchCommand::Scheduling {
             tier,
             seed,
@@ -268,6 +275,24 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints the document; it needs no configuration or database.
+fn print_openapi() -> ExitCode {
+    match print_openapi_or_fail() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_openapi_or_fail() -> anyhow::Result<()> {
+    let document = crate::api::openapi::build();
+    let text = serde_json::to_string_pretty(&document).context("writing the OpenAPI document")?;
+    println!("{text}");
+    Ok(())
 }
 
 fn serve(settings: Settings) -> anyhow::Result<()> {

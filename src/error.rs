@@ -154,6 +154,7 @@ pub struct ErrorDetail {
     pub message: String,
     /// Field-level messages, keyed by the field's path in the request.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schema(value_type = BTreeMap<String, String>)]
     pub fields: FieldErrors,
 }
 

@@ -52,8 +52,9 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// The formats an export comes in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The formats an export comes in, as the address's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
 pub enum FileFormat {
     Csv,
     Xlsx,

@@ -22,8 +22,11 @@ pub fn config(cfg: &mut ServiceConfig) {
         .service(export_outcomes);
 }
 
-#[utoipa::path(tag = "exports", params(("format" = String, Path, description = "csv or xlsx"), ProjectQuery), responses(
-    (status = 200, description = "The projects the list would show, at most 10,000", content_type = "text/csv"),
+#[utoipa::path(tag = "exports", security((), ("bearer" = [])), params(("format" = inline(FileFormat), Path, description = "csv or xlsx"), ProjectQuery), responses(
+    (status = 200, description = "The projects the list would show, at most 10,000", content(
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
     (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
@@ -48,8 +51,11 @@ async fn export_projects(
     table.respond(format)
 }
 
-#[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx"), InvestorQuery), responses(
-    (status = 200, description = "Investors with contacts (staff)", content_type = "text/csv"),
+#[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = inline(FileFormat), Path, description = "csv or xlsx"), InvestorQuery), responses(
+    (status = 200, description = "Investors with contacts (staff)", content(
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 403, body = ErrorBody),
     (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
@@ -72,8 +78,11 @@ async fn export_investors(
     table.respond(format)
 }
 
-#[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx")), responses(
-    (status = 200, description = "The investor's top 100 matches with their reasons", content_type = "text/csv"),
+#[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = inline(FileFormat), Path, description = "csv or xlsx")), responses(
+    (status = 200, description = "The investor's top 100 matches with their reasons", content(
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
     (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
@@ -97,8 +106,11 @@ async fn export_matches(
     table.respond(format)
 }
 
-#[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx")), responses(
-    (status = 200, description = "The event's meetings in venue time, with outcomes (staff)", content_type = "text/csv"),
+#[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = inline(FileFormat), Path, description = "csv or xlsx")), responses(
+    (status = 200, description = "The event's meetings in venue time, with outcomes (staff)", content(
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]
@@ -121,8 +133,11 @@ async fn export_meetings(
     table.respond(format)
 }
 
-#[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = String, Path, description = "csv or xlsx"), OutcomeFilter), responses(
-    (status = 200, description = "The outcome report: a line per event, region and dimension (staff)", content_type = "text/csv"),
+#[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = inline(FileFormat), Path, description = "csv or xlsx"), OutcomeFilter), responses(
+    (status = 200, description = "The outcome report: a line per event, region and dimension (staff)", content(
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 403, body = ErrorBody),
     (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]

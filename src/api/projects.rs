@@ -46,7 +46,7 @@ async fn create_project(
 }
 
 /// One project. Drafts and submissions are visible only to their region and staff.
-#[utoipa::path(tag = "projects", responses(
+#[utoipa::path(tag = "projects", security((), ("bearer" = [])), responses(
     (status = 200, body = Project), (status = 404, body = ErrorBody),
 ))]
 #[get("/projects/{id}")]
@@ -165,7 +165,7 @@ async fn close_project(
 }
 
 /// Projects, filtered, searched, sorted and paginated.
-#[utoipa::path(tag = "projects", params(ProjectQuery), responses(
+#[utoipa::path(tag = "projects", security((), ("bearer" = [])), params(ProjectQuery), responses(
     (status = 200, body = Page<Project>), (status = 400, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
     (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),

@@ -16,7 +16,9 @@ pub fn config(cfg: &mut ServiceConfig) {
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), params(ReportQuery), responses(
-    (status = 200, body = OutcomeReport, description = "JSON, or CSV (one line per event, region and dimension) with format=csv"),
+    (status = 200, description = "JSON, or CSV (one line per event, region and dimension) with format=csv", content(
+        (OutcomeReport = "application/json"), ("text/csv"),
+    )),
     (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
     (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
 ))]

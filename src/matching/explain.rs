@@ -8,8 +8,9 @@ use super::facts::{MandateFacts, ProjectFacts, Taxonomy};
 use super::text::QueryTerm;
 use crate::domain::Currency;
 
-/// One reason, in both languages.
+/// One reason for a match score, in both languages.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = MatchReason)]
 pub struct Reason {
     pub en: String,
     pub id: String,

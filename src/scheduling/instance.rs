@@ -143,6 +143,7 @@ impl Instance {
 /// Why a request could not be placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = UnplacedReason)]
 pub enum Reason {
     /// Its parties share no available slot.
     NoCommonAvailability,

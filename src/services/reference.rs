@@ -29,11 +29,53 @@ pub struct SectorNode {
     pub children: Vec<SectorNode>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+/// The tree, or a flat list; the schema is written below, as an object of either shape (a
+/// sector node is a sector too, so the shapes overlap and cannot be a `oneOf`).
+#[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum SectorList {
     Tree { items: Vec<SectorNode> },
     Flat { items: Vec<Sector> },
+}
+
+impl utoipa::PartialSchema for SectorList {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder};
+        let shape = |item: &str, description: &str| {
+            ObjectBuilder::new()
+                .description(Some(description))
+                .property(
+                    "items",
+                    ArrayBuilder::new().items(utoipa::openapi::Ref::from_schema_name(item)),
+                )
+                .required("items")
+        };
+        AnyOfBuilder::new()
+            .description(Some(
+                "The ISIC tree without filters, else the matching sectors as a flat list.",
+            ))
+            .item(shape(
+                "SectorNode",
+                "the whole tree, from the sections down",
+            ))
+            .item(shape("Sector", "the sectors matching level, parent and q"))
+            .into()
+    }
+}
+
+impl ToSchema for SectorList {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.push((SectorNode::name().into(), SectorNode::schema()));
+        <SectorNode as ToSchema>::schemas(schemas);
+        schemas.push((Sector::name().into(), Sector::schema()));
+        <Sector as ToSchema>::schemas(schemas);
+    }
 }
 
 fn tree(all: &[Sector], parent: Option<&str>) -> Vec<SectorNode> {

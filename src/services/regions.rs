@@ -76,14 +76,55 @@ pub struct ProfileInput {
     pub documents: Vec<RegionDocument>,
 }
 
-/// A region's profile as shown.
-#[derive(Debug, Serialize, ToSchema)]
+/// A region's profile as shown: the input's fields, plus `demo` and `updated_at` (its schema is
+/// written below, as an `allOf` over the closed `ProfileInput` could not be satisfied).
+#[derive(Debug, Serialize)]
 pub struct Profile {
     #[serde(flatten)]
     pub content: ProfileInput,
     /// Synthetic demonstration data.
     pub demo: bool,
     pub updated_at: DateTime<Utc>,
+}
+
+impl utoipa::PartialSchema for Profile {
+    /// `ProfileInput`'s object with `demo` and `updated_at` added; still closed, as nothing else is sent.
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{Object, ObjectBuilder, Schema, SchemaFormat, Type};
+        use utoipa::openapi::{KnownFormat, RefOr};
+        let mut object = match <ProfileInput as utoipa::PartialSchema>::schema() {
+            RefOr::T(Schema::Object(object)) => object,
+            _ => Object::new(),
+        };
+        object.description = Some("A region's profile as shown.".into());
+        object.properties.insert(
+            "demo".into(),
+            ObjectBuilder::new()
+                .schema_type(Type::Boolean)
+                .description(Some("Synthetic demonstration data."))
+                .into(),
+        );
+        object.properties.insert(
+            "updated_at".into(),
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+                .into(),
+        );
+        object.required.extend(["demo".into(), "updated_at".into()]);
+        RefOr::T(Schema::Object(object))
+    }
+}
+
+impl ToSchema for Profile {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <ProfileInput as ToSchema>::schemas(schemas);
+    }
 }
 
 impl ProfileInput {

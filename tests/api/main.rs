@@ -15,6 +15,7 @@ mod investors;
 mod matches;
 mod meetings;
 mod notifications;
+mod openapi;
 mod projects;
 mod rate_limits;
 mod rates;
