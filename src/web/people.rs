@@ -305,9 +305,7 @@ async fn create_staff(
 ) -> PageResult {
     // The shared rule refuses staff too; refusing them first keeps the form's own checks of
     // role and language from telling staff more than that they may not.
-    if let Err(refused) = policy::may(&user, Task::CreateStaffAccounts) {
-        return Err(refused);
-    }
+    policy::may(&user, Task::CreateStaffAccounts)?;
     let typed = Typed::parse(&body);
     let kept = Kept {
         staff_email: typed.one("email"),

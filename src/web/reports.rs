@@ -458,7 +458,7 @@ async fn outcomes_file(
             .await?;
         table.respond(format)
     };
-    Ok(file.await?)
+    file.await
 }
 
 /// An event's meetings with their outcomes as a download for a staff session.
@@ -476,7 +476,7 @@ async fn meetings_file(
             .await?;
         table.respond(format)
     };
-    Ok(file.await?)
+    file.await
 }
 
 /// The outcome form's fields, as typed.
