@@ -647,8 +647,8 @@ async fn a_search_query_is_bounded_in_words_and_length_on_every_face() {
     )
     .await;
     // 2,000 words; one word too many, well within the length; one character too many.
-    let many = vec!["ab"; 2000].join("+");
-    let words = vec!["solar"; sepadan::domain::text::QUERY_WORDS + 1].join("+");
+    let many = ["ab"; 2000].join("+");
+    let words = ["solar"; sepadan::domain::text::QUERY_WORDS + 1].join("+");
     let long = "a".repeat(sepadan::domain::text::QUERY_CHARS + 1);
     for q in [&many, &words, &long] {
         for path in [
@@ -678,7 +678,7 @@ async fn a_search_query_is_bounded_in_words_and_length_on_every_face() {
             assert_error_page(&kind, &body, "invalid_query");
         }
     }
-    let twelve = vec!["solar"; sepadan::domain::text::QUERY_WORDS].join("+");
+    let twelve = ["solar"; sepadan::domain::text::QUERY_WORDS].join("+");
     let (status, found) = app.get(&format!("/api/v1/projects?q={twelve}"), None).await;
     assert_eq!(status, StatusCode::OK, "{found}");
     assert_eq!(found["total"], 1, "{found}");
