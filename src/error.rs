@@ -196,7 +196,8 @@ impl AppError {
         }
     }
 
-    fn fields(&self) -> FieldErrors {
+    /// The fields the error names (a refusal of the input), each with what is wrong with it.
+    pub fn fields(&self) -> FieldErrors {
         match self {
             AppError::Validation { fields, .. } | AppError::BadRequest { fields, .. } => {
                 fields.clone()

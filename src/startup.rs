@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::matchmaker::Matchmaker;
-use crate::middleware::{headers, limits, shape};
+use crate::middleware::{headers, limits, shape, text};
 use crate::reference::{self, Catalogue};
 use crate::seed;
 use crate::state::AppState;
@@ -183,8 +183,8 @@ fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result
         app.app_data(openapi)
             .configure(crate::web::config)
             .default_service(web::to(not_found))
+            .wrap(from_fn(text::refuse_control_characters))
             .wrap(from_fn(crate::web::session::refuse_cross_site_forms))
-            .wrap(from_fn(api::extract::refuse_nul_in_uri))
             .wrap(from_fn(limits::refuse_oversized_heads))
             .wrap(Condition::new(
                 !cors_origins.is_empty(),

@@ -3,16 +3,17 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
+use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, http::StatusCode, web};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use crate::domain::text;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 
 /// A JSON body: wrong content type → 415, too large → 413, malformed → 400 `malformed_json`,
-/// wrong types or unknown fields → 400 `invalid_body` naming the field.
+/// text holding control characters → 422 `validation_failed` naming the field, wrong types or
+/// unknown fields → 400 `invalid_body` naming the field.
 pub struct JsonBody<T>(pub T);
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
@@ -46,76 +47,56 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
-/// Parses one JSON value (trailing data is malformed JSON), naming the path of the first field
-/// that does not fit. Text holding NUL characters
-/// is refused: no user has a reason to send one and PostgreSQL cannot store it.
+/// Parses one JSON value (trailing data is malformed JSON), then passes it through the text gate
+/// (every string and key, however deep: 422 naming the path of the first that holds a control
+/// character, see [`text::forbidden_char`]), then reads it as `T`, naming the path of the
+/// first field that does not fit.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    if has_escaped_nul(bytes) {
-        return Err(AppError::validation(
-            "body",
-            "text must not contain NUL characters",
-        ));
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            AppError::BadRequest {
-                code: ErrorCode::MalformedJson,
-                message: format!("the body is not valid JSON: {inner}"),
-                fields: FieldErrors::new(),
-            }
-        } else {
-            let message = inner.to_string();
-            let field = if path == "." { "body".to_owned() } else { path };
-            AppError::BadRequest {
-                code: ErrorCode::InvalidBody,
-                message: format!("{field}: {message}"),
-                fields: FieldErrors::from([(field, message)]),
-            }
-        }
-    })?;
-    // One JSON value and nothing after it but whitespace: `{…}garbage` is not JSON.
-    deserializer.end().map_err(|e| AppError::BadRequest {
+    let malformed = |e: serde_json::Error| AppError::BadRequest {
         code: ErrorCode::MalformedJson,
         message: format!("the body is not valid JSON: {e}"),
         fields: FieldErrors::new(),
-    })?;
-    Ok(value)
-}
-
-/// Whether JSON text holds the escape `\u0000` (NUL can only appear in JSON strings that way).
-fn has_escaped_nul(bytes: &[u8]) -> bool {
-    const ESCAPE: &[u8] = b"u0000";
-    bytes
-        .windows(ESCAPE.len() + 1)
-        .enumerate()
-        .any(|(i, window)| {
-            if window[0] != b'\\' || &window[1..] != ESCAPE {
-                return false;
-            }
-            // The backslash starts an escape only when an even number of backslashes precede it.
-            let preceding = bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count();
-            preceding % 2 == 0
-        })
-}
-
-/// Refuses requests whose path or query carries an encoded NUL (`%00`) before any handler sees it
-/// (answered with the request, so that a page's refusal is drawn as a page).
-pub async fn refuse_nul_in_uri(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if req.uri().to_string().contains("%00") {
-        let error = AppError::BadRequest {
-            code: ErrorCode::InvalidRequest,
-            message: "the address must not contain NUL characters".into(),
-            fields: FieldErrors::new(),
-        };
-        return Ok(req.error_response(error).map_into_right_body());
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_json::Value::deserialize(&mut deserializer).map_err(malformed)?;
+    // One JSON value and nothing after it but whitespace: `{…}garbage` is not JSON.
+    deserializer.end().map_err(malformed)?;
+    if let Some((path, c)) = forbidden_in(&value) {
+        let field = path.strip_prefix('.').unwrap_or(&path);
+        let field = if field.is_empty() { "body" } else { field };
+        return Err(AppError::validation(field, text::forbidden_message(c)));
     }
-    Ok(next.call(req).await?.map_into_left_body())
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let field = if path == "." { "body".to_owned() } else { path };
+        AppError::BadRequest {
+            code: ErrorCode::InvalidBody,
+            message: format!("{field}: {message}"),
+            fields: FieldErrors::from([(field, message)]),
+        }
+    })
+}
+
+/// The path (`.title.en`, `.sectors[2]`, empty for the value itself) of the first string or
+/// object key that the text gate refuses, and the character it refuses.
+fn forbidden_in(value: &serde_json::Value) -> Option<(String, char)> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => text::forbidden_char(s).map(|c| (String::new(), c)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| forbidden_in(item).map(|(rest, c)| (format!("[{i}]{rest}"), c))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let name = text::shown_name(key);
+            match text::forbidden_char(key) {
+                Some(c) => Some((format!(".{name}"), c)),
+                None => forbidden_in(item).map(|(rest, c)| (format!(".{name}{rest}"), c)),
+            }
+        }),
+        Value::Null | Value::Bool(_) | Value::Number(_) => None,
+    }
 }
 
 /// Query strings that do not parse answer 400 `invalid_query`.

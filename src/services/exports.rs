@@ -163,7 +163,7 @@ pub fn investors_sheet(
     query: &InvestorQuery,
 ) -> Result<Table, AppError> {
     policy::may(user, Task::ExportData)?;
-    let (found, _) = investor_rows::list(conn, &query.filter(true), 0, MAX_ROWS)?;
+    let (found, _) = investor_rows::list(conn, &query.filter(true)?, 0, MAX_ROWS)?;
     let rows = found
         .into_iter()
         .map(|(i, mandate)| {

@@ -18,6 +18,7 @@ use crate::db::{AnyConnection, write_transaction_with};
 use crate::domain::Localized;
 use crate::domain::MoneyJson;
 use crate::domain::project::{Instrument, InvestorKind, ProjectStatus, Stage};
+use crate::domain::text;
 use crate::error::AppError;
 use crate::models::{investor, matching, project};
 use crate::reference::Catalogue;
@@ -149,6 +150,20 @@ pub fn read_rows(bytes: &[u8], columns: &[&str], required: &[&str]) -> Result<Ve
             record.map_err(|e| AppError::validation("file", format!("line {line}: {e}")))?;
         if record.iter().all(str::is_empty) {
             continue;
+        }
+        // The text gate, once for every cell: the file is refused as a whole, naming the cell as
+        // the import's problems do (`rows[3].title_en`, the row being the line in the file).
+        for (column, value) in headers.iter().zip(record.iter()) {
+            if let Some(c) = text::forbidden_char(value) {
+                let column = text::shown_name(column);
+                return Err(AppError::validation(
+                    &format!("rows[{line}].{column}"),
+                    format!(
+                        "line {line}, column {column}: {}",
+                        text::forbidden_message(c)
+                    ),
+                ));
+            }
         }
         let values = headers
             .iter()

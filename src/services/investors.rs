@@ -311,18 +311,20 @@ pub struct InvestorQuery {
 }
 
 impl InvestorQuery {
-    /// The list filter: staff see every investor, others verified, discoverable ones only.
-    pub fn filter(&self, staff: bool) -> InvestorFilter {
-        InvestorFilter {
+    /// The list filter: staff see every investor, others verified, discoverable ones only; 400
+    /// `invalid_query` when `q` is too long.
+    pub fn filter(&self, staff: bool) -> Result<InvestorFilter, AppError> {
+        Ok(InvestorFilter {
             verified: if staff { self.verified } else { Some(true) },
             discoverable_only: !staff,
             country: self.country.as_ref().map(|c| c.to_uppercase()),
             name_words: self
                 .q
                 .as_deref()
-                .map(crate::domain::text::tokens)
+                .map(crate::domain::text::query_words)
+                .transpose()?
                 .unwrap_or_default(),
-        }
+        })
     }
 }
 
@@ -355,7 +357,7 @@ pub fn list_visible(
         let total = i64::try_from(items.len()).unwrap_or(0);
         return Ok((items, total));
     }
-    let filter = query.filter(policy::oversees_programme(user));
+    let filter = query.filter(policy::oversees_programme(user))?;
     let view = if policy::oversees_programme(user) {
         InvestorView::Full
     } else {

@@ -811,7 +811,12 @@ impl Search {
             stage: query.stage.map(|s| s.as_ref().to_owned()),
             instrument: query.instrument.map(|i| i.as_ref().to_owned()),
             ikn_related: query.ikn_related,
-            words: query.q.as_deref().map(tokens).unwrap_or_default(),
+            words: query
+                .q
+                .as_deref()
+                .map(text::query_words)
+                .transpose()?
+                .unwrap_or_default(),
             ..ProjectFilter::default()
         };
         if let Some(status) = query.status

@@ -146,7 +146,8 @@ pub fn sectors(conn: &mut AnyConnection, query: &SectorQuery) -> Result<SectorLi
     let words = query
         .q
         .as_deref()
-        .map(crate::domain::text::tokens)
+        .map(crate::domain::text::query_words)
+        .transpose()?
         .unwrap_or_default();
     let items = all
         .into_iter()

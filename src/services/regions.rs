@@ -326,7 +326,8 @@ pub fn regions(conn: &mut AnyConnection, query: RegionQuery) -> Result<Page<Regi
         name_words: query
             .q
             .as_deref()
-            .map(crate::domain::text::tokens)
+            .map(crate::domain::text::query_words)
+            .transpose()?
             .unwrap_or_default(),
     };
     let (items, total) = rows::list(conn, &filter, offset, per_page)?;

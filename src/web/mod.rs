@@ -194,6 +194,8 @@ struct ErrorPage<'a> {
     page: Page,
     code: &'a str,
     message: String,
+    /// The names of the fields the refusal is about (the form's or the query's), if any.
+    fields: String,
 }
 
 /// What an error means, in `lang`. The API's own words are English, so a page says what the
@@ -231,6 +233,7 @@ pub fn error_page(req: &HttpRequest, error: &AppError) -> HttpResponse {
         ErrorPage {
             code: error.code().as_ref(),
             message,
+            fields: error.fields().into_keys().collect::<Vec<_>>().join(", "),
             page,
         }
         .render(),

@@ -3,6 +3,7 @@ use sepadan::auth::Role;
 use serde_json::json;
 
 use crate::helpers::{TestApp, code, spawn_app};
+use crate::imports::{GOOD_SOLAR, HEADER};
 
 async fn project_count(app: &TestApp, token: &str) -> i64 {
     let (_, drafts) = app.get("/api/v1/projects?status=draft", Some(token)).await;
@@ -162,14 +163,16 @@ async fn nul_characters_are_refused_in_bodies_and_addresses() {
     body["title"] = json!({"id": "Surya", "en": "A backslash \\u0000 written out is fine"});
     let (status, answer) = app.post("/api/v1/projects", Some(&staff.token), body).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let (status, answer) = app.get("/api/v1/projects/%00", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(code(&answer), "invalid_request");
     for path in [
-        "/api/v1/projects/%00",
         "/api/v1/projects?region=%00",
         "/api/v1/regions?province=%00",
     ] {
         let (status, answer) = app.get(path, None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
-        assert_eq!(code(&answer), "invalid_request");
+        assert_eq!(code(&answer), "invalid_query");
     }
     let (status, _) = app.login("x\u{0}@example.com", "whatever password").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -412,4 +415,271 @@ async fn pages_answer_unreadable_forms_and_queries_with_the_error_page() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_error_page(&kind, &body, "not_found");
+}
+
+/// Control characters that no text may hold (tab and newline may, and CR before LF).
+const FORBIDDEN: [&str; 6] = ["\u{0}", "\u{1}", "\u{7}", "\u{1b}", "\r", "\u{85}"];
+
+#[tokio::test]
+async fn control_characters_in_a_json_body_are_refused_at_any_depth_naming_the_field() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    for c in FORBIDDEN {
+        let mut body = TestApp::project_body("73.73", "Solar", "3510", "1000");
+        body["title"]["en"] = json!(format!("Solar{c}panels"));
+        let (status, answer) = app
+            .post("/api/v1/projects", Some(&staff.token), body.clone())
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{c:?}: {answer}");
+        assert_eq!(code(&answer), "validation_failed");
+        assert!(
+            answer["error"]["fields"]["title.en"].is_string(),
+            "{answer}"
+        );
+        // In an array, and in an object's key.
+        body["title"]["en"] = json!("Solar");
+        body["sectors"] = json!(["3510", format!("35{c}10")]);
+        let (status, answer) = app
+            .post("/api/v1/projects", Some(&staff.token), body.clone())
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert!(
+            answer["error"]["fields"]["sectors[1]"].is_string(),
+            "{answer}"
+        );
+        body["sectors"] = json!(["3510"]);
+        body["description"][format!("e{c}n")] = json!("Rooftop solar");
+        let (status, answer) = app.post("/api/v1/projects", Some(&staff.token), body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(code(&answer), "validation_failed");
+    }
+    // Deeper, on another input: the organisation of a registration.
+    let (status, answer) = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"email": "nul@example.com", "password": "a long and unusual passphrase 7",
+                   "name": "Nul", "organisation": {"name": "Fund\u{0}", "kind": "fund", "country": "JP"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(
+        answer["error"]["fields"]["organisation.name"].is_string(),
+        "{answer}"
+    );
+    let (status, _) = app
+        .login("nul@example.com", "a long and unusual passphrase 7")
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "nothing was registered");
+    assert_eq!(project_count(&app, &staff.token).await, 0, "nothing stored");
+    // Tab, newline and CRLF line ends are text.
+    let mut body = TestApp::project_body("73.73", "Solar\tpanels", "3510", "1000");
+    body["description"]["en"] = json!("One line.\r\nAnother.\nA third.");
+    let (status, answer) = app.post("/api/v1/projects", Some(&staff.token), body).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+}
+
+#[tokio::test]
+async fn control_characters_in_a_page_form_are_refused_and_change_nothing() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let session = app.page_session(&official.email).await;
+    let project = |title: &str, description: &str| {
+        vec![
+            ("title_en".to_owned(), title.to_owned()),
+            ("title_id".to_owned(), "Lampu jalan".to_owned()),
+            ("sectors".to_owned(), "3510".to_owned()),
+            ("value".to_owned(), "1000000000".to_owned()),
+            ("currency".to_owned(), "IDR".to_owned()),
+            ("description_en".to_owned(), description.to_owned()),
+            ("description_id".to_owned(), "LED".to_owned()),
+            ("dimensions".to_owned(), "ENV".to_owned()),
+            ("stage".to_owned(), "idea".to_owned()),
+            ("instruments".to_owned(), "ppp".to_owned()),
+        ]
+    };
+    for c in FORBIDDEN {
+        let fields = project(&format!("Street{c}lights"), "LED");
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let response = app.submit("/my-projects/new", &session, &fields).await;
+        let (status, kind, body) = answer(response).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{c:?}: {body}");
+        assert_error_page(&kind, &body, "validation_failed");
+        assert!(body.contains("title_en"), "the field is named: {body}");
+    }
+    let (_, drafts) = app
+        .get("/api/v1/projects?status=draft", Some(&official.token))
+        .await;
+    assert_eq!(drafts["total"], 0, "nothing stored: {drafts}");
+    // A text area's CRLF line ends are fine.
+    let fields = project("Street lights", "LED lamps.\r\nSolar powered.");
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let response = app.submit("/my-projects/new", &session, &fields).await;
+    assert!(
+        response.status().is_redirection(),
+        "{}",
+        response.text().await.unwrap()
+    );
+
+    // Registration, anonymous.
+    let response = reqwest::Client::new()
+        .post(app.url("/register"))
+        .header("origin", &app.address)
+        .form(&[
+            ("name", "Yuki\u{0}Tanaka"),
+            ("email", "yuki@sakura.example"),
+            ("password", "a long and unusual passphrase 7"),
+            ("organisation", "Sakura Green Fund"),
+            ("kind", "fund"),
+            ("country", "JP"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (status, kind, body) = answer(response).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_error_page(&kind, &body, "validation_failed");
+    assert!(app.emails_to("yuki@sakura.example").is_empty());
+    let (status, _) = app
+        .login("yuki@sakura.example", "a long and unusual passphrase 7")
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "nothing was registered");
+}
+
+#[tokio::test]
+async fn control_characters_in_a_csv_cell_refuse_the_import_naming_the_cell() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    for c in FORBIDDEN {
+        let bad = GOOD_SOLAR.replace("Rooftop solar.", &format!("Rooftop{c}solar."));
+        let file = format!("{HEADER}\n{GOOD_SOLAR}\n\"{}\"", bad.replace(',', "\",\""));
+        for query in ["", "?dry_run=true", "?valid_rows_only=true"] {
+            let response = app
+                .client
+                .post(app.url(&format!("/api/v1/imports/projects{query}")))
+                .bearer_auth(&staff.token)
+                .header("content-type", "text/csv")
+                .body(file.clone())
+                .send()
+                .await
+                .unwrap();
+            let (status, kind, body) = answer(response).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{c:?}{query}: {body}"
+            );
+            assert_eq!(json_code(&kind, &body), "validation_failed");
+            let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+            assert!(
+                body["error"]["fields"]["rows[3].description_en"].is_string(),
+                "{body}"
+            );
+        }
+    }
+    for status in ["draft", "published"] {
+        let (_, listed) = app
+            .get(
+                &format!("/api/v1/projects?status={status}"),
+                Some(&staff.token),
+            )
+            .await;
+        assert_eq!(listed["total"], 0, "nothing imported: {listed}");
+    }
+}
+
+#[tokio::test]
+async fn control_characters_in_a_query_are_refused_with_invalid_query() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/projects?q=solar%01",
+        "/api/v1/projects?q=%1B%5B31m",
+        "/api/v1/sectors?q=air%0Dbersih",
+        "/api/v1/regions?q=%7F",
+        "/api/v1/projects?re%07gion=73.73",
+    ] {
+        let (status, body) = app.get(path, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert_eq!(code(&body), "invalid_query", "{path}");
+        assert!(
+            body["error"]["fields"]
+                .as_object()
+                .is_some_and(|f| f.len() == 1),
+            "{body}"
+        );
+    }
+    let (_, body) = app.get("/api/v1/projects?q=solar%01", None).await;
+    assert!(body["error"]["fields"]["q"].is_string(), "{body}");
+    let (status, kind, body) = answer(
+        app.client
+            .get(app.url("/opportunities?q=solar%02"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error_page(&kind, &body, "invalid_query");
+    // A control character in the path is no address.
+    let (status, body) = app.get("/api/v1/projects/ab%0Acd", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(code(&body), "invalid_request");
+    // Tab, and an encoded line end, are still fine in a query.
+    let (status, body) = app.get("/api/v1/projects?q=solar%09air%0D%0A", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn a_search_query_is_bounded_in_words_and_length_on_every_face() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    app.published_project(
+        &official,
+        &staff,
+        TestApp::project_body("73.73", "Solar panels", "3510", "1000"),
+    )
+    .await;
+    // 2,000 words; one word too many, well within the length; one character too many.
+    let many = ["ab"; 2000].join("+");
+    let words = ["solar"; sepadan::domain::text::QUERY_WORDS + 1].join("+");
+    let long = "a".repeat(sepadan::domain::text::QUERY_CHARS + 1);
+    for q in [&many, &words, &long] {
+        for path in [
+            "projects",
+            "sectors",
+            "regions",
+            "investors",
+            "exports/projects.csv",
+        ] {
+            let path = format!("/api/v1/{path}?q={q}");
+            let (status, body) = app.get(&path, Some(&staff.token)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+            assert_eq!(code(&body), "invalid_query");
+            assert!(body["error"]["fields"]["q"].is_string(), "{body}");
+        }
+        for path in ["/opportunities", "/investors"] {
+            let session = app.page_session(&staff.email).await;
+            let response = app
+                .client
+                .get(app.url(&format!("{path}?q={q}")))
+                .header("cookie", session)
+                .send()
+                .await
+                .unwrap();
+            let (status, kind, body) = answer(response).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+            assert_error_page(&kind, &body, "invalid_query");
+        }
+    }
+    let twelve = ["solar"; sepadan::domain::text::QUERY_WORDS].join("+");
+    let (status, found) = app.get(&format!("/api/v1/projects?q={twelve}"), None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["total"], 1, "{found}");
 }
