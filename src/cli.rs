@@ -289,7 +289,7 @@ fn print_openapi() -> ExitCode {
 }
 
 fn print_openapi_or_fail() -> anyhow::Result<()> {
-    let document = crate::api::openapi::build();
+    let document = crate::startup::openapi_document();
     let text = serde_json::to_string_pretty(&document).context("writing the OpenAPI document")?;
     println!("{text}");
     Ok(())

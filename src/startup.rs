@@ -161,6 +161,11 @@ fn keep_matching_fresh(state: &AppState) {
     }
 }
 
+/// The API's OpenAPI document, built from the route table without a server (`sepadan openapi`).
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api::openapi::build()
+}
+
 fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result<Server> {
     let keys = web::Data::new(TokenKeys::new(&state.settings.auth)?);
     let db = web::Data::new(state.db.clone());
