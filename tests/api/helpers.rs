@@ -280,21 +280,13 @@ impl TestApp {
     /// Waits (10 s at most) for the email to `address` whose subject starts with `subject` in
     /// the development mail drop (`email.file_dir`) and returns its decoded plain text.
     pub async fn email_text(&self, address: &str, subject: &str) -> String {
-        let dir = std::path::PathBuf::from(&self.state.settings.email.file_dir);
         for _ in 0..500 {
-            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let bytes = std::fs::read(entry.path()).unwrap_or_default();
-                let Some(mail) = mail_parser::MessageParser::default().parse(&bytes) else {
-                    continue;
-                };
-                let to_match = mail
-                    .to()
-                    .and_then(|to| to.first())
-                    .and_then(|a| a.address())
-                    .is_some_and(|a| a == address);
-                if to_match && mail.subject().is_some_and(|s| s.starts_with(subject)) {
-                    return mail.body_text(0).unwrap_or_default().into_owned();
-                }
+            let found = self
+                .emails_to(address)
+                .into_iter()
+                .find(|(said, _)| said.starts_with(subject));
+            if let Some((_, text)) = found {
+                return text;
             }
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
