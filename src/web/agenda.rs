@@ -4,13 +4,12 @@
 //! delegations' meetings too, marked as the delegation's agenda.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, web};
+use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
-use super::session::Visitor;
+use super::session::{Everyone, Investors, MeetingParties, Signed};
 use super::{Page, html, see_other};
-use crate::auth::{AuthenticatedUser, Role};
 use crate::error::AppError;
 use crate::services::calendar::{agenda_calendar, meeting_calendar};
 use crate::services::meetings::{meeting_view, meetings_of_user};
@@ -51,18 +50,10 @@ struct Agenda {
     hosts: Vec<HostToAsk>,
 }
 
-fn party(visitor: &Visitor) -> Option<AuthenticatedUser> {
-    visitor
-        .0
-        .clone()
-        .filter(|u| matches!(u.role, Role::Investor | Role::Official))
-}
-
-async fn agenda(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
-    let Some(user) = party(&visitor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
-    let page = Page::new(&req, &visitor);
+async fn agenda(
+    Signed { user, page, .. }: Signed<MeetingParties>,
+    state: web::Data<AppState>,
+) -> PageResult {
     let found = state
         .db
         .run(move |conn| {
@@ -127,10 +118,11 @@ struct Ask {
 }
 
 /// The investor asks a region or delegation of one of its events for a meeting.
-async fn request(visitor: Visitor, state: web::Data<AppState>, form: web::Form<Ask>) -> PageResult {
-    let Some(user) = visitor.0.clone().filter(|u| u.role == Role::Investor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
+async fn request(
+    Signed { user, .. }: Signed<Investors>,
+    state: web::Data<AppState>,
+    form: web::Form<Ask>,
+) -> PageResult {
     let Ask { event_id, host } = form.into_inner();
     let app = state.clone();
     state
@@ -141,10 +133,10 @@ async fn request(visitor: Visitor, state: web::Data<AppState>, form: web::Form<A
 }
 
 /// Every meeting of the viewer as one .ics file, as the personal calendar feed serves it.
-async fn whole_calendar(visitor: Visitor, state: web::Data<AppState>) -> PageResult {
-    let Some(user) = party(&visitor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
+async fn whole_calendar(
+    Signed { user, .. }: Signed<MeetingParties>,
+    state: web::Data<AppState>,
+) -> PageResult {
     let text = state
         .db
         .run(move |conn| agenda_calendar(conn, &user))
@@ -154,13 +146,10 @@ async fn whole_calendar(visitor: Visitor, state: web::Data<AppState>) -> PageRes
 
 /// One meeting as an .ics file, for its parties.
 async fn calendar(
-    visitor: Visitor,
+    Signed { user, .. }: Signed<Everyone>,
     state: web::Data<AppState>,
     file: web::Path<String>,
 ) -> PageResult {
-    let Some(user) = visitor.0.clone() else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let Some(id) = file.into_inner().strip_suffix(".ics").map(str::to_owned) else {
         return Err(AppError::not_found("meeting"));
     };
@@ -173,13 +162,10 @@ async fn calendar(
 
 /// Accepts or declines a pending request for the viewer's side.
 async fn answer(
-    visitor: Visitor,
+    Signed { user, .. }: Signed<MeetingParties>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> PageResult {
-    let Some(user) = party(&visitor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let (id, answer) = path.into_inner();
     let accepting = match answer.as_str() {
         "accept" => true,

@@ -123,7 +123,7 @@ const PER_PAGE: i64 = 50;
 
 /// Investors for staff, the unverified ones first by default, with a search by name.
 async fn list(
-    Staff { user, page }: Staff,
+    Staff { user, page, .. }: Staff,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> PageResult {

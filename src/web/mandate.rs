@@ -3,15 +3,15 @@
 use std::str::FromStr;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, web};
+use actix_web::web;
 use askama::Template;
 use strum::IntoEnumIterator;
 
 use super::form::{Field, Problems, Typed};
 use super::i18n::Lang;
-use super::session::Visitor;
+use super::session::{Investors, Signed};
 use super::{Page, html, see_other};
-use crate::auth::{AuthenticatedUser, Role};
+use crate::auth::AuthenticatedUser;
 use crate::domain::project::{Instrument, InvestorKind, Stage};
 use crate::domain::text;
 use crate::error::AppError;
@@ -308,23 +308,23 @@ fn typed_of(state: &AppState, investor: &Investor) -> Typed {
     Typed::of(values.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
-/// The signed-in investor and its organisation's id.
-fn investor(visitor: &Visitor) -> Option<(AuthenticatedUser, String)> {
-    let user = visitor.0.clone().filter(|u| u.role == Role::Investor)?;
-    let id = user.investor_id.clone()?;
-    Some((user, id))
+/// The id of the investing organisation `user` belongs to.
+fn organisation_of(user: &AuthenticatedUser) -> Result<String, AppError> {
+    user.investor_id
+        .clone()
+        .ok_or_else(|| AppError::not_found("investor"))
 }
 
 /// The profile and mandate form, filled with what is stored.
-async fn form(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
-    let Some((user, id)) = investor(&visitor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
+async fn form(
+    Signed { user, page, .. }: Signed<Investors>,
+    state: web::Data<AppState>,
+) -> PageResult {
+    let id = organisation_of(&user)?;
     let stored = state
         .db
         .run(move |conn| api::load_visible(conn, &user, &id))
         .await?;
-    let page = Page::new(&req, &visitor);
     let typed = typed_of(&state, &stored);
     Ok(html(
         StatusCode::OK,
@@ -407,16 +407,12 @@ fn checked<T>(
 /// Saves the profile and the mandate together with the API's rules, then shows the recomputed
 /// matches; a form with problems comes back with the input kept and nothing saved.
 async fn save(
-    req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Investors>,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> PageResult {
-    let Some((user, id)) = investor(&visitor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
+    let id = organisation_of(&user)?;
     let typed = Typed::parse(&body);
-    let page = Page::new(&req, &visitor);
     let mut problems = Problems::default();
     let changes = checked(
         profile_update(&typed).and_then(|u| u.to_changes()),

@@ -32,7 +32,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use self::i18n::{COOKIE, Lang};
-use self::session::Visitor;
+use self::session::{Investors, Signed, Visitor};
 use crate::auth::Role;
 use crate::auth::policy;
 use crate::domain::Currency;
@@ -689,11 +689,10 @@ struct Dashboard {
 }
 
 /// The investor's ranked matches with reasons and interest buttons.
-async fn dashboard(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
-    let Some(user) = visitor.0.clone().filter(|u| u.role == Role::Investor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
-    let page = Page::new(&req, &visitor);
+async fn dashboard(
+    Signed { user, page, .. }: Signed<Investors>,
+    state: web::Data<AppState>,
+) -> PageResult {
     let lang = page.lang;
     let app = state.clone();
     let investor_id = user.investor_id.clone().unwrap_or_default();
@@ -778,13 +777,10 @@ struct InterestForm {
 
 /// Records the investor's answer on a match and goes back to it.
 async fn interest(
-    visitor: Visitor,
+    Signed { user, .. }: Signed<Investors>,
     state: web::Data<AppState>,
     form: web::Form<InterestForm>,
 ) -> PageResult {
-    let Some(user) = visitor.0.filter(|u| u.role == Role::Investor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let InterestForm {
         project_id,
         interest,

@@ -3,12 +3,12 @@
 //! all at once.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, web};
+use actix_web::web;
 use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::session::Visitor;
+use super::session::{Everyone, Signed};
 use super::settings::reading_zone;
 use super::{Page, html, see_other};
 use crate::meetings::time::in_zone;
@@ -155,15 +155,10 @@ fn line(page: &Page, zone: chrono_tz::Tz, row: NotificationRow) -> Line {
 }
 
 async fn list(
-    req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Everyone>,
     state: web::Data<AppState>,
     paging: web::Query<Paging>,
 ) -> PageResult {
-    let Some(user) = visitor.0.clone() else {
-        return Ok(see_other("/sign-in").finish());
-    };
-    let page = Page::new(&req, &visitor);
     let number = paging.number();
     let id = user.id.clone();
     let (rows, total) = state
@@ -188,13 +183,10 @@ async fn list(
 
 /// Marks one of the viewer's notifications read.
 async fn read_one(
-    visitor: Visitor,
+    Signed { user, .. }: Signed<Everyone>,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> PageResult {
-    let Some(user) = visitor.0 else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let id = id.into_inner();
     state
         .db
@@ -204,10 +196,7 @@ async fn read_one(
 }
 
 /// Marks every notification of the viewer read.
-async fn read_all(visitor: Visitor, state: web::Data<AppState>) -> PageResult {
-    let Some(user) = visitor.0 else {
-        return Ok(see_other("/sign-in").finish());
-    };
+async fn read_all(Signed { user, .. }: Signed<Everyone>, state: web::Data<AppState>) -> PageResult {
     state
         .db
         .write(move |conn| mark_all_read_of(conn, &user.id))

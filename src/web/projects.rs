@@ -4,14 +4,14 @@
 use std::str::FromStr;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use strum::IntoEnumIterator;
 
 use super::form::{Field, Problems, Typed};
-use super::session::Visitor;
+use super::session::{Officials, Signed, Staff};
 use super::{Page, dimension_names, html, localized, money_of, see_other};
-use crate::auth::{AuthenticatedUser, Role, policy};
+use crate::auth::{AuthenticatedUser, policy};
 use crate::domain::Localized;
 use crate::domain::MoneyJson;
 use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage, Transition};
@@ -57,16 +57,11 @@ struct MyProjects {
     rows: Vec<Row>,
 }
 
-fn official(visitor: &Visitor) -> Option<AuthenticatedUser> {
-    visitor.0.clone().filter(|u| u.role == Role::Official)
-}
-
 /// The region's projects in every status, newest first.
-async fn my_projects(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
-    let Some(user) = official(&visitor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
-    let page = Page::new(&req, &visitor);
+async fn my_projects(
+    Signed { user, page, .. }: Signed<Officials>,
+    state: web::Data<AppState>,
+) -> PageResult {
     let catalogue = state.catalogue.clone();
     let found = state
         .db
@@ -251,11 +246,10 @@ fn form_page(
     }
 }
 
-async fn new_form(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> HttpResponse {
-    if official(&visitor).is_none() {
-        return see_other("/sign-in").finish();
-    }
-    let page = Page::new(&req, &visitor);
+async fn new_form(
+    Signed { page, .. }: Signed<Officials>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     html(
         StatusCode::OK,
         form_page(
@@ -331,8 +325,7 @@ fn typed_of(project: &Project) -> Typed {
 
 /// After saving the form: on to `done`, or the form again with the problems and the input kept.
 fn saved<T>(
-    req: &HttpRequest,
-    visitor: &Visitor,
+    page: Page,
     state: &AppState,
     typed: &Typed,
     action: String,
@@ -342,7 +335,6 @@ fn saved<T>(
     match outcome {
         Ok(_) => Ok(see_other(done).finish()),
         Err(AppError::Validation { fields, .. }) => {
-            let page = Page::new(req, visitor);
             let problems = Problems::of(page.lang, &FIELDS, fields.keys());
             Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -355,14 +347,10 @@ fn saved<T>(
 
 /// Saves a draft of the official's region; a form with problems comes back with the input kept.
 async fn create(
-    req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Officials>,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> PageResult {
-    let Some(user) = official(&visitor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let typed = Typed::parse(&body);
     let d = Described::of(&typed);
     let input = ProjectInput {
@@ -388,34 +376,21 @@ async fn create(
         .write(move |conn| projects::create_draft(conn, &catalogue, &user, input).map(|p| p.id))
         .await;
     let action = "/my-projects/new".to_owned();
-    saved(
-        &req,
-        &visitor,
-        &state,
-        &typed,
-        action,
-        created,
-        "/my-projects",
-    )
+    saved(page, &state, &typed, action, created, "/my-projects")
 }
 
 /// The edit form of a draft of the official's region, filled with the stored project.
 async fn edit_form(
-    req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Officials>,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> PageResult {
-    let Some(user) = official(&visitor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let id = id.into_inner();
     let catalogue = state.catalogue.clone();
     let project = state
         .db
         .run(move |conn| projects::load_editable(conn, &catalogue, &user, &id))
         .await?;
-    let page = Page::new(&req, &visitor);
     let action = format!("/my-projects/{}/edit", project.id);
     Ok(html(
         StatusCode::OK,
@@ -433,15 +408,11 @@ async fn edit_form(
 /// Saves the edited draft with the same rules as `PATCH /projects/{id}`; a form with problems
 /// comes back with the input kept.
 async fn edit(
-    req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Officials>,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> PageResult {
-    let Some(user) = official(&visitor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let id = id.into_inner();
     let typed = Typed::parse(&body);
     let d = Described::of(&typed);
@@ -469,7 +440,7 @@ async fn edit(
         .await;
     let action = format!("/my-projects/{id}/edit");
     let done = format!("/my-projects/{id}");
-    saved(&req, &visitor, &state, &typed, action, updated, &done)
+    saved(page, &state, &typed, action, updated, &done)
 }
 
 /// An investor as a project's page shows it.
@@ -522,25 +493,20 @@ const MATCHED_SHOWN: usize = 20;
 /// One project of the official's region: its review, the investors matched to it and the ones
 /// who said they are interested or must meet it.
 async fn project_page(
-    req: HttpRequest,
-    visitor: Visitor,
+    official: Signed<Officials>,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> PageResult {
-    render_project(&req, &visitor, &state, id.into_inner(), None).await
+    render_project(official, &state, id.into_inner(), None).await
 }
 
 /// The project page, with the reason a close was refused (answered 422) if there is one.
 async fn render_project(
-    req: &HttpRequest,
-    visitor: &Visitor,
+    Signed { user, page, .. }: Signed<Officials>,
     state: &web::Data<AppState>,
     id: String,
     refusal: Option<String>,
 ) -> PageResult {
-    let Some(user) = official(visitor) else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let closer = user.clone();
     let app = state.clone();
     let found = state
@@ -566,7 +532,6 @@ async fn render_project(
     } else {
         StatusCode::OK
     };
-    let page = Page::new(req, visitor);
     let lang = page.lang;
     let status_word = |status: &str| lang.t(&format!("status.{status}"));
     let shown = |m: &InvestorMatch| MatchedInvestor {
@@ -634,16 +599,13 @@ async fn render_project(
 
 /// Runs one review step for the signed-in person and goes back to `back`.
 async fn step(
-    visitor: &Visitor,
+    user: AuthenticatedUser,
     state: &AppState,
     id: String,
     step: Transition,
     comment: Option<String>,
     back: &str,
 ) -> PageResult {
-    let Some(user) = visitor.0.clone() else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let catalogue = state.catalogue.clone();
     state
         .db
@@ -652,9 +614,13 @@ async fn step(
     Ok(see_other(back).finish())
 }
 
-async fn submit(visitor: Visitor, state: web::Data<AppState>, id: web::Path<String>) -> PageResult {
+async fn submit(
+    Signed { user, .. }: Signed<Officials>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> PageResult {
     step(
-        &visitor,
+        user,
         &state,
         id.into_inner(),
         Transition::Submit,
@@ -667,20 +633,18 @@ async fn submit(visitor: Visitor, state: web::Data<AppState>, id: web::Path<Stri
 /// Closes a published project of the official's region with the API's rules, once the form's
 /// box confirming it is ticked; without the tick the page comes back saying so.
 async fn close(
-    req: HttpRequest,
-    visitor: Visitor,
+    official: Signed<Officials>,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> PageResult {
     let id = id.into_inner();
     if Typed::parse(&body).one("sure") != "on" {
-        let lang = Page::new(&req, &visitor).lang;
-        let refusal = lang.t("imports_close.tick_to_close");
-        return render_project(&req, &visitor, &state, id, Some(refusal)).await;
+        let refusal = official.page.t("imports_close.tick_to_close");
+        return render_project(official, &state, id, Some(refusal)).await;
     }
     let back = format!("/my-projects/{id}");
-    step(&visitor, &state, id, Transition::Close, None, &back).await
+    step(official.user, &state, id, Transition::Close, None, &back).await
 }
 
 /// A submitted project as the queue shows it.
@@ -699,11 +663,7 @@ struct Review {
 }
 
 /// The projects waiting for review, oldest first (staff).
-async fn review(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
-    let Some(user) = visitor.0.clone().filter(policy::oversees_programme) else {
-        return Ok(see_other("/sign-in").finish());
-    };
-    let page = Page::new(&req, &visitor);
+async fn review(Staff { user, page, .. }: Staff, state: web::Data<AppState>) -> PageResult {
     let catalogue = state.catalogue.clone();
     let found = state
         .db
@@ -732,12 +692,12 @@ async fn review(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) 
 }
 
 async fn publish(
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> PageResult {
     step(
-        &visitor,
+        user,
         &state,
         id.into_inner(),
         Transition::Publish,
@@ -754,14 +714,14 @@ struct Comment {
 }
 
 async fn request_changes(
-    visitor: Visitor,
+    Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
     form: web::Form<Comment>,
 ) -> PageResult {
     let comment = Some(form.into_inner().comment);
     step(
-        &visitor,
+        user,
         &state,
         id.into_inner(),
         Transition::RequestChanges,

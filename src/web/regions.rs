@@ -10,9 +10,9 @@ use askama::Template;
 use super::form::Typed;
 use super::i18n::Lang;
 use super::map::{Tally, projects_count, province_name, published_by_region};
-use super::session::Visitor;
+use super::session::{Everyone, Officials, Signed, Visitor};
 use super::{Card, Page, charts, html, see_other};
-use crate::auth::{AuthenticatedUser, Role, policy};
+use crate::auth::{AuthenticatedUser, policy};
 use crate::domain::Localized;
 use crate::error::AppError;
 use crate::services::projects::{ProjectQuery, Search};
@@ -501,11 +501,11 @@ fn input_of(state: &AppState, typed: &Typed) -> ProfileInput {
     }
 }
 
-/// The signed-in official with their region's code; `None` for anyone else.
-fn official_region(visitor: &Visitor) -> Option<(AuthenticatedUser, String)> {
-    let user = visitor.0.clone().filter(|u| u.role == Role::Official)?;
-    let code = user.region_code.clone()?;
-    Some((user, code))
+/// The code of the region an official acts for.
+fn region_of(user: &AuthenticatedUser) -> Result<String, AppError> {
+    user.region_code
+        .clone()
+        .ok_or_else(|| AppError::not_found("region"))
 }
 
 /// A region's profile as one person edits it.
@@ -536,14 +536,12 @@ fn editing(state: &AppState, user: AuthenticatedUser, code: String) -> Result<Ed
 /// The editor of a region's profile holding what the profile says, for whoever may edit it.
 async fn show_editor(
     req: HttpRequest,
-    visitor: Visitor,
+    (user, page): (AuthenticatedUser, Page),
     state: web::Data<AppState>,
-    user: AuthenticatedUser,
     code: String,
 ) -> PageResult {
     let editing = editing(&state, user, code)?;
     let detail = load_region(&state, editing.code.clone()).await?;
-    let page = Page::new(&req, &visitor);
     let content = detail.profile.as_ref().map(|p| &p.content);
     Ok(html(
         StatusCode::OK,
@@ -555,9 +553,8 @@ async fn show_editor(
 /// page; a form with a problem comes back to where it was sent from with the input kept.
 async fn save_editor(
     req: HttpRequest,
-    visitor: Visitor,
+    (user, page): (AuthenticatedUser, Page),
     state: web::Data<AppState>,
-    user: AuthenticatedUser,
     code: String,
     body: web::Bytes,
 ) -> PageResult {
@@ -566,7 +563,6 @@ async fn save_editor(
     match save_profile(&state, &editing.user, &editing.code, &input).await {
         Ok(()) => Ok(see_other(&format!("/regions/{}", editing.code)).finish()),
         Err(AppError::Validation { fields, .. }) => {
-            let page = Page::new(&req, &visitor);
             let problem = fields
                 .keys()
                 .next()
@@ -578,54 +574,44 @@ async fn save_editor(
     }
 }
 
-/// The editor of the official's own region's profile; anyone else is sent to sign in.
+/// The editor of the official's own region's profile.
 async fn my_region_form(
     req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Officials>,
     state: web::Data<AppState>,
 ) -> PageResult {
-    match official_region(&visitor) {
-        Some((user, code)) => show_editor(req, visitor, state, user, code).await,
-        None => Ok(see_other("/sign-in").finish()),
-    }
+    let code = region_of(&user)?;
+    show_editor(req, (user, page), state, code).await
 }
 
 /// Saves the official's own region's profile; the form names no region, so no other is reached.
 async fn my_region_save(
     req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Officials>,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> PageResult {
-    match official_region(&visitor) {
-        Some((user, code)) => save_editor(req, visitor, state, user, code, body).await,
-        None => Ok(see_other("/sign-in").finish()),
-    }
+    let code = region_of(&user)?;
+    save_editor(req, (user, page), state, code, body).await
 }
 
 /// The editor of any region's profile, for programme staff (and a region's own officials).
 async fn region_edit_form(
     req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Everyone>,
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> PageResult {
-    match visitor.0.clone() {
-        Some(user) => show_editor(req, visitor, state, user, code.into_inner()).await,
-        None => Ok(see_other("/sign-in").finish()),
-    }
+    show_editor(req, (user, page), state, code.into_inner()).await
 }
 
 /// Saves a region's profile from its editor at `/regions/{code}/edit`.
 async fn region_edit_save(
     req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Everyone>,
     state: web::Data<AppState>,
     code: web::Path<String>,
     body: web::Bytes,
 ) -> PageResult {
-    match visitor.0.clone() {
-        Some(user) => save_editor(req, visitor, state, user, code.into_inner(), body).await,
-        None => Ok(see_other("/sign-in").finish()),
-    }
+    save_editor(req, (user, page), state, code.into_inner(), body).await
 }

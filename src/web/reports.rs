@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, web};
+use actix_web::web;
 use askama::Template;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -16,7 +16,7 @@ use strum::IntoEnumIterator;
 use super::charts::{self, Bar, PALETTE, Series};
 use super::form::{Field, Problems};
 use super::i18n::Lang;
-use super::session::{Staff, Visitor};
+use super::session::{Everyone, Signed, Staff};
 use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::domain::outcome::{Attendance, FollowUp, FollowUpStage};
@@ -199,7 +199,7 @@ fn at(span: &Span) -> String {
 
 /// The staff reports: charts with their tables, downloads and the meetings awaiting an outcome.
 async fn reports(
-    Staff { user, page }: Staff,
+    Staff { user, page, .. }: Staff,
     state: web::Data<AppState>,
     filter: web::Query<ReportFilter>,
 ) -> PageResult {
@@ -667,19 +667,14 @@ async fn meeting_for(
 
 /// The outcome form, filled with the outcome recorded so far.
 async fn outcome_form(
-    req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Everyone>,
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: web::Query<Saved>,
 ) -> PageResult {
-    let Some(user) = visitor.0.clone() else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let meeting = meeting_for(&state, user, id.into_inner()).await?;
     let fields = OutcomeFields::of(meeting.outcome.as_ref());
     let saved = query.saved.is_some();
-    let page = Page::new(&req, &visitor);
     Ok(html(
         StatusCode::OK,
         OutcomeForm::new(page, &meeting, fields, Problems::default(), saved).render(),
@@ -689,15 +684,11 @@ async fn outcome_form(
 /// Records the outcome through the API's rules; a form with problems comes back with its input
 /// kept and nothing saved.
 async fn record_outcome(
-    req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Everyone>,
     state: web::Data<AppState>,
     id: web::Path<String>,
     form: web::Form<OutcomeFields>,
 ) -> PageResult {
-    let Some(user) = visitor.0.clone() else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let id = id.into_inner();
     let fields = form.into_inner();
     let saved = match fields.outcome() {
@@ -714,7 +705,6 @@ async fn record_outcome(
         Ok(_) => Ok(see_other(&format!("/meetings/{id}/outcome?saved=1")).finish()),
         Err(AppError::Validation { fields: wrong, .. }) => {
             let meeting = meeting_for(&state, user, id).await?;
-            let page = Page::new(&req, &visitor);
             let problems = Problems::of(page.lang, &FIELDS, wrong.keys());
             Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -3,6 +3,7 @@
 //! form submission passes.
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -11,10 +12,10 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
-use crate::auth::AuthenticatedUser;
 use crate::auth::policy;
+use crate::auth::{AuthenticatedUser, Role};
 use crate::config::Environment;
 use crate::db::Db;
 use crate::error::AppError;
@@ -63,15 +64,72 @@ impl FromRequest for Visitor {
     }
 }
 
-/// The signed-in programme staff member (or admin) of a staff page, with the page's context
-/// built once. Anyone else is answered before the handler runs: a visitor with the sign-in
-/// page, a signed-in person in another role with the 403 page.
-pub struct Staff {
+/// A signed-in person of the audience `A`, with the page's context built once. Anyone else is
+/// answered before the handler runs: a visitor with the sign-in page, a signed-in person
+/// outside the audience with the 403 page saying whom the page is for.
+pub struct Signed<A> {
     pub user: AuthenticatedUser,
     pub page: super::Page,
+    audience: PhantomData<A>,
 }
 
-impl FromRequest for Staff {
+/// The signed-in programme staff member (or admin) of a staff page.
+pub type Staff = Signed<ProgrammeStaff>;
+
+/// Whom a page is for.
+pub trait Audience: 'static {
+    /// The message of the 403 page for a signed-in person outside the audience.
+    const REFUSAL: &'static str;
+    fn admits(user: &AuthenticatedUser) -> bool;
+}
+
+/// Every signed-in person.
+pub enum Everyone {}
+/// Programme staff and admins.
+pub enum ProgrammeStaff {}
+/// The people of investing organisations.
+pub enum Investors {}
+/// Regions' officials.
+pub enum Officials {}
+/// The two sides of meetings: investors and officials.
+pub enum MeetingParties {}
+
+impl Audience for Everyone {
+    const REFUSAL: &'static str = "";
+    fn admits(_: &AuthenticatedUser) -> bool {
+        true
+    }
+}
+
+impl Audience for ProgrammeStaff {
+    const REFUSAL: &'static str = "error.staff_only";
+    fn admits(user: &AuthenticatedUser) -> bool {
+        policy::oversees_programme(user)
+    }
+}
+
+impl Audience for Investors {
+    const REFUSAL: &'static str = "error.investors_only";
+    fn admits(user: &AuthenticatedUser) -> bool {
+        user.role == Role::Investor
+    }
+}
+
+impl Audience for Officials {
+    const REFUSAL: &'static str = "error.officials_only";
+    fn admits(user: &AuthenticatedUser) -> bool {
+        user.role == Role::Official
+    }
+}
+
+impl Audience for MeetingParties {
+    const REFUSAL: &'static str = "error.parties_only";
+    fn admits(user: &AuthenticatedUser) -> bool {
+        matches!(user.role, Role::Investor | Role::Official)
+    }
+}
+
+impl<A: Audience> FromRequest for Signed<A> {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
@@ -80,29 +138,19 @@ impl FromRequest for Staff {
         let req = req.clone();
         Box::pin(async move {
             let visitor = visitor.await?;
-            match visitor.staff(&req) {
-                Ok(user) => Ok(Staff {
-                    user,
-                    page: super::Page::new(&req, &visitor),
-                }),
-                Err(answer) => Err(InternalError::from_response("not staff", *answer).into()),
-            }
+            let answer = match &visitor.0 {
+                Some(user) if A::admits(user) => {
+                    return Ok(Signed {
+                        user: user.clone(),
+                        page: super::Page::new(&req, &visitor),
+                        audience: PhantomData,
+                    });
+                }
+                Some(_) => super::error_page(&req, &AppError::Forbidden(A::REFUSAL.into())),
+                None => super::see_other("/sign-in").finish(),
+            };
+            Err(InternalError::from_response("not for this visitor", answer).into())
         })
-    }
-}
-
-impl Visitor {
-    /// The signed-in programme staff member (or admin), or the answer for anyone else: the
-    /// sign-in page for a visitor, the 403 page for a signed-in person in another role.
-    fn staff(&self, req: &HttpRequest) -> Result<AuthenticatedUser, Box<HttpResponse>> {
-        match &self.0 {
-            None => Err(Box::new(super::see_other("/sign-in").finish())),
-            Some(user) if policy::oversees_programme(user) => Ok(user.clone()),
-            Some(_) => {
-                let refused = AppError::Forbidden("error.staff_only".into());
-                Err(Box::new(super::error_page(req, &refused)))
-            }
-        }
     }
 }
 

@@ -3,14 +3,14 @@
 //! up on ("dead letters"), to send again.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::form::{Field, Problems, Typed};
 use super::notifications::{Paging, neighbours};
-use super::session::{self, Staff, Visitor};
+use super::session::{self, Everyone, Signed, Staff};
 use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::auth::accounts::Language;
@@ -221,8 +221,7 @@ async fn stored(
 
 /// The page as stored, with the typed input of the form that failed (if any) in place of it.
 async fn page_for(
-    req: &HttpRequest,
-    visitor: &Visitor,
+    page: Page,
     state: &AppState,
     user: &AuthenticatedUser,
     typed_profile: Option<Profile>,
@@ -231,7 +230,7 @@ async fn page_for(
     let (stored_settings, has_feed) = stored(state, user).await?;
     let notifications = typed_notifications.unwrap_or(stored_settings);
     let profile = typed_profile.unwrap_or_else(|| profile_of(user));
-    let mut page = SettingsPage::new(Page::new(req, visitor), profile, &notifications);
+    let mut page = SettingsPage::new(page, profile, &notifications);
     page.has_feed = has_feed;
     Ok(page)
 }
@@ -243,15 +242,11 @@ struct Saved {
 }
 
 async fn show(
-    req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Everyone>,
     state: web::Data<AppState>,
     query: web::Query<Saved>,
 ) -> PageResult {
-    let Some(user) = visitor.0.clone() else {
-        return Ok(see_other("/sign-in").finish());
-    };
-    let mut page = page_for(&req, &visitor, &state, &user, None, None).await?;
+    let mut page = page_for(page, &state, &user, None, None).await?;
     page.saved = match query.saved.as_deref() {
         Some("calendar_revoked") => Some(page.page.t("settings.feed_revoked")),
         Some(_) => Some(page.page.t("settings.saved")),
@@ -263,8 +258,7 @@ async fn show(
 /// A form's outcome: `done` when it was saved; the page again with its problems and the input
 /// kept (422) when it was refused; the error page otherwise.
 async fn finish(
-    req: &HttpRequest,
-    visitor: &Visitor,
+    page: Page,
     state: &AppState,
     user: &AuthenticatedUser,
     outcome: Result<HttpResponse, AppError>,
@@ -275,7 +269,7 @@ async fn finish(
         Err(e @ AppError::Validation { .. }) => e,
         Err(e) => return Err(e),
     };
-    let page = page_for(req, visitor, state, user, typed.0, typed.1).await?;
+    let page = page_for(page, state, user, typed.0, typed.1).await?;
     Ok(page
         .with_problems(&error)
         .render_with(StatusCode::UNPROCESSABLE_ENTITY))
@@ -283,14 +277,10 @@ async fn finish(
 
 /// Saves name, language and time zone through the same account change as `PATCH /me`.
 async fn save_profile(
-    req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Everyone>,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> PageResult {
-    let Some(user) = visitor.0.clone() else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let typed = Typed::parse(&body);
     let kept = Profile {
         name: typed.one("name"),
@@ -302,15 +292,7 @@ async fn save_profile(
         "en" => Language::English,
         _ => {
             let error = AppError::validation("language", "must be id or en");
-            return finish(
-                &req,
-                &visitor,
-                &state,
-                &user,
-                Err(error),
-                (Some(kept), None),
-            )
-            .await;
+            return finish(page, &state, &user, Err(error), (Some(kept), None)).await;
         }
     };
     let change = MeUpdate {
@@ -324,19 +306,15 @@ async fn save_profile(
         .write(move |conn| update_account(conn, &owner, change))
         .await;
     let outcome = saved.map(|_| see_other("/settings?saved=profile").finish());
-    finish(&req, &visitor, &state, &user, outcome, (Some(kept), None)).await
+    finish(page, &state, &user, outcome, (Some(kept), None)).await
 }
 
 /// Saves which emails come through the same check and store as `PUT /me/notification-settings`.
 async fn save_notifications(
-    req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Everyone>,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> PageResult {
-    let Some(user) = visitor.0.clone() else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let typed = Typed::parse(&body);
     let input = NotificationSettings {
         email: typed.one("email") == "on",
@@ -351,20 +329,16 @@ async fn save_notifications(
         .write(move |conn| save_settings(conn, &owner, input))
         .await;
     let outcome = saved.map(|_| see_other("/settings?saved=notifications").finish());
-    finish(&req, &visitor, &state, &user, outcome, (None, Some(kept))).await
+    finish(page, &state, &user, outcome, (None, Some(kept))).await
 }
 
 /// Changes the password as `POST /me/password` does; every session ends, this one too, so the
 /// person signs in again with the new password.
 async fn change_password(
-    req: HttpRequest,
-    visitor: Visitor,
+    Signed { user, page, .. }: Signed<Everyone>,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> PageResult {
-    let Some(user) = visitor.0.clone() else {
-        return Ok(see_other("/sign-in").finish());
-    };
     let typed = Typed::parse(&body);
     // Passwords are taken as typed (spaces count) and never shown again.
     let raw = |name: &str| typed.all(name).pop().unwrap_or_default();
@@ -378,21 +352,21 @@ async fn change_password(
             .cookie(session::cookie(&state, ""))
             .finish()
     });
-    finish(&req, &visitor, &state, &user, outcome, (None, None)).await
+    finish(page, &state, &user, outcome, (None, None)).await
 }
 
 /// Makes a new calendar feed address (earlier ones stop working) and shows it this once.
-async fn create_feed(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) -> PageResult {
-    let Some(user) = visitor.0.clone() else {
-        return Ok(see_other("/sign-in").finish());
-    };
+async fn create_feed(
+    Signed { user, page, .. }: Signed<Everyone>,
+    state: web::Data<AppState>,
+) -> PageResult {
     let public_url = state.settings.app.public_url.clone();
     let id = user.id.clone();
     let url = state
         .db
         .write(move |conn| create_feed_of(conn, &public_url, &id))
         .await?;
-    let mut page = page_for(&req, &visitor, &state, &user, None, None).await?;
+    let mut page = page_for(page, &state, &user, None, None).await?;
     let webcal = match url.split_once("://") {
         Some((_, rest)) => format!("webcal://{rest}"),
         None => url.clone(),
@@ -402,10 +376,10 @@ async fn create_feed(req: HttpRequest, visitor: Visitor, state: web::Data<AppSta
 }
 
 /// Stops every feed address of the viewer, as `DELETE /me/calendar` does.
-async fn revoke_feed(visitor: Visitor, state: web::Data<AppState>) -> PageResult {
-    let Some(user) = visitor.0 else {
-        return Ok(see_other("/sign-in").finish());
-    };
+async fn revoke_feed(
+    Signed { user, .. }: Signed<Everyone>,
+    state: web::Data<AppState>,
+) -> PageResult {
     state
         .db
         .write(move |conn| revoke_feeds(conn, &user.id))
@@ -439,7 +413,7 @@ const PER_PAGE: i64 = 50;
 
 /// Staff's dead letters: what the outbox gave up on, each with a retry button.
 async fn outbox(
-    Staff { user, page }: Staff,
+    Staff { user, page, .. }: Staff,
     state: web::Data<AppState>,
     paging: web::Query<Paging>,
 ) -> PageResult {

@@ -391,7 +391,7 @@ async fn an_official_edits_only_their_own_region() {
     let (_, maros) = app.get("/api/v1/regions/73.09", None).await;
     assert_eq!(maros["profile"]["maturity"]["GOV"], 2);
 
-    // Investors, staff and visitors are sent to sign in.
+    // Investors and staff are told the page is for officials; visitors are sent to sign in.
     let investor = app.user(Role::Investor, None).await;
     let staff = app.user(Role::Staff, None).await;
     for user in [&investor, &staff] {
@@ -402,10 +402,17 @@ async fn an_official_edits_only_their_own_region() {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        assert_eq!(response.headers()["location"], "/sign-in");
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let body = response.text().await.unwrap();
+        // In each person's language: the investor registered in Indonesian.
+        assert!(
+            ["khusus untuk pejabat daerah", "This page is for regions"]
+                .iter()
+                .any(|said| body.contains(said)),
+            "{body}"
+        );
         let response = app.submit("/my-region", &other, &fields).await;
-        assert_eq!(response.headers()["location"], "/sign-in");
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
     let response = no_redirects()
         .get(app.url("/my-region"))
