@@ -10,9 +10,10 @@ use crate::services::exports::{self as exports, OutcomeFilter};
 use crate::services::investors::InvestorQuery;
 use crate::services::projects::{ProjectQuery, Search};
 use crate::services::reports;
+use crate::download;
 use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
-use crate::throttle::{ClientAddress, Limit};
+use crate::throttle::ClientAddress;
 
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(export_projects)
@@ -38,17 +39,13 @@ async fn export_projects(
     format: web::Path<String>,
     query: web::Query<ProjectQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let format = FileFormat::parse(&format)?;
-    state
-        .throttle
-        .check_caller(Limit::Exports, user.0.as_ref(), &client)?;
     let search = Search::from_query(&state.catalogue, user.0.as_ref(), &query)?;
     let catalogue = state.catalogue.clone();
-    let table = state
-        .db
-        .run(move |conn| exports::projects_sheet(conn, &catalogue, user.0.as_ref(), search))
-        .await?;
-    table.respond(format)
+    let caller = user.0.clone();
+    download::spreadsheet(&state, user.0.as_ref(), &client, &format, move |conn| {
+        exports::projects_sheet(conn, &catalogue, caller.as_ref(), search)
+    })
+    .await
 }
 
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = inline(FileFormat), Path, description = "csv or xlsx"), InvestorQuery), responses(
@@ -67,15 +64,11 @@ async fn export_investors(
     format: web::Path<String>,
     query: web::Query<InvestorQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let format = FileFormat::parse(&format)?;
-    state
-        .throttle
-        .check_caller(Limit::Exports, Some(&user), &client)?;
-    let table = state
-        .db
-        .run(move |conn| exports::investors_sheet(conn, &user, &query))
-        .await?;
-    table.respond(format)
+    let caller = user.clone();
+    download::spreadsheet(&state, Some(&user), &client, &format, move |conn| {
+        exports::investors_sheet(conn, &caller, &query)
+    })
+    .await
 }
 
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = inline(FileFormat), Path, description = "csv or xlsx")), responses(
@@ -94,16 +87,11 @@ async fn export_matches(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, format) = path.into_inner();
-    let format = FileFormat::parse(&format)?;
-    state
-        .throttle
-        .check_caller(Limit::Exports, Some(&user), &client)?;
-    let app = state.clone();
-    let table = state
-        .db
-        .run(move |conn| exports::matches_sheet(conn, &app, &user, &id))
-        .await?;
-    table.respond(format)
+    let (app, caller) = (state.clone(), user.clone());
+    download::spreadsheet(&state, Some(&user), &client, &format, move |conn| {
+        exports::matches_sheet(conn, &app, &caller, &id)
+    })
+    .await
 }
 
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = inline(FileFormat), Path, description = "csv or xlsx")), responses(
@@ -122,15 +110,11 @@ async fn export_meetings(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (event_id, format) = path.into_inner();
-    let format = FileFormat::parse(&format)?;
-    state
-        .throttle
-        .check_caller(Limit::Exports, Some(&user), &client)?;
-    let table = state
-        .db
-        .run(move |conn| exports::meetings_sheet(conn, &user, &event_id))
-        .await?;
-    table.respond(format)
+    let caller = user.clone();
+    download::spreadsheet(&state, Some(&user), &client, &format, move |conn| {
+        exports::meetings_sheet(conn, &caller, &event_id)
+    })
+    .await
 }
 
 #[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = inline(FileFormat), Path, description = "csv or xlsx"), OutcomeFilter), responses(
@@ -149,14 +133,9 @@ async fn export_outcomes(
     format: web::Path<String>,
     query: web::Query<OutcomeFilter>,
 ) -> Result<HttpResponse, AppError> {
-    let format = FileFormat::parse(&format)?;
-    state
-        .throttle
-        .check_caller(Limit::Exports, Some(&user), &client)?;
-    let catalogue = state.catalogue.clone();
-    let table = state
-        .db
-        .run(move |conn| reports::outcome_sheet(conn, &catalogue, &user, query.event_id.as_deref()))
-        .await?;
-    table.respond(format)
+    let (catalogue, caller) = (state.catalogue.clone(), user.clone());
+    download::spreadsheet(&state, Some(&user), &client, &format, move |conn| {
+        reports::outcome_sheet(conn, &catalogue, &caller, query.event_id.as_deref())
+    })
+    .await
 }

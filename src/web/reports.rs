@@ -31,9 +31,9 @@ use crate::services::meetings::{
     Meeting, Outcome, Span, meeting_view, save_outcome, visible_meeting,
 };
 use crate::services::reports::{self, OutcomeLine};
-use crate::spreadsheet::FileFormat;
+use crate::download;
 use crate::state::AppState;
-use crate::throttle::{ClientAddress, Limit};
+use crate::throttle::ClientAddress;
 use crate::web::PageResult;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -450,20 +450,11 @@ async fn outcomes_file(
     format: web::Path<String>,
     filter: web::Query<ReportFilter>,
 ) -> PageResult {
-    let catalogue = state.catalogue.clone();
-    let event = filter.event();
-    let file = async {
-        let format = FileFormat::parse(&format)?;
-        state
-            .throttle
-            .check_caller(Limit::Exports, Some(&user), &client)?;
-        let table = state
-            .db
-            .run(move |conn| reports::outcome_sheet(conn, &catalogue, &user, event.as_deref()))
-            .await?;
-        table.respond(format)
-    };
-    file.await
+    let (catalogue, caller, event) = (state.catalogue.clone(), user.clone(), filter.event());
+    download::spreadsheet(&state, Some(&user), &client, &format, move |conn| {
+        reports::outcome_sheet(conn, &catalogue, &caller, event.as_deref())
+    })
+    .await
 }
 
 /// An event's meetings with their outcomes as a download for a staff session.
@@ -474,18 +465,11 @@ async fn meetings_file(
     path: web::Path<(String, String)>,
 ) -> PageResult {
     let (event, format) = path.into_inner();
-    let file = async {
-        let format = FileFormat::parse(&format)?;
-        state
-            .throttle
-            .check_caller(Limit::Exports, Some(&user), &client)?;
-        let table = state
-            .db
-            .run(move |conn| exports::meetings_sheet(conn, &user, &event))
-            .await?;
-        table.respond(format)
-    };
-    file.await
+    let caller = user.clone();
+    download::spreadsheet(&state, Some(&user), &client, &format, move |conn| {
+        exports::meetings_sheet(conn, &caller, &event)
+    })
+    .await
 }
 
 /// The outcome form's fields, as typed.
