@@ -41,6 +41,8 @@ where
     F: FnOnce(&mut AnyConnection) -> Result<Table, AppError> + Send + 'static,
 {
     let format = FileFormat::parse(format)?;
-    state.throttle.check_caller(Limit::Exports, caller, client)?;
+    state
+        .throttle
+        .check_caller(Limit::Exports, caller, client)?;
     state.db.run(sheet).await?.respond(format)
 }

@@ -5,12 +5,12 @@ use actix_web::{HttpResponse, get, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::{AuthenticatedUser, MaybeUser};
+use crate::download;
 use crate::error::{AppError, ErrorBody};
 use crate::services::exports::{self as exports, OutcomeFilter};
 use crate::services::investors::InvestorQuery;
 use crate::services::projects::{ProjectQuery, Search};
 use crate::services::reports;
-use crate::download;
 use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
 use crate::throttle::ClientAddress;

@@ -67,7 +67,7 @@ pub struct ProjectInput {
 }
 
 /// Changes to a project; absent fields stay as they are. The region cannot change.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectUpdate {
     pub title: Option<Localized>,

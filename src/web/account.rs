@@ -127,6 +127,12 @@ enum Trouble {
     Fields(Problems),
 }
 
+/// A step's form as a link (or the navigation) opens it: empty but for the link's secret.
+fn opened(req: &HttpRequest, visitor: &Visitor, step: &Step, link: Option<Link>) -> HttpResponse {
+    let token = link.and_then(|l| l.token);
+    render(Page::new(req, visitor), step, StatusCode::OK, token, None)
+}
+
 fn render(
     page: Page,
     step: &Step,
@@ -223,13 +229,7 @@ async fn invitation_form(
     visitor: Visitor,
     link: web::Query<Link>,
 ) -> HttpResponse {
-    render(
-        Page::new(&req, &visitor),
-        &INVITATION,
-        StatusCode::OK,
-        link.into_inner().token,
-        None,
-    )
+    opened(&req, &visitor, &INVITATION, Some(link.into_inner()))
 }
 
 /// A secret and a password, from the invitation and reset forms.
@@ -269,13 +269,7 @@ async fn accept_invitation(
 }
 
 async fn reset_form(req: HttpRequest, visitor: Visitor, link: web::Query<Link>) -> HttpResponse {
-    render(
-        Page::new(&req, &visitor),
-        &RESET,
-        StatusCode::OK,
-        link.into_inner().token,
-        None,
-    )
+    opened(&req, &visitor, &RESET, Some(link.into_inner()))
 }
 
 async fn reset_password(
@@ -296,13 +290,7 @@ async fn reset_password(
 }
 
 async fn forgot_form(req: HttpRequest, visitor: Visitor) -> HttpResponse {
-    render(
-        Page::new(&req, &visitor),
-        &FORGOT,
-        StatusCode::OK,
-        None,
-        None,
-    )
+    opened(&req, &visitor, &FORGOT, None)
 }
 
 /// An address for the reset link.
@@ -337,13 +325,7 @@ async fn forgot_password(
 }
 
 async fn verify_form(req: HttpRequest, visitor: Visitor, link: web::Query<Link>) -> HttpResponse {
-    render(
-        Page::new(&req, &visitor),
-        &VERIFY,
-        StatusCode::OK,
-        link.into_inner().token,
-        None,
-    )
+    opened(&req, &visitor, &VERIFY, Some(link.into_inner()))
 }
 
 /// A secret alone, from the verification form.

@@ -2,14 +2,14 @@
 //! one (its regions, member officials and itinerary), and a delegation's page with the events it
 //! takes part in.
 
-use std::collections::BTreeMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::events::{Field, Filled, Listed, listed, needs, problems_of, renumbered, whole_number};
+use super::events::{
+    Field, Filled, Listed, Refused, listed, needs, refusal, renumbered, whole_number,
+};
 use super::form::{self, Typed};
 use super::i18n::Lang;
 use super::session::Staff;
@@ -228,9 +228,7 @@ async fn delegations_page(
     req: &HttpRequest,
     state: &web::Data<AppState>,
     user: AuthenticatedUser,
-    status: StatusCode,
-    typed: &Typed,
-    problems: BTreeMap<String, String>,
+    refused: Option<Refused<'_>>,
 ) -> PageResult {
     let page = Page::of(req);
     let lang = page.lang;
@@ -239,18 +237,13 @@ async fn delegations_page(
         .db
         .run(move |conn| delegation_lines(conn, &app.catalogue, &user, lang))
         .await?;
-    let filled = Filled {
-        lang,
-        typed,
-        fresh: status == StatusCode::OK,
-        problems: &problems,
-    };
+    let (status, filled) = Filled::new(lang, refused);
     let (general, legs) = creation_form(&filled);
     let all: Vec<&Field> = general
         .iter()
         .chain(legs.iter().flat_map(|(_, fields)| fields.iter()))
         .collect();
-    let problems = listed(&all, &problems);
+    let problems = listed(&all, &filled.problems);
     Ok(html(
         status,
         DelegationsPage {
@@ -270,15 +263,7 @@ async fn delegations(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
 ) -> PageResult {
-    delegations_page(
-        &req,
-        &state,
-        user,
-        StatusCode::OK,
-        &Typed::default(),
-        BTreeMap::new(),
-    )
-    .await
+    delegations_page(&req, &state, user, None).await
 }
 
 /// Creates a delegation with the API's rules; a form with problems comes back with its input
@@ -314,21 +299,13 @@ async fn create(
             })
         })
         .await;
-    match created.map_err(|e| problems_of(lang, e)) {
+    match refusal(lang, created)? {
         Ok(record) => Ok(see_other(&format!("/delegations/{}", record.row.id)).finish()),
-        Err(Ok(problems)) => {
+        Err(problems) => {
             let problems = needs(lang, &FIELDS, problems, str::to_owned);
-            delegations_page(
-                &req,
-                &state,
-                user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &typed,
-                problems,
-            )
-            .await
+            let refused = (StatusCode::UNPROCESSABLE_ENTITY, &typed, problems);
+            delegations_page(&req, &state, user, Some(refused)).await
         }
-        Err(Err(e)) => Err(e),
     }
 }
 

@@ -299,6 +299,41 @@ impl Described {
             },
         }
     }
+
+    /// A new draft of `region` as the form describes it; what the form does not ask is empty.
+    fn into_draft(self, region: String) -> ProjectInput {
+        ProjectInput {
+            region,
+            title: self.title,
+            description: self.description,
+            sectors: self.sectors,
+            kbli: None,
+            dimensions: self.dimensions,
+            elements: Vec::new(),
+            stage: self.stage,
+            instruments: self.instruments,
+            value: self.value,
+            expected_irr_pct: None,
+            payback_years: None,
+            land_status: None,
+            permit_status: None,
+            location: None,
+        }
+    }
+
+    /// The change an edit makes: what the form describes is replaced, the rest stays as stored.
+    fn into_change(self) -> ProjectUpdate {
+        ProjectUpdate {
+            title: Some(self.title),
+            description: Some(self.description),
+            sectors: Some(self.sectors),
+            dimensions: Some(self.dimensions),
+            stage: Some(self.stage),
+            instruments: Some(self.instruments),
+            value: Some(self.value),
+            ..ProjectUpdate::default()
+        }
+    }
 }
 
 /// The form of a stored project, as the edit page first shows it.
@@ -352,24 +387,8 @@ async fn create(
     body: web::Bytes,
 ) -> PageResult {
     let typed = Typed::parse(&body);
-    let d = Described::of(&typed);
-    let input = ProjectInput {
-        region: user.region_code.clone().unwrap_or_default(),
-        title: d.title,
-        description: d.description,
-        sectors: d.sectors,
-        kbli: None,
-        dimensions: d.dimensions,
-        elements: Vec::new(),
-        stage: d.stage,
-        instruments: d.instruments,
-        value: d.value,
-        expected_irr_pct: None,
-        payback_years: None,
-        land_status: None,
-        permit_status: None,
-        location: None,
-    };
+    let region = user.region_code.clone().unwrap_or_default();
+    let input = Described::of(&typed).into_draft(region);
     let catalogue = state.catalogue.clone();
     let created = state
         .db
@@ -415,23 +434,7 @@ async fn edit(
 ) -> PageResult {
     let id = id.into_inner();
     let typed = Typed::parse(&body);
-    let d = Described::of(&typed);
-    let change = ProjectUpdate {
-        title: Some(d.title),
-        description: Some(d.description),
-        sectors: Some(d.sectors),
-        kbli: None,
-        dimensions: Some(d.dimensions),
-        elements: None,
-        stage: Some(d.stage),
-        instruments: Some(d.instruments),
-        value: Some(d.value),
-        expected_irr_pct: None,
-        payback_years: None,
-        land_status: None,
-        permit_status: None,
-        location: None,
-    };
+    let change = Described::of(&typed).into_change();
     let catalogue = state.catalogue.clone();
     let project = id.clone();
     let updated = state

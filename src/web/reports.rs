@@ -22,6 +22,7 @@ use crate::auth::AuthenticatedUser;
 use crate::domain::outcome::{Attendance, FollowUp, FollowUpStage};
 use crate::domain::project::Stage;
 use crate::domain::{Currency, Money, MoneyJson};
+use crate::download;
 use crate::error::AppError;
 use crate::matching::facts::RegionId;
 use crate::matchmaker::{Rates, Snapshot};
@@ -31,7 +32,6 @@ use crate::services::meetings::{
     Meeting, Outcome, Span, meeting_view, save_outcome, visible_meeting,
 };
 use crate::services::reports::{self, OutcomeLine};
-use crate::download;
 use crate::state::AppState;
 use crate::throttle::ClientAddress;
 use crate::web::PageResult;

@@ -76,10 +76,30 @@ pub(crate) struct Filled<'a> {
     pub(crate) lang: Lang,
     pub(crate) typed: &'a Typed,
     pub(crate) fresh: bool,
-    pub(crate) problems: &'a BTreeMap<String, String>,
+    pub(crate) problems: BTreeMap<String, String>,
 }
 
-impl Filled<'_> {
+/// A form sent back: the status it answers with, what was typed, and the problems by field.
+pub(crate) type Refused<'a> = (StatusCode, &'a Typed, BTreeMap<String, String>);
+
+impl<'a> Filled<'a> {
+    /// The form as it was refused, with the refusal's status; else a fresh one (200).
+    pub(crate) fn new(lang: Lang, refused: Option<Refused<'a>>) -> (StatusCode, Self) {
+        static BLANK: LazyLock<Typed> = LazyLock::new(Typed::default);
+        let fresh = refused.is_none();
+        let (status, typed, problems) =
+            refused.unwrap_or((StatusCode::OK, &BLANK, BTreeMap::new()));
+        (
+            status,
+            Filled {
+                lang,
+                typed,
+                fresh,
+                problems,
+            },
+        )
+    }
+
     pub(crate) fn field(
         &self,
         name: &str,
@@ -156,18 +176,21 @@ pub(crate) fn listed(fields: &[&Field], problems: &BTreeMap<String, String>) -> 
         .collect()
 }
 
-/// The field problems of a refused form, with the rules' own messages (a conflict has one, on
-/// no field, saying what its code means in the page's language); other errors as they are.
-pub(crate) fn problems_of(
+/// A form's outcome as its page takes it: what was made, or the field problems of a refused
+/// form with the rules' own messages (a conflict has one, on no field, saying what its code
+/// means in the page's language); any other error as it is.
+pub(crate) fn refusal<T>(
     lang: Lang,
-    error: AppError,
-) -> Result<BTreeMap<String, String>, AppError> {
-    match error {
-        AppError::Validation { fields, .. } => Ok(fields),
-        conflict @ AppError::Conflict { .. } => {
-            Ok(BTreeMap::from([(String::new(), said(lang, &conflict))]))
-        }
-        other => Err(other),
+    outcome: Result<T, AppError>,
+) -> Result<Result<T, BTreeMap<String, String>>, AppError> {
+    match outcome {
+        Ok(made) => Ok(Ok(made)),
+        Err(AppError::Validation { fields, .. }) => Ok(Err(fields)),
+        Err(conflict @ AppError::Conflict { .. }) => Ok(Err(BTreeMap::from([(
+            String::new(),
+            said(lang, &conflict),
+        )]))),
+        Err(other) => Err(other),
     }
 }
 
@@ -641,13 +664,12 @@ fn event_lines(
     Ok(lines)
 }
 
+/// The events and the form to create one, fresh or as it was refused.
 async fn events_page(
     req: &HttpRequest,
     state: &AppState,
     user: AuthenticatedUser,
-    status: StatusCode,
-    typed: &Typed,
-    problems: BTreeMap<String, String>,
+    refused: Option<Refused<'_>>,
 ) -> PageResult {
     let page = Page::of(req);
     let lang = page.lang;
@@ -655,12 +677,7 @@ async fn events_page(
         .db
         .run(move |conn| event_lines(conn, &user, lang))
         .await?;
-    let filled = Filled {
-        lang,
-        typed,
-        fresh: status == StatusCode::OK,
-        problems: &problems,
-    };
+    let (status, filled) = Filled::new(lang, refused);
     let (general, venues) = creation_form(&filled);
     let all: Vec<&Field> = general
         .iter()
@@ -670,7 +687,7 @@ async fn events_page(
                 .chain(v.days.iter().flat_map(|(_, fields)| fields.iter()))
         }))
         .collect();
-    let problems = listed(&all, &problems);
+    let problems = listed(&all, &filled.problems);
     Ok(html(
         status,
         EventsPage {
@@ -690,15 +707,7 @@ async fn events(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
 ) -> PageResult {
-    events_page(
-        &req,
-        &state,
-        user,
-        StatusCode::OK,
-        &Typed::default(),
-        BTreeMap::new(),
-    )
-    .await
+    events_page(&req, &state, user, None).await
 }
 
 /// Creates an event with the API's rules; a form with problems comes back with its input kept.
@@ -722,23 +731,15 @@ async fn create(
         }
         Err(e) => Err(e),
     };
-    match created.map_err(|e| problems_of(lang, e)) {
+    match refusal(lang, created)? {
         Ok(event) => Ok(see_other(&format!("/events/{}", event.id)).finish()),
-        Err(Ok(problems)) => {
+        Err(problems) => {
             let problems = needs(lang, &EVENT_FIELDS, problems, |rule| {
                 on_its_start(rows.form_field(rule))
             });
-            events_page(
-                &req,
-                &state,
-                user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &typed,
-                problems,
-            )
-            .await
+            let refused = (StatusCode::UNPROCESSABLE_ENTITY, &typed, problems);
+            events_page(&req, &state, user, Some(refused)).await
         }
-        Err(Err(e)) => Err(e),
     }
 }
 
@@ -1088,7 +1089,7 @@ async fn event_page(
     state: &web::Data<AppState>,
     user: AuthenticatedUser,
     event_id: String,
-    refused: Option<(StatusCode, &Typed, BTreeMap<String, String>)>,
+    refused: Option<Refused<'_>>,
 ) -> PageResult {
     let page = Page::of(req);
     let lang = page.lang;
@@ -1097,14 +1098,7 @@ async fn event_page(
         .db
         .write(move |conn| event_view_of(conn, &app, &user, lang, &event_id))
         .await?;
-    let empty = Typed::default();
-    let (status, typed, problems) = refused.unwrap_or((StatusCode::OK, &empty, BTreeMap::new()));
-    let filled = Filled {
-        lang,
-        typed,
-        fresh: status == StatusCode::OK,
-        problems: &problems,
-    };
+    let (status, filled) = Filled::new(lang, refused);
     let join = vec![
         filled.select("who", "events.who", event.candidates.clone()),
         filled.required("time_zone", "events.time_zone", "text", &event.zone),
@@ -1112,7 +1106,7 @@ async fn event_page(
         filled.field("from", "events.available_from", "datetime-local", ""),
         filled.field("to", "events.available_to", "datetime-local", ""),
     ];
-    let problems = listed(&join.iter().collect::<Vec<_>>(), &problems);
+    let problems = listed(&join.iter().collect::<Vec<_>>(), &filled.problems);
     Ok(html(
         status,
         EventPage {

@@ -128,9 +128,9 @@ async fn add_participant(
         Err(AppError::Conflict { .. }) => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    match registered.map_err(|e| problems_of(lang, e)) {
+    match refusal(lang, registered)? {
         Ok(()) => Ok(see_other(&format!("/events/{event_id}#participants")).finish()),
-        Err(Ok(problems)) => {
+        Err(problems) => {
             let problems = problems
                 .into_iter()
                 .map(|(field, message)| {
@@ -147,7 +147,6 @@ async fn add_participant(
             )
             .await
         }
-        Err(Err(e)) => Err(e),
     }
 }
 
@@ -239,7 +238,7 @@ async fn participant_page(
         lang,
         typed,
         fresh: false,
-        problems: &problems,
+        problems,
     };
     let fields = vec![
         filled.required("time_zone", "events.time_zone", "text", ""),
@@ -269,7 +268,7 @@ async fn participant_page(
         .iter()
         .chain(windows.iter().flat_map(|(_, ends)| ends.iter()))
         .collect();
-    let problems = listed(&all, &problems);
+    let problems = listed(&all, &filled.problems);
     Ok(html(
         status,
         ParticipantPage {
@@ -357,9 +356,9 @@ async fn edit_participant(
         }
         Err(e) => Err(e),
     };
-    match saved.map_err(|e| problems_of(lang, e)) {
+    match refusal(lang, saved)? {
         Ok(()) => Ok(see_other(&format!("/events/{event_id}#participants")).finish()),
-        Err(Ok(problems)) => {
+        Err(problems) => {
             let problems = problems
                 .into_iter()
                 .map(|(field, message)| {
@@ -375,6 +374,5 @@ async fn edit_participant(
             )
             .await
         }
-        Err(Err(e)) => Err(e),
     }
 }
