@@ -10,7 +10,7 @@ use crate::domain::status::RequestStatus;
 use crate::error::{AppError, ErrorBody};
 use crate::services::requests::{
     self as requests, IntroductionInput, MeetingRequest, ReasonInput, RequestInput, RequestQuery,
-    event_requests, introduce_best, new_request,
+    event_requests, introduce_best, request_meeting,
 };
 use crate::state::AppState;
 
@@ -36,12 +36,7 @@ async fn create_request(
     id: web::Path<String>,
     body: JsonBody<RequestInput>,
 ) -> Result<HttpResponse, AppError> {
-    let event_id = id.into_inner();
-    let app = state.clone();
-    let view = state
-        .db
-        .write(move |conn| new_request(conn, &app, &user, &event_id, &body.0))
-        .await?;
+    let view = request_meeting(&state, user, id.into_inner(), body.0).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -82,12 +77,7 @@ async fn introduce(
     id: web::Path<String>,
     body: JsonBody<IntroductionInput>,
 ) -> Result<HttpResponse, AppError> {
-    let event_id = id.into_inner();
-    let app = state.clone();
-    let created = state
-        .db
-        .write(move |conn| introduce_best(conn, &app, &user, &event_id, &body.0))
-        .await?;
+    let created = introduce_best(&state, user, id.into_inner(), body.0).await?;
     Ok(HttpResponse::Created().json(created))
 }
 

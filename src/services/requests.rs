@@ -100,15 +100,64 @@ pub fn request_view(data: &EventData, r: &RequestRow, factor: f64) -> MeetingReq
 
 /// Asks for a meeting at an event: the caller's side follows from who it acts for, and staff
 /// asking make it an introduction both sides must accept. Each request counts against the
-/// caller's message limit.
-pub(crate) fn new_request(
+/// caller's message limit, checked before any database work.
+pub async fn request_meeting(
+    state: &AppState,
+    user: AuthenticatedUser,
+    event_id: String,
+    input: RequestInput,
+) -> Result<MeetingRequest, AppError> {
+    state.throttle.check(Limit::Messages, &user.id)?;
+    let app = state.clone();
+    state
+        .db
+        .write(move |conn| {
+            let data = EventData::load(conn, &event_id)?;
+            new_request(conn, &app, &user, &data, &input)
+        })
+        .await
+}
+
+/// An investor asks a region or delegation of one of its events for a meeting, as its own
+/// participant there (the agenda's "ask" button); it counts as `request_meeting` does.
+pub async fn ask_host(
+    state: &AppState,
+    user: AuthenticatedUser,
+    event_id: String,
+    host: String,
+) -> Result<MeetingRequest, AppError> {
+    state.throttle.check(Limit::Messages, &user.id)?;
+    let app = state.clone();
+    state
+        .db
+        .write(move |conn| {
+            let data = EventData::load(conn, &event_id)?;
+            let investor = data
+                .mine(&user)
+                .into_iter()
+                .find(|p| p.row.kind == "investor")
+                .ok_or_else(|| {
+                    AppError::Forbidden("you are not registered for this event".into())
+                })?;
+            let input = RequestInput {
+                investor: investor.row.id.clone(),
+                host,
+                message: String::new(),
+                project_id: None,
+            };
+            new_request(conn, &app, &user, &data, &input)
+        })
+        .await
+}
+
+/// A new request at the event `data` holds, by `user`.
+fn new_request(
     conn: &mut AnyConnection,
     state: &AppState,
     user: &AuthenticatedUser,
-    event_id: &str,
+    data: &EventData,
     input: &RequestInput,
 ) -> Result<MeetingRequest, AppError> {
-    let data = EventData::load(conn, event_id)?;
     let investor = data
         .participant(&input.investor)
         .filter(|p| p.row.kind == "investor")
@@ -141,45 +190,20 @@ pub(crate) fn new_request(
             "the event no longer takes requests",
         ));
     }
-    state.throttle.check(Limit::Messages, &user.id)?;
     let row = insert_request(
         conn,
         &state.matchmaker,
-        &data,
+        data,
         (investor, host),
         input,
         origin,
         &user.id,
     )?;
     Ok(request_view(
-        &data,
+        data,
         &row,
         state.settings.meetings.must_meet_factor,
     ))
-}
-
-/// An investor asks a region or delegation of one of its events for a meeting, as its own
-/// participant there (the agenda's "ask" button).
-pub(crate) fn ask_host(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    user: &AuthenticatedUser,
-    event_id: &str,
-    host: &str,
-) -> Result<MeetingRequest, AppError> {
-    let data = EventData::load(conn, event_id)?;
-    let investor = data
-        .mine(user)
-        .into_iter()
-        .find(|p| p.row.kind == "investor")
-        .ok_or_else(|| AppError::Forbidden("you are not registered for this event".into()))?;
-    let input = RequestInput {
-        investor: investor.row.id.clone(),
-        host: host.to_owned(),
-        message: String::new(),
-        project_id: None,
-    };
-    new_request(conn, state, user, event_id, &input)
 }
 
 /// A request the caller's side has still to answer.
@@ -324,14 +348,13 @@ fn default_min_score() -> f64 {
 
 /// Staff introduce each investor of an event to its best-matching regions and delegations; both
 /// sides of each introduction must accept it.
-pub(crate) fn introduce_best(
-    conn: &mut AnyConnection,
+pub async fn introduce_best(
     state: &AppState,
-    user: &AuthenticatedUser,
-    event_id: &str,
-    input: &IntroductionInput,
+    user: AuthenticatedUser,
+    event_id: String,
+    input: IntroductionInput,
 ) -> Result<Vec<MeetingRequest>, AppError> {
-    policy::may(user, Task::ProposeIntroductions)?;
+    policy::may(&user, Task::ProposeIntroductions)?;
     if !(1..=20).contains(&input.per_investor) {
         return Err(AppError::validation(
             "per_investor",
@@ -343,6 +366,21 @@ pub(crate) fn introduce_best(
     }
     // A batch of introductions is one message from the caller, counted once.
     state.throttle.check(Limit::Messages, &user.id)?;
+    let app = state.clone();
+    state
+        .db
+        .write(move |conn| introduce_at(conn, &app, &user, &event_id, &input))
+        .await
+}
+
+/// The introductions of `introduce_best`, made in one transaction.
+fn introduce_at(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    input: &IntroductionInput,
+) -> Result<Vec<MeetingRequest>, AppError> {
     let data = EventData::load(conn, event_id)?;
     let factor = state.settings.meetings.must_meet_factor;
     let mut created = Vec::new();

@@ -124,11 +124,7 @@ async fn request(
     form: web::Form<Ask>,
 ) -> PageResult {
     let Ask { event_id, host } = form.into_inner();
-    let app = state.clone();
-    state
-        .db
-        .write(move |conn| requests::ask_host(conn, &app, &user, &event_id, &host))
-        .await?;
+    requests::ask_host(&state, user, event_id, host).await?;
     Ok(see_other("/agenda").finish())
 }
 

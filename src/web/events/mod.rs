@@ -39,7 +39,7 @@ use crate::services::meetings::{
     latest_scheduling_run, placement, staff_grid, start_scheduling, visible_job, visible_meeting,
 };
 use crate::services::requests::{
-    IntroductionInput, MeetingRequest, RequestInput, event_requests, introduce_best, new_request,
+    IntroductionInput, MeetingRequest, RequestInput, event_requests, introduce_best, request_meeting,
 };
 use crate::state::AppState;
 use crate::web::PageResult;
@@ -1137,12 +1137,7 @@ async fn introduce(
     form: web::Form<RequestInput>,
 ) -> PageResult {
     let event_id = id.into_inner();
-    let (app, event) = (state.clone(), event_id.clone());
-    let input = form.into_inner();
-    state
-        .db
-        .write(move |conn| new_request(conn, &app, &user, &event, &input).map(drop))
-        .await?;
+    request_meeting(&state, user, event_id.clone(), form.into_inner()).await?;
     Ok(see_other(&format!("/events/{event_id}#requests")).finish())
 }
 
@@ -1156,17 +1151,10 @@ async fn introduce_matches(
 ) -> PageResult {
     let typed = Typed::parse(&body);
     let event_id = id.into_inner();
-    let (app, event) = (state.clone(), event_id.clone());
-    let made = state
-        .db
-        .write(move |conn| {
-            let input = IntroductionInput {
-                per_investor: whole_number(&typed, "per_investor")?.max(0) as usize,
-                min_score: f64::from(whole_number(&typed, "min_score")?) / 100.0,
-            };
-            introduce_best(conn, &app, &user, &event, &input).map(drop)
-        })
-        .await;
-    made?;
+    let input = IntroductionInput {
+        per_investor: whole_number(&typed, "per_investor")?.max(0) as usize,
+        min_score: f64::from(whole_number(&typed, "min_score")?) / 100.0,
+    };
+    introduce_best(&state, user, event_id.clone(), input).await?;
     Ok(see_other(&format!("/events/{event_id}#requests")).finish())
 }
