@@ -4,24 +4,30 @@
 //! `api::extract::parse_json`, and CSV files in `services::imports::read_rows`.
 
 use actix_web::body::{EitherBody, MessageBody};
+use std::future::ready;
+use std::pin::Pin;
+
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, web};
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt, stream};
 
 use crate::domain::text;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 
-/// The largest form body read here: above every page handler's own limit (the import form's
-/// pasted CSV is the largest), so that each handler still answers what is too large for it.
-pub const MAX_FORM_BYTES: usize = 4 << 20;
+/// The largest form body checked here: the application's body limit (`startup::MAX_BODY_BYTES`,
+/// which every page handler but the import form keeps to). A larger body is handed on unchecked,
+/// for its handler to refuse as too large; the import form, which takes a pasted CSV of up to
+/// three times that, passes its file through the CSV reader's own gate.
+pub const MAX_FORM_BYTES: usize = crate::startup::MAX_BODY_BYTES;
 
 /// Refuses, answered with the request so that each face draws its own error:
 /// - a path holding an encoded control character (`%00`, `%0A`, …): 400 `invalid_request`;
 /// - a query parameter (name or value) holding one: 400 `invalid_query` naming the parameter;
 /// - on pages, a form field (`application/x-www-form-urlencoded`) holding one: 422
-///   `validation_failed` naming the field; the form is read whole (at most [`MAX_FORM_BYTES`],
-///   413 `payload_too_large` above) and handed on as read.
+///   `validation_failed` naming the field; the form is read whole (up to [`MAX_FORM_BYTES`])
+///   and handed on as read.
 pub async fn refuse_control_characters(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -41,9 +47,12 @@ pub async fn refuse_control_characters(
         while let Some(chunk) = payload.next().await {
             body.extend_from_slice(&chunk?);
             if body.len() > MAX_FORM_BYTES {
-                return Ok(req
-                    .error_response(AppError::PayloadTooLarge)
-                    .map_into_right_body());
+                // Too large to check: handed on as it comes, what was read first.
+                let read = stream::once(ready(Ok::<_, PayloadError>(body.freeze())));
+                let rest: Pin<Box<dyn Stream<Item = Result<web::Bytes, PayloadError>>>> =
+                    Box::pin(read.chain(payload));
+                req.set_payload(Payload::from(rest));
+                return Ok(next.call(req).await?.map_into_left_body());
             }
         }
         let body = body.freeze();
