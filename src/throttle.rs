@@ -5,24 +5,21 @@
 //!
 //! The use cases ask [`Throttle::check`] before they do the work; an answer over the limit is
 //! [`AppError::RateLimited`], which both faces give as 429 `rate_limited` with `Retry-After`.
-//! The client's address comes from the [`ClientAddress`] extractor: the connection's peer, or,
-//! when that peer is a trusted proxy (`server.trusted_proxies`), what `X-Forwarded-For` says.
+//! The client's address is the connection's peer or, when that peer is a trusted proxy
+//! (`server.trusted_proxies`), what `X-Forwarded-For` says ([`Throttle::client`]); handlers take
+//! it with the extractor in `middleware::client`.
 
-use std::future::{Ready, ready};
 use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
 use crate::auth::AuthenticatedUser;
 use crate::config::{LimitSettings, Rate};
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// What is limited, and by what key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr)]
@@ -214,26 +211,6 @@ impl ClientAddress {
                 }
             },
         }
-    }
-}
-
-impl FromRequest for ClientAddress {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let peer = req
-            .peer_addr()
-            .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
-        let forwarded = req
-            .headers()
-            .get("X-Forwarded-For")
-            .and_then(|v| v.to_str().ok());
-        let client = match req.app_data::<web::Data<AppState>>() {
-            Some(state) => state.throttle.client(peer, forwarded),
-            None => ClientAddress(peer),
-        };
-        ready(Ok(client))
     }
 }
 

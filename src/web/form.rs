@@ -128,11 +128,6 @@ impl Field {
         }
     }
 
-    /// What the field needs, in `lang`, with its limits.
-    fn needs(&self, lang: Lang, key: &str) -> String {
-        with_limits(lang, key, self.min, self.max)
-    }
-
     /// Whether the rules' problem about `rule` is about this field or a part of it.
     fn covers(&self, rule: &str) -> bool {
         rule.strip_prefix(self.rule)
@@ -211,7 +206,7 @@ impl Problems {
                 Some(f) => Problem {
                     id: f.id,
                     label: lang.t(f.label),
-                    message: f.needs(lang, need.unwrap_or(f.need)),
+                    message: with_limits(lang, need.unwrap_or(f.need), f.min, f.max),
                 },
                 None => Problem {
                     id: "",

@@ -39,7 +39,8 @@ use crate::services::meetings::{
     latest_scheduling_run, placement, staff_grid, start_scheduling, visible_job, visible_meeting,
 };
 use crate::services::requests::{
-    IntroductionInput, MeetingRequest, RequestInput, event_requests, introduce_best, request_meeting,
+    IntroductionInput, MeetingRequest, RequestInput, event_requests, introduce_best,
+    request_meeting,
 };
 use crate::state::AppState;
 use crate::web::PageResult;
