@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::matchmaker::Matchmaker;
-use crate::middleware::{headers, limits, shape, text};
+use crate::middleware::{head, headers, limits, shape, text};
 use crate::reference::{self, Catalogue};
 use crate::seed;
 use crate::state::AppState;
@@ -188,6 +188,7 @@ fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result
         app.app_data(openapi)
             .configure(crate::web::config)
             .default_service(web::to(not_found))
+            .wrap(from_fn(head::answer_head_as_get))
             .wrap(from_fn(text::refuse_control_characters))
             .wrap(from_fn(crate::web::session::refuse_cross_site_forms))
             .wrap(from_fn(limits::refuse_oversized_heads))
@@ -232,7 +233,8 @@ async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
     response
 }
 
-/// The methods the OpenAPI document lists for the request's address, as an `Allow` value.
+/// The methods the OpenAPI document lists for the request's address, and HEAD with GET, as an
+/// `Allow` value.
 fn documented_methods(
     req: &actix_web::HttpRequest,
 ) -> Option<actix_web::http::header::HeaderValue> {
@@ -240,7 +242,8 @@ fn documented_methods(
     let item = document.paths.paths.get(&req.match_pattern()?)?;
     let methods: Vec<&str> = [
         ("GET", &item.get),
-        ("HEAD", &item.head),
+        // Every GET is answered to HEAD too (`middleware::head`).
+        ("HEAD", &item.get),
         ("POST", &item.post),
         ("PUT", &item.put),
         ("PATCH", &item.patch),

@@ -247,6 +247,36 @@ async fn json_with_trailing_data_is_refused() {
 }
 
 #[tokio::test]
+async fn head_answers_as_get_without_the_body_on_both_faces() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/opportunities",
+        "/api/v1/projects",
+        "/api/v1/regions/73.73",
+    ] {
+        let get = app.client.get(app.url(path)).send().await.unwrap();
+        let head = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(head.status(), StatusCode::OK, "{path}");
+        assert_eq!(head.status(), get.status(), "{path}");
+        assert_eq!(
+            head.headers()["content-type"],
+            get.headers()["content-type"],
+            "{path}"
+        );
+        assert!(head.bytes().await.unwrap().is_empty(), "{path}");
+    }
+    // A method no route takes is still 405, TRACE included.
+    let response = app
+        .client
+        .request(reqwest::Method::TRACE, app.url("/api/v1/projects"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
 async fn an_unsupported_method_on_a_known_address_is_405_in_each_faces_shape() {
     let app = spawn_app().await;
     for (method, path) in [
@@ -279,7 +309,7 @@ async fn an_unsupported_method_on_a_known_address_is_405_in_each_faces_shape() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.headers()["allow"], "GET, POST");
+    assert_eq!(response.headers()["allow"], "GET, HEAD, POST");
     let response = app
         .client
         .post(app.url("/opportunities"))
