@@ -247,7 +247,7 @@ async fn json_with_trailing_data_is_refused() {
 }
 
 #[tokio::test]
-async fn head_answers_as_get_without_the_body_on_both_faces() {
+async fn head_answers_as_get_and_other_methods_are_405_on_both_faces() {
     let app = spawn_app().await;
     for path in [
         "/",
@@ -266,14 +266,16 @@ async fn head_answers_as_get_without_the_body_on_both_faces() {
         );
         assert!(head.bytes().await.unwrap().is_empty(), "{path}");
     }
-    // A method no route takes is still 405, TRACE included.
-    let response = app
-        .client
-        .request(reqwest::Method::TRACE, app.url("/api/v1/projects"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    // A method no route takes is still 405 on both faces, TRACE included.
+    for path in ["/api/v1/projects", "/healthz", "/opportunities", "/calendar/0.ics"] {
+        let response = app
+            .client
+            .request(reqwest::Method::TRACE, app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{path}");
+    }
 }
 
 #[tokio::test]
