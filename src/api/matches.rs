@@ -9,7 +9,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::services::investors::Mandate;
 use crate::services::matches::{
     self as matches, Feedback, FeedbackInput, InvestorMatch, LimitQuery, MatchPage, MatchQuery,
-    PairMatch, ProjectMatch, TopQuery,
+    PairMatch, PreviewQuery, ProjectMatch, TopQuery,
 };
 use crate::state::AppState;
 
@@ -90,13 +90,13 @@ async fn top_matches(
 
 /// Scores a mandate against the published projects without storing anything: for an investor
 /// deciding whether to register. No sign-in needed.
-#[utoipa::path(tag = "matches", params(LimitQuery), request_body = Mandate, responses(
+#[utoipa::path(tag = "matches", params(PreviewQuery), request_body = Mandate, responses(
     (status = 200, body = MatchPage<ProjectMatch>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody),
 ))]
 #[post("/matches/preview")]
 async fn preview(
     state: web::Data<AppState>,
-    query: web::Query<LimitQuery>,
+    query: web::Query<PreviewQuery>,
     body: JsonBody<Mandate>,
 ) -> Result<web::Json<MatchPage<ProjectMatch>>, AppError> {
     let app = state.clone();

@@ -53,7 +53,58 @@ pub fn document(mut api: OpenApi) -> OpenApi {
         components.schemas.extend(schemas);
     }
     complete_responses(&mut api);
-    api
+    with_text_gate(api)
+}
+
+/// The text gate (`domain::text::forbidden_char`) as the document says it: every string a
+/// client sends that is not already a format, an enumeration or a pattern of its own holds no
+/// control character but tab, newline and CRLF line ends; path parameters hold none at all.
+fn with_text_gate(api: OpenApi) -> OpenApi {
+    const TEXT: &str = "^(?:[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|\\r\\n)*$";
+    const SEGMENT: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
+    /// Gives every plain string schema below `value` the pattern `pattern`.
+    fn gate(value: &mut serde_json::Value, pattern: &str) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let string = match map.get("type") {
+                    Some(serde_json::Value::String(t)) => t == "string",
+                    Some(serde_json::Value::Array(types)) => types.iter().any(|t| t == "string"),
+                    _ => false,
+                };
+                let plain = ["enum", "const", "format", "pattern"]
+                    .iter()
+                    .all(|key| !map.contains_key(*key));
+                if string && plain {
+                    map.insert("pattern".into(), pattern.into());
+                }
+                map.values_mut().for_each(|v| gate(v, pattern));
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| gate(v, pattern)),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(&api).expect("the document is JSON");
+    if let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for parameter in paths
+            .values_mut()
+            .filter_map(|item| item.as_object_mut())
+            .flat_map(|item| item.values_mut())
+            .filter_map(|operation| operation.get_mut("parameters"))
+            .filter_map(|parameters| parameters.as_array_mut())
+            .flatten()
+        {
+            let pattern = if parameter["in"] == "path" {
+                SEGMENT
+            } else {
+                TEXT
+            };
+            if let Some(schema) = parameter.get_mut("schema") {
+                gate(schema, pattern);
+            }
+        }
+    }
+    gate(&mut value, TEXT);
+    serde_json::from_value(value).expect("the document reads back")
 }
 
 /// What an operation takes, which decides the errors it can answer before its handler runs.

@@ -6,7 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthenticatedUser;
 use crate::error::{AppError, ErrorBody};
-use crate::services::reports::{self, OutcomeReport, ReportQuery};
+use crate::services::reports::{self, OutcomeReport, ReportFormat, ReportQuery};
 use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
 use crate::throttle::{ClientAddress, Limit};
@@ -29,11 +29,7 @@ async fn outcomes(
     client: ClientAddress,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let csv = match query.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => return Err(AppError::validation("format", "must be json or csv")),
-    };
+    let csv = query.format == Some(ReportFormat::Csv);
     let catalogue = state.catalogue.clone();
     let event = query.into_inner().event_id;
     if csv {

@@ -6,7 +6,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::JsonBody;
 use crate::auth::AuthenticatedUser;
-use crate::domain::status::RequestStatus;
 use crate::error::{AppError, ErrorBody};
 use crate::services::requests::{
     self as requests, IntroductionInput, MeetingRequest, ReasonInput, RequestInput, RequestQuery,
@@ -51,12 +50,7 @@ async fn list_requests(
     query: web::Query<RequestQuery>,
 ) -> Result<web::Json<Vec<MeetingRequest>>, AppError> {
     let event_id = id.into_inner();
-    let status = query
-        .into_inner()
-        .status
-        .map(|s| s.parse::<RequestStatus>())
-        .transpose()
-        .map_err(|_| AppError::validation("status", "is not a request status"))?;
+    let status = query.into_inner().status;
     let factor = state.settings.meetings.must_meet_factor;
     let list = state
         .db

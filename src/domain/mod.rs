@@ -25,6 +25,7 @@ macro_rules! vocabulary {
         $vis enum $name { $($body)* }
     };
 }
+pub(crate) use vocabulary;
 
 pub mod localized;
 pub mod mandate;

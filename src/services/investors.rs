@@ -306,7 +306,9 @@ pub struct InvestorQuery {
     pub country: Option<String>,
     /// Words in the name.
     pub q: Option<String>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 

@@ -101,6 +101,7 @@ pub struct MatchPage<T> {
 #[into_params(parameter_in = Query)]
 pub struct MatchQuery {
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
     /// From the previous page's `next_cursor`.
     pub cursor: Option<String>,
@@ -294,6 +295,17 @@ pub fn summary(row: &investor_rows::InvestorRow) -> InvestorSummary {
 #[into_params(parameter_in = Query)]
 pub struct LimitQuery {
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<usize>,
+}
+
+/// How many matches a preview shows: fewer than a signed-in list, as anyone may ask for one.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PreviewQuery {
+    /// 1 to 50, default 20.
+    #[param(minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
 }
 
@@ -376,6 +388,7 @@ pub fn ranked_investors(
 #[into_params(parameter_in = Query)]
 pub struct TopQuery {
     /// 1 to 500, default 100.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
     pub dimension: Option<String>,
     pub province: Option<String>,
@@ -524,7 +537,7 @@ pub fn preview(
     conn: &mut AnyConnection,
     app: &AppState,
     mandate: &Mandate,
-    query: &LimitQuery,
+    query: &PreviewQuery,
 ) -> Result<MatchPage<ProjectMatch>, AppError> {
     let limit = limit_of(query.limit, 50)?;
     mandate.to_row(&app.catalogue, "preview")?;

@@ -50,7 +50,9 @@ pub struct NotificationQuery {
     /// Only those not read yet.
     #[serde(default)]
     pub unread: bool,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
@@ -219,9 +221,12 @@ pub fn outbox_view(row: OutboxRow) -> OutboxItem {
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxQuery {
-    /// pending, sent or dead (default dead).
-    pub state: Option<String>,
+    /// Default dead.
+    #[param(inline)]
+    pub state: Option<OutboxState>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 

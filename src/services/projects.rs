@@ -714,7 +714,9 @@ pub struct ProjectQuery {
     pub status: Option<ProjectStatus>,
     #[param(inline)]
     pub sort: Option<ProjectSort>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 

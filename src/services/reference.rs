@@ -8,12 +8,23 @@ use crate::error::AppError;
 use crate::models::reference as rows;
 use crate::models::reference::{Element, Sector};
 
+crate::domain::vocabulary! {
+    /// The levels of the ISIC tree, from the widest.
+    pub enum SectorLevel {
+        Section,
+        Division,
+        Group,
+        Class,
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SectorQuery {
-    /// Only this level: section, division, group or class.
-    pub level: Option<String>,
+    /// Only this level.
+    #[param(inline)]
+    pub level: Option<SectorLevel>,
     /// Only the direct children of this code.
     pub parent: Option<String>,
     /// Words in the title.
@@ -129,14 +140,6 @@ pub struct ExchangeRate {
 /// The ISIC tree, or with a level, parent or words the matching sectors as a flat list.
 #[tracing::instrument(skip_all)]
 pub fn sectors(conn: &mut AnyConnection, query: &SectorQuery) -> Result<SectorList, AppError> {
-    if let Some(level) = &query.level
-        && !["section", "division", "group", "class"].contains(&level.as_str())
-    {
-        return Err(AppError::validation(
-            "level",
-            "must be section, division, group or class",
-        ));
-    }
     let all = rows::all_sectors(conn)?;
     if query.level.is_none() && query.parent.is_none() && query.q.is_none() {
         return Ok(SectorList::Tree {
@@ -151,7 +154,7 @@ pub fn sectors(conn: &mut AnyConnection, query: &SectorQuery) -> Result<SectorLi
         .unwrap_or_default();
     let items = all
         .into_iter()
-        .filter(|s| query.level.as_ref().is_none_or(|l| &s.level == l))
+        .filter(|s| query.level.is_none_or(|l| s.level == l.as_ref()))
         .filter(|s| {
             query
                 .parent

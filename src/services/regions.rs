@@ -22,21 +22,31 @@ use crate::state::AppState;
 /// How the IKN-related regions are labelled: there is no official list yet.
 pub const IKN_LABEL: &str = "commonly cited";
 
+crate::domain::vocabulary! {
+    /// A province, or one of the two kinds of region below it: a regency or a city.
+    pub enum RegionType {
+        Province,
+        Kabupaten,
+        Kota,
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct RegionQuery {
     /// Province code, e.g. `73`.
     pub province: Option<String>,
-    /// `province`, `kabupaten` or `kota`.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
-    pub kind: Option<String>,
+    #[param(rename = "type", inline)]
+    pub kind: Option<RegionType>,
     /// Only the regions commonly cited as IKN host or buffer regions.
     pub ikn_related: Option<bool>,
     /// Words in the name.
     pub q: Option<String>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
@@ -311,17 +321,9 @@ pub fn provinces(conn: &mut AnyConnection) -> Result<Vec<Region>, AppError> {
 #[tracing::instrument(skip_all)]
 pub fn regions(conn: &mut AnyConnection, query: RegionQuery) -> Result<Page<Region>, AppError> {
     let (page, per_page, offset) = paging(query.page, query.per_page)?;
-    if let Some(kind) = &query.kind
-        && !["province", "kabupaten", "kota"].contains(&kind.as_str())
-    {
-        return Err(AppError::validation(
-            "type",
-            "must be province, kabupaten or kota",
-        ));
-    }
     let filter = RegionFilter {
         province: query.province,
-        kind: query.kind,
+        kind: query.kind.map(|k| k.as_ref().to_owned()),
         ikn_related: query.ikn_related,
         name_words: query
             .q

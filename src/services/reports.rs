@@ -70,14 +70,23 @@ pub struct OutcomeReport {
     pub by_dimension: Vec<OutcomeLine>,
 }
 
+crate::domain::vocabulary! {
+    /// How the outcome report is answered.
+    pub enum ReportFormat {
+        Json,
+        Csv,
+    }
+}
+
 /// Report parameters.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     /// Only this event.
     pub event_id: Option<String>,
-    /// json (default) or csv.
-    pub format: Option<String>,
+    /// Default json.
+    #[param(inline)]
+    pub format: Option<ReportFormat>,
 }
 
 /// The report's three groupings (staff); the API answers with it and the staff reports page

@@ -302,8 +302,8 @@ pub(crate) fn hosts_to_ask(
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct RequestQuery {
-    /// pending, accepted, declined, expired or cancelled.
-    pub status: Option<String>,
+    #[param(inline)]
+    pub status: Option<RequestStatus>,
 }
 
 /// An event's requests the caller may see (staff all, others their sides'), expired ones

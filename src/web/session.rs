@@ -177,13 +177,9 @@ pub async fn refuse_cross_site_forms(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    // The methods a form or script can change something with; any other (TRACE, say) goes on
-    // to be answered 405.
-    let changes = matches!(
-        *req.method(),
-        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    );
-    if changes && !req.path().starts_with("/api/") {
+    // Pages take forms by POST alone; any other method (PUT, TRACE, …) goes on to be answered
+    // 405 by the routes.
+    if req.method() == Method::POST && !req.path().starts_with("/api/") {
         let refused = match req.app_data::<web::Data<AppState>>() {
             Some(state) => same_origin(req.request(), state).err(),
             None => None,

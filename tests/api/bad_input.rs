@@ -267,7 +267,12 @@ async fn head_answers_as_get_and_other_methods_are_405_on_both_faces() {
         assert!(head.bytes().await.unwrap().is_empty(), "{path}");
     }
     // A method no route takes is still 405 on both faces, TRACE included.
-    for path in ["/api/v1/projects", "/healthz", "/opportunities", "/calendar/0.ics"] {
+    for path in [
+        "/api/v1/projects",
+        "/healthz",
+        "/opportunities",
+        "/calendar/0.ics",
+    ] {
         let response = app
             .client
             .request(reqwest::Method::TRACE, app.url(path))

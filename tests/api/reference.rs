@@ -58,8 +58,10 @@ async fn sectors_come_as_a_tree_or_filtered() {
     assert_eq!(classes["items"].as_array().unwrap().len(), 419);
     let (_, children) = app.get("/api/v1/sectors?parent=351", None).await;
     assert_eq!(children["items"][0]["code"], "3510");
-    let (status, _) = app.get("/api/v1/sectors?level=chapter", None).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The levels are an enumeration of the query, as the document says.
+    let (status, body) = app.get("/api/v1/sectors?level=chapter", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "invalid_query");
 }
 
 #[tokio::test]
