@@ -72,6 +72,12 @@ enum Rule {
     Staff,
     /// Admins; others signed in get 403.
     Admin,
+    /// The people of investing organisations; others signed in get 403.
+    Investors,
+    /// Regions' officials; others signed in get 403.
+    Officials,
+    /// The two sides of meetings, investors and officials; others signed in get 403.
+    MeetingParties,
     /// Investor A (the owner), staff and admins; the others signed in get the answer given.
     OwnerA(E),
     /// Region X's official, staff and admins; the others signed in get the answer given.
@@ -99,6 +105,9 @@ impl Rule {
             Rule::SignedIn => signed(&[INV_A, INV_B, OFF_X, OFF_Y, STAFF, ADMIN], F),
             Rule::Staff => signed(&[STAFF, ADMIN], F),
             Rule::Admin => signed(&[ADMIN], F),
+            Rule::Investors => signed(&[INV_A, INV_B], F),
+            Rule::Officials => signed(&[OFF_X, OFF_Y], F),
+            Rule::MeetingParties => signed(&[INV_A, INV_B, OFF_X, OFF_Y], F),
             Rule::OwnerA(e) => signed(&[INV_A, STAFF, ADMIN], e),
             Rule::RegionX(e) => signed(&[OFF_X, STAFF, ADMIN], e),
             Rule::Parties(e) => signed(&[INV_A, OFF_X, STAFF, ADMIN], e),
@@ -113,8 +122,8 @@ use E::{Allow as A, SignIn as S};
 const DRAFT_X: [E; 7] = [U, N, N, A, N, A, A];
 /// Reviewing region X's draft: its official sees it but may not review it.
 const REVIEW_X: [E; 7] = [U, N, N, F, N, A, A];
-/// The officials' pages of region X's draft: everyone but officials is sent to sign in.
-const MY_DRAFT: [E; 7] = [S, S, S, A, N, S, S];
+/// The officials' pages of region X's draft: for officials only, and Y's cannot find it.
+const MY_DRAFT: [E; 7] = [S, F, F, A, N, F, F];
 
 /// The JSON API: every operation of the OpenAPI document.
 #[rustfmt::skip]
@@ -242,8 +251,8 @@ const PAGES: &[(&str, &str, Rule)] = &[
     ("POST", "/forgot-password", Rule::Public),
     ("GET", "/reset-password", Rule::Public),
     ("POST", "/reset-password", Rule::Same(U)),
-    ("GET", "/dashboard", Rule::Each([S, A, A, S, S, S, S])),
-    ("POST", "/dashboard/interest", Rule::Each([S, A, A, S, S, S, S])),
+    ("GET", "/dashboard", Rule::Investors),
+    ("POST", "/dashboard/interest", Rule::Investors),
     ("GET", "/opportunities", Rule::Public),
     ("GET", "/opportunities/{id}", Rule::Public),
     ("GET", "/map", Rule::Public),
@@ -251,29 +260,29 @@ const PAGES: &[(&str, &str, Rule)] = &[
     ("GET", "/regions/{code}", Rule::Public),
     ("GET", "/regions/{code}/edit", Rule::RegionX(F)),
     ("POST", "/regions/{code}/edit", Rule::RegionX(F)),
-    ("GET", "/my-region", Rule::Each([S, S, S, A, A, S, S])),
-    ("POST", "/my-region", Rule::Each([S, S, S, A, A, S, S])),
-    ("GET", "/my-projects", Rule::Each([S, S, S, A, A, S, S])),
-    ("GET", "/my-projects/new", Rule::Each([S, S, S, A, A, S, S])),
-    ("POST", "/my-projects/new", Rule::Each([S, S, S, A, A, S, S])),
+    ("GET", "/my-region", Rule::Officials),
+    ("POST", "/my-region", Rule::Officials),
+    ("GET", "/my-projects", Rule::Officials),
+    ("GET", "/my-projects/new", Rule::Officials),
+    ("POST", "/my-projects/new", Rule::Officials),
     ("GET", "/my-projects/{id}", Rule::Each(MY_DRAFT)),
     ("GET", "/my-projects/{id}/edit", Rule::Each(MY_DRAFT)),
     ("POST", "/my-projects/{id}/edit", Rule::Each(MY_DRAFT)),
-    ("POST", "/my-projects/{id}/submit", Rule::RegionX(N)),
-    ("POST", "/my-projects/{id}/close", Rule::RegionX(N)),
-    ("GET", "/review", Rule::Each([S, S, S, S, S, A, A])),
-    ("POST", "/review/{id}/publish", Rule::Each([S, N, N, F, N, A, A])),
-    ("POST", "/review/{id}/request-changes", Rule::Each([S, N, N, F, N, A, A])),
-    ("GET", "/mandate", Rule::Each([S, A, A, S, S, S, S])),
-    ("POST", "/mandate", Rule::Each([S, A, A, S, S, S, S])),
+    ("POST", "/my-projects/{id}/submit", Rule::Each(MY_DRAFT)),
+    ("POST", "/my-projects/{id}/close", Rule::Each(MY_DRAFT)),
+    ("GET", "/review", Rule::Staff),
+    ("POST", "/review/{id}/publish", Rule::Staff),
+    ("POST", "/review/{id}/request-changes", Rule::Staff),
+    ("GET", "/mandate", Rule::Investors),
+    ("POST", "/mandate", Rule::Investors),
     ("GET", "/investors", Rule::Staff),
     ("GET", "/investors/{id}", Rule::Staff),
     ("POST", "/investors/{id}/verify", Rule::Staff),
-    ("GET", "/agenda", Rule::Each([S, A, A, A, A, S, S])),
-    ("GET", "/agenda.ics", Rule::Each([S, A, A, A, A, S, S])),
-    ("POST", "/agenda/request", Rule::Each([S, A, F, S, S, S, S])),
+    ("GET", "/agenda", Rule::MeetingParties),
+    ("GET", "/agenda.ics", Rule::MeetingParties),
+    ("POST", "/agenda/request", Rule::Each([S, A, F, F, F, F, F])),
     ("GET", "/agenda/meetings/{file}", Rule::Parties(N)),
-    ("POST", "/agenda/requests/{id}/{answer}", Rule::Each([S, A, N, A, N, S, S])),
+    ("POST", "/agenda/requests/{id}/{answer}", Rule::Each([S, A, N, A, N, F, F])),
     ("GET", "/notifications", Rule::SignedIn),
     ("POST", "/notifications/read-all", Rule::SignedIn),
     ("POST", "/notifications/{id}/read", Rule::Each([S, A, N, N, N, N, N])),
