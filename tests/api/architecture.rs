@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 /// Every Rust file under `src/`, with its path relative to the crate root and its text.
-fn sources() -> Vec<(String, String)> {
+pub(crate) fn sources() -> Vec<(String, String)> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).expect("src/ is readable") {
             let path = entry.expect("a directory entry").path();

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod architecture;
+mod authorization;
 mod bad_input;
 mod browser;
 mod cli;
