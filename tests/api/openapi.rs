@@ -5,7 +5,6 @@
 //! it takes can cause, with the error body.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -105,39 +104,11 @@ fn no_schema_extends_a_closed_object() {
     );
 }
 
-/// Every Rust file under `src/` with its text.
-fn sources() -> Vec<(PathBuf, String)> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).expect("src/ is readable") {
-            let path = entry.expect("a directory entry").path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut files,
-    );
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(&path).expect("a readable source file");
-            (path, text)
-        })
-        .collect()
-}
-
 /// The name each type deriving or implementing `ToSchema` has in the document: its own, or the
 /// one `#[schema(as = ...)]` gives it.
 fn schema_names() -> BTreeMap<String, Vec<String>> {
     let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (path, text) in sources() {
-        let file = path.display().to_string();
+    for (file, text) in crate::architecture::sources() {
         let lines: Vec<&str> = text.lines().collect();
         for (i, line) in lines.iter().enumerate() {
             let line = line.trim();
