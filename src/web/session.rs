@@ -179,7 +179,7 @@ pub async fn refuse_cross_site_forms(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     // Pages take forms by POST alone; any other method (PUT, TRACE, …) goes on to be answered
     // 405 by the routes.
-    if req.method() == Method::POST && !req.path().starts_with("/api/") {
+    if req.method() == Method::POST && !crate::middleware::shape::is_api(req.path()) {
         let refused = match req.app_data::<web::Data<AppState>>() {
             Some(state) => same_origin(req.request(), state).err(),
             None => None,

@@ -266,20 +266,27 @@ async fn head_answers_as_get_and_other_methods_are_405_on_both_faces() {
         );
         assert!(head.bytes().await.unwrap().is_empty(), "{path}");
     }
-    // A method no route takes is still 405 on both faces, TRACE included.
-    for path in [
-        "/api/v1/projects",
-        "/healthz",
-        "/opportunities",
-        "/calendar/0.ics",
+    // A method no route takes is still 405 on both faces, TRACE included, and a POST to an
+    // address of the API outside /api/v1 is not taken for a page's form.
+    for (method, path) in [
+        (reqwest::Method::TRACE, "/api/v1/projects"),
+        (reqwest::Method::TRACE, "/healthz"),
+        (reqwest::Method::TRACE, "/opportunities"),
+        (reqwest::Method::PUT, "/opportunities"),
+        (reqwest::Method::POST, "/calendar/0.ics"),
+        (reqwest::Method::POST, "/readyz"),
     ] {
         let response = app
             .client
-            .request(reqwest::Method::TRACE, app.url(path))
+            .request(method.clone(), app.url(path))
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
     }
 }
 
