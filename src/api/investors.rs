@@ -4,13 +4,13 @@ use actix_web::{HttpResponse, get, patch, post, put, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::JsonBody;
-use crate::auth::{AuthenticatedUser, Role};
+use crate::auth::AuthenticatedUser;
 use crate::error::{AppError, ErrorBody};
+use crate::services::Page;
 use crate::services::investors::{
-    Investor, InvestorQuery, InvestorUpdate, Mandate, list_visible, load_visible, save_mandate,
+    Investor, InvestorQuery, InvestorUpdate, Mandate, investor_page, load_visible, save_mandate,
     update_profile, verify,
 };
-use crate::services::{Page, paging};
 use crate::state::AppState;
 
 pub fn config(cfg: &mut ServiceConfig) {
@@ -33,18 +33,11 @@ async fn list_investors(
     query: web::Query<InvestorQuery>,
 ) -> Result<web::Json<Page<Investor>>, AppError> {
     let query = query.into_inner();
-    let (page, per_page, offset) = paging(query.page, query.per_page)?;
-    let page = if user.role == Role::Investor { 1 } else { page };
-    let (items, total) = state
+    let page = state
         .db
-        .run(move |conn| list_visible(conn, &user, &query, offset, per_page))
+        .run(move |conn| investor_page(conn, &user, &query))
         .await?;
-    Ok(web::Json(Page {
-        items,
-        total,
-        page,
-        per_page,
-    }))
+    Ok(web::Json(page))
 }
 
 /// One investor, as much of it as the caller may see.

@@ -79,6 +79,17 @@ pub fn oversees_programme(user: &AuthenticatedUser) -> bool {
     user.is_staff()
 }
 
+/// Speaking for an investing organisation: its own people, whose pages are the matches, the
+/// mandate and the agenda.
+pub fn speaks_for_an_investor(user: &AuthenticatedUser) -> bool {
+    user.role == Role::Investor
+}
+
+/// Speaking for a region: its officials, whose pages are the region's projects and profile.
+pub fn speaks_for_a_region(user: &AuthenticatedUser) -> bool {
+    user.role == Role::Official
+}
+
 /// Acting for a region: its officials, and staff on the programme's behalf.
 pub fn acts_for_region(user: &AuthenticatedUser, region_code: &str) -> bool {
     user.is_staff() || user.is_official_of(region_code)

@@ -163,6 +163,8 @@ pub fn investors_sheet(
     query: &InvestorQuery,
 ) -> Result<Table, AppError> {
     policy::may(user, Task::ExportData)?;
+    // The list's query, refused where the list refuses it, though the sheet holds every page.
+    crate::services::paging(query.page, query.per_page)?;
     let (found, _) = investor_rows::list(conn, &query.filter(true)?, 0, MAX_ROWS)?;
     let rows = found
         .into_iter()

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::auth::AuthenticatedUser;
 use crate::auth::policy::InvestorView;
 use crate::auth::policy::{self, Task};
-use crate::auth::{AuthenticatedUser, Role};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::Money;
@@ -21,6 +21,7 @@ use crate::models::json_text;
 use crate::notify::Notification;
 use crate::notify::kinds::{InvestorNotice, Organisation};
 use crate::reference::Catalogue;
+use crate::services::{Page, paging};
 
 /// An investor organisation as given at registration.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -340,6 +341,28 @@ pub fn verified_count(conn: &mut AnyConnection) -> Result<i64, AppError> {
     Ok(total)
 }
 
+/// One page of the investors the caller may see, as the API lists them: an investor's own
+/// people see their organisation alone, always as the first page.
+pub fn investor_page(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    query: &InvestorQuery,
+) -> Result<Page<Investor>, AppError> {
+    let (page, per_page, offset) = paging(query.page, query.per_page)?;
+    let (items, total) = list_visible(conn, user, query, offset, per_page)?;
+    let page = if policy::speaks_for_an_investor(user) {
+        1
+    } else {
+        page
+    };
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
 /// One window of the investors the caller may see, with the total: an investor its own
 /// organisation; staff every investor, with contacts; officials verified, discoverable ones
 /// without contacts.
@@ -351,7 +374,7 @@ pub fn list_visible(
     offset: i64,
     per_page: i64,
 ) -> Result<(Vec<Investor>, i64), AppError> {
-    if user.role == Role::Investor {
+    if policy::speaks_for_an_investor(user) {
         let items = match &user.investor_id {
             Some(id) => vec![load_visible(conn, user, id)?],
             None => vec![],

@@ -107,15 +107,7 @@ pub async fn request_meeting(
     event_id: String,
     input: RequestInput,
 ) -> Result<MeetingRequest, AppError> {
-    state.throttle.check(Limit::Messages, &user.id)?;
-    let app = state.clone();
-    state
-        .db
-        .write(move |conn| {
-            let data = EventData::load(conn, &event_id)?;
-            new_request(conn, &app, &user, &data, &input)
-        })
-        .await
+    counted_request(state, user, event_id, move |_, _| Ok(input)).await
 }
 
 /// An investor asks a region or delegation of one of its events for a meeting, as its own
@@ -126,25 +118,39 @@ pub async fn ask_host(
     event_id: String,
     host: String,
 ) -> Result<MeetingRequest, AppError> {
+    counted_request(state, user, event_id, move |data, user| {
+        let investor = data
+            .mine(user)
+            .into_iter()
+            .find(|p| p.row.kind == "investor")
+            .ok_or_else(|| AppError::Forbidden("you are not registered for this event".into()))?;
+        Ok(RequestInput {
+            investor: investor.row.id.clone(),
+            host,
+            message: String::new(),
+            project_id: None,
+        })
+    })
+    .await
+}
+
+/// A request at `event_id` by `user`, counted against the message limit before the write
+/// transaction opens; `asked` says what is asked once the event is loaded.
+async fn counted_request(
+    state: &AppState,
+    user: AuthenticatedUser,
+    event_id: String,
+    asked: impl FnOnce(&EventData, &AuthenticatedUser) -> Result<RequestInput, AppError>
+    + Send
+    + 'static,
+) -> Result<MeetingRequest, AppError> {
     state.throttle.check(Limit::Messages, &user.id)?;
     let app = state.clone();
     state
         .db
         .write(move |conn| {
             let data = EventData::load(conn, &event_id)?;
-            let investor = data
-                .mine(&user)
-                .into_iter()
-                .find(|p| p.row.kind == "investor")
-                .ok_or_else(|| {
-                    AppError::Forbidden("you are not registered for this event".into())
-                })?;
-            let input = RequestInput {
-                investor: investor.row.id.clone(),
-                host,
-                message: String::new(),
-                project_id: None,
-            };
+            let input = asked(&data, &user)?;
             new_request(conn, &app, &user, &data, &input)
         })
         .await

@@ -143,8 +143,8 @@ impl Page {
             css: CSS_PATH.as_str(),
             back: percent_encode(&here),
             user: user.map(|u| u.name.clone()),
-            investor: user.is_some_and(|u| u.role == Role::Investor),
-            official: user.is_some_and(|u| u.role == Role::Official),
+            investor: user.is_some_and(policy::speaks_for_an_investor),
+            official: user.is_some_and(policy::speaks_for_a_region),
             staff: user.is_some_and(policy::oversees_programme),
             unread: req
                 .extensions()

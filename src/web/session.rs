@@ -14,8 +14,8 @@ use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
+use crate::auth::AuthenticatedUser;
 use crate::auth::policy;
-use crate::auth::{AuthenticatedUser, Role};
 use crate::config::Environment;
 use crate::db::Db;
 use crate::error::AppError;
@@ -111,21 +111,21 @@ impl Audience for ProgrammeStaff {
 impl Audience for Investors {
     const REFUSAL: &'static str = "error.investors_only";
     fn admits(user: &AuthenticatedUser) -> bool {
-        user.role == Role::Investor
+        policy::speaks_for_an_investor(user)
     }
 }
 
 impl Audience for Officials {
     const REFUSAL: &'static str = "error.officials_only";
     fn admits(user: &AuthenticatedUser) -> bool {
-        user.role == Role::Official
+        policy::speaks_for_a_region(user)
     }
 }
 
 impl Audience for MeetingParties {
     const REFUSAL: &'static str = "error.parties_only";
     fn admits(user: &AuthenticatedUser) -> bool {
-        matches!(user.role, Role::Investor | Role::Official)
+        policy::speaks_for_an_investor(user) || policy::speaks_for_a_region(user)
     }
 }
 

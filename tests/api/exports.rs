@@ -90,6 +90,14 @@ async fn investors_export_to_staff_only_and_matches_to_the_investor() {
     assert_eq!(rows.len(), 2);
     let (status, _, _) = download(&app, "/api/v1/exports/investors.csv", Some(&investor)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // The list's query is checked as the list checks it, paging included.
+    let (status, _, _) = download(
+        &app,
+        "/api/v1/exports/investors.csv?per_page=0",
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let id = investor.investor_id.clone().unwrap();
     let (status, _, csv) = download(
