@@ -9,7 +9,7 @@ use crate::download;
 use crate::error::{AppError, ErrorBody};
 use crate::services::exports::{self as exports, OutcomeFilter};
 use crate::services::investors::InvestorQuery;
-use crate::services::projects::{ProjectQuery, Search};
+use crate::services::projects::ProjectQuery;
 use crate::services::reports;
 use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
@@ -39,11 +39,10 @@ async fn export_projects(
     format: web::Path<String>,
     query: web::Query<ProjectQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let search = Search::from_query(&state.catalogue, user.0.as_ref(), &query)?;
     let catalogue = state.catalogue.clone();
     let caller = user.0.clone();
     download::spreadsheet(&state, user.0.as_ref(), &client, &format, move |conn| {
-        exports::projects_sheet(conn, &catalogue, caller.as_ref(), search)
+        exports::projects_sheet(conn, &catalogue, caller.as_ref(), &query)
     })
     .await
 }

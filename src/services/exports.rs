@@ -17,7 +17,8 @@ use crate::models::meeting as meeting_rows;
 use crate::reference::Catalogue;
 use crate::services::investors::InvestorQuery;
 use crate::services::matches::ranked_projects;
-use crate::services::projects::Search;
+use crate::services::paging;
+use crate::services::projects::{ProjectQuery, Search};
 use crate::spreadsheet::Table;
 use crate::spreadsheet::{Cell, list};
 use crate::state::AppState;
@@ -109,8 +110,11 @@ pub fn projects_sheet(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
     viewer: Option<&AuthenticatedUser>,
-    search: Search,
+    query: &ProjectQuery,
 ) -> Result<Table, AppError> {
+    // The list's query, refused where the list refuses it, though the sheet holds every page.
+    paging(query.page, query.per_page)?;
+    let search = Search::from_query(catalogue, viewer, query)?;
     let (projects, _) = search.run(conn, catalogue, viewer, 0, MAX_ROWS)?;
     let rows = projects
         .into_iter()
@@ -164,7 +168,7 @@ pub fn investors_sheet(
 ) -> Result<Table, AppError> {
     policy::may(user, Task::ExportData)?;
     // The list's query, refused where the list refuses it, though the sheet holds every page.
-    crate::services::paging(query.page, query.per_page)?;
+    paging(query.page, query.per_page)?;
     let (found, _) = investor_rows::list(conn, &query.filter(true)?, 0, MAX_ROWS)?;
     let rows = found
         .into_iter()

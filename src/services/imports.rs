@@ -132,7 +132,8 @@ pub fn read_rows(bytes: &[u8], columns: &[&str], required: &[&str]) -> Result<Ve
         return Err(AppError::validation(
             "columns",
             format!(
-                "unknown column `{unknown}`; the columns are {}",
+                "unknown column `{}`; the columns are {}",
+                text::shown_name(unknown),
                 columns.join(", ")
             ),
         ));

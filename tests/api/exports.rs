@@ -75,6 +75,9 @@ async fn projects_export_with_the_list_filters_as_csv_and_xlsx() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = download(&app, "/api/v1/exports/projects.csv?dimension=XYZ", None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Paging is checked as the list checks it, though the sheet holds every page.
+    let (status, _, _) = download(&app, "/api/v1/exports/projects.csv?per_page=0", None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]

@@ -186,6 +186,21 @@ async fn imports_check_columns_content_and_who_may_import() {
             .contains("unknown column"),
         "{error}"
     );
+    // A header holding a control character is named in the message escaped, never as sent.
+    let (status, error) = import(
+        &app,
+        &staff,
+        "projects",
+        "",
+        "region,ti\u{84}tle\n73.73,x\n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("unknown column `ti\\u{84}tle`") && !message.contains('\u{84}'),
+        "{error}"
+    );
     let response = app
         .client
         .post(app.url("/api/v1/imports/projects"))
