@@ -678,6 +678,11 @@ async fn the_opportunity_page_names_sectors_shows_the_investors_match_and_opens_
         .await;
     assert_eq!(status, StatusCode::OK);
     let staff_session = app.page_session(&staff.email).await;
+    let (_, queue) = app.page_as("/review", Some(&staff_session), "en").await;
+    assert!(
+        queue.contains(&format!(r#"<a href="/opportunities/{draft}">"#)),
+        "the review queue opens each project: {queue}"
+    );
     let (status, review) = app
         .page_as(&format!("/opportunities/{draft}"), Some(&staff_session), "en")
         .await;
