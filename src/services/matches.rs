@@ -14,6 +14,7 @@ use crate::auth::AuthenticatedUser;
 use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
+use crate::domain::Money;
 use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage};
 use crate::error::{AppError, ErrorCode};
 use crate::matching::explain::{Reason, reasons};
@@ -273,6 +274,76 @@ pub fn ranked_projects(
     let ranked = &ranked[..ranked.len().min(limit)];
     let items = project_items(conn, app, &snapshot, &facts, ranked, &feedback, Some(user))?;
     Ok((items, more))
+}
+
+/// A project as its opportunity page shows it: the project as the viewer may see it, its value
+/// in US dollars at the rates in use, and, for an investor with a mandate, its match with the
+/// project and the investor's answer.
+pub struct Opportunity {
+    pub project: Project,
+    pub value_usd: Option<f64>,
+    pub your_match: Option<ProjectMatch>,
+}
+
+/// The opportunity page's project for `viewer`: a published project for anyone, an unpublished
+/// one for whoever may see it (its region's officials, staff reviewing it).
+#[tracing::instrument(skip_all, fields(id = %id))]
+pub fn opportunity(
+    conn: &mut AnyConnection,
+    app: &AppState,
+    viewer: Option<&AuthenticatedUser>,
+    id: &str,
+) -> Result<Opportunity, AppError> {
+    let (project, _) = super::projects::load_visible(conn, &app.catalogue, viewer, id)?;
+    let snapshot = app.matchmaker.snapshot(conn)?;
+    let value_usd = Money::from_json(&project.value)
+        .ok()
+        .and_then(|value| crate::matchmaker::to_usd(value, &snapshot.rates));
+    let investor = viewer
+        .filter(|user| policy::speaks_for_an_investor(user))
+        .and_then(|user| Some((user, user.investor_id.as_deref()?)));
+    let your_match = match investor {
+        Some((user, investor_id)) => match_with(conn, app, &snapshot, user, investor_id, id)?,
+        None => None,
+    };
+    Ok(Opportunity {
+        project,
+        value_usd,
+        your_match,
+    })
+}
+
+/// The investor's match with one published project; `None` while the investor has no mandate,
+/// or when the project is not ranked (unpublished, or in a sector the mandate excludes).
+fn match_with(
+    conn: &mut AnyConnection,
+    app: &AppState,
+    snapshot: &Snapshot,
+    user: &AuthenticatedUser,
+    investor_id: &str,
+    project_id: &str,
+) -> Result<Option<ProjectMatch>, AppError> {
+    check_investor_access(user, investor_id)?;
+    let Some((_, Some(mandate))) = investor_rows::find(conn, investor_id)? else {
+        return Ok(None);
+    };
+    let facts = app.matchmaker.stored_mandate(&mandate, &snapshot.rates);
+    let ranked = snapshot
+        .index
+        .position(project_id)
+        .and_then(|position| {
+            snapshot
+                .index
+                .score_one(&facts, &app.matchmaker.weights, position)
+        });
+    let Some(ranked) = ranked else {
+        return Ok(None);
+    };
+    let feedback = feedback_map(rows::feedback_of(conn, investor_id)?, |f| {
+        f.project_id.clone()
+    });
+    let mut items = project_items(conn, app, snapshot, &facts, &[ranked], &feedback, Some(user))?;
+    Ok(items.pop())
 }
 
 pub fn summary(row: &investor_rows::InvestorRow) -> InvestorSummary {

@@ -36,10 +36,11 @@ use self::session::{Investors, Signed, Visitor};
 use crate::auth::Role;
 use crate::auth::policy;
 use crate::domain::Currency;
+use crate::domain::project::ProjectStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::services::accounts::remember_language;
 use crate::services::investors::verified_count;
-use crate::services::projects::{Project, ProjectQuery, ProjectSort, Search, load_visible};
+use crate::services::projects::{Project, ProjectQuery, ProjectSort, Search};
 use crate::state::AppState;
 
 const CSS: &str = include_str!("../../static/app.css");
@@ -489,16 +490,24 @@ async fn opportunities(
 #[template(path = "pages/opportunity.html")]
 struct Opportunity {
     page: Page,
+    id: String,
     title: String,
     description: String,
     region: String,
     region_code: String,
     value: String,
+    /// The value in US dollars, for a project valued in another currency.
+    value_usd: Option<String>,
     stage: String,
-    sectors: String,
+    /// Code and name of each sector.
+    sectors: Vec<(String, String)>,
     dimensions: String,
     instruments: String,
     published: Option<String>,
+    /// For a project not published yet (seen by its region or staff): its status.
+    unpublished: Option<String>,
+    /// The signed-in investor's match with the project, with its answer buttons.
+    your_match: Option<MatchCard>,
 }
 
 async fn opportunity(
@@ -508,22 +517,37 @@ async fn opportunity(
     id: web::Path<String>,
 ) -> PageResult {
     let page = Page::new(&req, &visitor);
-    let catalogue = state.catalogue.clone();
+    let app = state.clone();
     let id = id.into_inner();
-    let project = state
+    let found = state
         .db
-        .run(move |conn| Ok(load_visible(conn, &catalogue, None, &id)?.0))
+        .run(move |conn| crate::services::matches::opportunity(conn, &app, visitor.0.as_ref(), &id))
         .await?;
+    let project = found.project;
     let lang = page.lang;
     let dimension_names = dimension_names(lang, &state.catalogue, &project.dimensions);
+    let value_usd = found
+        .value_usd
+        .filter(|_| project.value.currency != "USD")
+        .and_then(Decimal::from_f64_retain)
+        .map(|usd| lang.money(usd.round(), "USD"));
     let body = Opportunity {
+        id: project.id.clone(),
         title: localized(lang, &project.title),
         description: localized(lang, &project.description),
         region: format!("{} ({})", project.region_name, project.region),
         region_code: project.region.clone(),
         value: money_of(lang, &project),
+        value_usd,
         stage: lang.t(&format!("stage.{}", project.stage)),
-        sectors: project.sectors.join(", "),
+        sectors: project
+            .sectors
+            .iter()
+            .map(|code| {
+                let name = state.catalogue.sector(code).map(|s| s.title.clone());
+                (code.clone(), name.unwrap_or_default())
+            })
+            .collect(),
         dimensions: dimension_names.join(", "),
         instruments: project
             .instruments
@@ -534,6 +558,9 @@ async fn opportunity(
         published: project
             .published_at
             .map(|t| t.format("%Y-%m-%d").to_string()),
+        unpublished: (project.status != ProjectStatus::Published)
+            .then(|| lang.t(&format!("status.{}", project.status))),
+        your_match: found.your_match.map(|m| match_card(lang, m)),
         page,
     }
     .render();
@@ -719,44 +746,7 @@ async fn dashboard(
         }) => (Some(page.t("dashboard.no_mandate")), Vec::new()),
         Err(e) => return Err(e),
     };
-    let percent = |x: f64| (x * 100.0).round() as i64;
-    let matches = ranked
-        .into_iter()
-        .map(|m| {
-            let c = &m.components;
-            let answer = m.feedback.map(|f| f.as_ref().to_owned());
-            MatchCard {
-                id: m.project.id.clone(),
-                title: localized(lang, &m.project.title),
-                region: m.project.region_name.clone(),
-                value: money_of(lang, &m.project),
-                score: percent(m.score),
-                reasons: m
-                    .reasons
-                    .iter()
-                    .map(|r| lang.pick(&r.id, &r.en).to_owned())
-                    .collect(),
-                components: [
-                    ("component.sector", c.sector),
-                    ("component.dimension", c.dimension),
-                    ("component.ticket", c.ticket),
-                    ("component.region", c.region),
-                    ("component.stage", c.stage),
-                    ("component.text", c.text),
-                ]
-                .into_iter()
-                .map(|(key, value)| (lang.t(key), percent(value)))
-                .collect(),
-                choices: ["interested", "not_interested", "must_meet"]
-                    .into_iter()
-                    .map(|value| {
-                        let chosen = answer.as_deref() == Some(value);
-                        (value, lang.t(&format!("dashboard.{value}")), chosen)
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    let matches = ranked.into_iter().map(|m| match_card(lang, m)).collect();
     Ok(html(
         StatusCode::OK,
         Dashboard {
@@ -768,11 +758,50 @@ async fn dashboard(
     ))
 }
 
+/// A match as the dashboard and the opportunity page show it.
+fn match_card(lang: Lang, m: crate::services::matches::ProjectMatch) -> MatchCard {
+    let percent = |x: f64| (x * 100.0).round() as i64;
+    let c = &m.components;
+    let answer = m.feedback.map(|f| f.as_ref().to_owned());
+    MatchCard {
+        id: m.project.id.clone(),
+        title: localized(lang, &m.project.title),
+        region: m.project.region_name.clone(),
+        value: money_of(lang, &m.project),
+        score: percent(m.score),
+        reasons: m
+            .reasons
+            .iter()
+            .map(|r| lang.pick(&r.id, &r.en).to_owned())
+            .collect(),
+        components: [
+            ("component.sector", c.sector),
+            ("component.dimension", c.dimension),
+            ("component.ticket", c.ticket),
+            ("component.region", c.region),
+            ("component.stage", c.stage),
+            ("component.text", c.text),
+        ]
+        .into_iter()
+        .map(|(key, value)| (lang.t(key), percent(value)))
+        .collect(),
+        choices: ["interested", "not_interested", "must_meet"]
+            .into_iter()
+            .map(|value| {
+                let chosen = answer.as_deref() == Some(value);
+                (value, lang.t(&format!("dashboard.{value}")), chosen)
+            })
+            .collect(),
+    }
+}
+
 /// An interest button's fields.
 #[derive(Debug, Deserialize)]
 struct InterestForm {
     project_id: String,
     interest: crate::domain::project::Interest,
+    /// The page the buttons were on (this site only); the dashboard's match by default.
+    back: Option<String>,
 }
 
 /// Records the investor's answer on a match and goes back to it.
@@ -784,9 +813,13 @@ async fn interest(
     let InterestForm {
         project_id,
         interest,
+        back,
     } = form.into_inner();
     let investor_id = user.investor_id.clone().unwrap_or_default();
-    let back = format!("/dashboard#match-{project_id}");
+    let back = match back {
+        Some(back) => redirect::same_site(&back).to_owned(),
+        None => format!("/dashboard#match-{project_id}"),
+    };
     state
         .db
         .write(move |conn| {

@@ -604,3 +604,94 @@ async fn error_pages_keep_the_signed_in_persons_navigation_and_speak_the_pages_l
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(page.contains("Halaman ini tidak ada."), "{page}");
 }
+
+/// The opportunity page names its sectors, gives an IDR value in dollars too, shows a signed-in
+/// investor its match with answer buttons that come back to the page, and opens a project under
+/// review to staff while anyone else still gets 404.
+#[tokio::test]
+async fn the_opportunity_page_names_sectors_shows_the_investors_match_and_opens_reviews_to_staff()
+{
+    let app = spawn_app().await;
+    let (solar, _) = crate::matches::two_projects(&app).await;
+    let investor =
+        crate::matches::investor_with_mandate(&app, crate::matches::solar_mandate(true)).await;
+    let (status, anonymous) = page(&app, &format!("/opportunities/{solar}"), &[(COOKIE, "lang=en")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        anonymous.contains("Electric power generation, transmission and distribution")
+            && anonymous.contains("(ISIC 3510)"),
+        "{anonymous}"
+    );
+    assert!(anonymous.contains("(≈ USD "), "{anonymous}");
+    assert!(!anonymous.contains("your-match"), "no match for a visitor");
+
+    let session = app.page_session(&investor.email).await;
+    let (status, seen) = app
+        .page_as(&format!("/opportunities/{solar}"), Some(&session), "en")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(seen.contains(r#"id="your-match""#) && seen.contains("Your match"), "{seen}");
+    let back = format!("/opportunities/{solar}#your-match");
+    let answered = app
+        .submit(
+            "/dashboard/interest",
+            &session,
+            &[("project_id", &solar), ("interest", "must_meet"), ("back", &back)],
+        )
+        .await;
+    assert_eq!(answered.status(), StatusCode::SEE_OTHER);
+    assert_eq!(answered.headers()["location"], back.as_str());
+    let (_, seen) = app
+        .page_as(&format!("/opportunities/{solar}"), Some(&session), "en")
+        .await;
+    assert!(
+        seen.contains(r#"value="must_meet" aria-pressed="true""#),
+        "the answer shows: {seen}"
+    );
+    // A back address off this site goes home instead.
+    let answered = app
+        .submit(
+            "/dashboard/interest",
+            &session,
+            &[("project_id", &solar), ("interest", "interested"), ("back", "//evil.example/")],
+        )
+        .await;
+    assert_eq!(answered.headers()["location"], "/");
+
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let staff = app.user(Role::Staff, None).await;
+    let (status, created) = app
+        .post(
+            "/api/v1/projects",
+            Some(&official.token),
+            TestApp::project_body("73.73", "Waste bank network", "3821", "25000000000"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let draft = created["id"].as_str().unwrap().to_owned();
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/projects/{draft}/submit"),
+            Some(&official.token),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let staff_session = app.page_session(&staff.email).await;
+    let (_, queue) = app.page_as("/review", Some(&staff_session), "en").await;
+    assert!(
+        queue.contains(&format!(r#"<a href="/opportunities/{draft}">"#)),
+        "the review queue opens each project: {queue}"
+    );
+    let (status, review) = app
+        .page_as(&format!("/opportunities/{draft}"), Some(&staff_session), "en")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{review}");
+    assert!(review.contains("Not published: "), "{review}");
+    for session in [None, Some(session.as_str())] {
+        let (status, _) = app
+            .page_as(&format!("/opportunities/{draft}"), session, "en")
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
