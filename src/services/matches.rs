@@ -328,21 +328,26 @@ fn match_with(
         return Ok(None);
     };
     let facts = app.matchmaker.stored_mandate(&mandate, &snapshot.rates);
-    let ranked = snapshot
-        .index
-        .position(project_id)
-        .and_then(|position| {
-            snapshot
-                .index
-                .score_one(&facts, &app.matchmaker.weights, position)
-        });
+    let ranked = snapshot.index.position(project_id).and_then(|position| {
+        snapshot
+            .index
+            .score_one(&facts, &app.matchmaker.weights, position)
+    });
     let Some(ranked) = ranked else {
         return Ok(None);
     };
     let feedback = feedback_map(rows::feedback_of(conn, investor_id)?, |f| {
         f.project_id.clone()
     });
-    let mut items = project_items(conn, app, snapshot, &facts, &[ranked], &feedback, Some(user))?;
+    let mut items = project_items(
+        conn,
+        app,
+        snapshot,
+        &facts,
+        &[ranked],
+        &feedback,
+        Some(user),
+    )?;
     Ok(items.pop())
 }
 

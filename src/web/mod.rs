@@ -559,7 +559,7 @@ async fn opportunity(
             .published_at
             .map(|t| t.format("%Y-%m-%d").to_string()),
         unpublished: (project.status != ProjectStatus::Published)
-            .then(|| lang.t(&format!("status.{}", project.status))),
+            .then(|| lang.t(&format!("status.{}", project.status.as_ref()))),
         your_match: found.your_match.map(|m| match_card(lang, m)),
         page,
     }

@@ -609,13 +609,17 @@ async fn error_pages_keep_the_signed_in_persons_navigation_and_speak_the_pages_l
 /// investor its match with answer buttons that come back to the page, and opens a project under
 /// review to staff while anyone else still gets 404.
 #[tokio::test]
-async fn the_opportunity_page_names_sectors_shows_the_investors_match_and_opens_reviews_to_staff()
-{
+async fn the_opportunity_page_names_sectors_shows_the_investors_match_and_opens_reviews_to_staff() {
     let app = spawn_app().await;
     let (solar, _) = crate::matches::two_projects(&app).await;
     let investor =
         crate::matches::investor_with_mandate(&app, crate::matches::solar_mandate(true)).await;
-    let (status, anonymous) = page(&app, &format!("/opportunities/{solar}"), &[(COOKIE, "lang=en")]).await;
+    let (status, anonymous) = page(
+        &app,
+        &format!("/opportunities/{solar}"),
+        &[(COOKIE, "lang=en")],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         anonymous.contains("Electric power generation, transmission and distribution")
@@ -630,13 +634,20 @@ async fn the_opportunity_page_names_sectors_shows_the_investors_match_and_opens_
         .page_as(&format!("/opportunities/{solar}"), Some(&session), "en")
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(seen.contains(r#"id="your-match""#) && seen.contains("Your match"), "{seen}");
+    assert!(
+        seen.contains(r#"id="your-match""#) && seen.contains("Your match"),
+        "{seen}"
+    );
     let back = format!("/opportunities/{solar}#your-match");
     let answered = app
         .submit(
             "/dashboard/interest",
             &session,
-            &[("project_id", &solar), ("interest", "must_meet"), ("back", &back)],
+            &[
+                ("project_id", &solar),
+                ("interest", "must_meet"),
+                ("back", &back),
+            ],
         )
         .await;
     assert_eq!(answered.status(), StatusCode::SEE_OTHER);
@@ -653,7 +664,11 @@ async fn the_opportunity_page_names_sectors_shows_the_investors_match_and_opens_
         .submit(
             "/dashboard/interest",
             &session,
-            &[("project_id", &solar), ("interest", "interested"), ("back", "//evil.example/")],
+            &[
+                ("project_id", &solar),
+                ("interest", "interested"),
+                ("back", "//evil.example/"),
+            ],
         )
         .await;
     assert_eq!(answered.headers()["location"], "/");
@@ -684,7 +699,11 @@ async fn the_opportunity_page_names_sectors_shows_the_investors_match_and_opens_
         "the review queue opens each project: {queue}"
     );
     let (status, review) = app
-        .page_as(&format!("/opportunities/{draft}"), Some(&staff_session), "en")
+        .page_as(
+            &format!("/opportunities/{draft}"),
+            Some(&staff_session),
+            "en",
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{review}");
     assert!(review.contains("Not published: "), "{review}");
