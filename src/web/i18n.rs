@@ -84,6 +84,23 @@ impl Lang {
         if n < 0 { format!("-{out}") } else { out }
     }
 
+    /// A number to at most `places` decimals with the language's marks: `12,5` or `12.5`, `7`.
+    pub fn decimal(self, x: f64, places: usize) -> String {
+        let text = format!("{:.*}", places, x.abs());
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let mut out = self.integer(whole.parse().unwrap_or(i64::MAX));
+        let fraction = fraction.trim_end_matches('0');
+        if !fraction.is_empty() {
+            out.push(if self == Lang::Id { ',' } else { '.' });
+            out.push_str(fraction);
+        }
+        if x < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            format!("-{out}")
+        } else {
+            out
+        }
+    }
+
     /// An amount of money: `Rp 180.000.000.000` in Indonesian, `IDR 180,000,000,000` in
     /// English; fractions of major units are kept (with the language's decimal mark).
     pub fn money(self, amount: Decimal, currency: &str) -> String {
@@ -137,6 +154,16 @@ mod tests {
         );
         assert_eq!(Lang::En.integer(999), "999");
         assert_eq!(Lang::En.integer(-1234567), "-1,234,567");
+    }
+
+    #[test]
+    fn decimals_keep_the_places_that_say_something() {
+        assert_eq!(Lang::Id.decimal(12.5, 1), "12,5");
+        assert_eq!(Lang::En.decimal(12.5, 1), "12.5");
+        assert_eq!(Lang::En.decimal(7.0, 1), "7");
+        assert_eq!(Lang::En.decimal(1234.56, 1), "1,234.6");
+        assert_eq!(Lang::Id.decimal(-0.04, 1), "0");
+        assert_eq!(Lang::Id.decimal(-3.25, 2), "-3,25");
     }
 
     #[test]

@@ -358,6 +358,50 @@ pub(crate) fn money_of(lang: Lang, p: &Project) -> String {
     }
 }
 
+/// Each of these ISIC codes with its title, for pages that name sectors rather than code them.
+pub(crate) fn sector_names(
+    catalogue: &crate::reference::Catalogue,
+    codes: &[String],
+) -> Vec<(String, String)> {
+    codes
+        .iter()
+        .map(|code| {
+            let title = catalogue.sector(code).map(|s| s.title.clone());
+            (code.clone(), title.unwrap_or_default())
+        })
+        .collect()
+}
+
+/// What a project says of its readiness, as label and value in the page's language: the
+/// expected return and payback, the land and the permits, where it is.
+fn readiness(lang: Lang, project: &Project) -> Vec<(String, String)> {
+    let number = |x: f64| lang.decimal(x, 1);
+    [
+        (
+            "project.expected_irr",
+            project.expected_irr_pct.map(|irr| format!("{} %", number(irr))),
+        ),
+        (
+            "project.payback",
+            project
+                .payback_years
+                .map(|years| rust_i18n::t!("project.years", locale = lang.code(), n = number(years)).into_owned()),
+        ),
+        ("project.land_status", project.land_status.clone()),
+        ("project.permit_status", project.permit_status.clone()),
+        (
+            "project.location",
+            project
+                .location
+                .as_ref()
+                .map(|l| format!("{:.4}, {:.4}", l.lat, l.lng)),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| Some((lang.t(label), value?)))
+    .collect()
+}
+
 /// The names of these Smart City dimensions in the language, in the catalogue's order.
 pub(crate) fn dimension_names(
     lang: Lang,
@@ -501,6 +545,8 @@ struct Opportunity {
     stage: String,
     /// Code and name of each sector.
     sectors: Vec<(String, String)>,
+    /// Label and value of each readiness fact the project gives.
+    readiness: Vec<(String, String)>,
     dimensions: String,
     instruments: String,
     published: Option<String>,
@@ -540,14 +586,8 @@ async fn opportunity(
         value: money_of(lang, &project),
         value_usd,
         stage: lang.t(&format!("stage.{}", project.stage)),
-        sectors: project
-            .sectors
-            .iter()
-            .map(|code| {
-                let name = state.catalogue.sector(code).map(|s| s.title.clone());
-                (code.clone(), name.unwrap_or_default())
-            })
-            .collect(),
+        sectors: sector_names(&state.catalogue, &project.sectors),
+        readiness: readiness(lang, &project),
         dimensions: dimension_names.join(", "),
         instruments: project
             .instruments

@@ -481,7 +481,8 @@ struct ProjectPage {
     region: String,
     value: String,
     stage: String,
-    sectors: String,
+    /// Code and name of each sector.
+    sectors: Vec<(String, String)>,
     dimensions: String,
     history: Vec<Step>,
     /// Why no investor is listed, when none can be.
@@ -577,7 +578,7 @@ async fn render_project(
         region: format!("{} ({})", project.region_name, project.region),
         value: money_of(lang, &project),
         stage: lang.t(&format!("stage.{}", project.stage)),
-        sectors: project.sectors.join(", "),
+        sectors: sector_names(&state.catalogue, &project.sectors),
         dimensions: dimension_names(lang, &state.catalogue, &project.dimensions).join(", "),
         history: project
             .history
