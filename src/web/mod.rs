@@ -379,13 +379,15 @@ fn readiness(lang: Lang, project: &Project) -> Vec<(String, String)> {
     [
         (
             "project.expected_irr",
-            project.expected_irr_pct.map(|irr| format!("{} %", number(irr))),
+            project
+                .expected_irr_pct
+                .map(|irr| format!("{} %", number(irr))),
         ),
         (
             "project.payback",
-            project
-                .payback_years
-                .map(|years| rust_i18n::t!("project.years", locale = lang.code(), n = number(years)).into_owned()),
+            project.payback_years.map(|years| {
+                rust_i18n::t!("project.years", locale = lang.code(), n = number(years)).into_owned()
+            }),
         ),
         ("project.land_status", project.land_status.clone()),
         ("project.permit_status", project.permit_status.clone()),

@@ -10,7 +10,7 @@ use strum::IntoEnumIterator;
 
 use super::form::{Field, Problems, Typed};
 use super::session::{Officials, Signed, Staff};
-use super::{Page, dimension_names, html, localized, money_of, see_other};
+use super::{Page, dimension_names, html, localized, money_of, sector_names, see_other};
 use crate::auth::{AuthenticatedUser, policy};
 use crate::domain::Localized;
 use crate::domain::MoneyJson;

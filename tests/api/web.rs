@@ -680,7 +680,12 @@ async fn the_opportunity_page_names_sectors_shows_the_investors_match_and_opens_
     figures["expected_irr_pct"] = serde_json::json!(12.5);
     figures["payback_years"] = serde_json::json!(7.0);
     let figures = app.published_project(&official, &staff, figures).await;
-    let (_, card) = page(&app, &format!("/opportunities/{figures}"), &[(COOKIE, "lang=en")]).await;
+    let (_, card) = page(
+        &app,
+        &format!("/opportunities/{figures}"),
+        &[(COOKIE, "lang=en")],
+    )
+    .await;
     assert!(
         card.contains("<dt>Expected IRR</dt><dd>12.5 %</dd>")
             && card.contains("<dt>Payback</dt><dd>7 years</dd>"),
