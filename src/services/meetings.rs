@@ -622,11 +622,11 @@ pub fn participations(
     let investor = user
         .investor_id
         .as_deref()
-        .filter(|_| user.role == crate::auth::Role::Investor);
+        .filter(|_| policy::speaks_for_an_investor(user));
     let region = user
         .region_code
         .as_deref()
-        .filter(|_| user.role == crate::auth::Role::Official);
+        .filter(|_| policy::speaks_for_a_region(user));
     Ok(event_rows::participant_rows_for(
         conn,
         investor,

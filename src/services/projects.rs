@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::investors::double_option;
-use crate::auth::{AuthenticatedUser, Role, policy};
+use crate::auth::{AuthenticatedUser, policy};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::Localized;
@@ -826,7 +826,7 @@ impl Search {
         {
             match user {
                 Some(u) if policy::oversees_programme(u) => {}
-                Some(u) if u.role == Role::Official => filter.region = u.region_code.clone(),
+                Some(u) if policy::speaks_for_a_region(u) => filter.region = u.region_code.clone(),
                 _ => {
                     return Err(AppError::Forbidden(
                         "only staff and regions' officials see unpublished projects".into(),

@@ -95,6 +95,7 @@ pub enum Officials {}
 pub enum MeetingParties {}
 
 impl Audience for Everyone {
+    /// Never shown: everyone signed in is admitted.
     const REFUSAL: &'static str = "";
     fn admits(_: &AuthenticatedUser) -> bool {
         true
