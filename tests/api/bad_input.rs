@@ -189,6 +189,11 @@ async fn answer(response: reqwest::Response) -> (StatusCode, String, String) {
     (status, kind, response.text().await.unwrap())
 }
 
+/// The answer to a GET of `path`, as [`answer`] gives it.
+async fn answer_to_get(app: &TestApp, path: &str) -> (StatusCode, String, String) {
+    answer(app.client.get(app.url(path)).send().await.unwrap()).await
+}
+
 /// The code of an API error answer, which must be the JSON error body.
 fn json_code(kind: &str, body: &str) -> String {
     assert!(kind.starts_with("application/json"), "{kind}: {body}");
@@ -345,14 +350,7 @@ async fn an_unsupported_method_on_a_known_address_is_405_in_each_faces_shape() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(json_code(&kind, &body), "not_found");
-    let (status, kind, body) = answer(
-        app.client
-            .get(app.url("/nothing-here"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, kind, body) = answer_to_get(&app, "/nothing-here").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_error_page(&kind, &body, "not_found");
 }
@@ -380,24 +378,10 @@ async fn an_oversized_import_gets_the_json_413() {
 async fn a_long_address_or_heavy_headers_get_414_and_431_in_each_faces_shape() {
     let app = spawn_app().await;
     let long = "a".repeat(10_000);
-    let (status, kind, body) = answer(
-        app.client
-            .get(app.url(&format!("/api/v1/projects?q={long}")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, kind, body) = answer_to_get(&app, &format!("/api/v1/projects?q={long}")).await;
     assert_eq!(status, StatusCode::URI_TOO_LONG);
     assert_eq!(json_code(&kind, &body), "uri_too_long");
-    let (status, kind, body) = answer(
-        app.client
-            .get(app.url(&format!("/opportunities?q={long}")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, kind, body) = answer_to_get(&app, &format!("/opportunities?q={long}")).await;
     assert_eq!(status, StatusCode::URI_TOO_LONG);
     assert_error_page(&kind, &body, "uri_too_long");
 
@@ -439,24 +423,10 @@ async fn pages_answer_unreadable_forms_and_queries_with_the_error_page() {
     let (status, kind, body) = answer(response).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error_page(&kind, &body, "invalid_request");
-    let (status, kind, body) = answer(
-        app.client
-            .get(app.url("/opportunities?page=many"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, kind, body) = answer_to_get(&app, "/opportunities?page=many").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error_page(&kind, &body, "invalid_query");
-    let (status, kind, body) = answer(
-        app.client
-            .get(app.url("/static/app.0000000000.css"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, kind, body) = answer_to_get(&app, "/static/app.0000000000.css").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_error_page(&kind, &body, "not_found");
 }
@@ -660,14 +630,7 @@ async fn control_characters_in_a_query_are_refused_with_invalid_query() {
     }
     let (_, body) = app.get("/api/v1/projects?q=solar%01", None).await;
     assert!(body["error"]["fields"]["q"].is_string(), "{body}");
-    let (status, kind, body) = answer(
-        app.client
-            .get(app.url("/opportunities?q=solar%02"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, kind, body) = answer_to_get(&app, "/opportunities?q=solar%02").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error_page(&kind, &body, "invalid_query");
     // A control character in the path is no address.

@@ -498,7 +498,9 @@ async fn an_official_submits_a_project_and_staff_publish_it() {
 
 #[tokio::test]
 async fn an_investor_requests_a_meeting_and_sees_it_in_its_own_time_zone() {
-    use crate::meetings::{create_event, forum_body, in_days, register, schedule};
+    use crate::meetings::{
+        create_event, forum_body, in_days, register, register_investor, schedule,
+    };
     let app = spawn_app().await;
     let staff = app.user(Role::Staff, None).await;
     let palopo = app.user(Role::Official, Some("73.73")).await;
@@ -511,13 +513,7 @@ async fn an_investor_requests_a_meeting_and_sees_it_in_its_own_time_zone() {
         json!({"region_code": "73.73", "time_zone": "Asia/Makassar"}),
     )
     .await;
-    register(
-        &app,
-        &investor,
-        &event,
-        json!({"investor_id": investor.investor_id, "time_zone": "Asia/Tokyo"}),
-    )
-    .await;
+    register_investor(&app, &investor, &event, "Asia/Tokyo").await;
     let Some(browser) = browser(1280, 900).await else {
         return;
     };

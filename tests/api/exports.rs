@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::helpers::{TestApp, TestUser};
 use crate::matches::{investor_with_mandate, solar_mandate, two_projects};
-use crate::meetings::{create_event, forum_body, in_days, register, schedule};
+use crate::meetings::{create_event, forum_body, in_days, register, register_investor, schedule};
 
 async fn download(
     app: &TestApp,
@@ -144,13 +144,7 @@ async fn meetings_and_outcomes_export_for_staff() {
         json!({"region_code": "73.73", "time_zone": "Asia/Makassar"}),
     )
     .await;
-    let guest = register(
-        &app,
-        &investor,
-        &event,
-        json!({"investor_id": investor.investor_id, "time_zone": "Asia/Jakarta"}),
-    )
-    .await;
+    let guest = register_investor(&app, &investor, &event, "Asia/Jakarta").await;
     let (_, request) = app
         .post(
             &format!("/api/v1/events/{event}/requests"),

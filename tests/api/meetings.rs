@@ -58,6 +58,17 @@ pub async fn register(app: &TestApp, who: &TestUser, event: &str, body: Value) -
     p["id"].as_str().unwrap().to_owned()
 }
 
+/// Registers `investor`'s organisation for `event` in `time_zone`; the participant's id.
+pub async fn register_investor(
+    app: &TestApp,
+    investor: &TestUser,
+    event: &str,
+    time_zone: &str,
+) -> String {
+    let body = json!({"investor_id": investor.investor_id, "time_zone": time_zone});
+    register(app, investor, event, body).await
+}
+
 /// Starts the scheduling job and follows it to its end.
 pub async fn schedule(app: &TestApp, staff: &TestUser, event: &str, options: Value) -> Value {
     let (status, job) = app
@@ -549,13 +560,7 @@ async fn a_cancellation_sends_a_cancel_and_a_replan_keeps_confirmed_meetings() {
     let mut meetings = Vec::new();
     for _ in 0..3 {
         let investor = app.user(Role::Investor, None).await;
-        let guest = register(
-            &app,
-            &investor,
-            &event,
-            json!({"investor_id": investor.investor_id, "time_zone": "Europe/Berlin"}),
-        )
-        .await;
+        let guest = register_investor(&app, &investor, &event, "Europe/Berlin").await;
         let (_, r) = app
             .post(
                 &format!("/api/v1/events/{event}/requests"),
@@ -767,13 +772,7 @@ async fn an_expired_request_cannot_be_accepted() {
         json!({"region_code": "73.73", "time_zone": "Asia/Makassar"}),
     )
     .await;
-    let guest = register(
-        &app,
-        &investor,
-        &event,
-        json!({"investor_id": investor.investor_id, "time_zone": "Asia/Jakarta"}),
-    )
-    .await;
+    let guest = register_investor(&app, &investor, &event, "Asia/Jakarta").await;
     let (_, request) = app
         .post(
             &format!("/api/v1/events/{event}/requests"),

@@ -455,7 +455,7 @@ async fn exports_are_limited_per_account() {
 
 #[tokio::test]
 async fn meeting_requests_are_limited_per_account_on_both_faces() {
-    use crate::meetings::{create_event, forum_body, in_days, register};
+    use crate::meetings::{create_event, forum_body, in_days, register, register_investor};
     let app = spawn(|s| s.limits.messages = rate(1)).await;
     let staff = app.user(Role::Staff, None).await;
     let event = create_event(&app, &staff, forum_body(in_days(12))).await;
@@ -466,13 +466,7 @@ async fn meeting_requests_are_limited_per_account_on_both_faces() {
         let body = json!({"region_code": region, "time_zone": "Asia/Makassar"});
         hosts.push(register(&app, &official, &event, body).await);
     }
-    let guest = register(
-        &app,
-        &investor,
-        &event,
-        json!({"investor_id": investor.investor_id, "time_zone": "Asia/Jakarta"}),
-    )
-    .await;
+    let guest = register_investor(&app, &investor, &event, "Asia/Jakarta").await;
     let ask = |host: &str, token: &str| {
         let response = app
             .client

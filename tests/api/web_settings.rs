@@ -9,7 +9,7 @@ use sepadan::models::notification::{self as rows, OutboxRow};
 use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, TestApp, TestUser, spawn_app};
-use crate::meetings::{create_event, forum_body, in_days, register, schedule};
+use crate::meetings::{create_event, forum_body, in_days, register, register_investor, schedule};
 
 fn location(response: &reqwest::Response) -> &str {
     response.headers()["location"].to_str().unwrap()
@@ -410,13 +410,7 @@ async fn officials_of_a_delegation_region_see_its_meetings_as_the_delegation_age
         json!({"delegation_id": delegation["id"], "time_zone": "Asia/Makassar"}),
     )
     .await;
-    let guest = register(
-        &app,
-        &investor,
-        &event,
-        json!({"investor_id": investor.investor_id, "time_zone": "Asia/Tokyo"}),
-    )
-    .await;
+    let guest = register_investor(&app, &investor, &event, "Asia/Tokyo").await;
     let (status, intro) = app
         .post(
             &format!("/api/v1/events/{event}/requests"),
