@@ -111,6 +111,32 @@ pub fn can_view_project(
         || user.is_some_and(|u| acts_for_region(u, region_code))
 }
 
+/// How much of a visible project the caller sees, from least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProjectDisclosure {
+    /// What it is, where, how big, how far along: for anyone.
+    Teaser,
+    /// The teaser and the readiness card with its contact.
+    Readiness,
+}
+
+/// The readiness card and its contact are for investors whose organisation staff have verified,
+/// the region and staff; everyone else sees the teaser.
+pub fn project_disclosure(
+    user: Option<&AuthenticatedUser>,
+    region_code: &str,
+    verified_investor: bool,
+) -> ProjectDisclosure {
+    let Some(user) = user else {
+        return ProjectDisclosure::Teaser;
+    };
+    if acts_for_region(user, region_code) || (speaks_for_an_investor(user) && verified_investor) {
+        ProjectDisclosure::Readiness
+    } else {
+        ProjectDisclosure::Teaser
+    }
+}
+
 /// Creating a project for a region: its officials and staff.
 pub fn may_create_project(user: &AuthenticatedUser, region_code: &str) -> Result<(), AppError> {
     if acts_for_region(user, region_code) {
@@ -354,6 +380,29 @@ mod tests {
         check("edit the profile of 73.73", insiders, |u| {
             may_edit_region(u, "73.73").is_ok()
         });
+    }
+
+    #[test]
+    fn the_readiness_card_is_for_verified_investors_the_region_and_staff() {
+        let shows_readiness = |verified| {
+            move |u: &AuthenticatedUser| {
+                project_disclosure(Some(u), "73.73", verified) == ProjectDisclosure::Readiness
+            }
+        };
+        check(
+            "the readiness card of 73.73, the investor verified",
+            [true, true, true, false, true, true],
+            shows_readiness(true),
+        );
+        check(
+            "the readiness card of 73.73, the investor not verified",
+            [false, false, true, false, true, true],
+            shows_readiness(false),
+        );
+        assert_eq!(
+            project_disclosure(None, "73.73", true),
+            ProjectDisclosure::Teaser
+        );
     }
 
     #[test]

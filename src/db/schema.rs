@@ -176,8 +176,8 @@ diesel::table! {
         value_currency -> Text,
         expected_irr_pct -> Nullable<Double>,
         payback_years -> Nullable<Double>,
-        land_status -> Nullable<Text>,
-        permit_status -> Nullable<Text>,
+        land_note_id -> Nullable<Text>,
+        permit_note_id -> Nullable<Text>,
         lat -> Nullable<Double>,
         lng -> Nullable<Double>,
         status -> Text,
@@ -188,6 +188,30 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
+        land_note_en -> Nullable<Text>,
+        permit_note_en -> Nullable<Text>,
+        risk_level -> Nullable<Text>,
+        land_status -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        contact_role -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    project_permits (project_id, kind) {
+        project_id -> Text,
+        kind -> Text,
+        status -> Text,
+        reference -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    project_incentives (project_id, incentive) {
+        project_id -> Text,
+        incentive -> Text,
     }
 }
 
@@ -233,6 +257,8 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(project_sectors -> projects (project_id));
 diesel::joinable!(project_dimensions -> projects (project_id));
 diesel::joinable!(project_instruments -> projects (project_id));
+diesel::joinable!(project_permits -> projects (project_id));
+diesel::joinable!(project_incentives -> projects (project_id));
 diesel::joinable!(project_events -> projects (project_id));
 
 diesel::table! {
@@ -314,6 +340,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     project_sectors,
     project_dimensions,
     project_instruments,
+    project_permits,
+    project_incentives,
     project_events,
     match_feedback,
     match_state,

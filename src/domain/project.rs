@@ -24,6 +24,66 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// A business activity's risk level under OSS-RBA (PP 5/2021), which sets the licence it needs:
+    /// an NIB alone for low risk, a certificate of standards for medium, a licence for high.
+    pub enum RiskLevel {
+        Low,
+        MediumLow,
+        MediumHigh,
+        High,
+    }
+}
+
+vocabulary! {
+    /// Where the project's land stands.
+    pub enum LandStatus {
+        /// The government holds land it can make available.
+        GovernmentLandAvailable,
+        Acquired,
+        InAcquisition,
+        ToBeAcquired,
+    }
+}
+
+vocabulary! {
+    /// The permits Indonesian projects most often need before construction.
+    pub enum PermitKind {
+        /// Kesesuaian Kegiatan Pemanfaatan Ruang: the activity fits the spatial plan.
+        Kkpr,
+        /// Environmental impact assessment, for activities with significant impact.
+        Amdal,
+        /// Environmental management and monitoring efforts, for lesser impact.
+        UklUpl,
+        /// Persetujuan Bangunan Gedung: the building approval.
+        Pbg,
+        /// Sertifikat Laik Fungsi: the building is fit for use.
+        Slf,
+    }
+}
+
+vocabulary! {
+    /// How far a permit has come.
+    pub enum PermitStatus {
+        NotStarted,
+        InProcess,
+        Issued,
+    }
+}
+
+vocabulary! {
+    /// Fiscal and zone incentives a project qualifies for.
+    pub enum Incentive {
+        TaxHoliday,
+        TaxAllowance,
+        InvestmentAllowance,
+        SuperDeduction,
+        ImportDutyExemption,
+        /// Kawasan Ekonomi Khusus.
+        SpecialEconomicZone,
+    }
+}
+
+vocabulary! {
     /// Where a project is in review: `draft → submitted → published → closed`; a reviewer's
     /// "request changes" sends it back to `draft` with a comment.
     pub enum ProjectStatus {

@@ -90,6 +90,16 @@ pub fn update(conn: &mut AnyConnection, id: &str, changes: &InvestorChanges) -> 
         .map(drop)
 }
 
+/// Whether staff have verified the investor organisation.
+pub fn is_verified(conn: &mut AnyConnection, id: &str) -> QueryResult<bool> {
+    let verified_at: Option<Option<NaiveDateTime>> = investors::table
+        .find(id)
+        .select(investors::verified_at)
+        .first(conn)
+        .optional()?;
+    Ok(verified_at.flatten().is_some())
+}
+
 pub fn set_verified(
     conn: &mut AnyConnection,
     id: &str,

@@ -6,7 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    project_dimensions, project_events, project_instruments, project_sectors, projects, regions,
+    project_dimensions, project_events, project_incentives, project_instruments, project_permits,
+    project_sectors, projects, regions,
 };
 use crate::db::{AnyConnection, MultiBackend};
 
@@ -25,8 +26,8 @@ pub struct ProjectRow {
     pub value_currency: String,
     pub expected_irr_pct: Option<f64>,
     pub payback_years: Option<f64>,
-    pub land_status: Option<String>,
-    pub permit_status: Option<String>,
+    pub land_note_id: Option<String>,
+    pub permit_note_id: Option<String>,
     pub lat: Option<f64>,
     pub lng: Option<f64>,
     pub status: String,
@@ -37,6 +38,14 @@ pub struct ProjectRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
+    pub land_note_en: Option<String>,
+    pub permit_note_en: Option<String>,
+    pub risk_level: Option<String>,
+    pub land_status: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_role: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
 }
 
 /// What a project's region writes about it: set on creation and replaced whole by every edit,
@@ -55,8 +64,16 @@ pub struct ProjectContent {
     pub value_currency: String,
     pub expected_irr_pct: Option<f64>,
     pub payback_years: Option<f64>,
+    pub risk_level: Option<String>,
     pub land_status: Option<String>,
-    pub permit_status: Option<String>,
+    pub land_note_id: Option<String>,
+    pub land_note_en: Option<String>,
+    pub permit_note_id: Option<String>,
+    pub permit_note_en: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_role: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
     pub lat: Option<f64>,
     pub lng: Option<f64>,
     pub search_text: String,
@@ -87,6 +104,17 @@ pub struct ProjectCodes {
     /// Dimension codes (GOV) and element codes (GOV-1).
     pub dimensions: Vec<String>,
     pub instruments: Vec<String>,
+    pub incentives: Vec<String>,
+    pub permits: Vec<PermitRow>,
+}
+
+/// A permit the project needs, and how far it has come.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = project_permits)]
+pub struct PermitRow {
+    pub kind: String,
+    pub status: String,
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -126,6 +154,10 @@ pub fn replace(
         .execute(conn)?;
     diesel::delete(project_instruments::table.filter(project_instruments::project_id.eq(id)))
         .execute(conn)?;
+    diesel::delete(project_incentives::table.filter(project_incentives::project_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(project_permits::table.filter(project_permits::project_id.eq(id)))
+        .execute(conn)?;
     insert_codes(conn, id, codes)
 }
 
@@ -152,6 +184,24 @@ fn insert_codes(conn: &mut AnyConnection, id: &str, codes: &ProjectCodes) -> Que
             .values((
                 project_instruments::project_id.eq(id),
                 project_instruments::instrument.eq(instrument),
+            ))
+            .execute(conn)?;
+    }
+    for incentive in &codes.incentives {
+        diesel::insert_into(project_incentives::table)
+            .values((
+                project_incentives::project_id.eq(id),
+                project_incentives::incentive.eq(incentive),
+            ))
+            .execute(conn)?;
+    }
+    for permit in &codes.permits {
+        diesel::insert_into(project_permits::table)
+            .values((
+                project_permits::project_id.eq(id),
+                project_permits::kind.eq(&permit.kind),
+                project_permits::status.eq(&permit.status),
+                project_permits::reference.eq(&permit.reference),
             ))
             .execute(conn)?;
     }
@@ -190,11 +240,31 @@ pub fn codes_of(
             project_instruments::instrument,
         ))
         .load(conn)?;
+    let incentives = project_incentives::table
+        .filter(project_incentives::project_id.eq_any(ids))
+        .select((
+            project_incentives::project_id,
+            project_incentives::incentive,
+        ))
+        .load(conn)?;
+    let permits = project_permits::table
+        .filter(project_permits::project_id.eq_any(ids))
+        .select((project_permits::project_id, PermitRow::as_select()))
+        .load(conn)?;
     let mut map: HashMap<String, ProjectCodes> = ids
         .iter()
         .map(|id| (id.clone(), ProjectCodes::default()))
         .collect();
-    gather_codes(&mut map, sectors, dimensions, instruments);
+    gather_codes(
+        &mut map,
+        CodeRows {
+            sectors,
+            dimensions,
+            instruments,
+            incentives,
+            permits,
+        },
+    );
     Ok(map)
 }
 
@@ -229,8 +299,30 @@ pub fn published_with_codes(
             project_instruments::instrument,
         ))
         .load(conn)?;
+    let incentives = project_incentives::table
+        .inner_join(projects::table)
+        .filter(published)
+        .select((
+            project_incentives::project_id,
+            project_incentives::incentive,
+        ))
+        .load(conn)?;
+    let permits = project_permits::table
+        .inner_join(projects::table)
+        .filter(published)
+        .select((project_permits::project_id, PermitRow::as_select()))
+        .load(conn)?;
     let mut map: HashMap<String, ProjectCodes> = HashMap::with_capacity(rows.len());
-    gather_codes(&mut map, sectors, dimensions, instruments);
+    gather_codes(
+        &mut map,
+        CodeRows {
+            sectors,
+            dimensions,
+            instruments,
+            incentives,
+            permits,
+        },
+    );
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -240,31 +332,43 @@ pub fn published_with_codes(
         .collect())
 }
 
-/// Files code rows under their projects, each list sorted.
-fn gather_codes(
-    map: &mut HashMap<String, ProjectCodes>,
+/// The attribute rows of some projects, each tagged with its project's id.
+struct CodeRows {
     sectors: Vec<(String, String, bool)>,
     dimensions: Vec<(String, String)>,
     instruments: Vec<(String, String)>,
-) {
-    for (id, code, direct) in sectors {
+    incentives: Vec<(String, String)>,
+    permits: Vec<(String, PermitRow)>,
+}
+
+/// Files attribute rows under their projects, each list sorted.
+fn gather_codes(map: &mut HashMap<String, ProjectCodes>, rows: CodeRows) {
+    for (id, code, direct) in rows.sectors {
         let entry = map.entry(id).or_default();
         if direct {
             entry.sectors.push(code.clone());
         }
         entry.sector_index.push(code);
     }
-    for (id, code) in dimensions {
+    for (id, code) in rows.dimensions {
         map.entry(id).or_default().dimensions.push(code);
     }
-    for (id, instrument) in instruments {
+    for (id, instrument) in rows.instruments {
         map.entry(id).or_default().instruments.push(instrument);
+    }
+    for (id, incentive) in rows.incentives {
+        map.entry(id).or_default().incentives.push(incentive);
+    }
+    for (id, permit) in rows.permits {
+        map.entry(id).or_default().permits.push(permit);
     }
     for codes in map.values_mut() {
         codes.sectors.sort();
         codes.sector_index.sort();
         codes.dimensions.sort();
         codes.instruments.sort();
+        codes.incentives.sort();
+        codes.permits.sort_by(|a, b| a.kind.cmp(&b.kind));
     }
 }
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::investors::{OrganisationInput, create_investor};
-use super::projects::{self, ProjectInput};
+use super::projects::{self, ProjectInput, Readiness};
 use crate::auth::AuthenticatedUser;
 use crate::auth::policy::{self, Task};
 use crate::db::{AnyConnection, write_transaction_with};
@@ -348,10 +348,7 @@ fn project_row(
             amount: cell(values, "value").to_owned(),
             currency: cell(values, "currency").to_uppercase(),
         },
-        expected_irr_pct: None,
-        payback_years: None,
-        land_status: None,
-        permit_status: None,
+        readiness: Readiness::default(),
         location: None,
     };
     if project::title_taken(conn, &region, &input.title.en)? {

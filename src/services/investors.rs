@@ -120,7 +120,7 @@ pub fn insert_investor(conn: &mut AnyConnection, row: &InvestorRow) -> Result<St
     Ok(row.id.clone())
 }
 
-fn check_phone(field: &str, phone: &str) -> Result<String, AppError> {
+pub(crate) fn check_phone(field: &str, phone: &str) -> Result<String, AppError> {
     let phone = phone.trim();
     let digits = phone.chars().filter(char::is_ascii_digit).count();
     let allowed = phone

@@ -1,5 +1,7 @@
 //! Projects (investment opportunities): publishing by regions, review by staff, discovery by all.
 
+mod readiness;
+
 use crate::throttle::{ClientAddress, Limit, Throttle};
 use std::cmp::Reverse;
 use std::collections::HashMap;
@@ -11,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::investors::double_option;
-use crate::auth::{AuthenticatedUser, policy};
+use crate::auth::AuthenticatedUser;
+use crate::auth::policy::{self, ProjectDisclosure};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::Localized;
@@ -20,6 +23,7 @@ use crate::domain::text::{self, search_document, tokens};
 use crate::domain::{Currency, Money, MoneyJson};
 use crate::error::{AppError, ErrorCode};
 use crate::matchmaker::Rates;
+use crate::models::investor as investor_rows;
 use crate::models::matching as matching_rows;
 use crate::models::project::{
     self as rows, NewProject, ProjectCodes, ProjectContent, ProjectEvent, ProjectFilter,
@@ -28,6 +32,8 @@ use crate::models::project::{
 use crate::notify::Notification;
 use crate::notify::kinds::{ProjectFacts, ProjectNotice};
 use crate::reference::Catalogue;
+
+pub use readiness::{Permit, ProjectContact, Readiness};
 
 /// A point on the map (WGS 84).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -59,10 +65,8 @@ pub struct ProjectInput {
     #[serde(default)]
     pub instruments: Vec<Instrument>,
     pub value: MoneyJson,
-    pub expected_irr_pct: Option<f64>,
-    pub payback_years: Option<f64>,
-    pub land_status: Option<String>,
-    pub permit_status: Option<String>,
+    #[serde(default)]
+    pub readiness: Readiness,
     pub location: Option<Location>,
 }
 
@@ -80,14 +84,8 @@ pub struct ProjectUpdate {
     pub stage: Option<Stage>,
     pub instruments: Option<Vec<Instrument>>,
     pub value: Option<MoneyJson>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub expected_irr_pct: Option<Option<f64>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub payback_years: Option<Option<f64>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub land_status: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub permit_status: Option<Option<String>>,
+    /// The whole readiness card, replacing the one stored.
+    pub readiness: Option<Readiness>,
     #[serde(default, deserialize_with = "double_option")]
     pub location: Option<Option<Location>>,
 }
@@ -108,13 +106,7 @@ impl ProjectUpdate {
             instruments,
             value
         );
-        take!(
-            expected_irr_pct,
-            payback_years,
-            land_status,
-            permit_status,
-            location
-        );
+        take!(readiness, location);
         input
     }
 }
@@ -233,22 +225,6 @@ impl ProjectInput {
                 "must be more than zero",
             ));
         }
-        if let Some(irr) = self.expected_irr_pct
-            && !(-100.0..=1000.0).contains(&irr)
-        {
-            return Err(AppError::validation(
-                "expected_irr_pct",
-                "must be between -100 and 1000",
-            ));
-        }
-        if let Some(years) = self.payback_years
-            && !(0.0..=100.0).contains(&years)
-        {
-            return Err(AppError::validation(
-                "payback_years",
-                "must be between 0 and 100",
-            ));
-        }
         if let Some(loc) = self.location
             && !((-90.0..=90.0).contains(&loc.lat) && (-180.0..=180.0).contains(&loc.lng))
         {
@@ -257,8 +233,7 @@ impl ProjectInput {
                 "lat must be within ±90 and lng within ±180",
             ));
         }
-        self.land_status = check_short("land_status", self.land_status.as_deref())?;
-        self.permit_status = check_short("permit_status", self.permit_status.as_deref())?;
+        self.readiness = self.readiness.validate()?;
         let mut instruments: Vec<String> = Vec::new();
         for instrument in &self.instruments {
             let name = instrument.as_ref().to_owned();
@@ -267,14 +242,17 @@ impl ProjectInput {
             }
         }
         self.value = value.to_json();
+        let mut codes = ProjectCodes {
+            sectors,
+            sector_index,
+            dimensions,
+            instruments,
+            ..ProjectCodes::default()
+        };
+        self.readiness.fill_codes(&mut codes);
         Ok(ValidProject {
             value,
-            codes: ProjectCodes {
-                sectors,
-                sector_index,
-                dimensions,
-                instruments,
-            },
+            codes,
             input: self,
         })
     }
@@ -294,6 +272,10 @@ impl ValidProject {
             input.description.en.as_str(),
             region_name.as_str(),
         ]);
+        let ready = input.readiness;
+        let (note_id, note_en) = note_columns(ready.land_note);
+        let (permit_note_id, permit_note_en) = note_columns(ready.permit_note);
+        let contact = ready.contact;
         let content = ProjectContent {
             region_code: input.region,
             title_id: input.title.id,
@@ -304,16 +286,30 @@ impl ValidProject {
             stage: input.stage.as_ref().to_owned(),
             value_minor: self.value.minor(),
             value_currency: self.value.currency().code().to_owned(),
-            expected_irr_pct: input.expected_irr_pct,
-            payback_years: input.payback_years,
-            land_status: input.land_status,
-            permit_status: input.permit_status,
+            expected_irr_pct: ready.expected_irr_pct,
+            payback_years: ready.payback_years,
+            risk_level: ready.risk_level.map(|r| r.as_ref().to_owned()),
+            land_status: ready.land_status.map(|l| l.as_ref().to_owned()),
+            land_note_id: note_id,
+            land_note_en: note_en,
+            permit_note_id,
+            permit_note_en,
+            contact_name: contact.as_ref().map(|c| c.name.clone()),
+            contact_role: contact.as_ref().and_then(|c| c.role.clone()),
+            contact_email: contact.as_ref().map(|c| c.email.clone()),
+            contact_phone: contact.and_then(|c| c.phone),
             lat: input.location.map(|l| l.lat),
             lng: input.location.map(|l| l.lng),
             search_text,
         };
         (content, self.codes)
     }
+}
+
+/// A note's two languages as columns, an empty one as none.
+fn note_columns(note: Option<Localized>) -> (Option<String>, Option<String>) {
+    let present = |t: String| Some(t).filter(|t| !t.is_empty());
+    note.map_or((None, None), |n| (present(n.id), present(n.en)))
 }
 
 /// A project as shown.
@@ -332,10 +328,9 @@ pub struct Project {
     pub stage: String,
     pub instruments: Vec<String>,
     pub value: MoneyJson,
-    pub expected_irr_pct: Option<f64>,
-    pub payback_years: Option<f64>,
-    pub land_status: Option<String>,
-    pub permit_status: Option<String>,
+    /// For verified investors, the region and staff; left out for everyone else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<Readiness>,
     pub location: Option<Location>,
     pub status: ProjectStatus,
     /// The reviewer's latest comment, for the region and staff.
@@ -371,9 +366,12 @@ impl Project {
         row: ProjectRow,
         codes: ProjectCodes,
         catalogue: &Catalogue,
-        insider: bool,
+        viewer: &Viewer,
     ) -> Result<Self, AppError> {
         let status = status_of(&row)?;
+        let insider = viewer.is_insider(&row.region_code);
+        let readiness = (viewer.disclosure(&row.region_code) >= ProjectDisclosure::Readiness)
+            .then(|| Readiness::from_row(&row, &codes));
         let region = catalogue.region(&row.region_code);
         let currency = Currency::parse(&row.value_currency)
             .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
@@ -403,10 +401,7 @@ impl Project {
             region: row.region_code,
             kbli: row.kbli,
             stage: row.stage,
-            expected_irr_pct: row.expected_irr_pct,
-            payback_years: row.payback_years,
-            land_status: row.land_status,
-            permit_status: row.permit_status,
+            readiness,
             demo: row.demo,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
@@ -431,17 +426,38 @@ impl Project {
                 .filter_map(|i| Instrument::from_str(i).ok())
                 .collect(),
             value: self.value.clone(),
-            expected_irr_pct: self.expected_irr_pct,
-            payback_years: self.payback_years,
-            land_status: self.land_status.clone(),
-            permit_status: self.permit_status.clone(),
+            readiness: self.readiness.clone().unwrap_or_default(),
             location: self.location,
         }
     }
 }
 
-fn is_insider(user: Option<&AuthenticatedUser>, region: &str) -> bool {
-    user.is_some_and(|u| policy::acts_for_region(u, region))
+/// Who is looking at projects, with what the disclosure rules need to know of them.
+struct Viewer<'a> {
+    user: Option<&'a AuthenticatedUser>,
+    verified_investor: bool,
+}
+
+impl<'a> Viewer<'a> {
+    fn of(conn: &mut AnyConnection, user: Option<&'a AuthenticatedUser>) -> Result<Self, AppError> {
+        let verified_investor = match user.and_then(|u| u.investor_id.as_deref()) {
+            Some(investor) => investor_rows::is_verified(conn, investor)?,
+            None => false,
+        };
+        Ok(Viewer {
+            user,
+            verified_investor,
+        })
+    }
+
+    fn is_insider(&self, region: &str) -> bool {
+        self.user
+            .is_some_and(|u| policy::acts_for_region(u, region))
+    }
+
+    fn disclosure(&self, region: &str) -> ProjectDisclosure {
+        policy::project_disclosure(self.user, region, self.verified_investor)
+    }
 }
 
 /// Loads a project the caller may see; drafts of other regions are reported as not found.
@@ -457,12 +473,12 @@ pub fn load_visible(
     if !policy::can_view_project(user, &row.region_code, status) {
         return Err(AppError::not_found("project"));
     }
-    let insider = is_insider(user, &row.region_code);
+    let viewer = Viewer::of(conn, user)?;
     let codes = rows::codes_of(conn, std::slice::from_ref(&row.id))?
         .remove(&row.id)
         .unwrap_or_default();
-    let mut project = Project::build(row.clone(), codes, catalogue, insider)?;
-    if insider {
+    let mut project = Project::build(row.clone(), codes, catalogue, &viewer)?;
+    if viewer.is_insider(&row.region_code) {
         project.history = Some(
             rows::history(conn, id)?
                 .into_iter()
@@ -492,15 +508,15 @@ pub fn load_many(
         .map(|r| (r.id.clone(), r))
         .collect();
     let mut codes = rows::codes_of(conn, ids)?;
+    let viewer = Viewer::of(conn, viewer)?;
     let mut items = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(row) = found.remove(id) {
-            let insider = is_insider(viewer, &row.region_code);
             items.push(Project::build(
                 row,
                 codes.remove(id).unwrap_or_default(),
                 catalogue,
-                insider,
+                &viewer,
             )?);
         }
     }

@@ -15,6 +15,7 @@ pub mod map;
 pub mod notifications;
 pub mod people;
 pub mod projects;
+pub mod readiness;
 pub mod redirect;
 pub mod regions;
 pub mod reports;
@@ -96,6 +97,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .configure(notifications::config)
         .configure(people::config)
         .configure(projects::config)
+        .configure(readiness::config)
         .configure(regions::config)
         .configure(reports::config)
         .configure(settings::config);
@@ -372,36 +374,101 @@ pub(crate) fn sector_names(
         .collect()
 }
 
-/// What a project says of its readiness, as label and value in the page's language: the
-/// expected return and payback, the land and the permits, where it is.
-fn readiness(lang: Lang, project: &Project) -> Vec<(String, String)> {
-    let number = |x: f64| lang.decimal(x, 1);
-    [
-        (
-            "project.expected_irr",
-            project
-                .expected_irr_pct
-                .map(|irr| format!("{} %", number(irr))),
-        ),
-        (
-            "project.payback",
-            project.payback_years.map(|years| {
-                rust_i18n::t!("project.years", locale = lang.code(), n = number(years)).into_owned()
-            }),
-        ),
-        ("project.land_status", project.land_status.clone()),
-        ("project.permit_status", project.permit_status.clone()),
-        (
-            "project.location",
-            project
-                .location
+/// Where the project is, as latitude and longitude, when known.
+pub(crate) fn place(project: &Project) -> Option<String> {
+    project
+        .location
+        .as_ref()
+        .map(|l| format!("{:.4}, {:.4}", l.lat, l.lng))
+}
+
+/// A project's readiness card as a page shows it, in the page's language.
+pub(crate) struct ReadinessCard {
+    /// Label and value of each fact the region gives: return, payback, risk, land.
+    facts: Vec<(String, String)>,
+    /// Name, status and reference of each permit needed.
+    permits: Vec<(String, String, String)>,
+    /// More about the permits, in the page's language.
+    permit_note: String,
+    incentives: Vec<String>,
+    contact: Option<crate::services::projects::ProjectContact>,
+}
+
+impl ReadinessCard {
+    fn of(lang: Lang, card: &crate::services::projects::Readiness) -> Self {
+        let number = |x: f64| lang.decimal(x, 1);
+        let word = |group: &str, code: &str| lang.t(&format!("{group}.{code}"));
+        let land = [
+            card.land_status.map(|l| word("land", l.as_ref())),
+            card.land_note.as_ref().map(|n| localized(lang, n)),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(": ");
+        let facts = [
+            (
+                "project.expected_irr",
+                card.expected_irr_pct
+                    .map(|irr| format!("{} %", number(irr))),
+            ),
+            (
+                "project.payback",
+                card.payback_years.map(|years| {
+                    rust_i18n::t!("project.years", locale = lang.code(), n = number(years))
+                        .into_owned()
+                }),
+            ),
+            (
+                "project.risk_level",
+                card.risk_level.map(|r| word("risk", r.as_ref())),
+            ),
+            ("project.land_status", Some(land).filter(|l| !l.is_empty())),
+        ]
+        .into_iter()
+        .filter_map(|(label, value)| Some((lang.t(label), value?)))
+        .collect();
+        ReadinessCard {
+            facts,
+            permits: card
+                .permits
+                .iter()
+                .map(|p| {
+                    (
+                        word("permit", p.kind.as_ref()),
+                        word("permit_status", p.status.as_ref()),
+                        p.reference.clone().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            permit_note: card
+                .permit_note
                 .as_ref()
-                .map(|l| format!("{:.4}, {:.4}", l.lat, l.lng)),
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(label, value)| Some((lang.t(label), value?)))
-    .collect()
+                .map(|n| localized(lang, n))
+                .unwrap_or_default(),
+            incentives: card
+                .incentives
+                .iter()
+                .map(|i| word("incentive", i.as_ref()))
+                .collect(),
+            contact: card.contact.clone(),
+        }
+    }
+
+    /// The project's card as the page shows it, when it is disclosed and not empty.
+    pub(crate) fn shown(lang: Lang, project: &Project) -> Option<Self> {
+        let card = Self::of(lang, project.readiness.as_ref()?);
+        (!card.is_empty()).then_some(card)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.facts.is_empty()
+            && self.permits.is_empty()
+            && self.permit_note.is_empty()
+            && self.incentives.is_empty()
+            && self.contact.is_none()
+    }
 }
 
 /// The names of these Smart City dimensions in the language, in the catalogue's order.
@@ -417,8 +484,16 @@ pub(crate) fn dimension_names(
         .collect()
 }
 
+/// The text in the page's language, or in the other one when the page's is not given.
 pub(crate) fn localized(lang: Lang, text: &crate::domain::Localized) -> String {
-    lang.pick(&text.id, &text.en).to_owned()
+    let chosen = lang.pick(&text.id, &text.en);
+    let other = lang.pick(&text.en, &text.id);
+    if chosen.trim().is_empty() {
+        other
+    } else {
+        chosen
+    }
+    .to_owned()
 }
 
 /// The list's address with another page number.
@@ -547,8 +622,11 @@ struct Opportunity {
     stage: String,
     /// Code and name of each sector.
     sectors: Vec<(String, String)>,
-    /// Label and value of each readiness fact the project gives.
-    readiness: Vec<(String, String)>,
+    /// The readiness card, for those it is disclosed to and when the region filled it in.
+    readiness: Option<ReadinessCard>,
+    /// Whether the card exists but is not for this visitor (not a verified investor).
+    readiness_withheld: bool,
+    location: Option<String>,
     dimensions: String,
     instruments: String,
     published: Option<String>,
@@ -589,7 +667,9 @@ async fn opportunity(
         value_usd,
         stage: lang.t(&format!("stage.{}", project.stage)),
         sectors: sector_names(&state.catalogue, &project.sectors),
-        readiness: readiness(lang, &project),
+        readiness: ReadinessCard::shown(lang, &project),
+        readiness_withheld: project.readiness.is_none(),
+        location: place(&project),
         dimensions: dimension_names.join(", "),
         instruments: project
             .instruments

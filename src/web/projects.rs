@@ -10,7 +10,9 @@ use strum::IntoEnumIterator;
 
 use super::form::{Field, Problems, Typed};
 use super::session::{Officials, Signed, Staff};
-use super::{Page, dimension_names, html, localized, money_of, sector_names, see_other};
+use super::{
+    Page, ReadinessCard, dimension_names, html, localized, money_of, place, sector_names, see_other,
+};
 use crate::auth::{AuthenticatedUser, policy};
 use crate::domain::Localized;
 use crate::domain::MoneyJson;
@@ -19,7 +21,7 @@ use crate::domain::text;
 use crate::error::{AppError, ErrorCode};
 use crate::services::matches::{InvestorMatch, ranked_investors};
 use crate::services::projects::{
-    self as projects, Project, ProjectInput, ProjectQuery, ProjectUpdate, Search,
+    self as projects, Project, ProjectInput, ProjectQuery, ProjectUpdate, Readiness, Search,
 };
 use crate::state::AppState;
 use crate::web::PageResult;
@@ -313,10 +315,7 @@ impl Described {
             stage: self.stage,
             instruments: self.instruments,
             value: self.value,
-            expected_irr_pct: None,
-            payback_years: None,
-            land_status: None,
-            permit_status: None,
+            readiness: Readiness::default(),
             location: None,
         }
     }
@@ -484,6 +483,9 @@ struct ProjectPage {
     /// Code and name of each sector.
     sectors: Vec<(String, String)>,
     dimensions: String,
+    /// The readiness card as investors see it, when the region has filled it in.
+    readiness: Option<ReadinessCard>,
+    location: Option<String>,
     history: Vec<Step>,
     /// Why no investor is listed, when none can be.
     note: Option<String>,
@@ -580,6 +582,8 @@ async fn render_project(
         stage: lang.t(&format!("stage.{}", project.stage)),
         sectors: sector_names(&state.catalogue, &project.sectors),
         dimensions: dimension_names(lang, &state.catalogue, &project.dimensions).join(", "),
+        readiness: ReadinessCard::shown(lang, &project),
+        location: place(&project),
         history: project
             .history
             .iter()

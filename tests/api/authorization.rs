@@ -268,6 +268,8 @@ const PAGES: &[(&str, &str, Rule)] = &[
     ("GET", "/my-projects/{id}", Rule::Each(MY_DRAFT)),
     ("GET", "/my-projects/{id}/edit", Rule::Each(MY_DRAFT)),
     ("POST", "/my-projects/{id}/edit", Rule::Each(MY_DRAFT)),
+    ("GET", "/my-projects/{id}/readiness", Rule::Each(MY_DRAFT)),
+    ("POST", "/my-projects/{id}/readiness", Rule::Each(MY_DRAFT)),
     ("POST", "/my-projects/{id}/submit", Rule::Each(MY_DRAFT)),
     ("POST", "/my-projects/{id}/close", Rule::Each(MY_DRAFT)),
     ("GET", "/review", Rule::Staff),
@@ -664,14 +666,12 @@ async fn build_world(app: &TestApp) -> World {
         .await;
     }
 
-    // Each region has a published project and a draft whose title only it and staff may read.
-    let published_x = app
-        .published_project(
-            &off_x,
-            &staff,
-            TestApp::project_body(X, "Palopo harbour solar", "3510", "90000000000"),
-        )
-        .await;
+    // Each region has a published project and a draft whose title only it and staff may read;
+    // X's published project has a contact that only verified investors, X and staff may read.
+    let mut harbour = TestApp::project_body(X, "Palopo harbour solar", "3510", "90000000000");
+    harbour["readiness"] =
+        json!({"contact": {"name": "MKRX-READY", "email": "ready@palopo.example.id"}});
+    let published_x = app.published_project(&off_x, &staff, harbour).await;
     app.published_project(
         &off_y,
         &staff,
@@ -952,6 +952,10 @@ async fn build_world(app: &TestApp) -> World {
         Marker {
             text: "MKRY-DRAFT".into(),
             seen_by: insiders(&[OFF_Y, STAFF, ADMIN]),
+        },
+        Marker {
+            text: "MKRX-READY".into(),
+            seen_by: insiders(&[INV_A, INV_B, OFF_X, STAFF, ADMIN]),
         },
         Marker {
             text: "MKRAX-MESSAGE".into(),

@@ -244,6 +244,14 @@ impl TestApp {
         })
     }
 
+    /// Has `staff` verify the investor's organisation.
+    pub async fn verify_investor(&self, staff: &TestUser, investor: &TestUser) {
+        let id = investor.investor_id.as_deref().expect("an investor");
+        let path = format!("/api/v1/investors/{id}/verify");
+        let (status, body) = self.post(&path, Some(&staff.token), json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
     /// Creates a project as `official` and takes it through review to published with `staff`.
     pub async fn published_project(
         &self,

@@ -20,6 +20,7 @@ mod openapi;
 mod projects;
 mod rate_limits;
 mod rates;
+mod readiness;
 mod reference;
 mod regions;
 mod smtp;

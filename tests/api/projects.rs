@@ -139,11 +139,11 @@ async fn staff_send_a_submission_back_with_a_comment_and_the_region_edits_it() {
             Method::PATCH,
             &format!("/api/v1/projects/{id}"),
             Some(&official.token),
-            Some(json!({"land_status": "Clean and clear"})),
+            Some(json!({"readiness": {"land_status": "acquired"}})),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{edited}");
-    assert_eq!(edited["land_status"], "Clean and clear");
+    assert_eq!(edited["readiness"]["land_status"], "acquired");
     assert_eq!(
         edited["sectors"],
         json!(["1073"]),

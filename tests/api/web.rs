@@ -676,16 +676,13 @@ async fn the_opportunity_page_names_sectors_shows_the_investors_match_and_opens_
 
     let official = app.user(Role::Official, Some("73.73")).await;
     let staff = app.user(Role::Staff, None).await;
+    app.verify_investor(&staff, &investor).await;
     let mut figures = TestApp::project_body("73.73", "Solar with figures", "3510", "90000000000");
-    figures["expected_irr_pct"] = serde_json::json!(12.5);
-    figures["payback_years"] = serde_json::json!(7.0);
+    figures["readiness"] = serde_json::json!({"expected_irr_pct": 12.5, "payback_years": 7.0});
     let figures = app.published_project(&official, &staff, figures).await;
-    let (_, card) = page(
-        &app,
-        &format!("/opportunities/{figures}"),
-        &[(COOKIE, "lang=en")],
-    )
-    .await;
+    let (_, card) = app
+        .page_as(&format!("/opportunities/{figures}"), Some(&session), "en")
+        .await;
     assert!(
         card.contains("<dt>Expected IRR</dt><dd>12.5 %</dd>")
             && card.contains("<dt>Payback</dt><dd>7 years</dd>"),

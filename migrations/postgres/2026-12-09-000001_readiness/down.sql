@@ -1,0 +1,12 @@
+DROP TABLE project_incentives;
+DROP TABLE project_permits;
+ALTER TABLE projects DROP COLUMN contact_phone;
+ALTER TABLE projects DROP COLUMN contact_email;
+ALTER TABLE projects DROP COLUMN contact_role;
+ALTER TABLE projects DROP COLUMN contact_name;
+ALTER TABLE projects DROP COLUMN land_status;
+ALTER TABLE projects DROP COLUMN risk_level;
+ALTER TABLE projects DROP COLUMN permit_note_en;
+ALTER TABLE projects DROP COLUMN land_note_en;
+ALTER TABLE projects RENAME COLUMN permit_note_id TO permit_status;
+ALTER TABLE projects RENAME COLUMN land_note_id TO land_status;
