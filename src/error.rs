@@ -34,11 +34,14 @@ pub enum ErrorCode {
     AwaitingOtherParty,
     EmailTaken,
     EventWithoutSlots,
+    InvalidDealStep,
     InvalidTransition,
     JobInProgress,
     MandateRequired,
     MeetingCancelled,
     MeetingDoesNotFit,
+    NdaMissing,
+    NdaOutdated,
     NotDead,
     ProjectNotEditable,
     ProjectNotPublished,
@@ -72,10 +75,11 @@ impl ErrorCode {
             NotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AlreadyExists | AlreadyRegistered | AwaitingOtherParty | EmailTaken
-            | EventWithoutSlots | InvalidTransition | JobInProgress | MandateRequired
-            | MeetingCancelled | MeetingDoesNotFit | NotDead | ProjectNotEditable
-            | ProjectNotPublished | RegistrationClosed | RequestExists | RequestExpired
-            | RequestNotOpen | RequestNotPending | RequestsClosed => StatusCode::CONFLICT,
+            | EventWithoutSlots | InvalidDealStep | InvalidTransition | JobInProgress
+            | MandateRequired | MeetingCancelled | MeetingDoesNotFit | NdaMissing | NdaOutdated
+            | NotDead | ProjectNotEditable | ProjectNotPublished | RegistrationClosed
+            | RequestExists | RequestExpired | RequestNotOpen | RequestNotPending
+            | RequestsClosed => StatusCode::CONFLICT,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UriTooLong => StatusCode::URI_TOO_LONG,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

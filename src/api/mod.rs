@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod calendar;
+pub mod deals;
 pub mod events;
 pub mod exports;
 pub mod extract;
@@ -44,6 +45,7 @@ pub fn config(cfg: &mut ServiceConfig) {
                 .configure(reports::config)
                 .configure(webhooks::config)
                 .configure(exports::config)
-                .configure(imports::config),
+                .configure(imports::config)
+                .configure(deals::config),
         );
 }

@@ -137,6 +137,57 @@ pub fn project_disclosure(
     }
 }
 
+/// What the data room asks of an investor: its organisation verified, and the region's NDA
+/// accepted for the project or access granted by the region.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DataRoomStanding {
+    pub verified_investor: bool,
+    pub nda_accepted: bool,
+    pub granted: bool,
+}
+
+/// A project's data room (its confidential documents): the region and staff always; an
+/// investor's people once their verified organisation accepted the NDA or was granted access.
+pub fn can_open_data_room(
+    user: &AuthenticatedUser,
+    region_code: &str,
+    standing: DataRoomStanding,
+) -> bool {
+    acts_for_region(user, region_code)
+        || (speaks_for_an_investor(user)
+            && standing.verified_investor
+            && (standing.nda_accepted || standing.granted))
+}
+
+/// Accepting a region's NDA: the people of an investor whose organisation staff verified.
+pub fn may_accept_nda(user: &AuthenticatedUser, verified_investor: bool) -> Result<(), AppError> {
+    if speaks_for_an_investor(user) && verified_investor {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only investors whose organisation is verified may accept an NDA".into(),
+        ))
+    }
+}
+
+/// Granting an investor a project's data room without the click-through: the region's
+/// officials and staff.
+pub fn may_grant_data_room(user: &AuthenticatedUser, region_code: &str) -> Result<(), AppError> {
+    if acts_for_region(user, region_code) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the region's officials and staff may open its data rooms".into(),
+        ))
+    }
+}
+
+/// Following a deal and recording its stages: the investor's people, the region's officials and
+/// staff.
+pub fn can_follow_deal(user: &AuthenticatedUser, investor_id: &str, region_code: &str) -> bool {
+    acts_for_investor(user, investor_id) || acts_for_region(user, region_code)
+}
+
 /// Creating a project for a region: its officials and staff.
 pub fn may_create_project(user: &AuthenticatedUser, region_code: &str) -> Result<(), AppError> {
     if acts_for_region(user, region_code) {
@@ -402,6 +453,51 @@ mod tests {
         assert_eq!(
             project_disclosure(None, "73.73", true),
             ProjectDisclosure::Teaser
+        );
+    }
+
+    #[test]
+    fn the_data_room_opens_to_the_region_staff_and_investors_past_the_nda() {
+        let standing = |nda_accepted, granted| DataRoomStanding {
+            verified_investor: true,
+            nda_accepted,
+            granted,
+        };
+        let insiders = [false, false, true, false, true, true];
+        let with_access = [true, true, true, false, true, true];
+        for (name, standing, expected) in [
+            ("no NDA, no grant", standing(false, false), insiders),
+            ("the NDA accepted", standing(true, false), with_access),
+            ("access granted", standing(false, true), with_access),
+            (
+                "the NDA accepted, the investor not verified",
+                DataRoomStanding {
+                    verified_investor: false,
+                    nda_accepted: true,
+                    granted: false,
+                },
+                insiders,
+            ),
+        ] {
+            check(&format!("the data room, {name}"), expected, |u| {
+                can_open_data_room(u, "73.73", standing)
+            });
+        }
+        check(
+            "accept an NDA, verified",
+            [true, true, false, false, false, false],
+            |u| may_accept_nda(u, true).is_ok(),
+        );
+        check("accept an NDA, not verified", [false; 6], |u| {
+            may_accept_nda(u, false).is_ok()
+        });
+        check("grant the data room of 73.73", insiders, |u| {
+            may_grant_data_room(u, "73.73").is_ok()
+        });
+        check(
+            "follow a deal of inv-1 with 73.73",
+            [true, false, true, false, true, true],
+            |u| can_follow_deal(u, "inv-1", "73.73"),
         );
     }
 

@@ -343,6 +343,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     project_permits,
     project_incentives,
     project_events,
+    region_ndas,
+    nda_acceptances,
+    data_room_grants,
+    deals,
+    deal_steps,
     match_feedback,
     match_state,
     events,
@@ -575,3 +580,66 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    region_ndas (region_code, version) {
+        region_code -> Text,
+        version -> Integer,
+        text_id -> Text,
+        text_en -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    nda_acceptances (project_id, investor_id, version) {
+        project_id -> Text,
+        investor_id -> Text,
+        region_code -> Text,
+        version -> Integer,
+        accepted_by -> Text,
+        accepted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    data_room_grants (project_id, investor_id) {
+        project_id -> Text,
+        investor_id -> Text,
+        granted_by -> Text,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deals (id) {
+        id -> Text,
+        investor_id -> Text,
+        region_code -> Text,
+        project_id -> Nullable<Text>,
+        stage -> Text,
+        closed_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deal_steps (id) {
+        id -> Text,
+        deal_id -> Text,
+        stage -> Text,
+        source -> Text,
+        actor_id -> Nullable<Text>,
+        meeting_id -> Nullable<Text>,
+        amount_minor -> Nullable<BigInt>,
+        amount_currency -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(deal_steps -> deals (deal_id));
+diesel::joinable!(deals -> investors (investor_id));
+diesel::joinable!(deals -> projects (project_id));

@@ -27,6 +27,7 @@ macro_rules! vocabulary {
 }
 pub(crate) use vocabulary;
 
+pub mod deal;
 pub mod localized;
 pub mod mandate;
 pub mod money;

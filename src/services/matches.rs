@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::deals;
 use super::investors::Mandate;
 use super::projects::{Project, load_many};
 use crate::auth::AuthenticatedUser;
@@ -15,6 +16,7 @@ use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::Money;
+use crate::domain::deal::{DealSource, DealStage};
 use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage};
 use crate::error::{AppError, ErrorCode};
 use crate::matching::explain::{Reason, reasons};
@@ -506,6 +508,21 @@ pub fn record_feedback(
         updated_at: now(),
     };
     rows::put_feedback(conn, &row)?;
+    if matches!(interest, Interest::Interested | Interest::MustMeet) {
+        deals::advance(
+            conn,
+            deals::Move {
+                investor_id,
+                region_code: &project.region_code,
+                project_id: Some(&row.project_id),
+                stage: DealStage::Interested,
+                source: DealSource::Feedback,
+                actor_id: Some(&user.id),
+                meeting_id: None,
+                amount: None,
+            },
+        )?;
+    }
     Ok(Feedback {
         project_id: row.project_id,
         interest,

@@ -6,10 +6,12 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::deals;
 use crate::auth::AuthenticatedUser;
 use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
+use crate::domain::deal::{DealSource, DealStage};
 use crate::domain::outcome::{Attendance, FollowUp};
 use crate::domain::status::{JobStatus, MeetingStatus, RequestStatus};
 use crate::domain::text;
@@ -27,6 +29,7 @@ use crate::models::job as jobs_rows;
 pub use crate::models::job::JobRow;
 pub use crate::models::meeting::MeetingRow;
 use crate::models::meeting::{self as rows, RequestRow};
+use crate::models::project as project_rows;
 use crate::notify::Notification;
 use crate::notify::kinds::{MeetingRef, OutcomeFacts, OutcomeNotice};
 use crate::scheduling::{Violation, violations};
@@ -465,6 +468,16 @@ pub(crate) fn save_outcome(
     meeting.outcome_at = Some(now());
     meeting.updated_at = now();
     rows::update_meeting(conn, &meeting)?;
+    if let Some(follow_up) = &outcome.follow_up {
+        follow_deal(
+            conn,
+            &data,
+            &request,
+            &meeting,
+            follow_up.stage.into(),
+            amount,
+        )?;
+    }
     // Notes stay with the parties and staff: the notice carries the outcome without them.
     let notice = OutcomeNotice {
         request: data.request_notice(&request),
@@ -484,6 +497,45 @@ pub(crate) fn save_outcome(
         &Notification::OutcomeRecorded(notice),
     )?;
     Ok(meeting_view(&data, user, &request, &meeting, None))
+}
+
+/// Moves the investor's deal about the meeting's project (or with the host region, for a meeting
+/// about none) to the outcome's follow-up. A delegation's meeting about no project has no one
+/// region to carry a deal: its outcome stays with the meeting.
+fn follow_deal(
+    conn: &mut AnyConnection,
+    data: &EventData,
+    request: &RequestRow,
+    meeting: &MeetingRow,
+    stage: DealStage,
+    amount: Option<Money>,
+) -> Result<(), AppError> {
+    let party = |id: &str| data.participants.iter().find(|p| p.row.id == id);
+    let Some(investor_id) =
+        party(&request.investor_participant_id).and_then(|p| p.row.investor_id.clone())
+    else {
+        return Ok(());
+    };
+    let region = match &request.project_id {
+        Some(project) => project_rows::find(conn, project)?.map(|p| p.region_code),
+        None => party(&request.host_participant_id).and_then(|p| p.row.region_code.clone()),
+    };
+    let Some(region_code) = region else {
+        return Ok(());
+    };
+    deals::advance(
+        conn,
+        deals::Move {
+            investor_id: &investor_id,
+            region_code: &region_code,
+            project_id: request.project_id.as_deref(),
+            stage,
+            source: DealSource::Meeting,
+            actor_id: meeting.outcome_by.as_deref(),
+            meeting_id: Some(&meeting.id),
+            amount,
+        },
+    )
 }
 
 /// One cell of the staff grid: a table or room in a slot, and its meeting.

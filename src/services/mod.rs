@@ -6,6 +6,8 @@
 
 pub mod accounts;
 pub mod calendar;
+pub mod data_room;
+pub mod deals;
 pub mod events;
 pub mod exports;
 pub mod imports;

@@ -186,6 +186,15 @@ const API: &[(&str, &str, Rule)] = &[
     ("PUT", "/api/v1/investors/{id}/feedback/{project_id}", Rule::OwnerA(N)),
     ("DELETE", "/api/v1/investors/{id}/feedback/{project_id}", Rule::OwnerA(N)),
     ("POST", "/api/v1/matches/preview", Rule::Public),
+    // Deals: A's deal with X's published project, and its data room.
+    ("GET", "/api/v1/deals", Rule::SignedIn),
+    ("GET", "/api/v1/deals/{id}", Rule::Parties(N)),
+    ("POST", "/api/v1/deals/{id}/steps", Rule::Parties(N)),
+    ("GET", "/api/v1/projects/{id}/data-room", Rule::SignedIn),
+    ("POST", "/api/v1/projects/{id}/nda/accept", Rule::Investors),
+    ("POST", "/api/v1/projects/{id}/data-room/grants", Rule::RegionX(F)),
+    ("GET", "/api/v1/regions/{code}/nda", Rule::SignedIn),
+    ("PUT", "/api/v1/regions/{code}/nda", Rule::RegionX(F)),
     ("GET", "/api/v1/matches/top", Rule::Staff),
     // Events: the rows use the event where A meets X, and A's registration.
     ("GET", "/api/v1/events", Rule::SignedIn),
@@ -369,6 +378,7 @@ struct World {
     investor_b: String,
     draft_x: String,
     published_x: String,
+    deal: String,
     event: String,
     other_event: String,
     participant_a: String,
@@ -420,7 +430,12 @@ impl World {
             &self.meeting
         } else if path.contains("requests/") {
             &self.pending_request
-        } else if path.starts_with("/opportunities") {
+        } else if path.contains("/deals/") {
+            &self.deal
+        } else if path.starts_with("/opportunities")
+            || path.contains("/data-room")
+            || path.contains("/nda/")
+        {
             &self.published_x
         } else {
             &self.draft_x
@@ -503,6 +518,14 @@ impl World {
             }
             ("PUT", "/api/v1/investors/{id}/feedback/{project_id}") => {
                 json!({"interest": "interested"})
+            }
+            (_, "/api/v1/deals/{id}/steps") => json!({"stage": "site_visit"}),
+            (_, "/api/v1/projects/{id}/nda/accept") => json!({"version": 1}),
+            (_, "/api/v1/projects/{id}/data-room/grants") => {
+                json!({"investor_id": self.investor_b})
+            }
+            (_, "/api/v1/regions/{code}/nda") => {
+                json!({"text": {"id": "NDA matriks.", "en": "Matrix NDA."}})
             }
             ("POST", "/api/v1/events") => forum_body(in_days(40)),
             ("POST", "/api/v1/events/{id}/participants") => {
@@ -705,6 +728,17 @@ async fn build_world(app: &TestApp) -> World {
         &format!("/api/v1/investors/{investor_a}/feedback/{published_x}"),
         &inv_a,
         json!({"interest": "must_meet"}),
+    )
+    .await;
+    // A's answer opened its deal with X's project; X's NDA lets investors open its data rooms.
+    let (_, deals) = app.get("/api/v1/deals", Some(&inv_a.token)).await;
+    let deal = deals[0]["id"].as_str().unwrap().to_owned();
+    ok(
+        app,
+        Method::PUT,
+        &format!("/api/v1/regions/{X}/nda"),
+        &off_x,
+        json!({"text": {"id": "NDA Palopo.", "en": "Palopo NDA."}}),
     )
     .await;
 
@@ -969,6 +1003,7 @@ async fn build_world(app: &TestApp) -> World {
         investor_b,
         draft_x,
         published_x,
+        deal,
         event,
         other_event,
         participant_a,

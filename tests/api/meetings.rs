@@ -438,6 +438,19 @@ async fn staff_run_an_event_from_registration_to_outcomes() {
         recorded["outcome"]["follow_up"]["stage"],
         "letter_of_intent"
     );
+    let (_, deals) = app.get("/api/v1/deals", Some(&palopo.token)).await;
+    let deal = &deals[0];
+    assert_eq!(
+        deal["stage"], "letter_of_intent",
+        "the outcome moves a deal: {deals}"
+    );
+    let moved = deal["history"].as_array().unwrap().last().unwrap();
+    assert_eq!(moved["source"], "meeting");
+    assert_eq!(moved["meeting_id"], meeting_id);
+    assert_eq!(
+        moved["amount"],
+        json!({"amount": "1500000", "currency": "USD"})
+    );
     let (status, report) = app
         .get(
             &format!("/api/v1/reports/outcomes?event_id={event}"),
