@@ -62,6 +62,8 @@ pub struct DataRoom {
     pub nda: Option<Nda>,
     /// Whether the caller may open the room now.
     pub open: bool,
+    /// Whether the caller may accept the NDA in force: a verified investor's people.
+    pub may_accept: bool,
     /// For an investor: its acceptances; for the region and staff: everyone's.
     pub acceptances: Vec<Acceptance>,
     /// For an investor: its grant; for the region and staff: every grant.
@@ -192,7 +194,11 @@ pub fn data_room(
     project_id: &str,
 ) -> Result<DataRoom, AppError> {
     let project = visible_project(conn, user, project_id)?;
-    let investor = investor_of(conn, user)?.map(|(id, _)| id);
+    let standing = investor_of(conn, user)?;
+    let may_accept = standing
+        .as_ref()
+        .is_some_and(|(_, verified)| policy::may_accept_nda(user, *verified).is_ok());
+    let investor = standing.map(|(id, _)| id);
     // The region and staff see every investor's standing; an investor only its own.
     let whose = if policy::acts_for_region(user, &project.region_code) {
         None
@@ -220,6 +226,7 @@ pub fn data_room(
         project_id: project.id.clone(),
         nda: current_nda(conn, &project.region_code)?,
         open: may_open(conn, user, &project)?,
+        may_accept,
         acceptances,
         grants,
     })

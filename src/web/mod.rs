@@ -4,6 +4,7 @@
 pub mod account;
 pub mod agenda;
 pub mod charts;
+pub mod deals;
 pub mod delegations;
 pub mod events;
 pub mod form;
@@ -88,6 +89,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", web::get().to(stylesheet))
         .configure(account::config)
         .configure(agenda::config)
+        .configure(deals::config)
         .configure(delegations::config)
         .configure(events::config)
         .configure(imports::config)
@@ -634,6 +636,48 @@ struct Opportunity {
     unpublished: Option<String>,
     /// The signed-in investor's match with the project, with its answer buttons.
     your_match: Option<MatchCard>,
+    /// Where a signed-in person stands with the project's data room.
+    data_room: Option<DataRoomCard>,
+}
+
+/// Where a signed-in person stands with a project's data room, as the opportunity page says it.
+struct DataRoomCard {
+    open: bool,
+    /// When the investor accepted the NDA, said in the page's language.
+    accepted: Option<String>,
+    /// The NDA to read and accept: its version and text.
+    nda: Option<(i32, String)>,
+    /// Why the room is closed and there is nothing to accept.
+    note: Option<String>,
+}
+
+impl DataRoomCard {
+    fn of(lang: Lang, room: crate::services::data_room::DataRoom) -> Self {
+        let accepted = room.acceptances.first().map(|a| {
+            rust_i18n::t!(
+                "deals.data_room_accepted",
+                locale = lang.code(),
+                version = a.version,
+                date = a.accepted_at.format("%Y-%m-%d").to_string()
+            )
+            .into_owned()
+        });
+        let nda = room
+            .nda
+            .filter(|_| room.may_accept && !room.open)
+            .map(|n| (n.version, localized(lang, &n.text)));
+        let note = match (room.open, room.may_accept, nda.is_some()) {
+            (true, ..) | (false, true, true) => None,
+            (false, true, false) => Some(lang.t("deals.data_room_no_nda")),
+            (false, false, _) => Some(lang.t("deals.data_room_verified_only")),
+        };
+        DataRoomCard {
+            open: room.open,
+            accepted,
+            nda,
+            note,
+        }
+    }
 }
 
 async fn opportunity(
@@ -647,8 +691,16 @@ async fn opportunity(
     let id = id.into_inner();
     let found = state
         .db
-        .run(move |conn| crate::services::matches::opportunity(conn, &app, visitor.0.as_ref(), &id))
+        .run(move |conn| {
+            let user = visitor.0.as_ref();
+            let found = crate::services::matches::opportunity(conn, &app, user, &id)?;
+            let room = user
+                .map(|u| crate::services::data_room::data_room(conn, u, &id))
+                .transpose()?;
+            Ok((found, room))
+        })
         .await?;
+    let (found, room) = found;
     let project = found.project;
     let lang = page.lang;
     let dimension_names = dimension_names(lang, &state.catalogue, &project.dimensions);
@@ -683,6 +735,7 @@ async fn opportunity(
         unpublished: (project.status != ProjectStatus::Published)
             .then(|| lang.t(&format!("status.{}", project.status.as_ref()))),
         your_match: found.your_match.map(|m| match_card(lang, m)),
+        data_room: room.map(|r| DataRoomCard::of(lang, r)),
         page,
     }
     .render();

@@ -19,12 +19,14 @@ use crate::domain::MoneyJson;
 use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage, Transition};
 use crate::domain::text;
 use crate::error::{AppError, ErrorCode};
+use crate::services::deals::{self, DealQuery};
 use crate::services::matches::{InvestorMatch, ranked_investors};
 use crate::services::projects::{
     self as projects, Project, ProjectInput, ProjectQuery, ProjectUpdate, Readiness, Search,
 };
 use crate::state::AppState;
 use crate::web::PageResult;
+use crate::web::deals::DealLine;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/my-projects", web::get().to(my_projects))
@@ -447,6 +449,7 @@ async fn edit(
 
 /// An investor as a project's page shows it.
 struct MatchedInvestor {
+    id: String,
     name: String,
     country: String,
     kind: String,
@@ -491,6 +494,10 @@ struct ProjectPage {
     note: Option<String>,
     matched: Vec<MatchedInvestor>,
     interested: Vec<MatchedInvestor>,
+    /// The project's deals, the most recently moved first.
+    deals: Vec<DealLine>,
+    /// Whether the project is published, so that its data room can be granted.
+    published: bool,
 }
 
 /// How many matched investors the project page lists.
@@ -529,10 +536,15 @@ async fn render_project(
                 }) => None,
                 Err(e) => return Err(e),
             };
-            Ok((project, investors))
+            let query = DealQuery {
+                project_id: Some(id.clone()),
+                stage: None,
+            };
+            let deals = deals::list(conn, &app.catalogue, &user, &query)?;
+            Ok((project, investors, deals))
         })
         .await;
-    let (project, investors) = found?;
+    let (project, investors, deals) = found?;
     let status = if refusal.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -541,6 +553,7 @@ async fn render_project(
     let lang = page.lang;
     let status_word = |status: &str| lang.t(&format!("status.{status}"));
     let shown = |m: &InvestorMatch| MatchedInvestor {
+        id: m.investor.id.clone(),
         name: m.investor.name.clone(),
         country: m.investor.country.clone(),
         kind: lang.t(&format!("kind.{}", m.investor.kind)),
@@ -598,6 +611,8 @@ async fn render_project(
         note,
         matched,
         interested,
+        deals: deals.iter().map(|d| DealLine::of(lang, d)).collect(),
+        published: project.status == ProjectStatus::Published,
         refusal,
         page,
     }

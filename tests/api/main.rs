@@ -27,6 +27,7 @@ mod regions;
 mod smtp;
 mod tour;
 mod web;
+mod web_deals;
 mod web_events;
 mod web_imports;
 mod web_investors;
