@@ -115,6 +115,9 @@ pub struct EmailSettings {
     /// The sender, e.g. `Sepadan <no-reply@sepadan.example.id>`.
     pub from: String,
     pub file_dir: String,
+    /// The least time between two emails to one person about one conversation: messages in
+    /// between wait in the app, unread.
+    pub conversation_gap_minutes: u32,
 }
 
 /// Transport security towards the SMTP server.

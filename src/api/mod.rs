@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod calendar;
+pub mod conversations;
 pub mod deals;
 pub mod events;
 pub mod exports;
@@ -46,6 +47,7 @@ pub fn config(cfg: &mut ServiceConfig) {
                 .configure(webhooks::config)
                 .configure(exports::config)
                 .configure(imports::config)
-                .configure(deals::config),
+                .configure(deals::config)
+                .configure(conversations::config),
         );
 }

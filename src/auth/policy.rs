@@ -188,6 +188,42 @@ pub fn can_follow_deal(user: &AuthenticatedUser, investor_id: &str, region_code:
     acts_for_investor(user, investor_id) || acts_for_region(user, region_code)
 }
 
+/// Asking a region a question: the people of investing organisations.
+pub fn may_start_conversation(user: &AuthenticatedUser) -> Result<(), AppError> {
+    if speaks_for_an_investor(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only investors start conversations; regions answer them".into(),
+        ))
+    }
+}
+
+/// Reading a conversation: its investor's people, its region's officials, and staff (the
+/// privacy notice says staff may).
+pub fn can_read_conversation(
+    user: &AuthenticatedUser,
+    investor_id: &str,
+    region_code: &str,
+) -> bool {
+    acts_for_investor(user, investor_id) || acts_for_region(user, region_code)
+}
+
+/// Writing in a conversation: its two sides only; staff read without taking part.
+pub fn may_write_in_conversation(
+    user: &AuthenticatedUser,
+    investor_id: &str,
+    region_code: &str,
+) -> Result<(), AppError> {
+    if user.belongs_to_investor(investor_id) || user.is_official_of(region_code) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the investor and the region write in their conversation".into(),
+        ))
+    }
+}
+
 /// Creating a project for a region: its officials and staff.
 pub fn may_create_project(user: &AuthenticatedUser, region_code: &str) -> Result<(), AppError> {
     if acts_for_region(user, region_code) {
@@ -498,6 +534,25 @@ mod tests {
             "follow a deal of inv-1 with 73.73",
             [true, false, true, false, true, true],
             |u| can_follow_deal(u, "inv-1", "73.73"),
+        );
+    }
+
+    #[test]
+    fn conversations_are_read_by_their_sides_and_staff_and_written_by_the_sides() {
+        check(
+            "start a conversation",
+            [true, true, false, false, false, false],
+            |u| may_start_conversation(u).is_ok(),
+        );
+        check(
+            "read inv-1's conversation with 73.73",
+            [true, false, true, false, true, true],
+            |u| can_read_conversation(u, "inv-1", "73.73"),
+        );
+        check(
+            "write in inv-1's conversation with 73.73",
+            [true, false, true, false, false, false],
+            |u| may_write_in_conversation(u, "inv-1", "73.73").is_ok(),
         );
     }
 

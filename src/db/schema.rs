@@ -348,6 +348,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     data_room_grants,
     deals,
     deal_steps,
+    conversations,
+    conversation_messages,
+    conversation_reads,
     match_feedback,
     match_state,
     events,
@@ -643,3 +646,37 @@ diesel::table! {
 diesel::joinable!(deal_steps -> deals (deal_id));
 diesel::joinable!(deals -> investors (investor_id));
 diesel::joinable!(deals -> projects (project_id));
+
+diesel::table! {
+    conversations (id) {
+        id -> Text,
+        investor_id -> Text,
+        region_code -> Text,
+        project_id -> Nullable<Text>,
+        subject -> Text,
+        started_by -> Text,
+        created_at -> Timestamp,
+        last_message_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversation_messages (id) {
+        id -> Text,
+        conversation_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversation_reads (conversation_id, user_id) {
+        conversation_id -> Text,
+        user_id -> Text,
+        read_at -> Nullable<Timestamp>,
+        emailed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(conversation_messages -> conversations (conversation_id));

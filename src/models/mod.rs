@@ -1,5 +1,6 @@
 //! Database rows, insert and update forms, and the queries of each table.
 
+pub mod conversation;
 pub mod deal;
 pub mod event;
 pub mod investor;

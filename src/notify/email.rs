@@ -231,6 +231,12 @@ fn notification_body(notification: &Notification, words: Words) -> Body {
         MeetingCancelled(notice) => meeting_body(notice, "CANCEL", words),
         ProjectPublished(notice) | ProjectChangesRequested(notice) => project_body(notice, words),
         InvestorVerified(notice) => Body::about(&notice.investor.name),
+        MessageReceived(notice) => {
+            let mut body = Body::about(&notice.subject);
+            body.paragraphs.push(format!("“{}”", notice.excerpt));
+            body.detail(words, "email.from", &notice.from);
+            body
+        }
     }
 }
 
@@ -527,6 +533,11 @@ mod tests {
             (
                 "investor_verified",
                 json!({"investor": {"id": "i", "name": "Asagiri Fund"}}),
+            ),
+            (
+                "message_received",
+                json!({"conversation_id": "c", "subject": "Land status of the solar site",
+                       "from": "Asagiri Fund", "excerpt": "Is the land certified?"}),
             ),
             ("matches_digest", digest),
             ("official_invitation", invitation),

@@ -42,6 +42,8 @@ pub enum Notification {
     ProjectPublished(ProjectNotice),
     ProjectChangesRequested(ProjectNotice),
     InvestorVerified(InvestorNotice),
+    /// A new message in a conversation between an investor and a region, to the other side.
+    MessageReceived(MessageNotice),
 }
 
 impl Notification {
@@ -288,6 +290,18 @@ pub struct ProjectNotice {
     pub project: ProjectFacts,
     /// The reviewer's latest comment.
     pub comment: Option<String>,
+}
+
+/// A message in a conversation, to the other side's people; at most one per conversation and
+/// person every few minutes (`messages.email_gap_minutes`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MessageNotice {
+    pub conversation_id: String,
+    pub subject: String,
+    /// The organisation or region that wrote.
+    pub from: String,
+    /// The message's opening words.
+    pub excerpt: String,
 }
 
 /// An investor organisation, by name.

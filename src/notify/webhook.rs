@@ -49,7 +49,8 @@ pub fn event_type(notification: &Notification) -> Option<&'static str> {
         IntroductionAcceptedByOneSide(_)
         | RequestExpiring(_)
         | MeetingReminder(_)
-        | ProjectChangesRequested(_) => return None,
+        | ProjectChangesRequested(_)
+        | MessageReceived(_) => return None,
     })
 }
 

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod calendar;
+pub mod conversations;
 pub mod data_room;
 pub mod deals;
 pub mod events;

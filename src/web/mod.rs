@@ -4,6 +4,7 @@
 pub mod account;
 pub mod agenda;
 pub mod charts;
+pub mod conversations;
 pub mod deals;
 pub mod delegations;
 pub mod events;
@@ -89,6 +90,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", web::get().to(stylesheet))
         .configure(account::config)
         .configure(agenda::config)
+        .configure(conversations::config)
         .configure(deals::config)
         .configure(delegations::config)
         .configure(events::config)

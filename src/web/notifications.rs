@@ -90,6 +90,10 @@ fn link_of(notification: &Notification) -> (String, &'static str) {
             ("/my-projects".into(), "notifications.open_projects")
         }
         Notification::InvestorVerified(_) => ("/dashboard".into(), "notifications.open_matches"),
+        Notification::MessageReceived(notice) => (
+            format!("/conversations/{}", notice.conversation_id),
+            "notifications.open_conversation",
+        ),
         // Every other kind tells of a request or its meeting.
         _ => ("/agenda".into(), "notifications.open_agenda"),
     }

@@ -187,6 +187,10 @@ const API: &[(&str, &str, Rule)] = &[
     ("DELETE", "/api/v1/investors/{id}/feedback/{project_id}", Rule::OwnerA(N)),
     ("POST", "/api/v1/matches/preview", Rule::Public),
     // Deals: A's deal with X's published project, and its data room.
+    ("GET", "/api/v1/conversations", Rule::SignedIn),
+    ("POST", "/api/v1/conversations", Rule::Investors),
+    ("GET", "/api/v1/conversations/{id}", Rule::Parties(N)),
+    ("POST", "/api/v1/conversations/{id}/messages", Rule::Each([U, A, N, A, N, F, F])),
     ("GET", "/api/v1/deals", Rule::SignedIn),
     ("GET", "/api/v1/deals/{id}", Rule::Parties(N)),
     ("POST", "/api/v1/deals/{id}/steps", Rule::Parties(N)),
@@ -279,6 +283,10 @@ const PAGES: &[(&str, &str, Rule)] = &[
     ("POST", "/my-projects/{id}/edit", Rule::Each(MY_DRAFT)),
     ("GET", "/my-projects/{id}/readiness", Rule::Each(MY_DRAFT)),
     ("POST", "/my-projects/{id}/grants", Rule::Each(MY_DRAFT)),
+    ("GET", "/conversations", Rule::SignedIn),
+    ("POST", "/conversations", Rule::Investors),
+    ("GET", "/conversations/{id}", Rule::Parties(N)),
+    ("POST", "/conversations/{id}/messages", Rule::Each([S, A, N, A, N, F, F])),
     ("GET", "/deals", Rule::SignedIn),
     ("GET", "/deals/{id}", Rule::Parties(N)),
     ("POST", "/deals/{id}/steps", Rule::Parties(N)),
@@ -386,6 +394,7 @@ struct World {
     draft_x: String,
     published_x: String,
     deal: String,
+    conversation: String,
     event: String,
     other_event: String,
     participant_a: String,
@@ -439,6 +448,8 @@ impl World {
             &self.pending_request
         } else if path.contains("/deals/") {
             &self.deal
+        } else if path.contains("/conversations/") {
+            &self.conversation
         } else if path.starts_with("/opportunities")
             || path.contains("/data-room")
             || path.contains("/nda/")
@@ -527,6 +538,10 @@ impl World {
                 json!({"interest": "interested"})
             }
             (_, "/api/v1/deals/{id}/steps") => json!({"stage": "site_visit"}),
+            ("POST", "/api/v1/conversations") => {
+                json!({"project_id": self.published_x, "subject": "Matrix", "message": "Matrix?"})
+            }
+            (_, "/api/v1/conversations/{id}/messages") => json!({"body": "Matrix answer."}),
             (_, "/api/v1/projects/{id}/nda/accept") => json!({"version": 1}),
             (_, "/api/v1/projects/{id}/data-room/grants") => {
                 json!({"investor_id": self.investor_b})
@@ -601,6 +616,12 @@ impl World {
             "/my-projects/{id}/close" => vec![("sure", "on".into())],
             "/my-projects/{id}/grants" => vec![("investor_id", self.investor_b.clone())],
             "/deals/{id}/steps" => vec![("stage", "site_visit".into())],
+            "/conversations" => vec![
+                ("project_id", self.published_x.clone()),
+                ("subject", "Matrix".into()),
+                ("message", "Matrix?".into()),
+            ],
+            "/conversations/{id}/messages" => vec![("body", "Matrix answer.".into())],
             "/opportunities/{id}/nda" => vec![("version", "1".into()), ("agree", "on".into())],
             "/my-region/nda" => vec![("text_id", "NDA matriks.".into())],
             "/events/{id}/meetings/{meeting}" => vec![("action", "confirm".into())],
@@ -744,6 +765,18 @@ async fn build_world(app: &TestApp) -> World {
     // A's answer opened its deal with X's project; X's NDA lets investors open its data rooms.
     let (_, deals) = app.get("/api/v1/deals", Some(&inv_a.token)).await;
     let deal = deals[0]["id"].as_str().unwrap().to_owned();
+    // A asks X about its project; the message only they and staff may read.
+    let conversation = ok(
+        app,
+        Method::POST,
+        "/api/v1/conversations",
+        &inv_a,
+        json!({"project_id": published_x, "subject": "MKRAX-ASKED", "message": "MKRAX-ASKED?"}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     ok(
         app,
         Method::PUT,
@@ -999,6 +1032,10 @@ async fn build_world(app: &TestApp) -> World {
             seen_by: insiders(&[OFF_Y, STAFF, ADMIN]),
         },
         Marker {
+            text: "MKRAX-ASKED".into(),
+            seen_by: insiders(&[INV_A, OFF_X, STAFF, ADMIN]),
+        },
+        Marker {
             text: "MKRX-READY".into(),
             seen_by: insiders(&[INV_A, INV_B, OFF_X, STAFF, ADMIN]),
         },
@@ -1015,6 +1052,7 @@ async fn build_world(app: &TestApp) -> World {
         draft_x,
         published_x,
         deal,
+        conversation,
         event,
         other_event,
         participant_a,

@@ -7,6 +7,7 @@ mod authorization;
 mod bad_input;
 mod browser;
 mod cli;
+mod conversations;
 mod deals;
 mod demo;
 mod exports;
