@@ -167,6 +167,35 @@ pub fn may_transition(
     }
 }
 
+/// Adding and removing a project's photos and documents, and seeing all of them: the region's
+/// officials and staff, whatever the project's status, since data room documents are added while
+/// deals go on, long after publication.
+pub fn may_manage_project_files(
+    user: &AuthenticatedUser,
+    region_code: &str,
+) -> Result<(), AppError> {
+    if acts_for_region(user, region_code) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the region's officials and staff may add or remove its projects' files".into(),
+        ))
+    }
+}
+
+/// Opening a project's data room (its confidential documents), for a caller who may see the
+/// project: the region's officials and staff. Every such decision is made here alone, so that
+/// an investor who accepted the project's NDA can be let in by changing this one function.
+pub fn can_open_data_room(user: Option<&AuthenticatedUser>, region_code: &str) -> bool {
+    user.is_some_and(|u| acts_for_region(u, region_code))
+}
+
+/// Whether an opening of a data room document is recorded: every one by someone not of the
+/// project's region (staff included), so that the region can learn who read its documents.
+pub fn records_data_room_opening(user: &AuthenticatedUser, region_code: &str) -> bool {
+    !user.is_official_of(region_code)
+}
+
 /// Editing a region's profile: its officials and staff.
 pub fn may_edit_region(user: &AuthenticatedUser, region_code: &str) -> Result<(), AppError> {
     if acts_for_region(user, region_code) {
@@ -354,6 +383,26 @@ mod tests {
         check("edit the profile of 73.73", insiders, |u| {
             may_edit_region(u, "73.73").is_ok()
         });
+    }
+
+    #[test]
+    fn a_projects_files_and_data_room_are_its_regions_and_staffs() {
+        let insiders = [false, false, true, false, true, true];
+        check("manage the files of a 73.73 project", insiders, |u| {
+            may_manage_project_files(u, "73.73").is_ok()
+        });
+        check("open the data room of a 73.73 project", insiders, |u| {
+            can_open_data_room(Some(u), "73.73")
+        });
+        assert!(
+            !can_open_data_room(None, "73.73"),
+            "no one signed out opens a data room"
+        );
+        check(
+            "an opening of a 73.73 data room is recorded",
+            [true, true, false, true, true, true],
+            |u| records_data_room_opening(u, "73.73"),
+        );
     }
 
     #[test]

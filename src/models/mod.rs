@@ -1,6 +1,7 @@
 //! Database rows, insert and update forms, and the queries of each table.
 
 pub mod event;
+pub mod file;
 pub mod investor;
 pub mod job;
 pub mod matching;

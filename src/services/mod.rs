@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod events;
 pub mod exports;
+pub mod files;
 pub mod imports;
 pub mod investors;
 pub mod matches;

@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod charts;
 pub mod delegations;
 pub mod events;
+pub mod files;
 pub mod form;
 pub mod i18n;
 pub mod imports;
@@ -89,6 +90,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .configure(agenda::config)
         .configure(delegations::config)
         .configure(events::config)
+        .configure(files::config)
         .configure(imports::config)
         .configure(investors::config)
         .configure(mandate::config)
@@ -556,6 +558,7 @@ struct Opportunity {
     unpublished: Option<String>,
     /// The signed-in investor's match with the project, with its answer buttons.
     your_match: Option<MatchCard>,
+    files: files::Panel,
 }
 
 async fn opportunity(
@@ -567,6 +570,7 @@ async fn opportunity(
     let page = Page::new(&req, &visitor);
     let app = state.clone();
     let id = id.into_inner();
+    let files = files::panel(&state, visitor.0.as_ref(), &id, page.lang, false).await?;
     let found = state
         .db
         .run(move |conn| crate::services::matches::opportunity(conn, &app, visitor.0.as_ref(), &id))
@@ -603,6 +607,7 @@ async fn opportunity(
         unpublished: (project.status != ProjectStatus::Published)
             .then(|| lang.t(&format!("status.{}", project.status.as_ref()))),
         your_match: found.your_match.map(|m| match_card(lang, m)),
+        files,
         page,
     }
     .render();

@@ -489,6 +489,7 @@ struct ProjectPage {
     note: Option<String>,
     matched: Vec<MatchedInvestor>,
     interested: Vec<MatchedInvestor>,
+    files: super::files::Panel,
 }
 
 /// How many matched investors the project page lists.
@@ -531,6 +532,7 @@ async fn render_project(
         })
         .await;
     let (project, investors) = found?;
+    let files = super::files::panel(state, Some(&closer), &project.id, page.lang, true).await?;
     let status = if refusal.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -595,6 +597,7 @@ async fn render_project(
         matched,
         interested,
         refusal,
+        files,
         page,
     }
     .render();

@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod demo;
 mod exports;
+mod files;
 mod headers;
 mod helpers;
 mod imports;
