@@ -236,12 +236,15 @@ pub struct ProjectFile {
     pub created_at: DateTime<Utc>,
 }
 
+fn kind_of(row: &FileRow) -> Result<FileKind, AppError> {
+    FileKind::from_str(&row.kind)
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("unknown file kind {}", row.kind)))
+}
+
 impl ProjectFile {
     fn of(row: FileRow, insider: bool) -> Result<Self, AppError> {
         Ok(ProjectFile {
-            kind: FileKind::from_str(&row.kind).map_err(|_| {
-                AppError::Internal(anyhow::anyhow!("unknown file kind {}", row.kind))
-            })?,
+            kind: kind_of(&row)?,
             has_thumbnail: row.thumbnail_key.is_some(),
             uploaded_by: insider.then_some(row.uploaded_by),
             created_at: row.created_at.and_utc(),
@@ -673,12 +676,10 @@ pub async fn download(
             })
             .await?;
     }
-    let kind = FileKind::from_str(&row.kind)
-        .map_err(|_| AppError::Internal(anyhow::anyhow!("unknown file kind {}", row.kind)))?;
     Ok(Download {
+        kind: kind_of(&row)?,
         file_name: row.file_name,
         media_type: row.media_type,
-        kind,
         confidential: row.confidential,
         size: object.size,
         body: object.body,

@@ -419,8 +419,14 @@ pub(crate) fn dimension_names(
         .collect()
 }
 
+/// The text in the page's language, or in the other when it was given in that one only.
 pub(crate) fn localized(lang: Lang, text: &crate::domain::Localized) -> String {
-    lang.pick(&text.id, &text.en).to_owned()
+    let chosen = lang.pick(&text.id, &text.en);
+    if chosen.is_empty() {
+        lang.pick(&text.en, &text.id).to_owned()
+    } else {
+        chosen.to_owned()
+    }
 }
 
 /// The list's address with another page number.

@@ -800,7 +800,7 @@ async fn the_pages_upload_list_and_remove_files_and_hide_the_data_room() {
         .page_as(
             &format!("/my-projects/{}", r.published),
             Some(&session),
-            "en",
+            "id",
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -809,8 +809,8 @@ async fn the_pages_upload_list_and_remove_files_and_hide_the_data_room() {
         "the upload form"
     );
     assert!(
-        own.contains("Financial model") && own.contains("data room"),
-        "the region sees its data room"
+        own.contains("Financial model") && own.contains("ruang data"),
+        "the region sees its data room, a title given in English only in English"
     );
     assert!(own.contains(&format!(
         "/my-projects/{}/files/{photo}/delete",
