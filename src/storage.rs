@@ -133,12 +133,12 @@ impl FileStore {
         }
     }
 
-    /// Removes objects after a failure that already has its own error to report: what cannot
-    /// be removed is logged, not raised over it.
+    /// Removes objects no answer waits on: those of an upload that failed with an error of its
+    /// own, or of a file whose row is gone. What cannot be removed is logged with its key.
     pub async fn discard(&self, keys: &[&str]) {
         for key in keys {
             if let Err(e) = self.delete(key).await {
-                tracing::warn!(key, error = %e, "could not remove an object left by a failed upload");
+                tracing::warn!(key, error = %e, "could not remove an object of the file store");
             }
         }
     }

@@ -28,6 +28,19 @@ pub struct FileRow {
     pub created_at: NaiveDateTime,
 }
 
+impl FileRow {
+    /// The keys of the objects this file is kept in: the file, and a photo's thumbnail.
+    pub fn object_keys(&self) -> Vec<&str> {
+        [
+            Some(self.object_key.as_str()),
+            self.thumbnail_key.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
 pub fn insert(conn: &mut AnyConnection, row: &FileRow) -> QueryResult<()> {
     diesel::insert_into(project_files::table)
         .values(row)

@@ -352,7 +352,8 @@ pub async fn upload<S>(
 where
     S: Stream<Item = Result<Bytes, AppError>> + Unpin,
 {
-    // Read on after its end as the type is told (a multipart part may not be).
+    // The first bytes are read to tell the type, then the rest; a multipart part must not be
+    // read again once it has ended, which fusing rules out.
     let mut content = content.fuse();
     let settings = &state.settings.storage;
     let limit = match details.kind {
@@ -374,14 +375,15 @@ where
         .ok_or_else(|| unsupported(details.kind))?;
     let id = uuid::Uuid::new_v4().to_string();
     let object_key = format!("projects/{}/{id}", target.project_id);
+    let file_name = details.name_for(file_type);
     let row = FileRow {
         id,
         project_id: target.project_id,
         kind: details.kind.as_ref().to_owned(),
         confidential: details.confidential,
-        title_id: details.title.id.clone(),
-        title_en: details.title.en.clone(),
-        file_name: details.name_for(file_type),
+        title_id: details.title.id,
+        title_en: details.title.en,
+        file_name,
         media_type: file_type.media_type().to_owned(),
         size_bytes: 0,
         object_key,
@@ -398,20 +400,13 @@ where
         }
         None => stream_document(state, row, head, content, limit).await?,
     };
-    let keys: Vec<String> = [Some(row.object_key.clone()), row.thumbnail_key.clone()]
-        .into_iter()
-        .flatten()
-        .collect();
     let stored = row.clone();
     let inserted = state
         .db
         .write(move |conn| rows::insert(conn, &stored).map_err(AppError::from))
         .await;
     if let Err(e) = inserted {
-        state
-            .files
-            .discard(&keys.iter().map(String::as_str).collect::<Vec<_>>())
-            .await;
+        state.files.discard(&row.object_keys()).await;
         return Err(e);
     }
     tracing::info!(file = %row.id, kind = %row.kind, bytes = row.size_bytes, "stored a project file");
@@ -707,11 +702,7 @@ pub async fn delete(
             Ok(row)
         })
         .await?;
-    let keys: Vec<&str> = [Some(row.object_key.as_str()), row.thumbnail_key.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    state.files.discard(&keys).await;
+    state.files.discard(&row.object_keys()).await;
     Ok(())
 }
 
