@@ -349,10 +349,26 @@ async fn the_round_trip_works_on_an_s3_compatible_store() {
     };
     let dir = tempfile::tempdir().unwrap();
     let mut settings = test_settings(&dir);
-    settings.storage.url = format!("{}/{}", url.trim_end_matches('/'), uuid::Uuid::new_v4());
-    settings.storage.s3_endpoint = std::env::var("SEPADAN_TEST_S3_ENDPOINT").unwrap_or_default();
+    let prefix = uuid::Uuid::new_v4().to_string();
+    settings.storage.url = format!("{}/{prefix}", url.trim_end_matches('/'));
+    let endpoint = std::env::var("SEPADAN_TEST_S3_ENDPOINT").unwrap_or_default();
+    settings.storage.s3_endpoint = endpoint.clone();
     let app = spawn_with(settings, dir).await;
     round_trip(&app).await;
+
+    // The deletes and the aborted upload left nothing under the run's prefix.
+    let bucket = url.trim_start_matches("s3://").trim_end_matches('/');
+    let bucket = object_store::aws::AmazonS3Builder::from_env()
+        .with_bucket_name(bucket)
+        .with_endpoint(&endpoint)
+        .with_allow_http(endpoint.starts_with("http://"))
+        .build()
+        .unwrap();
+    let prefix = object_store::path::Path::from(prefix);
+    let left: Vec<_> =
+        futures_util::StreamExt::collect(object_store::ObjectStore::list(&bucket, Some(&prefix)))
+            .await;
+    assert!(left.is_empty(), "objects left in the bucket: {left:?}");
 }
 
 #[tokio::test]
