@@ -69,6 +69,7 @@ SEPADAN__APP__ENVIRONMENT=development \
     SEPADAN__SERVER__WORKERS=2 \
     SEPADAN__DATABASE__URL="sqlite://$work/sepadan.db" \
     SEPADAN__EMAIL__FILE_DIR="$work/mail" \
+    SEPADAN__STORAGE__URL="file://$work/files" \
     SEPADAN__RATES__REFRESH_IN_SERVER=false \
     SEPADAN__DEMO__SEED_ON_EMPTY=true \
     "$SEPADAN_BIN" serve >"$work/server.log" 2>&1 &

@@ -23,6 +23,7 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     pub rates: RateSettings,
     pub limits: LimitSettings,
+    pub storage: StorageSettings,
     pub demo: DemoSettings,
 }
 
@@ -237,6 +238,43 @@ impl LimitSettings {
     }
 }
 
+/// Where projects' photos and documents are kept, and how large they may be.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    /// `file://FOLDER` (relative to the working directory unless absolute; created when missing)
+    /// or `s3://BUCKET[/PREFIX]` for an S3-compatible store.
+    pub url: String,
+    /// The largest document, in MiB.
+    pub max_file_mb: u64,
+    /// The largest photo as uploaded, in MiB: photos are decoded in memory.
+    pub max_photo_mb: u64,
+    /// The most pixels (width × height) a photo may decode to, in millions.
+    pub max_photo_megapixels: u64,
+    /// The width of a photo's thumbnail, in pixels.
+    pub thumbnail_width: u32,
+    /// The S3 endpoint (`http://127.0.0.1:9000` for MinIO); empty: `AWS_ENDPOINT`, else AWS.
+    pub s3_endpoint: String,
+    /// Empty: `AWS_REGION` / `AWS_DEFAULT_REGION`, else `us-east-1`.
+    pub s3_region: String,
+    /// Empty: `AWS_ACCESS_KEY_ID`.
+    pub s3_access_key_id: String,
+    /// Empty: `AWS_SECRET_ACCESS_KEY`. Never printed or logged.
+    pub s3_secret_access_key: SecretString,
+}
+
+impl StorageSettings {
+    /// The largest document, in bytes.
+    pub fn max_file_bytes(&self) -> u64 {
+        self.max_file_mb.saturating_mul(1 << 20)
+    }
+
+    /// The largest photo, in bytes.
+    pub fn max_photo_bytes(&self) -> u64 {
+        self.max_photo_mb.saturating_mul(1 << 20)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoSettings {
@@ -357,6 +395,23 @@ impl Settings {
             outbox.backoff_base_seconds > 0.0
                 && outbox.backoff_cap_seconds >= outbox.backoff_base_seconds,
             "outbox.backoff_base_seconds must be positive and at most outbox.backoff_cap_seconds"
+        );
+        let storage = &self.storage;
+        anyhow::ensure!(
+            storage.url.starts_with("file://") || storage.url.starts_with("s3://"),
+            "storage.url must be file://FOLDER or s3://BUCKET[/PREFIX]"
+        );
+        anyhow::ensure!(
+            storage.max_file_mb >= 1 && storage.max_photo_mb >= 1,
+            "storage.max_file_mb and storage.max_photo_mb must be at least 1"
+        );
+        anyhow::ensure!(
+            (1..=200).contains(&storage.max_photo_megapixels),
+            "storage.max_photo_megapixels must be between 1 and 200"
+        );
+        anyhow::ensure!(
+            (16..=2048).contains(&storage.thumbnail_width),
+            "storage.thumbnail_width must be between 16 and 2048"
         );
         self.matching
             .weights

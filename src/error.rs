@@ -23,6 +23,7 @@ pub enum ErrorCode {
     InvalidQuery,
     InvalidRequest,
     UnreadableBody,
+    UnsupportedFileType,
     // 401, 403, 404, 405.
     Unauthenticated,
     Forbidden,
@@ -53,6 +54,7 @@ pub enum ErrorCode {
     RequestsClosed,
     // 413, 414, 415, 422, 429, 431, 500, 503.
     PayloadTooLarge,
+    FileTooLarge,
     UriTooLong,
     UnsupportedMediaType,
     ValidationFailed,
@@ -67,9 +69,8 @@ impl ErrorCode {
     pub fn status(self) -> StatusCode {
         use ErrorCode::*;
         match self {
-            MalformedJson | InvalidBody | InvalidQuery | InvalidRequest | UnreadableBody => {
-                StatusCode::BAD_REQUEST
-            }
+            MalformedJson | InvalidBody | InvalidQuery | InvalidRequest | UnreadableBody
+            | UnsupportedFileType => StatusCode::BAD_REQUEST,
             Unauthenticated => StatusCode::UNAUTHORIZED,
             Forbidden => StatusCode::FORBIDDEN,
             NotFound => StatusCode::NOT_FOUND,
@@ -80,7 +81,7 @@ impl ErrorCode {
             | NotDead | ProjectNotEditable | ProjectNotPublished | RegistrationClosed
             | RequestExists | RequestExpired | RequestNotOpen | RequestNotPending
             | RequestsClosed => StatusCode::CONFLICT,
-            PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            PayloadTooLarge | FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UriTooLong => StatusCode::URI_TOO_LONG,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
@@ -115,6 +116,11 @@ pub enum AppError {
     /// refuses; the status is the code's.
     #[error("{message}")]
     Request { code: ErrorCode, message: String },
+    /// An uploaded file refused for what it holds: a type its kind does not take (400
+    /// `unsupported_file_type`) or more bytes than allowed (413 `file_too_large`); the status is
+    /// the code's.
+    #[error("{message}")]
+    FileRefused { code: ErrorCode, message: String },
     /// No credentials, or credentials that are invalid or expired (401).
     #[error("{0}")]
     Unauthenticated(String),
@@ -188,7 +194,8 @@ impl AppError {
             AppError::Validation { .. } => ErrorCode::ValidationFailed,
             AppError::BadRequest { code, .. }
             | AppError::Conflict { code, .. }
-            | AppError::Request { code, .. } => *code,
+            | AppError::Request { code, .. }
+            | AppError::FileRefused { code, .. } => *code,
             AppError::Unauthenticated(_) => ErrorCode::Unauthenticated,
             AppError::Forbidden(_) => ErrorCode::Forbidden,
             AppError::NotFound(_) => ErrorCode::NotFound,
@@ -339,6 +346,10 @@ mod tests {
                 message: "no".into(),
             },
             AppError::PayloadTooLarge,
+            AppError::FileRefused {
+                code: ErrorCode::FileTooLarge,
+                message: "too large".into(),
+            },
             AppError::RateLimited { retry_after: 60 },
             AppError::UnsupportedMediaType,
             AppError::Unavailable(anyhow::anyhow!("down")),

@@ -30,8 +30,10 @@ pub mod services;
 pub mod spreadsheet;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 pub mod throttle;
+pub mod upload;
 pub mod web;
 
 // The web pages' message catalogues (`locales/`), built into the binary.

@@ -59,6 +59,7 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
         );
     }
     drop(conn);
+    let files = crate::storage::FileStore::open(&settings.storage)?;
     Ok(AppState {
         db,
         catalogue,
@@ -69,6 +70,7 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
             &settings.limits,
             &settings.server.trusted_proxies,
         )),
+        files,
     })
 }
 
@@ -104,6 +106,7 @@ impl Application {
         tracing::info!(
             address = %format!("http://{}:{port}", settings.server.host),
             database = state.db.backend_name(),
+            files = state.files.describe(),
             environment = ?settings.app.environment,
             "Sepadan is listening"
         );

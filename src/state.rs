@@ -1,5 +1,6 @@
 //! What every request and background task shares: the database pool, the reference catalogue,
-//! the matching index, the password hasher, the settings and the rate limits' counters.
+//! the matching index, the password hasher, the settings, the rate limits' counters and the file
+//! store.
 
 use std::sync::Arc;
 
@@ -8,6 +9,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::matchmaker::Matchmaker;
 use crate::reference::Catalogue;
+use crate::storage::FileStore;
 use crate::throttle::Throttle;
 
 /// Shared state every handler can ask for.
@@ -21,4 +23,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The rate limits' counters (`[limits]`), in this instance's memory.
     pub throttle: Arc<Throttle>,
+    /// Projects' photos and documents (`[storage]`).
+    pub files: FileStore,
 }

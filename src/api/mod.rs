@@ -8,6 +8,7 @@ pub mod deals;
 pub mod events;
 pub mod exports;
 pub mod extract;
+pub mod files;
 pub mod health;
 pub mod imports;
 pub mod investors;
@@ -36,6 +37,7 @@ pub fn config(cfg: &mut ServiceConfig) {
                 .configure(reference::config)
                 .configure(regions::config)
                 .configure(projects::config)
+                .configure(files::config)
                 .configure(investors::config)
                 .configure(matches::config)
                 .configure(events::config)

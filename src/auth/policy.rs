@@ -280,6 +280,28 @@ pub fn may_transition(
     }
 }
 
+/// Adding and removing a project's photos and documents, and seeing all of them: the region's
+/// officials and staff, whatever the project's status, since data room documents are added while
+/// deals go on, long after publication.
+pub fn may_manage_project_files(
+    user: &AuthenticatedUser,
+    region_code: &str,
+) -> Result<(), AppError> {
+    if acts_for_region(user, region_code) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the region's officials and staff may add or remove its projects' files".into(),
+        ))
+    }
+}
+
+/// Whether an opening of a data room document is recorded: every one by someone not of the
+/// project's region (staff included), so that the region can learn who read its documents.
+pub fn records_data_room_opening(user: &AuthenticatedUser, region_code: &str) -> bool {
+    !user.is_official_of(region_code)
+}
+
 /// Editing a region's profile: its officials and staff.
 pub fn may_edit_region(user: &AuthenticatedUser, region_code: &str) -> Result<(), AppError> {
     if acts_for_region(user, region_code) {
@@ -553,6 +575,19 @@ mod tests {
             "write in inv-1's conversation with 73.73",
             [true, false, true, false, false, false],
             |u| may_write_in_conversation(u, "inv-1", "73.73").is_ok(),
+        );
+    }
+
+    #[test]
+    fn a_projects_files_are_managed_by_its_region_and_staff_and_openings_recorded() {
+        let insiders = [false, false, true, false, true, true];
+        check("manage the files of a 73.73 project", insiders, |u| {
+            may_manage_project_files(u, "73.73").is_ok()
+        });
+        check(
+            "an opening of a 73.73 data room is recorded",
+            [true, true, false, true, true, true],
+            |u| records_data_room_opening(u, "73.73"),
         );
     }
 

@@ -680,3 +680,33 @@ diesel::table! {
 }
 
 diesel::joinable!(conversation_messages -> conversations (conversation_id));
+
+diesel::table! {
+    project_files (id) {
+        id -> Text,
+        project_id -> Text,
+        kind -> Text,
+        confidential -> Bool,
+        title_id -> Text,
+        title_en -> Text,
+        file_name -> Text,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        object_key -> Text,
+        thumbnail_key -> Nullable<Text>,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    file_downloads (id) {
+        id -> Text,
+        file_id -> Text,
+        project_id -> Text,
+        account_id -> Text,
+        at -> Timestamp,
+    }
+}

@@ -3,6 +3,7 @@
 pub mod conversation;
 pub mod deal;
 pub mod event;
+pub mod file;
 pub mod investor;
 pub mod job;
 pub mod matching;

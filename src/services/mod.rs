@@ -11,6 +11,7 @@ pub mod data_room;
 pub mod deals;
 pub mod events;
 pub mod exports;
+pub mod files;
 pub mod imports;
 pub mod investors;
 pub mod matches;

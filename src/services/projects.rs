@@ -118,7 +118,11 @@ struct ValidProject {
     input: ProjectInput,
 }
 
-fn check_localized(field: &str, text: &Localized, max: usize) -> Result<Localized, AppError> {
+pub(crate) fn check_localized(
+    field: &str,
+    text: &Localized,
+    max: usize,
+) -> Result<Localized, AppError> {
     let id = text.id.trim();
     let en = text.en.trim();
     if id.is_empty() && en.is_empty() {

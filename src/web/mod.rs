@@ -8,6 +8,7 @@ pub mod conversations;
 pub mod deals;
 pub mod delegations;
 pub mod events;
+pub mod files;
 pub mod form;
 pub mod i18n;
 pub mod imports;
@@ -94,6 +95,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .configure(deals::config)
         .configure(delegations::config)
         .configure(events::config)
+        .configure(files::config)
         .configure(imports::config)
         .configure(investors::config)
         .configure(mandate::config)
@@ -640,6 +642,7 @@ struct Opportunity {
     your_match: Option<MatchCard>,
     /// Where a signed-in person stands with the project's data room.
     data_room: Option<DataRoomCard>,
+    files: files::Panel,
 }
 
 /// Where a signed-in person stands with a project's data room, as the opportunity page says it.
@@ -691,6 +694,7 @@ async fn opportunity(
     let page = Page::new(&req, &visitor);
     let app = state.clone();
     let id = id.into_inner();
+    let files = files::panel(&state, visitor.0.as_ref(), &id, page.lang, false).await?;
     let found = state
         .db
         .run(move |conn| {
@@ -738,6 +742,7 @@ async fn opportunity(
             .then(|| lang.t(&format!("status.{}", project.status.as_ref()))),
         your_match: found.your_match.map(|m| match_card(lang, m)),
         data_room: room.map(|r| DataRoomCard::of(lang, r)),
+        files,
         page,
     }
     .render();

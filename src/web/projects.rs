@@ -498,6 +498,7 @@ struct ProjectPage {
     deals: Vec<DealLine>,
     /// Whether the project is published, so that its data room can be granted.
     published: bool,
+    files: super::files::Panel,
 }
 
 /// How many matched investors the project page lists.
@@ -545,6 +546,7 @@ async fn render_project(
         })
         .await;
     let (project, investors, deals) = found?;
+    let files = super::files::panel(state, Some(&closer), &project.id, page.lang, true).await?;
     let status = if refusal.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -614,6 +616,7 @@ async fn render_project(
         deals: deals.iter().map(|d| DealLine::of(lang, d)).collect(),
         published: project.status == ProjectStatus::Published,
         refusal,
+        files,
         page,
     }
     .render();

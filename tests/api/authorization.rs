@@ -15,6 +15,7 @@ use reqwest::{Method, StatusCode};
 use sepadan::auth::Role;
 use serde_json::{Value, json};
 
+use crate::files::{multipart, pdf, png, upload};
 use crate::helpers::{PASSWORD, TestApp, TestUser, no_redirects, spawn_with, test_settings};
 use crate::meetings::{create_event, forum_body, in_days, register, schedule};
 
@@ -175,6 +176,12 @@ const API: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/projects/{id}/publish", Rule::Each(REVIEW_X)),
     ("POST", "/api/v1/projects/{id}/request-changes", Rule::Each(REVIEW_X)),
     ("GET", "/api/v1/projects/{id}/matches", Rule::RegionX(F)),
+    // A project's files: the rows use a photo of region X's draft.
+    ("POST", "/api/v1/projects/{id}/files", Rule::Each(DRAFT_X)),
+    ("GET", "/api/v1/projects/{id}/files", Rule::Each([N, N, N, A, N, A, A])),
+    ("GET", "/api/v1/projects/{id}/files/{file_id}", Rule::Each([N, N, N, A, N, A, A])),
+    ("GET", "/api/v1/projects/{id}/files/{file_id}/thumbnail", Rule::Each([N, N, N, A, N, A, A])),
+    ("DELETE", "/api/v1/projects/{id}/files/{file_id}", Rule::Each(DRAFT_X)),
     // Investors: the rows use investor A.
     ("GET", "/api/v1/investors", Rule::SignedIn),
     ("GET", "/api/v1/investors/{id}", Rule::Each([U, A, N, A, A, A, A])),
@@ -296,6 +303,11 @@ const PAGES: &[(&str, &str, Rule)] = &[
     ("POST", "/my-projects/{id}/readiness", Rule::Each(MY_DRAFT)),
     ("POST", "/my-projects/{id}/submit", Rule::Each(MY_DRAFT)),
     ("POST", "/my-projects/{id}/close", Rule::Each(MY_DRAFT)),
+    ("POST", "/my-projects/{id}/files", Rule::Each(MY_DRAFT)),
+    ("POST", "/my-projects/{id}/files/{file_id}/delete", Rule::Each(MY_DRAFT)),
+    // The published project's photo.
+    ("GET", "/opportunities/{id}/files/{file_id}", Rule::Public),
+    ("GET", "/opportunities/{id}/files/{file_id}/thumbnail", Rule::Public),
     ("GET", "/review", Rule::Staff),
     ("POST", "/review/{id}/publish", Rule::Staff),
     ("POST", "/review/{id}/request-changes", Rule::Staff),
@@ -365,6 +377,9 @@ const PROBES: &[&str] = &[
     "/api/v1/events/{id}/requests?status=pending",
     "/api/v1/events/{id}/participants",
     "/api/v1/me/agenda",
+    "/api/v1/projects/{published}/files",
+    "/api/v1/projects/{published}/files/{data_room}",
+    "/opportunities/{published}/files/{data_room}",
     "/opportunities?q=MKRX",
     "/opportunities?status=draft",
     "/regions/73.73",
@@ -413,6 +428,12 @@ struct World {
     script: String,
     projects_template: String,
     investors_template: String,
+    /// The photo of region X's draft that the file rows use; each allowed delete takes one
+    /// away, so [`World::prepare`] uploads another.
+    draft_photo: std::sync::Mutex<String>,
+    published_photo: String,
+    /// A data room document of region X's published project.
+    data_room: String,
     markers: Vec<Marker>,
 }
 
@@ -476,7 +497,17 @@ impl World {
             .replace("{job}", &self.job)
             .replace("{meeting}", &self.meeting)
             .replace("{answer}", "accept")
-            .replace("{file}", &file);
+            .replace("{file}", &file)
+            .replace("{published}", &self.published_x)
+            .replace("{data_room}", &self.data_room);
+        if path.contains("{file_id}") {
+            let photo = if path.starts_with("/opportunities") {
+                self.published_photo.clone()
+            } else {
+                self.draft_photo.lock().unwrap().clone()
+            };
+            filled = filled.replace("{file_id}", &photo);
+        }
         if path == "/api/v1/unsubscribe" {
             let a = &self.users[INV_A].as_ref().unwrap().id;
             filled = format!("{filled}?user={a}&signature=forged");
@@ -642,6 +673,13 @@ impl World {
     /// Puts back what an earlier allowed call of the same row took away, so that each allowed
     /// caller finds the object there.
     async fn prepare(&self, app: &TestApp, method: &str, path: &str) {
+        if path.ends_with("/files/{file_id}") && method == "DELETE"
+            || path == "/my-projects/{id}/files/{file_id}/delete"
+        {
+            let x = self.users[OFF_X].as_ref().unwrap();
+            let photo = upload_photo(app, x, &self.draft_x, "Matrix photo").await;
+            *self.draft_photo.lock().unwrap() = photo;
+        }
         if method == "DELETE" && path == "/api/v1/investors/{id}/feedback/{project_id}" {
             let a = self.users[INV_A].as_ref().unwrap();
             ok(
@@ -697,6 +735,30 @@ async fn mark_investor(app: &TestApp, investor: &TestUser, mark: &str, phone: &s
         mandate(&format!("{mark}-THESIS")),
     )
     .await;
+}
+
+/// Uploads a small photo to `project` as `who` and gives back its id.
+async fn upload_photo(app: &TestApp, who: &TestUser, project: &str, caption: &str) -> String {
+    let fields = [("kind", "photo"), ("title_en", caption)];
+    let (status, photo) = upload(
+        app,
+        Some(&who.token),
+        project,
+        &fields,
+        "site.png",
+        &png(64, 48),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{photo}");
+    photo["id"].as_str().unwrap().to_owned()
+}
+
+/// The multipart form of a small photo, as the file rows send it.
+fn photo_form() -> (String, Vec<u8>) {
+    multipart(
+        &[("kind", "photo"), ("title_en", "Matrix upload")],
+        Some(("matrix.png", &png(32, 24))),
+    )
 }
 
 async fn build_world(app: &TestApp) -> World {
@@ -901,6 +963,27 @@ async fn build_world(app: &TestApp) -> World {
         .unwrap()
         .to_owned();
 
+    let draft_photo = upload_photo(app, &off_x, &draft_x, "Matrix draft photo").await;
+    let published_photo = upload_photo(app, &off_x, &published_x, "Harbour at dusk").await;
+    let secret = [
+        ("kind", "document"),
+        ("confidential", "true"),
+        ("title_en", "MKRX-DATAROOM"),
+    ];
+    let mut model = pdf(2000);
+    model.extend_from_slice(b"MKRX-DATAROOM-CONTENT");
+    let (status, data_room) = upload(
+        app,
+        Some(&off_x.token),
+        &published_x,
+        &secret,
+        "model.pdf",
+        &model,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{data_room}");
+    let data_room = data_room["id"].as_str().unwrap().to_owned();
+
     let (_, mine) = app
         .get("/api/v1/me/notifications", Some(&inv_a.token))
         .await;
@@ -1043,6 +1126,10 @@ async fn build_world(app: &TestApp) -> World {
             text: "MKRAX-MESSAGE".into(),
             seen_by: insiders(&[INV_A, OFF_X, STAFF, ADMIN]),
         },
+        Marker {
+            text: "MKRX-DATAROOM".into(),
+            seen_by: insiders(&[OFF_X, STAFF, ADMIN]),
+        },
     ];
     World {
         users,
@@ -1071,6 +1158,9 @@ async fn build_world(app: &TestApp) -> World {
         script,
         projects_template,
         investors_template,
+        draft_photo: std::sync::Mutex::new(draft_photo),
+        published_photo,
+        data_room,
         markers,
     }
 }
@@ -1177,7 +1267,10 @@ async fn call(
             if let Some(token) = world.token(who) {
                 request = request.bearer_auth(token);
             }
-            if route.starts_with("/api/v1/imports/") && method == "POST" {
+            if route.ends_with("/files") && method == "POST" {
+                let (content_type, form) = photo_form();
+                request = request.header("content-type", content_type).body(form);
+            } else if route.starts_with("/api/v1/imports/") && method == "POST" {
                 let csv = if route.ends_with("projects") {
                     &world.projects_template
                 } else {
@@ -1194,7 +1287,13 @@ async fn call(
             if let Some(session) = &world.sessions[who] {
                 request = request.header("cookie", session);
             }
-            if method != "GET" {
+            if route.ends_with("/files") && method == "POST" {
+                let (content_type, form) = photo_form();
+                request = request
+                    .header("origin", &app.address)
+                    .header("content-type", content_type)
+                    .body(form);
+            } else if method != "GET" {
                 request = request
                     .header("origin", &app.address)
                     .form(&world.form(route, who));
@@ -1241,6 +1340,11 @@ async fn snapshot(app: &TestApp, world: &World) -> BTreeMap<String, Value> {
         (format!("/api/v1/requests/{}", world.pending_request), staff),
         (format!("/api/v1/meetings/{}", world.meeting), staff),
         (format!("/api/v1/delegations/{}", world.delegation), staff),
+        (format!("/api/v1/projects/{}/files", world.draft_x), staff),
+        (
+            format!("/api/v1/projects/{}/files", world.published_x),
+            staff,
+        ),
         ("/api/v1/me/notifications".into(), a),
         ("/api/v1/me".into(), a),
         ("/api/v1/admin/webhooks".into(), admin),

@@ -57,6 +57,7 @@ pub fn test_settings(dir: &tempfile::TempDir) -> Settings {
     settings.database.pool_size = 4;
     settings.demo.seed_on_empty = false;
     settings.email.file_dir = dir.path().join("mail").display().to_string();
+    settings.storage.url = format!("file://{}", dir.path().join("files").display());
     settings.outbox.poll_interval_ms = 20;
     settings.outbox.backoff_base_seconds = 0.05;
     settings.outbox.backoff_cap_seconds = 0.2;

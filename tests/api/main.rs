@@ -11,6 +11,7 @@ mod conversations;
 mod deals;
 mod demo;
 mod exports;
+mod files;
 mod headers;
 mod helpers;
 mod imports;

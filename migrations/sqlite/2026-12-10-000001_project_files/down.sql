@@ -1,0 +1,2 @@
+DROP TABLE file_downloads;
+DROP TABLE project_files;
