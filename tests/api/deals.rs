@@ -267,3 +267,64 @@ async fn deals_and_data_rooms_are_for_their_parties_and_the_region_grants_access
     let (status, _) = step(&app, &other_official, &deal, json!({"stage": "site_visit"})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_data_room_opens_after_the_nda_and_the_first_document_moves_the_deal() {
+    let app = spawn_app().await;
+    let Setting {
+        project,
+        official,
+        staff: _,
+        investor,
+    } = setting(&app).await;
+    let (status, uploaded) = crate::files::upload(
+        &app,
+        Some(&official.token),
+        &project,
+        &[
+            ("kind", "document"),
+            ("confidential", "true"),
+            ("title_en", "Feasibility study"),
+        ],
+        "feasibility.pdf",
+        &crate::files::pdf(2_000),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{uploaded}");
+    let file = format!(
+        "/api/v1/projects/{project}/files/{}",
+        uploaded["id"].as_str().unwrap()
+    );
+    let listed = format!("/api/v1/projects/{project}/files");
+    let (_, before) = app.get(&listed, Some(&investor.token)).await;
+    assert_eq!(before["items"], json!([]), "no data room before the NDA");
+    let (status, _) = app.get(&file, Some(&investor.token)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    publish_nda(&app, &official, NDA).await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/projects/{project}/nda/accept"),
+            Some(&investor.token),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, after) = app.get(&listed, Some(&investor.token)).await;
+    assert_eq!(after["items"].as_array().unwrap().len(), 1, "{after}");
+    let response = app
+        .client
+        .get(app.url(&file))
+        .bearer_auth(&investor.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.bytes().await.unwrap().len(), 2_000);
+    let (_, deals) = app.get("/api/v1/deals", Some(&investor.token)).await;
+    assert_eq!(deals[0]["stage"], "data_room_opened", "{deals}");
+    assert_eq!(
+        deals[0]["history"].as_array().unwrap().last().unwrap()["source"],
+        "data_room"
+    );
+}
