@@ -8,6 +8,7 @@ use crate::auth::{AuthenticatedUser, MaybeUser};
 use crate::download;
 use crate::error::{AppError, ErrorBody};
 use crate::services::exports::{self as exports, OutcomeFilter};
+use crate::services::funnel;
 use crate::services::investors::InvestorQuery;
 use crate::services::projects::ProjectQuery;
 use crate::services::reports;
@@ -20,7 +21,30 @@ pub fn config(cfg: &mut ServiceConfig) {
         .service(export_investors)
         .service(export_matches)
         .service(export_meetings)
-        .service(export_outcomes);
+        .service(export_outcomes)
+        .service(export_funnel);
+}
+
+#[utoipa::path(tag = "exports", security(("bearer" = [])), params(("format" = inline(FileFormat), Path, description = "csv or xlsx")), responses(
+    (status = 200, description = "The deal funnel: every deal, then a line per region, province, dimension and event (staff)", content(
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    (status = 403, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Over a rate limit; Retry-After says when to try again"),
+))]
+#[get("/exports/funnel.{format}")]
+async fn export_funnel(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    client: ClientAddress,
+    format: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (catalogue, caller) = (state.catalogue.clone(), user.clone());
+    download::spreadsheet(&state, Some(&user), &client, &format, move |conn| {
+        funnel::funnel_sheet(conn, &catalogue, &caller)
+    })
+    .await
 }
 
 #[utoipa::path(tag = "exports", security((), ("bearer" = [])), params(("format" = inline(FileFormat), Path, description = "csv or xlsx"), ProjectQuery), responses(

@@ -6,13 +6,33 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthenticatedUser;
 use crate::error::{AppError, ErrorBody};
+use crate::services::funnel::{self, Funnel};
 use crate::services::reports::{self, OutcomeReport, ReportFormat, ReportQuery};
 use crate::spreadsheet::FileFormat;
 use crate::state::AppState;
 use crate::throttle::{ClientAddress, Limit};
 
 pub fn config(cfg: &mut ServiceConfig) {
-    cfg.service(outcomes);
+    cfg.service(outcomes).service(deal_funnel);
+}
+
+/// The deal funnel (staff): deals reaching each stage with conversion, median days between
+/// stages and amounts in US dollars (committed and realised apart), by region, province,
+/// dimension and event.
+#[utoipa::path(tag = "deals", security(("bearer" = [])), responses(
+    (status = 200, body = Funnel), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+))]
+#[get("/reports/funnel")]
+async fn deal_funnel(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+) -> Result<web::Json<Funnel>, AppError> {
+    let catalogue = state.catalogue.clone();
+    let found = state
+        .db
+        .run(move |conn| funnel::funnel(conn, &catalogue, &user))
+        .await?;
+    Ok(web::Json(found))
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), params(ReportQuery), responses(

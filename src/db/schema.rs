@@ -710,3 +710,4 @@ diesel::table! {
         at -> Timestamp,
     }
 }
+diesel::joinable!(meetings -> events (event_id));

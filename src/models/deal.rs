@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{data_room_grants, deal_steps, deals, nda_acceptances, region_ndas};
+use crate::db::schema::{
+    data_room_grants, deal_steps, deals, events, meetings, nda_acceptances, region_ndas,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = deals)]
@@ -237,4 +239,16 @@ pub fn grant(conn: &mut AnyConnection, row: &GrantRow) -> QueryResult<()> {
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// The event (id and name) of each of these meetings.
+pub fn events_of_meetings(
+    conn: &mut AnyConnection,
+    meeting_ids: &[String],
+) -> QueryResult<Vec<(String, String, String)>> {
+    meetings::table
+        .inner_join(events::table)
+        .filter(meetings::id.eq_any(meeting_ids))
+        .select((meetings::id, events::id, events::name))
+        .load(conn)
 }

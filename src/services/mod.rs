@@ -12,6 +12,7 @@ pub mod deals;
 pub mod events;
 pub mod exports;
 pub mod files;
+pub mod funnel;
 pub mod imports;
 pub mod investors;
 pub mod matches;

@@ -9,15 +9,18 @@ use askama::Template;
 use rust_decimal::Decimal;
 use strum::IntoEnumIterator;
 
+use super::charts::{self, Bar};
 use super::form::Typed;
-use super::session::{Everyone, Investors, Officials, Signed};
+use super::session::{Everyone, Investors, Officials, Signed, Staff};
 use super::{Page, PageResult, html, localized, said, see_other};
 use crate::domain::deal::DealStage;
 use crate::domain::{Localized, MoneyJson};
 use crate::error::AppError;
 use crate::services::data_room::{self, AcceptInput, GrantInput, NdaInput};
 use crate::services::deals::{self, Deal, DealQuery, StepInput};
+use crate::services::funnel::{self, FunnelLine};
 use crate::state::AppState;
+use crate::throttle::ClientAddress;
 use crate::web::i18n::Lang;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -27,7 +30,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/opportunities/{id}/nda", web::post().to(accept))
         .route("/my-region/nda", web::get().to(nda_form))
         .route("/my-region/nda", web::post().to(save_nda))
-        .route("/my-projects/{id}/grants", web::post().to(grant));
+        .route("/my-projects/{id}/grants", web::post().to(grant))
+        .route("/reports/funnel", web::get().to(funnel_page))
+        .route("/reports/funnel.{format}", web::get().to(funnel_file));
 }
 
 /// A deal as a row of a list.
@@ -328,4 +333,130 @@ async fn grant(
         .write(move |conn| data_room::grant(conn, &user, &project, input))
         .await?;
     Ok(see_other(&format!("/my-projects/{id}#deals")).finish())
+}
+
+/// A stage of the funnel as the page shows it.
+struct StageRow {
+    name: String,
+    reached: usize,
+    now: usize,
+    conversion: String,
+    days: String,
+    amount: String,
+}
+
+/// A line of the funnel (every deal, or one region, province, dimension or event), its
+/// amounts in the page's words.
+struct GroupRow {
+    line: FunnelLine,
+    committed: String,
+    realised: String,
+}
+
+impl GroupRow {
+    fn of(lang: Lang, line: FunnelLine) -> Self {
+        GroupRow {
+            committed: usd(lang, line.committed_usd),
+            realised: usd(lang, line.realised_usd),
+            line,
+        }
+    }
+}
+
+/// A group of the funnel with its lines.
+struct GroupTable {
+    heading: String,
+    rows: Vec<GroupRow>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/funnel.html")]
+struct FunnelPage {
+    page: Page,
+    chart: String,
+    stages: Vec<StageRow>,
+    total: GroupRow,
+    groups: Vec<GroupTable>,
+}
+
+fn usd(lang: Lang, amount: f64) -> String {
+    Decimal::from_f64_retain(amount.round())
+        .map(|d| lang.money(d, "USD"))
+        .unwrap_or_default()
+}
+
+/// The deal funnel for staff: the chart, a table per stage and per group, and the downloads.
+async fn funnel_page(Staff { user, page, .. }: Staff, state: web::Data<AppState>) -> PageResult {
+    let catalogue = state.catalogue.clone();
+    let found = state
+        .db
+        .run(move |conn| funnel::funnel(conn, &catalogue, &user))
+        .await?;
+    let lang = page.lang;
+    let stage_name = |s: DealStage| lang.t(&format!("deal_stage.{}", s.as_ref()));
+    let chart = charts::funnel(
+        &found
+            .stages
+            .iter()
+            .map(|s| Bar {
+                name: stage_name(s.stage),
+                value: s.reached as f64,
+                text: lang.integer(i64::try_from(s.reached).unwrap_or(i64::MAX)),
+            })
+            .collect::<Vec<_>>(),
+        &lang.t("funnel.chart"),
+    );
+    let stages = found
+        .stages
+        .iter()
+        .map(|s| StageRow {
+            name: stage_name(s.stage),
+            reached: s.reached,
+            now: s.now,
+            conversion: s
+                .conversion_pct
+                .map(|p| format!("{} %", lang.decimal(p, 1)))
+                .unwrap_or_default(),
+            days: s
+                .median_days
+                .map(|d| lang.decimal(d, 1))
+                .unwrap_or_default(),
+            amount: s.amount_usd.map(|a| usd(lang, a)).unwrap_or_default(),
+        })
+        .collect();
+    let groups = [
+        ("funnel.by_region", found.by_region),
+        ("funnel.by_province", found.by_province),
+        ("funnel.by_dimension", found.by_dimension),
+        ("funnel.by_event", found.by_event),
+    ]
+    .into_iter()
+    .map(|(heading, lines)| GroupTable {
+        heading: lang.t(heading),
+        rows: lines.into_iter().map(|l| GroupRow::of(lang, l)).collect(),
+    })
+    .collect();
+    let body = FunnelPage {
+        chart,
+        stages,
+        total: GroupRow::of(lang, found.total),
+        groups,
+        page,
+    }
+    .render();
+    Ok(html(StatusCode::OK, body))
+}
+
+/// The funnel as a download for a staff session.
+async fn funnel_file(
+    Staff { user, .. }: Staff,
+    state: web::Data<AppState>,
+    client: ClientAddress,
+    format: web::Path<String>,
+) -> PageResult {
+    let (catalogue, caller) = (state.catalogue.clone(), user.clone());
+    crate::download::spreadsheet(&state, Some(&user), &client, &format, move |conn| {
+        funnel::funnel_sheet(conn, &catalogue, &caller)
+    })
+    .await
 }

@@ -169,6 +169,60 @@ async fn an_investor_goes_from_interest_through_the_nda_to_a_realised_investment
     assert_eq!(closed["closed_reason"], "Operating since March");
     let (status, _) = step(&app, &investor, &deal, json!({"stage": "mou"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "a closed deal stays closed");
+
+    let (status, funnel) = app.get("/api/v1/reports/funnel", Some(&staff.token)).await;
+    assert_eq!(status, StatusCode::OK, "{funnel}");
+    let stage = |name: &str| {
+        funnel["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["stage"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(stage("interested")["reached"], 1);
+    assert_eq!(
+        stage("negotiation")["reached"],
+        1,
+        "a skipped stage counts as passed"
+    );
+    assert_eq!(stage("letter_of_intent")["amount_usd"], 12000000.0);
+    assert_eq!(stage("site_visit")["conversion_pct"], 100.0);
+    assert_eq!(funnel["total"]["closed"], 1);
+    assert_eq!(funnel["total"]["committed_usd"], 12000000.0);
+    let realised = funnel["total"]["realised_usd"].as_f64().unwrap();
+    assert!(
+        realised > 1_000_000.0,
+        "IDR 180 bn in dollars, apart: {funnel}"
+    );
+    assert_eq!(funnel["by_region"][0]["key"], "73.73");
+    assert_eq!(funnel["by_province"][0]["key"], "73");
+    let (status, _) = app
+        .get("/api/v1/reports/funnel", Some(&official.token))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let csv = app
+        .client
+        .get(app.url("/api/v1/exports/funnel.csv"))
+        .bearer_auth(&staff.token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.starts_with("group,key,name,deals") && csv.contains("region,73.73,"),
+        "{csv}"
+    );
+    let session = app.page_session(&staff.email).await;
+    let (status, page) = app.page_as("/reports/funnel", Some(&session), "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("<svg") && page.contains("Letter of intent"),
+        "{page}"
+    );
 }
 
 #[tokio::test]

@@ -169,6 +169,8 @@ async fn the_openapi_document_covers_every_route() {
         ("post", "/api/v1/conversations"),
         ("get", "/api/v1/conversations/{id}"),
         ("post", "/api/v1/conversations/{id}/messages"),
+        ("get", "/api/v1/reports/funnel"),
+        ("get", "/api/v1/exports/funnel.{format}"),
         ("get", "/api/v1/deals"),
         ("get", "/api/v1/deals/{id}"),
         ("post", "/api/v1/deals/{id}/steps"),
