@@ -11,10 +11,11 @@ use crate::auth::Role;
 use crate::auth::accounts::{self, Language, NewAccount};
 use crate::config::MeetingSettings;
 use crate::db::{AnyConnection, write_transaction};
+use crate::domain::Localized;
 use crate::domain::project::ProjectStatus;
 use crate::error::AppError;
 use crate::matchmaker::Matchmaker;
-use crate::models::{investor, project, region, user};
+use crate::models::{deal, investor, project, region, user};
 use crate::reference::Catalogue;
 use crate::services::investors::{Mandate, OrganisationInput, create_investor};
 use crate::services::projects::{self, ProjectInput};
@@ -43,6 +44,8 @@ struct DemoData {
 struct DemoRegion {
     code: String,
     profile: ProfileInput,
+    /// The region's NDA for its data rooms.
+    nda: Localized,
 }
 
 #[derive(Deserialize)]
@@ -177,6 +180,19 @@ pub fn demo(
                 true,
             )?;
             region::put_profile(conn, &row)?;
+            if let Some(official) = officials.get(&r.code) {
+                deal::insert_nda(
+                    conn,
+                    &deal::NdaRow {
+                        region_code: r.code.clone(),
+                        version: 1,
+                        text_id: r.nda.id.clone(),
+                        text_en: r.nda.en.clone(),
+                        created_by: official.clone(),
+                        created_at: crate::clock::now(),
+                    },
+                )?;
+            }
         }
         for inv in &data.investors {
             let id = create_investor(conn, &inv.organisation, true)?;
