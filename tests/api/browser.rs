@@ -719,3 +719,162 @@ async fn staff_drag_a_meeting_to_a_free_table_on_the_grid() {
     }
     panic!("the dragged meeting did not move to {place}");
 }
+
+/// The text of the first element `css` finds.
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Records a stage on the deal page's form and waits for the page to show it.
+async fn record_stage(c: &Client, stage: &str, amount: Option<&str>) {
+    let before = text_of(c, "dd.stage").await;
+    let form = c.form(Locator::Css("form#record")).await.unwrap();
+    form.set_by_name("stage", stage).await.unwrap();
+    if let Some(amount) = amount {
+        form.set_by_name("amount", amount).await.unwrap();
+    }
+    form.submit().await.unwrap();
+    for _ in 0..100 {
+        if text_of(c, "dd.stage").await != before {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the deal stayed at {before}");
+}
+
+#[tokio::test]
+async fn an_investor_goes_from_the_nda_through_the_data_room_and_a_question_to_an_mou() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let staff = app.user(Role::Staff, None).await;
+    let project = app
+        .published_project(
+            &official,
+            &staff,
+            TestApp::project_body("73.73", "Palopo harbour cold chain", "5210", "60000000000"),
+        )
+        .await;
+    let investor = app.user(Role::Investor, None).await;
+    app.verify_investor(&staff, &investor).await;
+    let (status, _) = app
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/regions/73.73/nda",
+            Some(&official.token),
+            Some(json!({"text": {"id": "Kerahasiaan ruang data.", "en": "Keep the data room confidential."}})),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let (status, _) = crate::files::upload(
+        &app,
+        Some(&official.token),
+        &project,
+        &[
+            ("kind", "document"),
+            ("confidential", "true"),
+            ("title_en", "Financial model"),
+        ],
+        "model.pdf",
+        &crate::files::pdf(4_000),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED);
+    let Some(browser) = browser(1280, 900).await else {
+        return;
+    };
+    let c = &browser.client;
+
+    // The investor accepts the NDA and finds the data room's document.
+    sign_in(c, &app, &investor.email).await;
+    c.goto(&app.url(&format!("/opportunities/{project}")))
+        .await
+        .unwrap();
+    let nda = c.form(Locator::Css("form.nda")).await.unwrap();
+    c.find(Locator::Css(r#"form.nda input[name="agree"]"#))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    nda.submit().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(r#"#data-room p[role="status"]"#))
+        .await
+        .unwrap();
+    let page = c.source().await.unwrap();
+    assert!(
+        page.contains("Financial model"),
+        "the data room's document is listed"
+    );
+    screenshot(c, "deal-data-room").await;
+
+    // It asks a question.
+    c.find(Locator::Css("#ask summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let ask = c.form(Locator::Css(r#"#ask form"#)).await.unwrap();
+    ask.set_by_name("message", "Can we see the cold store's energy use?")
+        .await
+        .unwrap();
+    ask.submit().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("ol.messages li"))
+        .await
+        .unwrap();
+    let conversation = c.current_url().await.unwrap().to_string();
+
+    // Its deal shows the NDA; it records the site visit.
+    c.goto(&app.url("/deals")).await.unwrap();
+    c.find(Locator::Css("table.deals a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deal = c.current_url().await.unwrap().to_string();
+    record_stage(c, "site_visit", None).await;
+    sign_out(c).await;
+
+    // The official answers and records the MoU.
+    sign_in(c, &app, &official.email).await;
+    c.goto(&conversation).await.unwrap();
+    let reply = c.form(Locator::Css("form#reply")).await.unwrap();
+    reply
+        .set_by_name("body", "Yes: 120 MWh a year, in the data room tomorrow.")
+        .await
+        .unwrap();
+    reply.submit().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("ol.messages li:nth-child(2)"))
+        .await
+        .unwrap();
+    c.goto(&deal).await.unwrap();
+    record_stage(c, "mou", Some("4.000.000")).await;
+    screenshot(c, "deal-history").await;
+    let history = text_of(c, "table.history").await;
+    assert!(
+        history.contains("4,000,000") || history.contains("4.000.000"),
+        "{history}"
+    );
+    sign_out(c).await;
+
+    // Staff follow it in the funnel.
+    sign_in(c, &app, &staff.email).await;
+    c.goto(&app.url("/reports/funnel")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("figure.chart svg"))
+        .await
+        .unwrap();
+    screenshot(c, "deal-funnel").await;
+    c.clone().close().await.unwrap();
+}
