@@ -240,3 +240,97 @@ diesel::define_sql_function! {
     /// SQL `lower()`, the same on both backends: for case-insensitive matching.
     fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use diesel_migrations::MigrationHarness;
+
+    use super::{AnyConnection, SQLITE_MIGRATIONS};
+    use crate::models::deal::{self, DealFilter};
+
+    /// Meetings as the outcome form left them before deals: two about one project (its region,
+    /// not the host's, carries the deal), one about no project with a region, one a delegation's
+    /// about no project, one without a follow-up.
+    const OUTCOMES: &str = "
+        INSERT INTO event_participants VALUES
+            ('pi', 'e', 'investor', 'inv1', NULL, NULL, 'Asia/Jakarta', NULL, 'u', '2026-11-01 10:00:00'),
+            ('pr', 'e', 'region', NULL, '73.73', NULL, 'Asia/Makassar', NULL, 'u', '2026-11-01 10:00:00'),
+            ('pd', 'e', 'delegation', NULL, NULL, 'd1', 'Asia/Makassar', NULL, 'u', '2026-11-01 10:00:00');
+        INSERT INTO projects (id, region_code, title_id, title_en, description_id, description_en,
+            stage, value_minor, value_currency, status, search_text, demo, created_by, created_at,
+            updated_at)
+            VALUES ('p1', '64.71', 'x', 'x', 'x', 'x', 'idea', 1, 'IDR', 'published', '', 0, 'u',
+                '2026-11-01 10:00:00', '2026-11-01 10:00:00');
+        INSERT INTO meeting_requests (id, event_id, investor_participant_id, host_participant_id,
+            project_id, origin, message, status, investor_accepted, host_accepted, must_meet, score,
+            created_by, created_at, expires_at) VALUES
+            ('r1', 'e', 'pi', 'pr', 'p1', 'investor', '', 'accepted', 1, 1, 0, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('r4', 'e', 'pi', 'pr', 'p1', 'investor', '', 'accepted', 1, 1, 0, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('r2', 'e', 'pi', 'pr', NULL, 'investor', '', 'accepted', 1, 1, 0, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('r3', 'e', 'pi', 'pd', NULL, 'investor', '', 'accepted', 1, 1, 0, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('r5', 'e', 'pi', 'pr', NULL, 'investor', '', 'accepted', 1, 1, 0, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00');
+        INSERT INTO meetings (id, event_id, request_id, venue_id, seat, is_group, starts_at,
+            ends_at, status, sequence, attendance, follow_up, follow_up_amount_minor,
+            follow_up_currency, outcome_by, outcome_at, created_at, updated_at) VALUES
+            ('m1', 'e', 'r1', 'v', 1, 0, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', 'site_visit', NULL, NULL, 'u', '2026-11-02 10:00:00', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('m4', 'e', 'r4', 'v', 1, 0, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', 'mou', 500000000, 'USD', 'u', '2026-11-05 10:00:00', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('m2', 'e', 'r2', 'v', 1, 0, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', 'letter_of_intent', 100, 'USD', 'u', '2026-11-03 10:00:00', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('m3', 'e', 'r3', 'v', 1, 0, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', 'mou', NULL, NULL, 'u', '2026-11-04 10:00:00', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('m5', 'e', 'r5', 'v', 1, 0, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', NULL, NULL, NULL, NULL, NULL, '2026-11-01 10:00:00', '2026-11-01 10:00:00');
+    ";
+
+    #[test]
+    fn recorded_follow_ups_become_deals_with_a_step_each() {
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        // Foreign keys would ask for every row these rows name; the migration is what is tested.
+        conn.batch_execute("PRAGMA foreign_keys = OFF").unwrap();
+        for migration in conn.pending_migrations(SQLITE_MIGRATIONS).unwrap() {
+            if migration.name().to_string().as_str() >= "2026-12-11" {
+                break;
+            }
+            conn.run_migration(&migration).unwrap();
+        }
+        conn.batch_execute(OUTCOMES).unwrap();
+        conn.run_pending_migrations(SQLITE_MIGRATIONS).unwrap();
+        let mut conn = AnyConnection::Sqlite(conn);
+        let deals = deal::list(&mut conn, &DealFilter::default()).unwrap();
+        let found: Vec<(&str, Option<&str>, &str)> = deals
+            .iter()
+            .map(|d| {
+                (
+                    d.region_code.as_str(),
+                    d.project_id.as_deref(),
+                    d.stage.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("64.71", Some("p1"), "mou"),
+                ("73.73", None, "letter_of_intent")
+            ],
+            "the furthest follow-up per investor and project, the project's region first"
+        );
+        let ids: Vec<String> = deals.iter().map(|d| d.id.clone()).collect();
+        let steps = deal::steps_of(&mut conn, &ids).unwrap();
+        let seen: Vec<(&str, &str, Option<i64>)> = steps
+            .iter()
+            .map(|s| {
+                let meeting = s.meeting_id.as_deref().unwrap();
+                (meeting, s.stage.as_str(), s.amount_minor)
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("m1", "site_visit", None),
+                ("m2", "letter_of_intent", Some(100)),
+                ("m4", "mou", Some(500_000_000)),
+            ],
+            "a step per follow-up, in time order; the delegation's has no one region"
+        );
+    }
+}
