@@ -10,52 +10,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-30s}
-PASSWORD=sepadan-demo-2026
 if [ -z "${SEPADAN_BIN:-}" ]; then
     cargo build --release --quiet
     SEPADAN_BIN=target/release/sepadan
 fi
 
-work=$(mktemp -d)
-server=""
-cleanup() {
-    if [ -n "$server" ]; then
-        kill "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-base="http://127.0.0.1:$port"
-SEPADAN__APP__ENVIRONMENT=development \
-    SEPADAN__APP__PUBLIC_URL="$base" \
-    SEPADAN__APP__LOG_LEVEL=warn \
-    SEPADAN__SERVER__PORT="$port" \
-    SEPADAN__DATABASE__URL="sqlite://$work/sepadan.db" \
-    SEPADAN__EMAIL__FILE_DIR="$work/mail" \
-    SEPADAN__STORAGE__URL="file://$work/files" \
-    SEPADAN__RATES__REFRESH_IN_SERVER=false \
-    SEPADAN__DEMO__SEED_ON_EMPTY=true \
-    "$SEPADAN_BIN" serve >"$work/server.log" 2>&1 &
-server=$!
-
-token() {
-    for _ in $(seq 1 300); do
-        t=$(curl -sS -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
-            -d "{\"email\":\"$1\",\"password\":\"$PASSWORD\"}" |
-            python3 -c 'import json, sys; print(json.load(sys.stdin).get("access_token", ""))' 2>/dev/null || true)
-        if [ -n "$t" ]; then
-            echo "$t"
-            return 0
-        fi
-        sleep 0.5
-    done
-    echo "error: could not sign in as $1" >&2
-    cat "$work/server.log" >&2
-    exit 1
-}
+. scripts/demo-server.sh
+start_demo_server
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
 
 # Samples the server's resident memory every 20 ms while the command runs; prints the peak.
@@ -73,7 +34,7 @@ peak_during() {
     echo "$peak"
 }
 
-STAFF=$(token staff@demo.sepadan.id)
+STAFF=$(login staff@demo.sepadan.id)
 projects=$(curl -sS "$base/api/v1/projects?per_page=100" |
     python3 -c 'import json, sys; print(" ".join(p["id"] for p in json.load(sys.stdin)["items"]))')
 first=${projects%% *}
@@ -121,7 +82,7 @@ for project in $projects; do
     done
 done
 cookie=$(curl -sS -o /dev/null -D - -X POST "$base/sign-in" -H "origin: $base" \
-    --data-urlencode email=investor@demo.sepadan.id --data-urlencode "password=$PASSWORD" |
+    --data-urlencode email=investor@demo.sepadan.id --data-urlencode "password=$DEMO_PASSWORD" |
     awk -F'[:;] *' 'tolower($1) == "set-cookie" {print $2; exit}')
 printf '\nthe opportunity page, signed out, 16 connections, %s\n' "$DURATION"
 wrk -t2 -c16 -d"$DURATION" --latency "$base/opportunities/$first"
