@@ -106,3 +106,19 @@ pub fn downloads_of(
         .select((file_downloads::account_id, file_downloads::at))
         .load(conn)
 }
+
+/// Every opening of the project's data room documents: file, account and time, the latest first.
+pub fn openings_of_project(
+    conn: &mut AnyConnection,
+    project_id: &str,
+) -> QueryResult<Vec<(String, String, NaiveDateTime)>> {
+    file_downloads::table
+        .filter(file_downloads::project_id.eq(project_id))
+        .order(file_downloads::at.desc())
+        .select((
+            file_downloads::file_id,
+            file_downloads::account_id,
+            file_downloads::at,
+        ))
+        .load(conn)
+}

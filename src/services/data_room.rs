@@ -15,8 +15,10 @@ use crate::domain::project::ProjectStatus;
 use crate::domain::{Localized, text};
 use crate::error::{AppError, ErrorCode};
 use crate::models::deal::{self as rows, AcceptanceRow, GrantRow, NdaRow};
+use crate::models::file as file_rows;
 use crate::models::investor as investor_rows;
 use crate::models::project::{self as project_rows, ProjectRow};
+use crate::models::user;
 use crate::reference::Catalogue;
 
 /// A region's NDA for its projects' data rooms.
@@ -68,6 +70,21 @@ pub struct DataRoom {
     pub acceptances: Vec<Acceptance>,
     /// For an investor: its grant; for the region and staff: every grant.
     pub grants: Vec<Grant>,
+    /// For the region and staff: who opened which document, and when, the latest first.
+    pub openings: Vec<Opening>,
+}
+
+/// An opening of a data room document by someone outside the region.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Opening {
+    pub file_id: String,
+    /// The document's title, or its file name when it has none.
+    pub document: Localized,
+    pub account_id: String,
+    pub person: String,
+    /// The investor organisation the person speaks for, if any.
+    pub organisation: Option<String>,
+    pub at: DateTime<Utc>,
 }
 
 /// Which version of the NDA the investor read and accepts.
@@ -222,7 +239,13 @@ pub fn data_room(
             granted_at: g.granted_at.and_utc(),
         })
         .collect();
+    let openings = if whose.is_none() {
+        openings(conn, &project.id)?
+    } else {
+        Vec::new()
+    };
     Ok(DataRoom {
+        openings,
         project_id: project.id.clone(),
         nda: current_nda(conn, &project.region_code)?,
         open: may_open(conn, user, &project)?,
@@ -230,6 +253,40 @@ pub fn data_room(
         acceptances,
         grants,
     })
+}
+
+/// Who opened the project's data room documents, for its region and staff.
+fn openings(conn: &mut AnyConnection, project_id: &str) -> Result<Vec<Opening>, AppError> {
+    let files: Vec<_> = file_rows::of_project(conn, project_id)?;
+    let mut found = Vec::new();
+    for (file_id, account_id, at) in file_rows::openings_of_project(conn, project_id)? {
+        let document =
+            files
+                .iter()
+                .find(|f| f.id == file_id)
+                .map_or_else(Localized::default, |f| Localized {
+                    id: f.title_id.clone(),
+                    en: if f.title_en.is_empty() && f.title_id.is_empty() {
+                        f.file_name.clone()
+                    } else {
+                        f.title_en.clone()
+                    },
+                });
+        let account = user::find(conn, &account_id)?;
+        let organisation = match account.as_ref().and_then(|a| a.investor_id.as_deref()) {
+            Some(investor) => investor_rows::find(conn, investor)?.map(|(i, _)| i.name),
+            None => None,
+        };
+        found.push(Opening {
+            file_id,
+            document,
+            person: account.map(|a| a.name).unwrap_or_default(),
+            organisation,
+            account_id,
+            at: at.and_utc(),
+        });
+    }
+    Ok(found)
 }
 
 /// Records the investor's acceptance of the version of the NDA it read, opening the data room

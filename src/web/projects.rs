@@ -19,6 +19,7 @@ use crate::domain::MoneyJson;
 use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage, Transition};
 use crate::domain::text;
 use crate::error::{AppError, ErrorCode};
+use crate::services::data_room;
 use crate::services::deals::{self, DealQuery};
 use crate::services::matches::{InvestorMatch, ranked_investors};
 use crate::services::projects::{
@@ -498,6 +499,8 @@ struct ProjectPage {
     deals: Vec<DealLine>,
     /// Whether the project is published, so that its data room can be granted.
     published: bool,
+    /// Who opened the data room's documents: date, person, organisation, document.
+    openings: Vec<(String, String, String, String)>,
     files: super::files::Panel,
 }
 
@@ -542,10 +545,11 @@ async fn render_project(
                 stage: None,
             };
             let deals = deals::list(conn, &app.catalogue, &user, &query)?;
-            Ok((project, investors, deals))
+            let openings = data_room::data_room(conn, &user, &id)?.openings;
+            Ok((project, investors, deals, openings))
         })
         .await;
-    let (project, investors, deals) = found?;
+    let (project, investors, deals, openings) = found?;
     let files = super::files::panel(state, Some(&closer), &project.id, page.lang, true).await?;
     let status = if refusal.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -615,6 +619,17 @@ async fn render_project(
         interested,
         deals: deals.iter().map(|d| DealLine::of(lang, d)).collect(),
         published: project.status == ProjectStatus::Published,
+        openings: openings
+            .iter()
+            .map(|o| {
+                (
+                    o.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    o.person.clone(),
+                    o.organisation.clone().unwrap_or_default(),
+                    localized(lang, &o.document),
+                )
+            })
+            .collect(),
         refusal,
         files,
         page,

@@ -740,13 +740,9 @@ async fn record_stage(c: &Client, stage: &str, amount: Option<&str>) {
         form.set_by_name("amount", amount).await.unwrap();
     }
     form.submit().await.unwrap();
-    for _ in 0..100 {
-        if text_of(c, "dd.stage").await != before {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the deal stayed at {before}");
+    // The page comes back with the deal at the new stage.
+    let moved = format!("//dd[@class='stage' and normalize-space(.) != '{before}']");
+    c.wait().for_element(Locator::XPath(&moved)).await.unwrap();
 }
 
 #[tokio::test]
@@ -839,6 +835,10 @@ async fn an_investor_goes_from_the_nda_through_the_data_room_and_a_question_to_a
         .await
         .unwrap()
         .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("form#record"))
         .await
         .unwrap();
     let deal = c.current_url().await.unwrap().to_string();

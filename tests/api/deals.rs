@@ -381,4 +381,22 @@ async fn the_data_room_opens_after_the_nda_and_the_first_document_moves_the_deal
         deals[0]["history"].as_array().unwrap().last().unwrap()["source"],
         "data_room"
     );
+
+    // The region sees who opened what and when; the investor sees no one else's openings.
+    let room = format!("/api/v1/projects/{project}/data-room");
+    let (_, seen) = app.get(&room, Some(&official.token)).await;
+    let opening = &seen["openings"][0];
+    assert_eq!(opening["organisation"], "Test Capital", "{seen}");
+    assert_eq!(opening["document"]["en"], "Feasibility study");
+    assert_eq!(opening["account_id"], investor.id.as_str());
+    let (_, own) = app.get(&room, Some(&investor.token)).await;
+    assert_eq!(own["openings"], json!([]));
+    let session = app.page_session(&official.email).await;
+    let (_, page) = app
+        .page_as(&format!("/my-projects/{project}"), Some(&session), "en")
+        .await;
+    assert!(
+        page.contains("Who opened the data room") && page.contains("<td>Feasibility study</td>"),
+        "{page}"
+    );
 }
