@@ -293,11 +293,10 @@ fn view(
         rows::unread_counts(conn, &user.id, std::slice::from_ref(&row.id))?
             .into_iter()
             .collect();
-    let investor_users = user::investor_users(conn, &row.investor_id)?;
-    let messages = with_messages
-        .then(|| rows::messages(conn, &row.id))
-        .transpose()?
-        .map(|list| {
+    let messages = if with_messages {
+        let investor_users = user::investor_users(conn, &row.investor_id)?;
+        let list = rows::messages(conn, &row.id)?;
+        Some(
             list.into_iter()
                 .map(|m| Message {
                     side: if investor_users.contains(&m.author_id) {
@@ -310,8 +309,11 @@ fn view(
                     body: m.body,
                     at: m.created_at.and_utc(),
                 })
-                .collect()
-        });
+                .collect(),
+        )
+    } else {
+        None
+    };
     let project_title = match &row.project_id {
         Some(id) => project_rows::find(conn, id)?.map(|p| Localized {
             id: p.title_id,

@@ -211,18 +211,19 @@ pub fn data_room(
     project_id: &str,
 ) -> Result<DataRoom, AppError> {
     let project = visible_project(conn, user, project_id)?;
-    let standing = investor_of(conn, user)?;
-    let may_accept = standing
-        .as_ref()
-        .is_some_and(|(_, verified)| policy::may_accept_nda(user, *verified).is_ok());
-    let investor = standing.map(|(id, _)| id);
+    let (investor, verified_investor) = investor_of(conn, user)?.unwrap_or_default();
     // The region and staff see every investor's standing; an investor only its own.
-    let whose = if policy::acts_for_region(user, &project.region_code) {
-        None
-    } else {
-        Some(investor.clone().unwrap_or_default())
+    let whose = (!policy::acts_for_region(user, &project.region_code)).then_some(investor);
+    let acceptance_rows = rows::acceptances(conn, project_id, whose.as_deref())?;
+    let grant_rows = rows::grants(conn, project_id, whose.as_deref())?;
+    // The caller's own rows are what the room asks of it: the same rule `may_open` applies.
+    let own = whose.is_some();
+    let standing = DataRoomStanding {
+        verified_investor,
+        nda_accepted: own && !acceptance_rows.is_empty(),
+        granted: own && !grant_rows.is_empty(),
     };
-    let acceptances = rows::acceptances(conn, project_id, whose.as_deref())?
+    let acceptances = acceptance_rows
         .into_iter()
         .map(|a| Acceptance {
             investor_id: a.investor_id,
@@ -231,7 +232,7 @@ pub fn data_room(
             accepted_at: a.accepted_at.and_utc(),
         })
         .collect();
-    let grants = rows::grants(conn, project_id, whose.as_deref())?
+    let grants = grant_rows
         .into_iter()
         .map(|g| Grant {
             investor_id: g.investor_id,
@@ -248,8 +249,8 @@ pub fn data_room(
         openings,
         project_id: project.id.clone(),
         nda: current_nda(conn, &project.region_code)?,
-        open: may_open(conn, user, &project)?,
-        may_accept,
+        open: policy::can_open_data_room(user, &project.region_code, standing),
+        may_accept: policy::may_accept_nda(user, verified_investor).is_ok(),
         acceptances,
         grants,
     })
