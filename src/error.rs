@@ -52,6 +52,7 @@ pub enum ErrorCode {
     RequestNotOpen,
     RequestNotPending,
     RequestsClosed,
+    TooManySavedSearches,
     // 413, 414, 415, 422, 429, 431, 500, 503.
     PayloadTooLarge,
     FileTooLarge,
@@ -80,7 +81,7 @@ impl ErrorCode {
             | MandateRequired | MeetingCancelled | MeetingDoesNotFit | NdaMissing | NdaOutdated
             | NotDead | ProjectNotEditable | ProjectNotPublished | RegistrationClosed
             | RequestExists | RequestExpired | RequestNotOpen | RequestNotPending
-            | RequestsClosed => StatusCode::CONFLICT,
+            | RequestsClosed | TooManySavedSearches => StatusCode::CONFLICT,
             PayloadTooLarge | FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UriTooLong => StatusCode::URI_TOO_LONG,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -67,6 +67,11 @@ impl Matchmaker {
         }
     }
 
+    /// The reference data the index was built with.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
     pub fn taxonomy(&self) -> &Arc<Taxonomy> {
         &self.taxonomy
     }

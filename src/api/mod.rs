@@ -21,6 +21,7 @@ pub mod reference;
 pub mod regions;
 pub mod reports;
 pub mod requests;
+pub mod saved_searches;
 pub mod webhooks;
 
 use utoipa_actix_web::scope;
@@ -50,6 +51,7 @@ pub fn config(cfg: &mut ServiceConfig) {
                 .configure(exports::config)
                 .configure(imports::config)
                 .configure(deals::config)
-                .configure(conversations::config),
+                .configure(conversations::config)
+                .configure(saved_searches::config),
         );
 }

@@ -199,6 +199,22 @@ pub fn may_start_conversation(user: &AuthenticatedUser) -> Result<(), AppError> 
     }
 }
 
+/// Saving searches and hearing of their matches: the people of investing organisations.
+pub fn may_save_searches(user: &AuthenticatedUser) -> Result<(), AppError> {
+    if speaks_for_an_investor(user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only investors save searches of opportunities".into(),
+        ))
+    }
+}
+
+/// A saved search is its owner's alone: no one else, staff included, reads or changes it.
+pub fn owns_saved_search(user: &AuthenticatedUser, owner_id: &str) -> bool {
+    user.id == owner_id
+}
+
 /// Reading a conversation: its investor's people, its region's officials, and staff (the
 /// privacy notice says staff may).
 pub fn can_read_conversation(
@@ -576,6 +592,18 @@ mod tests {
             [true, false, true, false, false, false],
             |u| may_write_in_conversation(u, "inv-1", "73.73").is_ok(),
         );
+    }
+
+    #[test]
+    fn searches_are_saved_by_investors_and_kept_by_their_owners_alone() {
+        check(
+            "save a search",
+            [true, true, false, false, false, false],
+            |u| may_save_searches(u).is_ok(),
+        );
+        let [investor, other_investor, ..] = callers();
+        assert!(owns_saved_search(&investor, &investor.id));
+        assert!(!owns_saved_search(&other_investor, &investor.id));
     }
 
     #[test]

@@ -351,6 +351,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversations,
     conversation_messages,
     conversation_reads,
+    saved_searches,
     match_feedback,
     match_state,
     events,
@@ -680,6 +681,17 @@ diesel::table! {
 }
 
 diesel::joinable!(conversation_messages -> conversations (conversation_id));
+
+diesel::table! {
+    saved_searches (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        filters -> Text,
+        alert -> Text,
+        created_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     project_files (id) {

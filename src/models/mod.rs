@@ -12,6 +12,7 @@ pub mod notification;
 pub mod project;
 pub mod reference;
 pub mod region;
+pub mod saved_search;
 pub mod user;
 
 /// The JSON text stored in a list or map column.

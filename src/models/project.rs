@@ -436,6 +436,10 @@ pub struct ProjectFilter {
     pub value_ranges: Option<Vec<ValueRange>>,
     /// Words each of which must begin a word of the title or description.
     pub words: Vec<String>,
+    /// Only this project: whether it passes the other filters.
+    pub project_id: Option<String>,
+    /// Only projects published after this time.
+    pub published_after: Option<NaiveDateTime>,
 }
 
 /// What sorting a page of projects needs, for every project that passes the filters.
@@ -521,6 +525,12 @@ pub fn matching_keys(
     }
     for word in &filter.words {
         query = query.filter(projects::search_text.like(format!("% {word}%")));
+    }
+    if let Some(id) = &filter.project_id {
+        query = query.filter(projects::id.eq(id.clone()));
+    }
+    if let Some(after) = filter.published_after {
+        query = query.filter(projects::published_at.gt(after));
     }
     query
         .select((

@@ -1,15 +1,17 @@
 //! The digest of new matching projects: daily or weekly, by the investor's choice, the best
-//! projects published since the last one, with a signed one-click unsubscribe link
-//! (RFC 8058 `List-Unsubscribe-Post`).
+//! projects published since the last one and what the investor's saved searches found, with a
+//! signed one-click unsubscribe link (RFC 8058 `List-Unsubscribe-Post`).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 use hmac::{Hmac, KeyInit, Mac};
 use secrecy::ExposeSecret;
 use sha2::Sha256;
 
-use super::kinds::{Digest, DigestProject, Organisation, payload_of};
+use super::kinds::{
+    Digest, DigestProject, DigestSearch, DigestSearchProject, Organisation, payload_of,
+};
 
 use crate::clock::now;
 use crate::config::Settings;
@@ -21,9 +23,13 @@ use crate::matching::explain::reasons;
 use crate::matchmaker::Matchmaker;
 use crate::models::notification::{self as rows, OutboxRow};
 use crate::models::{investor, project, user};
+use crate::services::saved_searches;
 
 /// Projects in one digest at most.
 const PER_DIGEST: usize = 5;
+
+/// Projects named for each saved search in a digest at most (the link shows them all).
+const PER_SEARCH: i64 = 5;
 
 /// The signature that makes an unsubscribe link work for this user only.
 pub fn signature(secret: &str, user_id: &str) -> String {
@@ -72,55 +78,15 @@ pub fn send_due(
         let Some(investor_id) = row.investor_id.filter(|_| row.role == "investor") else {
             continue;
         };
-        let Some((organisation, Some(mandate))) = investor::find(conn, &investor_id)? else {
+        let Some((organisation, mandate)) = investor::find(conn, &investor_id)? else {
             continue;
         };
-        let snapshot = matchmaker.snapshot(conn)?;
-        let facts = matchmaker.mandate_facts(&mandate.mandate(), &snapshot.rates);
-        let ranked = snapshot.index.top(
-            &facts,
-            &matchmaker.weights,
-            &MatchFilter::default(),
-            &[],
-            0,
-            100,
-        );
-        let index = &snapshot.index;
-        let query = index.text().query(&facts.thesis);
-        let mut fresh = Vec::new();
-        for r in ranked {
-            let Some(p) = project::find(conn, index.id(r.position))? else {
-                continue;
-            };
-            if p.published_at.is_some_and(|t| t > since) {
-                let matched = index.matched_terms(&query, r.position);
-                let why = reasons(
-                    index.taxonomy(),
-                    &facts,
-                    &index.facts(r.position),
-                    &r.components,
-                    &matched,
-                );
-                fresh.push(DigestProject {
-                    id: p.id,
-                    title: Localized {
-                        id: p.title_id,
-                        en: p.title_en,
-                    },
-                    region: p.region_code,
-                    score: (r.score * 100.0).round(),
-                    reasons: why
-                        .into_iter()
-                        .take(3)
-                        .map(|w| Localized { id: w.id, en: w.en })
-                        .collect(),
-                });
-            }
-            if fresh.len() == PER_DIGEST {
-                break;
-            }
-        }
-        if fresh.is_empty() {
+        let projects = match mandate {
+            Some(mandate) => mandate_matches(conn, matchmaker, &mandate.mandate(), since)?,
+            None => Vec::new(),
+        };
+        let searches = search_findings(conn, matchmaker, settings, &row.id, since)?;
+        if projects.is_empty() && searches.is_empty() {
             continue;
         }
         let digest = Digest {
@@ -128,7 +94,8 @@ pub fn send_due(
                 id: organisation.id,
                 name: organisation.name,
             },
-            projects: fresh,
+            projects,
+            searches,
             unsubscribe: unsubscribe_link(settings, &row.id),
         };
         rows::insert_outbox(
@@ -144,6 +111,92 @@ pub fn send_due(
         queued += 1;
     }
     Ok(queued)
+}
+
+/// The best projects for the mandate among those published after `since`, with their reasons.
+fn mandate_matches(
+    conn: &mut AnyConnection,
+    matchmaker: &Matchmaker,
+    mandate: &crate::domain::mandate::Mandate,
+    since: NaiveDateTime,
+) -> Result<Vec<DigestProject>, AppError> {
+    let snapshot = matchmaker.snapshot(conn)?;
+    let facts = matchmaker.mandate_facts(mandate, &snapshot.rates);
+    let ranked = snapshot.index.top(
+        &facts,
+        &matchmaker.weights,
+        &MatchFilter::default(),
+        &[],
+        0,
+        100,
+    );
+    let index = &snapshot.index;
+    let query = index.text().query(&facts.thesis);
+    let mut fresh = Vec::new();
+    for r in ranked {
+        let Some(p) = project::find(conn, index.id(r.position))? else {
+            continue;
+        };
+        if p.published_at.is_some_and(|t| t > since) {
+            let matched = index.matched_terms(&query, r.position);
+            let why = reasons(
+                index.taxonomy(),
+                &facts,
+                &index.facts(r.position),
+                &r.components,
+                &matched,
+            );
+            fresh.push(DigestProject {
+                id: p.id,
+                title: Localized {
+                    id: p.title_id,
+                    en: p.title_en,
+                },
+                region: p.region_code,
+                score: (r.score * 100.0).round(),
+                reasons: why
+                    .into_iter()
+                    .take(3)
+                    .map(|w| Localized { id: w.id, en: w.en })
+                    .collect(),
+            });
+        }
+        if fresh.len() == PER_DIGEST {
+            break;
+        }
+    }
+    Ok(fresh)
+}
+
+/// What the person's digest searches found among the projects published after `since`, each
+/// with the link to all of them.
+fn search_findings(
+    conn: &mut AnyConnection,
+    matchmaker: &Matchmaker,
+    settings: &Settings,
+    user_id: &str,
+    since: NaiveDateTime,
+) -> Result<Vec<DigestSearch>, AppError> {
+    let site = settings.app.public_url.trim_end_matches('/');
+    let found =
+        saved_searches::found_since(conn, matchmaker.catalogue(), user_id, since, PER_SEARCH)?;
+    Ok(found
+        .into_iter()
+        .map(|f| DigestSearch {
+            name: f.search.name,
+            total: f.total,
+            link: format!("{site}{}", f.search.link),
+            projects: f
+                .projects
+                .into_iter()
+                .map(|(id, title, region_name)| DigestSearchProject {
+                    id,
+                    title,
+                    region_name,
+                })
+                .collect(),
+        })
+        .collect())
 }
 
 #[cfg(test)]

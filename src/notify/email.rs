@@ -231,6 +231,12 @@ fn notification_body(notification: &Notification, words: Words) -> Body {
         MeetingCancelled(notice) => meeting_body(notice, "CANCEL", words),
         ProjectPublished(notice) | ProjectChangesRequested(notice) => project_body(notice, words),
         InvestorVerified(notice) => Body::about(&notice.investor.name),
+        SavedSearchMatched(notice) => {
+            let mut body = Body::about(words.pick(&notice.project.title));
+            body.detail(words, "email.saved_search", &notice.search.name);
+            body.detail(words, "email.region", &notice.project.region_name);
+            body
+        }
         MessageReceived(notice) => {
             let mut body = Body::about(&notice.subject);
             body.paragraphs.push(format!("“{}”", notice.excerpt));
@@ -329,6 +335,27 @@ fn digest_body(digest: &Digest, words: Words) -> Body {
             project.score,
             why.join(" ")
         ));
+    }
+    for search in &digest.searches {
+        body.paragraphs.push(
+            rust_i18n::t!(
+                "email.search_found",
+                locale = words.locale,
+                name = search.name,
+                count = search.total
+            )
+            .into_owned()
+                + ":",
+        );
+        for project in &search.projects {
+            body.paragraphs.push(format!(
+                "• {} ({})",
+                words.pick(&project.title),
+                project.region_name
+            ));
+        }
+        body.paragraphs
+            .push(format!("{}: {}", words.say("email.see_all"), search.link));
     }
     body.paragraphs.push(format!(
         "{}: {}",
@@ -502,6 +529,10 @@ mod tests {
             "projects": [{"id": "pr", "title": {"id": "PLTS Pasar", "en": "Market solar"},
                           "region": "73.73", "score": 87.0,
                           "reasons": [{"id": "Sektor cocok.", "en": "The sector fits."}]}],
+            "searches": [{"name": "Solar", "total": 7,
+                          "link": "https://sepadan.example/opportunities?q=solar",
+                          "projects": [{"id": "pr", "title": {"id": "PLTS Pasar", "en": "Market solar"},
+                                        "region_name": "Kota Palopo"}]}],
             "unsubscribe": "https://sepadan.example/api/v1/unsubscribe?user=u&signature=s"
         });
         let requests = [
@@ -538,6 +569,13 @@ mod tests {
                 "message_received",
                 json!({"conversation_id": "c", "subject": "Land status of the solar site",
                        "from": "Asagiri Fund", "excerpt": "Is the land certified?"}),
+            ),
+            (
+                "saved_search_matched",
+                json!({"search": {"id": "s", "name": "Solar in Sulawesi Selatan"},
+                       "project": {"id": "pr", "title": {"id": "PLTS Pasar", "en": "Market solar"},
+                                   "region": "73.73", "region_name": "Kota Palopo",
+                                   "status": "published"}}),
             ),
             ("matches_digest", digest),
             ("official_invitation", invitation),

@@ -44,6 +44,8 @@ pub enum Notification {
     InvestorVerified(InvestorNotice),
     /// A new message in a conversation between an investor and a region, to the other side.
     MessageReceived(MessageNotice),
+    /// A project just published that an investor's instant saved search finds.
+    SavedSearchMatched(SavedSearchNotice),
 }
 
 impl Notification {
@@ -284,6 +286,18 @@ pub struct ProjectFacts {
     pub status: ProjectStatus,
 }
 
+impl ProjectFacts {
+    pub fn of(project: &crate::services::projects::Project) -> Self {
+        ProjectFacts {
+            id: project.id.clone(),
+            title: project.title.clone(),
+            region: project.region.clone(),
+            region_name: project.region_name.clone(),
+            status: project.status,
+        }
+    }
+}
+
 /// A step of a project's review, to the region's officials.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProjectNotice {
@@ -302,6 +316,20 @@ pub struct MessageNotice {
     pub from: String,
     /// The message's opening words.
     pub excerpt: String,
+}
+
+/// A saved search, by name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedSearchRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// A newly published project that a person's instant saved search finds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedSearchNotice {
+    pub search: SavedSearchRef,
+    pub project: ProjectFacts,
 }
 
 /// An investor organisation, by name.
@@ -368,6 +396,9 @@ pub struct Digest {
     pub investor: Organisation,
     /// Best first.
     pub projects: Vec<DigestProject>,
+    /// What the investor's saved searches found since the last digest.
+    #[serde(default)]
+    pub searches: Vec<DigestSearch>,
     /// The one-click unsubscribe link.
     pub unsubscribe: String,
 }
@@ -386,4 +417,23 @@ pub struct DigestProject {
     /// In percent, rounded.
     pub score: f64,
     pub reasons: Vec<Localized>,
+}
+
+/// What a saved search found for a digest: the newest projects, how many in all, and where to
+/// see them all.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DigestSearch {
+    pub name: String,
+    pub total: i64,
+    /// The opportunities page with the search's filters.
+    pub link: String,
+    pub projects: Vec<DigestSearchProject>,
+}
+
+/// A project a saved search found, by title and region.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DigestSearchProject {
+    pub id: String,
+    pub title: Localized,
+    pub region_name: String,
 }

@@ -50,7 +50,8 @@ pub fn event_type(notification: &Notification) -> Option<&'static str> {
         | RequestExpiring(_)
         | MeetingReminder(_)
         | ProjectChangesRequested(_)
-        | MessageReceived(_) => return None,
+        | MessageReceived(_)
+        | SavedSearchMatched(_) => return None,
     })
 }
 

@@ -23,6 +23,7 @@ pub mod reference;
 pub mod regions;
 pub mod reports;
 pub mod requests;
+pub mod saved_searches;
 pub mod webhooks;
 
 use serde::Serialize;

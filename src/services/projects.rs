@@ -678,16 +678,13 @@ pub fn apply_transition(
     if let Some(kind) = kind {
         let officials = crate::models::user::region_officials(conn, &row.region_code)?;
         let notice = ProjectNotice {
-            project: ProjectFacts {
-                id: project.id.clone(),
-                title: project.title.clone(),
-                region: project.region.clone(),
-                region_name: project.region_name.clone(),
-                status: project.status,
-            },
+            project: ProjectFacts::of(&project),
             comment: review_comment,
         };
         crate::notify::record(conn, &officials, &kind(notice))?;
+    }
+    if step == Transition::Publish {
+        crate::services::saved_searches::tell_of_published(conn, catalogue, &project)?;
     }
     Ok(project)
 }
@@ -909,6 +906,18 @@ impl Search {
             max,
             sort: query.sort.unwrap_or_default(),
         })
+    }
+
+    /// The same search of one project only: whether it matches.
+    pub fn only(mut self, project_id: &str) -> Self {
+        self.filter.project_id = Some(project_id.to_owned());
+        self
+    }
+
+    /// The same search of the projects published after `at` only.
+    pub fn published_after(mut self, at: chrono::NaiveDateTime) -> Self {
+        self.filter.published_after = Some(at);
+        self
     }
 
     /// One window of the matching projects, in the chosen order, with the total.

@@ -22,6 +22,7 @@ pub mod readiness;
 pub mod redirect;
 pub mod regions;
 pub mod reports;
+pub mod saved_searches;
 pub mod session;
 pub mod settings;
 
@@ -92,6 +93,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .configure(account::config)
         .configure(agenda::config)
         .configure(conversations::config)
+        .configure(saved_searches::config)
         .configure(deals::config)
         .configure(delegations::config)
         .configure(events::config)
@@ -349,6 +351,8 @@ struct Opportunities {
     sorts: Vec<(&'static str, &'static str, bool)>,
     found: String,
     items: Vec<Card>,
+    /// For an investor: the name its search would be saved under, and the alert choices.
+    save_as: Option<(String, saved_searches::Choices)>,
     page_label: String,
     previous: Option<String>,
     next: Option<String>,
@@ -579,7 +583,39 @@ async fn opportunities(
         })
         .collect();
     let sort = sort_code(query.sort.unwrap_or_default());
+    let save_as = page.investor.then(|| {
+        let name = [&query.q, &query.province, &query.dimension]
+            .into_iter()
+            .flatten()
+            .map(|v| {
+                state
+                    .catalogue
+                    .region(v)
+                    .map(|r| r.name.clone())
+                    .or_else(|| {
+                        state
+                            .catalogue
+                            .dimension_rows()
+                            .find(|d| d.code == *v)
+                            .map(|d| lang.pick(&d.name_id, &d.name_en).to_owned())
+                    })
+                    .unwrap_or_else(|| v.clone())
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let name = if name.is_empty() {
+            lang.t("saved_searches.everything")
+        } else {
+            name
+        };
+        let alerts = saved_searches::alert_choices(
+            lang,
+            crate::services::saved_searches::SearchAlert::Digest,
+        );
+        (name, alerts)
+    });
     let body = Opportunities {
+        save_as,
         q: query.q.clone().unwrap_or_default(),
         provinces,
         dimension_names,

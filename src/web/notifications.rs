@@ -14,7 +14,7 @@ use super::{Page, html, see_other};
 use crate::meetings::time::in_zone;
 use crate::notify::Notification;
 use crate::notify::email::{self, Email};
-use crate::notify::kinds::ReminderNotice;
+use crate::notify::kinds::{ProjectNotice, ReminderNotice, SavedSearchNotice};
 use crate::services::notifications::{
     NotificationRow, mark_all_read_of, mark_read_of, notifications_of,
 };
@@ -82,8 +82,9 @@ pub(crate) fn neighbours(
 /// The page that shows what a notification is about, and the key of the link's text.
 fn link_of(notification: &Notification) -> (String, &'static str) {
     match notification {
-        Notification::ProjectPublished(notice) => (
-            format!("/opportunities/{}", notice.project.id),
+        Notification::ProjectPublished(ProjectNotice { project, .. })
+        | Notification::SavedSearchMatched(SavedSearchNotice { project, .. }) => (
+            format!("/opportunities/{}", project.id),
             "notifications.open_project",
         ),
         Notification::ProjectChangesRequested(_) => {

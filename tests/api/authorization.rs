@@ -193,6 +193,11 @@ const API: &[(&str, &str, Rule)] = &[
     ("PUT", "/api/v1/investors/{id}/feedback/{project_id}", Rule::OwnerA(N)),
     ("DELETE", "/api/v1/investors/{id}/feedback/{project_id}", Rule::OwnerA(N)),
     ("POST", "/api/v1/matches/preview", Rule::Public),
+    // Saved searches: each row uses one of investor A's.
+    ("GET", "/api/v1/me/saved-searches", Rule::Investors),
+    ("POST", "/api/v1/me/saved-searches", Rule::Investors),
+    ("PATCH", "/api/v1/me/saved-searches/{id}", Rule::Each([U, A, N, F, F, F, F])),
+    ("DELETE", "/api/v1/me/saved-searches/{id}", Rule::Each([U, A, N, F, F, F, F])),
     // Deals: A's deal with X's published project, and its data room.
     ("GET", "/api/v1/conversations", Rule::SignedIn),
     ("POST", "/api/v1/conversations", Rule::Investors),
@@ -317,6 +322,10 @@ const PAGES: &[(&str, &str, Rule)] = &[
     ("POST", "/review/{id}/request-changes", Rule::Staff),
     ("GET", "/mandate", Rule::Investors),
     ("POST", "/mandate", Rule::Investors),
+    ("GET", "/saved-searches", Rule::Investors),
+    ("POST", "/saved-searches", Rule::Investors),
+    ("POST", "/saved-searches/{id}/alert", Rule::Each([S, A, N, F, F, F, F])),
+    ("POST", "/saved-searches/{id}/delete", Rule::Each([S, A, N, F, F, F, F])),
     ("GET", "/investors", Rule::Staff),
     ("GET", "/investors/{id}", Rule::Staff),
     ("POST", "/investors/{id}/verify", Rule::Staff),
@@ -414,6 +423,10 @@ struct World {
     published_x: String,
     deal: String,
     conversation: String,
+    /// Investor A's saved searches, one for the API's rows and one for the pages' (each row
+    /// deletes its own).
+    saved_search_api: String,
+    saved_search_page: String,
     event: String,
     other_event: String,
     participant_a: String,
@@ -475,6 +488,10 @@ impl World {
             &self.deal
         } else if path.contains("/conversations/") {
             &self.conversation
+        } else if path.starts_with("/api/v1/me/saved-searches/") {
+            &self.saved_search_api
+        } else if path.starts_with("/saved-searches/") {
+            &self.saved_search_page
         } else if path.starts_with("/opportunities")
             || path.contains("/data-room")
             || path.contains("/nda/")
@@ -577,6 +594,8 @@ impl World {
                 json!({"project_id": self.published_x, "subject": "Matrix", "message": "Matrix?"})
             }
             (_, "/api/v1/conversations/{id}/messages") => json!({"body": "Matrix answer."}),
+            ("POST", "/api/v1/me/saved-searches") => json!({"name": "Matrix", "filters": {}}),
+            ("PATCH", "/api/v1/me/saved-searches/{id}") => json!({"alert": "off"}),
             (_, "/api/v1/projects/{id}/nda/accept") => json!({"version": 1}),
             (_, "/api/v1/projects/{id}/data-room/grants") => {
                 json!({"investor_id": self.investor_b})
@@ -657,6 +676,8 @@ impl World {
                 ("message", "Matrix?".into()),
             ],
             "/conversations/{id}/messages" => vec![("body", "Matrix answer.".into())],
+            "/saved-searches" => vec![("name", "Matrix".into()), ("alert", "digest".into())],
+            "/saved-searches/{id}/alert" => vec![("alert", "off".into())],
             "/opportunities/{id}/nda" => vec![("version", "1".into()), ("agree", "on".into())],
             "/my-region/nda" => vec![("text_id", "NDA matriks.".into())],
             "/events/{id}/meetings/{meeting}" => vec![("action", "confirm".into())],
@@ -843,6 +864,14 @@ async fn build_world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    // Two saved searches of A's, named with what only A may read.
+    let mut saved = Vec::new();
+    for _ in 0..2 {
+        let body = json!({"name": "MKRA-SAVED", "filters": {"q": "MKRA-SAVED"}});
+        let search = ok(app, Method::POST, "/api/v1/me/saved-searches", &inv_a, body).await;
+        saved.push(search["id"].as_str().unwrap().to_owned());
+    }
+    let [saved_search_api, saved_search_page] = saved.try_into().unwrap();
     ok(
         app,
         Method::PUT,
@@ -1131,6 +1160,10 @@ async fn build_world(app: &TestApp) -> World {
             seen_by: insiders(&[INV_A, OFF_X, STAFF, ADMIN]),
         },
         Marker {
+            text: "MKRA-SAVED".into(),
+            seen_by: insiders(&[INV_A]),
+        },
+        Marker {
             text: "MKRX-DATAROOM".into(),
             seen_by: insiders(&[OFF_X, STAFF, ADMIN]),
         },
@@ -1144,6 +1177,8 @@ async fn build_world(app: &TestApp) -> World {
         published_x,
         deal,
         conversation,
+        saved_search_api,
+        saved_search_page,
         event,
         other_event,
         participant_a,

@@ -26,6 +26,7 @@ mod rates;
 mod readiness;
 mod reference;
 mod regions;
+mod saved_searches;
 mod smtp;
 mod tour;
 mod web;

@@ -433,6 +433,28 @@ async fn parties_are_reminded_once_before_a_meeting_and_again_when_it_moves() {
     panic!("no reminder for the moved meeting");
 }
 
+/// Waits (10 s at most) for the first digest in the sink.
+async fn digest_mail(sink: &SmtpSink) -> Received {
+    for _ in 0..500 {
+        let digest = sink
+            .messages()
+            .into_iter()
+            .find(|m| subject_of(m).starts_with("Proyek baru yang cocok"));
+        if let Some(digest) = digest {
+            return digest;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("no digest arrived");
+}
+
+/// The plain text of the first digest in the sink, once it arrives.
+pub async fn digest_text(sink: &SmtpSink) -> String {
+    let digest = digest_mail(sink).await;
+    let parsed = MessageParser::default().parse(&digest.data).unwrap();
+    parsed.body_text(0).unwrap().into_owned()
+}
+
 #[tokio::test]
 async fn investors_get_a_digest_of_new_matches_and_unsubscribe_in_one_click() {
     let (app, sink) = spawn_with_smtp().await;
@@ -448,18 +470,7 @@ async fn investors_get_a_digest_of_new_matches_and_unsubscribe_in_one_click() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let mut digest = None;
-    for _ in 0..500 {
-        digest = sink
-            .messages()
-            .into_iter()
-            .find(|m| subject_of(m).starts_with("Proyek baru yang cocok"));
-        if digest.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let digest = digest.expect("the digest arrives");
+    let digest = digest_mail(&sink).await;
     let parsed = MessageParser::default().parse(&digest.data).unwrap();
     let text = parsed.body_text(0).unwrap();
     assert!(text.contains("Rooftop solar for Palopo"), "{text}");
