@@ -13,6 +13,7 @@ pub mod form;
 pub mod i18n;
 pub mod imports;
 pub mod investors;
+pub mod locator;
 pub mod mandate;
 pub mod map;
 pub mod notifications;
@@ -669,6 +670,8 @@ struct Opportunity {
     /// Whether the card exists but is not for this visitor (not a verified investor).
     readiness_withheld: bool,
     location: Option<String>,
+    /// The locator map (SVG built with its text escaped), when the project has a location.
+    location_map: Option<String>,
     dimensions: String,
     instruments: String,
     published: Option<String>,
@@ -764,6 +767,7 @@ async fn opportunity(
         readiness: ReadinessCard::shown(lang, &project),
         readiness_withheld: project.readiness.is_none(),
         location: place(&project),
+        location_map: locator::location_map(lang, &state.catalogue, &project),
         dimensions: dimension_names.join(", "),
         instruments: project
             .instruments

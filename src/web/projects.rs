@@ -490,6 +490,8 @@ struct ProjectPage {
     /// The readiness card as investors see it, when the region has filled it in.
     readiness: Option<ReadinessCard>,
     location: Option<String>,
+    /// The locator map (SVG built with its text escaped), when the project has a location.
+    location_map: Option<String>,
     history: Vec<Step>,
     /// Why no investor is listed, when none can be.
     note: Option<String>,
@@ -603,6 +605,7 @@ async fn render_project(
         dimensions: dimension_names(lang, &state.catalogue, &project.dimensions).join(", "),
         readiness: ReadinessCard::shown(lang, &project),
         location: place(&project),
+        location_map: super::locator::location_map(lang, &state.catalogue, &project),
         history: project
             .history
             .iter()

@@ -215,6 +215,10 @@ async fn the_opportunity_page_shows_the_card_to_a_verified_investor_and_says_who
         anonymous.contains("are for verified investors") && !anonymous.contains("Andi Makkasau"),
         "{anonymous}"
     );
+    assert!(
+        !anonymous.contains(r#"class="locator""#),
+        "no map without a location: {anonymous}"
+    );
     let investor = verified_investor(&app, &staff).await;
     let session = app.page_session(&investor.email).await;
     let (_, seen) = app.page_as(&path, Some(&session), "id").await;
@@ -315,6 +319,16 @@ async fn officials_fill_the_card_in_the_browser_and_a_problem_keeps_what_was_typ
         page.contains("<dt>Risk level (OSS-RBA)</dt><dd>High</dd>"),
         "the project page shows the card: {page}"
     );
+    let (_, opportunity) = app
+        .page_as(&format!("/opportunities/{id}"), Some(&session), "en")
+        .await;
+    for shown in [&page, &opportunity] {
+        assert!(
+            shown.contains("<dd>-2.9900, 120.1900<svg class=\"locator\"")
+                && shown.contains("Kota Palopo, Sulawesi Selatan (-2.9900, 120.1900)"),
+            "the coordinates and the map of the place: {shown}"
+        );
+    }
     let (_, form_again) = app.page_as(&form, Some(&session), "id").await;
     assert!(
         form_again.contains(r#"value="12,5""#),
