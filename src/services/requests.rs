@@ -117,6 +117,8 @@ pub async fn ask_host(
     user: AuthenticatedUser,
     event_id: String,
     host: String,
+    message: String,
+    project_id: Option<String>,
 ) -> Result<MeetingRequest, AppError> {
     counted_request(state, user, event_id, move |data, user| {
         let investor = data
@@ -127,8 +129,8 @@ pub async fn ask_host(
         Ok(RequestInput {
             investor: investor.row.id.clone(),
             host,
-            message: String::new(),
-            project_id: None,
+            message,
+            project_id,
         })
     })
     .await
@@ -276,10 +278,38 @@ pub struct HostToAsk {
 }
 
 /// The regions and delegations of the investor's events (none for anyone else).
-#[tracing::instrument(skip_all)]
 pub(crate) fn hosts_to_ask(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
+) -> Result<Vec<HostToAsk>, AppError> {
+    hosts_where(conn, user, |_, _| true)
+}
+
+/// Where the investor may ask a region for a meeting: the hosts of its events still taking
+/// requests that are the region, or a delegation that carries it.
+pub(crate) fn hosts_for_region(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    region_code: &str,
+) -> Result<Vec<HostToAsk>, AppError> {
+    let at = now();
+    hosts_where(conn, user, |data, host| {
+        let carries = |d: &event_rows::Delegation| {
+            host.row.delegation_id.as_ref() == Some(&d.row.id)
+                && d.regions.iter().any(|r| r == region_code)
+        };
+        data.plan.event.request_deadline > at
+            && (host.row.region_code.as_deref() == Some(region_code)
+                || data.delegations.iter().any(carries))
+    })
+}
+
+/// The hosts of the investor's events that `keep` keeps.
+#[tracing::instrument(skip_all)]
+fn hosts_where(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    keep: impl Fn(&EventData, &event_rows::Participant) -> bool,
 ) -> Result<Vec<HostToAsk>, AppError> {
     let Some(investor) = user.investor_id.as_deref() else {
         return Ok(Vec::new());
@@ -290,7 +320,7 @@ pub(crate) fn hosts_to_ask(
         for host in data
             .participants
             .iter()
-            .filter(|p| p.row.kind != "investor")
+            .filter(|p| p.row.kind != "investor" && keep(&data, p))
         {
             hosts.push(HostToAsk {
                 event_id: data.plan.event.id.clone(),

@@ -110,22 +110,37 @@ async fn agenda(
     ))
 }
 
-/// A meeting request from the agenda.
+/// A meeting request from the agenda, or from an opportunity's page (with the project and a
+/// message).
 #[derive(Debug, Deserialize)]
 struct Ask {
     event_id: String,
     host: String,
+    #[serde(default)]
+    message: String,
+    project_id: Option<String>,
 }
 
-/// The investor asks a region or delegation of one of its events for a meeting.
+/// The investor asks a region or delegation of one of its events for a meeting, and goes back
+/// to where it asked: the opportunity, where the host now shows as asked, or the agenda.
 async fn request(
     Signed { user, .. }: Signed<Investors>,
     state: web::Data<AppState>,
     form: web::Form<Ask>,
 ) -> PageResult {
-    let Ask { event_id, host } = form.into_inner();
-    requests::ask_host(&state, user, event_id, host).await?;
-    Ok(see_other("/agenda").finish())
+    let Ask {
+        event_id,
+        host,
+        message,
+        project_id,
+    } = form.into_inner();
+    let project_id = project_id.filter(|p| !p.is_empty());
+    let back = match &project_id {
+        Some(id) => format!("/opportunities/{id}#meet"),
+        None => "/agenda".into(),
+    };
+    requests::ask_host(&state, user, event_id, host, message, project_id).await?;
+    Ok(see_other(&back).finish())
 }
 
 /// Every meeting of the viewer as one .ics file, as the personal calendar feed serves it.

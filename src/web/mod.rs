@@ -681,6 +681,9 @@ struct Opportunity {
     your_match: Option<MatchCard>,
     /// Where a signed-in person stands with the project's data room.
     data_room: Option<DataRoomCard>,
+    /// For an investor on a published project: the region's hosts at its events still taking
+    /// meeting requests.
+    meet: Option<Vec<crate::services::requests::HostToAsk>>,
     files: files::Panel,
 }
 
@@ -742,10 +745,23 @@ async fn opportunity(
             let room = user
                 .map(|u| crate::services::data_room::data_room(conn, u, &id))
                 .transpose()?;
-            Ok((found, room))
+            let meet = match user {
+                Some(u)
+                    if policy::speaks_for_an_investor(u)
+                        && found.project.status == ProjectStatus::Published =>
+                {
+                    Some(crate::services::requests::hosts_for_region(
+                        conn,
+                        u,
+                        &found.project.region,
+                    )?)
+                }
+                _ => None,
+            };
+            Ok((found, room, meet))
         })
         .await?;
-    let (found, room) = found;
+    let (found, room, meet) = found;
     let project = found.project;
     let lang = page.lang;
     let dimension_names = dimension_names(lang, &state.catalogue, &project.dimensions);
@@ -782,6 +798,7 @@ async fn opportunity(
             .then(|| lang.t(&format!("status.{}", project.status.as_ref()))),
         your_match: found.your_match.map(|m| match_card(lang, m)),
         data_room: room.map(|r| DataRoomCard::of(lang, r)),
+        meet,
         files,
         page,
     }

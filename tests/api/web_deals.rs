@@ -142,3 +142,93 @@ async fn an_investor_accepts_the_nda_on_the_opportunity_and_follows_its_deal_to_
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_investor_asks_for_a_meeting_about_the_project_at_an_event_where_the_region_takes_part()
+{
+    use crate::meetings::{create_event, forum_body, in_days, register, register_investor};
+    use serde_json::json;
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let staff = app.user(Role::Staff, None).await;
+    let project = app
+        .published_project(
+            &official,
+            &staff,
+            TestApp::project_body("73.73", "Palopo cold storage", "5210", "40000000000"),
+        )
+        .await;
+    let investor = app.user(Role::Investor, None).await;
+    let session = app.page_session(&investor.email).await;
+    let opportunity = format!("/opportunities/{project}");
+    let (_, page) = app.page_as(&opportunity, Some(&session), "en").await;
+    assert!(
+        page.contains("No upcoming event where you and this region both take part"),
+        "{page}"
+    );
+
+    let event = create_event(&app, &staff, forum_body(in_days(14))).await;
+    let host = register(
+        &app,
+        &official,
+        &event,
+        json!({"region_code": "73.73", "time_zone": "Asia/Makassar"}),
+    )
+    .await;
+    // An event whose requests closed yesterday.
+    let mut closed = forum_body(in_days(10));
+    closed["name"] = json!("Closed forum");
+    closed["request_deadline"] = json!(format!("{}T08:00:00+07:00", in_days(-1)));
+    let past = create_event(&app, &staff, closed).await;
+    register(
+        &app,
+        &official,
+        &past,
+        json!({"region_code": "73.73", "time_zone": "Asia/Makassar"}),
+    )
+    .await;
+    register_investor(&app, &investor, &event, "Asia/Tokyo").await;
+    register_investor(&app, &investor, &past, "Asia/Tokyo").await;
+    let (_, page) = app.page_as(&opportunity, Some(&session), "en").await;
+    assert_eq!(
+        page.matches(r#"action="/agenda/request""#).count(),
+        1,
+        "only the event still taking requests: {page}"
+    );
+    assert!(page.contains(&format!(r#"name="host" value="{host}""#)));
+    assert!(!page.contains("Closed forum"), "requests there are closed");
+
+    let asked = app
+        .submit(
+            "/agenda/request",
+            &session,
+            &[
+                ("event_id", event.as_str()),
+                ("host", host.as_str()),
+                ("project_id", project.as_str()),
+                ("message", "We would like to see the cold storage site."),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        asked.headers()["location"],
+        format!("/opportunities/{project}#meet").as_str()
+    );
+    let (_, page) = app.page_as(&opportunity, Some(&session), "en").await;
+    assert!(
+        page.contains("You have an open meeting request with them"),
+        "{page}"
+    );
+    let (_, requests) = app
+        .get(
+            &format!("/api/v1/events/{event}/requests"),
+            Some(&official.token),
+        )
+        .await;
+    assert_eq!(requests[0]["project_id"], project.as_str(), "{requests}");
+    assert_eq!(
+        requests[0]["message"],
+        "We would like to see the cold storage site."
+    );
+}
