@@ -1,6 +1,8 @@
 //! Enquiries between investors and regions.
 
 use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::JsonBody;
@@ -16,20 +18,31 @@ pub fn config(cfg: &mut ServiceConfig) {
         .service(post_message);
 }
 
+/// Which conversations a list holds.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct ConversationQuery {
+    /// Only those about this project.
+    project_id: Option<String>,
+}
+
 /// The caller's conversations (its organisation's, its region's, all for staff), the latest
 /// first, each with the number of messages the caller has not read.
-#[utoipa::path(tag = "conversations", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "conversations", security(("bearer" = [])), params(ConversationQuery), responses(
     (status = 200, body = Vec<Conversation>), (status = 401, body = ErrorBody),
 ))]
 #[get("/conversations")]
 async fn list_conversations(
     state: web::Data<AppState>,
     user: AuthenticatedUser,
+    query: web::Query<ConversationQuery>,
 ) -> Result<web::Json<Vec<Conversation>>, AppError> {
     let app = state.clone();
+    let about = query.into_inner().project_id;
     let found = state
         .db
-        .run(move |conn| conversations::list(conn, &app, &user))
+        .run(move |conn| conversations::list(conn, &app, &user, about.as_deref()))
         .await?;
     Ok(web::Json(found))
 }

@@ -55,11 +55,13 @@ pub fn add_message(conn: &mut AnyConnection, row: &MessageRow) -> QueryResult<()
         .map(drop)
 }
 
-/// The conversations of an investor, of a region, or (both none) all, the latest first.
+/// The conversations of an investor, of a region, or (both none) all, only those about the
+/// project when one is given, the latest first.
 pub fn list(
     conn: &mut AnyConnection,
     investor_id: Option<&str>,
     region_code: Option<&str>,
+    project_id: Option<&str>,
 ) -> QueryResult<Vec<ConversationRow>> {
     let mut query = conversations::table
         .select(ConversationRow::as_select())
@@ -69,6 +71,9 @@ pub fn list(
     }
     if let Some(region) = region_code {
         query = query.filter(conversations::region_code.eq(region));
+    }
+    if let Some(project) = project_id {
+        query = query.filter(conversations::project_id.eq(project));
     }
     query
         .order((conversations::last_message_at.desc(), conversations::id))

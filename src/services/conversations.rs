@@ -256,13 +256,14 @@ pub fn list(
     conn: &mut AnyConnection,
     app: &AppState,
     user: &AuthenticatedUser,
+    about: Option<&str>,
 ) -> Result<Vec<Conversation>, AppError> {
     let found = if policy::oversees_programme(user) {
-        rows::list(conn, None, None)?
+        rows::list(conn, None, None, about)?
     } else if policy::speaks_for_an_investor(user) {
-        rows::list(conn, user.investor_id.as_deref().or(Some("")), None)?
+        rows::list(conn, user.investor_id.as_deref().or(Some("")), None, about)?
     } else if policy::speaks_for_a_region(user) {
-        rows::list(conn, None, user.region_code.as_deref().or(Some("")))?
+        rows::list(conn, None, user.region_code.as_deref().or(Some("")), about)?
     } else {
         Vec::new()
     };
@@ -279,7 +280,7 @@ pub fn unread_total(
     app: &AppState,
     user: &AuthenticatedUser,
 ) -> Result<i64, AppError> {
-    Ok(list(conn, app, user)?.iter().map(|c| c.unread).sum())
+    Ok(list(conn, app, user, None)?.iter().map(|c| c.unread).sum())
 }
 
 fn view(

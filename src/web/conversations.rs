@@ -22,18 +22,18 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 }
 
 /// A conversation as a row of the list.
-struct Line {
-    id: String,
-    subject: String,
+pub(crate) struct Line {
+    pub(crate) id: String,
+    pub(crate) subject: String,
     /// The other side, as the reader sees it: the region for an investor, the investor for a
     /// region, both for staff.
-    with: String,
-    about: String,
-    last: String,
-    unread: i64,
+    pub(crate) with: String,
+    pub(crate) about: String,
+    pub(crate) last: String,
+    pub(crate) unread: i64,
 }
 
-fn line(lang: Lang, c: &Conversation, reader_is_investor: bool) -> Line {
+pub(crate) fn line(lang: Lang, c: &Conversation, reader_is_investor: bool) -> Line {
     Line {
         id: c.id.clone(),
         subject: c.subject.clone(),
@@ -67,7 +67,7 @@ async fn list(
     let reader_is_investor = policy::speaks_for_an_investor(&user);
     let found = state
         .db
-        .run(move |conn| conversations::list(conn, &app, &user))
+        .run(move |conn| conversations::list(conn, &app, &user, None))
         .await?;
     let lines = found
         .iter()

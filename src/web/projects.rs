@@ -19,6 +19,7 @@ use crate::domain::MoneyJson;
 use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage, Transition};
 use crate::domain::text;
 use crate::error::{AppError, ErrorCode};
+use crate::services::conversations;
 use crate::services::data_room;
 use crate::services::deals::{self, DealQuery};
 use crate::services::matches::{InvestorMatch, ranked_investors};
@@ -499,6 +500,8 @@ struct ProjectPage {
     interested: Vec<MatchedInvestor>,
     /// The project's deals, the most recently moved first.
     deals: Vec<DealLine>,
+    /// The investors' questions about the project, the latest first.
+    conversations: Vec<super::conversations::Line>,
     /// Whether the project is published, so that its data room can be granted.
     published: bool,
     /// Who opened the data room's documents: date, person, organisation, document.
@@ -548,10 +551,11 @@ async fn render_project(
             };
             let deals = deals::list(conn, &app.catalogue, &user, &query)?;
             let openings = data_room::data_room(conn, &user, &id)?.openings;
-            Ok((project, investors, deals, openings))
+            let asked = conversations::list(conn, &app, &user, Some(&id))?;
+            Ok((project, investors, deals, openings, asked))
         })
         .await;
-    let (project, investors, deals, openings) = found?;
+    let (project, investors, deals, openings, asked) = found?;
     let files = super::files::panel(state, Some(&closer), &project.id, page.lang, true).await?;
     let status = if refusal.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -621,6 +625,10 @@ async fn render_project(
         matched,
         interested,
         deals: deals.iter().map(|d| DealLine::of(lang, d)).collect(),
+        conversations: asked
+            .iter()
+            .map(|c| super::conversations::line(lang, c, false))
+            .collect(),
         published: project.status == ProjectStatus::Published,
         openings: openings
             .iter()

@@ -229,3 +229,57 @@ async fn an_investor_asks_from_the_opportunity_page_and_the_official_answers_on_
         "escaped: {seen}"
     );
 }
+
+#[tokio::test]
+async fn the_officials_project_page_lists_the_questions_about_that_project_only() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let staff = app.user(Role::Staff, None).await;
+    let market = app
+        .published_project(
+            &official,
+            &staff,
+            TestApp::project_body("73.73", "Palopo fish market", "4630", "30000000000"),
+        )
+        .await;
+    let lights = app
+        .published_project(
+            &official,
+            &staff,
+            TestApp::project_body("73.73", "Palopo street lights", "4220", "9000000000"),
+        )
+        .await;
+    let investor = app.user(Role::Investor, None).await;
+    for (project, subject) in [(&market, "Cold chain"), (&lights, "LED supplier")] {
+        let (status, _) = app
+            .post(
+                "/api/v1/conversations",
+                Some(&investor.token),
+                json!({"project_id": project, "subject": subject, "message": "Tell us more."}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (_, about) = app
+        .get(
+            &format!("/api/v1/conversations?project_id={market}"),
+            Some(&official.token),
+        )
+        .await;
+    let subjects: Vec<&str> = about
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["Cold chain"]);
+
+    let session = app.page_session(&official.email).await;
+    let (_, page) = app
+        .page_as(&format!("/my-projects/{market}"), Some(&session), "en")
+        .await;
+    let section = &page[page.find(r#"id="conversations""#).expect("the section")..];
+    assert!(section.contains("Cold chain"), "{section}");
+    assert!(section.contains("1 unread"), "{section}");
+    assert!(!page.contains("LED supplier"), "another project's question");
+}
