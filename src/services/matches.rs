@@ -15,9 +15,9 @@ use crate::auth::AuthenticatedUser;
 use crate::auth::policy::{self, Task};
 use crate::clock::now;
 use crate::db::AnyConnection;
-use crate::domain::Money;
 use crate::domain::deal::{DealSource, DealStage};
 use crate::domain::project::{Instrument, Interest, ProjectStatus, Stage};
+use crate::domain::{Currency, Money};
 use crate::error::{AppError, ErrorCode};
 use crate::matching::explain::{Reason, reasons};
 use crate::matching::facts::{MandateFacts, instrument_bit, stage_ordinal};
@@ -279,57 +279,86 @@ pub fn ranked_projects(
 }
 
 /// A project as its opportunity page shows it: the project as the viewer may see it, its value
-/// in US dollars at the rates in use, and, for an investor with a mandate, its match with the
-/// project and the investor's answer.
+/// in the viewer's currency at the rates in use, and, for an investor with a mandate, its match
+/// with the project and the investor's answer.
 pub struct Opportunity {
     pub project: Project,
-    pub value_usd: Option<f64>,
+    /// The viewer's currency, and the value in it when that is not the project's own and has a
+    /// rate.
+    pub viewer_currency: Currency,
+    pub value_for_viewer: Option<Money>,
+    /// The currencies with a rate, which the value can be shown in, by code.
+    pub rated_currencies: Vec<String>,
     pub your_match: Option<ProjectMatch>,
 }
 
 /// The opportunity page's project for `viewer`: a published project for anyone, an unpublished
-/// one for whoever may see it (its region's officials, staff reviewing it).
+/// one for whoever may see it (its region's officials, staff reviewing it). Its value is also
+/// given in `currency`, else in an investor's ticket currency, else in US dollars.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub fn opportunity(
     conn: &mut AnyConnection,
     app: &AppState,
     viewer: Option<&AuthenticatedUser>,
     id: &str,
+    currency: Option<Currency>,
 ) -> Result<Opportunity, AppError> {
     let (project, _) = super::projects::load_visible(conn, &app.catalogue, viewer, id)?;
     let snapshot = app.matchmaker.snapshot(conn)?;
-    let value_usd = Money::from_json(&project.value)
-        .ok()
-        .and_then(|value| crate::matchmaker::to_usd(value, &snapshot.rates));
     let investor = viewer
         .filter(|user| policy::speaks_for_an_investor(user))
         .and_then(|user| Some((user, user.investor_id.as_deref()?)));
-    let your_match = match investor {
-        Some((user, investor_id)) => match_with(conn, app, &snapshot, user, investor_id, id)?,
+    let mandate = match investor {
+        Some((user, investor_id)) => {
+            check_investor_access(user, investor_id)?;
+            investor_rows::find(conn, investor_id)?.and_then(|(_, mandate)| mandate)
+        }
         None => None,
     };
+    let ticket_currency = mandate
+        .as_ref()
+        .and_then(|m| m.ticket_currency.as_deref())
+        .and_then(|code| Currency::parse(code).ok());
+    let wanted = currency
+        .or(ticket_currency)
+        .unwrap_or(Currency::parse("USD").expect("a known currency"));
+    let value_for_viewer = Money::from_json(&project.value)
+        .ok()
+        .filter(|value| value.currency() != wanted)
+        .and_then(|value| {
+            let from = snapshot.rates.get(value.currency().code())?;
+            let to = snapshot.rates.get(wanted.code())?;
+            value.convert(wanted, *from, *to)
+        });
+    let your_match = match (investor, mandate) {
+        (Some((user, investor_id)), Some(mandate)) => {
+            match_with(conn, app, &snapshot, user, investor_id, &mandate, id)?
+        }
+        _ => None,
+    };
+    let mut rated_currencies: Vec<String> = snapshot.rates.keys().cloned().collect();
+    rated_currencies.sort();
     Ok(Opportunity {
         project,
-        value_usd,
+        viewer_currency: wanted,
+        value_for_viewer,
+        rated_currencies,
         your_match,
     })
 }
 
-/// The investor's match with one published project; `None` while the investor has no mandate,
-/// or when the project is not ranked (unpublished, or in a sector the mandate excludes).
+/// The investor's match with one published project under its mandate; `None` when the project
+/// is not ranked (unpublished, or in a sector the mandate excludes).
 fn match_with(
     conn: &mut AnyConnection,
     app: &AppState,
     snapshot: &Snapshot,
     user: &AuthenticatedUser,
     investor_id: &str,
+    mandate: &investor_rows::MandateRow,
     project_id: &str,
 ) -> Result<Option<ProjectMatch>, AppError> {
-    check_investor_access(user, investor_id)?;
-    let Some((_, Some(mandate))) = investor_rows::find(conn, investor_id)? else {
-        return Ok(None);
-    };
-    let facts = app.matchmaker.stored_mandate(&mandate, &snapshot.rates);
+    let facts = app.matchmaker.stored_mandate(mandate, &snapshot.rates);
     let ranked = snapshot.index.position(project_id).and_then(|position| {
         snapshot
             .index

@@ -660,8 +660,10 @@ struct Opportunity {
     region: String,
     region_code: String,
     value: String,
-    /// The value in US dollars, for a project valued in another currency.
-    value_usd: Option<String>,
+    /// The value in the viewer's currency, when that is not the project's.
+    value_for_viewer: Option<String>,
+    /// The currencies the value can be shown in, with the viewer's chosen.
+    currencies: Vec<(String, bool)>,
     stage: String,
     /// Code and name of each sector.
     sectors: Vec<(String, String)>,
@@ -727,21 +729,34 @@ impl DataRoomCard {
     }
 }
 
+/// The currency an opportunity's value is also shown in, as its page's form asks.
+#[derive(Debug, Deserialize)]
+struct ValueIn {
+    currency: Option<String>,
+}
+
 async fn opportunity(
     req: HttpRequest,
     visitor: Visitor,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    value_in: web::Query<ValueIn>,
 ) -> PageResult {
     let page = Page::new(&req, &visitor);
     let app = state.clone();
     let id = id.into_inner();
+    let currency = value_in
+        .into_inner()
+        .currency
+        .filter(|c| !c.is_empty())
+        .map(|c| Currency::parse(&c).map_err(|e| AppError::validation("currency", e)))
+        .transpose()?;
     let files = files::panel(&state, visitor.0.as_ref(), &id, page.lang, false).await?;
     let found = state
         .db
         .run(move |conn| {
             let user = visitor.0.as_ref();
-            let found = crate::services::matches::opportunity(conn, &app, user, &id)?;
+            let found = crate::services::matches::opportunity(conn, &app, user, &id, currency)?;
             let room = user
                 .map(|u| crate::services::data_room::data_room(conn, u, &id))
                 .transpose()?;
@@ -765,11 +780,19 @@ async fn opportunity(
     let project = found.project;
     let lang = page.lang;
     let dimension_names = dimension_names(lang, &state.catalogue, &project.dimensions);
-    let value_usd = found
-        .value_usd
-        .filter(|_| project.value.currency != "USD")
-        .and_then(Decimal::from_f64_retain)
-        .map(|usd| lang.money(usd.round(), "USD"));
+    // Converted at a rate, so shown in whole units after "≈".
+    let value_for_viewer = found
+        .value_for_viewer
+        .map(|v| lang.money(v.amount().round(), v.currency().code()));
+    let chosen = found.viewer_currency.code();
+    let currencies = found
+        .rated_currencies
+        .into_iter()
+        .map(|code| {
+            let is_chosen = code == chosen;
+            (code, is_chosen)
+        })
+        .collect();
     let body = Opportunity {
         id: project.id.clone(),
         title: localized(lang, &project.title),
@@ -777,7 +800,8 @@ async fn opportunity(
         region: format!("{} ({})", project.region_name, project.region),
         region_code: project.region.clone(),
         value: money_of(lang, &project),
-        value_usd,
+        value_for_viewer,
+        currencies,
         stage: lang.t(&format!("stage.{}", project.stage)),
         sectors: sector_names(&state.catalogue, &project.sectors),
         readiness: ReadinessCard::shown(lang, &project),

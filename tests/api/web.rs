@@ -605,7 +605,8 @@ async fn error_pages_keep_the_signed_in_persons_navigation_and_speak_the_pages_l
     assert!(page.contains("Halaman ini tidak ada."), "{page}");
 }
 
-/// The opportunity page names its sectors, gives an IDR value in dollars too, shows a signed-in
+/// The opportunity page names its sectors, gives an IDR value in the viewer's currency too (asked
+/// for, else the investor's ticket currency, else dollars), shows a signed-in
 /// investor its match with answer buttons that come back to the page, and opens a project under
 /// review to staff while anyone else still gets 404.
 #[tokio::test]
@@ -627,6 +628,39 @@ async fn the_opportunity_page_names_sectors_shows_the_investors_match_and_opens_
         "{anonymous}"
     );
     assert!(anonymous.contains("(≈ USD "), "{anonymous}");
+    let (_, in_euro) = page(
+        &app,
+        &format!("/opportunities/{solar}?currency=EUR"),
+        &[(COOKIE, "lang=en")],
+    )
+    .await;
+    assert!(
+        in_euro.contains("(≈ EUR "),
+        "the currency asked for: {in_euro}"
+    );
+    let (status, _) = page(
+        &app,
+        &format!("/opportunities/{solar}?currency=XYZ"),
+        &[(COOKIE, "lang=en")],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an unknown currency"
+    );
+    let mut in_singapore = crate::matches::solar_mandate(true);
+    in_singapore["ticket"] =
+        serde_json::json!({"min": "6000000", "max": "26000000", "currency": "SGD"});
+    let singaporean = crate::matches::investor_with_mandate(&app, in_singapore).await;
+    let session = app.page_session(&singaporean.email).await;
+    let (_, seen) = app
+        .page_as(&format!("/opportunities/{solar}"), Some(&session), "en")
+        .await;
+    assert!(
+        seen.contains("(≈ SGD "),
+        "the investor's ticket currency: {seen}"
+    );
     assert!(!anonymous.contains("Readiness"), "no figures, no card");
     assert!(!anonymous.contains("your-match"), "no match for a visitor");
 
