@@ -243,17 +243,37 @@ diesel::define_sql_function! {
 
 #[cfg(test)]
 mod tests {
+    use diesel::backend::Backend;
     use diesel::connection::SimpleConnection;
     use diesel::prelude::*;
-    use diesel_migrations::MigrationHarness;
+    use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
 
     use super::{AnyConnection, SQLITE_MIGRATIONS};
     use crate::models::deal::{self, DealFilter};
 
     /// Meetings as the outcome form left them before deals: two about one project (its region,
     /// not the host's, carries the deal), one about no project with a region, one a delegation's
-    /// about no project, one without a follow-up.
+    /// about no project, one without a follow-up; and the rows they name, for PostgreSQL's
+    /// foreign keys.
     const OUTCOMES: &str = "
+        INSERT INTO regions (code, province_code, name, kind, lat, lng, tz_abbr, iana_tz,
+            area_km2, population) VALUES
+            ('73.73', '73', 'Kota Palopo', 'kota', 0, 0, 'WITA', 'Asia/Makassar', 1, 1),
+            ('64.71', '64', 'Kota Balikpapan', 'kota', 0, 0, 'WITA', 'Asia/Makassar', 1, 1);
+        INSERT INTO users (id, email, password_hash, role, name, language, created_at,
+            password_changed_at) VALUES
+            ('u', 'u@example.org', 'x', 'staff', 'U', 'en', '2026-11-01 10:00:00', '2026-11-01 10:00:00');
+        INSERT INTO investors (id, name, kind, country, description, demo, created_at, updated_at)
+            VALUES ('inv1', 'Fund', 'fund', 'SG', '', FALSE, '2026-11-01 10:00:00', '2026-11-01 10:00:00');
+        INSERT INTO events (id, name, kind, description, slot_minutes, travel_buffer_minutes,
+            daily_cap, min_break_slots, online, registration_deadline, request_deadline,
+            request_expiry_days, demo, created_by, created_at, updated_at) VALUES
+            ('e', 'Forum', 'forum', '', 30, 0, 8, 0, FALSE, '2026-11-01 10:00:00',
+                '2026-11-01 10:00:00', 7, FALSE, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00');
+        INSERT INTO event_venues (id, event_id, position, name, city, country, time_zone, tables,
+            rooms) VALUES ('v', 'e', 0, 'Hall', 'Jakarta', 'ID', 'Asia/Jakarta', 2, 0);
+        INSERT INTO delegations (id, name, travel_buffer_minutes, demo, created_by, created_at)
+            VALUES ('d1', 'Delegation', 30, FALSE, 'u', '2026-11-01 10:00:00');
         INSERT INTO event_participants VALUES
             ('pi', 'e', 'investor', 'inv1', NULL, NULL, 'Asia/Jakarta', NULL, 'u', '2026-11-01 10:00:00'),
             ('pr', 'e', 'region', NULL, '73.73', NULL, 'Asia/Makassar', NULL, 'u', '2026-11-01 10:00:00'),
@@ -261,41 +281,77 @@ mod tests {
         INSERT INTO projects (id, region_code, title_id, title_en, description_id, description_en,
             stage, value_minor, value_currency, status, search_text, demo, created_by, created_at,
             updated_at)
-            VALUES ('p1', '64.71', 'x', 'x', 'x', 'x', 'idea', 1, 'IDR', 'published', '', 0, 'u',
+            VALUES ('p1', '64.71', 'x', 'x', 'x', 'x', 'idea', 1, 'IDR', 'published', '', FALSE, 'u',
                 '2026-11-01 10:00:00', '2026-11-01 10:00:00');
         INSERT INTO meeting_requests (id, event_id, investor_participant_id, host_participant_id,
             project_id, origin, message, status, investor_accepted, host_accepted, must_meet, score,
             created_by, created_at, expires_at) VALUES
-            ('r1', 'e', 'pi', 'pr', 'p1', 'investor', '', 'accepted', 1, 1, 0, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
-            ('r4', 'e', 'pi', 'pr', 'p1', 'investor', '', 'accepted', 1, 1, 0, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
-            ('r2', 'e', 'pi', 'pr', NULL, 'investor', '', 'accepted', 1, 1, 0, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
-            ('r3', 'e', 'pi', 'pd', NULL, 'investor', '', 'accepted', 1, 1, 0, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
-            ('r5', 'e', 'pi', 'pr', NULL, 'investor', '', 'accepted', 1, 1, 0, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00');
+            ('r1', 'e', 'pi', 'pr', 'p1', 'investor', '', 'accepted', TRUE, TRUE, FALSE, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('r4', 'e', 'pi', 'pr', 'p1', 'investor', '', 'accepted', TRUE, TRUE, FALSE, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('r2', 'e', 'pi', 'pr', NULL, 'investor', '', 'accepted', TRUE, TRUE, FALSE, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('r3', 'e', 'pi', 'pd', NULL, 'investor', '', 'accepted', TRUE, TRUE, FALSE, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('r5', 'e', 'pi', 'pr', NULL, 'investor', '', 'accepted', TRUE, TRUE, FALSE, 0, 'u', '2026-11-01 10:00:00', '2026-11-01 10:00:00');
         INSERT INTO meetings (id, event_id, request_id, venue_id, seat, is_group, starts_at,
             ends_at, status, sequence, attendance, follow_up, follow_up_amount_minor,
             follow_up_currency, outcome_by, outcome_at, created_at, updated_at) VALUES
-            ('m1', 'e', 'r1', 'v', 1, 0, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', 'site_visit', NULL, NULL, 'u', '2026-11-02 10:00:00', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
-            ('m4', 'e', 'r4', 'v', 1, 0, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', 'mou', 500000000, 'USD', 'u', '2026-11-05 10:00:00', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
-            ('m2', 'e', 'r2', 'v', 1, 0, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', 'letter_of_intent', 100, 'USD', 'u', '2026-11-03 10:00:00', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
-            ('m3', 'e', 'r3', 'v', 1, 0, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', 'mou', NULL, NULL, 'u', '2026-11-04 10:00:00', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
-            ('m5', 'e', 'r5', 'v', 1, 0, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', NULL, NULL, NULL, NULL, NULL, '2026-11-01 10:00:00', '2026-11-01 10:00:00');
+            ('m1', 'e', 'r1', 'v', 1, FALSE, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', 'site_visit', NULL, NULL, 'u', '2026-11-02 10:00:00', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('m4', 'e', 'r4', 'v', 1, FALSE, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', 'mou', 500000000, 'USD', 'u', '2026-11-05 10:00:00', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('m2', 'e', 'r2', 'v', 1, FALSE, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', 'letter_of_intent', 100, 'USD', 'u', '2026-11-03 10:00:00', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('m3', 'e', 'r3', 'v', 1, FALSE, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', 'mou', NULL, NULL, 'u', '2026-11-04 10:00:00', '2026-11-01 10:00:00', '2026-11-01 10:00:00'),
+            ('m5', 'e', 'r5', 'v', 1, FALSE, '2026-11-01 10:00:00', '2026-11-01 10:30:00', 'confirmed', 0, 'held', NULL, NULL, NULL, NULL, NULL, '2026-11-01 10:00:00', '2026-11-01 10:00:00');
     ";
+
+    /// Migrates a new database to just before deals, writes [`OUTCOMES`], then migrates on.
+    fn migrate_through_deals<DB: Backend>(
+        conn: &mut (impl MigrationHarness<DB> + SimpleConnection),
+        migrations: EmbeddedMigrations,
+    ) {
+        let (before, after): (Vec<_>, Vec<_>) = conn
+            .pending_migrations(migrations)
+            .unwrap()
+            .into_iter()
+            .partition(|m| m.name().to_string().as_str() < "2026-12-11");
+        for migration in &before {
+            conn.run_migration(migration).unwrap();
+        }
+        conn.batch_execute(OUTCOMES).unwrap();
+        for migration in &after {
+            conn.run_migration(migration).unwrap();
+        }
+    }
 
     #[test]
     fn recorded_follow_ups_become_deals_with_a_step_each() {
         let mut conn = SqliteConnection::establish(":memory:").unwrap();
-        // Foreign keys would ask for every row these rows name; the migration is what is tested.
-        conn.batch_execute("PRAGMA foreign_keys = OFF").unwrap();
-        for migration in conn.pending_migrations(SQLITE_MIGRATIONS).unwrap() {
-            if migration.name().to_string().as_str() >= "2026-12-11" {
-                break;
-            }
-            conn.run_migration(&migration).unwrap();
-        }
-        conn.batch_execute(OUTCOMES).unwrap();
-        conn.run_pending_migrations(SQLITE_MIGRATIONS).unwrap();
-        let mut conn = AnyConnection::Sqlite(conn);
-        let deals = deal::list(&mut conn, &DealFilter::default()).unwrap();
+        migrate_through_deals(&mut conn, SQLITE_MIGRATIONS);
+        expect_deals_of_outcomes(&mut AnyConnection::Sqlite(conn));
+    }
+
+    /// The same migration on PostgreSQL, in a database of its own on the server that
+    /// `SEPADAN_TEST_POSTGRES_URL` names (the PostgreSQL run of the suite sets it).
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn recorded_follow_ups_become_deals_on_postgresql_too() {
+        let Some(base) = std::env::var("SEPADAN_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
+            return;
+        };
+        let name = format!("sepadan_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(&base).unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .unwrap();
+        let (server, _) = base.rsplit_once('/').unwrap();
+        let mut conn = PgConnection::establish(&format!("{server}/{name}")).unwrap();
+        migrate_through_deals(&mut conn, super::POSTGRES_MIGRATIONS);
+        expect_deals_of_outcomes(&mut AnyConnection::Postgresql(conn));
+    }
+
+    /// The deals and steps the migration makes of [`OUTCOMES`].
+    fn expect_deals_of_outcomes(conn: &mut AnyConnection) {
+        let deals = deal::list(conn, &DealFilter::default()).unwrap();
         let found: Vec<(&str, Option<&str>, &str)> = deals
             .iter()
             .map(|d| {
@@ -315,7 +371,7 @@ mod tests {
             "the furthest follow-up per investor and project, the project's region first"
         );
         let ids: Vec<String> = deals.iter().map(|d| d.id.clone()).collect();
-        let steps = deal::steps_of(&mut conn, &ids).unwrap();
+        let steps = deal::steps_of(conn, &ids).unwrap();
         let seen: Vec<(&str, &str, Option<i64>)> = steps
             .iter()
             .map(|s| {
