@@ -746,7 +746,8 @@ async fn record_stage(c: &Client, stage: &str, amount: Option<&str>) {
 }
 
 #[tokio::test]
-async fn an_investor_goes_from_the_nda_through_the_data_room_and_a_question_to_an_mou() {
+async fn an_investor_goes_from_the_nda_through_the_data_room_a_question_and_a_meeting_to_an_mou() {
+    use crate::meetings::{create_event, forum_body, in_days, register, register_investor};
     let app = spawn_app().await;
     let official = app.user(Role::Official, Some("73.73")).await;
     let staff = app.user(Role::Staff, None).await;
@@ -782,6 +783,16 @@ async fn an_investor_goes_from_the_nda_through_the_data_room_and_a_question_to_a
     )
     .await;
     assert_eq!(status, reqwest::StatusCode::CREATED);
+    // A forum both the region and the investor take part in.
+    let event = create_event(&app, &staff, forum_body(in_days(14))).await;
+    register(
+        &app,
+        &official,
+        &event,
+        json!({"region_code": "73.73", "time_zone": "Asia/Makassar"}),
+    )
+    .await;
+    register_investor(&app, &investor, &event, "Asia/Singapore").await;
     let Some(browser) = browser(1280, 900).await else {
         return;
     };
@@ -829,6 +840,20 @@ async fn an_investor_goes_from_the_nda_through_the_data_room_and_a_question_to_a
         .unwrap();
     let conversation = c.current_url().await.unwrap().to_string();
 
+    // It asks the region for a meeting about the project at the forum.
+    c.goto(&app.url(&format!("/opportunities/{project}")))
+        .await
+        .unwrap();
+    let meet = c.form(Locator::Css("#meet form")).await.unwrap();
+    meet.set_by_name("message", "To walk the harbour site together.")
+        .await
+        .unwrap();
+    meet.submit().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(r#"#meet p[role="status"]"#))
+        .await
+        .unwrap();
+
     // Its deal shows the NDA; it records the site visit.
     c.goto(&app.url("/deals")).await.unwrap();
     c.find(Locator::Css("table.deals a"))
@@ -845,8 +870,37 @@ async fn an_investor_goes_from_the_nda_through_the_data_room_and_a_question_to_a
     record_stage(c, "site_visit", None).await;
     sign_out(c).await;
 
-    // The official answers and records the MoU.
+    // The official accepts the meeting, answers and records the MoU.
     sign_in(c, &app, &official.email).await;
+    c.goto(&app.url("/agenda")).await.unwrap();
+    let waiting = text_of(c, "li.waiting").await;
+    assert!(
+        waiting.contains("To walk the harbour site together."),
+        "{waiting}"
+    );
+    c.find(Locator::Css(r#"li.waiting form[action$="/accept"] button"#))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The accepted request leaves the list of those waiting for an answer.
+    let mut requests = json!([]);
+    for _ in 0..500 {
+        requests = app
+            .get(
+                &format!("/api/v1/events/{event}/requests"),
+                Some(&official.token),
+            )
+            .await
+            .1;
+        if requests[0]["status"] == "accepted" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(requests[0]["status"], "accepted", "{requests}");
+    assert_eq!(requests[0]["project_id"], project.as_str());
     c.goto(&conversation).await.unwrap();
     let reply = c.form(Locator::Css("form#reply")).await.unwrap();
     reply
