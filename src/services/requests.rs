@@ -282,7 +282,7 @@ pub(crate) fn hosts_to_ask(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
 ) -> Result<Vec<HostToAsk>, AppError> {
-    hosts_where(conn, user, |_, _| true)
+    hosts_where(conn, user, |_| true, |_, _| true)
 }
 
 /// Where the investor may ask a region for a meeting: the hosts of its events still taking
@@ -293,22 +293,35 @@ pub(crate) fn hosts_for_region(
     region_code: &str,
 ) -> Result<Vec<HostToAsk>, AppError> {
     let at = now();
-    hosts_where(conn, user, |data, host| {
-        let carries = |d: &event_rows::Delegation| {
-            host.row.delegation_id.as_ref() == Some(&d.row.id)
-                && d.regions.iter().any(|r| r == region_code)
-        };
-        data.plan.event.request_deadline > at
-            && (host.row.region_code.as_deref() == Some(region_code)
-                || data.delegations.iter().any(carries))
-    })
+    // Only the events where the region or one of its delegations takes part are loaded.
+    let delegations = event_rows::delegations_of_region(conn, region_code)?;
+    let hosting: std::collections::HashSet<String> =
+        event_rows::participant_rows_for(conn, None, Some(region_code), &delegations)?
+            .into_iter()
+            .map(|p| p.event_id)
+            .collect();
+    hosts_where(
+        conn,
+        user,
+        |event| hosting.contains(event),
+        |data, host| {
+            let carries = |d: &event_rows::Delegation| {
+                host.row.delegation_id.as_ref() == Some(&d.row.id)
+                    && d.regions.iter().any(|r| r == region_code)
+            };
+            data.plan.event.request_deadline > at
+                && (host.row.region_code.as_deref() == Some(region_code)
+                    || data.delegations.iter().any(carries))
+        },
+    )
 }
 
-/// The hosts of the investor's events that `keep` keeps.
+/// The hosts that `keep` keeps at the investor's events that `load` lets be loaded.
 #[tracing::instrument(skip_all)]
 fn hosts_where(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
+    load: impl Fn(&str) -> bool,
     keep: impl Fn(&EventData, &event_rows::Participant) -> bool,
 ) -> Result<Vec<HostToAsk>, AppError> {
     let Some(investor) = user.investor_id.as_deref() else {
@@ -316,6 +329,9 @@ fn hosts_where(
     };
     let mut hosts = Vec::new();
     for mine in event_rows::participant_rows_for(conn, Some(investor), None, &[])? {
+        if !load(&mine.event_id) {
+            continue;
+        }
         let data = EventData::load(conn, &mine.event_id)?;
         for host in data
             .participants

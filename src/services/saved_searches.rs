@@ -9,7 +9,7 @@ use crate::auth::{AuthenticatedUser, policy};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::project::{Instrument, Stage};
-use crate::domain::{Localized, text, vocabulary};
+use crate::domain::{Currency, Localized, text, vocabulary};
 use crate::error::{AppError, ErrorCode};
 use crate::models::saved_search::{self as rows, SavedSearchRow};
 use crate::notify::kinds::{ProjectFacts, SavedSearchNotice, SavedSearchRef};
@@ -91,8 +91,12 @@ impl SearchFilters {
         }
     }
 
-    /// The checked search of these filters.
+    /// The checked search of these filters; a currency is checked even without the bounds it
+    /// is for, since the search's link carries it.
     fn search(&self, catalogue: &Catalogue) -> Result<Search, AppError> {
+        if let Some(code) = &self.currency {
+            Currency::parse(code).map_err(|e| AppError::validation("currency", e))?;
+        }
         Search::from_query(catalogue, None, &self.query())
     }
 

@@ -107,6 +107,13 @@ async fn saved_searches_are_checked_limited_and_kept_by_their_owner_alone() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = save(
+        &app,
+        &investor,
+        json!({"name": "Bad", "filters": {"currency": "ZZZ"}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, body) = save(&app, &investor, json!({"name": "  ", "filters": {}})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, body) = save(&app, &official, json!({"name": "Mine", "filters": {}})).await;
