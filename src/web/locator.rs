@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, RwLock};
 
 use serde::Deserialize;
 
@@ -92,27 +92,64 @@ pub(crate) fn location_map(lang: Lang, catalogue: &Catalogue, project: &Project)
     locator_svg(&project.region, &region.province_code, point, &label)
 }
 
+/// A region's outlines drawn in its province's frame: the same on every view of its projects'
+/// pages, so drawn once per region (at most the 552 of the shipped outlines).
+struct Drawing {
+    frame: Frame,
+    /// The province's path (none for a province-wide project) and the region's.
+    province_path: Option<String>,
+    region_path: String,
+}
+
+impl Drawing {
+    /// The region's outlines framed around its province's, and around `point` when one is given.
+    fn new(region: &str, province: &str, point: Option<Location>) -> Option<Drawing> {
+        let province_rings = OUTLINES.get(province)?;
+        let region_rings = OUTLINES.get(region)?;
+        let frame = Frame::around(province_rings, point);
+        Some(Drawing {
+            province_path: (region != province).then(|| frame.path(province_rings)),
+            region_path: frame.path(region_rings),
+            frame,
+        })
+    }
+}
+
+static DRAWINGS: LazyLock<RwLock<HashMap<String, Arc<Drawing>>>> = LazyLock::new(RwLock::default);
+
+/// The region's drawing in its province's frame, drawn on first use.
+fn drawing_of(region: &str, province: &str) -> Option<Arc<Drawing>> {
+    if let Some(drawn) = DRAWINGS.read().ok()?.get(region) {
+        return Some(drawn.clone());
+    }
+    let drawn = Arc::new(Drawing::new(region, province, None)?);
+    if let Ok(mut drawings) = DRAWINGS.write() {
+        drawings.insert(region.to_owned(), drawn.clone());
+    }
+    Some(drawn)
+}
+
 /// The province (lighter) framing the region (filled), and a ring at `point`, hollow so that a
-/// city smaller than it still shows inside. The point is drawn wherever it lies: the view
-/// widens to take it in rather than leave it out.
+/// city smaller than it still shows inside. The point is drawn wherever it lies: a point outside
+/// the province's frame gets a wider view of its own rather than be left out.
 fn locator_svg(region: &str, province: &str, point: Location, label: &str) -> Option<String> {
-    let province_rings = OUTLINES.get(province)?;
-    let region_rings = OUTLINES.get(region)?;
-    let frame = Frame::around(province_rings, point);
+    let mut drawing = drawing_of(region, province)?;
+    if !drawing.frame.shows(point) {
+        drawing = Arc::new(Drawing::new(region, province, Some(point))?);
+    }
     let mut svg = format!(
         r##"<svg class="locator" role="img" aria-label="{label}" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg"><title>{label}</title><rect width="{WIDTH}" height="{HEIGHT}" fill="#eef5f7"/>"##,
         label = escape(label)
     );
-    if region != province {
+    if let Some(province_path) = &drawing.province_path {
         svg.push_str(&format!(
-            r##"<path d="{}" fill="#d3e6e4" stroke="#7b8794" stroke-width="0.6" fill-rule="evenodd"/>"##,
-            frame.path(province_rings)
+            r##"<path d="{province_path}" fill="#d3e6e4" stroke="#7b8794" stroke-width="0.6" fill-rule="evenodd"/>"##,
         ));
     }
-    let (x, y) = frame.project(point.lng, point.lat);
+    let (x, y) = drawing.frame.project(point.lng, point.lat);
     svg.push_str(&format!(
         r##"<path d="{}" fill="#0b7a75" stroke="#fff" stroke-width="0.6" fill-rule="evenodd"/><g fill="none"><circle cx="{x:.1}" cy="{y:.1}" r="7" stroke="#1f2933" stroke-width="4"/><circle cx="{x:.1}" cy="{y:.1}" r="7" stroke="#f0b429" stroke-width="2"/></g></svg>"##,
-        frame.path(region_rings)
+        drawing.region_path
     ));
     Some(svg)
 }
@@ -131,11 +168,12 @@ struct Frame {
 }
 
 impl Frame {
-    /// The view of the rings and the point, with a margin around them.
-    fn around(rings: &[Ring], point: Location) -> Frame {
-        let (mut west, mut east) = (point.lng, point.lng);
-        let (mut south, mut north) = (point.lat, point.lat);
-        for &[lng, lat] in rings.iter().flatten() {
+    /// The view of the rings and the point, if any, with a margin around them.
+    fn around(rings: &[Ring], point: Option<Location>) -> Frame {
+        let (mut west, mut east) = (f64::INFINITY, f64::NEG_INFINITY);
+        let (mut south, mut north) = (f64::INFINITY, f64::NEG_INFINITY);
+        let corners = point.map(|p| [p.lng, p.lat]);
+        for &[lng, lat] in rings.iter().flatten().chain(corners.iter()) {
             (west, east) = (west.min(lng), east.max(lng));
             (south, north) = (south.min(lat), north.max(lat));
         }
@@ -153,6 +191,12 @@ impl Frame {
             x_offset: (WIDTH - width * scale) / 2.0,
             y_offset: (HEIGHT - height * scale) / 2.0,
         }
+    }
+
+    /// Whether the point falls inside the drawing.
+    fn shows(&self, point: Location) -> bool {
+        let (x, y) = self.project(point.lng, point.lat);
+        (0.0..=WIDTH).contains(&x) && (0.0..=HEIGHT).contains(&y)
     }
 
     fn project(&self, lng: f64, lat: f64) -> (f64, f64) {
