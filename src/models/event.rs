@@ -416,6 +416,19 @@ pub fn participant_rows_for(
         .load(conn)
 }
 
+/// Of these events, those still taking meeting requests at `at`: id and name.
+pub fn events_taking_requests(
+    conn: &mut AnyConnection,
+    ids: &[String],
+    at: NaiveDateTime,
+) -> QueryResult<Vec<(String, String)>> {
+    events::table
+        .filter(events::id.eq_any(ids))
+        .filter(events::request_deadline.gt(at))
+        .select((events::id, events::name))
+        .load(conn)
+}
+
 /// The delegations a user travels with as a member.
 pub fn delegations_of_member(conn: &mut AnyConnection, user_id: &str) -> QueryResult<Vec<String>> {
     delegation_members::table

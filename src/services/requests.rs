@@ -1,6 +1,8 @@
 //! Meeting requests between investors and regions or delegations: asking, introductions by
 //! staff, accepting, declining, cancelling and expiry.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -278,65 +280,21 @@ pub struct HostToAsk {
 }
 
 /// The regions and delegations of the investor's events (none for anyone else).
+#[tracing::instrument(skip_all)]
 pub(crate) fn hosts_to_ask(
     conn: &mut AnyConnection,
     user: &AuthenticatedUser,
-) -> Result<Vec<HostToAsk>, AppError> {
-    hosts_where(conn, user, |_| true, |_, _| true)
-}
-
-/// Where the investor may ask a region for a meeting: the hosts of its events still taking
-/// requests that are the region, or a delegation that carries it.
-pub(crate) fn hosts_for_region(
-    conn: &mut AnyConnection,
-    user: &AuthenticatedUser,
-    region_code: &str,
-) -> Result<Vec<HostToAsk>, AppError> {
-    let at = now();
-    // Only the events where the region or one of its delegations takes part are loaded.
-    let delegations = event_rows::delegations_of_region(conn, region_code)?;
-    let hosting: std::collections::HashSet<String> =
-        event_rows::participant_rows_for(conn, None, Some(region_code), &delegations)?
-            .into_iter()
-            .map(|p| p.event_id)
-            .collect();
-    hosts_where(
-        conn,
-        user,
-        |event| hosting.contains(event),
-        |data, host| {
-            let carries = |d: &event_rows::Delegation| {
-                host.row.delegation_id.as_ref() == Some(&d.row.id)
-                    && d.regions.iter().any(|r| r == region_code)
-            };
-            data.plan.event.request_deadline > at
-                && (host.row.region_code.as_deref() == Some(region_code)
-                    || data.delegations.iter().any(carries))
-        },
-    )
-}
-
-/// The hosts that `keep` keeps at the investor's events that `load` lets be loaded.
-#[tracing::instrument(skip_all)]
-fn hosts_where(
-    conn: &mut AnyConnection,
-    user: &AuthenticatedUser,
-    load: impl Fn(&str) -> bool,
-    keep: impl Fn(&EventData, &event_rows::Participant) -> bool,
 ) -> Result<Vec<HostToAsk>, AppError> {
     let Some(investor) = user.investor_id.as_deref() else {
         return Ok(Vec::new());
     };
     let mut hosts = Vec::new();
     for mine in event_rows::participant_rows_for(conn, Some(investor), None, &[])? {
-        if !load(&mine.event_id) {
-            continue;
-        }
         let data = EventData::load(conn, &mine.event_id)?;
         for host in data
             .participants
             .iter()
-            .filter(|p| p.row.kind != "investor" && keep(&data, p))
+            .filter(|p| p.row.kind != "investor")
         {
             hosts.push(HostToAsk {
                 event_id: data.plan.event.id.clone(),
@@ -348,6 +306,57 @@ fn hosts_where(
         }
     }
     Ok(hosts)
+}
+
+/// Where the investor may ask a region for a meeting (an opportunity's page): the region, or a
+/// delegation that carries it, at the investor's events still taking requests. Reads only those
+/// hosts, not the whole events.
+#[tracing::instrument(skip_all)]
+pub(crate) fn hosts_for_region(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    region_code: &str,
+) -> Result<Vec<HostToAsk>, AppError> {
+    let Some(investor) = user.investor_id.as_deref() else {
+        return Ok(Vec::new());
+    };
+    // The investor's participant id at each of its events.
+    let mine: HashMap<String, String> =
+        event_rows::participant_rows_for(conn, Some(investor), None, &[])?
+            .into_iter()
+            .map(|p| (p.event_id, p.id))
+            .collect();
+    if mine.is_empty() {
+        return Ok(Vec::new());
+    }
+    let delegations = event_rows::delegations_of_region(conn, region_code)?;
+    let hosts: Vec<_> =
+        event_rows::participant_rows_for(conn, None, Some(region_code), &delegations)?
+            .into_iter()
+            .filter(|host| mine.contains_key(&host.event_id))
+            .collect();
+    let events: Vec<String> = hosts.iter().map(|h| h.event_id.clone()).collect();
+    let open: HashMap<String, String> = event_rows::events_taking_requests(conn, &events, now())?
+        .into_iter()
+        .collect();
+    let mut found = Vec::new();
+    for host in hosts {
+        let (Some(event), Some(me)) = (open.get(&host.event_id), mine.get(&host.event_id)) else {
+            continue;
+        };
+        let name = event_rows::participants(conn, &host.event_id, Some(&host.id))?
+            .pop()
+            .map(|p| p.name)
+            .unwrap_or_default();
+        found.push(HostToAsk {
+            requested: rows::open_request_exists(conn, me, &host.id)?,
+            event_id: host.event_id,
+            event: event.clone(),
+            participant_id: host.id,
+            name,
+        });
+    }
+    Ok(found)
 }
 
 /// Filters of the request list.
