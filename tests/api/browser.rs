@@ -746,7 +746,8 @@ async fn record_stage(c: &Client, stage: &str, amount: Option<&str>) {
 }
 
 #[tokio::test]
-async fn an_investor_goes_from_the_nda_through_the_data_room_a_question_and_a_meeting_to_an_mou() {
+async fn an_investor_goes_from_the_nda_through_the_data_room_a_question_and_a_meeting_to_an_investment()
+ {
     use crate::meetings::{create_event, forum_body, in_days, register, register_investor};
     let app = spawn_app().await;
     let official = app.user(Role::Official, Some("73.73")).await;
@@ -914,11 +915,16 @@ async fn an_investor_goes_from_the_nda_through_the_data_room_a_question_and_a_me
         .unwrap();
     c.goto(&deal).await.unwrap();
     record_stage(c, "mou", Some("4.000.000")).await;
+    record_stage(c, "investment_realised", Some("3.500.000")).await;
     screenshot(c, "deal-history").await;
     let history = text_of(c, "table.history").await;
     assert!(
         history.contains("4,000,000") || history.contains("4.000.000"),
         "{history}"
+    );
+    assert!(
+        history.contains("3,500,000") || history.contains("3.500.000"),
+        "the realised investment, kept apart from the MoU's figure: {history}"
     );
     sign_out(c).await;
 
