@@ -132,6 +132,26 @@ impl SearchFilters {
     }
 }
 
+impl From<&ProjectQuery> for SearchFilters {
+    /// The list's filters of a query, without its status, order and paging.
+    fn from(query: &ProjectQuery) -> Self {
+        SearchFilters {
+            q: query.q.clone(),
+            province: query.province.clone(),
+            region: query.region.clone(),
+            sector: query.sector.clone(),
+            dimension: query.dimension.clone(),
+            element: query.element.clone(),
+            stage: query.stage,
+            instrument: query.instrument,
+            min_value: query.min_value.clone(),
+            max_value: query.max_value.clone(),
+            currency: query.currency.clone(),
+            ikn_related: query.ikn_related,
+        }
+    }
+}
+
 /// A saved search as its owner sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SavedSearch {

@@ -507,26 +507,15 @@ pub(crate) fn localized(lang: Lang, text: &crate::domain::Localized) -> String {
     .to_owned()
 }
 
-/// The list's address with another page number.
+/// The list's address with another page number, keeping every filter and the order.
 fn page_link(query: &ProjectQuery, page: i64) -> String {
-    let mut url = reqwest::Url::parse("http://sepadan/opportunities").expect("a valid base");
-    {
-        let mut pairs = url.query_pairs_mut();
-        for (key, value) in [
-            ("q", &query.q),
-            ("province", &query.province),
-            ("dimension", &query.dimension),
-        ] {
-            if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
-                pairs.append_pair(key, v);
-            }
-        }
-        if let Some(sort) = query.sort {
-            pairs.append_pair("sort", sort_code(sort));
-        }
-        pairs.append_pair("page", &page.to_string());
-    }
-    format!("/opportunities?{}", url.query().unwrap_or(""))
+    let filtered = crate::services::saved_searches::SearchFilters::from(query).link();
+    let join = if filtered.contains('?') { '&' } else { '?' };
+    let sort = query
+        .sort
+        .map(|s| format!("sort={}&", sort_code(s)))
+        .unwrap_or_default();
+    format!("{filtered}{join}{sort}page={page}")
 }
 
 fn sort_code(sort: ProjectSort) -> &'static str {
@@ -1096,4 +1085,28 @@ async fn interest(
         })
         .await?;
     Ok(see_other(&back).finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_link_keeps_every_filter_and_the_order() {
+        let query = ProjectQuery {
+            q: Some("solar".into()),
+            region: Some("73.73".into()),
+            stage: Some(crate::domain::project::Stage::Idea),
+            sort: Some(ProjectSort::Value),
+            ..ProjectQuery::default()
+        };
+        assert_eq!(
+            page_link(&query, 2),
+            "/opportunities?q=solar&region=73.73&stage=idea&sort=value&page=2"
+        );
+        assert_eq!(
+            page_link(&ProjectQuery::default(), 3),
+            "/opportunities?page=3"
+        );
+    }
 }
