@@ -352,8 +352,9 @@ struct Opportunities {
     sorts: Vec<(&'static str, &'static str, bool)>,
     found: String,
     items: Vec<Card>,
-    /// For an investor: the name its search would be saved under, and the alert choices.
-    save_as: Option<(String, saved_searches::Choices)>,
+    /// For an investor: the name its search would be saved under, the list's filters as a
+    /// query, and the alert choices.
+    save_as: Option<(String, String, saved_searches::Choices)>,
     page_label: String,
     previous: Option<String>,
     next: Option<String>,
@@ -602,7 +603,12 @@ async fn opportunities(
             lang,
             crate::services::saved_searches::SearchAlert::Digest,
         );
-        (name, alerts)
+        let link = crate::services::saved_searches::SearchFilters::from(&query).link();
+        let filters = link
+            .split_once('?')
+            .map(|(_, q)| q.to_owned())
+            .unwrap_or_default();
+        (name, filters, alerts)
     });
     let body = Opportunities {
         save_as,

@@ -8,8 +8,10 @@ use askama::Template;
 use super::form::Typed;
 use super::session::{Investors, Signed};
 use super::{Page, PageResult, html, see_other};
+use crate::error::AppError;
 use crate::reference::Catalogue;
 use crate::services::notifications::settings_of;
+use crate::services::projects::ProjectQuery;
 use crate::services::saved_searches::{
     self, AlertChange, SavedSearch, SavedSearchInput, SearchAlert, SearchFilters,
 };
@@ -174,29 +176,26 @@ async fn list(
 }
 
 /// An alert from a form's field; anything else is refused at the field.
-fn alert_of(typed: &Typed) -> Result<SearchAlert, crate::error::AppError> {
+fn alert_of(typed: &Typed) -> Result<SearchAlert, AppError> {
     typed
         .one("alert")
         .parse()
-        .map_err(|_| crate::error::AppError::validation("alert", "choose how to be told"))
+        .map_err(|_| AppError::validation("alert", "choose how to be told"))
 }
 
-/// Saves the opportunities list's current filters under the name given.
+/// Saves the opportunities list's current filters (its address's query, in one field) under the
+/// name given.
 async fn save(
     Signed { user, .. }: Signed<Investors>,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> PageResult {
     let typed = Typed::parse(&body);
-    let given = |key: &str| Some(typed.one(key)).filter(|v| !v.trim().is_empty());
+    let listed = web::Query::<ProjectQuery>::from_query(&typed.one("filters"))
+        .map_err(|_| AppError::validation("filters", "are not the list's filters"))?;
     let input = SavedSearchInput {
         name: typed.one("name"),
-        filters: SearchFilters {
-            q: given("q"),
-            province: given("province"),
-            dimension: given("dimension"),
-            ..SearchFilters::default()
-        },
+        filters: SearchFilters::from(&listed.into_inner()),
         alert: Some(alert_of(&typed)?),
     };
     let app = state.clone();

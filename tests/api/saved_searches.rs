@@ -224,16 +224,27 @@ async fn an_investor_saves_the_lists_filters_from_the_page_and_manages_them() {
         .await;
     assert!(list.contains(r#"action="/saved-searches""#), "{list}");
     assert!(
+        list.contains(r#"name="filters" value="q=solar&#38;province=73""#),
+        "the list's filters: {list}"
+    );
+    assert!(
         list.contains(r#"value="solar · Sulawesi Selatan""#),
         "named after its filters"
     );
+    let refused = app
+        .submit(
+            "/saved-searches",
+            &session,
+            &[("filters", "colour=red"), ("name", "Red"), ("alert", "off")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let saved = app
         .submit(
             "/saved-searches",
             &session,
             &[
-                ("q", "solar"),
-                ("province", "73"),
+                ("filters", "q=solar&province=73"),
                 ("name", "Solar in the south"),
                 ("alert", "instant"),
             ],
