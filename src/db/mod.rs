@@ -347,6 +347,9 @@ mod tests {
         let mut conn = PgConnection::establish(&format!("{server}/{name}")).unwrap();
         migrate_through_deals(&mut conn, super::POSTGRES_MIGRATIONS);
         expect_deals_of_outcomes(&mut AnyConnection::Postgresql(conn));
+        diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .unwrap();
     }
 
     /// The deals and steps the migration makes of [`OUTCOMES`].

@@ -19,7 +19,14 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    database_url: String,
     _dir: tempfile::TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop_postgres_database(&self.database_url);
+    }
 }
 
 /// A fresh database URL: a SQLite file in `dir`, or a new PostgreSQL database.
@@ -47,6 +54,33 @@ fn fresh_postgres_database(base: &str) -> String {
 fn fresh_postgres_database(_base: &str) -> String {
     panic!("SEPADAN_TEST_POSTGRES_URL is set: run the tests with --features postgres")
 }
+
+/// Drops the database [`fresh_postgres_database`] made once its test is over, so that runs of
+/// the suite don't pile databases up on the server (and its start after a crash stays quick).
+/// `WITH (FORCE)` closes the connections the application still holds.
+#[cfg(feature = "postgres")]
+fn drop_postgres_database(url: &str) {
+    use diesel::{Connection, RunQueryDsl};
+    let Ok(base) = std::env::var("SEPADAN_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let Some((_, name)) = url.rsplit_once('/') else {
+        return;
+    };
+    if !url.starts_with("postgres") || !name.starts_with("sepadan_test_") {
+        return;
+    }
+    if let Ok(mut admin) = diesel::PgConnection::establish(&base) {
+        let dropped = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin);
+        if let Err(error) = dropped {
+            eprintln!("test database {name} stays: {error}");
+        }
+    }
+}
+
+#[cfg(not(feature = "postgres"))]
+fn drop_postgres_database(_url: &str) {}
 
 /// Settings for a test: its own database, a free port, no demo data.
 pub fn test_settings(dir: &tempfile::TempDir) -> Settings {
@@ -91,6 +125,7 @@ pub async fn spawn_with(mut settings: Settings, dir: tempfile::TempDir) -> TestA
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
     let port = listener.local_addr().expect("a bound port").port();
     settings.app.public_url = format!("http://127.0.0.1:{port}");
+    let database_url = settings.database.url.clone();
     let app = Application::build_on(settings, listener).expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
@@ -99,6 +134,7 @@ pub async fn spawn_with(mut settings: Settings, dir: tempfile::TempDir) -> TestA
         address,
         client: reqwest::Client::new(),
         state,
+        database_url,
         _dir: dir,
     }
 }
