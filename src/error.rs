@@ -41,6 +41,7 @@ pub enum ErrorCode {
     MandateRequired,
     MeetingCancelled,
     MeetingDoesNotFit,
+    MeetingNotOver,
     NdaMissing,
     NdaOutdated,
     NotDead,
@@ -78,10 +79,10 @@ impl ErrorCode {
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AlreadyExists | AlreadyRegistered | AwaitingOtherParty | EmailTaken
             | EventWithoutSlots | InvalidDealStep | InvalidTransition | JobInProgress
-            | MandateRequired | MeetingCancelled | MeetingDoesNotFit | NdaMissing | NdaOutdated
-            | NotDead | ProjectNotEditable | ProjectNotPublished | RegistrationClosed
-            | RequestExists | RequestExpired | RequestNotOpen | RequestNotPending
-            | RequestsClosed | TooManySavedSearches => StatusCode::CONFLICT,
+            | MandateRequired | MeetingCancelled | MeetingDoesNotFit | MeetingNotOver
+            | NdaMissing | NdaOutdated | NotDead | ProjectNotEditable | ProjectNotPublished
+            | RegistrationClosed | RequestExists | RequestExpired | RequestNotOpen
+            | RequestNotPending | RequestsClosed | TooManySavedSearches => StatusCode::CONFLICT,
             PayloadTooLarge | FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UriTooLong => StatusCode::URI_TOO_LONG,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

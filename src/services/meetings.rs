@@ -456,6 +456,12 @@ pub(crate) fn save_outcome(
             "this meeting was cancelled",
         ));
     }
+    if meeting.ends_at > now() {
+        return Err(AppError::conflict(
+            ErrorCode::MeetingNotOver,
+            "the meeting has not ended yet",
+        ));
+    }
     meeting.attendance = Some(outcome.attendance.as_ref().to_owned());
     meeting.notes = notes;
     meeting.follow_up = outcome

@@ -8,6 +8,7 @@ use std::str::FromStr;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
+use chrono::Utc;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
@@ -23,7 +24,7 @@ use crate::domain::outcome::{Attendance, FollowUp, FollowUpStage};
 use crate::domain::project::Stage;
 use crate::domain::{Currency, Money, MoneyJson};
 use crate::download;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::matching::facts::RegionId;
 use crate::matchmaker::{Rates, Snapshot};
 use crate::services::events::{self as events_service, Event};
@@ -594,6 +595,8 @@ struct OutcomeForm {
     back: (&'static str, String),
     /// Whether the outcome was just saved.
     saved: bool,
+    /// Whether the meeting is still to end: then there is nothing to record yet.
+    not_over: bool,
 }
 
 impl OutcomeForm {
@@ -629,6 +632,7 @@ impl OutcomeForm {
             problems,
             back,
             saved,
+            not_over: meeting.ends_at > Utc::now(),
             page,
         }
     }
@@ -693,6 +697,16 @@ async fn record_outcome(
             Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 OutcomeForm::new(page, &meeting, fields, problems, false).render(),
+            ))
+        }
+        Err(AppError::Conflict {
+            code: ErrorCode::MeetingNotOver,
+            ..
+        }) => {
+            let meeting = meeting_for(&state, user, id).await?;
+            Ok(html(
+                StatusCode::CONFLICT,
+                OutcomeForm::new(page, &meeting, fields, Problems::default(), false).render(),
             ))
         }
         Err(e) => Err(e),

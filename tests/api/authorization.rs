@@ -973,6 +973,8 @@ async fn build_world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    // The meeting is over, so that its parties may record its outcome.
+    app.move_meetings_by_days(-1).await;
     let job = ok(
         app,
         Method::POST,

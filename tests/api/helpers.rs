@@ -154,6 +154,27 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// Moves every meeting to this many days from now (yesterday: -1), for half an hour; what
+    /// came of a meeting is recorded only once it is over.
+    pub async fn move_meetings_by_days(&self, days: i64) {
+        let db = self.state.db.clone();
+        tokio::task::spawn_blocking(move || {
+            use diesel::prelude::*;
+            use sepadan::db::schema::meetings;
+            let mut conn = db.get().unwrap();
+            let start = sepadan::clock::now() + chrono::Duration::days(days);
+            diesel::update(meetings::table)
+                .set((
+                    meetings::starts_at.eq(start),
+                    meetings::ends_at.eq(start + chrono::Duration::minutes(30)),
+                ))
+                .execute(&mut *conn)
+                .unwrap();
+        })
+        .await
+        .unwrap();
+    }
+
     /// Sends a request with an optional bearer token and JSON body; returns status and JSON.
     pub async fn call(
         &self,

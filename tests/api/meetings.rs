@@ -423,7 +423,20 @@ async fn staff_run_an_event_from_registration_to_outcomes() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
+    // Before the meeting ends nothing can be recorded of it.
+    let (status, early) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/meetings/{meeting_id}/outcome"),
+            Some(&palopo.token),
+            Some(json!({"attendance": "held"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{early}");
+    assert_eq!(code(&early), "meeting_not_over");
+
     // After the meeting: held, a letter of intent, in the report.
+    app.move_meetings_by_days(-1).await;
     let (status, recorded) = app
         .call(
             Method::PUT,

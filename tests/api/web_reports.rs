@@ -1,7 +1,6 @@
 //! The staff reports page (charts with their tables, downloads for a browser session) and the
 //! meeting outcome form.
 
-use chrono::{Duration, Utc};
 use reqwest::{Method, StatusCode};
 use sepadan::auth::Role;
 use serde_json::{Value, json};
@@ -79,23 +78,7 @@ async fn forum(app: &TestApp) -> Forum {
         let (_, agenda) = app.get("/api/v1/me/agenda", Some(&investor.token)).await;
         ids.push(agenda["meetings"][0]["id"].as_str().unwrap().to_owned());
     }
-    // The forum took place yesterday.
-    let db = app.state.db.clone();
-    tokio::task::spawn_blocking(move || {
-        use diesel::prelude::*;
-        use sepadan::db::schema::meetings;
-        let mut conn = db.get().unwrap();
-        let start = Utc::now().naive_utc() - Duration::days(1);
-        diesel::update(meetings::table)
-            .set((
-                meetings::starts_at.eq(start),
-                meetings::ends_at.eq(start + Duration::minutes(30)),
-            ))
-            .execute(&mut *conn)
-            .unwrap();
-    })
-    .await
-    .unwrap();
+    app.move_meetings_by_days(-1).await;
     let (status, recorded) = app
         .call(
             Method::PUT,
@@ -299,6 +282,46 @@ async fn an_outcome_recorded_on_the_form_reaches_the_report() {
     );
     assert!(page.contains(r#"value="1500000""#));
     assert!(page.contains(r#"<a href="/agenda">"#));
+}
+
+#[tokio::test]
+async fn a_meeting_still_to_come_takes_no_outcome_on_the_page() {
+    let app = spawn_app().await;
+    let forum = forum(&app).await;
+    app.move_meetings_by_days(21).await;
+    let session = app.page_session(&forum.palopo.email).await;
+    let form = format!("/meetings/{}/outcome", forum.awaiting);
+    let (status, page) = app.page_as(&form, Some(&session), "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("This meeting has not ended yet."), "{page}");
+    assert!(
+        !page.contains(&format!(r#"action="{form}""#)),
+        "no form: {page}"
+    );
+    let sent = app
+        .submit(
+            &form,
+            &session,
+            &[
+                ("attendance", "held"),
+                ("follow_up", "site_visit"),
+                ("amount", "1500000"),
+                ("currency", "USD"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::CONFLICT);
+    assert!(
+        sent.text()
+            .await
+            .unwrap()
+            .contains("This meeting has not ended yet.")
+    );
+    assert_eq!(
+        outcome(&app, &forum.staff, &forum.awaiting).await,
+        Value::Null,
+        "nothing is recorded"
+    );
 }
 
 #[tokio::test]
