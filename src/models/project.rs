@@ -268,6 +268,16 @@ pub fn codes_of(
     Ok(map)
 }
 
+/// The published projects of these regions, by English title.
+pub fn published_in(conn: &mut AnyConnection, regions: &[String]) -> QueryResult<Vec<ProjectRow>> {
+    projects::table
+        .filter(projects::status.eq("published"))
+        .filter(projects::region_code.eq_any(regions))
+        .order(projects::title_en)
+        .select(ProjectRow::as_select())
+        .load(conn)
+}
+
 /// Every published project with its attributes, however many there are.
 pub fn published_with_codes(
     conn: &mut AnyConnection,

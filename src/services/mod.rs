@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod conversations;
 pub mod data_room;
 pub mod deals;
+pub mod directory;
 pub mod events;
 pub mod exports;
 pub mod files;

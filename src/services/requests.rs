@@ -112,24 +112,31 @@ pub async fn request_meeting(
     counted_request(state, user, event_id, move |_, _| Ok(input)).await
 }
 
-/// An investor asks a region or delegation of one of its events for a meeting, as its own
-/// participant there (the agenda's "ask" button); it counts as `request_meeting` does.
-pub async fn ask_host(
+/// The caller asks another participant of one of its events for a meeting, as its own
+/// participant there: an investor asks a region or delegation, a region or delegation asks an
+/// investor (the agenda's, the directory's and the opportunity page's "ask"); it counts as
+/// `request_meeting` does.
+pub async fn ask(
     state: &AppState,
     user: AuthenticatedUser,
     event_id: String,
-    host: String,
+    with: String,
     message: String,
     project_id: Option<String>,
 ) -> Result<MeetingRequest, AppError> {
     counted_request(state, user, event_id, move |data, user| {
-        let investor = data
-            .mine(user)
-            .into_iter()
-            .find(|p| p.row.kind == "investor")
-            .ok_or_else(|| AppError::Forbidden("you are not registered for this event".into()))?;
+        let mine =
+            data.mine(user).into_iter().next().ok_or_else(|| {
+                AppError::Forbidden("you are not registered for this event".into())
+            })?;
+        let me = mine.row.id.clone();
+        let (investor, host) = if mine.row.kind == "investor" {
+            (me, with)
+        } else {
+            (with, me)
+        };
         Ok(RequestInput {
-            investor: investor.row.id.clone(),
+            investor,
             host,
             message,
             project_id,

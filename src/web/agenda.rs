@@ -8,8 +8,8 @@ use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
-use super::session::{Everyone, Investors, MeetingParties, Signed};
-use super::{Page, html, see_other};
+use super::session::{Everyone, MeetingParties, Signed};
+use super::{Done, Page, html, see_other};
 use crate::error::AppError;
 use crate::services::calendar::{agenda_calendar, meeting_calendar};
 use crate::services::meetings::{meeting_view, meetings_of_user};
@@ -48,12 +48,16 @@ struct Agenda {
     waiting: Vec<AwaitingAnswer>,
     meetings: Vec<Line>,
     hosts: Vec<HostToAsk>,
+    /// What the last action did, said back to the person.
+    done: Option<String>,
 }
 
 async fn agenda(
     Signed { user, page, .. }: Signed<MeetingParties>,
     state: web::Data<AppState>,
+    query: web::Query<Done>,
 ) -> PageResult {
+    let done = query.said(&page, "agenda", &["requested", "accepted", "declined"]);
     let found = state
         .db
         .run(move |conn| {
@@ -105,41 +109,49 @@ async fn agenda(
             waiting,
             meetings,
             hosts,
+            done,
         }
         .render(),
     ))
 }
 
-/// A meeting request from the agenda, or from an opportunity's page (with the project and a
-/// message).
+/// A meeting request from the agenda, an event's directory or an opportunity's page (with the
+/// project and a message).
 #[derive(Debug, Deserialize)]
 struct Ask {
     event_id: String,
-    host: String,
+    /// The other side's participant.
+    with: String,
     #[serde(default)]
     message: String,
     project_id: Option<String>,
+    /// `directory` when asked from the event's directory.
+    #[serde(default)]
+    from: String,
 }
 
-/// The investor asks a region or delegation of one of its events for a meeting, and goes back
-/// to where it asked: the opportunity, where the host now shows as asked, or the agenda.
+/// An investor asks a region or delegation of one of its events for a meeting, or a region an
+/// investor, and goes back to where it asked: the opportunity or the directory, where the other
+/// side now shows as asked, or the agenda.
 async fn request(
-    Signed { user, .. }: Signed<Investors>,
+    Signed { user, .. }: Signed<MeetingParties>,
     state: web::Data<AppState>,
     form: web::Form<Ask>,
 ) -> PageResult {
     let Ask {
         event_id,
-        host,
+        with,
         message,
         project_id,
+        from,
     } = form.into_inner();
     let project_id = project_id.filter(|p| !p.is_empty());
-    let back = match &project_id {
-        Some(id) => format!("/opportunities/{id}#meet"),
-        None => "/agenda".into(),
+    let back = match (&project_id, from.as_str()) {
+        (Some(id), _) => format!("/opportunities/{id}#meet"),
+        (None, "directory") => format!("/my-events/{event_id}?done=requested"),
+        (None, _) => "/agenda?done=requested".into(),
     };
-    requests::ask_host(&state, user, event_id, host, message, project_id).await?;
+    requests::ask(&state, user, event_id, with, message, project_id).await?;
     Ok(see_other(&back).finish())
 }
 
@@ -194,5 +206,6 @@ async fn answer(
             }
         })
         .await?;
-    Ok(see_other("/agenda").finish())
+    let done = if accepting { "accepted" } else { "declined" };
+    Ok(see_other(&format!("/agenda?done={done}")).finish())
 }

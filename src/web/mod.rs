@@ -16,6 +16,7 @@ pub mod investors;
 pub mod locator;
 pub mod mandate;
 pub mod map;
+pub mod my_events;
 pub mod notifications;
 pub mod people;
 pub mod projects;
@@ -95,6 +96,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .configure(agenda::config)
         .configure(conversations::config)
         .configure(saved_searches::config)
+        .configure(my_events::config)
         .configure(deals::config)
         .configure(delegations::config)
         .configure(events::config)
@@ -369,6 +371,21 @@ pub(crate) fn money_of(lang: Lang, p: &Project) -> String {
     ) {
         (Ok(amount), Ok(_)) => lang.money(amount, &p.value.currency),
         _ => format!("{} {}", p.value.currency, p.value.amount),
+    }
+}
+
+/// The action a page was reached from after a change (`?done=saved`), to say back to the person.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Done {
+    done: Option<String>,
+}
+
+impl Done {
+    /// What the page says of the action, from `{section}.done_{action}`, when it is one of the
+    /// page's `actions` (anything else in the address says nothing).
+    pub(crate) fn said(&self, page: &Page, section: &str, actions: &[&str]) -> Option<String> {
+        let action = self.done.as_deref().filter(|a| actions.contains(a))?;
+        Some(page.t(&format!("{section}.done_{action}")))
     }
 }
 

@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::form::Typed;
 use super::session::{Investors, Signed};
-use super::{Page, PageResult, html, see_other};
+use super::{Done, Page, PageResult, html, see_other};
 use crate::error::AppError;
 use crate::reference::Catalogue;
 use crate::services::notifications::settings_of;
@@ -135,12 +135,6 @@ struct SavedSearchesPage {
     done: Option<String>,
 }
 
-/// The action a list was reached from: `saved`, `changed` or `deleted`.
-#[derive(Debug, serde::Deserialize)]
-struct Done {
-    done: Option<String>,
-}
-
 async fn list(
     Signed { user, page, .. }: Signed<Investors>,
     state: web::Data<AppState>,
@@ -159,12 +153,7 @@ async fn list(
         .into_iter()
         .map(|s| line(page.lang, &state.catalogue, s))
         .collect();
-    let done = match query.done.as_deref() {
-        Some(action @ ("saved" | "changed" | "deleted")) => {
-            Some(page.t(&format!("saved_searches.done_{action}")))
-        }
-        _ => None,
-    };
+    let done = query.said(&page, "saved_searches", &["saved", "changed", "deleted"]);
     let body = SavedSearchesPage {
         page,
         lines,

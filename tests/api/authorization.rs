@@ -331,7 +331,11 @@ const PAGES: &[(&str, &str, Rule)] = &[
     ("POST", "/investors/{id}/verify", Rule::Staff),
     ("GET", "/agenda", Rule::MeetingParties),
     ("GET", "/agenda.ics", Rule::MeetingParties),
-    ("POST", "/agenda/request", Rule::Each([S, A, F, F, F, F, F])),
+    ("POST", "/agenda/request", Rule::Each([S, A, F, A, F, F, F])),
+    ("GET", "/my-events", Rule::MeetingParties),
+    // The directory is for the event's participants (every investor and region of the table).
+    ("GET", "/my-events/{id}", Rule::MeetingParties),
+    ("POST", "/my-events/{id}/join", Rule::MeetingParties),
     ("GET", "/agenda/meetings/{file}", Rule::Parties(N)),
     ("POST", "/agenda/requests/{id}/{answer}", Rule::Each([S, A, N, A, N, F, F])),
     ("GET", "/notifications", Rule::SignedIn),
@@ -472,7 +476,7 @@ impl World {
             &self.delegation
         } else if path.starts_with("/events/{id}/jobs/") {
             &self.other_event
-        } else if path.contains("/events/") {
+        } else if path.contains("/events/") || path.starts_with("/my-events/") {
             &self.event
         } else if path.contains("investors/") {
             &self.investor_a
@@ -658,10 +662,11 @@ impl World {
             ],
             "/agenda/request" => vec![
                 ("event_id", self.other_event.clone()),
-                ("host", self.host_x_other.clone()),
+                ("with", self.host_x_other.clone()),
             ],
             "/review/{id}/request-changes" => vec![("comment", "Matrix review.".into())],
             "/meetings/{id}/outcome" => vec![("attendance", "held".into())],
+            "/my-events/{id}/join" => vec![("time_zone", "Asia/Makassar".into())],
             "/events/{id}/requests" => vec![
                 ("investor", self.participant_a.clone()),
                 ("host", self.host_x.clone()),

@@ -35,6 +35,7 @@ mod web_events;
 mod web_imports;
 mod web_investors;
 mod web_messages;
+mod web_my_events;
 mod web_people;
 mod web_regions;
 mod web_reports;

@@ -484,7 +484,7 @@ async fn meeting_requests_are_limited_per_account_on_both_faces() {
         .submit(
             "/agenda/request",
             &format!("{session}; lang=id"),
-            &[("event_id", event.as_str()), ("host", hosts[2].as_str())],
+            &[("event_id", event.as_str()), ("with", hosts[2].as_str())],
         )
         .await;
     assert_eq!(asked.status(), StatusCode::TOO_MANY_REQUESTS);

@@ -195,7 +195,7 @@ async fn an_investor_asks_for_a_meeting_about_the_project_at_an_event_where_the_
         1,
         "only the event still taking requests: {page}"
     );
-    assert!(page.contains(&format!(r#"name="host" value="{host}""#)));
+    assert!(page.contains(&format!(r#"name="with" value="{host}""#)));
     assert!(!page.contains("Closed forum"), "requests there are closed");
 
     let asked = app
@@ -204,7 +204,7 @@ async fn an_investor_asks_for_a_meeting_about_the_project_at_an_event_where_the_
             &session,
             &[
                 ("event_id", event.as_str()),
-                ("host", host.as_str()),
+                ("with", host.as_str()),
                 ("project_id", project.as_str()),
                 ("message", "We would like to see the cold storage site."),
             ],
