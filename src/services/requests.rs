@@ -223,26 +223,39 @@ fn new_request(
     ))
 }
 
-/// A request the caller's side has still to answer.
+/// A request of the caller's side, as its inbox shows it.
 pub struct AwaitingAnswer {
     pub id: String,
     pub event: String,
     /// The other side, by name.
     pub with: String,
     pub message: String,
+    pub status: RequestStatus,
+    /// The reason the other side gave when it declined or withdrew.
+    pub reason: Option<String>,
+    /// When a pending request lapses unanswered.
+    pub expires_at: DateTime<Utc>,
 }
 
-/// The pending requests of the caller's events that its side has not answered yet.
+/// The caller's requests: those its side has still to answer (pending), and those it has
+/// answered or sent, in whatever state they are now.
+pub struct Inbox {
+    pub received: Vec<AwaitingAnswer>,
+    pub sent: Vec<AwaitingAnswer>,
+}
+
+/// The requests of the caller's events that involve its side.
 #[tracing::instrument(skip_all)]
-pub(crate) fn awaiting_answer(
-    conn: &mut AnyConnection,
-    user: &AuthenticatedUser,
-) -> Result<Vec<AwaitingAnswer>, AppError> {
+pub(crate) fn inbox(conn: &mut AnyConnection, user: &AuthenticatedUser) -> Result<Inbox, AppError> {
     let mine = participations(conn, user)?;
     let mut events: Vec<&str> = mine.iter().map(|p| p.event_id.as_str()).collect();
     events.sort_unstable();
     events.dedup();
-    let mut waiting = Vec::new();
+    let at = now();
+    let mut inbox = Inbox {
+        received: Vec::new(),
+        sent: Vec::new(),
+    };
     for event in events {
         let data = EventData::load(conn, event)?;
         let ids: Vec<String> = mine
@@ -254,15 +267,12 @@ pub(crate) fn awaiting_answer(
             let ours_as_investor = ids.contains(&r.investor_participant_id);
             let unanswered = (ours_as_investor && !r.investor_accepted)
                 || (ids.contains(&r.host_participant_id) && !r.host_accepted);
-            if r.status != RequestStatus::Pending || !unanswered {
-                continue;
-            }
             let other = if ours_as_investor {
                 &r.host_participant_id
             } else {
                 &r.investor_participant_id
             };
-            waiting.push(AwaitingAnswer {
+            let line = AwaitingAnswer {
                 id: r.id.clone(),
                 event: data.plan.event.name.clone(),
                 with: data
@@ -270,10 +280,18 @@ pub(crate) fn awaiting_answer(
                     .map(|p| p.name.clone())
                     .unwrap_or_default(),
                 message: r.message.clone(),
-            });
+                status: r.status,
+                reason: r.reason.clone(),
+                expires_at: utc(r.expires_at),
+            };
+            if r.status == RequestStatus::Pending && unanswered && r.expires_at > at {
+                inbox.received.push(line);
+            } else {
+                inbox.sent.push(line);
+            }
         }
     }
-    Ok(waiting)
+    Ok(inbox)
 }
 
 /// A region or delegation the investor may ask for a meeting.

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::session::{Everyone, MeetingParties, Signed};
 use super::{Done, Page, html, see_other};
+use crate::domain::status::RequestStatus;
 use crate::error::AppError;
 use crate::services::calendar::{agenda_calendar, meeting_calendar};
 use crate::services::meetings::{meeting_view, meetings_of_user};
@@ -23,6 +24,20 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/agenda/request", web::post().to(request))
         .route("/agenda/meetings/{file}", web::get().to(calendar))
         .route("/agenda/requests/{id}/{answer}", web::post().to(answer));
+}
+
+/// A request the viewer's side has answered or sent, as the agenda shows it.
+struct SentLine {
+    id: String,
+    event: String,
+    with: String,
+    message: String,
+    /// Its state in words, with the other side's reason when it gave one.
+    state: String,
+    /// Until when a pending request waits for the other side.
+    expires: Option<String>,
+    /// Whether it is still open, so that it can be withdrawn.
+    open: bool,
 }
 
 /// A meeting as the agenda shows it.
@@ -46,6 +61,7 @@ struct Line {
 struct Agenda {
     page: Page,
     waiting: Vec<AwaitingAnswer>,
+    sent: Vec<SentLine>,
     meetings: Vec<Line>,
     hosts: Vec<HostToAsk>,
     /// What the last action did, said back to the person.
@@ -57,7 +73,11 @@ async fn agenda(
     state: web::Data<AppState>,
     query: web::Query<Done>,
 ) -> PageResult {
-    let done = query.said(&page, "agenda", &["requested", "accepted", "declined"]);
+    let done = query.said(
+        &page,
+        "agenda",
+        &["requested", "accepted", "declined", "withdrawn"],
+    );
     let found = state
         .db
         .run(move |conn| {
@@ -68,12 +88,32 @@ async fn agenda(
                     meeting_view(data, &user, request, meeting, user.time_zone.as_deref())
                 })
                 .collect();
-            let waiting = requests::awaiting_answer(conn, &user)?;
+            let inbox = requests::inbox(conn, &user)?;
             let hosts = requests::hosts_to_ask(conn, &user)?;
-            Ok((waiting, meetings, hosts))
+            Ok((inbox, meetings, hosts))
         })
         .await;
-    let (waiting, meetings, hosts) = found?;
+    let (inbox, meetings, hosts) = found?;
+    let sent = inbox
+        .sent
+        .into_iter()
+        .map(|r| {
+            let mut state = page.t(&format!("agenda.state_{}", r.status.name()));
+            if let Some(reason) = r.reason.as_deref().filter(|r| !r.is_empty()) {
+                state = format!("{state}: “{reason}”");
+            }
+            let pending = r.status == RequestStatus::Pending;
+            SentLine {
+                expires: pending.then(|| r.expires_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+                open: RequestStatus::OPEN.contains(&r.status),
+                id: r.id,
+                event: r.event,
+                with: r.with,
+                message: r.message,
+                state,
+            }
+        })
+        .collect();
     let when = |span: &crate::services::meetings::Span| {
         format!(
             "{} ({})",
@@ -106,7 +146,8 @@ async fn agenda(
         StatusCode::OK,
         Agenda {
             page,
-            waiting,
+            waiting: inbox.received,
+            sent,
             meetings,
             hosts,
             done,
@@ -183,29 +224,30 @@ async fn calendar(
     Ok(crate::download::calendar(text))
 }
 
-/// Accepts or declines a pending request for the viewer's side.
+/// Accepts or declines (with a reason, if given) a pending request for the viewer's side, or
+/// withdraws an open one.
 async fn answer(
     Signed { user, .. }: Signed<MeetingParties>,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
+    form: web::Form<ReasonInput>,
 ) -> PageResult {
     let (id, answer) = path.into_inner();
-    let accepting = match answer.as_str() {
-        "accept" => true,
-        "decline" => false,
+    let done = match answer.as_str() {
+        "accept" => "accepted",
+        "decline" => "declined",
+        "withdraw" => "withdrawn",
         _ => return Err(AppError::not_found("answer")),
     };
     let factor = state.settings.meetings.must_meet_factor;
+    let reason = form.into_inner();
     state
         .db
-        .write(move |conn| {
-            if accepting {
-                requests::accept_request(conn, &user, &id, factor)
-            } else {
-                requests::decline_request(conn, &user, &id, ReasonInput::default(), factor)
-            }
+        .write(move |conn| match done {
+            "accepted" => requests::accept_request(conn, &user, &id, factor),
+            "declined" => requests::decline_request(conn, &user, &id, reason, factor),
+            _ => requests::withdraw_request(conn, &user, &id, reason, factor),
         })
         .await?;
-    let done = if accepting { "accepted" } else { "declined" };
     Ok(see_other(&format!("/agenda?done={done}")).finish())
 }

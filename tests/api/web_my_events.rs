@@ -122,7 +122,9 @@ async fn an_investor_and_a_region_join_find_each_other_and_ask_for_a_meeting() {
         .await;
     assert!(after.contains("You have asked for a meeting"), "{after}");
 
-    // The region answers from its agenda.
+    // The investor follows it in its agenda; the region answers from its own.
+    let (_, sent) = app.page_as("/agenda", Some(&guest), "en").await;
+    assert!(sent.contains("Waiting for the other side"), "{sent}");
     let (_, agenda) = app.page_as("/agenda", Some(&region), "en").await;
     assert!(agenda.contains("Rooftop solar, phase one"), "{agenda}");
     let (_, requests) = app
@@ -144,4 +146,94 @@ async fn an_investor_and_a_region_join_find_each_other_and_ask_for_a_meeting() {
         .get(&format!("/api/v1/requests/{request}"), Some(&staff.token))
         .await;
     assert_eq!(view["status"], json!("accepted"), "{view}");
+
+    // Accepted on both sides; the investor can still withdraw, with a reason the region reads.
+    let (_, sent) = app.page_as("/agenda", Some(&guest), "en").await;
+    assert!(sent.contains("Accepted by both sides"), "{sent}");
+    let withdrawn = app
+        .submit(
+            &format!("/agenda/requests/{request}/withdraw"),
+            &guest,
+            &[("reason", "Our board moved the trip")],
+        )
+        .await;
+    assert_eq!(sent_to(&withdrawn), "/agenda?done=withdrawn");
+    let (_, agenda) = app.page_as("/agenda", Some(&region), "en").await;
+    assert!(
+        agenda.contains("Withdrawn: “Our board moved the trip”"),
+        "{agenda}"
+    );
+}
+
+#[tokio::test]
+async fn a_declined_request_carries_its_reason_back_to_the_asker() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let investor = app.user(Role::Investor, None).await;
+    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
+    let region = app.page_session(&palopo.email).await;
+    let guest = app.page_session(&investor.email).await;
+    for session in [&region, &guest] {
+        app.submit(
+            &format!("/my-events/{event}/join"),
+            session,
+            &[("time_zone", "Asia/Makassar")],
+        )
+        .await;
+    }
+    // This time the region asks the investor.
+    let (_, participants) = app
+        .get(
+            &format!("/api/v1/events/{event}/participants"),
+            Some(&staff.token),
+        )
+        .await;
+    let investor_there = participants
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "investor")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let asked = app
+        .submit(
+            "/agenda/request",
+            &region,
+            &[
+                ("event_id", event.as_str()),
+                ("with", investor_there.as_str()),
+                ("message", "Meet our port authority"),
+            ],
+        )
+        .await;
+    assert_eq!(sent_to(&asked), "/agenda?done=requested");
+    let (_, agenda) = app.page_as("/agenda", Some(&guest), "en").await;
+    assert!(agenda.contains("Meet our port authority"), "{agenda}");
+    let (_, requests) = app
+        .get(
+            &format!("/api/v1/events/{event}/requests"),
+            Some(&investor.token),
+        )
+        .await;
+    let request = requests[0]["id"].as_str().unwrap().to_owned();
+    let declined = app
+        .submit(
+            &format!("/agenda/requests/{request}/decline"),
+            &guest,
+            &[("reason", "Ports are outside our mandate")],
+        )
+        .await;
+    assert_eq!(sent_to(&declined), "/agenda?done=declined");
+    let (_, agenda) = app.page_as("/agenda", Some(&region), "en").await;
+    assert!(
+        agenda.contains("Declined: “Ports are outside our mandate”"),
+        "{agenda}"
+    );
+    let again = app
+        .submit(&format!("/agenda/requests/{request}/accept"), &guest, &[])
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT, "answered already");
 }
