@@ -5,12 +5,31 @@ use reqwest::StatusCode;
 use sepadan::auth::Role;
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, TestUser, spawn_app};
 use crate::meetings::{create_event, forum_body, in_days};
 
 /// The page's answer to a form: where it sends the browser.
 fn sent_to(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// The id of the event's participant of this kind (investor or region), as staff see it.
+async fn participant_of(app: &TestApp, staff: &TestUser, event: &str, kind: &str) -> String {
+    let (_, participants) = app
+        .get(
+            &format!("/api/v1/events/{event}/participants"),
+            Some(&staff.token),
+        )
+        .await;
+    participants
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == kind)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 #[tokio::test]
@@ -85,21 +104,7 @@ async fn an_investor_and_a_region_join_find_each_other_and_ask_for_a_meeting() {
     assert!(seen_by_region.contains("Minta pertemuan"));
 
     // The investor asks the region from its entry, with a message.
-    let (_, participants) = app
-        .get(
-            &format!("/api/v1/events/{event}/participants"),
-            Some(&staff.token),
-        )
-        .await;
-    let host = participants
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "region")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let host = participant_of(&app, &staff, &event, "region").await;
     let asked = app
         .submit(
             "/agenda/request",
@@ -183,21 +188,7 @@ async fn a_declined_request_carries_its_reason_back_to_the_asker() {
         .await;
     }
     // This time the region asks the investor.
-    let (_, participants) = app
-        .get(
-            &format!("/api/v1/events/{event}/participants"),
-            Some(&staff.token),
-        )
-        .await;
-    let investor_there = participants
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "investor")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let investor_there = participant_of(&app, &staff, &event, "investor").await;
     let asked = app
         .submit(
             "/agenda/request",
