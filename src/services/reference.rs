@@ -27,7 +27,8 @@ pub struct SectorQuery {
     pub level: Option<SectorLevel>,
     /// Only the direct children of this code.
     pub parent: Option<String>,
-    /// Words in the title.
+    /// Words in the title, English or Indonesian (`listrik` finds the electricity sectors);
+    /// each word matches the start of a word of either title.
     pub q: Option<String>,
 }
 
@@ -161,12 +162,7 @@ pub fn sectors(conn: &mut AnyConnection, query: &SectorQuery) -> Result<SectorLi
                 .as_ref()
                 .is_none_or(|p| s.parent_code.as_ref() == Some(p))
         })
-        .filter(|s| {
-            let title = crate::domain::text::tokens(&s.title);
-            words
-                .iter()
-                .all(|w| title.iter().any(|t| t.starts_with(w.as_str())))
-        })
+        .filter(|s| s.matches_words(&words))
         .collect();
     Ok(SectorList::Flat { items })
 }

@@ -605,7 +605,7 @@ async fn render_project(
         region: format!("{} ({})", project.region_name, project.region),
         value: money_of(lang, &project),
         stage: lang.t(&format!("stage.{}", project.stage)),
-        sectors: sector_names(&state.catalogue, &project.sectors),
+        sectors: sector_names(lang, &state.catalogue, &project.sectors),
         dimensions: dimension_names(lang, &state.catalogue, &project.dimensions).join(", "),
         readiness: ReadinessCard::shown(lang, &project),
         location: place(&project),
