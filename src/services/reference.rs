@@ -115,7 +115,12 @@ pub struct Country {
     /// ISO 3166-1 alpha-2.
     #[schema(example = "JP")]
     pub code: String,
+    /// ISO 3166-1's English short name.
+    #[schema(example = "Japan")]
     pub name: String,
+    /// The Indonesian name (the project's own translation).
+    #[schema(example = "Jepang")]
+    pub name_id: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -165,6 +170,18 @@ pub fn sectors(conn: &mut AnyConnection, query: &SectorQuery) -> Result<SectorLi
         .filter(|s| s.matches_words(&words))
         .collect();
     Ok(SectorList::Flat { items })
+}
+
+/// The currencies with a rate, by code: those a value can be compared in, offered by the forms.
+#[tracing::instrument(skip_all)]
+pub fn rated_currencies(conn: &mut AnyConnection) -> Result<Vec<String>, AppError> {
+    let mut codes: Vec<String> = rows::latest_rates(conn)?
+        .into_iter()
+        .map(|r| r.currency)
+        .collect();
+    codes.sort();
+    codes.dedup();
+    Ok(codes)
 }
 
 /// The latest dated rate of each currency.

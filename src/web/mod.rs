@@ -18,6 +18,7 @@ pub mod mandate;
 pub mod map;
 pub mod notifications;
 pub mod people;
+pub mod pickers;
 pub mod projects;
 pub mod readiness;
 pub mod redirect;

@@ -1,4 +1,5 @@
 use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::helpers::spawn_app;
 
@@ -111,6 +112,16 @@ async fn countries_currencies_and_dated_rates_are_listed() {
             .unwrap()
             .iter()
             .any(|c| c["code"] == "ID")
+    );
+    let singapore = countries
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "SG")
+        .unwrap();
+    assert_eq!(
+        (&singapore["name"], &singapore["name_id"]),
+        (&json!("Singapore"), &json!("Singapura"))
     );
     let (_, currencies) = app.get("/api/v1/currencies", None).await;
     let idr = currencies

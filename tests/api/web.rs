@@ -474,7 +474,7 @@ async fn an_investor_registers_in_the_browser_confirms_the_address_and_lands_on_
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = bad.text().await.unwrap();
     assert!(
-        text.contains("Use a two-letter country code")
+        text.contains("Choose a country from the list")
             && text.contains("value=\"Sakura Green Fund\""),
         "{text}"
     );

@@ -923,7 +923,11 @@ fn facts(lang: Lang, e: &EventRow, slot_count: usize, zone: &str) -> Vec<(String
 fn venue_line(lang: Lang, v: &events_service::Venue) -> VenueLine {
     VenueLine {
         name: v.name.clone(),
-        place: format!("{}, {}", v.city, v.country),
+        place: format!(
+            "{}, {}",
+            v.city,
+            super::pickers::country_name(lang, &v.country)
+        ),
         time_zone: v.time_zone.clone(),
         tables: lang.integer(v.tables.into()),
         rooms: lang.integer(v.rooms.into()),
