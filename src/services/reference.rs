@@ -6,7 +6,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::models::reference as rows;
-use crate::models::reference::{Element, Sector};
+use crate::models::reference::Element;
+/// An ISIC code with its titles in both languages, as the reference lists give it.
+pub use crate::models::reference::Sector;
 
 crate::domain::vocabulary! {
     /// The levels of the ISIC tree, from the widest.

@@ -38,15 +38,15 @@ pub(crate) struct SectorTree {
 
 /// The tree of every ISIC code with `chosen` checked.
 pub(crate) fn sector_tree(lang: Lang, catalogue: &Catalogue, chosen: &[String]) -> SectorTree {
-    let mut all: Vec<&crate::models::reference::Sector> = catalogue.sectors().collect();
+    let mut all: Vec<&crate::services::reference::Sector> = catalogue.sectors().collect();
     // Each section, then its codes in order: a division comes before its groups and classes.
     all.sort_by(|a, b| {
-        let key = |s: &crate::models::reference::Sector| {
+        let key = |s: &crate::services::reference::Sector| {
             (s.section.clone(), s.level != "section", s.code.clone())
         };
         key(a).cmp(&key(b))
     });
-    let sector_box = |s: &crate::models::reference::Sector| SectorBox {
+    let sector_box = |s: &crate::services::reference::Sector| SectorBox {
         code: s.code.clone(),
         title: lang.pick(&s.title_id, &s.title).to_owned(),
         checked: chosen.contains(&s.code),
