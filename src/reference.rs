@@ -19,6 +19,7 @@ const PROVINCES: &str = include_str!("../data/reference/id_provinces.csv");
 const REGENCIES: &str = include_str!("../data/reference/id_regencies.csv");
 const IKN_RELATED: &str = include_str!("../data/reference/ikn_related_regions.csv");
 const ISIC: &str = include_str!("../data/reference/isic_rev4.csv");
+const ISIC_ID: &str = include_str!("../data/reference/isic_rev4_id.csv");
 const DIMENSIONS: &str = include_str!("../data/reference/smart_city_dimensions.csv");
 const SAMPLE_RATES: &str = include_str!("../data/exchange_rates_sample.csv");
 
@@ -64,6 +65,12 @@ struct IknCsv {
     code: String,
     relation: String,
     basis: String,
+}
+
+#[derive(Deserialize)]
+struct SectorNameCsv {
+    code: String,
+    title_id: String,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +132,26 @@ fn region_rows() -> anyhow::Result<Vec<Region>> {
     Ok(provinces.chain(regencies).collect())
 }
 
+/// The ISIC codes with their English titles and the Indonesian ones of `isic_rev4_id.csv`; a code
+/// without an Indonesian name is an error of the shipped files.
+fn sector_rows() -> anyhow::Result<Vec<Sector>> {
+    let names: HashMap<String, String> = parse_csv::<SectorNameCsv>("isic_rev4_id.csv", ISIC_ID)?
+        .into_iter()
+        .map(|n| (n.code, n.title_id))
+        .collect();
+    parse_csv::<Sector>("isic_rev4.csv", ISIC)?
+        .into_iter()
+        .map(|mut sector| {
+            sector.title_id = names
+                .get(&sector.code)
+                .filter(|n| !n.trim().is_empty())
+                .with_context(|| format!("no Indonesian name for ISIC {}", sector.code))?
+                .clone();
+            Ok(sector)
+        })
+        .collect()
+}
+
 fn dimension_rows() -> anyhow::Result<(Vec<DimensionRow>, Vec<Element>)> {
     let csv = parse_csv::<DimensionCsv>("smart_city_dimensions.csv", DIMENSIONS)?;
     let mut dims: Vec<DimensionRow> = Vec::new();
@@ -156,7 +183,7 @@ fn dimension_rows() -> anyhow::Result<(Vec<DimensionRow>, Vec<Element>)> {
 /// Inserts whatever shipped reference rows the database lacks; running it again changes nothing.
 pub fn load(conn: &mut AnyConnection) -> anyhow::Result<()> {
     let regions_csv = region_rows()?;
-    let sectors_csv = parse_csv::<Sector>("isic_rev4.csv", ISIC)?;
+    let sectors_csv = sector_rows()?;
     let (dims, elems) = dimension_rows()?;
     let rates = parse_csv::<ExchangeRateRow>("exchange_rates_sample.csv", SAMPLE_RATES)?;
     /// Inserts the rows whose key the table does not hold yet.
@@ -177,6 +204,18 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<()> {
     write_transaction(conn, |conn| {
         insert_missing!(conn, regions, code, regions_csv);
         insert_missing!(conn, sectors, code, sectors_csv);
+        // Rows loaded before the Indonesian names were shipped get them now.
+        let unnamed: HashSet<String> = sectors::table
+            .filter(sectors::title_id.eq(""))
+            .select(sectors::code)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect();
+        for sector in sectors_csv.iter().filter(|s| unnamed.contains(&s.code)) {
+            diesel::update(sectors::table.find(&sector.code))
+                .set(sectors::title_id.eq(&sector.title_id))
+                .execute(conn)?;
+        }
         insert_missing!(conn, dimensions, code, dims);
         insert_missing!(conn, elements, code, elems);
         let have_rates: i64 = exchange_rates::table.count().get_result(conn)?;
@@ -232,7 +271,7 @@ impl Catalogue {
     pub fn from_shipped_files() -> anyhow::Result<Self> {
         let (dims, elems) = dimension_rows()?;
         Ok(Catalogue {
-            sectors: parse_csv::<Sector>("isic_rev4.csv", ISIC)?
+            sectors: sector_rows()?
                 .into_iter()
                 .map(|s| (s.code.clone(), s))
                 .collect(),
@@ -355,5 +394,21 @@ mod tests {
         assert_eq!(parse_csv::<Sector>("isic", ISIC).unwrap().len(), 766);
         let (dims, elems) = dimension_rows().unwrap();
         assert_eq!((dims.len(), elems.len()), (6, 18));
+    }
+
+    #[test]
+    fn every_isic_code_has_an_indonesian_name() {
+        let names = parse_csv::<SectorNameCsv>("isic_rev4_id.csv", ISIC_ID).unwrap();
+        let codes: HashSet<&str> = names.iter().map(|n| n.code.as_str()).collect();
+        assert_eq!(codes.len(), names.len(), "each code is named once");
+        let sectors = sector_rows().expect("every code has an Indonesian name");
+        assert_eq!(sectors.len(), 766);
+        assert_eq!(codes.len(), 766, "no name for a code ISIC lacks");
+        for sector in &sectors {
+            assert!(!sector.title_id.trim().is_empty(), "{}", sector.code);
+        }
+        let electricity = sectors.iter().find(|s| s.code == "3510").unwrap();
+        assert!(electricity.matches_words(&["listrik".to_owned()]));
+        assert!(electricity.matches_words(&["electric".to_owned()]));
     }
 }

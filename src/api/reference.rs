@@ -54,19 +54,20 @@ async fn dimensions(state: web::Data<AppState>) -> web::Json<Vec<Dimension>> {
     )
 }
 
-/// Countries (ISO 3166-1).
+/// Countries (ISO 3166-1), by code, with their English and Indonesian names.
 #[utoipa::path(tag = "reference", responses((status = 200, body = Vec<Country>)))]
 #[get("/countries")]
 async fn countries() -> web::Json<Vec<Country>> {
-    let mut list: Vec<Country> = rust_iso3166::ALL
-        .iter()
-        .map(|c| Country {
-            code: c.alpha2.to_owned(),
-            name: c.name.to_owned(),
-        })
-        .collect();
-    list.sort_by(|a, b| a.code.cmp(&b.code));
-    web::Json(list)
+    web::Json(
+        crate::domain::country::all()
+            .iter()
+            .map(|c| Country {
+                code: c.code.to_owned(),
+                name: c.name_en.to_owned(),
+                name_id: c.name_id.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// Currencies (ISO 4217).

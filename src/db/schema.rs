@@ -42,6 +42,7 @@ diesel::table! {
         parent_code -> Nullable<Text>,
         section -> Text,
         title -> Text,
+        title_id -> Text,
     }
 }
 

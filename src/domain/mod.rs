@@ -27,6 +27,7 @@ macro_rules! vocabulary {
 }
 pub(crate) use vocabulary;
 
+pub mod country;
 pub mod deal;
 pub mod localized;
 pub mod mandate;

@@ -128,7 +128,7 @@ fn sector_reason(
             ),
             format!(
                 "Sektor: {} ISIC yang sama {} ({})",
-                LEVELS_ID[pn.level], pn.code, pn.title
+                LEVELS_ID[pn.level], pn.code, pn.title_id
             ),
         )
     } else if score >= 1.0 {
@@ -139,7 +139,7 @@ fn sector_reason(
             ),
             format!(
                 "Sektor: {} ({}) termasuk {} {} dalam mandat",
-                pn.code, pn.title, LEVELS_ID[mn.level], mn.code
+                pn.code, pn.title_id, LEVELS_ID[mn.level], mn.code
             ),
         )
     } else {
@@ -157,7 +157,7 @@ fn sector_reason(
             ),
             format!(
                 "Sektor: {} satu {} ISIC {} ({}) dengan {} dalam mandat",
-                pn.code, LEVELS_ID[level], common.code, common.title, mn.code
+                pn.code, LEVELS_ID[level], common.code, common.title_id, mn.code
             ),
         )
     }

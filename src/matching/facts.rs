@@ -20,6 +20,8 @@ pub type RegionId = u16;
 pub struct SectorNode {
     pub code: String,
     pub title: String,
+    /// The Indonesian title.
+    pub title_id: String,
     /// 0 section, 1 division, 2 group, 3 class.
     pub level: usize,
     pub chain: [Option<SectorId>; 4],
@@ -59,6 +61,7 @@ impl Taxonomy {
             sectors.push(SectorNode {
                 code: s.code.clone(),
                 title: s.title.clone(),
+                title_id: s.title_id.clone(),
                 level: LEVELS.iter().position(|l| *l == s.level).unwrap_or(3),
                 chain: [None; 4],
             });

@@ -43,7 +43,22 @@ pub struct Sector {
     pub level: String,
     pub parent_code: Option<String>,
     pub section: String,
+    /// The English title (ISIC Rev.4).
     pub title: String,
+    /// The Indonesian title (the project's own translation, after KBLI 2020 where it matches).
+    #[serde(default)]
+    pub title_id: String,
+}
+
+impl Sector {
+    /// Whether every word is the start of a word of the English or the Indonesian title.
+    pub fn matches_words(&self, words: &[String]) -> bool {
+        let mut titles = crate::domain::text::tokens(&self.title);
+        titles.extend(crate::domain::text::tokens(&self.title_id));
+        words
+            .iter()
+            .all(|w| titles.iter().any(|t| t.starts_with(w.as_str())))
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

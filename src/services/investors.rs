@@ -43,8 +43,8 @@ pub struct OrganisationInput {
 /// An ISO 3166-1 alpha-2 country code, upper-cased.
 pub fn check_country(field: &str, country: &str) -> Result<String, AppError> {
     let code = country.trim().to_uppercase();
-    rust_iso3166::from_alpha2(&code)
-        .map(|c| c.alpha2.to_owned())
+    crate::domain::country::find(&code)
+        .map(|c| c.code.to_owned())
         .ok_or_else(|| AppError::validation(field, "is not an ISO 3166-1 alpha-2 code"))
 }
 

@@ -6,7 +6,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::models::reference as rows;
-use crate::models::reference::{Element, Sector};
+use crate::models::reference::Element;
+/// An ISIC code with its titles in both languages, as the reference lists give it.
+pub use crate::models::reference::Sector;
 
 crate::domain::vocabulary! {
     /// The levels of the ISIC tree, from the widest.
@@ -27,7 +29,8 @@ pub struct SectorQuery {
     pub level: Option<SectorLevel>,
     /// Only the direct children of this code.
     pub parent: Option<String>,
-    /// Words in the title.
+    /// Words in the title, English or Indonesian (`listrik` finds the electricity sectors);
+    /// each word matches the start of a word of either title.
     pub q: Option<String>,
 }
 
@@ -114,7 +117,12 @@ pub struct Country {
     /// ISO 3166-1 alpha-2.
     #[schema(example = "JP")]
     pub code: String,
+    /// ISO 3166-1's English short name.
+    #[schema(example = "Japan")]
     pub name: String,
+    /// The Indonesian name (the project's own translation).
+    #[schema(example = "Jepang")]
+    pub name_id: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -161,14 +169,21 @@ pub fn sectors(conn: &mut AnyConnection, query: &SectorQuery) -> Result<SectorLi
                 .as_ref()
                 .is_none_or(|p| s.parent_code.as_ref() == Some(p))
         })
-        .filter(|s| {
-            let title = crate::domain::text::tokens(&s.title);
-            words
-                .iter()
-                .all(|w| title.iter().any(|t| t.starts_with(w.as_str())))
-        })
+        .filter(|s| s.matches_words(&words))
         .collect();
     Ok(SectorList::Flat { items })
+}
+
+/// The currencies with a rate, by code: those a value can be compared in, offered by the forms.
+#[tracing::instrument(skip_all)]
+pub fn rated_currencies(conn: &mut AnyConnection) -> Result<Vec<String>, AppError> {
+    let mut codes: Vec<String> = rows::latest_rates(conn)?
+        .into_iter()
+        .map(|r| r.currency)
+        .collect();
+    codes.sort();
+    codes.dedup();
+    Ok(codes)
 }
 
 /// The latest dated rate of each currency.

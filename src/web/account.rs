@@ -385,7 +385,7 @@ const REGISTRATION: [Field; 8] = [
         "organisation.country",
         "country",
         "register.country",
-        "forms.country",
+        "forms.country_choice",
     ),
     Field::new(
         "organisation.contact_name",
@@ -410,7 +410,8 @@ struct RegisterPage {
     name: String,
     email: String,
     organisation: String,
-    country: String,
+    /// Every country by name, the one given chosen.
+    countries: Vec<(String, String, bool)>,
     /// Code, label and whether it is chosen.
     kinds: Vec<(&'static str, String, bool)>,
 }
@@ -425,7 +426,7 @@ fn register_page(page: Page, typed: &Registration, problems: Problems) -> Regist
         name: typed.name.clone(),
         email: typed.email.clone(),
         organisation: typed.organisation.clone(),
-        country: typed.country.clone(),
+        countries: super::pickers::country_choices(page.lang, &typed.country),
         page,
     }
 }

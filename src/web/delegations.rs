@@ -2,6 +2,7 @@
 //! one (its regions, member officials and itinerary), and a delegation's page with the events it
 //! takes part in.
 
+use super::pickers::country_name;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use askama::Template;
@@ -113,11 +114,15 @@ fn region_names(catalogue: &Catalogue, codes: &[String]) -> String {
         .join(", ")
 }
 
-/// An itinerary as one line: `Tokyo, JP 2027-01-07 – 2027-01-09 (Asia/Tokyo)`.
-fn leg_text(leg: &Leg) -> String {
+/// An itinerary as one line: `Tokyo, Japan 2027-01-07 – 2027-01-09 (Asia/Tokyo)`.
+fn leg_text(lang: Lang, leg: &Leg) -> String {
     format!(
         "{}, {} {} – {} ({})",
-        leg.city, leg.country, leg.from, leg.to, leg.time_zone
+        leg.city,
+        country_name(lang, &leg.country),
+        leg.from,
+        leg.to,
+        leg.time_zone
     )
 }
 
@@ -215,7 +220,7 @@ fn delegation_lines(
             legs: view
                 .legs
                 .iter()
-                .map(leg_text)
+                .map(|leg| leg_text(lang, leg))
                 .collect::<Vec<_>>()
                 .join("; "),
             id: view.id,
@@ -366,7 +371,14 @@ async fn delegation(
             regions: region_names(&state.catalogue, &view.regions),
             travel_buffer,
             members,
-            legs: view.legs,
+            legs: view
+                .legs
+                .into_iter()
+                .map(|leg| Leg {
+                    country: country_name(page.lang, &leg.country),
+                    ..leg
+                })
+                .collect(),
             events,
             page,
         }

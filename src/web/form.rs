@@ -41,13 +41,18 @@ impl Typed {
             .collect()
     }
 
-    /// The codes typed into one text field, separated by commas, semicolons or spaces.
+    /// The codes given in a field, each once in the order given: ticked (a checkbox each) or
+    /// typed into a text field, separated by commas, semicolons or spaces.
     pub(crate) fn codes(&self, name: &str) -> Vec<String> {
-        self.one(name)
-            .split([',', ';', ' '])
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
+        let mut codes: Vec<String> = Vec::new();
+        for value in self.all(name) {
+            for code in value.split([',', ';', ' ']).filter(|s| !s.is_empty()) {
+                if !codes.iter().any(|c| c == code) {
+                    codes.push(code.to_owned());
+                }
+            }
+        }
+        codes
     }
 
     /// An amount as people write it: `180.000.000.000` and `180,000,000,000` lose their digit

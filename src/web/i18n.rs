@@ -190,6 +190,43 @@ mod tests {
     }
 
     #[test]
+    fn every_message_a_template_names_exists_in_both_languages() {
+        fn templates(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    templates(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut files = Vec::new();
+        templates(&root, &mut files);
+        let mut keys = 0;
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            // Every literal key: `page.t("section.key")`.
+            for (at, _) in text.match_indices(".t(\"") {
+                let rest = &text[at + 4..];
+                let key = &rest[..rest.find('"').unwrap()];
+                for lang in [Lang::Id, Lang::En] {
+                    assert_ne!(
+                        lang.t(key),
+                        key,
+                        "{} names {key}, missing in {}",
+                        file.display(),
+                        lang.code()
+                    );
+                }
+                keys += 1;
+            }
+        }
+        assert!(keys > 100, "the templates' keys were found ({keys})");
+    }
+
+    #[test]
     fn every_message_exists_in_both_languages() {
         fn keys(path: &std::path::Path) -> Vec<String> {
             let text = std::fs::read_to_string(path).unwrap();

@@ -1,6 +1,7 @@
 //! Staff pages for investor organisations: the list to verify from, one investor's profile and
 //! mandate, and the verification itself.
 
+use super::pickers::{country_choices, country_name};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use askama::Template;
@@ -99,7 +100,8 @@ struct Row {
 struct InvestorList {
     page: Page,
     q: String,
-    country: String,
+    /// Every country by name, the one filtered by chosen.
+    countries: Vec<(String, String, bool)>,
     /// Filter value, label and whether it is chosen.
     shows: Vec<(&'static str, String, bool)>,
     found: String,
@@ -170,7 +172,7 @@ async fn list(
             verified: i.verified,
             id: i.id,
             name: i.name,
-            country: i.country,
+            country: country_name(lang, &i.country),
         })
         .collect();
     let link = |to: i64| {
@@ -198,7 +200,7 @@ async fn list(
         previous: (number > 1).then(|| link(number - 1)),
         next: (number < pages).then(|| link(number + 1)),
         q: q.clone(),
-        country: country.clone(),
+        countries: country_choices(lang, &country),
         page,
     }
     .render();
@@ -231,7 +233,7 @@ fn profile_lines(lang: Lang, investor: &Investor) -> Vec<(String, String)> {
             lang.t("investors.country"),
             format!(
                 "{} ({})",
-                investor.country,
+                country_name(lang, &investor.country),
                 lang.t(&format!("investors.{}", investor.origin))
             ),
         ),

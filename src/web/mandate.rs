@@ -9,6 +9,7 @@ use strum::IntoEnumIterator;
 
 use super::form::{Field, Problems, Typed};
 use super::i18n::Lang;
+use super::pickers::{SectorTree, country_choices, currency_choices, sector_tree};
 use super::session::{Investors, Signed};
 use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
@@ -18,6 +19,7 @@ use crate::error::AppError;
 use crate::services::investors::{
     self as api, Investor, InvestorUpdate, Mandate, Ticket, save_mandate, update_profile,
 };
+use crate::services::reference::rated_currencies;
 use crate::state::AppState;
 use crate::web::PageResult;
 
@@ -38,11 +40,10 @@ struct MandatePage {
     profile: Vec<(&'static str, String, String)>,
     description: String,
     kinds: Vec<Choice>,
-    /// ISIC sections (the top level), chosen or not.
-    sections: Vec<Choice>,
-    /// Chosen sector codes below the top level.
-    other_sectors: String,
-    excluded_sectors: String,
+    /// The ISIC tree with the chosen sectors ticked, and the codes given it has no box for.
+    sectors: SectorTree,
+    excluded_sectors: SectorTree,
+    countries: Vec<Choice>,
     dimensions: Vec<Choice>,
     elements: Vec<Choice>,
     provinces: Vec<Choice>,
@@ -50,7 +51,7 @@ struct MandatePage {
     ikn_related: bool,
     ticket_min: String,
     ticket_max: String,
-    currency: String,
+    currencies: Vec<Choice>,
     stages: Vec<Choice>,
     instruments: Vec<Choice>,
     thesis: String,
@@ -71,7 +72,12 @@ const PROFILE: [(&str, &str); 6] = [
 const FIELDS: [Field; 20] = [
     Field::new("name", "name", "mandate.name", "forms.organisation_name").at_most(text::NAME),
     Field::new("kind", "kind", "mandate.kind", "forms.choice"),
-    Field::new("country", "country", "mandate.country", "forms.country"),
+    Field::new(
+        "country",
+        "country",
+        "mandate.country",
+        "forms.country_choice",
+    ),
     Field::new("website", "website", "mandate.website", "forms.website"),
     Field::new(
         "description",
@@ -108,7 +114,7 @@ const FIELDS: [Field; 20] = [
     Field::new(
         "excluded_sectors",
         "excluded_sectors",
-        "mandate.excluded",
+        "mandate.excluded_codes",
         "forms.sector_codes",
     ),
     Field::new(
@@ -163,15 +169,26 @@ fn choices<'a>(
     })
 }
 
-fn form_page(page: Page, state: &AppState, typed: &Typed, problems: Problems) -> MandatePage {
+/// The sectors the form gives: ticked in the tree or typed as codes, each once.
+fn chosen_sectors(typed: &Typed) -> Vec<String> {
+    let mut sectors = typed.codes("sectors");
+    for code in typed.codes("other_sectors") {
+        if !sectors.contains(&code) {
+            sectors.push(code);
+        }
+    }
+    sectors
+}
+
+fn form_page(
+    page: Page,
+    state: &AppState,
+    typed: &Typed,
+    problems: Problems,
+    rated: &[String],
+) -> MandatePage {
     let lang = page.lang;
     let catalogue = &state.catalogue;
-    let mut sections: Vec<(String, String)> = catalogue
-        .sectors()
-        .filter(|s| s.level == "section")
-        .map(|s| (s.code.clone(), format!("{} · {}", s.code, s.title)))
-        .collect();
-    sections.sort();
     let mut provinces: Vec<(String, String)> = catalogue
         .regions()
         .filter(|(_, r)| r.kind == "province")
@@ -206,9 +223,9 @@ fn form_page(page: Page, state: &AppState, typed: &Typed, problems: Problems) ->
                 (code, label, on)
             })
             .collect(),
-        sections: choices(sections.into_iter(), &typed.all("sectors")).collect(),
-        other_sectors: typed.one("other_sectors"),
-        excluded_sectors: typed.one("excluded_sectors"),
+        sectors: sector_tree(lang, catalogue, &chosen_sectors(typed)),
+        excluded_sectors: sector_tree(lang, catalogue, &typed.codes("excluded_sectors")),
+        countries: country_choices(lang, &typed.one("country")),
         dimensions: choices(dimensions, &typed.all("dimensions")).collect(),
         elements: choices(elements, &typed.all("elements")).collect(),
         provinces: choices(provinces.into_iter(), &typed.all("provinces")).collect(),
@@ -216,7 +233,7 @@ fn form_page(page: Page, state: &AppState, typed: &Typed, problems: Problems) ->
         ikn_related: !typed.one("ikn_related").is_empty(),
         ticket_min: typed.one("ticket_min"),
         ticket_max: typed.one("ticket_max"),
-        currency: typed.one("currency"),
+        currencies: currency_choices(rated, &typed.one("currency")),
         stages: choices(
             Stage::iter().map(|s| labelled(s.as_ref().to_owned(), "stage")),
             &typed.all("stages"),
@@ -235,7 +252,7 @@ fn form_page(page: Page, state: &AppState, typed: &Typed, problems: Problems) ->
 
 /// The form of the stored profile and mandate (an investor without a mandate starts from the
 /// defaults: quoted in US dollars, discoverable by regions).
-fn typed_of(state: &AppState, investor: &Investor) -> Typed {
+fn typed_of(investor: &Investor) -> Typed {
     let contact = investor.contact.as_ref();
     let mut values: Vec<(&str, String)> = vec![
         ("name", investor.name.clone()),
@@ -262,23 +279,12 @@ fn typed_of(state: &AppState, investor: &Investor) -> Typed {
             values.push(("discoverable", "on".into()));
         }
         Some(m) => {
-            let (sections, others): (Vec<&String>, Vec<&String>) =
-                m.sectors.iter().partition(|code| {
-                    state
-                        .catalogue
-                        .sector(code)
-                        .is_some_and(|s| s.level == "section")
-                });
-            values.extend(sections.into_iter().map(|c| ("sectors", c.clone())));
-            let join = |codes: &[&String]| {
-                codes
+            values.extend(m.sectors.iter().map(|c| ("sectors", c.clone())));
+            values.extend(
+                m.excluded_sectors
                     .iter()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            values.push(("other_sectors", join(&others)));
-            values.push(("excluded_sectors", m.excluded_sectors.join(", ").to_owned()));
+                    .map(|c| ("excluded_sectors", c.clone())),
+            );
             values.extend(m.dimensions.iter().map(|c| ("dimensions", c.clone())));
             values.extend(m.elements.iter().map(|c| ("elements", c.clone())));
             values.extend(m.provinces.iter().map(|c| ("provinces", c.clone())));
@@ -323,12 +329,16 @@ async fn form(
     let id = organisation_of(&user)?;
     let stored = state
         .db
-        .run(move |conn| api::load_visible(conn, &user, &id))
+        .run(move |conn| {
+            let stored = api::load_visible(conn, &user, &id)?;
+            Ok::<_, AppError>((stored, rated_currencies(conn)?))
+        })
         .await?;
-    let typed = typed_of(&state, &stored);
+    let (stored, rated) = stored;
+    let typed = typed_of(&stored);
     Ok(html(
         StatusCode::OK,
-        form_page(page, &state, &typed, Problems::default()).render(),
+        form_page(page, &state, &typed, Problems::default(), &rated).render(),
     ))
 }
 
@@ -370,10 +380,8 @@ fn mandate_of(typed: &Typed) -> Result<Mandate, AppError> {
         max,
         currency: typed.one("currency").to_uppercase(),
     });
-    let mut sectors = typed.all("sectors");
-    sectors.extend(typed.codes("other_sectors"));
     Ok(Mandate {
-        sectors,
+        sectors: chosen_sectors(typed),
         excluded_sectors: typed.codes("excluded_sectors"),
         dimensions: typed.all("dimensions"),
         elements: typed.all("elements"),
@@ -428,9 +436,10 @@ async fn save(
         (Ok(Some(changes)), Ok(Some(row))) if problems.is_empty() => (changes, row),
         (Err(e), _) | (_, Err(e)) => return Err(e),
         _ => {
+            let rated = state.db.run(rated_currencies).await?;
             return Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                form_page(page, &state, &typed, problems).render(),
+                form_page(page, &state, &typed, problems, &rated).render(),
             ));
         }
     };

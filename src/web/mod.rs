@@ -19,6 +19,7 @@ pub mod map;
 pub mod my_events;
 pub mod notifications;
 pub mod people;
+pub mod pickers;
 pub mod projects;
 pub mod readiness;
 pub mod redirect;
@@ -389,15 +390,28 @@ impl Done {
     }
 }
 
-/// Each of these ISIC codes with its title, for pages that name sectors rather than code them.
+/// The title of an ISIC code in the page's language, when the catalogue knows the code.
+pub(crate) fn sector_title(
+    lang: Lang,
+    catalogue: &crate::reference::Catalogue,
+    code: &str,
+) -> Option<String> {
+    catalogue
+        .sector(code)
+        .map(|s| lang.pick(&s.title_id, &s.title).to_owned())
+}
+
+/// Each of these ISIC codes with its title in the page's language, for pages that name sectors
+/// rather than code them.
 pub(crate) fn sector_names(
+    lang: Lang,
     catalogue: &crate::reference::Catalogue,
     codes: &[String],
 ) -> Vec<(String, String)> {
     codes
         .iter()
         .map(|code| {
-            let title = catalogue.sector(code).map(|s| s.title.clone());
+            let title = sector_title(lang, catalogue, code);
             (code.clone(), title.unwrap_or_default())
         })
         .collect()
@@ -815,7 +829,7 @@ async fn opportunity(
         value_for_viewer,
         currencies,
         stage: lang.t(&format!("stage.{}", project.stage)),
-        sectors: sector_names(&state.catalogue, &project.sectors),
+        sectors: sector_names(lang, &state.catalogue, &project.sectors),
         readiness: ReadinessCard::shown(lang, &project),
         readiness_withheld: project.readiness.is_none(),
         location: place(&project),

@@ -176,7 +176,7 @@ fn entry_line(lang: Lang, catalogue: &Catalogue, e: Entry) -> EntryLine {
         .collect::<String>()
         .to_uppercase();
     EntryLine {
-        sectors: sector_names(catalogue, &e.sectors),
+        sectors: sector_names(lang, catalogue, &e.sectors),
         dimensions: dimension_names(lang, catalogue, &e.dimensions),
         projects: e
             .projects
@@ -188,7 +188,7 @@ fn entry_line(lang: Lang, catalogue: &Catalogue, e: Entry) -> EntryLine {
         initials,
         participant_id: e.participant_id,
         name: e.name,
-        country: e.country,
+        country: super::pickers::country_name(lang, &e.country),
         requested: e.requested,
     }
 }

@@ -4,11 +4,12 @@
 use std::str::FromStr;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::web;
 use askama::Template;
 use strum::IntoEnumIterator;
 
 use super::form::{Field, Problems, Typed};
+use super::pickers::{SectorTree, currency_choices, sector_tree};
 use super::session::{Officials, Signed, Staff};
 use super::{
     Page, ReadinessCard, dimension_names, html, localized, money_of, place, sector_names, see_other,
@@ -26,6 +27,7 @@ use crate::services::matches::{InvestorMatch, ranked_investors};
 use crate::services::projects::{
     self as projects, Project, ProjectInput, ProjectQuery, ProjectUpdate, Readiness, Search,
 };
+use crate::services::reference::rated_currencies;
 use crate::state::AppState;
 use crate::web::PageResult;
 use crate::web::deals::DealLine;
@@ -113,6 +115,9 @@ struct ProjectForm {
     bilingual: Vec<Bilingual>,
     /// Field name, label and value.
     texts: Vec<(&'static str, String, String)>,
+    /// The ISIC tree with the chosen sectors ticked, and the codes given it has no box for.
+    sectors: SectorTree,
+    currencies: Vec<(String, String, bool)>,
     dimensions: Vec<(String, String, bool)>,
     /// Code, label and whether it is chosen.
     stages: Vec<(String, String, bool)>,
@@ -128,11 +133,7 @@ struct Bilingual {
     fields: Vec<(String, String, String)>,
 }
 
-const TEXTS: [(&str, &str); 3] = [
-    ("sectors", "projects.sectors"),
-    ("value", "projects.value"),
-    ("currency", "projects.currency"),
-];
+const TEXTS: [(&str, &str); 1] = [("value", "projects.value")];
 
 /// The project form's fields as the project rules name them.
 const FIELDS: [Field; 8] = [
@@ -179,6 +180,7 @@ fn form_page(
     typed: &Typed,
     problems: Problems,
     action: String,
+    rated: &[String],
 ) -> ProjectForm {
     let lang = page.lang;
     let chosen_dimensions = typed.all("dimensions");
@@ -212,14 +214,20 @@ fn form_page(
         bilingual: vec![bilingual("title", false), bilingual("description", true)],
         texts: TEXTS
             .iter()
-            .map(|(name, label)| {
-                let mut value = typed.one(name);
-                if *name == "currency" && value.is_empty() {
-                    value = "IDR".into();
-                }
-                (*name, page.t(label), value)
-            })
+            .map(|(name, label)| (*name, page.t(label), typed.one(name)))
             .collect(),
+        sectors: sector_tree(lang, &state.catalogue, &typed.codes("sectors")),
+        currencies: {
+            let currency = typed.one("currency");
+            currency_choices(
+                rated,
+                if currency.is_empty() {
+                    "IDR"
+                } else {
+                    &currency
+                },
+            )
+        },
         dimensions: state
             .catalogue
             .dimension_rows()
@@ -255,8 +263,9 @@ fn form_page(
 async fn new_form(
     Signed { page, .. }: Signed<Officials>,
     state: web::Data<AppState>,
-) -> HttpResponse {
-    html(
+) -> PageResult {
+    let rated = state.db.run(rated_currencies).await?;
+    Ok(html(
         StatusCode::OK,
         form_page(
             page,
@@ -264,9 +273,10 @@ async fn new_form(
             &Typed::default(),
             Problems::default(),
             "/my-projects/new".into(),
+            &rated,
         )
         .render(),
-    )
+    ))
 }
 
 /// The parts of a project that the form describes, read from what was typed.
@@ -346,11 +356,11 @@ fn typed_of(project: &Project) -> Typed {
         ("title_id", project.title.id.clone()),
         ("description_en", project.description.en.clone()),
         ("description_id", project.description.id.clone()),
-        ("sectors", project.sectors.join(", ")),
         ("value", project.value.amount.clone()),
         ("currency", project.value.currency.clone()),
         ("stage", project.stage.clone()),
     ];
+    values.extend(project.sectors.iter().map(|s| ("sectors", s.clone())));
     values.extend(project.dimensions.iter().map(|d| ("dimensions", d.clone())));
     values.extend(
         project
@@ -362,7 +372,7 @@ fn typed_of(project: &Project) -> Typed {
 }
 
 /// After saving the form: on to `done`, or the form again with the problems and the input kept.
-fn saved<T>(
+async fn saved<T>(
     page: Page,
     state: &AppState,
     typed: &Typed,
@@ -374,9 +384,10 @@ fn saved<T>(
         Ok(_) => Ok(see_other(done).finish()),
         Err(AppError::Validation { fields, .. }) => {
             let problems = Problems::of(page.lang, &FIELDS, fields.keys());
+            let rated = state.db.run(rated_currencies).await?;
             Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                form_page(page, state, typed, problems, action).render(),
+                form_page(page, state, typed, problems, action, &rated).render(),
             ))
         }
         Err(e) => Err(e),
@@ -398,7 +409,7 @@ async fn create(
         .write(move |conn| projects::create_draft(conn, &catalogue, &user, input).map(|p| p.id))
         .await;
     let action = "/my-projects/new".to_owned();
-    saved(page, &state, &typed, action, created, "/my-projects")
+    saved(page, &state, &typed, action, created, "/my-projects").await
 }
 
 /// The edit form of a draft of the official's region, filled with the stored project.
@@ -409,9 +420,12 @@ async fn edit_form(
 ) -> PageResult {
     let id = id.into_inner();
     let catalogue = state.catalogue.clone();
-    let project = state
+    let (project, rated) = state
         .db
-        .run(move |conn| projects::load_editable(conn, &catalogue, &user, &id))
+        .run(move |conn| {
+            let project = projects::load_editable(conn, &catalogue, &user, &id)?;
+            Ok((project, rated_currencies(conn)?))
+        })
         .await?;
     let action = format!("/my-projects/{}/edit", project.id);
     Ok(html(
@@ -422,6 +436,7 @@ async fn edit_form(
             &typed_of(&project),
             Problems::default(),
             action,
+            &rated,
         )
         .render(),
     ))
@@ -446,7 +461,7 @@ async fn edit(
         .await;
     let action = format!("/my-projects/{id}/edit");
     let done = format!("/my-projects/{id}");
-    saved(page, &state, &typed, action, updated, &done)
+    saved(page, &state, &typed, action, updated, &done).await
 }
 
 /// An investor as a project's page shows it.
@@ -567,7 +582,7 @@ async fn render_project(
     let shown = |m: &InvestorMatch| MatchedInvestor {
         id: m.investor.id.clone(),
         name: m.investor.name.clone(),
-        country: m.investor.country.clone(),
+        country: super::pickers::country_name(lang, &m.investor.country),
         kind: lang.t(&format!("kind.{}", m.investor.kind)),
         score: (m.score * 100.0).round() as i64,
         reasons: m
@@ -605,7 +620,7 @@ async fn render_project(
         region: format!("{} ({})", project.region_name, project.region),
         value: money_of(lang, &project),
         stage: lang.t(&format!("stage.{}", project.stage)),
-        sectors: sector_names(&state.catalogue, &project.sectors),
+        sectors: sector_names(lang, &state.catalogue, &project.sectors),
         dimensions: dimension_names(lang, &state.catalogue, &project.dimensions).join(", "),
         readiness: ReadinessCard::shown(lang, &project),
         location: place(&project),

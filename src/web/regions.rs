@@ -185,7 +185,7 @@ async fn region(
                 c.leading_sectors
                     .iter()
                     .map(|s| {
-                        let title = catalogue.sector(s).map(|s| s.title.clone());
+                        let title = super::sector_title(lang, catalogue, s);
                         (s.clone(), title.unwrap_or_default())
                     })
                     .collect()

@@ -67,11 +67,10 @@ fn looks_for(lang: Lang, catalogue: &Catalogue, filters: &SearchFilters) -> Stri
         filters.q.as_ref().map(|q| format!("“{q}”")),
         region(&filters.province),
         region(&filters.region),
-        filters.sector.as_ref().map(|code| {
-            catalogue
-                .sector(code)
-                .map_or(code.clone(), |s| s.title.clone())
-        }),
+        filters
+            .sector
+            .as_ref()
+            .map(|code| super::sector_title(lang, catalogue, code).unwrap_or_else(|| code.clone())),
         dimension,
         filters.element.clone(),
         filters

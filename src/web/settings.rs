@@ -47,8 +47,8 @@ pub(crate) fn reading_zone(user: &AuthenticatedUser) -> Tz {
     user.time_zone.as_deref().map_or(Tz::UTC, stored_zone)
 }
 
-/// Time zones offered as suggestions: Indonesia's four, then investors' usual ones. Any IANA
-/// name may be typed.
+/// Time zones offered first: Indonesia's four, then investors' usual ones; every other IANA
+/// zone follows.
 const ZONES: [&str; 17] = [
     "Asia/Jakarta",
     "Asia/Pontianak",
@@ -139,6 +139,8 @@ struct SettingsPage {
     problems: Problems,
     profile: Profile,
     zones: &'static [&'static str],
+    /// Every other IANA zone (or a value that is no zone, as sent): value, label, chosen.
+    other_zones: Vec<(String, String, bool)>,
     /// Code, label and whether it is chosen.
     languages: Vec<(&'static str, String, bool)>,
     email: bool,
@@ -152,7 +154,12 @@ struct SettingsPage {
 impl SettingsPage {
     fn new(page: Page, profile: Profile, notifications: &NotificationSettings) -> Self {
         let language = profile.language.clone();
+        let other_zones = crate::web::pickers::zone_choices(&profile.time_zone)
+            .into_iter()
+            .filter(|(zone, _, _)| !ZONES.contains(&zone.as_str()))
+            .collect();
         SettingsPage {
+            other_zones,
             saved: None,
             problems: Problems::default(),
             profile,

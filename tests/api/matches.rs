@@ -80,6 +80,17 @@ async fn an_investor_gets_its_matches_ranked_with_reasons_in_two_languages() {
         "{reasons:?}"
     );
     assert!(
+        items[0]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"]
+                .as_str()
+                .unwrap()
+                .contains("(Pembangkitan, transmisi dan distribusi tenaga listrik)")),
+        "the Indonesian reason names the sector in Indonesian"
+    );
+    assert!(
         reasons
             .iter()
             .any(|r| r.contains("IDR 180 bn ≈ USD 10.8 m, inside the USD 5–20 m range")),

@@ -1,4 +1,5 @@
 use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::helpers::spawn_app;
 
@@ -58,6 +59,28 @@ async fn sectors_come_as_a_tree_or_filtered() {
     assert_eq!(classes["items"].as_array().unwrap().len(), 419);
     let (_, children) = app.get("/api/v1/sectors?parent=351", None).await;
     assert_eq!(children["items"][0]["code"], "3510");
+    assert_eq!(
+        children["items"][0]["title_id"],
+        "Pembangkitan, transmisi dan distribusi tenaga listrik"
+    );
+    // Words are found in either language.
+    let (_, listrik) = app.get("/api/v1/sectors?q=listrik&level=class", None).await;
+    let codes: Vec<&str> = listrik["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"3510") && codes.contains(&"4321"),
+        "{codes:?}"
+    );
+    let (_, electric) = app.get("/api/v1/sectors?q=electric%20power", None).await;
+    assert_eq!(electric["items"][0]["code"], "351");
+    assert_eq!(
+        electric["items"][0]["title"],
+        "Electric power generation, transmission and distribution"
+    );
     // The levels are an enumeration of the query, as the document says.
     let (status, body) = app.get("/api/v1/sectors?level=chapter", None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -89,6 +112,16 @@ async fn countries_currencies_and_dated_rates_are_listed() {
             .unwrap()
             .iter()
             .any(|c| c["code"] == "ID")
+    );
+    let singapore = countries
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "SG")
+        .unwrap();
+    assert_eq!(
+        (&singapore["name"], &singapore["name_id"]),
+        (&json!("Singapore"), &json!("Singapura"))
     );
     let (_, currencies) = app.get("/api/v1/currencies", None).await;
     let idr = currencies
@@ -253,6 +286,13 @@ async fn the_openapi_document_covers_every_route() {
         "a route is documented but not listed here, or the reverse"
     );
     assert!(paths["/api/v1/projects"]["post"]["requestBody"].is_object());
+    let schemas = &doc["components"]["schemas"];
+    for (schema, property) in [("Sector", "title_id"), ("Country", "name_id")] {
+        assert!(
+            schemas[schema]["properties"][property].is_object(),
+            "{schema} says {property}"
+        );
+    }
 }
 
 #[tokio::test]

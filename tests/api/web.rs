@@ -474,7 +474,7 @@ async fn an_investor_registers_in_the_browser_confirms_the_address_and_lands_on_
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = bad.text().await.unwrap();
     assert!(
-        text.contains("Use a two-letter country code")
+        text.contains("Choose a country from the list")
             && text.contains("value=\"Sakura Green Fund\""),
         "{text}"
     );
@@ -628,6 +628,17 @@ async fn the_opportunity_page_names_sectors_shows_the_investors_match_and_opens_
         "{anonymous}"
     );
     assert!(anonymous.contains("(≈ USD "), "{anonymous}");
+    let (_, in_indonesian) = page(
+        &app,
+        &format!("/opportunities/{solar}"),
+        &[(COOKIE, "lang=id")],
+    )
+    .await;
+    assert!(
+        in_indonesian.contains("Pembangkitan, transmisi dan distribusi tenaga listrik")
+            && !in_indonesian.contains("Electric power generation"),
+        "the sector's Indonesian name: {in_indonesian}"
+    );
     let (_, in_euro) = page(
         &app,
         &format!("/opportunities/{solar}?currency=EUR"),

@@ -491,7 +491,11 @@ async fn the_investor_and_project_pages_fit_a_360_pixel_phone() {
                 )
                 .await
                 .unwrap();
-            assert_eq!(widths[0], json!(360), "the page is laid out 360 px wide");
+            assert_eq!(
+                widths[0],
+                json!(360),
+                "{path}: the page is laid out 360 px wide"
+            );
             assert!(
                 widths[1].as_i64() <= widths[0].as_i64(),
                 "{path} scrolls sideways at 360 px: {widths}"

@@ -70,10 +70,11 @@ async fn the_project_form_says_what_a_field_needs_in_the_pages_language() {
         );
         assert!(!page.contains("ISIC Rev.4 code"), "no rule's words: {page}");
         assert!(
-            page.contains(
-                r#"id="sectors" name="sectors" value="9999" required aria-invalid="true" aria-describedby="sectors-problem""#
-            ),
-            "the field is marked and kept: {page}"
+            page.contains(r#"<fieldset id="sectors" aria-describedby="sectors-problem">"#)
+                && page.contains(
+                    r#"id="sector_codes" name="sectors" value="9999" aria-invalid="true""#
+                ),
+            "the field is marked and the unknown code kept: {page}"
         );
         assert!(
             page.contains(r##"<a href="#sectors">"##),
@@ -132,16 +133,13 @@ async fn the_mandate_form_says_what_a_field_needs_in_the_pages_language() {
     let cases = [
         (
             "id",
-            [
-                "Gunakan hanya kode sektor ISIC",
-                "Gunakan kode negara dua huruf",
-            ],
+            ["Gunakan hanya kode sektor ISIC", "Pilih negara dari daftar"],
         ),
         (
             "en",
             [
                 "Use only known ISIC sector codes",
-                "Use a two-letter country code",
+                "Choose a country from the list",
             ],
         ),
     ];
@@ -158,8 +156,9 @@ async fn the_mandate_form_says_what_a_field_needs_in_the_pages_language() {
             "the field is marked and kept: {page}"
         );
         assert!(
-            page.contains(r#"name="country" value="XX" required aria-invalid="true""#),
-            "{page}"
+            page.contains(r#"<select id="country" name="country" required aria-invalid="true" aria-describedby="country-problem">"#)
+                && page.contains(r#"<option value="XX" selected>XX</option>"#),
+            "the country is marked and kept: {page}"
         );
     }
     let (_, after) = app.get(&organisation, Some(&investor.token)).await;
@@ -189,12 +188,12 @@ async fn the_registration_form_says_what_a_field_needs_in_the_pages_language() {
     let cases = [
         (
             "id",
-            "Gunakan kode negara dua huruf",
+            "Pilih negara dari daftar",
             "Gunakan 12 sampai 128 karakter",
         ),
         (
             "en",
-            "Use a two-letter country code",
+            "Choose a country from the list",
             "Use 12 to 128 characters",
         ),
     ];
@@ -205,9 +204,8 @@ async fn the_registration_form_says_what_a_field_needs_in_the_pages_language() {
         assert!(page.contains(country_need), "{lang}: {page}");
         assert!(!page.contains("organisation.country") && !page.contains("ISO 3166-1"));
         assert!(
-            page.contains(
-                r#"name="country" value="XX" maxlength="2" required aria-invalid="true""#
-            ),
+            page.contains(r#"<select id="country" name="country" required aria-invalid="true" aria-describedby="country-problem">"#)
+                && page.contains(r#"<option value="XX" selected>XX</option>"#),
             "{page}"
         );
         assert!(
@@ -307,7 +305,8 @@ async fn the_settings_form_marks_the_refused_field_in_the_pages_language() {
         assert!(page.contains(need), "{lang}: {page}");
         assert!(!page.contains("is not an IANA time zone"), "{page}");
         assert!(
-            page.contains(r#"value="Mars/Olympus" list="zones" autocomplete="off" aria-describedby="zone-help time_zone-problem" aria-invalid="true""#),
+            page.contains(r#"<select id="time_zone" name="time_zone" aria-describedby="zone-help time_zone-problem" aria-invalid="true">"#)
+                && page.contains(r#"<option value="Mars/Olympus" selected>Mars/Olympus</option>"#),
             "the field is marked and kept: {page}"
         );
     }

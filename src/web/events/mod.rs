@@ -136,6 +136,21 @@ impl<'a> Filled<'a> {
         }
     }
 
+    /// A select of the IANA time zones, `default` chosen on a fresh form; one that need not be
+    /// given starts with an empty choice.
+    fn zone(&self, name: &str, label: &str, default: &str, required: bool) -> Field {
+        let mut field = self.field(name, label, "select", default);
+        field.options = crate::web::pickers::zone_choices(&field.value);
+        if !required {
+            let none = field.value.is_empty();
+            field
+                .options
+                .insert(0, (String::new(), String::new(), none));
+        }
+        field.required = required;
+        field
+    }
+
     /// A select of `(value, label)` choices.
     fn select(&self, name: &str, label: &str, choices: Vec<(String, String)>) -> Field {
         let mut field = self.field(name, label, "select", "");
@@ -462,7 +477,12 @@ fn creation_form(filled: &Filled) -> (Vec<Field>, Vec<VenueBlock>) {
                     text("name", "events.venue_name", ""),
                     text("city", "events.city", ""),
                     text("country", "events.country", "ID"),
-                    text("time_zone", "events.time_zone", "Asia/Jakarta"),
+                    filled.zone(
+                        &venue_name(i, "time_zone"),
+                        "events.time_zone",
+                        "Asia/Jakarta",
+                        first,
+                    ),
                     filled.field(&venue_name(i, "tables"), "events.tables", "number", "10"),
                     filled.field(&venue_name(i, "rooms"), "events.rooms", "number", "0"),
                 ],
@@ -923,7 +943,11 @@ fn facts(lang: Lang, e: &EventRow, slot_count: usize, zone: &str) -> Vec<(String
 fn venue_line(lang: Lang, v: &events_service::Venue) -> VenueLine {
     VenueLine {
         name: v.name.clone(),
-        place: format!("{}, {}", v.city, v.country),
+        place: format!(
+            "{}, {}",
+            v.city,
+            super::pickers::country_name(lang, &v.country)
+        ),
         time_zone: v.time_zone.clone(),
         tables: lang.integer(v.tables.into()),
         rooms: lang.integer(v.rooms.into()),
@@ -1102,7 +1126,7 @@ async fn event_page(
     let (status, filled) = Filled::new(lang, refused);
     let join = vec![
         filled.select("who", "events.who", event.candidates.clone()),
-        filled.required("time_zone", "events.time_zone", "text", &event.zone),
+        filled.zone("time_zone", "events.time_zone", &event.zone, true),
         filled.field("daily_cap", "events.participant_cap", "number", ""),
         filled.field("from", "events.available_from", "datetime-local", ""),
         filled.field("to", "events.available_to", "datetime-local", ""),
