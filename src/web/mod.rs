@@ -39,8 +39,8 @@ use sha2::{Digest, Sha256};
 
 use self::i18n::{COOKIE, Lang};
 use self::session::{Investors, Signed, Visitor};
-use crate::auth::Role;
 use crate::auth::policy;
+use crate::auth::{AuthenticatedUser, Role};
 use crate::domain::Currency;
 use crate::domain::project::ProjectStatus;
 use crate::error::{AppError, ErrorCode};
@@ -128,6 +128,120 @@ pub struct Page {
     pub staff: bool,
     /// The signed-in person's notifications not read yet.
     pub unread: i64,
+    /// The header's links for this person's role.
+    pub nav: Nav,
+}
+
+/// A link of the header's navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    /// Whether it leads to this page (or to the section this page is in).
+    pub current: bool,
+}
+
+/// The header's navigation: a few links of the person's daily work, the rest under "More".
+pub struct Nav {
+    pub primary: Vec<NavItem>,
+    pub more: Vec<NavItem>,
+}
+
+impl Nav {
+    /// The links of this role, marked current where they lead to `path`.
+    fn of(lang: Lang, user: Option<&AuthenticatedUser>, path: &str, unread: i64) -> Nav {
+        let investor = user.is_some_and(policy::speaks_for_an_investor);
+        let official = user.is_some_and(policy::speaks_for_a_region);
+        let staff = user.is_some_and(policy::oversees_programme);
+        let notifications = if unread > 0 {
+            format!("{} ({unread})", lang.t("settings.nav_notifications"))
+        } else {
+            lang.t("settings.nav_notifications")
+        };
+        let item = |href: &'static str, key: &str| (href, lang.t(key));
+        let (primary, more): (Vec<(&'static str, String)>, Vec<(&'static str, String)>) =
+            if investor {
+                (
+                    vec![
+                        item("/dashboard", "nav.dashboard"),
+                        item("/opportunities", "nav.opportunities"),
+                        item("/agenda", "nav.agenda"),
+                        item("/deals", "deals.nav"),
+                        item("/conversations", "conversations.nav"),
+                    ],
+                    vec![
+                        item("/mandate", "mandate.nav"),
+                        item("/saved-searches", "saved_searches.nav"),
+                        item("/map", "regions.nav_map"),
+                    ],
+                )
+            } else if official {
+                (
+                    vec![
+                        item("/my-projects", "nav.my_projects"),
+                        item("/my-region", "regions.nav_mine"),
+                        item("/agenda", "nav.agenda"),
+                        item("/deals", "deals.nav"),
+                        item("/conversations", "conversations.nav"),
+                    ],
+                    vec![
+                        item("/opportunities", "nav.opportunities"),
+                        item("/map", "regions.nav_map"),
+                    ],
+                )
+            } else if staff {
+                (
+                    vec![
+                        item("/review", "nav.review"),
+                        item("/events", "events.nav"),
+                        item("/delegations", "delegations.nav"),
+                        item("/investors", "investors.nav"),
+                        item("/reports", "reports.nav"),
+                    ],
+                    vec![
+                        item("/people", "people.nav"),
+                        item("/imports", "imports.nav"),
+                        item("/opportunities", "nav.opportunities"),
+                        item("/map", "regions.nav_map"),
+                        item("/deals", "deals.nav"),
+                        item("/conversations", "conversations.nav"),
+                    ],
+                )
+            } else {
+                (
+                    vec![
+                        item("/", "nav.home"),
+                        item("/opportunities", "nav.opportunities"),
+                        item("/map", "regions.nav_map"),
+                    ],
+                    Vec::new(),
+                )
+            };
+        let mut more = more;
+        if user.is_some() {
+            more.push(("/notifications", notifications));
+            more.push(item("/settings", "settings.nav_settings"));
+        }
+        let mark = |list: Vec<(&'static str, String)>| -> Vec<NavItem> {
+            list.into_iter()
+                .map(|(href, label)| NavItem {
+                    href,
+                    label,
+                    current: path == href
+                        || (href != "/"
+                            && path.strip_prefix(href).is_some_and(|r| r.starts_with('/'))),
+                })
+                .collect()
+        };
+        Nav {
+            primary: mark(primary),
+            more: mark(more),
+        }
+    }
+
+    /// Whether one of the links under "More" leads to this page.
+    pub fn more_is_current(&self) -> bool {
+        self.more.iter().any(|i| i.current)
+    }
 }
 
 impl Page {
@@ -148,21 +262,24 @@ impl Page {
             query => format!("{}?{query}", req.path()),
         };
         let user = visitor.0.as_ref();
+        let lang = user
+            .and_then(|u| Lang::parse(&u.language))
+            .unwrap_or_else(|| Lang::of(req));
+        let unread = req
+            .extensions()
+            .get::<session::Unread>()
+            .filter(|_| user.is_some())
+            .map_or(0, |u| u.0);
         Page {
-            lang: user
-                .and_then(|u| Lang::parse(&u.language))
-                .unwrap_or_else(|| Lang::of(req)),
+            lang,
+            nav: Nav::of(lang, user, req.path(), unread),
             css: CSS_PATH.as_str(),
             back: percent_encode(&here),
             user: user.map(|u| u.name.clone()),
             investor: user.is_some_and(policy::speaks_for_an_investor),
             official: user.is_some_and(policy::speaks_for_a_region),
             staff: user.is_some_and(policy::oversees_programme),
-            unread: req
-                .extensions()
-                .get::<session::Unread>()
-                .filter(|_| user.is_some())
-                .map_or(0, |u| u.0),
+            unread,
         }
     }
 

@@ -309,7 +309,7 @@ async fn an_official_edits_the_regions_profile_and_the_public_page_shows_it() {
     assert!(id.contains("<h1>Profil daerah kami</h1>"), "{id}");
     assert!(id.contains("Kabupaten Maros (73.09)"));
     assert!(
-        id.contains(r#"<a href="/my-region">Daerah kami</a>"#),
+        id.contains(r#"<a aria-current="page" href="/my-region">Daerah kami</a>"#),
         "the nav link"
     );
     let (_, en) = app.page_as("/my-region", Some(&session), "en").await;
