@@ -435,25 +435,24 @@ async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
 /// An opportunity as a list shows it.
 pub(crate) struct Card {
     id: String,
-    title: String,
+    title: Shown,
     region: String,
     /// The region's code, for the link to its page.
     region_code: String,
     value: String,
-    summary: String,
+    summary: Shown,
 }
 
 impl Card {
     /// The card of a project in the viewer's language, with the start of its description.
     pub(crate) fn of(lang: Lang, p: &Project) -> Self {
-        let description = localized(lang, &p.description);
         Card {
             id: p.id.clone(),
-            title: localized(lang, &p.title),
+            title: Shown::of(lang, &p.title),
             region: p.region_name.clone(),
             region_code: p.region.clone(),
             value: money_of(lang, p),
-            summary: description.chars().take(220).collect(),
+            summary: Shown::of(lang, &p.description).start(220),
         }
     }
 }
@@ -613,6 +612,62 @@ pub(crate) fn dimension_names(
         .collect()
 }
 
+/// Text shown on a page: in the page's language, or in the other one when the page's is not
+/// given, and then written with its own `lang` and a small note naming its language, so that a
+/// screen reader reads it in the right voice and a reader knows why it is not translated.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Shown {
+    pub text: String,
+    /// The other language, when the text is in it.
+    pub other: Option<Lang>,
+}
+
+impl Shown {
+    /// The text in `lang`, or in the other language when `lang`'s is blank.
+    pub(crate) fn of(lang: Lang, text: &crate::domain::Localized) -> Shown {
+        let chosen = lang.pick(&text.id, &text.en);
+        let other = if lang == Lang::Id { Lang::En } else { Lang::Id };
+        if chosen.trim().is_empty() && !other.pick(&text.id, &text.en).trim().is_empty() {
+            Shown {
+                text: other.pick(&text.id, &text.en).to_owned(),
+                other: Some(other),
+            }
+        } else {
+            Shown {
+                text: chosen.to_owned(),
+                other: None,
+            }
+        }
+    }
+
+    /// Its first characters, marked as the whole is.
+    pub(crate) fn start(&self, chars: usize) -> Shown {
+        Shown {
+            text: self.text.chars().take(chars).collect(),
+            other: self.other,
+        }
+    }
+}
+
+/// The text, escaped; in a `lang` span with the note of its language when it is the other one.
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = charts::escape(&self.text);
+        match self.other {
+            None => f.write_str(&text),
+            Some(other) => write!(
+                f,
+                r#"<span lang="{code}">{text}</span> <small class="other-language" lang="{code}">({name})</small>"#,
+                code = other.code(),
+                name = other.t("site.language_name"),
+            ),
+        }
+    }
+}
+
+/// What `Display` writes is escaped already.
+impl askama::filters::HtmlSafe for Shown {}
+
 /// The text in the page's language, or in the other one when the page's is not given.
 pub(crate) fn localized(lang: Lang, text: &crate::domain::Localized) -> String {
     let chosen = lang.pick(&text.id, &text.en);
@@ -767,8 +822,8 @@ async fn opportunities(
 struct Opportunity {
     page: Page,
     id: String,
-    title: String,
-    description: String,
+    title: Shown,
+    description: Shown,
     region: String,
     region_code: String,
     value: String,
@@ -907,8 +962,8 @@ async fn opportunity(
         .collect();
     let body = Opportunity {
         id: project.id.clone(),
-        title: localized(lang, &project.title),
-        description: localized(lang, &project.description),
+        title: Shown::of(lang, &project.title),
+        description: Shown::of(lang, &project.description),
         region: format!("{} ({})", project.region_name, project.region),
         region_code: project.region.clone(),
         value: money_of(lang, &project),
@@ -1071,7 +1126,7 @@ async fn sign_out(state: web::Data<AppState>, visitor: Visitor) -> PageResult {
 /// A match as the dashboard shows it.
 struct MatchCard {
     id: String,
-    title: String,
+    title: Shown,
     region: String,
     value: String,
     score: i64,
@@ -1140,7 +1195,7 @@ fn match_card(lang: Lang, m: crate::services::matches::ProjectMatch) -> MatchCar
     let answer = m.feedback.map(|f| f.as_ref().to_owned());
     MatchCard {
         id: m.project.id.clone(),
-        title: localized(lang, &m.project.title),
+        title: Shown::of(lang, &m.project.title),
         region: m.project.region_name.clone(),
         value: money_of(lang, &m.project),
         score: percent(m.score),

@@ -196,6 +196,7 @@ fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Pages)> {
         ("regions", "/regions"),
         ("region", "/regions/73.73"),
         ("map", "/map"),
+        ("map-province", "/map?province=73"),
         ("sign-in", "/sign-in"),
         ("register", "/register"),
         ("forgot-password", "/forgot-password"),

@@ -843,3 +843,46 @@ async fn the_header_groups_each_roles_sections_and_folds_them_into_a_menu_for_ph
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn text_left_in_the_other_language_is_marked_with_its_language() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let staff = app.user(Role::Staff, None).await;
+    let mut body = TestApp::project_body("73.73", "unused", "3510", "180000000000");
+    body["title"] = serde_json::json!({"id": "Bank sampah Palopo", "en": ""});
+    body["description"] = serde_json::json!({"id": "Jaringan bank sampah.", "en": ""});
+    app.published_project(&official, &staff, body).await;
+    let (status, en) = app.page_as("/opportunities", None, "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        en.contains(r#"<span lang="id">Bank sampah Palopo</span> <small class="other-language" lang="id">(Bahasa Indonesia)</small></a>"#),
+        "the title, marked, is still a link: {en}"
+    );
+    assert!(en.contains(r#"<span lang="id">Jaringan bank sampah.</span>"#));
+    let (_, id) = app.page_as("/opportunities", None, "id").await;
+    assert!(
+        id.contains(r#">Bank sampah Palopo</a>"#) && !id.contains("other-language"),
+        "in its own language it is plain: {id}"
+    );
+}
+
+#[tokio::test]
+async fn repeated_buttons_name_what_they_act_on() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let (status, _) = app
+        .post(
+            "/api/v1/projects",
+            Some(&official.token),
+            TestApp::project_body("73.73", "Rooftop solar", "3510", "180000000000"),
+        )
+        .await;
+    assert!(status.is_success());
+    let session = app.page_session(&official.email).await;
+    let (_, mine) = app.page_as("/my-projects", Some(&session), "en").await;
+    assert!(
+        mine.contains(r#"<span class="visually-hidden">: Rooftop solar</span></button>"#),
+        "the submit button names its project: {mine}"
+    );
+}
