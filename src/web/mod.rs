@@ -140,6 +140,9 @@ pub struct NavItem {
     pub current: bool,
 }
 
+/// A link's address and its words.
+type Link = (&'static str, String);
+
 /// The header's navigation: a few links of the person's daily work, the rest under "More".
 pub struct Nav {
     pub primary: Vec<NavItem>,
@@ -158,70 +161,69 @@ impl Nav {
             lang.t("settings.nav_notifications")
         };
         let item = |href: &'static str, key: &str| (href, lang.t(key));
-        let (primary, more): (Vec<(&'static str, String)>, Vec<(&'static str, String)>) =
-            if investor {
-                (
-                    vec![
-                        item("/dashboard", "nav.dashboard"),
-                        item("/opportunities", "nav.opportunities"),
-                        item("/agenda", "nav.agenda"),
-                        item("/deals", "deals.nav"),
-                        item("/conversations", "conversations.nav"),
-                    ],
-                    vec![
-                        item("/mandate", "mandate.nav"),
-                        item("/saved-searches", "saved_searches.nav"),
-                        item("/map", "regions.nav_map"),
-                    ],
-                )
-            } else if official {
-                (
-                    vec![
-                        item("/my-projects", "nav.my_projects"),
-                        item("/my-region", "regions.nav_mine"),
-                        item("/agenda", "nav.agenda"),
-                        item("/deals", "deals.nav"),
-                        item("/conversations", "conversations.nav"),
-                    ],
-                    vec![
-                        item("/opportunities", "nav.opportunities"),
-                        item("/map", "regions.nav_map"),
-                    ],
-                )
-            } else if staff {
-                (
-                    vec![
-                        item("/review", "nav.review"),
-                        item("/events", "events.nav"),
-                        item("/delegations", "delegations.nav"),
-                        item("/investors", "investors.nav"),
-                        item("/reports", "reports.nav"),
-                    ],
-                    vec![
-                        item("/people", "people.nav"),
-                        item("/imports", "imports.nav"),
-                        item("/opportunities", "nav.opportunities"),
-                        item("/map", "regions.nav_map"),
-                        item("/deals", "deals.nav"),
-                        item("/conversations", "conversations.nav"),
-                    ],
-                )
-            } else {
-                (
-                    vec![
-                        item("/", "nav.home"),
-                        item("/opportunities", "nav.opportunities"),
-                        item("/map", "regions.nav_map"),
-                    ],
-                    Vec::new(),
-                )
-            };
+        let (primary, more): (Vec<Link>, Vec<Link>) = if investor {
+            (
+                vec![
+                    item("/dashboard", "nav.dashboard"),
+                    item("/opportunities", "nav.opportunities"),
+                    item("/agenda", "nav.agenda"),
+                    item("/deals", "deals.nav"),
+                    item("/conversations", "conversations.nav"),
+                ],
+                vec![
+                    item("/mandate", "mandate.nav"),
+                    item("/saved-searches", "saved_searches.nav"),
+                    item("/map", "regions.nav_map"),
+                ],
+            )
+        } else if official {
+            (
+                vec![
+                    item("/my-projects", "nav.my_projects"),
+                    item("/my-region", "regions.nav_mine"),
+                    item("/agenda", "nav.agenda"),
+                    item("/deals", "deals.nav"),
+                    item("/conversations", "conversations.nav"),
+                ],
+                vec![
+                    item("/opportunities", "nav.opportunities"),
+                    item("/map", "regions.nav_map"),
+                ],
+            )
+        } else if staff {
+            (
+                vec![
+                    item("/review", "nav.review"),
+                    item("/events", "events.nav"),
+                    item("/delegations", "delegations.nav"),
+                    item("/investors", "investors.nav"),
+                    item("/reports", "reports.nav"),
+                ],
+                vec![
+                    item("/people", "people.nav"),
+                    item("/imports", "imports.nav"),
+                    item("/opportunities", "nav.opportunities"),
+                    item("/map", "regions.nav_map"),
+                    item("/deals", "deals.nav"),
+                    item("/conversations", "conversations.nav"),
+                ],
+            )
+        } else {
+            (
+                vec![
+                    item("/", "nav.home"),
+                    item("/opportunities", "nav.opportunities"),
+                    item("/map", "regions.nav_map"),
+                ],
+                Vec::new(),
+            )
+        };
         let mut more = more;
         if user.is_some() {
             more.push(("/notifications", notifications));
             more.push(item("/settings", "settings.nav_settings"));
         }
-        let mark = |list: Vec<(&'static str, String)>| -> Vec<NavItem> {
+        let mark = |list: Vec<Link>| -> Vec<NavItem> {
             list.into_iter()
                 .map(|(href, label)| NavItem {
                     href,
@@ -670,14 +672,7 @@ impl askama::filters::HtmlSafe for Shown {}
 
 /// The text in the page's language, or in the other one when the page's is not given.
 pub(crate) fn localized(lang: Lang, text: &crate::domain::Localized) -> String {
-    let chosen = lang.pick(&text.id, &text.en);
-    let other = lang.pick(&text.en, &text.id);
-    if chosen.trim().is_empty() {
-        other
-    } else {
-        chosen
-    }
-    .to_owned()
+    Shown::of(lang, text).text
 }
 
 /// The list's address with another page number, keeping every filter and the order.
@@ -1268,6 +1263,44 @@ async fn interest(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_in_the_other_language_is_marked_and_the_pages_own_is_plain() {
+        let only_id = crate::domain::Localized {
+            id: "Bank <sampah>".into(),
+            en: " ".into(),
+        };
+        let shown = Shown::of(Lang::En, &only_id);
+        assert_eq!(shown.other, Some(Lang::Id));
+        assert_eq!(
+            shown.to_string(),
+            r#"<span lang="id">Bank &lt;sampah&gt;</span> <small class="other-language" lang="id">(Bahasa Indonesia)</small>"#
+        );
+        assert_eq!(
+            Shown::of(Lang::Id, &only_id).to_string(),
+            "Bank &lt;sampah&gt;"
+        );
+        assert_eq!(localized(Lang::En, &only_id), "Bank <sampah>");
+        let both = crate::domain::Localized {
+            id: "Surya".into(),
+            en: "Solar".into(),
+        };
+        assert_eq!(Shown::of(Lang::En, &both).to_string(), "Solar");
+        assert_eq!(Shown::of(Lang::Id, &both).start(3).text, "Sur");
+    }
+
+    #[test]
+    fn the_header_marks_the_section_of_this_page() {
+        let nav = Nav::of(Lang::En, None, "/opportunities/abc", 0);
+        let current: Vec<&str> = nav
+            .primary
+            .iter()
+            .filter(|i| i.current)
+            .map(|i| i.href)
+            .collect();
+        assert_eq!(current, ["/opportunities"], "not Home too");
+        assert!(nav.more.is_empty(), "a visitor has no More");
+    }
 
     #[test]
     fn a_page_link_keeps_every_filter_and_the_order() {
