@@ -25,7 +25,7 @@ const MARGIN: f64 = 0.06;
 const MIN_MARGIN: f64 = 0.05;
 
 /// A closed ring of [longitude, latitude] points.
-type Ring = Vec<[f64; 2]>;
+pub(crate) type Ring = Vec<[f64; 2]>;
 
 /// The little of GeoJSON the shipped outlines use.
 #[derive(Deserialize)]
@@ -71,6 +71,30 @@ static OUTLINES: LazyLock<HashMap<String, Vec<Ring>>> = LazyLock::new(|| {
         })
         .collect()
 });
+
+/// The outline of a province or regency (its rings, holes included), by Kemendagri code.
+pub(crate) fn outline(code: &str) -> Option<&'static [Ring]> {
+    OUTLINES.get(code).map(Vec::as_slice)
+}
+
+/// The locator map of a region's own page: the region filled inside its province (a province
+/// alone), labelled with its place; `None` without an outline to draw.
+pub(crate) fn region_map(lang: Lang, catalogue: &Catalogue, code: &str) -> Option<String> {
+    let region = catalogue.region(code)?;
+    let place = match catalogue.region(&region.province_code) {
+        Some(province) if region.province_code != code => {
+            format!("{}, {}", region.name, province.name)
+        }
+        _ => region.name.clone(),
+    };
+    let label = rust_i18n::t!(
+        "region_page.location_map",
+        locale = lang.code(),
+        place = place
+    );
+    let drawing = drawing_of(code, &region.province_code)?;
+    Some(drawing.svg(&label, ""))
+}
 
 /// The locator map of a project with a location, labelled with its place in the page's
 /// language; `None` without a location or an outline to draw.
@@ -137,26 +161,39 @@ fn locator_svg(region: &str, province: &str, point: Location, label: &str) -> Op
     if !drawing.frame.shows(point) {
         drawing = Arc::new(Drawing::new(region, province, Some(point))?);
     }
-    let mut svg = format!(
-        r##"<svg class="locator" role="img" aria-label="{label}" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg"><title>{label}</title><rect width="{WIDTH}" height="{HEIGHT}" fill="#eef5f7"/>"##,
-        label = escape(label)
-    );
-    if let Some(province_path) = &drawing.province_path {
-        svg.push_str(&format!(
-            r##"<path d="{province_path}" fill="#d3e6e4" stroke="#7b8794" stroke-width="0.6" fill-rule="evenodd"/>"##,
-        ));
-    }
     let (x, y) = drawing.frame.project(point.lng, point.lat);
-    svg.push_str(&format!(
-        r##"<path d="{}" fill="#0b7a75" stroke="#fff" stroke-width="0.6" fill-rule="evenodd"/><g fill="none"><circle cx="{x:.1}" cy="{y:.1}" r="7" stroke="#1f2933" stroke-width="4"/><circle cx="{x:.1}" cy="{y:.1}" r="7" stroke="#f0b429" stroke-width="2"/></g></svg>"##,
-        drawing.region_path
-    ));
-    Some(svg)
+    let marker = format!(
+        r##"<g fill="none"><circle cx="{x:.1}" cy="{y:.1}" r="7" stroke="#1f2933" stroke-width="4"/><circle cx="{x:.1}" cy="{y:.1}" r="7" stroke="#f0b429" stroke-width="2"/></g>"##
+    );
+    Some(drawing.svg(label, &marker))
 }
 
-/// An equirectangular view fitted and centred in the drawing, east-west distances shortened by
+impl Drawing {
+    /// The province (lighter) framing the region (filled), with `marker` drawn over them.
+    fn svg(&self, label: &str, marker: &str) -> String {
+        let mut svg = format!(
+            r##"<svg class="locator" role="img" aria-label="{label}" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg"><title>{label}</title><rect width="{WIDTH}" height="{HEIGHT}" fill="#eef5f7"/>"##,
+            label = escape(label)
+        );
+        if let Some(province_path) = &self.province_path {
+            svg.push_str(&format!(
+                r##"<path d="{province_path}" fill="#d3e6e4" stroke="#7b8794" stroke-width="0.6" fill-rule="evenodd"/>"##,
+            ));
+        }
+        svg.push_str(&format!(
+            r##"<path d="{}" fill="#0b7a75" stroke="#fff" stroke-width="0.6" fill-rule="evenodd"/>{marker}</svg>"##,
+            self.region_path
+        ));
+        svg
+    }
+}
+
+/// An equirectangular view fitted and centred in a drawing, east-west distances shortened by
 /// the cosine of its middle latitude so that shapes keep their proportions.
-struct Frame {
+pub(crate) struct Frame {
+    /// The drawing's size in SVG units.
+    width: f64,
+    height: f64,
     west: f64,
     north: f64,
     /// Drawing units per degree of longitude and of latitude.
@@ -168,12 +205,26 @@ struct Frame {
 }
 
 impl Frame {
-    /// The view of the rings and the point, if any, with a margin around them.
+    /// The locator's view of the rings and the point, if any, with a margin around them.
     fn around(rings: &[Ring], point: Option<Location>) -> Frame {
+        let corners = point.map(|p| [p.lng, p.lat]);
+        Frame::fitted(
+            rings.iter().flatten().chain(corners.iter()).copied(),
+            WIDTH,
+            HEIGHT,
+        )
+    }
+
+    /// The view of these [longitude, latitude] points, with a margin around them, in a drawing
+    /// of this size.
+    pub(crate) fn fitted(
+        points: impl IntoIterator<Item = [f64; 2]>,
+        drawing_width: f64,
+        drawing_height: f64,
+    ) -> Frame {
         let (mut west, mut east) = (f64::INFINITY, f64::NEG_INFINITY);
         let (mut south, mut north) = (f64::INFINITY, f64::NEG_INFINITY);
-        let corners = point.map(|p| [p.lng, p.lat]);
-        for &[lng, lat] in rings.iter().flatten().chain(corners.iter()) {
+        for [lng, lat] in points {
             (west, east) = (west.min(lng), east.max(lng));
             (south, north) = (south.min(lat), north.max(lat));
         }
@@ -182,24 +233,32 @@ impl Frame {
             (west - margin, east + margin, south - margin, north + margin);
         let shrink = ((north + south) / 2.0).to_radians().cos();
         let (width, height) = ((east - west) * shrink, north - south);
-        let scale = (WIDTH / width).min(HEIGHT / height);
+        let scale = (drawing_width / width).min(drawing_height / height);
         Frame {
+            width: drawing_width,
+            height: drawing_height,
             west,
             north,
             x_scale: scale * shrink,
             y_scale: scale,
-            x_offset: (WIDTH - width * scale) / 2.0,
-            y_offset: (HEIGHT - height * scale) / 2.0,
+            x_offset: (drawing_width - width * scale) / 2.0,
+            y_offset: (drawing_height - height * scale) / 2.0,
         }
     }
 
     /// Whether the point falls inside the drawing.
     fn shows(&self, point: Location) -> bool {
         let (x, y) = self.project(point.lng, point.lat);
-        (0.0..=WIDTH).contains(&x) && (0.0..=HEIGHT).contains(&y)
+        (0.0..=self.width).contains(&x) && (0.0..=self.height).contains(&y)
     }
 
-    fn project(&self, lng: f64, lat: f64) -> (f64, f64) {
+    /// The drawing's width and height.
+    pub(crate) fn size(&self) -> (f64, f64) {
+        (self.width, self.height)
+    }
+
+    /// Where a longitude and latitude fall in the drawing.
+    pub(crate) fn project(&self, lng: f64, lat: f64) -> (f64, f64) {
         (
             self.x_offset + (lng - self.west) * self.x_scale,
             self.y_offset + (self.north - lat) * self.y_scale,
@@ -208,7 +267,7 @@ impl Frame {
 
     /// The rings as one path in tenths of a unit, to keep the page small: points that round
     /// onto the one before are left out, and so are rings too small to show at this scale.
-    fn path(&self, rings: &[Ring]) -> String {
+    pub(crate) fn path(&self, rings: &[Ring]) -> String {
         let mut d = String::new();
         for ring in rings {
             let mut tenths: Vec<(i64, i64)> = Vec::with_capacity(ring.len());

@@ -41,8 +41,8 @@ use sha2::{Digest, Sha256};
 
 use self::i18n::{COOKIE, Lang};
 use self::session::{Investors, Signed, Visitor};
-use crate::auth::Role;
 use crate::auth::policy;
+use crate::auth::{AuthenticatedUser, Role};
 use crate::domain::Currency;
 use crate::domain::project::ProjectStatus;
 use crate::error::{AppError, ErrorCode};
@@ -131,6 +131,124 @@ pub struct Page {
     pub staff: bool,
     /// The signed-in person's notifications not read yet.
     pub unread: i64,
+    /// The header's links for this person's role.
+    pub nav: Nav,
+}
+
+/// A link of the header's navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    /// Whether it leads to this page (or to the section this page is in).
+    pub current: bool,
+}
+
+/// A link's address and its words.
+type Link = (&'static str, String);
+
+/// The header's navigation: a few links of the person's daily work, the rest under "More".
+pub struct Nav {
+    pub primary: Vec<NavItem>,
+    pub more: Vec<NavItem>,
+}
+
+impl Nav {
+    /// The links of this role, marked current where they lead to `path`.
+    fn of(lang: Lang, user: Option<&AuthenticatedUser>, path: &str, unread: i64) -> Nav {
+        let investor = user.is_some_and(policy::speaks_for_an_investor);
+        let official = user.is_some_and(policy::speaks_for_a_region);
+        let staff = user.is_some_and(policy::oversees_programme);
+        let notifications = if unread > 0 {
+            format!("{} ({unread})", lang.t("settings.nav_notifications"))
+        } else {
+            lang.t("settings.nav_notifications")
+        };
+        let item = |href: &'static str, key: &str| (href, lang.t(key));
+        let (primary, more): (Vec<Link>, Vec<Link>) = if investor {
+            (
+                vec![
+                    item("/dashboard", "nav.dashboard"),
+                    item("/opportunities", "nav.opportunities"),
+                    item("/agenda", "nav.agenda"),
+                    item("/my-events", "my_events.nav"),
+                    item("/deals", "deals.nav"),
+                    item("/conversations", "conversations.nav"),
+                ],
+                vec![
+                    item("/mandate", "mandate.nav"),
+                    item("/saved-searches", "saved_searches.nav"),
+                    item("/map", "regions.nav_map"),
+                ],
+            )
+        } else if official {
+            (
+                vec![
+                    item("/my-projects", "nav.my_projects"),
+                    item("/my-region", "regions.nav_mine"),
+                    item("/agenda", "nav.agenda"),
+                    item("/my-events", "my_events.nav"),
+                    item("/deals", "deals.nav"),
+                    item("/conversations", "conversations.nav"),
+                ],
+                vec![
+                    item("/opportunities", "nav.opportunities"),
+                    item("/map", "regions.nav_map"),
+                ],
+            )
+        } else if staff {
+            (
+                vec![
+                    item("/review", "nav.review"),
+                    item("/events", "events.nav"),
+                    item("/delegations", "delegations.nav"),
+                    item("/investors", "investors.nav"),
+                    item("/reports", "reports.nav"),
+                ],
+                vec![
+                    item("/people", "people.nav"),
+                    item("/imports", "imports.nav"),
+                    item("/opportunities", "nav.opportunities"),
+                    item("/map", "regions.nav_map"),
+                    item("/deals", "deals.nav"),
+                    item("/conversations", "conversations.nav"),
+                ],
+            )
+        } else {
+            (
+                vec![
+                    item("/", "nav.home"),
+                    item("/opportunities", "nav.opportunities"),
+                    item("/map", "regions.nav_map"),
+                ],
+                Vec::new(),
+            )
+        };
+        let mut more = more;
+        if user.is_some() {
+            more.push(("/notifications", notifications));
+            more.push(item("/settings", "settings.nav_settings"));
+        }
+        let mark = |list: Vec<Link>| -> Vec<NavItem> {
+            list.into_iter()
+                .map(|(href, label)| NavItem {
+                    href,
+                    label,
+                    current: path == href
+                        || (href != "/"
+                            && path.strip_prefix(href).is_some_and(|r| r.starts_with('/'))),
+                })
+                .collect()
+        };
+        Nav {
+            primary: mark(primary),
+            more: mark(more),
+        }
+    }
+
+    /// Whether one of the links under "More" leads to this page.
+    pub fn more_is_current(&self) -> bool {
+        self.more.iter().any(|i| i.current)
+    }
 }
 
 impl Page {
@@ -151,21 +269,24 @@ impl Page {
             query => format!("{}?{query}", req.path()),
         };
         let user = visitor.0.as_ref();
+        let lang = user
+            .and_then(|u| Lang::parse(&u.language))
+            .unwrap_or_else(|| Lang::of(req));
+        let unread = req
+            .extensions()
+            .get::<session::Unread>()
+            .filter(|_| user.is_some())
+            .map_or(0, |u| u.0);
         Page {
-            lang: user
-                .and_then(|u| Lang::parse(&u.language))
-                .unwrap_or_else(|| Lang::of(req)),
+            lang,
+            nav: Nav::of(lang, user, req.path(), unread),
             css: CSS_PATH.as_str(),
             back: percent_encode(&here),
             user: user.map(|u| u.name.clone()),
             investor: user.is_some_and(policy::speaks_for_an_investor),
             official: user.is_some_and(policy::speaks_for_a_region),
             staff: user.is_some_and(policy::oversees_programme),
-            unread: req
-                .extensions()
-                .get::<session::Unread>()
-                .filter(|_| user.is_some())
-                .map_or(0, |u| u.0),
+            unread,
         }
     }
 
@@ -321,25 +442,24 @@ async fn home(req: HttpRequest, visitor: Visitor, state: web::Data<AppState>) ->
 /// An opportunity as a list shows it.
 pub(crate) struct Card {
     id: String,
-    title: String,
+    title: Shown,
     region: String,
     /// The region's code, for the link to its page.
     region_code: String,
     value: String,
-    summary: String,
+    summary: Shown,
 }
 
 impl Card {
     /// The card of a project in the viewer's language, with the start of its description.
     pub(crate) fn of(lang: Lang, p: &Project) -> Self {
-        let description = localized(lang, &p.description);
         Card {
             id: p.id.clone(),
-            title: localized(lang, &p.title),
+            title: Shown::of(lang, &p.title),
             region: p.region_name.clone(),
             region_code: p.region.clone(),
             value: money_of(lang, p),
-            summary: description.chars().take(220).collect(),
+            summary: Shown::of(lang, &p.description).start(220),
         }
     }
 }
@@ -527,16 +647,65 @@ pub(crate) fn dimension_names(
         .collect()
 }
 
+/// Text shown on a page: in the page's language, or in the other one when the page's is not
+/// given, and then written with its own `lang` and a small note naming its language, so that a
+/// screen reader reads it in the right voice and a reader knows why it is not translated.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Shown {
+    pub text: String,
+    /// The other language, when the text is in it.
+    pub other: Option<Lang>,
+}
+
+impl Shown {
+    /// The text in `lang`, or in the other language when `lang`'s is blank.
+    pub(crate) fn of(lang: Lang, text: &crate::domain::Localized) -> Shown {
+        let chosen = lang.pick(&text.id, &text.en);
+        let other = if lang == Lang::Id { Lang::En } else { Lang::Id };
+        if chosen.trim().is_empty() && !other.pick(&text.id, &text.en).trim().is_empty() {
+            Shown {
+                text: other.pick(&text.id, &text.en).to_owned(),
+                other: Some(other),
+            }
+        } else {
+            Shown {
+                text: chosen.to_owned(),
+                other: None,
+            }
+        }
+    }
+
+    /// Its first characters, marked as the whole is.
+    pub(crate) fn start(&self, chars: usize) -> Shown {
+        Shown {
+            text: self.text.chars().take(chars).collect(),
+            other: self.other,
+        }
+    }
+}
+
+/// The text, escaped; in a `lang` span with the note of its language when it is the other one.
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = charts::escape(&self.text);
+        match self.other {
+            None => f.write_str(&text),
+            Some(other) => write!(
+                f,
+                r#"<span lang="{code}">{text}</span> <small class="other-language" lang="{code}">({name})</small>"#,
+                code = other.code(),
+                name = other.t("site.language_name"),
+            ),
+        }
+    }
+}
+
+/// What `Display` writes is escaped already.
+impl askama::filters::HtmlSafe for Shown {}
+
 /// The text in the page's language, or in the other one when the page's is not given.
 pub(crate) fn localized(lang: Lang, text: &crate::domain::Localized) -> String {
-    let chosen = lang.pick(&text.id, &text.en);
-    let other = lang.pick(&text.en, &text.id);
-    if chosen.trim().is_empty() {
-        other
-    } else {
-        chosen
-    }
-    .to_owned()
+    Shown::of(lang, text).text
 }
 
 /// The list's address with another page number, keeping every filter and the order.
@@ -681,8 +850,8 @@ async fn opportunities(
 struct Opportunity {
     page: Page,
     id: String,
-    title: String,
-    description: String,
+    title: Shown,
+    description: Shown,
     region: String,
     region_code: String,
     value: String,
@@ -821,8 +990,8 @@ async fn opportunity(
         .collect();
     let body = Opportunity {
         id: project.id.clone(),
-        title: localized(lang, &project.title),
-        description: localized(lang, &project.description),
+        title: Shown::of(lang, &project.title),
+        description: Shown::of(lang, &project.description),
         region: format!("{} ({})", project.region_name, project.region),
         region_code: project.region.clone(),
         value: money_of(lang, &project),
@@ -985,7 +1154,7 @@ async fn sign_out(state: web::Data<AppState>, visitor: Visitor) -> PageResult {
 /// A match as the dashboard shows it.
 struct MatchCard {
     id: String,
-    title: String,
+    title: Shown,
     region: String,
     value: String,
     score: i64,
@@ -1054,7 +1223,7 @@ fn match_card(lang: Lang, m: crate::services::matches::ProjectMatch) -> MatchCar
     let answer = m.feedback.map(|f| f.as_ref().to_owned());
     MatchCard {
         id: m.project.id.clone(),
-        title: localized(lang, &m.project.title),
+        title: Shown::of(lang, &m.project.title),
         region: m.project.region_name.clone(),
         value: money_of(lang, &m.project),
         score: percent(m.score),
@@ -1127,6 +1296,44 @@ async fn interest(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_in_the_other_language_is_marked_and_the_pages_own_is_plain() {
+        let only_id = crate::domain::Localized {
+            id: "Bank <sampah>".into(),
+            en: " ".into(),
+        };
+        let shown = Shown::of(Lang::En, &only_id);
+        assert_eq!(shown.other, Some(Lang::Id));
+        assert_eq!(
+            shown.to_string(),
+            r#"<span lang="id">Bank &lt;sampah&gt;</span> <small class="other-language" lang="id">(Bahasa Indonesia)</small>"#
+        );
+        assert_eq!(
+            Shown::of(Lang::Id, &only_id).to_string(),
+            "Bank &lt;sampah&gt;"
+        );
+        assert_eq!(localized(Lang::En, &only_id), "Bank <sampah>");
+        let both = crate::domain::Localized {
+            id: "Surya".into(),
+            en: "Solar".into(),
+        };
+        assert_eq!(Shown::of(Lang::En, &both).to_string(), "Solar");
+        assert_eq!(Shown::of(Lang::Id, &both).start(3).text, "Sur");
+    }
+
+    #[test]
+    fn the_header_marks_the_section_of_this_page() {
+        let nav = Nav::of(Lang::En, None, "/opportunities/abc", 0);
+        let current: Vec<&str> = nav
+            .primary
+            .iter()
+            .filter(|i| i.current)
+            .map(|i| i.href)
+            .collect();
+        assert_eq!(current, ["/opportunities"], "not Home too");
+        assert!(nav.more.is_empty(), "a visitor has no More");
+    }
 
     #[test]
     fn a_page_link_keeps_every_filter_and_the_order() {

@@ -106,6 +106,8 @@ struct RegionPage {
     kind: String,
     province: String,
     ikn: bool,
+    /// The region drawn inside its province (SVG built with its text escaped).
+    outline: Option<String>,
     has_profile: bool,
     /// Whether the viewer may edit the profile (staff, or the region's official).
     may_edit: bool,
@@ -170,6 +172,7 @@ async fn region(
             .unwrap_or_default()
     };
     let body = RegionPage {
+        outline: super::locator::region_map(lang, catalogue, &code),
         kind: page.t(&format!("regions.kind_{}", region.kind)),
         province: province_name(catalogue, &region.province_code),
         ikn: region.ikn_relation.is_some(),

@@ -1,7 +1,8 @@
 //! A tour of the main pages on the demo data, as each role sees them in Chromium on a laptop
-//! and on a 360 px phone: every page must render (no error page), with its form controls
-//! labelled and nothing wider than the window; each is saved as target/screenshots/tour-*.png
-//! (the README's pictures come from these).
+//! and on a 360 px phone, in Indonesian and in English: every page must render (no error page),
+//! with its form controls labelled, nothing wider than the window, and nothing axe-core finds
+//! against WCAG 2.1 A and AA; each is saved as target/screenshots/tour-*.png (the README's
+//! pictures come from these; the English ones end in `-en`).
 
 use fantoccini::{Client, Locator};
 use sepadan::seed;
@@ -21,33 +22,125 @@ const UNLABELLED: &str = r#"return Array.from(document.querySelectorAll(
 const SHAPE: &str = r#"return [window.innerWidth, document.documentElement.scrollWidth,
   document.querySelectorAll('h1').length];"#;
 
-/// Opens each page and checks it: not an error page, one top heading, every form control
-/// labelled, and nothing wider than the window; then saves its picture as
-/// target/screenshots/tour-PREFIXNAME.png.
-async fn visit(c: &Client, app: &TestApp, prefix: &str, pages: &[(String, String)]) {
-    for (name, path) in pages {
-        c.goto(&app.url(path)).await.unwrap();
-        let heading = c
-            .wait()
-            .for_element(Locator::Css("main h1"))
-            .await
-            .unwrap()
-            .text()
+/// axe-core's script, which .ci/run installs with npm into target/axe-core (`None`, and the
+/// check is left out, where it is not installed and browser tests were not required).
+fn axe_source() -> Option<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/axe-core/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(e) => {
+            assert!(
+                std::env::var_os("SEPADAN_BROWSER_TESTS").is_none(),
+                "SEPADAN_BROWSER_TESTS is set but {} cannot be read: {e}",
+                path.display()
+            );
+            eprintln!("axe-core is not installed: the tour checks no WCAG rules");
+            None
+        }
+    }
+}
+
+/// Runs axe-core's WCAG 2.1 A and AA rules on the page and answers what it found, one line per
+/// rule with the first elements that break it.
+const AXE_RUN: &str = r#"const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+  .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' at '
+    + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '')).join(' | '))))
+  .catch(e => done(['axe failed: ' + e]));"#;
+
+/// What axe-core finds on the page against WCAG 2.1 A and AA.
+async fn axe_findings(c: &Client, axe: &str, what: &str) -> Vec<String> {
+    c.execute(&format!("{axe}\nreturn true;"), vec![])
+        .await
+        .expect("axe-core loads");
+    let found = c
+        .execute_async(AXE_RUN, vec![])
+        .await
+        .expect("axe-core runs");
+    found
+        .as_array()
+        .expect("a list of findings")
+        .iter()
+        .map(|f| format!("{what}: {}", f.as_str().unwrap_or_default()))
+        .collect()
+}
+
+/// Opens each page in each language and checks it: not an error page, one top heading, every
+/// form control labelled, nothing wider than the window and, with axe-core, nothing against
+/// WCAG 2.1 A and AA; then saves its picture as target/screenshots/tour-PREFIXNAME(-en).png.
+async fn visit(c: &Client, app: &TestApp, prefix: &str, pages: &[(String, String)]) -> Vec<String> {
+    let axe = axe_source();
+    let mut problems = Vec::new();
+    for lang in ["id", "en"] {
+        // The switch remembers the choice, on the account too when one is signed in.
+        c.goto(&app.url(&format!("/language?set={lang}&back=/")))
             .await
             .unwrap();
-        let error = c.find_all(Locator::Css("main .error-code")).await.unwrap();
-        assert!(error.is_empty(), "{path} shows an error page: {heading}");
-        let unlabelled = c.execute(UNLABELLED, vec![]).await.unwrap();
-        assert_eq!(unlabelled, json!([]), "{path} has unlabelled controls");
-        let shape = c.execute(SHAPE, vec![]).await.unwrap();
-        assert!(
-            shape[1].as_i64() <= shape[0].as_i64(),
-            "{path} scrolls sideways: {shape}"
-        );
-        assert_eq!(shape[2], 1, "{path} has one top heading");
-        assert_no_policy_violation(c, path).await;
-        screenshot(c, &format!("tour-{prefix}{name}")).await;
+        for (name, path) in pages {
+            let what = format!("{path} in {lang}");
+            let name = if lang == "id" {
+                name.clone()
+            } else {
+                format!("{name}-en")
+            };
+            problems.extend(check(c, app, prefix, &name, path, &what, axe.as_deref()).await);
+        }
     }
+    problems
+}
+
+/// Opens one page and checks it as [`visit`] says, answering what is wrong with it.
+async fn check(
+    c: &Client,
+    app: &TestApp,
+    prefix: &str,
+    name: &str,
+    path: &str,
+    what: &str,
+    axe: Option<&str>,
+) -> Vec<String> {
+    c.goto(&app.url(path)).await.unwrap();
+    let heading = c
+        .wait()
+        .for_element(Locator::Css("main h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lang = c
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    let mut problems = Vec::new();
+    if lang.as_deref() != what.split(' ').next_back() {
+        problems.push(format!("{what} is in {lang:?}"));
+    }
+    let error = c.find_all(Locator::Css("main .error-code")).await.unwrap();
+    if !error.is_empty() {
+        problems.push(format!("{what} shows an error page: {heading}"));
+    }
+    let unlabelled = c.execute(UNLABELLED, vec![]).await.unwrap();
+    if unlabelled != json!([]) {
+        problems.push(format!("{what} has unlabelled controls: {unlabelled}"));
+    }
+    let shape = c.execute(SHAPE, vec![]).await.unwrap();
+    if shape[1].as_i64() > shape[0].as_i64() {
+        problems.push(format!("{what} scrolls sideways: {shape}"));
+    }
+    if shape[2] != 1 {
+        problems.push(format!("{what} has {} top headings", shape[2]));
+    }
+    if let Some(axe) = axe {
+        problems.extend(axe_findings(c, axe, what).await);
+    }
+    assert_no_policy_violation(c, what).await;
+    screenshot(c, &format!("tour-{prefix}{name}")).await;
+    problems
 }
 
 /// Ids the pages need, looked up through the API.
@@ -103,6 +196,7 @@ fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Pages)> {
         ("regions", "/regions"),
         ("region", "/regions/73.73"),
         ("map", "/map"),
+        ("map-province", "/map?province=73"),
         ("sign-in", "/sign-in"),
         ("register", "/register"),
         ("forgot-password", "/forgot-password"),
@@ -162,15 +256,17 @@ async fn tour(width: u32, height: u32, prefix: &str) {
     app.load_demo().await;
     let ids = ids(&app).await;
     let c = &b.client;
+    let mut problems = Vec::new();
     for (account, pages) in main_pages(&ids) {
         if let Some(email) = account {
             sign_in_with(c, &app, email, seed::DEMO_PASSWORD).await;
         }
-        visit(c, &app, prefix, &pages).await;
+        problems.extend(visit(c, &app, prefix, &pages).await);
         if account.is_some() {
             sign_out(c).await;
         }
     }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[tokio::test]

@@ -772,3 +772,128 @@ async fn the_opportunity_page_names_sectors_shows_the_investors_match_and_opens_
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
+
+/// The part of the page between two markers (the first after `from`, up to `to`).
+fn between<'a>(page: &'a str, from: &str, to: &str) -> &'a str {
+    let start = page
+        .find(from)
+        .unwrap_or_else(|| panic!("{from} in {page}"));
+    let rest = &page[start..];
+    &rest[..rest.find(to).unwrap_or(rest.len())]
+}
+
+#[tokio::test]
+async fn the_header_groups_each_roles_sections_and_folds_them_into_a_menu_for_phones() {
+    let app = spawn_app().await;
+    let investor = app.user(Role::Investor, None).await;
+    let session = app.page_session(&investor.email).await;
+    let (status, page) = app.page_as("/deals", Some(&session), "en").await;
+    assert_eq!(status, StatusCode::OK);
+    let wide = between(
+        &page,
+        r#"<nav class="sections wide""#,
+        r#"<details class="more">"#,
+    );
+    for link in [
+        r#"href="/opportunities">Opportunities</a>"#,
+        r#"href="/agenda">Meetings</a>"#,
+        r#"<a aria-current="page" href="/deals">Deals</a>"#,
+        r#"href="/conversations">Messages</a>"#,
+    ] {
+        assert!(wide.contains(link), "{link} in the row: {wide}");
+    }
+    assert!(!wide.contains("/settings"), "settings wait under More");
+    let more = between(&page, r#"<details class="more">"#, "</details>");
+    assert!(more.contains("<summary>More</summary>"), "{more}");
+    for href in ["/mandate", "/notifications", "/settings"] {
+        assert!(
+            more.contains(&format!(r#"href="{href}""#)),
+            "{href}: {more}"
+        );
+    }
+    let menu = between(&page, r#"<details class="menu">"#, "</details>");
+    assert!(menu.contains("Menu</summary>"), "{menu}");
+    for href in ["/opportunities", "/deals", "/mandate", "/settings"] {
+        assert!(
+            menu.contains(&format!(r#"href="{href}""#)),
+            "{href}: {menu}"
+        );
+    }
+
+    let staff = app.user(Role::Staff, None).await;
+    let session = app.page_session(&staff.email).await;
+    let (_, page) = app.page_as("/events", Some(&session), "id").await;
+    let wide = between(
+        &page,
+        r#"<nav class="sections wide""#,
+        r#"<details class="more">"#,
+    );
+    for href in [
+        "/review",
+        "/events",
+        "/delegations",
+        "/investors",
+        "/reports",
+    ] {
+        assert!(
+            wide.contains(&format!(r#"href="{href}""#)),
+            "{href}: {wide}"
+        );
+    }
+    let more = between(&page, r#"<details class="more">"#, "</details>");
+    assert!(more.contains("<summary>Lainnya</summary>"), "{more}");
+    assert!(more.contains(r#"href="/people">Pengguna</a>"#), "{more}");
+
+    let (_, page) = app.page_as("/", None, "id").await;
+    assert!(
+        !page.contains(r#"<details class="more">"#),
+        "a visitor has few sections"
+    );
+    assert!(
+        page.contains(r#"<a aria-current="page" href="/">Beranda</a>"#),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn text_left_in_the_other_language_is_marked_with_its_language() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let staff = app.user(Role::Staff, None).await;
+    let mut body = TestApp::project_body("73.73", "unused", "3510", "180000000000");
+    body["title"] = serde_json::json!({"id": "Bank sampah Palopo", "en": ""});
+    body["description"] = serde_json::json!({"id": "Jaringan bank sampah.", "en": ""});
+    app.published_project(&official, &staff, body).await;
+    let (status, en) = app.page_as("/opportunities", None, "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        en.contains(r#"<span lang="id">Bank sampah Palopo</span> <small class="other-language" lang="id">(Bahasa Indonesia)</small></a>"#),
+        "the title, marked, is still a link: {en}"
+    );
+    assert!(en.contains(r#"<span lang="id">Jaringan bank sampah.</span>"#));
+    let (_, id) = app.page_as("/opportunities", None, "id").await;
+    assert!(
+        id.contains(r#">Bank sampah Palopo</a>"#) && !id.contains("other-language"),
+        "in its own language it is plain: {id}"
+    );
+}
+
+#[tokio::test]
+async fn repeated_buttons_name_what_they_act_on() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let (status, _) = app
+        .post(
+            "/api/v1/projects",
+            Some(&official.token),
+            TestApp::project_body("73.73", "Rooftop solar", "3510", "180000000000"),
+        )
+        .await;
+    assert!(status.is_success());
+    let session = app.page_session(&official.email).await;
+    let (_, mine) = app.page_as("/my-projects", Some(&session), "en").await;
+    assert!(
+        mine.contains(r#"<span class="visually-hidden">: Rooftop solar</span></button>"#),
+        "the submit button names its project: {mine}"
+    );
+}

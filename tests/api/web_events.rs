@@ -581,7 +581,12 @@ async fn staff_run_the_scheduler_and_move_meetings_on_the_grid() {
             assert!(page.contains(word), "{lang} {word}: {page}");
         }
         assert!(page.contains("↔ Kota Palopo"), "{page}");
-        assert!(page.contains(r#"<div class="scroll">"#));
+        // The grid scrolls inside a labelled region that the keyboard can reach.
+        assert!(
+            page.contains(r#"<div class="scroll" role="region" aria-label=""#)
+                && page.contains("tabindex=\"0\">\n<table class=\"grid\">"),
+            "{page}"
+        );
         assert!(page.contains(&format!("{date} ")), "{page}");
     }
     let (_, tokyo) = app

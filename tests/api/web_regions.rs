@@ -309,7 +309,7 @@ async fn an_official_edits_the_regions_profile_and_the_public_page_shows_it() {
     assert!(id.contains("<h1>Profil daerah kami</h1>"), "{id}");
     assert!(id.contains("Kabupaten Maros (73.09)"));
     assert!(
-        id.contains(r#"<a href="/my-region">Daerah kami</a>"#),
+        id.contains(r#"<a aria-current="page" href="/my-region">Daerah kami</a>"#),
         "the nav link"
     );
     let (_, en) = app.page_as("/my-region", Some(&session), "en").await;
@@ -599,4 +599,73 @@ async fn the_edit_link_shows_only_to_those_who_may_edit_the_profile() {
     }
     let (_, visitor) = app.page_as("/regions/73.73", None, "id").await;
     assert!(!visitor.contains(link), "{visitor}");
+}
+
+#[tokio::test]
+async fn the_map_zooms_to_a_province_with_its_regencies_outlined_and_lists_its_regions() {
+    let app = spawn_app().await;
+    palopo_and_maros(&app).await;
+    let (status, all) = app.page_as("/map?dimension=ENV", None, "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        all.matches("<path d=\"M").count(),
+        38,
+        "every province outlined"
+    );
+    assert!(
+        all.contains(r#"<a href="/map?dimension=ENV&amp;province=73"><text"#),
+        "the province's name zooms in, keeping the filter: {all}"
+    );
+    assert!(
+        all.contains(r#"<a href="/map?dimension=ENV&#38;province=73">Sulawesi Selatan</a> <span class="meta">(1 project)</span>"#),
+        "the list of provinces: {all}"
+    );
+    assert!(!all.contains("#9aa5b1"), "no pale labels");
+
+    let (status, south) = app.page_as("/map?province=73", None, "id").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        south.contains("<h1>Peta peluang investasi: Sulawesi Selatan</h1>"),
+        "{south}"
+    );
+    assert!(south.contains(r#"<a href="/map">Seluruh Indonesia</a>"#));
+    assert!(
+        south.matches("<path d=\"M").count() > 20,
+        "the province and its 24 regencies and cities"
+    );
+    assert!(south.contains(r#"<a href="/regions/73.09" tabindex="-1" aria-hidden="true">"#));
+    assert!(south.contains(r#"data-region="73.73""#));
+    assert!(south.contains(r#"<input type="hidden" name="province" value="73">"#));
+    assert!(
+        south.contains(r#"<th scope="row"><a href="/regions/73.73">Kota Palopo</a></th>"#),
+        "{south}"
+    );
+    assert!(south.contains(r#"aria-current="page">Sulawesi Selatan</a>"#));
+
+    let (_, java) = app.page_as("/map?province=32", None, "en").await;
+    assert!(
+        !java.contains("data-region="),
+        "no circle outside the province"
+    );
+    assert!(java.contains("No region has published projects"), "{java}");
+
+    let (status, bad) = app.page_as("/map?province=73.73", None, "en").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+}
+
+#[tokio::test]
+async fn a_regions_page_draws_its_outline_inside_its_province() {
+    let app = spawn_app().await;
+    let (status, page) = app.page_as("/regions/73.73", None, "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"<svg class="locator" role="img" aria-label="Map of the region: Kota Palopo, Sulawesi Selatan""#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<a href="/map?province=73">"#));
+    let (_, province) = app.page_as("/regions/73", None, "id").await;
+    assert!(
+        province.contains(r#"aria-label="Peta daerah: Sulawesi Selatan""#),
+        "{province}"
+    );
 }

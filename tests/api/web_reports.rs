@@ -118,7 +118,7 @@ async fn the_reports_page_draws_the_figures_in_both_languages() {
     assert_eq!(status, StatusCode::OK, "{id}");
     assert!(id.contains("Hasil dan laporan"), "{id}");
     assert!(
-        id.contains(r#"<a href="/reports">Laporan</a>"#),
+        id.contains(r#"<a aria-current="page" href="/reports">Laporan</a>"#),
         "the nav link"
     );
     assert_eq!(
