@@ -32,6 +32,8 @@ pub enum ErrorCode {
     // 409: the request clashes with the current state.
     AlreadyExists,
     AlreadyRegistered,
+    AnswerLinkExpired,
+    AnswerLinkUsed,
     AwaitingOtherParty,
     EmailTaken,
     EventWithoutSlots,
@@ -77,12 +79,13 @@ impl ErrorCode {
             Forbidden => StatusCode::FORBIDDEN,
             NotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            AlreadyExists | AlreadyRegistered | AwaitingOtherParty | EmailTaken
-            | EventWithoutSlots | InvalidDealStep | InvalidTransition | JobInProgress
-            | MandateRequired | MeetingCancelled | MeetingDoesNotFit | MeetingNotOver
-            | NdaMissing | NdaOutdated | NotDead | ProjectNotEditable | ProjectNotPublished
-            | RegistrationClosed | RequestExists | RequestExpired | RequestNotOpen
-            | RequestNotPending | RequestsClosed | TooManySavedSearches => StatusCode::CONFLICT,
+            AlreadyExists | AlreadyRegistered | AnswerLinkExpired | AnswerLinkUsed
+            | AwaitingOtherParty | EmailTaken | EventWithoutSlots | InvalidDealStep
+            | InvalidTransition | JobInProgress | MandateRequired | MeetingCancelled
+            | MeetingDoesNotFit | MeetingNotOver | NdaMissing | NdaOutdated | NotDead
+            | ProjectNotEditable | ProjectNotPublished | RegistrationClosed | RequestExists
+            | RequestExpired | RequestNotOpen | RequestNotPending | RequestsClosed
+            | TooManySavedSearches => StatusCode::CONFLICT,
             PayloadTooLarge | FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UriTooLong => StatusCode::URI_TOO_LONG,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

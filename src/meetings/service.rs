@@ -208,6 +208,8 @@ impl EventData {
                 message: request.message.clone(),
                 reason: request.reason.clone(),
                 expires_at: super::time::utc(request.expires_at),
+                investor_accepted: request.investor_accepted,
+                host_accepted: request.host_accepted,
             },
             investor: self.party(&request.investor_participant_id),
             host: self.party(&request.host_participant_id),

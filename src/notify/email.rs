@@ -18,6 +18,7 @@ use super::kinds::{
 };
 use crate::config::{EmailSettings, SmtpTls};
 use crate::domain::Localized;
+use crate::services::answer_links::Answer;
 
 /// What an email says, before layout.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +32,25 @@ pub struct Content {
     pub ics: Option<(String, &'static str)>,
     /// A one-click unsubscribe link (List-Unsubscribe), for digests.
     pub unsubscribe: Option<String>,
+    /// Buttons to act from the email (label and link): a request's accept and decline.
+    pub actions: Vec<(String, String)>,
     pub footer: String,
+}
+
+impl Content {
+    /// Adds a request's one-click answer links (see [`crate::services::answer_links`]), with a
+    /// line saying how they work.
+    pub fn add_answers(&mut self, language: &str, links: Vec<(Answer, String)>) {
+        if links.is_empty() {
+            return;
+        }
+        let words = Words::of(language);
+        self.paragraphs.push(words.say("email.answer_links"));
+        self.actions = links
+            .into_iter()
+            .map(|(answer, link)| (words.say(&format!("email.{}", answer.name())), link))
+            .collect();
+    }
 }
 
 #[derive(Template)]
@@ -65,6 +84,20 @@ impl Email {
             read_tagged(kind, payload).map(Email::Account)
         } else {
             read_tagged(kind, payload).map(|n| Email::Notification(Box::new(n)))
+        }
+    }
+
+    /// The request whose email asks its recipient for an answer: one received, an introduction
+    /// proposed, or one about to expire.
+    pub fn awaiting_answer(&self) -> Option<&RequestNotice> {
+        match self {
+            Email::Notification(notification) => match notification.as_ref() {
+                Notification::RequestReceived(notice)
+                | Notification::IntroductionProposed(notice)
+                | Notification::RequestExpiring(notice) => Some(notice),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -168,6 +201,7 @@ pub fn content(email: &Email, language: &str) -> Content {
         details: body.details,
         ics: body.ics,
         unsubscribe: body.unsubscribe,
+        actions: Vec::new(),
         footer: words.say("email.footer"),
     }
 }

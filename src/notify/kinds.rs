@@ -181,6 +181,11 @@ pub struct RequestFacts {
     /// Why it was declined or cancelled.
     pub reason: Option<String>,
     pub expires_at: DateTime<Utc>,
+    /// Whether each side had accepted (absent in notices stored before these were told).
+    #[serde(default)]
+    pub investor_accepted: bool,
+    #[serde(default)]
+    pub host_accepted: bool,
 }
 
 /// A change to a meeting request: the event, the request and its two sides.

@@ -6,6 +6,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use lettre::message::Mailbox;
+use secrecy::ExposeSecret;
 
 use strum::VariantNames;
 
@@ -21,6 +22,7 @@ use crate::error::AppError;
 use crate::matchmaker::Matchmaker;
 use crate::models::notification::{self as rows, OutboxRow};
 use crate::models::user;
+use crate::services::answer_links;
 
 /// How long before a pending request expires its undecided parties are warned.
 const EXPIRY_WARNING_HOURS: i64 = 24;
@@ -183,7 +185,16 @@ impl Worker {
                         (recipient.name, recipient.email, recipient.language)
                     }
                 };
-                let content = content(&email, &language);
+                let mut content = content(&email, &language);
+                if let Some(notice) = email.awaiting_answer() {
+                    let links = answer_links::links_for(
+                        self.config.auth.jwt_secret.expose_secret(),
+                        &self.config.app.public_url,
+                        &item.target,
+                        notice,
+                    );
+                    content.add_answers(&language, links);
+                }
                 let to = mailbox(&name, &address).map_err(permanent)?;
                 let mail =
                     message(&self.from, to, &item.id, &language, &content).map_err(permanent)?;

@@ -5,6 +5,7 @@
 //! the command line and the seed call these functions, which know nothing of HTTP or templates.
 
 pub mod accounts;
+pub mod answer_links;
 pub mod calendar;
 pub mod conversations;
 pub mod data_room;

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod agenda;
+pub mod answer_links;
 pub mod charts;
 pub mod conversations;
 pub mod deals;
@@ -95,6 +96,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", web::get().to(stylesheet))
         .configure(account::config)
         .configure(agenda::config)
+        .configure(answer_links::config)
         .configure(conversations::config)
         .configure(saved_searches::config)
         .configure(my_events::config)

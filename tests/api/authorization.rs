@@ -278,6 +278,8 @@ const PAGES: &[(&str, &str, Rule)] = &[
     ("POST", "/forgot-password", Rule::Public),
     ("GET", "/reset-password", Rule::Public),
     ("POST", "/reset-password", Rule::Same(U)),
+    ("GET", "/answer", Rule::Same(F)),
+    ("POST", "/answer", Rule::Same(F)),
     ("GET", "/dashboard", Rule::Investors),
     ("POST", "/dashboard/interest", Rule::Investors),
     ("GET", "/opportunities", Rule::Public),
@@ -536,6 +538,13 @@ impl World {
         if path == "/api/v1/unsubscribe" {
             let a = &self.users[INV_A].as_ref().unwrap().id;
             filled = format!("{filled}?user={a}&signature=forged");
+        }
+        if path == "/answer" {
+            let a = &self.users[INV_A].as_ref().unwrap().id;
+            let request = &self.pending_request;
+            filled = format!(
+                "{filled}?request={request}&user={a}&answer=accept&until=4102444800&state=pending-10&signature=forged"
+            );
         }
         if method == "GET" && path == "/language" {
             filled.push_str("?set=en");

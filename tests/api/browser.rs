@@ -419,7 +419,6 @@ async fn an_official_submits_a_project_and_staff_publish_it() {
     for (name, value) in [
         ("title_en", "Smart street lighting"),
         ("title_id", "Penerangan jalan pintar"),
-        ("sectors", "4321"),
         ("value", "25000000000"),
         ("description_en", "LED street lights with remote control."),
         (
@@ -429,6 +428,23 @@ async fn an_official_submits_a_project_and_staff_publish_it() {
     ] {
         form.set_by_name(name, value).await.unwrap();
     }
+    // The sector from the tree: section F, division 43, then the class.
+    for opening in ["F ·", "43 ·"] {
+        c.find(Locator::XPath(&format!(
+            "//summary[starts-with(normalize-space(.), '{opening}')]"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    }
+    c.find(Locator::Css(r#"input[name=sectors][value="4321"]"#))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     c.find(Locator::Css(r#"input[name=dimensions][value=ENV]"#))
         .await
         .unwrap()

@@ -2,6 +2,7 @@
 //! PostgreSQL database when SEPADAN_TEST_POSTGRES_URL is set) and its own server on port 0.
 
 mod accounts;
+mod answer_links;
 mod architecture;
 mod authorization;
 mod bad_input;
