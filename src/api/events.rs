@@ -1,7 +1,7 @@
 //! Events (forums, missions abroad, investor visits), their participants and the delegations
 //! that travel to them.
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpResponse, delete, get, post, put, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::JsonBody;
@@ -23,11 +23,15 @@ pub fn config(cfg: &mut ServiceConfig) {
         .service(list_participants)
         .service(register_participant)
         .service(update_participant)
+        .service(list_applications)
+        .service(approve_application)
+        .service(turn_down_application)
         .service(list_delegations)
         .service(create_delegation)
         .service(get_delegation);
 }
 
+/// The registrations waiting for staff approval (events that ask for it).
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = EventInput, responses(
     (status = 201, body = Event), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 422, body = ErrorBody),
@@ -136,6 +140,60 @@ async fn update_participant(
         .write(move |conn| update_settings(conn, &user, &event_id, &participant_id, &body.0))
         .await?;
     Ok(web::Json(view))
+}
+
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<Participant>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+))]
+#[get("/events/{id}/applications")]
+async fn list_applications(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+) -> Result<web::Json<Vec<Participant>>, AppError> {
+    let event_id = id.into_inner();
+    let list = state
+        .db
+        .run(move |conn| events::applications(conn, &user, &event_id))
+        .await?;
+    Ok(web::Json(list))
+}
+
+/// Approves a registration: it joins the directory, the requests and the schedule.
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
+    (status = 200, body = Participant), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+))]
+#[post("/events/{id}/applications/{participant_id}/approve")]
+async fn approve_application(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<Participant>, AppError> {
+    let (event_id, participant_id) = path.into_inner();
+    let view = state
+        .db
+        .write(move |conn| events::approve(conn, &user, &event_id, &participant_id))
+        .await?;
+    Ok(web::Json(view))
+}
+
+/// Turns a registration down: it is removed, and its side may register again.
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(
+    (status = 204, description = "The registration is removed"), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody),
+))]
+#[delete("/events/{id}/applications/{participant_id}")]
+async fn turn_down_application(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (event_id, participant_id) = path.into_inner();
+    state
+        .db
+        .write(move |conn| events::turn_down(conn, &user, &event_id, &participant_id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), request_body = DelegationInput, responses(

@@ -413,6 +413,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        approval_required -> Bool,
     }
 }
 
@@ -490,6 +491,7 @@ diesel::table! {
         daily_cap -> Nullable<Integer>,
         registered_by -> Text,
         created_at -> Timestamp,
+        approved_at -> Nullable<Timestamp>,
     }
 }
 

@@ -363,6 +363,7 @@ mod tests {
                 created_by: "staff".into(),
                 created_at: at,
                 updated_at: at,
+                approval_required: false,
             },
             venues,
             days,

@@ -28,6 +28,8 @@ pub struct EventRow {
     pub created_by: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Whether staff approve those who register themselves before they take part.
+    pub approval_required: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -271,6 +273,9 @@ pub struct ParticipantRow {
     pub daily_cap: Option<i32>,
     pub registered_by: String,
     pub created_at: NaiveDateTime,
+    /// When staff approved it (at registration, where no approval is needed); none while it
+    /// waits for approval.
+    pub approved_at: Option<NaiveDateTime>,
 }
 
 /// A window a participant can meet in (UTC).
@@ -323,6 +328,42 @@ pub fn replace_windows(
     Ok(())
 }
 
+/// Approves a registration that waited for it; false when there is none such.
+pub fn approve_participant(
+    conn: &mut AnyConnection,
+    event_id: &str,
+    id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        event_participants::table
+            .filter(event_participants::event_id.eq(event_id))
+            .filter(event_participants::id.eq(id))
+            .filter(event_participants::approved_at.is_null()),
+    )
+    .set(event_participants::approved_at.eq(at))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Removes a registration that waited for approval, with its availability (it has no requests
+/// or meetings); false when there is none such.
+pub fn remove_application(conn: &mut AnyConnection, event_id: &str, id: &str) -> QueryResult<bool> {
+    let pending = event_participants::table
+        .filter(event_participants::event_id.eq(event_id))
+        .filter(event_participants::id.eq(id))
+        .filter(event_participants::approved_at.is_null())
+        .select(event_participants::id)
+        .first::<String>(conn)
+        .optional()?;
+    if pending.is_none() {
+        return Ok(false);
+    }
+    replace_windows(conn, id, &[])?;
+    diesel::delete(event_participants::table.find(id)).execute(conn)?;
+    Ok(true)
+}
+
 pub fn update_participant(
     conn: &mut AnyConnection,
     id: &str,
@@ -341,11 +382,26 @@ pub fn update_participant(
 /// The investor's, region's or delegation's name, whichever the participant is.
 type Names = (Option<String>, Option<String>, Option<String>);
 
-/// The participants of an event (or the one with `id`), with names and windows, by name.
+/// The participants of an event (or the one with `id`), with names and windows, by name:
+/// those approved, who take part; registrations waiting for approval are [`applications`].
 pub fn participants(
     conn: &mut AnyConnection,
     event_id: &str,
     id: Option<&str>,
+) -> QueryResult<Vec<Participant>> {
+    participants_approved(conn, event_id, id, true)
+}
+
+/// The registrations of an event waiting for staff approval, by name.
+pub fn applications(conn: &mut AnyConnection, event_id: &str) -> QueryResult<Vec<Participant>> {
+    participants_approved(conn, event_id, None, false)
+}
+
+fn participants_approved(
+    conn: &mut AnyConnection,
+    event_id: &str,
+    id: Option<&str>,
+    approved: bool,
 ) -> QueryResult<Vec<Participant>> {
     let mut query = event_participants::table
         .filter(event_participants::event_id.eq(event_id))
@@ -360,6 +416,11 @@ pub fn participants(
     if let Some(id) = id {
         query = query.filter(event_participants::id.eq(id));
     }
+    query = if approved {
+        query.filter(event_participants::approved_at.is_not_null())
+    } else {
+        query.filter(event_participants::approved_at.is_null())
+    };
     let rows: Vec<(ParticipantRow, Names)> = query
         .select((
             ParticipantRow::as_select(),

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::auth::AuthenticatedUser;
 use crate::auth::policy;
@@ -15,12 +15,12 @@ use crate::error::AppError;
 use crate::matchmaker::Matchmaker;
 use crate::meetings::service::{EventData, pair_score};
 use crate::meetings::time::utc;
-use crate::models::event::{self as event_rows, Participant};
+use crate::models::event::{self as event_rows, EventPlan, Participant, ParticipantRow};
 use crate::models::investor;
 use crate::models::meeting as meeting_rows;
 use crate::models::project;
 use crate::reference::Catalogue;
-use crate::services::events::{RegistrationInput, register};
+use crate::services::events::{RegistrationInput, WindowInput, register};
 use crate::services::meetings::participations;
 
 /// An event as the list of events to join shows it.
@@ -31,8 +31,14 @@ pub struct EventToJoin {
     pub registration_deadline: DateTime<Utc>,
     /// The first venue's time zone: where the event's times are told.
     pub venue_time_zone: String,
+    /// The days any venue is open, by the venues' calendars.
+    pub days: Vec<NaiveDate>,
     /// The viewer's participant id there, when its side is registered.
     pub joined: Option<String>,
+    /// Whether the viewer's registration waits for staff approval.
+    pub awaiting_approval: bool,
+    /// Whether staff approve those who register themselves.
+    pub approval_required: bool,
     /// Whether registration is still open.
     pub open: bool,
 }
@@ -46,44 +52,80 @@ pub fn events_to_join(
     if !policy::speaks_for_an_investor(user) && !policy::speaks_for_a_region(user) {
         return Ok(Vec::new());
     }
-    let joined: HashMap<String, String> = participations(conn, user)?
-        .into_iter()
-        .map(|p| (p.event_id, p.id))
-        .collect();
-    let at = now();
+    let joined = joined_by(conn, user)?;
     let mut found: Vec<EventToJoin> = event_rows::list_events(conn)?
-        .into_iter()
-        .filter_map(|plan| {
-            let open = at <= plan.event.registration_deadline;
-            let joined = joined.get(&plan.event.id).cloned();
-            (open || joined.is_some()).then(|| EventToJoin {
-                id: plan.event.id.clone(),
-                name: plan.event.name.clone(),
-                kind: plan.event.kind.clone(),
-                registration_deadline: utc(plan.event.registration_deadline),
-                venue_time_zone: plan
-                    .venues
-                    .first()
-                    .map(|v| v.time_zone.clone())
-                    .unwrap_or_else(|| "Asia/Jakarta".into()),
-                joined,
-                open,
-            })
-        })
+        .iter()
+        .map(|plan| to_join(plan, &joined))
+        .filter(|e| e.open || e.joined.is_some())
         .collect();
     found.sort_by_key(|e| e.registration_deadline);
     Ok(found)
 }
 
+/// One event as [`events_to_join`] tells of it, for the page that joins it.
+pub fn event_to_join(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    event_id: &str,
+) -> Result<EventToJoin, AppError> {
+    if !policy::speaks_for_an_investor(user) && !policy::speaks_for_a_region(user) {
+        return Err(AppError::Forbidden(
+            "only investors and regions join events".into(),
+        ));
+    }
+    let plan =
+        event_rows::find_event(conn, event_id)?.ok_or_else(|| AppError::not_found("event"))?;
+    Ok(to_join(&plan, &joined_by(conn, user)?))
+}
+
+/// The viewer's side's registrations by event: participant id and whether it waits for
+/// approval.
+fn joined_by(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+) -> Result<HashMap<String, (String, bool)>, AppError> {
+    Ok(participations(conn, user)?
+        .into_iter()
+        .map(|p| (p.event_id, (p.id, p.approved_at.is_none())))
+        .collect())
+}
+
+fn to_join(plan: &EventPlan, joined: &HashMap<String, (String, bool)>) -> EventToJoin {
+    let (joined, awaiting_approval) = match joined.get(&plan.event.id) {
+        Some((id, waiting)) => (Some(id.clone()), *waiting),
+        None => (None, false),
+    };
+    let mut days: Vec<NaiveDate> = plan.days.iter().map(|d| d.day).collect();
+    days.sort_unstable();
+    days.dedup();
+    EventToJoin {
+        id: plan.event.id.clone(),
+        name: plan.event.name.clone(),
+        kind: plan.event.kind.clone(),
+        registration_deadline: utc(plan.event.registration_deadline),
+        // Every event has a venue (the rules of an event ask for one).
+        venue_time_zone: plan
+            .venues
+            .first()
+            .map_or_else(|| "UTC".to_owned(), |v| v.time_zone.clone()),
+        days,
+        joined,
+        awaiting_approval,
+        approval_required: plan.event.approval_required,
+        open: now() <= plan.event.registration_deadline,
+    }
+}
+
 /// Registers the viewer's own side (its investor, else its region) for the event, in its time
-/// zone, by the rules of every registration.
+/// zone, by the rules of every registration; the row says whether it waits for approval.
 pub fn join(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
     user: &AuthenticatedUser,
     event_id: &str,
     time_zone: &str,
-) -> Result<String, AppError> {
+    availability: Vec<WindowInput>,
+) -> Result<ParticipantRow, AppError> {
     let (investor_id, region_code) = if policy::speaks_for_an_investor(user) {
         (user.investor_id.clone(), None)
     } else if policy::speaks_for_a_region(user) {
@@ -99,9 +141,9 @@ pub fn join(
         delegation_id: None,
         time_zone: time_zone.to_owned(),
         daily_cap: None,
-        availability: Vec::new(),
+        availability,
     };
-    Ok(register(conn, catalogue, user, event_id, &input)?.id)
+    register(conn, catalogue, user, event_id, &input)
 }
 
 /// A project a region brings to the event.

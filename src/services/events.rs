@@ -109,6 +109,10 @@ pub struct EventInput {
     pub request_deadline: DateTime<FixedOffset>,
     /// Days a request stays pending before it expires (default from the settings).
     pub request_expiry_days: Option<i32>,
+    /// Whether staff approve the investors and regions that register themselves before they
+    /// appear in the directory and can meet.
+    #[serde(default)]
+    pub approval_required: bool,
     pub venues: Vec<VenueInput>,
 }
 
@@ -144,6 +148,8 @@ pub struct Event {
     pub registration_deadline: DateTime<Utc>,
     pub request_deadline: DateTime<Utc>,
     pub request_expiry_days: i32,
+    /// Whether staff approve those who register themselves.
+    pub approval_required: bool,
     /// First slot start and last slot end.
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
@@ -207,6 +213,7 @@ impl EventInput {
             created_by: user_id.to_owned(),
             created_at: at,
             updated_at: at,
+            approval_required: self.approval_required,
         };
         let mut venues = Vec::new();
         let mut days = Vec::new();
@@ -322,6 +329,7 @@ pub(crate) fn event_view(plan: &EventPlan) -> Event {
         registration_deadline: utc(e.registration_deadline),
         request_deadline: utc(e.request_deadline),
         request_expiry_days: e.request_expiry_days,
+        approval_required: e.approval_required,
         starts_at: slots.first().map(|s| utc(s.starts_at)),
         ends_at: slots.last().map(|s| utc(s.ends_at)),
         slots: slots.len(),
@@ -445,6 +453,8 @@ pub struct Participant {
     pub delegation_id: Option<String>,
     pub time_zone: String,
     pub daily_cap: Option<i32>,
+    /// False while the registration waits for staff approval (the event asks for it).
+    pub approved: bool,
     /// Shown to the participant (in its own time zone) and staff (in the venue's) only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability: Option<Vec<WindowView>>,
@@ -480,6 +490,7 @@ pub(crate) fn participant_view(
         delegation_id: p.row.delegation_id.clone(),
         time_zone: p.row.time_zone.clone(),
         daily_cap: p.row.daily_cap,
+        approved: p.row.approved_at.is_some(),
         availability: private.then(|| {
             p.windows
                 .iter()
@@ -626,8 +637,12 @@ pub fn register(
         daily_cap: cap,
         registered_by: user.id.clone(),
         created_at: now(),
+        // Staff registering someone approve it; others wait where the event asks for approval.
+        approved_at: (policy::oversees_programme(user) || !data.plan.event.approval_required)
+            .then(now),
     };
-    let taken = data.participants.iter().any(|p| {
+    let applications = rows::applications(conn, event_id)?;
+    let taken = data.participants.iter().chain(&applications).any(|p| {
         (p.row.investor_id.is_some() && p.row.investor_id == row.investor_id)
             || (p.row.region_code.is_some() && p.row.region_code == row.region_code)
             || (p.row.delegation_id.is_some() && p.row.delegation_id == row.delegation_id)
@@ -651,10 +666,63 @@ pub fn participant_answer(
 ) -> Result<Participant, AppError> {
     let data = EventData::load(conn, event_id)?;
     let slots = slots(&data.plan)?;
-    let p = data
-        .participant(id)
-        .ok_or_else(|| AppError::not_found("participant"))?;
-    Ok(participant_view(&data, &slots, p, user))
+    if let Some(p) = data.participant(id) {
+        return Ok(participant_view(&data, &slots, p, user));
+    }
+    // A registration waiting for approval is known to staff and to whoever registered it.
+    rows::applications(conn, event_id)?
+        .iter()
+        .find(|p| p.row.id == id)
+        .filter(|p| policy::oversees_programme(user) || data.acts_for(user, p))
+        .map(|p| participant_view(&data, &slots, p, user))
+        .ok_or_else(|| AppError::not_found("participant"))
+}
+
+/// The registrations of an event waiting for approval, for staff, by name.
+pub fn applications(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    event_id: &str,
+) -> Result<Vec<Participant>, AppError> {
+    policy::may(user, Task::ManageEvents)?;
+    let data = EventData::load(conn, event_id)?;
+    let slots = slots(&data.plan)?;
+    Ok(rows::applications(conn, event_id)?
+        .iter()
+        .map(|p| participant_view(&data, &slots, p, user))
+        .collect())
+}
+
+/// Staff approve a registration: from now on it is in the directory, asks and is asked, and is
+/// scheduled.
+#[tracing::instrument(skip_all, fields(event_id = %event_id, id = %id))]
+pub fn approve(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    id: &str,
+) -> Result<Participant, AppError> {
+    policy::may(user, Task::ManageEvents)?;
+    if !rows::approve_participant(conn, event_id, id, now())? {
+        return Err(AppError::not_found("registration waiting for approval"));
+    }
+    participant_answer(conn, user, event_id, id)
+}
+
+/// Staff turn a registration down: it is removed (it never took part), and its side may
+/// register again.
+#[tracing::instrument(skip_all, fields(event_id = %event_id, id = %id))]
+pub fn turn_down(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    id: &str,
+) -> Result<(), AppError> {
+    policy::may(user, Task::ManageEvents)?;
+    if !rows::remove_application(conn, event_id, id)? {
+        return Err(AppError::not_found("registration waiting for approval"));
+    }
+    Ok(())
 }
 
 /// Changes a participant's time zone, daily cap and availability, when the user is staff or

@@ -125,9 +125,22 @@ pub async fn ask(
     project_id: Option<String>,
 ) -> Result<MeetingRequest, AppError> {
     counted_request(state, user, event_id, move |data, user| {
-        let mine =
-            data.mine(user).into_iter().next().ok_or_else(|| {
-                AppError::Forbidden("you are not registered for this event".into())
+        // The caller's participant on the other side from `with` (an official may speak for
+        // its region and for a delegation).
+        let with_investor = data
+            .participant(&with)
+            .is_some_and(|p| p.row.kind == "investor");
+        let mine = data.mine(user);
+        if mine.is_empty() {
+            return Err(AppError::Forbidden(
+                "you are not registered for this event".into(),
+            ));
+        }
+        let mine = mine
+            .into_iter()
+            .find(|p| (p.row.kind == "investor") != with_investor)
+            .ok_or_else(|| {
+                AppError::validation("with", "is not a participant on the other side from you")
             })?;
         let me = mine.row.id.clone();
         let (investor, host) = if mine.row.kind == "investor" {
@@ -280,7 +293,12 @@ pub(crate) fn inbox(conn: &mut AnyConnection, user: &AuthenticatedUser) -> Resul
                     .map(|p| p.name.clone())
                     .unwrap_or_default(),
                 message: r.message.clone(),
-                status: r.status,
+                // A pending request past its expiry has lapsed, though the job has yet to mark it.
+                status: if r.status == RequestStatus::Pending && r.expires_at <= at {
+                    RequestStatus::Expired
+                } else {
+                    r.status
+                },
                 reason: r.reason.clone(),
                 expires_at: utc(r.expires_at),
             };

@@ -5,19 +5,24 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
-use serde::Deserialize;
+use chrono::NaiveDateTime;
 
+use super::form::{Field, Problems, Typed};
 use super::i18n::Lang;
+use super::pickers::ZoneChoices;
 use super::session::{MeetingParties, Signed};
 use super::{Done, Page, PageResult, dimension_names, html, localized, sector_names, see_other};
+use crate::error::AppError;
 use crate::meetings::time::{in_zone, stored_zone};
 use crate::reference::Catalogue;
 use crate::services::directory::{self, Entry, EventToJoin};
+use crate::services::events::WindowInput;
 use crate::state::AppState;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/my-events", web::get().to(list))
         .route("/my-events/{id}", web::get().to(one))
+        .route("/my-events/{id}/join", web::get().to(join_form))
         .route("/my-events/{id}/join", web::post().to(join));
 }
 
@@ -26,8 +31,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 struct MyEvents {
     page: Page,
     events: Vec<EventLine>,
-    /// The zone the join forms start with: the person's own, else the venue's.
-    time_zone: Option<String>,
+    done: Option<String>,
 }
 
 /// An event as the list shows it.
@@ -36,16 +40,17 @@ struct EventLine {
     name: String,
     kind: String,
     deadline: String,
-    venue_time_zone: String,
     joined: bool,
+    awaiting_approval: bool,
+    approval_required: bool,
     open: bool,
 }
 
 async fn list(
     Signed { user, page, .. }: Signed<MeetingParties>,
     state: web::Data<AppState>,
+    query: web::Query<Done>,
 ) -> PageResult {
-    let time_zone = user.time_zone.clone();
     let events = state
         .db
         .run(move |conn| directory::events_to_join(conn, &user))
@@ -54,12 +59,8 @@ async fn list(
         .into_iter()
         .map(|e| event_line(page.lang, e))
         .collect();
-    let body = MyEvents {
-        page,
-        events,
-        time_zone,
-    }
-    .render();
+    let done = query.said(&page, "my_events", &["applied"]);
+    let body = MyEvents { page, events, done }.render();
     Ok(html(StatusCode::OK, body))
 }
 
@@ -77,32 +78,148 @@ fn event_line(lang: Lang, e: EventToJoin) -> EventLine {
         kind: lang.t(&format!("my_events.kind_{}", e.kind)),
         id: e.id,
         name: e.name,
-        venue_time_zone: e.venue_time_zone,
         joined: e.joined.is_some(),
+        awaiting_approval: e.awaiting_approval,
+        approval_required: e.approval_required,
         open: e.open,
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct JoinForm {
-    time_zone: String,
+/// Availability windows the join form offers.
+const WINDOWS: usize = 3;
+
+/// The join form's fields, by the names the registration rules give them.
+const FIELDS: [Field; 2] = [
+    Field::new(
+        "time_zone",
+        "time_zone",
+        "my_events.time_zone",
+        "my_events.need_time_zone",
+    ),
+    Field::new(
+        "availability",
+        "availability",
+        "my_events.availability",
+        "my_events.need_windows",
+    ),
+];
+
+#[derive(Template)]
+#[template(path = "pages/my_event_join.html")]
+struct JoinPage {
+    page: Page,
+    event: EventLine,
+    zones: ZoneChoices,
+    /// The event's days, for each window's day.
+    days: Vec<String>,
+    /// The windows as typed: day, from, to.
+    windows: Vec<(String, String, String)>,
+    problems: Problems,
 }
 
-/// Registers the person's investor or region for the event and opens its directory.
-async fn join(
-    Signed { user, .. }: Signed<MeetingParties>,
+impl JoinPage {
+    /// The form for `e`, with what was typed (`typed`) kept.
+    fn new(page: Page, e: EventToJoin, typed: &Typed, default_zone: &str) -> Self {
+        let zone = Some(typed.one("time_zone"))
+            .filter(|z| !z.is_empty())
+            .unwrap_or_else(|| default_zone.to_owned());
+        let days = e.days.iter().map(|d| d.to_string()).collect();
+        let windows = (0..WINDOWS)
+            .map(|i| {
+                let field = |part: &str| typed.one(&format!("window{i}_{part}"));
+                (field("day"), field("from"), field("to"))
+            })
+            .collect();
+        JoinPage {
+            event: event_line(page.lang, e),
+            zones: ZoneChoices::of(&zone),
+            days,
+            windows,
+            problems: Problems::default(),
+            page,
+        }
+    }
+}
+
+/// The join form: the time zone the person works in and, if it cannot meet all along, when
+/// it can.
+async fn join_form(
+    Signed { user, page, .. }: Signed<MeetingParties>,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    form: web::Form<JoinForm>,
+) -> PageResult {
+    let zone = user.time_zone.clone();
+    let e = state
+        .db
+        .run(move |conn| directory::event_to_join(conn, &user, &id))
+        .await?;
+    let zone = zone.unwrap_or_else(|| e.venue_time_zone.clone());
+    let body = JoinPage::new(page, e, &Typed::of(Vec::new()), &zone).render();
+    Ok(html(StatusCode::OK, body))
+}
+
+/// The windows typed in the join form, as the registration takes them; a window with a part
+/// missing or not a time is refused at its field.
+fn windows(typed: &Typed) -> Result<Vec<WindowInput>, AppError> {
+    let mut windows = Vec::new();
+    for i in 0..WINDOWS {
+        let field = |part: &str| typed.one(&format!("window{i}_{part}"));
+        let (day, from, to) = (field("day"), field("from"), field("to"));
+        if day.is_empty() && from.is_empty() && to.is_empty() {
+            continue;
+        }
+        let at = |time: &str| {
+            NaiveDateTime::parse_from_str(&format!("{day}T{time}"), "%Y-%m-%dT%H:%M").map_err(
+                |_| AppError::validation(&format!("availability[{i}]"), "needs a day and times"),
+            )
+        };
+        windows.push(WindowInput {
+            from: at(&from)?,
+            to: at(&to)?,
+        });
+    }
+    Ok(windows)
+}
+
+/// Registers the person's investor or region for the event and opens its directory, or says
+/// it waits for approval; the form comes back with its problems (422) when refused.
+async fn join(
+    Signed { user, page, .. }: Signed<MeetingParties>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Bytes,
 ) -> PageResult {
     let id = id.into_inner();
+    let typed = Typed::parse(&body);
     let app = state.clone();
-    let event = id.clone();
-    state
+    let (event, who, zone) = (id.clone(), user.clone(), typed.one("time_zone"));
+    let joined = match windows(&typed) {
+        Ok(availability) => {
+            state
+                .db
+                .write(move |conn| {
+                    directory::join(conn, &app.catalogue, &who, &event, &zone, availability)
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let error = match joined {
+        Ok(row) if row.approved_at.is_none() => {
+            return Ok(see_other("/my-events?done=applied").finish());
+        }
+        Ok(_) => return Ok(see_other(&format!("/my-events/{id}?done=joined")).finish()),
+        Err(AppError::Validation { fields, .. }) => fields,
+        Err(e) => return Err(e),
+    };
+    let e = state
         .db
-        .write(move |conn| directory::join(conn, &app.catalogue, &user, &event, &form.time_zone))
+        .run(move |conn| directory::event_to_join(conn, &user, &id))
         .await?;
-    Ok(see_other(&format!("/my-events/{id}?done=joined")).finish())
+    let zone = e.venue_time_zone.clone();
+    let mut form = JoinPage::new(page, e, &typed, &zone);
+    form.problems = Problems::of_errors(form.page.lang, &FIELDS, &error);
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, form.render()))
 }
 
 #[derive(Template)]

@@ -186,6 +186,46 @@ pub(crate) fn zone_choices(chosen: &str) -> Vec<Choice> {
     list
 }
 
+/// Time zones offered first: Indonesia's four, then investors' usual ones; every other IANA
+/// zone follows.
+const USUAL_ZONES: [&str; 17] = [
+    "Asia/Jakarta",
+    "Asia/Pontianak",
+    "Asia/Makassar",
+    "Asia/Jayapura",
+    "Asia/Singapore",
+    "Asia/Kuala_Lumpur",
+    "Asia/Hong_Kong",
+    "Asia/Shanghai",
+    "Asia/Seoul",
+    "Asia/Tokyo",
+    "Asia/Dubai",
+    "Australia/Sydney",
+    "Europe/London",
+    "Europe/Amsterdam",
+    "Europe/Paris",
+    "America/New_York",
+    "UTC",
+];
+
+/// The time zones as a select offers them: the usual ones first, then every other IANA zone
+/// (or a value that is no zone, as sent, first of those), each value, label and whether chosen.
+pub(crate) struct ZoneChoices {
+    pub usual: Vec<Choice>,
+    pub others: Vec<Choice>,
+}
+
+impl ZoneChoices {
+    pub(crate) fn of(chosen: &str) -> Self {
+        let (usual, others) = zone_choices(chosen)
+            .into_iter()
+            .partition(|(zone, _, _)| USUAL_ZONES.contains(&zone.as_str()));
+        let mut usual: Vec<Choice> = usual;
+        usual.sort_by_key(|(zone, _, _)| USUAL_ZONES.iter().position(|z| z == zone));
+        ZoneChoices { usual, others }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

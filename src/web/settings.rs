@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::form::{Field, Problems, Typed};
 use super::notifications::{Paging, neighbours};
+use super::pickers::ZoneChoices;
 use super::session::{self, Everyone, Signed, Staff};
 use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
@@ -46,28 +47,6 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 pub(crate) fn reading_zone(user: &AuthenticatedUser) -> Tz {
     user.time_zone.as_deref().map_or(Tz::UTC, stored_zone)
 }
-
-/// Time zones offered first: Indonesia's four, then investors' usual ones; every other IANA
-/// zone follows.
-const ZONES: [&str; 17] = [
-    "Asia/Jakarta",
-    "Asia/Pontianak",
-    "Asia/Makassar",
-    "Asia/Jayapura",
-    "Asia/Singapore",
-    "Asia/Kuala_Lumpur",
-    "Asia/Hong_Kong",
-    "Asia/Shanghai",
-    "Asia/Seoul",
-    "Asia/Tokyo",
-    "Asia/Dubai",
-    "Australia/Sydney",
-    "Europe/London",
-    "Europe/Amsterdam",
-    "Europe/Paris",
-    "America/New_York",
-    "UTC",
-];
 
 /// A feed address just made, in the two forms calendar apps take.
 struct NewFeed {
@@ -138,9 +117,7 @@ struct SettingsPage {
     /// What the form just sent could not take.
     problems: Problems,
     profile: Profile,
-    zones: &'static [&'static str],
-    /// Every other IANA zone (or a value that is no zone, as sent): value, label, chosen.
-    other_zones: Vec<(String, String, bool)>,
+    zones: ZoneChoices,
     /// Code, label and whether it is chosen.
     languages: Vec<(&'static str, String, bool)>,
     email: bool,
@@ -154,16 +131,12 @@ struct SettingsPage {
 impl SettingsPage {
     fn new(page: Page, profile: Profile, notifications: &NotificationSettings) -> Self {
         let language = profile.language.clone();
-        let other_zones = crate::web::pickers::zone_choices(&profile.time_zone)
-            .into_iter()
-            .filter(|(zone, _, _)| !ZONES.contains(&zone.as_str()))
-            .collect();
+        let zones = ZoneChoices::of(&profile.time_zone);
         SettingsPage {
-            other_zones,
             saved: None,
             problems: Problems::default(),
             profile,
-            zones: &ZONES,
+            zones,
             languages: [("id", "Bahasa Indonesia"), ("en", "English")]
                 .into_iter()
                 .map(|(code, label)| (code, label.to_owned(), code == language))

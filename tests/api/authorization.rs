@@ -221,6 +221,10 @@ const API: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/events/{id}/participants", Rule::SignedIn),
     ("POST", "/api/v1/events/{id}/participants", Rule::OwnerA(F)),
     ("PUT", "/api/v1/events/{id}/participants/{participant_id}", Rule::OwnerA(F)),
+    ("GET", "/api/v1/events/{id}/applications", Rule::Staff),
+    // A's registration is approved already: staff pass the check and find no application.
+    ("POST", "/api/v1/events/{id}/applications/{participant_id}/approve", Rule::Each([U, F, F, F, F, N, N])),
+    ("DELETE", "/api/v1/events/{id}/applications/{participant_id}", Rule::Each([U, F, F, F, F, N, N])),
     ("GET", "/api/v1/events/{id}/requests", Rule::SignedIn),
     ("POST", "/api/v1/events/{id}/requests", Rule::Parties(F)),
     ("POST", "/api/v1/events/{id}/introductions", Rule::Staff),
@@ -278,6 +282,8 @@ const PAGES: &[(&str, &str, Rule)] = &[
     ("POST", "/forgot-password", Rule::Public),
     ("GET", "/reset-password", Rule::Public),
     ("POST", "/reset-password", Rule::Same(U)),
+    ("POST", "/events/{id}/applications/{participant}/approve", Rule::Each([S, F, F, F, F, N, N])),
+    ("POST", "/events/{id}/applications/{participant}/turn-down", Rule::Each([S, F, F, F, F, N, N])),
     ("GET", "/answer", Rule::Same(F)),
     ("POST", "/answer", Rule::Same(F)),
     ("GET", "/dashboard", Rule::Investors),
@@ -337,6 +343,7 @@ const PAGES: &[(&str, &str, Rule)] = &[
     ("GET", "/my-events", Rule::MeetingParties),
     // The directory is for the event's participants (every investor and region of the table).
     ("GET", "/my-events/{id}", Rule::MeetingParties),
+    ("GET", "/my-events/{id}/join", Rule::MeetingParties),
     ("POST", "/my-events/{id}/join", Rule::MeetingParties),
     ("GET", "/agenda/meetings/{file}", Rule::Parties(N)),
     ("POST", "/agenda/requests/{id}/{answer}", Rule::Each([S, A, N, A, N, F, F])),

@@ -222,6 +222,15 @@ async fn the_openapi_document_covers_every_route() {
         ("get", "/api/v1/events/{id}/participants"),
         ("post", "/api/v1/events/{id}/participants"),
         ("put", "/api/v1/events/{id}/participants/{participant_id}"),
+        ("get", "/api/v1/events/{id}/applications"),
+        (
+            "post",
+            "/api/v1/events/{id}/applications/{participant_id}/approve",
+        ),
+        (
+            "delete",
+            "/api/v1/events/{id}/applications/{participant_id}",
+        ),
         ("get", "/api/v1/delegations"),
         ("post", "/api/v1/delegations"),
         ("get", "/api/v1/delegations/{id}"),

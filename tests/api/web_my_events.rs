@@ -51,7 +51,12 @@ async fn an_investor_and_a_region_join_find_each_other_and_ask_for_a_meeting() {
     let (status, list) = app.page_as("/my-events", Some(&guest), "en").await;
     assert_eq!(status, StatusCode::OK);
     assert!(list.contains("Sulawesi Investment Forum"), "{list}");
-    assert!(list.contains(&format!(r#"action="/my-events/{event}/join""#)));
+    assert!(list.contains(&format!(r#"href="/my-events/{event}/join""#)));
+    let (status, form) = app
+        .page_as(&format!("/my-events/{event}/join"), Some(&guest), "en")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("When you can meet"), "{form}");
 
     // Before joining, the directory is closed to them.
     let (status, _) = app
@@ -227,4 +232,204 @@ async fn a_declined_request_carries_its_reason_back_to_the_asker() {
         .submit(&format!("/agenda/requests/{request}/accept"), &guest, &[])
         .await;
     assert_eq!(again.status(), StatusCode::CONFLICT, "answered already");
+}
+
+#[tokio::test]
+async fn where_staff_approve_registrations_nobody_takes_part_before_approval() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let investor = app.user(Role::Investor, None).await;
+    let mut body = forum_body(in_days(30));
+    body["approval_required"] = json!(true);
+    let event = create_event(&app, &staff, body).await;
+    let region = app.page_session(&palopo.email).await;
+    let guest = app.page_session(&investor.email).await;
+    let desk = app.page_session(&staff.email).await;
+
+    let (_, list) = app.page_as("/my-events", Some(&guest), "en").await;
+    assert!(
+        list.contains("Staff approve who joins this event"),
+        "{list}"
+    );
+    for session in [&region, &guest] {
+        let joined = app
+            .submit(
+                &format!("/my-events/{event}/join"),
+                session,
+                &[
+                    ("time_zone", "Asia/Makassar"),
+                    ("window0_day", &in_days(30).to_string()),
+                    ("window0_from", "09:00"),
+                    ("window0_to", "12:00"),
+                ],
+            )
+            .await;
+        assert_eq!(sent_to(&joined), "/my-events?done=applied");
+    }
+    let (_, list) = app
+        .page_as("/my-events?done=applied", Some(&guest), "en")
+        .await;
+    assert!(
+        list.contains("You have registered. Staff approve"),
+        "{list}"
+    );
+    assert!(list.contains("Your registration waits for staff approval"));
+
+    // Waiting, they are in no directory and cannot ask: the event's participants are empty.
+    let (status, _) = app
+        .page_as(&format!("/my-events/{event}"), Some(&guest), "en")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, participants) = app
+        .get(
+            &format!("/api/v1/events/{event}/participants"),
+            Some(&staff.token),
+        )
+        .await;
+    assert_eq!(participants, json!([]));
+    let (status, _) = app
+        .get(
+            &format!("/api/v1/events/{event}/applications"),
+            Some(&investor.token),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, waiting) = app
+        .get(
+            &format!("/api/v1/events/{event}/applications"),
+            Some(&staff.token),
+        )
+        .await;
+    let waiting = waiting.as_array().unwrap().clone();
+    assert_eq!(waiting.len(), 2, "{waiting:?}");
+    assert!(waiting.iter().all(|p| p["approved"] == json!(false)));
+    let own = waiting.iter().find(|p| p["kind"] == "investor").unwrap();
+    assert_eq!(own["availability"].as_array().unwrap().len(), 1, "{own}");
+
+    // Staff see both on the event's page; approve the region there, the investor by the API.
+    let (_, page) = app
+        .page_as(&format!("/events/{event}"), Some(&desk), "en")
+        .await;
+    assert!(page.contains("Waiting for approval"), "{page}");
+    let region_id = waiting.iter().find(|p| p["kind"] == "region").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let approved = app
+        .submit(
+            &format!("/events/{event}/applications/{region_id}/approve"),
+            &desk,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        sent_to(&approved),
+        format!("/events/{event}?done=approved#applications")
+    );
+    let (_, page) = app
+        .page_as(&format!("/events/{event}?done=approved"), Some(&desk), "en")
+        .await;
+    assert!(page.contains("The registration is approved"), "{page}");
+    let investor_id = own["id"].as_str().unwrap();
+    let path = format!("/api/v1/events/{event}/applications/{investor_id}/approve");
+    let (status, shown) = app.post(&path, Some(&staff.token), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    assert_eq!(shown["approved"], json!(true));
+    let (status, _) = app.post(&path, Some(&staff.token), json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "approved once only");
+
+    // Approved, each finds the other in the directory.
+    let (status, seen) = app
+        .page_as(&format!("/my-events/{event}"), Some(&guest), "en")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(seen.contains("Kota Palopo"), "{seen}");
+}
+
+#[tokio::test]
+async fn a_registration_turned_down_is_removed_and_may_come_again() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let investor = app.user(Role::Investor, None).await;
+    let mut body = forum_body(in_days(30));
+    body["approval_required"] = json!(true);
+    let event = create_event(&app, &staff, body).await;
+    let guest = app.page_session(&investor.email).await;
+    let desk = app.page_session(&staff.email).await;
+    let join = || async {
+        app.submit(
+            &format!("/my-events/{event}/join"),
+            &guest,
+            &[("time_zone", "Asia/Singapore")],
+        )
+        .await
+    };
+    assert_eq!(sent_to(&join().await), "/my-events?done=applied");
+    let (_, waiting) = app
+        .get(
+            &format!("/api/v1/events/{event}/applications"),
+            Some(&staff.token),
+        )
+        .await;
+    let id = waiting[0]["id"].as_str().unwrap().to_owned();
+    let turned = app
+        .submit(
+            &format!("/events/{event}/applications/{id}/turn-down"),
+            &desk,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        sent_to(&turned),
+        format!("/events/{event}?done=turned_down#applications")
+    );
+    let (_, waiting) = app
+        .get(
+            &format!("/api/v1/events/{event}/applications"),
+            Some(&staff.token),
+        )
+        .await;
+    assert_eq!(waiting, json!([]));
+    assert_eq!(sent_to(&join().await), "/my-events?done=applied");
+}
+
+#[tokio::test]
+async fn a_join_form_with_problems_comes_back_with_them_and_the_input_kept() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let investor = app.user(Role::Investor, None).await;
+    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
+    let guest = app.page_session(&investor.email).await;
+    let day = in_days(30).to_string();
+    let refused = app
+        .submit(
+            &format!("/my-events/{event}/join"),
+            &guest,
+            &[
+                ("time_zone", "Asia/Singapore"),
+                ("window0_day", day.as_str()),
+                ("window0_from", "15:00"),
+                ("window0_to", "11:00"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("Beri setiap rentang satu hari acara"),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="15:00""#), "{page}");
+    assert!(
+        page.contains(r#"<option value="Asia/Singapore" selected>"#),
+        "{page}"
+    );
+    let (_, participants) = app
+        .get(
+            &format!("/api/v1/events/{event}/participants"),
+            Some(&staff.token),
+        )
+        .await;
+    assert_eq!(participants, json!([]), "nothing registered");
 }

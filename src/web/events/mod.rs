@@ -3,6 +3,7 @@
 //! ([`participants`]); running the scheduler, its job and the grid where meetings are moved,
 //! confirmed and cancelled ([`scheduling`]).
 
+mod applications;
 mod participants;
 mod scheduling;
 
@@ -20,7 +21,7 @@ use strum::IntoEnumIterator;
 use super::form::{self, Problems, Typed};
 use super::i18n::Lang;
 use super::session::Staff;
-use super::{Page, content_address, html, said, see_other, shipped};
+use super::{Done, Page, content_address, html, said, see_other, shipped};
 use crate::auth::AuthenticatedUser;
 use crate::domain::status::{JobStatus, MeetingStatus, RequestStatus};
 use crate::domain::text;
@@ -55,6 +56,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             "/events/{id}/introductions",
             web::post().to(introduce_matches),
         )
+        .configure(applications::config)
         .configure(participants::config)
         .configure(scheduling::config);
 }
@@ -441,6 +443,12 @@ fn creation_form(filled: &Filled) -> (Vec<Field>, Vec<VenueBlock>) {
         filled.field("daily_cap", "events.daily_cap", "number", "8"),
         filled.field("min_break_slots", "events.min_break_slots", "number", "0"),
         filled.field("online", "events.online", "checkbox", ""),
+        filled.field(
+            "approval_required",
+            "events.approval_required",
+            "checkbox",
+            "",
+        ),
         filled.required(
             "registration_deadline",
             "events.registration_deadline",
@@ -636,6 +644,7 @@ fn event_input(typed: &Typed, rows: &mut Rows) -> Result<EventInput, AppError> {
         daily_cap: whole_number(typed, "daily_cap")?,
         min_break_slots: whole_number(typed, "min_break_slots")?,
         online: typed.one("online") == "on",
+        approval_required: typed.one("approval_required") == "on",
         registration_deadline: local_moment(typed, "registration_deadline", zone)?,
         request_deadline: local_moment(typed, "request_deadline", zone)?,
         request_expiry_days: if expiry.is_empty() {
@@ -812,6 +821,8 @@ struct EventView {
     facts: Vec<(String, String)>,
     venues: Vec<VenueLine>,
     participants: Vec<ParticipantLine>,
+    /// Registrations waiting for approval.
+    applications: Vec<ParticipantLine>,
     requests: Vec<RequestLine>,
     delegations: Vec<DelegationLine>,
     /// The first venue's time zone: participants' availability is typed in it by default.
@@ -834,6 +845,8 @@ struct EventPage {
     event: EventView,
     join: Vec<Field>,
     problems: Vec<Listed>,
+    /// What the last action on the page did, said back.
+    done: Option<String>,
 }
 
 /// A moment in a time zone as pages write it: `2026-12-07 17:00 (Asia/Jakarta)`.
@@ -879,6 +892,10 @@ fn event_view_of(
         .iter()
         .map(|p| participant_line(lang, participant_view(&data, &slots, p, user)))
         .collect();
+    let applications = events_service::applications(conn, user, event_id)?
+        .into_iter()
+        .map(|p| participant_line(lang, p))
+        .collect();
     let candidates = candidates(conn, state, user, lang, &data.participants)?;
     Ok(EventView {
         job: latest_run(conn, event_id)?,
@@ -890,6 +907,7 @@ fn event_view_of(
         facts: facts(lang, e, event.slots, &zone),
         venues: event.venues.iter().map(|v| venue_line(lang, v)).collect(),
         participants,
+        applications,
         requests: requests.iter().map(|r| request_line(lang, r)).collect(),
         delegations: data
             .delegations
@@ -923,6 +941,10 @@ fn facts(lang: Lang, e: &EventRow, slot_count: usize, zone: &str) -> Vec<(String
             lang.integer(e.min_break_slots.into()),
         ),
         (lang.t("events.online"), yes_no(e.online)),
+        (
+            lang.t("events.approval_required"),
+            yes_no(e.approval_required),
+        ),
         (
             lang.t("events.registration_deadline"),
             moment(e.registration_deadline, zone),
@@ -1115,8 +1137,10 @@ async fn event_page(
     user: AuthenticatedUser,
     event_id: String,
     refused: Option<Refused<'_>>,
+    done: Option<Done>,
 ) -> PageResult {
     let page = Page::of(req);
+    let done = done.and_then(|d| d.said(&page, "events", &["approved", "turned_down"]));
     let lang = page.lang;
     let app = state.clone();
     let event = state
@@ -1139,6 +1163,7 @@ async fn event_page(
             event,
             join,
             problems,
+            done,
         }
         .render(),
     ))
@@ -1150,8 +1175,17 @@ async fn event(
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    done: web::Query<Done>,
 ) -> PageResult {
-    event_page(&req, &state, user, id.into_inner(), None).await
+    event_page(
+        &req,
+        &state,
+        user,
+        id.into_inner(),
+        None,
+        Some(done.into_inner()),
+    )
+    .await
 }
 
 /// Staff introduce one investor to one region or delegation.

@@ -144,6 +144,7 @@ async fn add_participant(
                 user,
                 event_id,
                 Some((status, &typed, problems)),
+                None,
             )
             .await
         }
