@@ -463,6 +463,7 @@ pub fn replan_timings(
         parties,
         weight: 2.0,
         group: false,
+        preferred: Vec::new(),
     });
     let started = Instant::now();
     let after_add = replan(&grown, &after_cancel, &[cancelled]);

@@ -524,6 +524,7 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         decided_by -> Nullable<Text>,
         expiry_warned_at -> Nullable<Timestamp>,
+        preferred_slots -> Text,
     }
 }
 

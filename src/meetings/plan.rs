@@ -199,6 +199,7 @@ impl Problem {
                 parties,
                 weight: priority(&r, inputs.must_meet_factor),
                 group: delegation.is_some(),
+                preferred: preferred_slots(&r, &slots),
             });
             kept.push(r);
         }
@@ -283,6 +284,14 @@ impl Problem {
 }
 
 /// Whether a slot lies inside one of a participant's windows (always, without windows).
+/// The positions of the event's slots that start when the request prefers.
+fn preferred_slots(request: &RequestRow, slots: &[EventSlot]) -> Vec<u32> {
+    let wanted = request.preferred();
+    (0..slots.len() as u32)
+        .filter(|&s| wanted.contains(&slots[s as usize].starts_at))
+        .collect()
+}
+
 pub fn within_windows(windows: &[Window], slot: &EventSlot) -> bool {
     windows.is_empty()
         || windows

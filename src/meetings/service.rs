@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::ics;
-use super::plan::{Inputs, Problem, slots};
+use super::plan::{EventSlot, Inputs, Problem, slots};
 use super::time::{in_zone, stored_zone};
 use crate::auth::AuthenticatedUser;
 use crate::auth::policy;
@@ -210,6 +210,11 @@ impl EventData {
                 expires_at: super::time::utc(request.expires_at),
                 investor_accepted: request.investor_accepted,
                 host_accepted: request.host_accepted,
+                preferred: request
+                    .preferred()
+                    .into_iter()
+                    .map(super::time::utc)
+                    .collect(),
             },
             investor: self.party(&request.investor_participant_id),
             host: self.party(&request.host_participant_id),
@@ -403,7 +408,9 @@ pub fn insert_request(
         input.project_id.as_deref(),
     )?;
     let at = now();
-    let last_start = slots(&data.plan)?.last().map(|s| s.starts_at).unwrap_or(at);
+    let event_slots = slots(&data.plan)?;
+    let preferred = check_preferred(&input.preferred, &event_slots, at)?;
+    let last_start = event_slots.last().map(|s| s.starts_at).unwrap_or(at);
     let expires_at =
         (at + Duration::days(i64::from(data.plan.event.request_expiry_days))).min(last_start);
     let row = RequestRow {
@@ -426,6 +433,7 @@ pub fn insert_request(
         decided_at: None,
         decided_by: None,
         expiry_warned_at: None,
+        preferred_slots: serde_json::to_string(&preferred).expect("times always serialise"),
     };
     meeting_rows::insert_request(conn, &row)?;
     let kind = if origin == "staff" {
@@ -437,6 +445,32 @@ pub fn insert_request(
     let recipients = data.awaiting_answer(conn, &row)?;
     crate::notify::record(conn, &recipients, &kind(data.request_notice(&row)))?;
     Ok(row)
+}
+
+/// The times the asker prefers: at most three, each the start of one of the event's slots
+/// still to come; in time order, each once.
+fn check_preferred(
+    times: &[DateTime<FixedOffset>],
+    slots: &[EventSlot],
+    at: NaiveDateTime,
+) -> Result<Vec<NaiveDateTime>, AppError> {
+    if times.len() > 3 {
+        return Err(AppError::validation("preferred", "at most 3 times"));
+    }
+    let mut starts = Vec::new();
+    for (i, time) in times.iter().enumerate() {
+        let start = time.naive_utc();
+        if start <= at || !slots.iter().any(|s| s.starts_at == start) {
+            return Err(AppError::validation(
+                &format!("preferred[{i}]"),
+                "is not the start of one of the event's slots still to come",
+            ));
+        }
+        starts.push(start);
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    Ok(starts)
 }
 
 /// One side (or staff, for both) accepts a pending request; accepted once both sides have.

@@ -32,6 +32,15 @@ pub struct RequestRow {
     pub decided_by: Option<String>,
     /// When the parties were told it is about to expire.
     pub expiry_warned_at: Option<NaiveDateTime>,
+    /// The slot starts the asker would rather meet in (UTC), as a JSON array.
+    pub preferred_slots: String,
+}
+
+impl RequestRow {
+    /// The slot starts the asker would rather meet in (UTC), earliest first.
+    pub fn preferred(&self) -> Vec<NaiveDateTime> {
+        serde_json::from_str(&self.preferred_slots).unwrap_or_default()
+    }
 }
 
 pub fn insert_request(conn: &mut AnyConnection, row: &RequestRow) -> QueryResult<()> {

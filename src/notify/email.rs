@@ -294,6 +294,13 @@ fn request_body(notice: &RequestNotice, words: Words) -> Body {
     }
     body.reason(words, notice.request.reason.as_deref());
     body.detail(words, "email.event", &notice.event.name);
+    let preferred: Vec<String> = notice
+        .request
+        .preferred
+        .iter()
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .collect();
+    body.detail(words, "email.preferred", &preferred.join(", "));
     // Without a host's name the heading names the investor already.
     if !host.is_empty() {
         body.detail(words, "email.investor", investor);

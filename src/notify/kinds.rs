@@ -186,6 +186,9 @@ pub struct RequestFacts {
     pub investor_accepted: bool,
     #[serde(default)]
     pub host_accepted: bool,
+    /// The slot starts the asker would rather meet in.
+    #[serde(default)]
+    pub preferred: Vec<DateTime<Utc>>,
 }
 
 /// A change to a meeting request: the event, the request and its two sides.

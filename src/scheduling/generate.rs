@@ -113,6 +113,7 @@ pub fn instance(tier: Tier, seed: u64) -> Instance {
             weight: (score * if must_meet { 2.0 } else { 1.0 } * 1000.0).round() / 1000.0,
             parties,
             group,
+            preferred: Vec::new(),
         });
     }
     Instance {

@@ -62,6 +62,9 @@ pub struct Request {
     pub weight: f64,
     /// A group meeting needs a room; a one-to-one meeting a table.
     pub group: bool,
+    /// Slots the asker would rather meet in: taken first among the free ones, when any is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preferred: Vec<u32>,
 }
 
 /// A placed meeting.

@@ -302,8 +302,9 @@ impl<'a> Board<'a> {
             .filter(move |&(s, v)| self.blockers(request, s, v).is_some_and(|b| b.is_empty()))
     }
 
-    /// Where to put a request with nothing moved: the free place whose slot the parties' other
-    /// unplaced requests want least, so that contested slots stay open for them.
+    /// Where to put a request with nothing moved: a free place in one of its preferred slots
+    /// when there is one, and among those the one whose slot the parties' other unplaced
+    /// requests want least, so that contested slots stay open for them.
     fn best_free_place(&self, request: u32) -> Option<(u32, u32)> {
         let r = &self.instance.requests[request as usize];
         self.free_places(request).min_by_key(|&(s, v)| {
@@ -313,7 +314,7 @@ impl<'a> Board<'a> {
                 .map(|&p| self.demand[p as usize * self.slots + s as usize])
                 .sum();
             let used = self.at_place[self.use_index(s, v, r.group)].len();
-            (wanted, used, s, v)
+            (!r.preferred.contains(&s), wanted, used, s, v)
         })
     }
 

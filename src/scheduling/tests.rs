@@ -18,6 +18,7 @@ fn request(id: &str, parties: &[u32], weight: f64) -> Request {
         parties: parties.to_vec(),
         weight,
         group: false,
+        preferred: Vec::new(),
     }
 }
 
@@ -331,4 +332,22 @@ fn delegation_meetings_that_share_several_parties_are_counted_once() {
     let schedule = solve(&instance);
     assert_eq!(validate(&instance, &schedule), Vec::<String>::new());
     assert!(schedule.objective(&instance) >= 2.4 - 1e-9, "{schedule:?}");
+}
+
+#[test]
+fn a_request_goes_to_a_preferred_slot_when_one_is_free() {
+    let people = vec![person("investor", &[0, 1, 2]), person("region", &[0, 1, 2])];
+    let mut asked = request("asked", &[0, 1], 1.0);
+    let unplaced = solve(&small(people.clone(), vec![asked.clone()], 1));
+    asked.preferred = vec![2];
+    let preferred = solve(&small(people.clone(), vec![asked.clone()], 1));
+    assert_ne!(
+        unplaced.assignments[0].slot, 2,
+        "the case tests the preference"
+    );
+    assert_eq!(preferred.assignments[0].slot, 2);
+    // A preferred slot nobody can meet in does not keep the meeting out.
+    asked.preferred = vec![7];
+    let elsewhere = solve(&small(people, vec![asked], 1));
+    assert_eq!(elsewhere.assignments.len(), 1);
 }

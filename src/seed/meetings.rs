@@ -192,6 +192,7 @@ fn ask_and_answer(
                     investor.name, host.name
                 ),
                 project_id: None,
+                preferred: Vec::new(),
             };
             let mut request = insert_request(
                 conn,

@@ -13,6 +13,7 @@ use crate::db::AnyConnection;
 use crate::domain::Localized;
 use crate::error::AppError;
 use crate::matchmaker::Matchmaker;
+use crate::meetings::plan::{slots, within_windows};
 use crate::meetings::service::{EventData, pair_score};
 use crate::meetings::time::utc;
 use crate::models::event::{self as event_rows, EventPlan, Participant, ParticipantRow};
@@ -292,5 +293,68 @@ fn entry(
         projects,
         score,
         requested,
+    })
+}
+
+/// What the form asking another participant for a meeting offers: who it is, the projects of
+/// the region's side the meeting may be about, and the slot starts still to come when both
+/// sides can meet.
+pub struct Asking {
+    pub event_id: String,
+    pub event: String,
+    pub with: String,
+    pub with_name: String,
+    pub projects: Vec<Brought>,
+    /// Slot starts (UTC) both sides are available for, in time order, each once.
+    pub times: Vec<chrono::NaiveDateTime>,
+    /// The asker's own time zone at the event, which the form shows times in.
+    pub time_zone: String,
+}
+
+/// The request form for `with` at the event, as the viewer (registered on the other side) may
+/// fill it.
+pub fn asking(
+    conn: &mut AnyConnection,
+    user: &AuthenticatedUser,
+    event_id: &str,
+    with: &str,
+) -> Result<Asking, AppError> {
+    let data = EventData::load(conn, event_id)?;
+    let other = data
+        .participant(with)
+        .ok_or_else(|| AppError::not_found("participant"))?;
+    let me = data
+        .mine(user)
+        .into_iter()
+        .find(|p| (p.row.kind == "investor") != (other.row.kind == "investor"))
+        .ok_or_else(|| AppError::Forbidden("you are not registered on the other side".into()))?;
+    let host = if me.row.kind == "investor" { other } else { me };
+    let projects = project::published_in(conn, &data.regions_of(host))?
+        .into_iter()
+        .map(|p| Brought {
+            id: p.id,
+            title: Localized {
+                id: p.title_id,
+                en: p.title_en,
+            },
+        })
+        .collect();
+    let at = now();
+    let mut times: Vec<chrono::NaiveDateTime> = slots(&data.plan)?
+        .iter()
+        .filter(|s| {
+            s.starts_at > at && within_windows(&me.windows, s) && within_windows(&other.windows, s)
+        })
+        .map(|s| s.starts_at)
+        .collect();
+    times.dedup();
+    Ok(Asking {
+        event_id: data.plan.event.id.clone(),
+        event: data.plan.event.name.clone(),
+        with: other.row.id.clone(),
+        with_name: other.name.clone(),
+        projects,
+        times,
+        time_zone: me.row.time_zone.clone(),
     })
 }

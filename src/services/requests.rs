@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -18,7 +18,7 @@ use crate::meetings::plan::priority;
 use crate::meetings::service::{
     EventData, accept, best_hosts, cancel_request, decline, expire_due, insert_request,
 };
-use crate::meetings::time::utc;
+use crate::meetings::time::{in_zone, stored_zone, utc};
 use crate::models::event as event_rows;
 use crate::models::meeting::{self as rows, RequestRow};
 use crate::services::meetings::participations;
@@ -38,6 +38,10 @@ pub struct RequestInput {
     pub message: String,
     /// A published project of the host's regions the meeting is about.
     pub project_id: Option<String>,
+    /// Up to three slot starts the asker would rather meet in (the scheduler tries them first).
+    #[serde(default)]
+    #[schema(value_type = Vec<String>, example = json!(["2026-12-08T09:00:00+08:00"]))]
+    pub preferred: Vec<DateTime<FixedOffset>>,
 }
 
 /// One side of a request.
@@ -70,6 +74,8 @@ pub struct MeetingRequest {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// The slot starts the asker would rather meet in.
+    pub preferred: Vec<DateTime<Utc>>,
 }
 
 pub fn request_view(data: &EventData, r: &RequestRow, factor: f64) -> MeetingRequest {
@@ -97,6 +103,7 @@ pub fn request_view(data: &EventData, r: &RequestRow, factor: f64) -> MeetingReq
         created_at: utc(r.created_at),
         expires_at: utc(r.expires_at),
         decided_at: r.decided_at.map(utc),
+        preferred: r.preferred().into_iter().map(utc).collect(),
     }
 }
 
@@ -123,6 +130,7 @@ pub async fn ask(
     with: String,
     message: String,
     project_id: Option<String>,
+    preferred: Vec<DateTime<FixedOffset>>,
 ) -> Result<MeetingRequest, AppError> {
     counted_request(state, user, event_id, move |data, user| {
         // The caller's participant on the other side from `with` (an official may speak for
@@ -153,6 +161,7 @@ pub async fn ask(
             host,
             message,
             project_id,
+            preferred,
         })
     })
     .await
@@ -248,6 +257,10 @@ pub struct AwaitingAnswer {
     pub reason: Option<String>,
     /// When a pending request lapses unanswered.
     pub expires_at: DateTime<Utc>,
+    /// The times the asker would rather meet in, in `time_zone`.
+    pub preferred: Vec<DateTime<FixedOffset>>,
+    /// The viewer's side's time zone at the event.
+    pub time_zone: String,
 }
 
 /// The caller's requests: those its side has still to answer (pending), and those it has
@@ -276,6 +289,11 @@ pub(crate) fn inbox(conn: &mut AnyConnection, user: &AuthenticatedUser) -> Resul
             .filter(|p| p.event_id == event)
             .map(|p| p.id.clone())
             .collect();
+        let time_zone = mine
+            .iter()
+            .find(|p| p.event_id == event)
+            .map_or_else(|| "UTC".to_owned(), |p| p.time_zone.clone());
+        let zone = stored_zone(&time_zone);
         for r in rows::requests_of_event(conn, event, Some(&ids))? {
             let ours_as_investor = ids.contains(&r.investor_participant_id);
             let unanswered = (ours_as_investor && !r.investor_accepted)
@@ -301,6 +319,12 @@ pub(crate) fn inbox(conn: &mut AnyConnection, user: &AuthenticatedUser) -> Resul
                 },
                 reason: r.reason.clone(),
                 expires_at: utc(r.expires_at),
+                preferred: r
+                    .preferred()
+                    .into_iter()
+                    .map(|t| in_zone(t, zone))
+                    .collect(),
+                time_zone: time_zone.clone(),
             };
             if r.status == RequestStatus::Pending && unanswered && r.expires_at > at {
                 inbox.received.push(line);
@@ -510,6 +534,7 @@ fn introduce_at(
                     score * 100.0
                 ),
                 project_id: None,
+                preferred: Vec::new(),
             };
             let row = insert_request(
                 conn,

@@ -6,8 +6,9 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
-use serde::Deserialize;
+use chrono::DateTime;
 
+use super::form::Typed;
 use super::session::{Everyone, MeetingParties, Signed};
 use super::{Done, Page, html, see_other};
 use crate::domain::status::RequestStatus;
@@ -156,43 +157,32 @@ async fn agenda(
     ))
 }
 
-/// A meeting request from the agenda, an event's directory or an opportunity's page (with the
-/// project and a message).
-#[derive(Debug, Deserialize)]
-struct Ask {
-    event_id: String,
-    /// The other side's participant.
-    with: String,
-    #[serde(default)]
-    message: String,
-    project_id: Option<String>,
-    /// `directory` when asked from the event's directory.
-    #[serde(default)]
-    from: String,
-}
-
 /// An investor asks a region or delegation of one of its events for a meeting, or a region an
-/// investor, and goes back to where it asked: the opportunity or the directory, where the other
-/// side now shows as asked, or the agenda.
+/// investor, from the agenda, an event's directory or its request form, or an opportunity's
+/// page: `event_id`, `with` (the other side's participant), a `message`, a `project_id`, the
+/// `preferred` slot starts (RFC 3339, several) and `from` (`directory` when asked from the
+/// event's directory); it goes back to where it asked, where the other side now shows as asked.
 async fn request(
     Signed { user, .. }: Signed<MeetingParties>,
     state: web::Data<AppState>,
-    form: web::Form<Ask>,
+    body: web::Bytes,
 ) -> PageResult {
-    let Ask {
-        event_id,
-        with,
-        message,
-        project_id,
-        from,
-    } = form.into_inner();
-    let project_id = project_id.filter(|p| !p.is_empty());
-    let back = match (&project_id, from.as_str()) {
+    let typed = Typed::parse(&body);
+    let event_id = typed.one("event_id");
+    let project_id = Some(typed.one("project_id")).filter(|p| !p.is_empty());
+    let preferred = typed
+        .all("preferred")
+        .iter()
+        .map(|time| DateTime::parse_from_rfc3339(time))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| AppError::validation("preferred", "must be RFC 3339 times"))?;
+    let back = match (&project_id, typed.one("from").as_str()) {
         (Some(id), _) => format!("/opportunities/{id}#meet"),
         (None, "directory") => format!("/my-events/{event_id}?done=requested"),
         (None, _) => "/agenda?done=requested".into(),
     };
-    requests::ask(&state, user, event_id, with, message, project_id).await?;
+    let (with, message) = (typed.one("with"), typed.one("message"));
+    requests::ask(&state, user, event_id, with, message, project_id, preferred).await?;
     Ok(see_other(&back).finish())
 }
 

@@ -15,7 +15,7 @@ use super::{Done, Page, PageResult, dimension_names, html, localized, sector_nam
 use crate::error::AppError;
 use crate::meetings::time::{in_zone, stored_zone};
 use crate::reference::Catalogue;
-use crate::services::directory::{self, Entry, EventToJoin};
+use crate::services::directory::{self, Asking, Entry, EventToJoin};
 use crate::services::events::WindowInput;
 use crate::state::AppState;
 
@@ -23,7 +23,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/my-events", web::get().to(list))
         .route("/my-events/{id}", web::get().to(one))
         .route("/my-events/{id}/join", web::get().to(join_form))
-        .route("/my-events/{id}/join", web::post().to(join));
+        .route("/my-events/{id}/join", web::post().to(join))
+        .route("/my-events/{id}/ask/{participant}", web::get().to(ask_form));
 }
 
 #[derive(Template)]
@@ -308,4 +309,53 @@ fn entry_line(lang: Lang, catalogue: &Catalogue, e: Entry) -> EntryLine {
         country: super::pickers::country_name(lang, &e.country),
         requested: e.requested,
     }
+}
+
+#[derive(Template)]
+#[template(path = "pages/my_event_ask.html")]
+struct AskPage {
+    page: Page,
+    asking: Asking,
+    projects: Vec<(String, String)>,
+    /// The times both sides can meet, by day in the asker's zone: the day, then each time's
+    /// value (RFC 3339) and its clock time.
+    days: Vec<(String, Vec<(String, String)>)>,
+}
+
+/// The form asking one participant for a meeting: a message, the project it is about, and up
+/// to three times the asker prefers among those both sides can meet.
+async fn ask_form(
+    Signed { user, page, .. }: Signed<MeetingParties>,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> PageResult {
+    let (event, with) = path.into_inner();
+    let asking = state
+        .db
+        .run(move |conn| directory::asking(conn, &user, &event, &with))
+        .await?;
+    let zone = stored_zone(&asking.time_zone);
+    let mut days: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for start in &asking.times {
+        let local = in_zone(*start, zone);
+        let day = local.format("%Y-%m-%d").to_string();
+        let time = (local.to_rfc3339(), local.format("%H:%M").to_string());
+        match days.last_mut() {
+            Some((last, times)) if *last == day => times.push(time),
+            _ => days.push((day, vec![time])),
+        }
+    }
+    let projects = asking
+        .projects
+        .iter()
+        .map(|p| (p.id.clone(), localized(page.lang, &p.title)))
+        .collect();
+    let body = AskPage {
+        page,
+        asking,
+        projects,
+        days,
+    }
+    .render();
+    Ok(html(StatusCode::OK, body))
 }

@@ -344,6 +344,8 @@ const PAGES: &[(&str, &str, Rule)] = &[
     // The directory is for the event's participants (every investor and region of the table).
     ("GET", "/my-events/{id}", Rule::MeetingParties),
     ("GET", "/my-events/{id}/join", Rule::MeetingParties),
+    // The form asks A's registration: the regions may, investors are on A's side.
+    ("GET", "/my-events/{id}/ask/{participant}", Rule::Each([S, F, F, A, A, F, F])),
     ("POST", "/my-events/{id}/join", Rule::MeetingParties),
     ("GET", "/agenda/meetings/{file}", Rule::Parties(N)),
     ("POST", "/agenda/requests/{id}/{answer}", Rule::Each([S, A, N, A, N, F, F])),

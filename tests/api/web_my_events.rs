@@ -433,3 +433,142 @@ async fn a_join_form_with_problems_comes_back_with_them_and_the_input_kept() {
         .await;
     assert_eq!(participants, json!([]), "nothing registered");
 }
+
+#[tokio::test]
+async fn a_request_carries_preferred_times_to_the_other_side_and_to_the_schedule() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let investor = app.user(Role::Investor, None).await;
+    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
+    let region = app.page_session(&palopo.email).await;
+    let guest = app.page_session(&investor.email).await;
+    for session in [&region, &guest] {
+        app.submit(
+            &format!("/my-events/{event}/join"),
+            session,
+            &[("time_zone", "Asia/Jakarta")],
+        )
+        .await;
+    }
+    let host = participant_of(&app, &staff, &event, "region").await;
+
+    // The form offers every slot both can meet in, in the asker's zone.
+    let (status, form) = app
+        .page_as(
+            &format!("/my-events/{event}/ask/{host}"),
+            Some(&guest),
+            "en",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    let offered: Vec<&str> = form
+        .split(r#"name="preferred" value=""#)
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert_eq!(offered.len(), 5, "five slots around the break: {offered:?}");
+    assert!(offered[3].contains("T11:00:00+07:00"), "{offered:?}");
+    let asked = app
+        .submit(
+            "/agenda/request",
+            &guest,
+            &[
+                ("event_id", event.as_str()),
+                ("with", host.as_str()),
+                ("from", "directory"),
+                ("message", "Smart water metering"),
+                ("preferred", offered[3]),
+                ("preferred", offered[4]),
+            ],
+        )
+        .await;
+    assert_eq!(
+        sent_to(&asked),
+        format!("/my-events/{event}?done=requested")
+    );
+
+    // The region reads them in its agenda and in the email, with the one-click answers.
+    let (_, agenda) = app.page_as("/agenda", Some(&region), "en").await;
+    assert!(agenda.contains("Times they would prefer"), "{agenda}");
+    assert!(agenda.contains("11:30"), "{agenda}");
+    let email = app.emails_text(&palopo.email, "", 1).await.remove(0);
+    assert!(
+        email.contains("Preferred times") || email.contains("Waktu pilihan"),
+        "{email}"
+    );
+    assert!(email.contains("answer=accept"), "{email}");
+
+    // Accepted, the schedule takes the first preferred slot that is free.
+    let (_, requests) = app
+        .get(
+            &format!("/api/v1/events/{event}/requests"),
+            Some(&palopo.token),
+        )
+        .await;
+    assert_eq!(requests[0]["preferred"].as_array().unwrap().len(), 2);
+    let request = requests[0]["id"].as_str().unwrap();
+    let accepted = app
+        .submit(&format!("/agenda/requests/{request}/accept"), &region, &[])
+        .await;
+    assert_eq!(sent_to(&accepted), "/agenda?done=accepted");
+    crate::meetings::schedule(&app, &staff, &event, json!({})).await;
+    let (_, agenda) = app.get("/api/v1/me/agenda", Some(&investor.token)).await;
+    let starts = agenda["meetings"][0]["venue_time"]["starts_at"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(starts.contains("T11:00:00+07:00"), "{agenda}");
+}
+
+#[tokio::test]
+async fn preferred_times_must_be_slots_of_the_event_and_three_at_most() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let investor = app.user(Role::Investor, None).await;
+    let date = in_days(30);
+    let event = create_event(&app, &staff, forum_body(date)).await;
+    let host = crate::meetings::register(
+        &app,
+        &palopo,
+        &event,
+        json!({"region_code": "73.73", "time_zone": "Asia/Makassar"}),
+    )
+    .await;
+    let guest = crate::meetings::register_investor(&app, &investor, &event, "Asia/Jakarta").await;
+    let slot = |time: &str| format!("{date}T{time}:00+07:00");
+    for (preferred, field) in [
+        (vec![slot("09:10")], "preferred[0]"),
+        (vec![slot("10:30")], "preferred[0]"),
+        (
+            vec![slot("09:00"), slot("09:30"), slot("10:00"), slot("11:00")],
+            "preferred",
+        ),
+    ] {
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/events/{event}/requests"),
+                Some(&investor.token),
+                json!({"investor": guest, "host": host, "preferred": preferred}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"]["fields"].get(field).is_some(), "{body}");
+    }
+    let (status, _) = app
+        .get(
+            &format!("/api/v1/events/{event}/requests"),
+            Some(&staff.token),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/events/{event}/requests"),
+            Some(&investor.token),
+            json!({"investor": guest, "host": host, "preferred": [slot("09:30")]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["preferred"].as_array().unwrap().len(), 1, "{body}");
+}

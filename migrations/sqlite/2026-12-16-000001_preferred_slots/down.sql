@@ -1,0 +1,1 @@
+ALTER TABLE meeting_requests DROP COLUMN preferred_slots;
