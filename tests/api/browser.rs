@@ -419,7 +419,6 @@ async fn an_official_submits_a_project_and_staff_publish_it() {
     for (name, value) in [
         ("title_en", "Smart street lighting"),
         ("title_id", "Penerangan jalan pintar"),
-        ("sectors", "4321"),
         ("value", "25000000000"),
         ("description_en", "LED street lights with remote control."),
         (
@@ -429,6 +428,13 @@ async fn an_official_submits_a_project_and_staff_publish_it() {
     ] {
         form.set_by_name(name, value).await.unwrap();
     }
+    // The tree's boxes are named `sectors` too: the code goes into the field beside them.
+    c.find(Locator::Css("#sector_codes"))
+        .await
+        .unwrap()
+        .send_keys("4321")
+        .await
+        .unwrap();
     c.find(Locator::Css(r#"input[name=dimensions][value=ENV]"#))
         .await
         .unwrap()
