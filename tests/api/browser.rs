@@ -503,6 +503,55 @@ async fn an_official_submits_a_project_and_staff_publish_it() {
 }
 
 #[tokio::test]
+async fn a_refused_project_form_opens_with_the_focus_on_its_list_of_every_problem() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let Some(browser) = browser(1280, 900).await else {
+        return;
+    };
+    let c = &browser.client;
+    sign_in(c, &app, &official.email).await;
+    c.goto(&app.url("/my-projects/new")).await.unwrap();
+    let form = c.form(Locator::Css("form.stacked")).await.unwrap();
+    for (name, value) in [
+        ("description_en", "LED street lights."),
+        ("sectors", "9999"),
+        ("value", "0"),
+    ] {
+        form.set_by_name(name, value).await.unwrap();
+    }
+    form.submit().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(r#".problem[role=alert]"#))
+        .await
+        .unwrap();
+    let focused = r#"return document.activeElement.matches(".problem[role=alert]")"#;
+    let mut on_summary = false;
+    for _ in 0..200 {
+        on_summary = c.execute(focused, vec![]).await.unwrap() == json!(true);
+        if on_summary {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(on_summary, "the list of problems has the focus");
+    let links = c
+        .execute(
+            r#"return [...document.querySelectorAll(".problem[role=alert] a")].map(a => a.getAttribute("href"))"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        links,
+        json!(["#title", "#sectors", "#value", "#dimensions"]),
+        "every problem (no dimension is ticked either), in the form's order"
+    );
+    screenshot(c, "official-project-problems").await;
+    c.clone().close().await.unwrap();
+}
+
+#[tokio::test]
 async fn an_investor_requests_a_meeting_and_sees_it_in_its_own_time_zone() {
     use crate::meetings::{
         create_event, forum_body, in_days, register, register_investor, schedule,
