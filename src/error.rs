@@ -223,6 +223,73 @@ impl AppError {
     }
 }
 
+/// The problems of one input, gathered check by check so that one answer names them all:
+/// a form with three mistakes needs one submission, not three.
+#[derive(Debug, Default)]
+pub struct FieldChecks {
+    fields: FieldErrors,
+    /// The first error that is not about the input's fields; it wins over them.
+    other: Option<AppError>,
+}
+
+impl FieldChecks {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// What a check gave when it passed; when it failed, none, and its problems are kept.
+    pub fn take<T>(&mut self, outcome: Result<T, AppError>) -> Option<T> {
+        match outcome {
+            Ok(value) => Some(value),
+            Err(AppError::Validation { fields, .. }) => {
+                for (field, message) in fields {
+                    self.add(&field, message);
+                }
+                None
+            }
+            Err(other) => {
+                self.other.get_or_insert(other);
+                None
+            }
+        }
+    }
+
+    /// Notes a problem with `field`; a field keeps the first problem found with it.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.fields
+            .entry(field.to_owned())
+            .or_insert_with(|| message.into());
+    }
+
+    /// Whether `field` has a problem: a check that builds on its value is skipped.
+    pub fn has(&self, field: &str) -> bool {
+        self.fields.contains_key(field)
+    }
+
+    /// `checked` when every check passed; else one `Validation` error naming every problem,
+    /// its message joining them. `checked` is none only when a check failed.
+    pub fn finish<T>(self, checked: Option<T>) -> Result<T, AppError> {
+        if let Some(other) = self.other {
+            return Err(other);
+        }
+        if self.fields.is_empty() {
+            return checked.ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("a check failed without naming a field"))
+            });
+        }
+        let message = self
+            .fields
+            .iter()
+            .map(|(field, message)| format!("{field}: {message}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Err(AppError::Validation {
+            message,
+            fields: self.fields,
+        })
+    }
+}
+
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         self.code().status()
@@ -364,6 +431,39 @@ mod tests {
             assert_eq!(error.status_code(), error.code().status(), "{error:?}");
         }
         assert_eq!(ErrorCode::EmailTaken.to_string(), "email_taken");
+    }
+
+    #[test]
+    fn checks_name_every_problem_at_once_keeping_each_fields_first() {
+        let mut checks = FieldChecks::new();
+        assert_eq!(checks.take(Ok::<_, AppError>(7)), Some(7));
+        assert_eq!(
+            checks.take::<i32>(Err(AppError::validation("region", "is unknown"))),
+            None
+        );
+        checks.add("value", "must be more than zero");
+        checks.add("region", "a second problem");
+        assert!(checks.has("region") && !checks.has("title"));
+        match checks.finish(Some(())) {
+            Err(AppError::Validation { message, fields }) => {
+                assert_eq!(message, "region: is unknown; value: must be more than zero");
+                assert_eq!(fields.len(), 2);
+                assert_eq!(fields["region"], "is unknown");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(FieldChecks::new().finish(Some(3)).ok(), Some(3));
+    }
+
+    #[test]
+    fn an_error_about_no_field_wins_over_the_field_problems() {
+        let mut checks = FieldChecks::new();
+        checks.add("name", "is empty");
+        checks.take::<()>(Err(AppError::not_found("event")));
+        assert!(matches!(
+            checks.finish(Some(())),
+            Err(AppError::NotFound(_))
+        ));
     }
 
     #[test]

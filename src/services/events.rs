@@ -13,7 +13,7 @@ use crate::auth::{AuthenticatedUser, Role};
 use crate::clock::now;
 use crate::db::AnyConnection;
 use crate::domain::text;
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, FieldChecks};
 use crate::meetings::plan::{EventSlot, slots, within_windows};
 use crate::meetings::service::{EventData, acts_for_delegation};
 use crate::meetings::time::{clock, in_zone, stored_zone, time_zone, to_utc, utc};
@@ -175,7 +175,8 @@ fn check_count(
 }
 
 impl EventInput {
-    /// Checks every rule and turns the input into rows.
+    /// Checks every rule and turns the input into rows, naming every problem at once; the
+    /// deadlines are checked against the slots once the rest is valid.
     pub fn to_plan(
         &self,
         id: &str,
@@ -184,31 +185,48 @@ impl EventInput {
         demo: bool,
     ) -> Result<EventPlan, AppError> {
         let at = now();
-        text::within("description", &self.description, text::LONG_TEXT)?;
+        let mut checks = FieldChecks::new();
+        checks.take(text::within(
+            "description",
+            &self.description,
+            text::LONG_TEXT,
+        ));
         if !(1..=20).contains(&self.venues.len()) {
-            return Err(AppError::validation("venues", "between 1 and 20 venues"));
+            checks.add("venues", "between 1 and 20 venues");
         }
         let event = EventRow {
             id: id.to_owned(),
-            name: check_name("name", &self.name, text::NAME)?,
+            name: checks
+                .take(check_name("name", &self.name, text::NAME))
+                .unwrap_or_default(),
             kind: self.kind.as_ref().to_owned(),
             description: self.description.trim().to_owned(),
-            slot_minutes: check_count("slot_minutes", self.slot_minutes, 10..=240)?,
-            travel_buffer_minutes: check_count(
-                "travel_buffer_minutes",
-                self.travel_buffer_minutes,
-                0..=720,
-            )?,
-            daily_cap: check_count("daily_cap", self.daily_cap, 1..=48)?,
-            min_break_slots: check_count("min_break_slots", self.min_break_slots, 0..=8)?,
+            slot_minutes: checks
+                .take(check_count("slot_minutes", self.slot_minutes, 10..=240))
+                .unwrap_or_default(),
+            travel_buffer_minutes: checks
+                .take(check_count(
+                    "travel_buffer_minutes",
+                    self.travel_buffer_minutes,
+                    0..=720,
+                ))
+                .unwrap_or_default(),
+            daily_cap: checks
+                .take(check_count("daily_cap", self.daily_cap, 1..=48))
+                .unwrap_or_default(),
+            min_break_slots: checks
+                .take(check_count("min_break_slots", self.min_break_slots, 0..=8))
+                .unwrap_or_default(),
             online: self.online,
             registration_deadline: self.registration_deadline.naive_utc(),
             request_deadline: self.request_deadline.naive_utc(),
-            request_expiry_days: check_count(
-                "request_expiry_days",
-                self.request_expiry_days.unwrap_or(default_expiry),
-                1..=90,
-            )?,
+            request_expiry_days: checks
+                .take(check_count(
+                    "request_expiry_days",
+                    self.request_expiry_days.unwrap_or(default_expiry),
+                    1..=90,
+                ))
+                .unwrap_or_default(),
             demo,
             created_by: user_id.to_owned(),
             created_at: at,
@@ -219,61 +237,67 @@ impl EventInput {
         let mut days = Vec::new();
         for (i, v) in self.venues.iter().enumerate() {
             let field = |name: &str| format!("venues[{i}].{name}");
-            let zone = time_zone(&field("time_zone"), &v.time_zone)?;
+            let zone = checks.take(time_zone(&field("time_zone"), &v.time_zone));
+            let tables = checks.take(check_count(&field("tables"), v.tables, 0..=2000));
+            let rooms = checks.take(check_count(&field("rooms"), v.rooms, 0..=500));
+            if tables.zip(rooms).is_some_and(|(t, r)| t + r == 0) {
+                checks.add(&field("tables"), "a venue needs a table or a room");
+            }
             let venue = VenueRow {
                 id: uuid::Uuid::new_v4().to_string(),
                 event_id: id.to_owned(),
                 position: i as i32,
-                name: check_name(&field("name"), &v.name, text::NAME)?,
-                city: check_name(&field("city"), &v.city, text::CITY)?,
-                country: check_country(&field("country"), &v.country)?,
-                time_zone: zone.name().to_owned(),
-                tables: check_count(&field("tables"), v.tables, 0..=2000)?,
-                rooms: check_count(&field("rooms"), v.rooms, 0..=500)?,
+                name: checks
+                    .take(check_name(&field("name"), &v.name, text::NAME))
+                    .unwrap_or_default(),
+                city: checks
+                    .take(check_name(&field("city"), &v.city, text::CITY))
+                    .unwrap_or_default(),
+                country: checks
+                    .take(check_country(&field("country"), &v.country))
+                    .unwrap_or_default(),
+                time_zone: zone.map(|z| z.name().to_owned()).unwrap_or_default(),
+                tables: tables.unwrap_or_default(),
+                rooms: rooms.unwrap_or_default(),
             };
-            if venue.tables + venue.rooms == 0 {
-                return Err(AppError::validation(
-                    &field("tables"),
-                    "a venue needs a table or a room",
-                ));
-            }
             if !(1..=31).contains(&v.days.len()) {
-                return Err(AppError::validation(
-                    &field("days"),
-                    "between 1 and 31 days",
-                ));
+                checks.add(&field("days"), "between 1 and 31 days");
             }
             for (j, d) in v.days.iter().enumerate() {
                 let day_field = |name: &str| format!("venues[{i}].days[{j}].{name}");
                 if v.days[..j].iter().any(|other| other.date == d.date) {
-                    return Err(AppError::validation(&day_field("date"), "is given twice"));
+                    checks.add(&day_field("date"), "is given twice");
                 }
-                let opens = clock(&day_field("opens"), &d.opens)?;
-                let closes = clock(&day_field("closes"), &d.closes)?;
-                if closes <= opens {
-                    return Err(AppError::validation(
-                        &day_field("closes"),
-                        "must be after opens",
-                    ));
+                let opens = checks.take(clock(&day_field("opens"), &d.opens));
+                let closes = checks.take(clock(&day_field("closes"), &d.closes));
+                if opens.zip(closes).is_some_and(|(o, c)| c <= o) {
+                    checks.add(&day_field("closes"), "must be after opens");
                 }
-                let today = in_zone(at, zone).date_naive();
-                if d.date < today {
-                    return Err(AppError::validation(&day_field("date"), "is in the past"));
+                if let Some(zone) = zone
+                    && d.date < in_zone(at, zone).date_naive()
+                {
+                    checks.add(&day_field("date"), "is in the past");
                 }
+                let hours = opens.zip(closes).filter(|(o, c)| o < c);
                 let mut breaks = Vec::new();
                 for (k, b) in d.breaks.iter().enumerate() {
-                    let from = clock(&day_field(&format!("breaks[{k}].from")), &b.from)?;
-                    let to = clock(&day_field(&format!("breaks[{k}].to")), &b.to)?;
-                    if !(opens <= from && from < to && to <= closes) {
-                        return Err(AppError::validation(
-                            &day_field(&format!("breaks[{k}]")),
-                            "must lie within the day's opening hours",
-                        ));
+                    let span = day_field(&format!("breaks[{k}]"));
+                    let from = checks.take(clock(&format!("{span}.from"), &b.from));
+                    let to = checks.take(clock(&format!("{span}.to"), &b.to));
+                    if let (Some((opens, closes)), Some(from), Some(to)) = (hours, from, to)
+                        && !(opens <= from && from < to && to <= closes)
+                    {
+                        checks.add(&span, "must lie within the day's opening hours");
                     }
                     breaks.push((b.from.trim().to_owned(), b.to.trim().to_owned()));
                 }
-                to_utc(&day_field("opens"), d.date.and_time(opens), zone)?;
-                to_utc(&day_field("closes"), d.date.and_time(closes), zone)?;
+                if let Some(zone) = zone {
+                    for (name, time) in [("opens", opens), ("closes", closes)] {
+                        if let Some(time) = time {
+                            checks.take(to_utc(&day_field(name), d.date.and_time(time), zone));
+                        }
+                    }
+                }
                 days.push(DayRow {
                     venue_id: venue.id.clone(),
                     event_id: id.to_owned(),
@@ -285,11 +309,11 @@ impl EventInput {
             }
             venues.push(venue);
         }
-        let plan = EventPlan {
+        let plan = checks.finish(Some(EventPlan {
             event,
             venues,
             days,
-        };
+        }))?;
         let slots = slots(&plan)?;
         let Some(last) = slots.last() else {
             return Err(AppError::validation(
@@ -297,18 +321,16 @@ impl EventInput {
                 "the opening hours leave no meeting slot",
             ));
         };
+        let mut checks = FieldChecks::new();
         for (field, deadline) in [
             ("registration_deadline", plan.event.registration_deadline),
             ("request_deadline", plan.event.request_deadline),
         ] {
             if deadline > last.ends_at {
-                return Err(AppError::validation(
-                    field,
-                    "must not be after the event's last slot",
-                ));
+                checks.add(field, "must not be after the event's last slot");
             }
         }
-        Ok(plan)
+        checks.finish(Some(plan))
     }
 }
 

@@ -13,7 +13,7 @@ use crate::domain::Money;
 pub use crate::domain::mandate::{Mandate, Ticket};
 use crate::domain::project::InvestorKind;
 use crate::domain::text;
-use crate::error::AppError;
+use crate::error::{AppError, FieldChecks};
 use crate::models::investor::{
     self as rows, InvestorChanges, InvestorFilter, InvestorRow, MandateRow,
 };
@@ -74,33 +74,54 @@ fn optional<T>(
         .transpose()
 }
 
-/// Checks an investor organisation as it would be created; `demo` marks synthetic demo data.
+/// Checks an investor organisation as it would be created, naming every problem at once;
+/// `demo` marks synthetic demo data.
 pub fn check_investor(input: &OrganisationInput, demo: bool) -> Result<InvestorRow, AppError> {
+    use crate::auth::accounts::{check_name, normalise_email};
     let at = now();
-    Ok(InvestorRow {
+    let mut checks = FieldChecks::new();
+    let row = InvestorRow {
         id: uuid::Uuid::new_v4().to_string(),
-        name: crate::auth::accounts::check_name("organisation.name", &input.name, text::NAME)?,
+        name: checks
+            .take(check_name("organisation.name", &input.name, text::NAME))
+            .unwrap_or_default(),
         kind: input.kind.as_ref().to_owned(),
-        country: check_country("organisation.country", &input.country)?,
-        website: optional(input.website.as_deref(), |w| {
-            check_website("organisation.website", w)
-        })?,
-        description: check_description("organisation.description", &input.description)?,
-        contact_name: optional(input.contact_name.as_deref(), |n| {
-            crate::auth::accounts::check_name("organisation.contact_name", n, text::PERSON_NAME)
-        })?,
-        contact_email: optional(input.contact_email.as_deref(), |e| {
-            crate::auth::accounts::normalise_email("organisation.contact_email", e)
-        })?,
-        contact_phone: optional(input.contact_phone.as_deref(), |p| {
-            check_phone("organisation.contact_phone", p)
-        })?,
+        country: checks
+            .take(check_country("organisation.country", &input.country))
+            .unwrap_or_default(),
+        website: checks
+            .take(optional(input.website.as_deref(), |w| {
+                check_website("organisation.website", w)
+            }))
+            .flatten(),
+        description: checks
+            .take(check_description(
+                "organisation.description",
+                &input.description,
+            ))
+            .unwrap_or_default(),
+        contact_name: checks
+            .take(optional(input.contact_name.as_deref(), |n| {
+                check_name("organisation.contact_name", n, text::PERSON_NAME)
+            }))
+            .flatten(),
+        contact_email: checks
+            .take(optional(input.contact_email.as_deref(), |e| {
+                normalise_email("organisation.contact_email", e)
+            }))
+            .flatten(),
+        contact_phone: checks
+            .take(optional(input.contact_phone.as_deref(), |p| {
+                check_phone("organisation.contact_phone", p)
+            }))
+            .flatten(),
         verified_at: None,
         verified_by: None,
         demo,
         created_at: at,
         updated_at: at,
-    })
+    };
+    checks.finish(Some(row))
 }
 
 /// Creates an investor organisation; `demo` marks synthetic demo data. Returns its id.
@@ -165,53 +186,63 @@ fn check_codes(
 }
 
 impl Mandate {
-    /// Checks every code against the reference data and turns the mandate into a row.
+    /// Checks every code against the reference data and turns the mandate into a row, naming
+    /// every problem at once.
     pub fn to_row(&self, catalogue: &Catalogue, investor_id: &str) -> Result<MandateRow, AppError> {
-        let sectors = check_codes("sectors", &self.sectors, |c| catalogue.sector(c).is_some())?;
-        let excluded = check_codes("excluded_sectors", &self.excluded_sectors, |c| {
+        let mut checks = FieldChecks::new();
+        let mut codes = |field: &str, given: &[String], valid: &dyn Fn(&str) -> bool| {
+            json_text(
+                &checks
+                    .take(check_codes(field, given, valid))
+                    .unwrap_or_default(),
+            )
+        };
+        let sectors = codes("sectors", &self.sectors, &|c| catalogue.sector(c).is_some());
+        let excluded_sectors = codes("excluded_sectors", &self.excluded_sectors, &|c| {
             catalogue.sector(c).is_some()
-        })?;
-        let dimensions = check_codes("dimensions", &self.dimensions, |c| {
+        });
+        let dimensions = codes("dimensions", &self.dimensions, &|c| {
             catalogue.is_dimension(c)
-        })?;
-        let elements = check_codes("elements", &self.elements, |c| {
+        });
+        let elements = codes("elements", &self.elements, &|c| {
             catalogue.element_dimension(c).is_some()
-        })?;
-        let regions = check_codes("regions", &self.regions, |c| {
+        });
+        let regions = codes("regions", &self.regions, &|c| {
             catalogue.region(c).is_some_and(|r| r.kind != "province")
-        })?;
-        let provinces = check_codes("provinces", &self.provinces, |c| catalogue.is_province(c))?;
+        });
+        let provinces = codes("provinces", &self.provinces, &|c| catalogue.is_province(c));
         if self.thesis.chars().count() > 5000 {
-            return Err(AppError::validation(
-                "thesis",
-                "must be at most 5000 characters",
-            ));
+            checks.add("thesis", "must be at most 5000 characters");
         }
         let (min, max, currency) = match &self.ticket {
             None => (None, None, None),
             Some(ticket) => {
-                let min = Money::parse(&ticket.min, &ticket.currency)
-                    .map_err(|e| AppError::validation("ticket.min", e))?;
-                let max = Money::parse(&ticket.max, &ticket.currency)
-                    .map_err(|e| AppError::validation("ticket.max", e))?;
-                if min.minor() > max.minor() {
-                    return Err(AppError::validation("ticket", "min must not exceed max"));
+                let amount = |field: &str, amount: &str| {
+                    Money::parse(amount, &ticket.currency)
+                        .map_err(|e| AppError::validation(field, e))
+                };
+                let min = checks.take(amount("ticket.min", &ticket.min));
+                let max = checks.take(amount("ticket.max", &ticket.max));
+                if let (Some(min), Some(max)) = (min, max)
+                    && min.minor() > max.minor()
+                {
+                    checks.add("ticket", "min must not exceed max");
                 }
                 (
-                    Some(min.minor()),
-                    Some(max.minor()),
-                    Some(min.currency().code().to_owned()),
+                    min.map(Money::minor),
+                    max.map(Money::minor),
+                    min.map(|m| m.currency().code().to_owned()),
                 )
             }
         };
-        Ok(MandateRow {
+        let row = MandateRow {
             investor_id: investor_id.to_owned(),
-            sectors: json_text(&sectors),
-            excluded_sectors: json_text(&excluded),
-            dimensions: json_text(&dimensions),
-            elements: json_text(&elements),
-            regions: json_text(&regions),
-            provinces: json_text(&provinces),
+            sectors,
+            excluded_sectors,
+            dimensions,
+            elements,
+            regions,
+            provinces,
             ikn_related: self.ikn_related,
             ticket_min_minor: min,
             ticket_max_minor: max,
@@ -221,7 +252,8 @@ impl Mandate {
             thesis: self.thesis.trim().to_owned(),
             discoverable: self.discoverable,
             updated_at: now(),
-        })
+        };
+        checks.finish(Some(row))
     }
 }
 
@@ -424,43 +456,41 @@ where
 }
 
 impl InvestorUpdate {
-    /// Checks every given field and turns the update into the stored changes.
+    /// Checks every given field and turns the update into the stored changes, naming every
+    /// problem at once.
     pub fn to_changes(&self) -> Result<InvestorChanges, AppError> {
         use crate::auth::accounts::{check_name, normalise_email};
-        let clearable = |value: &Option<Option<String>>,
-                         check: &dyn Fn(&str) -> Result<String, AppError>| {
-            value
-                .as_ref()
-                .map(|v| optional(v.as_deref(), check))
-                .transpose()
+        let mut checks = FieldChecks::new();
+        let mut given = |value: Option<&str>, check: &dyn Fn(&str) -> Result<String, AppError>| {
+            value.and_then(|v| checks.take(check(v)))
         };
-        Ok(InvestorChanges {
-            name: self
-                .name
-                .as_deref()
-                .map(|n| check_name("name", n, text::NAME))
-                .transpose()?,
+        let name = given(self.name.as_deref(), &|n| check_name("name", n, text::NAME));
+        let country = given(self.country.as_deref(), &|c| check_country("country", c));
+        let description = given(self.description.as_deref(), &|d| {
+            check_description("description", d)
+        });
+        let mut clearable =
+            |value: &Option<Option<String>>, check: &dyn Fn(&str) -> Result<String, AppError>| {
+                value
+                    .as_ref()
+                    .and_then(|v| checks.take(optional(v.as_deref(), check)))
+            };
+        let changes = InvestorChanges {
+            name,
             kind: self.kind.map(|k| k.as_ref().to_owned()),
-            country: self
-                .country
-                .as_deref()
-                .map(|c| check_country("country", c))
-                .transpose()?,
-            website: clearable(&self.website, &|w| check_website("website", w))?,
-            description: self
-                .description
-                .as_deref()
-                .map(|d| check_description("description", d))
-                .transpose()?,
+            country,
+            website: clearable(&self.website, &|w| check_website("website", w)),
+            description,
             contact_name: clearable(&self.contact_name, &|n| {
                 check_name("contact_name", n, text::PERSON_NAME)
-            })?,
+            }),
             contact_email: clearable(&self.contact_email, &|e| {
                 normalise_email("contact_email", e)
-            })?,
-            contact_phone: clearable(&self.contact_phone, &|p| check_phone("contact_phone", p))?,
+            }),
+            contact_phone: clearable(&self.contact_phone, &|p| check_phone("contact_phone", p)),
             updated_at: Some(now()),
-        })
+        };
+        checks.finish(Some(changes))
     }
 }
 

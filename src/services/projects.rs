@@ -21,7 +21,7 @@ use crate::domain::Localized;
 use crate::domain::project::{Instrument, ProjectStatus, Stage, Transition};
 use crate::domain::text::{self, search_document, tokens};
 use crate::domain::{Currency, Money, MoneyJson};
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, FieldChecks};
 use crate::matchmaker::Rates;
 use crate::models::investor as investor_rows;
 use crate::models::matching as matching_rows;
@@ -154,23 +154,30 @@ fn check_short(field: &str, text: Option<&str>) -> Result<Option<String>, AppErr
 }
 
 impl ProjectInput {
+    /// Checks every field, naming every problem at once.
     fn validate(mut self, catalogue: &Catalogue) -> Result<ValidProject, AppError> {
+        let mut checks = FieldChecks::new();
         if catalogue.region(&self.region).is_none() {
-            return Err(AppError::validation("region", "is not a known region code"));
+            checks.add("region", "is not a known region code");
         }
-        self.title = check_localized("title", &self.title, text::TITLE)?;
-        self.description = check_localized("description", &self.description, text::DESCRIPTION)?;
+        self.title = checks
+            .take(check_localized("title", &self.title, text::TITLE))
+            .unwrap_or_default();
+        self.description = checks
+            .take(check_localized(
+                "description",
+                &self.description,
+                text::DESCRIPTION,
+            ))
+            .unwrap_or_default();
         if self.sectors.is_empty() || self.sectors.len() > 10 {
-            return Err(AppError::validation("sectors", "give 1 to 10 ISIC codes"));
+            checks.add("sectors", "give 1 to 10 ISIC codes");
         }
         let mut sectors = Vec::new();
         let mut sector_index = Vec::new();
         for code in &self.sectors {
             if catalogue.sector(code).is_none() {
-                return Err(AppError::validation(
-                    "sectors",
-                    format!("`{code}` is not an ISIC Rev.4 code"),
-                ));
+                checks.add("sectors", format!("`{code}` is not an ISIC Rev.4 code"));
             }
             if !sectors.contains(code) {
                 sectors.push(code.clone());
@@ -182,62 +189,61 @@ impl ProjectInput {
             }
         }
         if let Some(kbli) = &self.kbli {
-            let division = catalogue.kbli_division(kbli).ok_or_else(|| {
-                AppError::validation(
+            match catalogue.kbli_division(kbli) {
+                Some(division) => {
+                    for ancestor in catalogue.sector_with_ancestors(&division.code) {
+                        if !sector_index.contains(&ancestor) {
+                            sector_index.push(ancestor);
+                        }
+                    }
+                }
+                None => checks.add(
                     "kbli",
                     "must be a 5-digit KBLI 2020 code of a known ISIC division",
-                )
-            })?;
-            for ancestor in catalogue.sector_with_ancestors(&division.code) {
-                if !sector_index.contains(&ancestor) {
-                    sector_index.push(ancestor);
-                }
+                ),
             }
         }
         let mut dimensions = Vec::new();
         for code in &self.dimensions {
             if !catalogue.is_dimension(code) {
-                return Err(AppError::validation(
+                checks.add(
                     "dimensions",
                     format!("`{code}` is not a Smart City dimension"),
-                ));
+                );
             }
             if !dimensions.contains(code) {
                 dimensions.push(code.clone());
             }
         }
         for code in &self.elements {
-            let dimension = catalogue.element_dimension(code).ok_or_else(|| {
-                AppError::validation("elements", format!("`{code}` is not a Smart City element"))
-            })?;
+            let Some(dimension) = catalogue.element_dimension(code) else {
+                checks.add("elements", format!("`{code}` is not a Smart City element"));
+                continue;
+            };
             for c in [dimension.to_owned(), code.clone()] {
                 if !dimensions.contains(&c) {
                     dimensions.push(c);
                 }
             }
         }
-        if dimensions.is_empty() {
-            return Err(AppError::validation(
+        if dimensions.is_empty() && !checks.has("elements") {
+            checks.add(
                 "dimensions",
                 "give at least one Smart City dimension or element",
-            ));
+            );
         }
-        let value = Money::from_json(&self.value).map_err(|e| AppError::validation("value", e))?;
-        if value.minor() == 0 {
-            return Err(AppError::validation(
-                "value.amount",
-                "must be more than zero",
-            ));
+        let value = checks
+            .take(Money::from_json(&self.value).map_err(|e| AppError::validation("value", e)));
+        if value.is_some_and(|v| v.minor() == 0) {
+            checks.add("value.amount", "must be more than zero");
         }
         if let Some(loc) = self.location
             && !((-90.0..=90.0).contains(&loc.lat) && (-180.0..=180.0).contains(&loc.lng))
         {
-            return Err(AppError::validation(
-                "location",
-                "lat must be within ±90 and lng within ±180",
-            ));
+            checks.add("location", "lat must be within ±90 and lng within ±180");
         }
-        self.readiness = self.readiness.validate()?;
+        self.readiness = checks.take(self.readiness.validate()).unwrap_or_default();
+        let value = checks.finish(value)?;
         let mut instruments: Vec<String> = Vec::new();
         for instrument in &self.instruments {
             let name = instrument.as_ref().to_owned();

@@ -173,7 +173,8 @@ pub(crate) struct Problems {
 }
 
 impl Problems {
-    /// The problems with the fields the rules named (`rules`), for a form made of `form`.
+    /// The problems with the fields the rules named (`rules`), for a form made of `form` (its
+    /// fields in the order the page shows them).
     pub(crate) fn of<'f>(
         lang: Lang,
         form: impl IntoIterator<Item = &'f Field>,
@@ -220,12 +221,9 @@ impl Problems {
                 },
             });
         }
+        let position = |id: &str| form.iter().position(|f| f.id == id).unwrap_or(form.len());
+        problems.list.sort_by_key(|p| position(p.id));
         problems
-    }
-
-    /// Adds the problems of another check of the same form.
-    pub(crate) fn extend(&mut self, other: Problems) {
-        other.list.into_iter().for_each(|p| self.add(p));
     }
 
     /// Adds a problem unless its field already has one (one general problem at most).
@@ -239,7 +237,8 @@ impl Problems {
         self.list.is_empty()
     }
 
-    /// Every problem, in the order the rules found them.
+    /// Every problem, in the order of the form's fields (a general one last), as the page shows
+    /// them.
     pub(crate) fn list(&self) -> &[Problem] {
         &self.list
     }
@@ -275,7 +274,11 @@ mod tests {
             ["ticket.min", "ticket", "ticket[0]", "kbli", "region"],
         );
         let ids: Vec<&str> = problems.list().iter().map(|p| p.id).collect();
-        assert_eq!(ids, ["ticket_min", "ticket", ""], "one general problem");
+        assert_eq!(
+            ids,
+            ["ticket", "ticket_min", ""],
+            "in the form's order, one general problem last"
+        );
         assert_eq!(
             problems.about("ticket_min"),
             Some(Lang::Id.t("forms.amount").as_str())

@@ -8,14 +8,13 @@ use askama::Template;
 use strum::IntoEnumIterator;
 
 use super::form::{Field, Problems, Typed};
-use super::i18n::Lang;
 use super::pickers::{SectorTree, country_choices, currency_choices, sector_tree};
 use super::session::{Investors, Signed};
 use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
 use crate::domain::project::{Instrument, InvestorKind, Stage};
 use crate::domain::text;
-use crate::error::AppError;
+use crate::error::{AppError, FieldChecks};
 use crate::services::investors::{
     self as api, Investor, InvestorUpdate, Mandate, Ticket, save_mandate, update_profile,
 };
@@ -68,10 +67,9 @@ const PROFILE: [(&str, &str); 6] = [
     ("contact_phone", "mandate.contact_phone"),
 ];
 
-/// The form's fields as the profile and mandate rules name them.
+/// The form's fields as the profile and mandate rules name them, in the page's order.
 const FIELDS: [Field; 20] = [
     Field::new("name", "name", "mandate.name", "forms.organisation_name").at_most(text::NAME),
-    Field::new("kind", "kind", "mandate.kind", "forms.choice"),
     Field::new(
         "country",
         "country",
@@ -79,13 +77,6 @@ const FIELDS: [Field; 20] = [
         "forms.country_choice",
     ),
     Field::new("website", "website", "mandate.website", "forms.website"),
-    Field::new(
-        "description",
-        "description",
-        "mandate.description",
-        "forms.long_text",
-    )
-    .at_most(text::LONG_TEXT),
     Field::new(
         "contact_name",
         "contact_name",
@@ -105,6 +96,14 @@ const FIELDS: [Field; 20] = [
         "mandate.contact_phone",
         "forms.phone",
     ),
+    Field::new("kind", "kind", "mandate.kind", "forms.choice"),
+    Field::new(
+        "description",
+        "description",
+        "mandate.description",
+        "forms.long_text",
+    )
+    .at_most(text::LONG_TEXT),
     Field::new(
         "sectors",
         "other_sectors",
@@ -124,19 +123,6 @@ const FIELDS: [Field; 20] = [
         "forms.choice",
     ),
     Field::new("elements", "elements", "mandate.elements", "forms.choice"),
-    Field::new(
-        "regions",
-        "regions",
-        "mandate.regions",
-        "forms.region_codes",
-    ),
-    Field::new(
-        "provinces",
-        "provinces",
-        "mandate.provinces",
-        "forms.choice",
-    ),
-    Field::new("thesis", "thesis", "mandate.thesis", "forms.long_text").at_most(text::LONG_TEXT),
     Field::new("ticket", "ticket", "mandate.ticket", "forms.ticket"),
     Field::new(
         "ticket.min",
@@ -150,6 +136,18 @@ const FIELDS: [Field; 20] = [
         "mandate.ticket_max",
         "forms.amount",
     ),
+    Field::new(
+        "provinces",
+        "provinces",
+        "mandate.provinces",
+        "forms.choice",
+    ),
+    Field::new(
+        "regions",
+        "regions",
+        "mandate.regions",
+        "forms.region_codes",
+    ),
     Field::new("stages", "stages", "mandate.stages", "forms.choice"),
     Field::new(
         "instruments",
@@ -157,6 +155,7 @@ const FIELDS: [Field; 20] = [
         "mandate.instruments",
         "forms.choice",
     ),
+    Field::new("thesis", "thesis", "mandate.thesis", "forms.long_text").at_most(text::LONG_TEXT),
 ];
 
 fn choices<'a>(
@@ -343,44 +342,45 @@ async fn form(
 }
 
 /// The profile changes the form asks for; every field is given, and an empty optional one
-/// clears it.
-fn profile_update(typed: &Typed) -> Result<InvestorUpdate, AppError> {
+/// clears it. A kind the form does not offer is a problem, and the kind stays as stored.
+fn profile_update(typed: &Typed, checks: &mut FieldChecks) -> InvestorUpdate {
     let kind = InvestorKind::from_str(&typed.one("kind"))
-        .map_err(|_| AppError::validation("kind", "is not a kind of organisation"))?;
+        .map_err(|_| AppError::validation("kind", "is not a kind of organisation"));
     let clearable = |name: &str| Some(Some(typed.one(name)));
-    Ok(InvestorUpdate {
+    InvestorUpdate {
         name: Some(typed.one("name")),
-        kind: Some(kind),
+        kind: checks.take(kind),
         country: Some(typed.one("country")),
         website: clearable("website"),
         description: Some(typed.one("description")),
         contact_name: clearable("contact_name"),
         contact_email: clearable("contact_email"),
         contact_phone: clearable("contact_phone"),
-    })
+    }
 }
 
-/// Every value of a list field as one of the known words, or a problem naming the field.
-fn known<T: FromStr>(typed: &Typed, field: &str) -> Result<Vec<T>, AppError> {
-    typed
-        .all(field)
-        .iter()
-        .map(|v| {
-            T::from_str(v)
-                .map_err(|_| AppError::validation(field, format!("`{v}` is not a known choice")))
-        })
-        .collect()
+/// Every value of a list field as one of the known words; one that is not is a problem
+/// naming the field.
+fn known<T: FromStr>(typed: &Typed, field: &str, checks: &mut FieldChecks) -> Vec<T> {
+    let mut words = Vec::new();
+    for v in typed.all(field) {
+        match T::from_str(&v) {
+            Ok(word) => words.push(word),
+            Err(_) => checks.add(field, format!("`{v}` is not a known choice")),
+        }
+    }
+    words
 }
 
 /// The mandate the form describes; a ticket size needs a smallest or largest amount.
-fn mandate_of(typed: &Typed) -> Result<Mandate, AppError> {
+fn mandate_of(typed: &Typed, checks: &mut FieldChecks) -> Mandate {
     let (min, max) = (typed.amount("ticket_min"), typed.amount("ticket_max"));
     let ticket = (!min.is_empty() || !max.is_empty()).then(|| Ticket {
         min,
         max,
         currency: typed.one("currency").to_uppercase(),
     });
-    Ok(Mandate {
+    Mandate {
         sectors: chosen_sectors(typed),
         excluded_sectors: typed.codes("excluded_sectors"),
         dimensions: typed.all("dimensions"),
@@ -389,31 +389,16 @@ fn mandate_of(typed: &Typed) -> Result<Mandate, AppError> {
         provinces: typed.all("provinces"),
         ikn_related: !typed.one("ikn_related").is_empty(),
         ticket,
-        stages: known(typed, "stages")?,
-        instruments: known(typed, "instruments")?,
+        stages: known(typed, "stages", checks),
+        instruments: known(typed, "instruments", checks),
         thesis: typed.one("thesis"),
         discoverable: !typed.one("discoverable").is_empty(),
-    })
-}
-
-/// Adds a check's problems to `problems`, or gives back what passed; any other error stops.
-fn checked<T>(
-    outcome: Result<T, AppError>,
-    lang: Lang,
-    problems: &mut Problems,
-) -> Result<Option<T>, AppError> {
-    match outcome {
-        Ok(value) => Ok(Some(value)),
-        Err(AppError::Validation { fields, .. }) => {
-            problems.extend(Problems::of(lang, &FIELDS, fields.keys()));
-            Ok(None)
-        }
-        Err(e) => Err(e),
     }
 }
 
 /// Saves the profile and the mandate together with the API's rules, then shows the recomputed
-/// matches; a form with problems comes back with the input kept and nothing saved.
+/// matches; a form with problems comes back with every problem, the input kept and nothing
+/// saved.
 async fn save(
     Signed { user, page, .. }: Signed<Investors>,
     state: web::Data<AppState>,
@@ -421,27 +406,22 @@ async fn save(
 ) -> PageResult {
     let id = organisation_of(&user)?;
     let typed = Typed::parse(&body);
-    let mut problems = Problems::default();
-    let changes = checked(
-        profile_update(&typed).and_then(|u| u.to_changes()),
-        page.lang,
-        &mut problems,
-    );
-    let row = checked(
-        mandate_of(&typed).and_then(|m| m.to_row(&state.catalogue, &id)),
-        page.lang,
-        &mut problems,
-    );
-    let (changes, row) = match (changes, row) {
-        (Ok(Some(changes)), Ok(Some(row))) if problems.is_empty() => (changes, row),
-        (Err(e), _) | (_, Err(e)) => return Err(e),
-        _ => {
+    let mut checks = FieldChecks::new();
+    let update = profile_update(&typed, &mut checks);
+    let changes = checks.take(update.to_changes());
+    let mandate = mandate_of(&typed, &mut checks);
+    let row = checks.take(mandate.to_row(&state.catalogue, &id));
+    let (changes, row) = match checks.finish(changes.zip(row)) {
+        Ok(checked) => checked,
+        Err(AppError::Validation { fields, .. }) => {
+            let problems = Problems::of(page.lang, &FIELDS, fields.keys());
             let rated = state.db.run(rated_currencies).await?;
             return Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 form_page(page, &state, &typed, problems, &rated).render(),
             ));
         }
+        Err(e) => return Err(e),
     };
     let stored = state
         .db

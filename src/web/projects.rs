@@ -135,7 +135,7 @@ struct Bilingual {
 
 const TEXTS: [(&str, &str); 1] = [("value", "projects.value")];
 
-/// The project form's fields as the project rules name them.
+/// The project form's fields as the project rules name them, in the page's order.
 const FIELDS: [Field; 8] = [
     Field::new("title", "title", "forms.label_title", "forms.title").at_most(text::TITLE),
     Field::new(
@@ -151,6 +151,13 @@ const FIELDS: [Field; 8] = [
         "projects.sectors",
         "forms.project_sectors",
     ),
+    Field::new("value", "value", "projects.value", "forms.value"),
+    Field::new(
+        "currency",
+        "currency",
+        "projects.currency",
+        "forms.currency",
+    ),
     Field::new(
         "dimensions",
         "dimensions",
@@ -163,13 +170,6 @@ const FIELDS: [Field; 8] = [
         "instruments",
         "projects.instruments",
         "forms.choice",
-    ),
-    Field::new("value", "value", "projects.value", "forms.value"),
-    Field::new(
-        "currency",
-        "currency",
-        "projects.currency",
-        "forms.currency",
     ),
 ];
 

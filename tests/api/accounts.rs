@@ -5,7 +5,7 @@ use secrecy::ExposeSecret;
 use sepadan::auth::Role;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, code, spawn_app, token_in};
+use crate::helpers::{PASSWORD, code, refused_fields, spawn_app, token_in};
 
 fn register_body(email: &str) -> serde_json::Value {
     json!({"email": email, "password": "a long enough password", "name": "Yuki Tanaka", "language": "en",
@@ -730,4 +730,25 @@ async fn a_forgotten_password_is_reset_by_an_emailed_link_that_works_once() {
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn a_registration_whose_organisation_has_three_mistakes_names_all_three_and_makes_nothing() {
+    let app = spawn_app().await;
+    let mut body = register_body("yuki@sakura.example");
+    body["organisation"] = json!({"name": "", "kind": "fund", "country": "Japan",
+                                  "website": "sakura.example"});
+    let (status, refused) = app.post("/api/v1/auth/register", None, body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused_fields(&refused),
+        [
+            "organisation.country",
+            "organisation.name",
+            "organisation.website"
+        ]
+    );
+    let staff = app.user(Role::Staff, None).await;
+    let (_, investors) = app.get("/api/v1/investors", Some(&staff.token)).await;
+    assert_eq!(investors["total"], 0, "no organisation was made");
 }

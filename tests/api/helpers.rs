@@ -508,6 +508,15 @@ pub fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
 }
 
+/// The fields a `validation_failed` answer names, in order.
+pub fn refused_fields(body: &Value) -> Vec<&str> {
+    assert_eq!(code(body), "validation_failed", "{body}");
+    body["error"]["fields"]
+        .as_object()
+        .map(|fields| fields.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
 /// A client that shows redirects instead of following them.
 pub fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder()

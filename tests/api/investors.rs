@@ -2,7 +2,7 @@ use reqwest::{Method, StatusCode};
 use sepadan::auth::Role;
 use serde_json::json;
 
-use crate::helpers::{code, spawn_app};
+use crate::helpers::{code, refused_fields, spawn_app};
 
 fn mandate() -> serde_json::Value {
     json!({"sectors": ["35"], "excluded_sectors": ["0510"], "dimensions": ["ENV"], "elements": ["ENV-3"],
@@ -164,4 +164,60 @@ async fn an_investor_cannot_verify_itself_through_its_profile() {
     assert_eq!(status, StatusCode::OK, "{changed}");
     assert_eq!(changed["verified"], false);
     assert_eq!(changed["description"], "Impact fund");
+}
+
+#[tokio::test]
+async fn a_profile_with_three_mistakes_is_refused_naming_all_three_and_nothing_changes() {
+    let app = spawn_app().await;
+    let investor = app.user(Role::Investor, None).await;
+    let path = format!(
+        "/api/v1/investors/{}",
+        investor.investor_id.clone().unwrap()
+    );
+    let (_, before) = app.get(&path, Some(&investor.token)).await;
+    let change = json!({"name": "Renamed Capital", "country": "XX", "website": "ftp://files.example",
+                        "contact_phone": "call us"});
+    let (status, refused) = app
+        .call(Method::PATCH, &path, Some(&investor.token), Some(change))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused_fields(&refused),
+        ["contact_phone", "country", "website"]
+    );
+    let (_, after) = app.get(&path, Some(&investor.token)).await;
+    assert_eq!(after, before, "nothing changed, the valid name neither");
+}
+
+#[tokio::test]
+async fn a_mandate_with_three_mistakes_is_refused_naming_all_three_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let investor = app.user(Role::Investor, None).await;
+    let id = investor.investor_id.clone().unwrap();
+    let mut body = mandate();
+    body["sectors"] = json!(["Z9"]);
+    body["thesis"] = json!("x".repeat(5001));
+    body["ticket"] = json!({"min": "a lot", "max": "5", "currency": "USD"});
+    let (status, refused) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/investors/{id}/mandate"),
+            Some(&investor.token),
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused_fields(&refused),
+        ["sectors", "thesis", "ticket.min"],
+        "min and max are compared only once both are amounts"
+    );
+    let (_, stored) = app
+        .get(&format!("/api/v1/investors/{id}"), Some(&investor.token))
+        .await;
+    assert_eq!(
+        stored["mandate"],
+        serde_json::Value::Null,
+        "nothing was stored"
+    );
 }

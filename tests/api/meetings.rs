@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use sepadan::auth::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, code, spawn_app};
+use crate::helpers::{TestApp, TestUser, code, refused_fields, spawn_app};
 
 /// A date `days` from today.
 pub fn in_days(days: i64) -> NaiveDate {
@@ -987,4 +987,27 @@ async fn availability_across_daylight_saving_and_the_date_line_lands_on_the_righ
             .starts_with(&format!("{day}T09:")),
         "{m}"
     );
+}
+
+#[tokio::test]
+async fn an_event_with_three_mistakes_is_refused_naming_all_three_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let mut body = forum_body(in_days(30));
+    body["slot_minutes"] = json!(5);
+    body["venues"][0]["country"] = json!("Indonesia");
+    body["venues"][0]["days"][0]["closes"] = json!("08:00");
+    let (status, refused) = app.post("/api/v1/events", Some(&staff.token), body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused_fields(&refused),
+        [
+            "slot_minutes",
+            "venues[0].country",
+            "venues[0].days[0].closes"
+        ],
+        "the break is not judged against hours that are wrong"
+    );
+    let (_, events) = app.get("/api/v1/events", Some(&staff.token)).await;
+    assert_eq!(events, json!([]), "nothing was stored");
 }

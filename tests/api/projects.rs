@@ -2,7 +2,7 @@ use reqwest::{Method, StatusCode};
 use sepadan::auth::Role;
 use serde_json::json;
 
-use crate::helpers::{TestApp, code, spawn_app};
+use crate::helpers::{TestApp, code, refused_fields, spawn_app};
 
 #[tokio::test]
 async fn an_official_publishes_a_project_through_staff_review() {
@@ -404,4 +404,55 @@ async fn a_closed_project_leaves_the_default_list() {
         app.get("/api/v1/projects?status=closed", None).await.1["total"],
         1
     );
+}
+
+#[tokio::test]
+async fn a_project_with_three_mistakes_is_refused_naming_all_three_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let mut body = TestApp::project_body("73.73", "Street lights", "3510", "0");
+    body["title"] = json!({"id": " ", "en": ""});
+    body["sectors"] = json!(["9999"]);
+    let (status, refused) = app
+        .post("/api/v1/projects", Some(&official.token), body)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused_fields(&refused),
+        ["sectors", "title", "value.amount"]
+    );
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("title: give it in Indonesian, English or both")
+            && message.contains("sectors: `9999` is not an ISIC Rev.4 code")
+            && message.contains("value.amount: must be more than zero"),
+        "{message}"
+    );
+    let (_, drafts) = app
+        .get("/api/v1/projects?status=draft", Some(&official.token))
+        .await;
+    assert_eq!(drafts["total"], 0, "nothing was stored");
+
+    let body = TestApp::project_body("73.73", "Street lights", "3510", "1000");
+    let (status, created) = app
+        .post("/api/v1/projects", Some(&official.token), body)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let path = format!("/api/v1/projects/{}", created["id"].as_str().unwrap());
+    let change =
+        json!({"description": {"id": "", "en": ""}, "dimensions": ["XYZ"], "kbli": "00000"});
+    let (status, refused) = app
+        .call(Method::PATCH, &path, Some(&official.token), Some(change))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused_fields(&refused),
+        ["description", "dimensions", "kbli"]
+    );
+    let (_, stored) = app.get(&path, Some(&official.token)).await;
+    assert_eq!(
+        stored["description"], created["description"],
+        "nothing changed"
+    );
+    assert_eq!(stored["dimensions"], created["dimensions"]);
 }

@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use sepadan::auth::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, code, spawn_app};
+use crate::helpers::{TestApp, TestUser, code, refused_fields, spawn_app};
 
 fn card() -> Value {
     json!({
@@ -202,6 +202,40 @@ async fn a_card_the_rules_refuse_changes_nothing_and_names_the_field() {
             "incentives": [], "contact": null
         })
     );
+}
+
+#[tokio::test]
+async fn a_card_with_three_mistakes_is_refused_naming_all_three_beside_the_projects_own() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let mut body = TestApp::project_body("73.73", "Draft with a card", "3510", "90000000000");
+    body["readiness"] = card();
+    let (status, created) = app
+        .post("/api/v1/projects", Some(&official.token), body)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let path = format!("/api/v1/projects/{}", created["id"].as_str().unwrap());
+    let mut bad = card();
+    bad["expected_irr_pct"] = json!(1500);
+    bad["contact"]["email"] = json!("not an address");
+    bad["contact"]["phone"] = json!("call me");
+    let change = json!({"readiness": bad, "title": {"id": "", "en": ""}});
+    let (status, refused) = app
+        .call(Method::PATCH, &path, Some(&official.token), Some(change))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused_fields(&refused),
+        [
+            "readiness.contact.email",
+            "readiness.contact.phone",
+            "readiness.expected_irr_pct",
+            "title"
+        ]
+    );
+    let (_, stored) = app.get(&path, Some(&official.token)).await;
+    assert_eq!(stored["readiness"], created["readiness"], "nothing changed");
+    assert_eq!(stored["title"], created["title"]);
 }
 
 #[tokio::test]

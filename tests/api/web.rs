@@ -447,6 +447,70 @@ async fn a_project_form_with_problems_comes_back_with_the_input_kept() {
 }
 
 #[tokio::test]
+async fn a_project_form_with_three_mistakes_shows_all_three_at_their_fields_with_the_input_kept() {
+    let app = spawn_app().await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let session = app.page_session(&official.email).await;
+    app.page_as("/my-projects/new", Some(&session), "en").await;
+    let response = app
+        .submit(
+            "/my-projects/new",
+            &session,
+            &[
+                ("title_en", ""),
+                ("title_id", ""),
+                ("sectors", "9999"),
+                ("value", "0"),
+                ("currency", "IDR"),
+                ("description_en", "LED street lights"),
+                ("description_id", "Lampu jalan LED"),
+                ("dimensions", "ENV"),
+                ("stage", "idea"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(r#"<div class="problem" role="alert" tabindex="-1" autofocus>"#),
+        "the summary takes focus: {page}"
+    );
+    for (id, said) in [
+        (
+            "title",
+            "Give the title in Bahasa Indonesia, English or both",
+        ),
+        ("sectors", "Choose 1 to 10 known ISIC sectors"),
+        ("value", "Enter a value greater than zero"),
+    ] {
+        assert!(
+            page.contains(&format!(r##"<a href="#{id}">"##)),
+            "{id}: {page}"
+        );
+        assert!(
+            page.contains(&format!(r#"id="{id}-problem">{said}"#)),
+            "{id} has its message at the field: {page}"
+        );
+    }
+    for marked in [
+        r#"id="title_en" name="title_en" value="" aria-invalid="true" aria-describedby="title-problem""#,
+        r#"id="title_id" name="title_id" value="" aria-invalid="true" aria-describedby="title-problem""#,
+        r#"id="sector_codes" name="sectors" value="9999" aria-invalid="true" aria-describedby="sectors-problem""#,
+        r#"id="value" name="value" value="0" required aria-invalid="true" aria-describedby="value-problem""#,
+    ] {
+        assert!(page.contains(marked), "{marked}: {page}");
+    }
+    assert!(
+        page.contains("LED street lights") && page.contains(r#"value="ENV" checked"#),
+        "the input is kept"
+    );
+    let (_, mine) = app
+        .get("/api/v1/projects?status=draft", Some(&official.token))
+        .await;
+    assert_eq!(mine["total"], 0, "nothing was stored");
+}
+
+#[tokio::test]
 async fn an_investor_registers_in_the_browser_confirms_the_address_and_lands_on_its_matches() {
     let app = spawn_app().await;
     let client = no_redirects();

@@ -1292,6 +1292,99 @@ async fn refused(
 }
 
 #[tokio::test]
+async fn an_event_form_with_three_mistakes_shows_all_three_at_their_fields_with_the_input_kept() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let session = app.page_session(&staff.email).await;
+    app.page_as("/events", Some(&session), "en").await;
+    let mut form = event_form(in_days(30));
+    for (name, value) in &mut form {
+        match *name {
+            "slot_minutes" => *value = "5".into(),
+            "venues[0].country" => *value = "Indonesia".into(),
+            "venues[0].days[0].closes" => *value = "08:00".into(),
+            _ => {}
+        }
+    }
+    let response = app.submit("/events", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(r#"<div class="problem" role="alert" tabindex="-1" autofocus>"#),
+        "the summary takes focus: {page}"
+    );
+    for (field, label, said) in [
+        (
+            "slot_minutes",
+            "Slot length (minutes)",
+            "Enter the length of a meeting slot in minutes, from 10 to 240.",
+        ),
+        (
+            "venues[0].country",
+            "Country (two-letter code)",
+            "Use a two-letter country code such as ID, JP or SG.",
+        ),
+        (
+            "venues[0].days[0].closes",
+            "Closes",
+            "Enter a closing time such as 17:00, after the opening time.",
+        ),
+    ] {
+        assert!(
+            page.contains(&format!(r##"<a href="#{field}">{label}</a>"##)),
+            "{field} is listed: {page}"
+        );
+        assert!(
+            page.contains(&format!(
+                r#"<span class="problem" id="{field}-problem">{said}</span>"#
+            )),
+            "{field} has its message at the field: {page}"
+        );
+        assert!(
+            page.contains(&format!(
+                r#"aria-invalid="true" aria-describedby="{field}-problem""#
+            )),
+            "{field} is marked: {page}"
+        );
+    }
+    assert!(
+        page.contains(r#"name="venues[0].country" value="Indonesia""#)
+            && page.contains(r#"value="Makassar Smart City Forum""#),
+        "the input is kept: {page}"
+    );
+
+    // Fields the page cannot read are all named too.
+    for (name, value) in &mut form {
+        match *name {
+            "venues[0].tables" => *value = "many".into(),
+            "request_deadline" => *value = "later".into(),
+            _ => {}
+        }
+    }
+    let response = app.submit("/events", &session, &fields(&form)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    for (field, said) in [
+        (
+            "request_deadline",
+            "Enter a date and time no later than the event&#39;s last meeting slot.",
+        ),
+        (
+            "venues[0].tables",
+            "Enter from 0 to 2,000 tables; a venue needs at least one table or room.",
+        ),
+    ] {
+        assert!(
+            page.contains(&format!(
+                r#"<span class="problem" id="{field}-problem">{said}</span>"#
+            )),
+            "{field}: {page}"
+        );
+    }
+    assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
+}
+
+#[tokio::test]
 async fn the_event_form_says_what_each_field_needs_in_the_page_language() {
     let app = spawn_app().await;
     let staff = app.user(Role::Staff, None).await;
@@ -1328,8 +1421,8 @@ async fn the_event_form_says_what_each_field_needs_in_the_page_language() {
     }
     assert!(events_of(&app, &staff).await.is_empty(), "nothing saved");
 
-    // Once the event's own figures pass, a venue's country is checked; then its break, whose
-    // problem is shown on its start.
+    // With the slot fixed, the venue's country is still refused; then its break, whose problem
+    // is shown on its start.
     for (fixed, wrong, said, marked) in [
         (
             ("slot_minutes", "30"),

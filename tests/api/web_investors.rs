@@ -116,7 +116,10 @@ async fn a_bad_mandate_is_refused_with_nothing_changed_and_the_input_kept() {
         page.contains("href=\"#ticket\""),
         "the field is named: {page}"
     );
-    assert!(page.contains(r#"value="30000000""#), "the input is kept");
+    assert!(
+        page.contains(r#"name="ticket_min" value="30000000" aria-invalid="true" aria-describedby="ticket-problem""#),
+        "the input is kept, marked with the ticket's problem: {page}"
+    );
     assert!(page.contains(r#"value="Renamed Capital""#));
 
     let unknown = mandate_form(&[("other_sectors", "9999"), ("country", "XX")]);
@@ -130,6 +133,66 @@ async fn a_bad_mandate_is_refused_with_nothing_changed_and_the_input_kept() {
     );
     assert!(page.contains(r#"value="9999""#));
 
+    assert_eq!(
+        organisation(&app, &investor).await,
+        before,
+        "nothing changed"
+    );
+}
+
+#[tokio::test]
+async fn a_mandate_form_with_three_mistakes_shows_all_three_at_their_fields_in_the_page_language() {
+    let app = spawn_app().await;
+    let investor = investor_with_mandate(&app, solar_mandate(true)).await;
+    let session = app.page_session(&investor.email).await;
+    app.page_as("/mandate", Some(&session), "id").await;
+    let before = organisation(&app, &investor).await;
+    let wrong = mandate_form(&[
+        ("website", "ftp://files.example"),
+        ("contact_phone", "telepon kami"),
+        ("other_sectors", "Z9"),
+    ]);
+    let response = app.submit("/mandate", &session, &wrong).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(r#"<div class="problem" role="alert" tabindex="-1" autofocus>"#),
+        "the summary takes focus: {page}"
+    );
+    for (id, said) in [
+        (
+            "website",
+            "Isi alamat situs web yang diawali https:// atau http://.",
+        ),
+        (
+            "contact_phone",
+            "Isi nomor telepon, misalnya +62 411 123456.",
+        ),
+        (
+            "other_sectors",
+            "Gunakan hanya kode sektor ISIC yang dikenal",
+        ),
+    ] {
+        assert!(
+            page.contains(&format!(r##"<a href="#{id}">"##)),
+            "{id}: {page}"
+        );
+        assert!(
+            page.contains(&format!(r#"id="{id}-problem">{said}"#)),
+            "{id} has its message at the field: {page}"
+        );
+    }
+    for marked in [
+        r#"name="website" value="ftp://files.example" aria-invalid="true" aria-describedby="website-problem""#,
+        r#"name="contact_phone" value="telepon kami" aria-invalid="true" aria-describedby="contact_phone-problem""#,
+        r#"name="other_sectors" value="Z9" aria-describedby="codes-hint other_sectors-problem" aria-invalid="true""#,
+    ] {
+        assert!(page.contains(marked), "{marked}: {page}");
+    }
+    assert!(
+        page.contains(r#"value="Test Capital""#),
+        "the input is kept"
+    );
     assert_eq!(
         organisation(&app, &investor).await,
         before,

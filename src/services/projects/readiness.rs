@@ -10,7 +10,7 @@ use crate::auth::accounts::{check_name, normalise_email};
 use crate::domain::Localized;
 use crate::domain::project::{Incentive, LandStatus, PermitKind, PermitStatus, RiskLevel};
 use crate::domain::text;
-use crate::error::AppError;
+use crate::error::{AppError, FieldChecks};
 use crate::models::project::{PermitRow, ProjectCodes, ProjectRow};
 use crate::services::investors::check_phone;
 
@@ -76,36 +76,34 @@ fn blank_to_none(value: Option<String>) -> Option<String> {
 }
 
 impl Readiness {
-    /// The card checked and tidied: figures in range, notes trimmed, permits and incentives
-    /// each listed once.
+    /// The card checked and tidied, naming every problem at once: figures in range, notes
+    /// trimmed, permits and incentives each listed once.
     pub(super) fn validate(self) -> Result<Self, AppError> {
+        let mut checks = FieldChecks::new();
         if let Some(irr) = self.expected_irr_pct
             && !(-100.0..=1000.0).contains(&irr)
         {
-            return Err(AppError::validation(
+            checks.add(
                 "readiness.expected_irr_pct",
                 "must be between -100 and 1000",
-            ));
+            );
         }
         if let Some(years) = self.payback_years
             && !(0.0..=100.0).contains(&years)
         {
-            return Err(AppError::validation(
-                "readiness.payback_years",
-                "must be between 0 and 100",
-            ));
+            checks.add("readiness.payback_years", "must be between 0 and 100");
         }
         let mut permits: Vec<Permit> = Vec::with_capacity(self.permits.len());
         for permit in self.permits {
             if permits.iter().any(|p| p.kind == permit.kind) {
-                return Err(AppError::validation(
+                checks.add(
                     "readiness.permits",
                     format!("`{}` is listed more than once", permit.kind.as_ref()),
-                ));
+                );
             }
-            let reference = blank_to_none(permit.reference)
-                .map(|r| text::within("readiness.permits.reference", &r, text::NAME))
-                .transpose()?;
+            let reference = blank_to_none(permit.reference).and_then(|r| {
+                checks.take(text::within("readiness.permits.reference", &r, text::NAME))
+            });
             permits.push(Permit {
                 reference,
                 ..permit
@@ -117,15 +115,17 @@ impl Readiness {
                 incentives.push(incentive);
             }
         }
-        let contact = self.contact.map(ProjectContact::validate).transpose()?;
-        Ok(Readiness {
-            land_note: check_note("readiness.land_note", self.land_note)?,
-            permit_note: check_note("readiness.permit_note", self.permit_note)?,
+        let contact = self.contact.and_then(|c| checks.take(c.validate()));
+        let land_note = checks.take(check_note("readiness.land_note", self.land_note));
+        let permit_note = checks.take(check_note("readiness.permit_note", self.permit_note));
+        checks.finish(Some(Readiness {
+            land_note: land_note.flatten(),
+            permit_note: permit_note.flatten(),
             permits,
             incentives,
             contact,
             ..self
-        })
+        }))
     }
 
     /// The permit and incentive rows to store beside the project.
@@ -194,15 +194,23 @@ impl Readiness {
 
 impl ProjectContact {
     fn validate(self) -> Result<Self, AppError> {
-        Ok(ProjectContact {
-            name: check_name("readiness.contact.name", &self.name, text::PERSON_NAME)?,
+        let mut checks = FieldChecks::new();
+        let contact = ProjectContact {
+            name: checks
+                .take(check_name(
+                    "readiness.contact.name",
+                    &self.name,
+                    text::PERSON_NAME,
+                ))
+                .unwrap_or_default(),
             role: blank_to_none(self.role)
-                .map(|r| check_name("readiness.contact.role", &r, text::NAME))
-                .transpose()?,
-            email: normalise_email("readiness.contact.email", &self.email)?,
+                .and_then(|r| checks.take(check_name("readiness.contact.role", &r, text::NAME))),
+            email: checks
+                .take(normalise_email("readiness.contact.email", &self.email))
+                .unwrap_or_default(),
             phone: blank_to_none(self.phone)
-                .map(|p| check_phone("readiness.contact.phone", &p))
-                .transpose()?,
-        })
+                .and_then(|p| checks.take(check_phone("readiness.contact.phone", &p))),
+        };
+        checks.finish(Some(contact))
     }
 }

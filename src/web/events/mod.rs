@@ -25,7 +25,7 @@ use super::{Done, Page, content_address, html, said, see_other, shipped};
 use crate::auth::AuthenticatedUser;
 use crate::domain::status::{JobStatus, MeetingStatus, RequestStatus};
 use crate::domain::text;
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, FieldChecks};
 use crate::meetings::jobs::ScheduleOptions;
 use crate::meetings::plan::slots;
 use crate::meetings::service::{EventData, ScheduleSummary};
@@ -177,10 +177,16 @@ pub(crate) struct Listed {
     pub(crate) message: String,
 }
 
-/// The problems of a refused form as the page lists them: the field's label (when the form has
-/// that field) and the message.
+/// The problems of a refused form as the page lists them, in the order of its fields (those of
+/// no field of the form last): the field's label (when the form has that field) and the message.
 pub(crate) fn listed(fields: &[&Field], problems: &BTreeMap<String, String>) -> Vec<Listed> {
-    problems
+    let position = |name: &str| {
+        fields
+            .iter()
+            .position(|f| f.name == name)
+            .unwrap_or(fields.len())
+    };
+    let mut listed: Vec<Listed> = problems
         .iter()
         .map(|(name, message)| Listed {
             field: name.clone(),
@@ -191,7 +197,9 @@ pub(crate) fn listed(fields: &[&Field], problems: &BTreeMap<String, String>) -> 
                 .unwrap_or_default(),
             message: message.clone(),
         })
-        .collect()
+        .collect();
+    listed.sort_by_key(|l| position(&l.field));
+    listed
 }
 
 /// A form's outcome as its page takes it: what was made, or the field problems of a refused
@@ -589,8 +597,10 @@ fn local_time(typed: &Typed, name: &str) -> Result<NaiveDateTime, AppError> {
 }
 
 /// The API's event input from the form: venues without a name and city, and days without a
-/// date, are left out; deadlines are read in the first venue's time zone.
+/// date, are left out; deadlines are read in the first venue's time zone. Every field that
+/// cannot be read is a problem of the same refusal.
 fn event_input(typed: &Typed, rows: &mut Rows) -> Result<EventInput, AppError> {
+    let mut checks = FieldChecks::new();
     let mut venues = Vec::new();
     for i in 0..VENUES {
         let name = typed.one(&venue_name(i, "name"));
@@ -606,8 +616,10 @@ fn event_input(typed: &Typed, rows: &mut Rows) -> Result<EventInput, AppError> {
             if date.is_empty() && (j > 0 || i > 0) {
                 continue;
             }
-            let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-                .map_err(|_| AppError::validation(&date_field, "must be a date"))?;
+            let Ok(date) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") else {
+                checks.add(&date_field, "must be a date");
+                continue;
+            };
             let from = typed.one(&day_name(i, j, "breaks[0].from"));
             let to = typed.one(&day_name(i, j, "breaks[0].to"));
             days.push(Day {
@@ -627,33 +639,47 @@ fn event_input(typed: &Typed, rows: &mut Rows) -> Result<EventInput, AppError> {
             city,
             country: typed.one(&venue_name(i, "country")).to_uppercase(),
             time_zone: typed.one(&venue_name(i, "time_zone")),
-            tables: whole_number(typed, &venue_name(i, "tables"))?,
-            rooms: whole_number(typed, &venue_name(i, "rooms"))?,
+            tables: checks
+                .take(whole_number(typed, &venue_name(i, "tables")))
+                .unwrap_or_default(),
+            rooms: checks
+                .take(whole_number(typed, &venue_name(i, "rooms")))
+                .unwrap_or_default(),
             days,
         });
         rows.venues.push((i, day_rows));
     }
-    let zone = time_zone(&venue_name(0, "time_zone"), &venues[0].time_zone)?;
+    let zone = checks.take(time_zone(&venue_name(0, "time_zone"), &venues[0].time_zone));
+    let mut moment =
+        |name: &str| zone.and_then(|zone| checks.take(local_moment(typed, name, zone)));
+    let deadlines = moment("registration_deadline").zip(moment("request_deadline"));
+    let mut number = |name: &str| checks.take(whole_number(typed, name)).unwrap_or_default();
+    let slot_minutes = number("slot_minutes");
+    let travel_buffer_minutes = number("travel_buffer_minutes");
+    let daily_cap = number("daily_cap");
+    let min_break_slots = number("min_break_slots");
     let expiry = typed.one("request_expiry_days");
-    Ok(EventInput {
+    let request_expiry_days = if expiry.is_empty() {
+        None
+    } else {
+        checks.take(whole_number(typed, "request_expiry_days"))
+    };
+    let input = deadlines.map(|(registration_deadline, request_deadline)| EventInput {
         name: typed.one("name"),
         kind: EventKind::from_str(&typed.one("kind")).unwrap_or(EventKind::Forum),
         description: typed.one("description"),
-        slot_minutes: whole_number(typed, "slot_minutes")?,
-        travel_buffer_minutes: whole_number(typed, "travel_buffer_minutes")?,
-        daily_cap: whole_number(typed, "daily_cap")?,
-        min_break_slots: whole_number(typed, "min_break_slots")?,
+        slot_minutes,
+        travel_buffer_minutes,
+        daily_cap,
+        min_break_slots,
         online: typed.one("online") == "on",
         approval_required: typed.one("approval_required") == "on",
-        registration_deadline: local_moment(typed, "registration_deadline", zone)?,
-        request_deadline: local_moment(typed, "request_deadline", zone)?,
-        request_expiry_days: if expiry.is_empty() {
-            None
-        } else {
-            Some(whole_number(typed, "request_expiry_days")?)
-        },
+        registration_deadline,
+        request_deadline,
+        request_expiry_days,
         venues,
-    })
+    });
+    checks.finish(input)
 }
 
 /// The events, newest first, each with its counts.
