@@ -1,6 +1,13 @@
 //! Events (forums, missions abroad, investor visits), their participants and the delegations
 //! that travel to them.
 
+mod batch;
+
+pub use batch::{
+    BATCH_COLUMNS, BatchEntry, BatchInput, BatchOutcome, BatchReport, BatchRow, ParticipantKind,
+    register_csv, register_many,
+};
+
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, EnumString};

@@ -220,6 +220,7 @@ const API: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/events/{id}", Rule::SignedIn),
     ("GET", "/api/v1/events/{id}/participants", Rule::SignedIn),
     ("POST", "/api/v1/events/{id}/participants", Rule::OwnerA(F)),
+    ("POST", "/api/v1/events/{id}/participants/batch", Rule::Staff),
     ("PUT", "/api/v1/events/{id}/participants/{participant_id}", Rule::OwnerA(F)),
     ("GET", "/api/v1/events/{id}/requests", Rule::SignedIn),
     ("POST", "/api/v1/events/{id}/requests", Rule::Parties(F)),
@@ -610,6 +611,9 @@ impl World {
             ("POST", "/api/v1/events") => forum_body(in_days(40)),
             ("POST", "/api/v1/events/{id}/participants") => {
                 json!({"investor_id": self.investor_a, "time_zone": "Asia/Jakarta"})
+            }
+            (_, "/api/v1/events/{id}/participants/batch") => {
+                json!({"participants": [{"kind": "region", "id": Y}]})
             }
             (_, "/api/v1/events/{id}/participants/{participant_id}") => {
                 json!({"time_zone": "Asia/Tokyo"})
