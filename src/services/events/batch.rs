@@ -232,7 +232,7 @@ fn register_rows(
                 Ok(entry) => conn.transaction(|c| {
                     one_row(c, catalogue, user, event_id, &venue_zone, &entry, &mut seen)
                 })?,
-                Err(e) => refused(row, None, None, e)?,
+                Err(e) => refused(None, None, e)?,
             };
             report.rows.push(BatchRow { row, ..shown });
         }
@@ -245,8 +245,8 @@ fn register_rows(
     })
 }
 
-/// One row, inside its savepoint: an `Err` only for what is no row's fault, so that a refused
-/// row rolls back its savepoint and the batch goes on.
+/// One row (numbered by the caller), inside its savepoint: an `Err` only for what is no row's
+/// fault, so that a refused row rolls back its savepoint and the batch goes on.
 fn one_row(
     conn: &mut AnyConnection,
     catalogue: &Catalogue,
@@ -259,11 +259,11 @@ fn one_row(
     let kind = Some(entry.kind);
     let (id, name) = match resolve(conn, catalogue, entry) {
         Ok(found) => found,
-        Err(e) => return refused(0, kind, None, e),
+        Err(e) => return refused(kind, None, e),
     };
     if seen.contains(&(entry.kind, id.clone())) {
         let twice = AppError::validation("id", "is given twice in the batch");
-        return refused(0, kind, Some(name), twice);
+        return refused(kind, Some(name), twice);
     }
     let input = RegistrationInput {
         investor_id: (entry.kind == ParticipantKind::Investor).then(|| id.clone()),
@@ -283,7 +283,7 @@ fn one_row(
             code: ErrorCode::AlreadyRegistered,
             ..
         }) => BatchOutcome::Existing,
-        Err(e) => return refused(0, kind, Some(name), e),
+        Err(e) => return refused(kind, Some(name), e),
     };
     seen.insert((entry.kind, id));
     Ok(BatchRow {
@@ -296,10 +296,9 @@ fn one_row(
     })
 }
 
-/// A refused row with the code and problems of `e`, each on the row's own field (`id` for the
+/// A refused row (numbered by the caller) with the code and problems of `e`, each on the row's own field (`id` for the
 /// single registration's `investor_id`, `region_code` and `delegation_id`).
 fn refused(
-    row: usize,
     kind: Option<ParticipantKind>,
     name: Option<String>,
     e: AppError,
@@ -316,7 +315,7 @@ fn refused(
         })
         .collect();
     Ok(BatchRow {
-        row,
+        row: 0,
         outcome: BatchOutcome::Refused,
         kind,
         name,
