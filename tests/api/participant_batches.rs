@@ -1,11 +1,12 @@
-//! Staff register many participants of an event at once through the API's batch.
+//! Staff register many participants of an event at once: the event page's checked list, a CSV
+//! checked by row before it is registered, and the API's batch.
 
 use reqwest::StatusCode;
 use sepadan::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestUser, code, spawn_app};
-use crate::meetings::{create_event, forum_body, in_days};
+use crate::meetings::{create_event, forum_body, in_days, register};
 
 /// The event's participants as staff see them through the API.
 async fn participants(app: &TestApp, staff: &TestUser, event: &str) -> Vec<Value> {
@@ -24,6 +25,247 @@ fn participant<'a>(list: &'a [Value], key: &str, value: &str) -> &'a Value {
     list.iter()
         .find(|p| p[key] == value)
         .unwrap_or_else(|| panic!("{key} {value} in {list:?}"))
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn staff_filter_the_list_and_add_three_checked_participants_at_once() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let investor = app.user(Role::Investor, None).await;
+    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
+    let session = app.page_session(&staff.email).await;
+    let investor_choice = format!("investor:{}", investor.investor_id.clone().unwrap());
+
+    let (status, page) = app
+        .page_as(
+            &format!("/events/{event}?kind=region&q=palopo"),
+            Some(&session),
+            "en",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"name="who" value="region:73.73""#),
+        "{page}"
+    );
+    assert!(
+        !page.contains(r#"name="who" value="region:73.22""#)
+            && !page.contains(&format!(r#"name="who" value="{investor_choice}""#)),
+        "only regions named Palopo: {page}"
+    );
+    let (_, page) = app
+        .page_as(
+            &format!("/events/{event}?province=64"),
+            Some(&session),
+            "en",
+        )
+        .await;
+    assert!(
+        page.contains(r#"name="who" value="region:64.71""#)
+            && !page.contains(r#"name="who" value="region:73.73""#)
+            && !page.contains(&format!(r#"name="who" value="{investor_choice}""#)),
+        "East Kalimantan's regions, no investor: {page}"
+    );
+
+    let path = format!("/events/{event}/participants/many");
+    let response = app
+        .submit(&path, &session, &[("many_time_zone", "Asia/Makassar")])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("Check at least one investor, region or delegation."),
+        "{page}"
+    );
+    let response = app
+        .submit(
+            &path,
+            &session,
+            &[
+                ("who", "region:73.22"),
+                ("who", "region:73.71"),
+                ("many_time_zone", "Mars/Olympus"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("“Mars/Olympus” is not a time zone")
+            && page.contains(r#"value="region:73.71" checked"#),
+        "{page}"
+    );
+    assert!(participants(&app, &staff, &event).await.is_empty());
+
+    let response = app
+        .submit(
+            &path,
+            &session,
+            &[
+                ("q", ""),
+                ("kind", ""),
+                ("province", ""),
+                ("who", &investor_choice),
+                ("who", "region:73.73"),
+                ("who", "region:73.09"),
+                ("many_time_zone", "Asia/Makassar"),
+                ("many_daily_cap", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let back = location(&response);
+    assert!(
+        back.starts_with(&format!("/events/{event}?done=added")),
+        "{back}"
+    );
+    let list = participants(&app, &staff, &event).await;
+    assert_eq!(list.len(), 3, "{list:?}");
+    for p in [
+        participant(
+            &list,
+            "investor_id",
+            investor.investor_id.as_deref().unwrap(),
+        ),
+        participant(&list, "region_code", "73.73"),
+        participant(&list, "region_code", "73.09"),
+    ] {
+        assert_eq!(p["time_zone"], "Asia/Makassar");
+        assert_eq!(p["daily_cap"], 3);
+    }
+
+    for (lang, said) in [
+        ("en", "The checked participants are registered."),
+        ("id", "Peserta yang dicentang sudah terdaftar."),
+    ] {
+        let (_, page) = app.page_as(&back, Some(&session), lang).await;
+        assert!(page.contains(said), "{page}");
+        assert!(
+            !page.contains(r#"name="who" value="region:73.73""#),
+            "{page}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_csv_of_participants_is_reported_by_row_and_only_its_valid_rows_are_registered() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let investor = app.user(Role::Investor, None).await;
+    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
+    register(
+        &app,
+        &staff,
+        &event,
+        json!({"region_code": "73.22", "time_zone": "Asia/Makassar"}),
+    )
+    .await;
+    let session = app.page_session(&staff.email).await;
+    let a = investor.investor_id.clone().unwrap();
+    let csv = format!(
+        "kind,id,name,time_zone,daily_cap\n\
+         investor,{a},,Asia/Tokyo,3\n\
+         region,73.73,,,\n\
+         region,,kabupaten maros,Asia/Makassar,\n\
+         investor,00000000-0000-0000-0000-000000000000,,,\n\
+         region,73.71,,Mars/Olympus,\n\
+         region,73.22,,,\n"
+    );
+    let path = format!("/events/{event}/participants/csv");
+
+    let response = app
+        .submit(&path, &session, &[("mode", "check"), ("csv", &csv)])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let report = response.text().await.unwrap();
+    for shown in [
+        r#"<dd class="added">3</dd>"#,
+        r#"<dd class="existing">1</dd>"#,
+        r#"<dd class="refused">2</dd>"#,
+        r#"<tr class="added"><td>2</td><td>Test Capital</td>"#,
+        r#"<tr class="added"><td>4</td><td>Kabupaten Maros</td>"#,
+        r#"<tr class="refused"><td>5</td><td>Investor</td>"#,
+        "id: names no known investor",
+        r#"<tr class="refused"><td>6</td><td>Kota Makassar</td>"#,
+        "time_zone: `Mars/Olympus` is not an IANA time zone",
+        r#"<tr class="existing"><td>7</td><td>Kabupaten Luwu Utara</td>"#,
+        r#"value="valid""#,
+    ] {
+        assert!(report.contains(shown), "{shown} in {report}");
+    }
+    assert_eq!(
+        participants(&app, &staff, &event).await.len(),
+        1,
+        "a check stores nothing"
+    );
+
+    let response = app
+        .submit(&path, &session, &[("mode", "all"), ("csv", &csv)])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Nothing registered")
+    );
+    assert_eq!(
+        participants(&app, &staff, &event).await.len(),
+        1,
+        "all or none"
+    );
+
+    let response = app
+        .submit(&path, &session, &[("mode", "valid"), ("csv", &csv)])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let back = location(&response);
+    assert_eq!(back, format!("/events/{event}?done=imported#participants"));
+    let list = participants(&app, &staff, &event).await;
+    assert_eq!(list.len(), 4, "{list:?}");
+    let guest = participant(&list, "investor_id", &a);
+    assert_eq!(
+        (&guest["time_zone"], &guest["daily_cap"]),
+        (&json!("Asia/Tokyo"), &json!(3))
+    );
+    assert_eq!(
+        participant(&list, "region_code", "73.73")["time_zone"],
+        "Asia/Jakarta"
+    );
+    assert_eq!(
+        participant(&list, "region_code", "73.09")["time_zone"],
+        "Asia/Makassar"
+    );
+    assert!(list.iter().all(|p| p["region_code"] != "73.71"));
+    let (_, page) = app.page_as(&back, Some(&session), "en").await;
+    assert!(
+        page.contains("The participants of the file are registered."),
+        "{page}"
+    );
+
+    let response = app
+        .submit(
+            &path,
+            &session,
+            &[("mode", "check"), ("csv", "who,when\nx,y\n")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("unknown column `who`")
+    );
+    let (status, form) = app.page_as(&path, Some(&session), "id").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("Tambah peserta dari berkas CSV"), "{form}");
 }
 
 #[tokio::test]
