@@ -6,14 +6,15 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::JsonBody;
 use crate::auth::AuthenticatedUser;
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, ErrorBody, FieldErrors};
 use crate::meetings::plan::slots;
 use crate::meetings::service::EventData;
 use crate::services::events::{
-    self as events, Delegation, DelegationInput, Event, EventInput, Participant,
-    ParticipantSettings, RegistrationInput, participant_answer, participant_view, register,
-    update_settings,
+    self as events, BatchInput, BatchOutcome, BatchReport, Delegation, DelegationInput, Event,
+    EventInput, Participant, ParticipantSettings, RegistrationInput, participant_answer,
+    participant_view, register, register_many, update_settings,
 };
+use crate::services::imports::ImportQuery;
 use crate::state::AppState;
 
 pub fn config(cfg: &mut ServiceConfig) {
@@ -22,6 +23,7 @@ pub fn config(cfg: &mut ServiceConfig) {
         .service(get_event)
         .service(list_participants)
         .service(register_participant)
+        .service(register_participants)
         .service(update_participant)
         .service(list_applications)
         .service(approve_application)
@@ -96,6 +98,59 @@ async fn register_participant(
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
+}
+
+/// Registers many participants at once (staff), every row by the rules of one registration:
+/// 201 when some are stored, 200 for a dry run or when every row is registered already, 422
+/// with each refused row's problems (`participants[2].time_zone`) when a run stored nothing.
+#[utoipa::path(tag = "meetings", security(("bearer" = [])), params(ImportQuery),
+    request_body = BatchInput, responses(
+    (status = 200, body = BatchReport), (status = 201, body = BatchReport),
+    (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+#[post("/events/{id}/participants/batch")]
+async fn register_participants(
+    state: web::Data<AppState>,
+    user: AuthenticatedUser,
+    id: web::Path<String>,
+    query: web::Query<ImportQuery>,
+    body: JsonBody<BatchInput>,
+) -> Result<HttpResponse, AppError> {
+    let app = state.clone();
+    let report = state
+        .db
+        .run(move |conn| register_many(conn, &app.catalogue, &user, &id, &body.0, &query))
+        .await?;
+    let refused = report.count(BatchOutcome::Refused);
+    if !report.dry_run && !report.registered && refused > 0 {
+        let fields: FieldErrors = report
+            .rows
+            .iter()
+            .flat_map(|r| {
+                r.problems.iter().map(move |(field, message)| {
+                    let at = format!("participants[{}]", r.row);
+                    let at = if field.is_empty() {
+                        at
+                    } else {
+                        format!("{at}.{field}")
+                    };
+                    (at, message.clone())
+                })
+            })
+            .collect();
+        return Err(AppError::Validation {
+            message: format!(
+                "{refused} participants refused; nothing was registered (try ?dry_run=true for the report, or ?valid_rows_only=true)"
+            ),
+            fields,
+        });
+    }
+    Ok(if report.registered {
+        HttpResponse::Created().json(report)
+    } else {
+        HttpResponse::Ok().json(report)
+    })
 }
 
 #[utoipa::path(tag = "meetings", security(("bearer" = [])), responses(

@@ -227,6 +227,33 @@ where
     }
 }
 
+/// One write transaction whose work decides whether it is kept: `f` returns its result and
+/// `true` to commit, or `false` to roll everything back and still hand the result out (a dry
+/// run, or a batch refused as a whole, reports what it found and stores nothing).
+pub fn write_transaction_keeping<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<(T, bool), AppError>,
+{
+    enum Stop<T> {
+        Rollback(T),
+        Failed(AppError),
+    }
+    impl<T> From<diesel::result::Error> for Stop<T> {
+        fn from(e: diesel::result::Error) -> Self {
+            Stop::Failed(e.into())
+        }
+    }
+    let outcome = write_transaction_with(conn, |conn| match f(conn) {
+        Ok((value, true)) => Ok(value),
+        Ok((value, false)) => Err(Stop::Rollback(value)),
+        Err(e) => Err(Stop::Failed(e)),
+    });
+    match outcome {
+        Ok(value) | Err(Stop::Rollback(value)) => Ok(value),
+        Err(Stop::Failed(e)) => Err(e),
+    }
+}
+
 /// The SQLite connection inside, when SQLite is the backend.
 fn as_sqlite(conn: &mut AnyConnection) -> Option<&mut diesel::SqliteConnection> {
     match conn {

@@ -194,6 +194,16 @@ pub fn name_taken(conn: &mut AnyConnection, name: &str, country: &str) -> QueryR
     .get_result(conn)
 }
 
+/// The ids and names of the investors of this name (any case, any country), for rows that name
+/// an investor rather than give its id.
+pub fn named(conn: &mut AnyConnection, name: &str) -> QueryResult<Vec<(String, String)>> {
+    investors::table
+        .filter(crate::db::lower(investors::name).eq(name.trim().to_lowercase()))
+        .order(investors::id)
+        .select((investors::id, investors::name))
+        .load(conn)
+}
+
 impl MandateRow {
     /// The stored mandate as the investor gave it; a list column that does not read is empty.
     pub fn mandate(&self) -> Mandate {

@@ -1,6 +1,15 @@
 //! Events (forums, missions abroad, investor visits), their participants and the delegations
 //! that travel to them.
 
+mod batch;
+
+pub use batch::{
+    BATCH_COLUMNS, BatchEntry, BatchInput, BatchOutcome, BatchReport, BatchRow, ParticipantKind,
+    register_csv, register_many,
+};
+
+use std::str::FromStr;
+
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, EnumString};
@@ -992,40 +1001,102 @@ pub fn tallies(
     Ok(out)
 }
 
-/// The investors and delegations not among `participants`, as (id, name), for the staff's
-/// registration form.
+/// The investors, delegations and regions not among `participants`, as (id, name), for the
+/// staff's registration forms; regions by name.
 pub struct Unregistered {
     pub investors: Vec<(String, String)>,
     pub delegations: Vec<(String, String)>,
+    /// Region code and name.
+    pub regions: Vec<(String, String)>,
 }
 
-/// Who of the investors and delegations is not registered yet (staff).
+/// Which of those not registered a list shows: words found in the name or id, one kind
+/// (`investor`, `region`, `delegation`; anything else is every kind), one province's regions
+/// and the delegations with a region in it (investors have no province, so they are left out).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CandidateFilter {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub province: String,
+}
+
+impl CandidateFilter {
+    fn shows(&self, kind: ParticipantKind, id: &str, name: &str) -> bool {
+        let wanted = ParticipantKind::from_str(&self.kind).map_or(true, |k| k == kind);
+        let (id, name) = (id.to_lowercase(), name.to_lowercase());
+        wanted
+            && self
+                .q
+                .to_lowercase()
+                .split_whitespace()
+                .all(|w| name.contains(w) || id.contains(w))
+    }
+
+    /// Whether a region is in the chosen province (any, when none is chosen).
+    fn in_province(&self, catalogue: &Catalogue, code: &str) -> bool {
+        let province = self.province.trim();
+        province.is_empty()
+            || code == province
+            || catalogue
+                .region(code)
+                .is_some_and(|r| r.province_code == province)
+    }
+}
+
+/// Who of the investors, delegations and regions is neither registered for the event nor waiting
+/// for approval there, and passes `filter` (staff).
 pub fn unregistered(
     conn: &mut AnyConnection,
+    catalogue: &Catalogue,
     user: &AuthenticatedUser,
-    participants: &[ParticipantRecord],
+    event_id: &str,
+    filter: &CandidateFilter,
 ) -> Result<Unregistered, AppError> {
     policy::may(user, Task::ManageEvents)?;
-    let investor_ids: Vec<&str> = participants
-        .iter()
-        .filter_map(|p| p.row.investor_id.as_deref())
-        .collect();
-    let delegation_ids: Vec<&str> = participants
-        .iter()
-        .filter_map(|p| p.row.delegation_id.as_deref())
-        .collect();
+    // Registered, or waiting for approval: either way not to be registered again.
+    let mut participants = rows::participants(conn, event_id, None)?;
+    participants.extend(rows::applications(conn, event_id)?);
+    let taken = |id: &str| {
+        participants.iter().any(|p| {
+            [&p.row.investor_id, &p.row.region_code, &p.row.delegation_id]
+                .iter()
+                .any(|own| own.as_deref() == Some(id))
+        })
+    };
     let (investors, _) = investor::list(conn, &investor::InvestorFilter::default(), 0, 1000)?;
+    let mut regions: Vec<(String, String)> = catalogue
+        .regions()
+        .filter(|(code, r)| {
+            !taken(code)
+                && filter.in_province(catalogue, code)
+                && filter.shows(ParticipantKind::Region, code, &r.name)
+        })
+        .map(|(code, r)| (code.clone(), r.name.clone()))
+        .collect();
+    regions.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
     Ok(Unregistered {
         investors: investors
             .into_iter()
-            .filter(|(row, _)| !investor_ids.contains(&row.id.as_str()))
+            .filter(|(row, _)| {
+                !taken(&row.id)
+                    && filter.province.trim().is_empty()
+                    && filter.shows(ParticipantKind::Investor, &row.id, &row.name)
+            })
             .map(|(row, _)| (row.id, row.name))
             .collect(),
         delegations: rows::delegations(conn, None)?
             .into_iter()
-            .filter(|d| !delegation_ids.contains(&d.row.id.as_str()))
+            .filter(|d| {
+                !taken(&d.row.id)
+                    && d.regions.iter().any(|r| filter.in_province(catalogue, r))
+                    && filter.shows(ParticipantKind::Delegation, &d.row.id, &d.row.name)
+            })
             .map(|d| (d.row.id, d.row.name))
             .collect(),
+        regions,
     })
 }
 

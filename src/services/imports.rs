@@ -14,7 +14,7 @@ use super::investors::{OrganisationInput, create_investor};
 use super::projects::{self, ProjectInput, Readiness};
 use crate::auth::AuthenticatedUser;
 use crate::auth::policy::{self, Task};
-use crate::db::{AnyConnection, write_transaction_with};
+use crate::db::{AnyConnection, write_transaction_keeping};
 use crate::domain::Localized;
 use crate::domain::MoneyJson;
 use crate::domain::project::{Instrument, InvestorKind, ProjectStatus, Stage};
@@ -202,16 +202,24 @@ enum Row {
     Existing,
 }
 
-/// Why an import transaction ends without committing, or fails.
-enum Stop {
-    /// Roll back on purpose (a dry run, or problems in an all-or-nothing run).
-    Rollback(ImportReport),
-    Failed(AppError),
-}
-
-impl From<diesel::result::Error> for Stop {
-    fn from(e: diesel::result::Error) -> Self {
-        Stop::Failed(e.into())
+/// What is wrong with a row the rules refused, as (field, message) pairs (the field empty for
+/// the row as a whole); an error that is no row's fault (the database, say) comes back as it is.
+pub(crate) fn row_problems(e: AppError) -> Result<Vec<(String, String)>, AppError> {
+    match e {
+        AppError::Validation { fields, message }
+        | AppError::BadRequest {
+            fields, message, ..
+        } => {
+            if fields.is_empty() {
+                Ok(vec![(String::new(), message)])
+            } else {
+                Ok(fields.into_iter().collect())
+            }
+        }
+        e @ (AppError::Conflict { .. } | AppError::Forbidden(_)) => {
+            Ok(vec![(String::new(), e.to_string())])
+        }
+        other => Err(other),
     }
 }
 
@@ -223,7 +231,7 @@ fn import_rows(
     query: &ImportQuery,
     mut one: impl FnMut(&mut AnyConnection, &HashMap<String, String>) -> Result<Row, AppError>,
 ) -> Result<ImportReport, AppError> {
-    let outcome = write_transaction_with(conn, |conn| {
+    write_transaction_keeping(conn, |conn| {
         let mut report = ImportReport {
             dry_run: query.dry_run,
             rows: rows.len(),
@@ -231,27 +239,14 @@ fn import_rows(
         };
         let mut published = false;
         for (line, values) in &rows {
-            let result = conn.transaction(|c| one(c, values));
-            match result {
+            match conn.transaction(|c| one(c, values)) {
                 Ok(Row::Created { published: p }) => {
                     report.created += 1;
                     published |= p;
                 }
                 Ok(Row::Existing) => report.existing += 1,
-                Err(
-                    AppError::Validation { fields, message }
-                    | AppError::BadRequest {
-                        fields, message, ..
-                    },
-                ) => {
-                    if fields.is_empty() {
-                        report.problems.push(RowProblem {
-                            row: *line,
-                            field: String::new(),
-                            message,
-                        });
-                    }
-                    for (field, message) in fields {
+                Err(e) => {
+                    for (field, message) in row_problems(e)? {
                         report.problems.push(RowProblem {
                             row: *line,
                             field,
@@ -259,29 +254,17 @@ fn import_rows(
                         });
                     }
                 }
-                Err(e @ (AppError::Conflict { .. } | AppError::Forbidden(_))) => {
-                    report.problems.push(RowProblem {
-                        row: *line,
-                        field: String::new(),
-                        message: e.to_string(),
-                    })
-                }
-                Err(other) => return Err(Stop::Failed(other)),
             }
         }
         if query.dry_run || (!query.valid_rows_only && !report.problems.is_empty()) {
-            return Err(Stop::Rollback(report));
+            return Ok((report, false));
         }
         if published {
             matching::bump_version(conn)?;
         }
         report.imported = report.created > 0;
-        Ok(report)
-    });
-    match outcome {
-        Ok(report) | Err(Stop::Rollback(report)) => Ok(report),
-        Err(Stop::Failed(e)) => Err(e),
-    }
+        Ok((report, true))
+    })
 }
 
 fn project_row(

@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use super::form::Typed;
 use super::session::Staff;
 use super::{Page, html};
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::services::imports::{ImportKind, ImportQuery, ImportReport, import};
 use crate::state::AppState;
 use crate::web::PageResult;
@@ -109,30 +109,59 @@ async fn run(
         ));
     };
     let projects = kind == ImportKind::Projects;
-    // A chosen file wins over pasted text.
+    let csv = match csv_of(&form) {
+        Ok(csv) => csv,
+        Err((status, key, kept)) => {
+            return Ok(refuse(projects, kept, status, key, String::new()));
+        }
+    };
+    match import(&state, user, kind, csv.as_bytes(), mode_of(&form)).await {
+        Ok(report) => {
+            let body = ImportsPage {
+                page,
+                projects,
+                csv,
+                refusal: None,
+                report: Some(shown(report)),
+            };
+            Ok(html(StatusCode::OK, body.render()))
+        }
+        Err(AppError::Validation { message, fields }) => {
+            let (key, detail) = unread_csv(message, fields);
+            Ok(refuse(
+                projects,
+                csv,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                key,
+                detail,
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The CSV a form carries, a chosen file winning over pasted text; when there is none, or it is
+/// too large, the answer's status, the catalogue key and what of it the form keeps.
+pub(crate) fn csv_of(form: &Typed) -> Result<String, (StatusCode, &'static str, String)> {
     let csv = Some(form.one("file"))
         .filter(|f| !f.is_empty())
         .unwrap_or_else(|| form.one("csv"));
-    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     if csv.is_empty() {
-        return Ok(refuse(
-            projects,
-            csv,
-            unprocessable,
-            "imports.empty",
-            String::new(),
-        ));
-    }
-    if csv.len() > MAX_CSV {
-        return Ok(refuse(
-            projects,
-            String::new(),
+        Err((StatusCode::UNPROCESSABLE_ENTITY, "imports.empty", csv))
+    } else if csv.len() > MAX_CSV {
+        Err((
             StatusCode::PAYLOAD_TOO_LARGE,
             "imports.too_large",
             String::new(),
-        ));
+        ))
+    } else {
+        Ok(csv)
     }
-    let query = match form.one("mode").as_str() {
+}
+
+/// The run a form's button asks for: `mode=all` or `mode=valid` store, anything else checks.
+pub(crate) fn mode_of(form: &Typed) -> ImportQuery {
+    match form.one("mode").as_str() {
         "all" => ImportQuery {
             dry_run: false,
             valid_rows_only: false,
@@ -145,39 +174,28 @@ async fn run(
             dry_run: true,
             valid_rows_only: false,
         },
-    };
-    match import(&state, user, kind, csv.as_bytes(), query).await {
-        Ok(report) => {
-            let body = ImportsPage {
-                page,
-                projects,
-                csv,
-                refusal: None,
-                report: Some(shown(report)),
-            };
-            Ok(html(StatusCode::OK, body.render()))
-        }
-        Err(AppError::Validation { message, fields }) => {
-            let key = if fields.contains_key("columns") {
-                "imports.bad_columns"
-            } else {
-                "imports.not_csv"
-            };
-            let detail = fields.into_values().next().unwrap_or(message);
-            Ok(refuse(projects, csv, unprocessable, key, detail))
-        }
-        Err(e) => Err(e),
     }
 }
 
+/// A file the reader refused as a whole: the catalogue key (its columns, or not CSV) and the
+/// rules' detail.
+pub(crate) fn unread_csv(message: String, fields: FieldErrors) -> (&'static str, String) {
+    let key = if fields.contains_key("columns") {
+        "imports.bad_columns"
+    } else {
+        "imports.not_csv"
+    };
+    (key, fields.into_values().next().unwrap_or(message))
+}
+
 /// Why a posted form could not be read: the answer's status, the catalogue key and a detail.
-type Unread = (StatusCode, &'static str, String);
+pub(crate) type Unread = (StatusCode, &'static str, String);
 
 /// The posted fields, from the upload form (`multipart/form-data`, with the file as the field
 /// `file`) or from the import buttons (URL-encoded); refuses a body larger than the limit (all of
 /// it as sent, part headers and boundaries included), more than [`MAX_PARTS`] parts, and a file
 /// that is not text.
-async fn read_form(req: &HttpRequest, payload: web::Payload) -> Result<Typed, Unread> {
+pub(crate) async fn read_form(req: &HttpRequest, payload: web::Payload) -> Result<Typed, Unread> {
     let too_large = || {
         (
             StatusCode::PAYLOAD_TOO_LARGE,

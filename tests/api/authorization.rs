@@ -220,6 +220,7 @@ const API: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/events/{id}", Rule::SignedIn),
     ("GET", "/api/v1/events/{id}/participants", Rule::SignedIn),
     ("POST", "/api/v1/events/{id}/participants", Rule::OwnerA(F)),
+    ("POST", "/api/v1/events/{id}/participants/batch", Rule::Staff),
     ("PUT", "/api/v1/events/{id}/participants/{participant_id}", Rule::OwnerA(F)),
     ("GET", "/api/v1/events/{id}/applications", Rule::Staff),
     // A's registration is approved already: staff pass the check and find no application.
@@ -379,6 +380,9 @@ const PAGES: &[(&str, &str, Rule)] = &[
     ("POST", "/events/{id}/requests", Rule::Staff),
     ("POST", "/events/{id}/introductions", Rule::Staff),
     ("POST", "/events/{id}/participants", Rule::Staff),
+    ("POST", "/events/{id}/participants/many", Rule::Staff),
+    ("GET", "/events/{id}/participants/csv", Rule::Staff),
+    ("POST", "/events/{id}/participants/csv", Rule::Staff),
     ("GET", "/events/{id}/participants/{participant}", Rule::Staff),
     ("POST", "/events/{id}/participants/{participant}", Rule::Staff),
     ("POST", "/events/{id}/schedule", Rule::Staff),
@@ -629,6 +633,9 @@ impl World {
             ("POST", "/api/v1/events/{id}/participants") => {
                 json!({"investor_id": self.investor_a, "time_zone": "Asia/Jakarta"})
             }
+            (_, "/api/v1/events/{id}/participants/batch") => {
+                json!({"participants": [{"kind": "region", "id": Y}]})
+            }
             (_, "/api/v1/events/{id}/participants/{participant_id}") => {
                 json!({"time_zone": "Asia/Tokyo"})
             }
@@ -690,6 +697,14 @@ impl World {
                 ("host", self.host_x.clone()),
             ],
             "/events/{id}/schedule" => vec![("mode", "keep".into())],
+            "/events/{id}/participants/many" => vec![
+                ("who", format!("region:{Y}")),
+                ("many_time_zone", "Asia/Makassar".into()),
+            ],
+            "/events/{id}/participants/csv" => vec![
+                ("mode", "check".into()),
+                ("csv", format!("kind,id\nregion,{Y}\n")),
+            ],
             "/my-projects/{id}/close" => vec![("sure", "on".into())],
             "/my-projects/{id}/grants" => vec![("investor_id", self.investor_b.clone())],
             "/deals/{id}/steps" => vec![("stage", "site_visit".into())],

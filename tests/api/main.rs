@@ -21,6 +21,7 @@ mod matches;
 mod meetings;
 mod notifications;
 mod openapi;
+mod participant_batches;
 mod projects;
 mod rate_limits;
 mod rates;

@@ -221,6 +221,7 @@ async fn the_openapi_document_covers_every_route() {
         ("get", "/api/v1/events/{id}"),
         ("get", "/api/v1/events/{id}/participants"),
         ("post", "/api/v1/events/{id}/participants"),
+        ("post", "/api/v1/events/{id}/participants/batch"),
         ("put", "/api/v1/events/{id}/participants/{participant_id}"),
         ("get", "/api/v1/events/{id}/applications"),
         (

@@ -227,6 +227,10 @@ fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Pages)> {
         ("region-edit", "/regions/73.09/edit"),
     ]);
     staff.push(("event".into(), format!("/events/{}", ids.event)));
+    staff.push((
+        "event-csv".into(),
+        format!("/events/{}/participants/csv", ids.event),
+    ));
     staff.push(("grid".into(), format!("/events/{}/grid", ids.event)));
     staff.push((
         "delegation".into(),

@@ -4,6 +4,7 @@
 //! confirmed and cancelled ([`scheduling`]).
 
 mod applications;
+mod bulk;
 mod participants;
 mod scheduling;
 
@@ -31,8 +32,8 @@ use crate::meetings::plan::slots;
 use crate::meetings::service::{EventData, ScheduleSummary};
 use crate::meetings::time::{in_zone, stored_zone, time_zone, to_utc};
 use crate::services::events::{
-    self as events_service, Break, Day, DelegationRecord, EventInput, EventKind, EventRow,
-    ParticipantRecord, ParticipantSettings, RegistrationInput, Unregistered, VenueInput,
+    self as events_service, Break, CandidateFilter, Day, DelegationRecord, EventInput, EventKind,
+    EventRow, ParticipantRecord, ParticipantSettings, RegistrationInput, Unregistered, VenueInput,
     WindowInput, event_view, participant_view,
 };
 use crate::services::meetings::{
@@ -57,6 +58,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             web::post().to(introduce_matches),
         )
         .configure(applications::config)
+        .configure(bulk::config)
         .configure(participants::config)
         .configure(scheduling::config);
 }
@@ -856,6 +858,8 @@ struct EventView {
     /// Who may still be registered: value (`investor:ID`, `region:CODE`, `delegation:ID`) and
     /// label.
     candidates: Vec<(String, String)>,
+    /// The checked list of those not registered, to add many at once.
+    many: bulk::ManyList,
     /// Participant id and name of the investors, and of the regions and delegations, for
     /// introductions.
     investors: Vec<(String, String)>,
@@ -871,7 +875,10 @@ struct EventPage {
     event: EventView,
     join: Vec<Field>,
     problems: Vec<Listed>,
-    /// What the last action on the page did, said back.
+    /// The checked list's time zone and cap, and its problems.
+    many: Vec<Field>,
+    many_problems: Vec<Listed>,
+    /// What the page says of the action it comes back from.
     done: Option<String>,
 }
 
@@ -894,13 +901,14 @@ fn decimal(lang: Lang, x: f64) -> String {
 }
 
 /// The event page's view of an event: its facts and venues, who takes part and who is asked to
-/// meet whom, who may still be registered, and its scheduling run.
+/// meet whom, who may still be registered (all, and in the checked list as `listed` filters and
+/// ticks it), and its scheduling run.
 fn event_view_of(
     conn: &mut crate::db::AnyConnection,
     state: &AppState,
     user: &AuthenticatedUser,
-    lang: Lang,
-    event_id: &str,
+    (lang, event_id): (Lang, &str),
+    listed: (&CandidateFilter, &[String]),
 ) -> Result<EventView, AppError> {
     let factor = state.settings.meetings.must_meet_factor;
     let requests: Vec<MeetingRequest> = event_requests(conn, user, event_id, None, factor)?;
@@ -922,8 +930,12 @@ fn event_view_of(
         .into_iter()
         .map(|p| participant_line(lang, p))
         .collect();
-    let candidates = candidates(conn, state, user, lang, &data.participants)?;
+    let all = CandidateFilter::default();
+    let unregistered = events_service::unregistered(conn, &state.catalogue, user, event_id, &all)?;
+    let candidates = bulk::choices(lang, unregistered);
+    let many = bulk::many_list(conn, state, user, lang, event_id, listed)?;
     Ok(EventView {
+        many,
         job: latest_run(conn, event_id)?,
         investors: introducible(&data.participants, true),
         hosts: introducible(&data.participants, false),
@@ -1093,48 +1105,6 @@ fn delegation_line(state: &AppState, d: &DelegationRecord) -> DelegationLine {
     }
 }
 
-/// Who may still be registered, for the join form: the investors, the delegations, then the
-/// catalogue's regions by name, each unless already among `participants`.
-fn candidates(
-    conn: &mut crate::db::AnyConnection,
-    state: &AppState,
-    user: &AuthenticatedUser,
-    lang: Lang,
-    participants: &[ParticipantRecord],
-) -> Result<Vec<(String, String)>, AppError> {
-    let Unregistered {
-        investors,
-        delegations,
-    } = events_service::unregistered(conn, user, participants)?;
-    let named = |kind: &str, (id, name): (String, String)| {
-        let label = lang.t(&format!("events.participant_{kind}"));
-        (format!("{kind}:{id}"), format!("{label}: {name}"))
-    };
-    let mut candidates: Vec<(String, String)> = investors
-        .into_iter()
-        .map(|i| named("investor", i))
-        .chain(delegations.into_iter().map(|d| named("delegation", d)))
-        .collect();
-    let mut regions: Vec<(&String, &String)> = state
-        .catalogue
-        .regions()
-        .map(|(code, r)| (&r.name, code))
-        .filter(|(_, code)| {
-            !participants
-                .iter()
-                .any(|p| p.row.region_code.as_deref() == Some(code.as_str()))
-        })
-        .collect();
-    regions.sort();
-    for (name, code) in regions {
-        candidates.push((
-            format!("region:{code}"),
-            format!("{}: {name} ({code})", lang.t("events.participant_region")),
-        ));
-    }
-    Ok(candidates)
-}
-
 /// Participant id and name, for the introduction form, of the investors (`investors`) or else
 /// of the regions and delegations.
 fn introducible(participants: &[ParticipantRecord], investors: bool) -> Vec<(String, String)> {
@@ -1162,18 +1132,26 @@ async fn event_page(
     state: &web::Data<AppState>,
     user: AuthenticatedUser,
     event_id: String,
-    refused: Option<Refused<'_>>,
-    done: Option<Done>,
+    asked: bulk::Asked<'_>,
 ) -> PageResult {
     let page = Page::of(req);
-    let done = done.and_then(|d| d.said(&page, "events", &["approved", "turned_down"]));
     let lang = page.lang;
-    let app = state.clone();
+    let (join_refused, many_refused) = match asked.refused {
+        Some((bulk::Which::Join, refused)) => (Some(refused), None),
+        Some((bulk::Which::Many, refused)) => (None, Some(refused)),
+        None => (None, None),
+    };
+    let checked = many_refused
+        .as_ref()
+        .map(|(_, typed, _)| typed.all("who"))
+        .unwrap_or_default();
+    let (app, filter) = (state.clone(), asked.filter);
     let event = state
         .db
-        .write(move |conn| event_view_of(conn, &app, &user, lang, &event_id))
+        .write(move |conn| event_view_of(conn, &app, &user, (lang, &event_id), (&filter, &checked)))
         .await?;
-    let (status, filled) = Filled::new(lang, refused);
+    let (join_status, filled) = Filled::new(lang, join_refused);
+    let (many_status, many_filled) = Filled::new(lang, many_refused);
     let join = vec![
         filled.select("who", "events.who", event.candidates.clone()),
         filled.zone("time_zone", "events.time_zone", &event.zone, true),
@@ -1181,7 +1159,17 @@ async fn event_page(
         filled.field("from", "events.available_from", "datetime-local", ""),
         filled.field("to", "events.available_to", "datetime-local", ""),
     ];
+    let many = vec![
+        many_filled.zone("many_time_zone", "events.time_zone", &event.zone, true),
+        many_filled.field("many_daily_cap", "events.participant_cap", "number", ""),
+    ];
     let problems = listed(&join.iter().collect::<Vec<_>>(), &filled.problems);
+    let many_problems = listed(&many.iter().collect::<Vec<_>>(), &many_filled.problems);
+    let status = if join_status == StatusCode::OK {
+        many_status
+    } else {
+        join_status
+    };
     Ok(html(
         status,
         EventPage {
@@ -1189,29 +1177,35 @@ async fn event_page(
             event,
             join,
             problems,
-            done,
+            many,
+            many_problems,
+            done: asked.done,
         }
         .render(),
     ))
 }
 
-/// An event: venues, participants, requests, delegations, and the forms that act on it.
+/// An event: venues, participants, requests, delegations, and the forms that act on it; the
+/// checked list filtered as the address asks.
 async fn event(
     req: HttpRequest,
     Staff { user, .. }: Staff,
     state: web::Data<AppState>,
     id: web::Path<String>,
     done: web::Query<Done>,
+    filter: web::Query<CandidateFilter>,
 ) -> PageResult {
-    event_page(
-        &req,
-        &state,
-        user,
-        id.into_inner(),
-        None,
-        Some(done.into_inner()),
-    )
-    .await
+    let page = Page::of(&req);
+    let asked = bulk::Asked {
+        filter: filter.into_inner(),
+        done: done.said(
+            &page,
+            "events",
+            &["added", "none_new", "imported", "approved", "turned_down"],
+        ),
+        refused: None,
+    };
+    event_page(&req, &state, user, id.into_inner(), asked).await
 }
 
 /// Staff introduce one investor to one region or delegation.

@@ -138,15 +138,12 @@ async fn add_participant(
                     (participant_field(&field), message)
                 })
                 .collect();
-            event_page(
-                &req,
-                &state,
-                user,
-                event_id,
-                Some((status, &typed, problems)),
-                None,
-            )
-            .await
+            let asked = super::bulk::Asked {
+                filter: CandidateFilter::default(),
+                done: None,
+                refused: Some((super::bulk::Which::Join, (status, &typed, problems))),
+            };
+            event_page(&req, &state, user, event_id, asked).await
         }
     }
 }
