@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::helpers::{TestApp, TestUser, spawn_app};
 use crate::meetings::{create_event, forum_body, in_days};
+use crate::web_my_events::participant_of;
 
 /// An event both a region and an investor joined, and the investor's request to the region.
 struct Asked {
@@ -36,21 +37,7 @@ async fn asked() -> Asked {
             .await;
         assert_eq!(joined.status(), StatusCode::SEE_OTHER);
     }
-    let (_, participants) = app
-        .get(
-            &format!("/api/v1/events/{event}/participants"),
-            Some(&staff.token),
-        )
-        .await;
-    let host = participants
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "region")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let host = participant_of(&app, &staff, &event, "region").await;
     let asked = app
         .submit(
             "/agenda/request",

@@ -954,3 +954,218 @@ async fn an_investor_goes_from_the_nda_through_the_data_room_a_question_and_a_me
     screenshot(c, "deal-funnel").await;
     c.clone().close().await.unwrap();
 }
+
+/// The link in the newest email to `address` that contains `part`, from its plain text.
+async fn link_in_email(app: &TestApp, address: &str, part: &str) -> String {
+    for _ in 0..500 {
+        let found = app.emails_to(address).into_iter().find_map(|(_, text)| {
+            text.split_whitespace()
+                .find(|word| word.starts_with("http") && word.contains(part))
+                .map(str::to_owned)
+        });
+        if let Some(link) = found {
+            return link;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("no link with {part} in the emails to {address}");
+}
+
+/// Clicks the element `css` names.
+async fn click(c: &Client, css: &str) {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// A new investor and a new region meet through self-service alone, on a phone: the investor
+/// registers from the home page (in English), both join the event, the investor finds the region
+/// in the directory and asks with a message and two preferred times, the region (in Indonesian)
+/// accepts from the email's link without signing in, and once staff have run the schedule both
+/// agendas show the meeting at the first preferred time.
+#[tokio::test]
+async fn a_new_investor_and_region_meet_through_self_service_on_a_phone() {
+    use crate::meetings::{create_event, forum_body, in_days, schedule};
+    let Some(b) = browser(360, 740).await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let official = app.user(Role::Official, Some("73.73")).await;
+    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
+    let c = &b.client;
+
+    // The investor registers from the home page and confirms its address.
+    c.goto(&app.url("/language?set=en&back=/")).await.unwrap();
+    click(c, r#".account a[href="/sign-in"]"#).await;
+    click(c, r#"a[href="/register"]"#).await;
+    let form = c
+        .form(Locator::Css(r#"form[action="/register"]"#))
+        .await
+        .unwrap();
+    for (name, value) in [
+        ("name", "Ana Lim"),
+        ("email", "ana@lim-capital.example"),
+        ("password", "a long and unusual passphrase 7"),
+        ("organisation", "Lim Capital"),
+    ] {
+        form.set_by_name(name, value).await.unwrap();
+    }
+    c.find(Locator::Css(r#"select#country option[value="SG"]"#))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    screenshot(c, "walk-register").await;
+    form.submit().await.unwrap();
+    let verify = link_in_email(&app, "ana@lim-capital.example", "/verify-email").await;
+    c.goto(&verify).await.unwrap();
+    click(c, r#"form[action="/verify-email"] button"#).await;
+    c.wait()
+        .for_element(Locator::Css("main .note, main p"))
+        .await
+        .unwrap();
+    sign_in_with(
+        c,
+        &app,
+        "ana@lim-capital.example",
+        "a long and unusual passphrase 7",
+    )
+    .await;
+
+    // It joins the event from the Events page, with its time zone.
+    c.goto(&app.url("/my-events")).await.unwrap();
+    click(c, &format!(r#"a[href="/my-events/{event}/join"]"#)).await;
+    c.find(Locator::Css(
+        r#"select#time_zone option[value="Asia/Singapore"]"#,
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    screenshot(c, "walk-join").await;
+    click(c, r#"form[action$="/join"] button"#).await;
+    c.wait()
+        .for_element(Locator::Css("ul.directory"))
+        .await
+        .unwrap();
+    sign_out(c).await;
+
+    // The region's official joins in Indonesian and finds the investor.
+    c.goto(&app.url("/language?set=id&back=/")).await.unwrap();
+    sign_in(c, &app, &official.email).await;
+    c.goto(&app.url(&format!("/my-events/{event}/join")))
+        .await
+        .unwrap();
+    click(c, r#"form[action$="/join"] button"#).await;
+    let directory = c
+        .wait()
+        .for_element(Locator::Css("ul.directory"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(directory.contains("Lim Capital"), "{directory}");
+    sign_out(c).await;
+
+    // The investor asks from the directory, with a message and two preferred times.
+    c.goto(&app.url("/language?set=en&back=/")).await.unwrap();
+    sign_in_with(
+        c,
+        &app,
+        "ana@lim-capital.example",
+        "a long and unusual passphrase 7",
+    )
+    .await;
+    c.goto(&app.url(&format!("/my-events/{event}")))
+        .await
+        .unwrap();
+    click(c, r#"ul.directory a[href*="/ask/"]"#).await;
+    c.find(Locator::Css("textarea#message"))
+        .await
+        .unwrap()
+        .send_keys("Rooftop solar for the city's schools")
+        .await
+        .unwrap();
+    let times = c
+        .find_all(Locator::Css(r#"input[name="preferred"]"#))
+        .await
+        .unwrap();
+    assert_eq!(times.len(), 5);
+    for time in &times[3..5] {
+        time.click().await.unwrap();
+    }
+    screenshot(c, "walk-ask").await;
+    click(c, r#"form[action="/agenda/request"] button"#).await;
+    c.wait()
+        .for_element(Locator::Css(r#"[role="status"]"#))
+        .await
+        .unwrap();
+    sign_out(c).await;
+
+    // The region accepts from its email, without signing in.
+    let accept = link_in_email(&app, &official.email, "answer=accept").await;
+    c.goto(&accept).await.unwrap();
+    let shown = c
+        .wait()
+        .for_element(Locator::Css("main dl"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        shown.contains("Rooftop solar for the city's schools"),
+        "{shown}"
+    );
+    screenshot(c, "walk-answer").await;
+    click(c, r#"form[action^="/answer"] button"#).await;
+    c.wait()
+        .for_element(Locator::Css(r#"[role="status"]"#))
+        .await
+        .unwrap();
+
+    // Staff run the schedule; both agendas show the meeting at the first preferred time.
+    schedule(&app, &staff, &event, json!({})).await;
+    // 11:00 at the venue in Jakarta: noon in Singapore, where the investor works.
+    for (email, password, lang, at) in [
+        (
+            "ana@lim-capital.example",
+            "a long and unusual passphrase 7",
+            "en",
+            "12:00",
+        ),
+        (
+            official.email.as_str(),
+            crate::helpers::PASSWORD,
+            "id",
+            "11:00",
+        ),
+    ] {
+        c.goto(&app.url(&format!("/language?set={lang}&back=/")))
+            .await
+            .unwrap();
+        sign_in_with(c, &app, email, password).await;
+        c.goto(&app.url("/agenda")).await.unwrap();
+        let agenda = c
+            .wait()
+            .for_element(Locator::Css("main"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(agenda.contains("Sulawesi Investment Forum"), "{agenda}");
+        assert!(agenda.contains(at), "{agenda}");
+        screenshot(c, &format!("walk-agenda-{lang}")).await;
+        sign_out(c).await;
+    }
+    c.clone().close().await.unwrap();
+}

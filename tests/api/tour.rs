@@ -146,8 +146,14 @@ async fn check(
 /// Ids the pages need, looked up through the API.
 struct Ids {
     project: String,
+    /// A draft of Palopo's, which its official edits.
+    draft: String,
+    published: String,
     event: String,
     delegation: String,
+    /// An event the demo investor takes part in, and a region or delegation there to ask.
+    joined: String,
+    host: String,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -167,7 +173,36 @@ async fn ids(app: &TestApp) -> Ids {
         items.as_array().cloned().unwrap_or_default()
     };
     let first = |list: &serde_json::Value| items(list)[0]["id"].as_str().expect("an id").to_owned();
+    let (_, published) = app.get("/api/v1/projects", None).await;
+    let mut joined = None;
+    for event in items(&events) {
+        let id = event["id"].as_str().expect("an id");
+        let (_, participants) = app
+            .get(&format!("/api/v1/events/{id}/participants"), Some(&staff))
+            .await;
+        let list = items(&participants);
+        let investor_there = list
+            .iter()
+            .any(|p| p["name"] == "Asagiri Green Energy Partners Fund");
+        let host = list.iter().find(|p| p["kind"] != "investor");
+        if let (true, Some(host)) = (investor_there, host) {
+            joined = Some((id.to_owned(), host["id"].as_str().unwrap().to_owned()));
+            break;
+        }
+    }
+    let (joined, host) = joined.expect("the demo investor takes part in an event");
+    let (_, drafts) = app
+        .get(
+            "/api/v1/projects?region=73.73&status=draft",
+            Some(&official),
+        )
+        .await;
+    let draft = first(&drafts);
     Ids {
+        draft,
+        published: first(&published),
+        joined,
+        host,
         project: first(&projects),
         // The event with the most venues makes the richest grid.
         event: items(&events)
@@ -201,20 +236,44 @@ fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Pages)> {
         ("register", "/register"),
         ("forgot-password", "/forgot-password"),
     ]);
-    let investor = pages(&[
+    let mut investor = pages(&[
         ("dashboard", "/dashboard"),
         ("mandate", "/mandate"),
         ("agenda-investor", "/agenda"),
         ("notifications", "/notifications"),
         ("settings", "/settings"),
+        ("deals", "/deals"),
+        ("conversations", "/conversations"),
+        ("saved-searches", "/saved-searches"),
+        ("my-events", "/my-events"),
     ]);
+    investor.push((
+        "opportunity".into(),
+        format!("/opportunities/{}", ids.published),
+    ));
+    investor.push(("directory".into(), format!("/my-events/{}", ids.joined)));
+    investor.push(("join".into(), format!("/my-events/{}/join", ids.joined)));
+    investor.push((
+        "ask".into(),
+        format!("/my-events/{}/ask/{}", ids.joined, ids.host),
+    ));
     let mut official = pages(&[
         ("my-projects", "/my-projects"),
         ("new-project", "/my-projects/new"),
         ("my-region", "/my-region"),
         ("agenda-official", "/agenda"),
+        ("my-events-official", "/my-events"),
+        ("nda", "/my-region/nda"),
     ]);
     official.push(("my-project".into(), format!("/my-projects/{}", ids.project)));
+    official.push((
+        "project-edit".into(),
+        format!("/my-projects/{}/edit", ids.draft),
+    ));
+    official.push((
+        "readiness".into(),
+        format!("/my-projects/{}/readiness", ids.draft),
+    ));
     let mut staff = pages(&[
         ("review", "/review"),
         ("investors", "/investors"),

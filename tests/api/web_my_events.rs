@@ -14,7 +14,7 @@ fn sent_to(response: &reqwest::Response) -> String {
 }
 
 /// The id of the event's participant of this kind (investor or region), as staff see it.
-async fn participant_of(app: &TestApp, staff: &TestUser, event: &str, kind: &str) -> String {
+pub async fn participant_of(app: &TestApp, staff: &TestUser, event: &str, kind: &str) -> String {
     let (_, participants) = app
         .get(
             &format!("/api/v1/events/{event}/participants"),

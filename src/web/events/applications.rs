@@ -19,13 +19,7 @@ async fn approve(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> PageResult {
-    let (event_id, participant) = path.into_inner();
-    let event = event_id.clone();
-    state
-        .db
-        .write(move |conn| events_service::approve(conn, &user, &event, &participant))
-        .await?;
-    Ok(see_other(&format!("/events/{event_id}?done=approved#applications")).finish())
+    decide(user, state, path.into_inner(), true).await
 }
 
 async fn turn_down(
@@ -33,11 +27,27 @@ async fn turn_down(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> PageResult {
-    let (event_id, participant) = path.into_inner();
+    decide(user, state, path.into_inner(), false).await
+}
+
+/// Approves the registration (or turns it down) and goes back to the event's applications.
+async fn decide(
+    user: AuthenticatedUser,
+    state: web::Data<AppState>,
+    (event_id, participant): (String, String),
+    approve: bool,
+) -> PageResult {
     let event = event_id.clone();
     state
         .db
-        .write(move |conn| events_service::turn_down(conn, &user, &event, &participant))
+        .write(move |conn| {
+            if approve {
+                events_service::approve(conn, &user, &event, &participant).map(drop)
+            } else {
+                events_service::turn_down(conn, &user, &event, &participant)
+            }
+        })
         .await?;
-    Ok(see_other(&format!("/events/{event_id}?done=turned_down#applications")).finish())
+    let done = if approve { "approved" } else { "turned_down" };
+    Ok(see_other(&format!("/events/{event_id}?done={done}#applications")).finish())
 }
