@@ -8,7 +8,9 @@ use askama::Template;
 use strum::IntoEnumIterator;
 
 use super::form::{Field, Problems, Typed};
-use super::pickers::{SectorTree, country_choices, currency_choices, sector_tree};
+use super::pickers::{
+    RegionGroup, SectorTree, country_choices, currency_choices, region_groups, sector_tree,
+};
 use super::session::{Investors, Signed};
 use super::{Page, html, see_other};
 use crate::auth::AuthenticatedUser;
@@ -46,7 +48,7 @@ struct MandatePage {
     dimensions: Vec<Choice>,
     elements: Vec<Choice>,
     provinces: Vec<Choice>,
-    regions: String,
+    regions: Vec<RegionGroup>,
     ikn_related: bool,
     ticket_min: String,
     ticket_max: String,
@@ -228,7 +230,7 @@ fn form_page(
         dimensions: choices(dimensions, &typed.all("dimensions")).collect(),
         elements: choices(elements, &typed.all("elements")).collect(),
         provinces: choices(provinces.into_iter(), &typed.all("provinces")).collect(),
-        regions: typed.one("regions"),
+        regions: region_groups(catalogue, &typed.codes("regions")),
         ikn_related: !typed.one("ikn_related").is_empty(),
         ticket_min: typed.one("ticket_min"),
         ticket_max: typed.one("ticket_max"),
@@ -287,7 +289,7 @@ fn typed_of(investor: &Investor) -> Typed {
             values.extend(m.dimensions.iter().map(|c| ("dimensions", c.clone())));
             values.extend(m.elements.iter().map(|c| ("elements", c.clone())));
             values.extend(m.provinces.iter().map(|c| ("provinces", c.clone())));
-            values.push(("regions", m.regions.join(", ")));
+            values.extend(m.regions.iter().map(|c| ("regions", c.clone())));
             if m.ikn_related {
                 values.push(("ikn_related", "on".into()));
             }

@@ -9,6 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::form::{Field, Problems, Typed};
+use super::pickers::{RegionGroup, region_groups};
 use super::session::Staff;
 use super::{Page, html, see_other};
 use crate::auth::accounts::Language;
@@ -109,12 +110,6 @@ const WEBHOOK_FIELDS: [Field; 2] = [
 /// A choice in a list: its value, its label and whether it is chosen.
 type Choice = (String, String, bool);
 
-/// A province's regions to choose from, under the province's name.
-struct ProvinceGroup {
-    name: String,
-    regions: Vec<Choice>,
-}
-
 /// What the forms hold: as typed after a refusal, else empty.
 #[derive(Default)]
 struct Kept {
@@ -136,7 +131,7 @@ struct PeoplePage {
     sent: Option<String>,
     problems: Problems,
     kept: Kept,
-    provinces: Vec<ProvinceGroup>,
+    provinces: Vec<RegionGroup>,
     languages: Vec<Choice>,
     staff_languages: Vec<Choice>,
     roles: Vec<Choice>,
@@ -148,31 +143,6 @@ fn languages(chosen: &str) -> Vec<Choice> {
         .into_iter()
         .map(|(code, label)| (code.to_owned(), label.to_owned(), code == chosen))
         .collect()
-}
-
-/// Every region of the catalogue grouped by province, provinces and regions by name; each
-/// province's own government is the first choice of its group.
-fn provinces(state: &AppState, chosen: &str) -> Vec<ProvinceGroup> {
-    let catalogue = &state.catalogue;
-    let mut groups: Vec<ProvinceGroup> = catalogue
-        .regions()
-        .filter(|(_, r)| r.kind == "province")
-        .map(|(code, province)| {
-            let mut regions: Vec<Choice> = catalogue
-                .regions()
-                .filter(|(c, r)| r.province_code == *code && *c != code)
-                .map(|(c, r)| (c.clone(), r.name.clone(), c == chosen))
-                .collect();
-            regions.sort_by(|a, b| a.1.cmp(&b.1));
-            regions.insert(0, (code.clone(), province.name.clone(), code == chosen));
-            ProvinceGroup {
-                name: province.name.clone(),
-                regions,
-            }
-        })
-        .collect();
-    groups.sort_by(|a, b| a.name.cmp(&b.name));
-    groups
 }
 
 impl PeoplePage {
@@ -191,7 +161,7 @@ impl PeoplePage {
             admin: policy::can(user, Task::CreateStaffAccounts),
             sent: None,
             problems: Problems::default(),
-            provinces: provinces(state, &kept.region),
+            provinces: region_groups(&state.catalogue, std::slice::from_ref(&kept.region)),
             languages: languages(language),
             staff_languages: languages(staff_language),
             roles: [Role::Staff, Role::Admin]

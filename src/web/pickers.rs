@@ -186,6 +186,37 @@ pub(crate) fn zone_choices(chosen: &str) -> Vec<Choice> {
     list
 }
 
+/// A province's regions to choose from, under the province's name.
+pub(crate) struct RegionGroup {
+    pub name: String,
+    pub regions: Vec<Choice>,
+}
+
+/// Every region of the catalogue grouped by province, provinces and regions by name, those in
+/// `chosen` selected; each province's own government is the first choice of its group.
+pub(crate) fn region_groups(catalogue: &Catalogue, chosen: &[String]) -> Vec<RegionGroup> {
+    let picked = |code: &str| chosen.iter().any(|c| c == code);
+    let mut groups: Vec<RegionGroup> = catalogue
+        .regions()
+        .filter(|(_, r)| r.kind == "province")
+        .map(|(code, province)| {
+            let mut regions: Vec<Choice> = catalogue
+                .regions()
+                .filter(|(c, r)| r.province_code == *code && *c != code)
+                .map(|(c, r)| (c.clone(), r.name.clone(), picked(c)))
+                .collect();
+            regions.sort_by(|a, b| a.1.cmp(&b.1));
+            regions.insert(0, (code.clone(), province.name.clone(), picked(code)));
+            RegionGroup {
+                name: province.name.clone(),
+                regions,
+            }
+        })
+        .collect();
+    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    groups
+}
+
 /// Time zones offered first: Indonesia's four, then investors' usual ones; every other IANA
 /// zone follows.
 const USUAL_ZONES: [&str; 17] = [
