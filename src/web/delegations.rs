@@ -130,11 +130,14 @@ fn leg_name(i: usize, name: &str) -> String {
     format!("legs[{i}].{name}")
 }
 
-fn creation_form(filled: &Filled) -> (Vec<Field>, Vec<(String, Vec<Field>)>) {
+fn creation_form(
+    filled: &Filled,
+    catalogue: &Catalogue,
+) -> (Vec<Field>, Vec<(String, Vec<Field>)>) {
     let lang = filled.lang;
     let general = vec![
         filled.required("name", "delegations.name", "text", ""),
-        filled.required("regions", "delegations.regions", "text", ""),
+        filled.regions("regions", "delegations.regions", catalogue),
         filled.field("members", "delegations.members", "text", ""),
         filled.field(
             "travel_buffer_minutes",
@@ -198,7 +201,7 @@ fn delegation_input(
     }
     let input = DelegationInput {
         name: typed.one("name"),
-        regions: words("regions"),
+        regions: typed.codes("regions"),
         members,
         travel_buffer_minutes: whole_number(typed, "travel_buffer_minutes")?,
         legs,
@@ -243,7 +246,7 @@ async fn delegations_page(
         .run(move |conn| delegation_lines(conn, &app.catalogue, &user, lang))
         .await?;
     let (status, filled) = Filled::new(lang, refused);
-    let (general, legs) = creation_form(&filled);
+    let (general, legs) = creation_form(&filled, &state.catalogue);
     let all: Vec<&Field> = general
         .iter()
         .chain(legs.iter().flat_map(|(_, fields)| fields.iter()))

@@ -21,6 +21,7 @@ use strum::IntoEnumIterator;
 
 use super::form::{self, Problems, Typed};
 use super::i18n::Lang;
+use super::pickers::{RegionGroup, region_groups};
 use super::session::Staff;
 use super::{Done, Page, content_address, html, said, see_other, shipped};
 use crate::auth::AuthenticatedUser;
@@ -31,6 +32,7 @@ use crate::meetings::jobs::ScheduleOptions;
 use crate::meetings::plan::slots;
 use crate::meetings::service::{EventData, ScheduleSummary};
 use crate::meetings::time::{in_zone, stored_zone, time_zone, to_utc};
+use crate::reference::Catalogue;
 use crate::services::events::{
     self as events_service, Break, CandidateFilter, Day, DelegationRecord, EventInput, EventKind,
     EventRow, ParticipantRecord, ParticipantSettings, RegistrationInput, Unregistered, VenueInput,
@@ -67,11 +69,13 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 pub(crate) struct Field {
     pub(crate) name: String,
     pub(crate) label: String,
-    /// text, number, date, time, datetime-local, checkbox, textarea or select.
+    /// text, number, date, time, datetime-local, checkbox, textarea, select or regions.
     pub(crate) input: &'static str,
     pub(crate) value: String,
     /// For a select: value, label and whether it is chosen.
     pub(crate) options: Vec<(String, String, bool)>,
+    /// For a choice of regions (`regions`): the regions by province, those chosen marked.
+    pub(crate) groups: Vec<RegionGroup>,
     pub(crate) required: bool,
     pub(crate) problem: Option<String>,
 }
@@ -122,6 +126,7 @@ impl<'a> Filled<'a> {
                 self.typed.one(name)
             },
             options: Vec::new(),
+            groups: Vec::new(),
             required: false,
             problem: self.problems.get(name).cloned(),
         }
@@ -153,6 +158,15 @@ impl<'a> Filled<'a> {
         }
         field.required = required;
         field
+    }
+
+    /// Several regions chosen by province from the catalogue.
+    pub(crate) fn regions(&self, name: &str, label: &str, catalogue: &Catalogue) -> Field {
+        Field {
+            groups: region_groups(catalogue, &self.typed.codes(name)),
+            required: true,
+            ..self.field(name, label, "regions", "")
+        }
     }
 
     /// A select of `(value, label)` choices.
