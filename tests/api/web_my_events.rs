@@ -83,6 +83,14 @@ async fn an_investor_and_a_region_join_find_each_other_and_ask_for_a_meeting() {
         )
         .await;
     assert_eq!(again.status(), StatusCode::CONFLICT, "joined once only");
+    let (_, form) = app
+        .page_as(&format!("/my-events/{event}/join"), Some(&guest), "en")
+        .await;
+    assert!(form.contains("You have joined"), "{form}");
+    assert!(
+        !form.contains(r#"action="/my-events/"#),
+        "no second join: {form}"
+    );
 
     // Each finds the other side, and only the other side, in the directory.
     let (_, seen_by_investor) = app
