@@ -233,6 +233,9 @@ struct MyEvent {
     asking: bool,
     taking_requests: bool,
     entries: Vec<EntryLine>,
+    /// How many the filter keeps of how many come.
+    shown: String,
+    narrowed: Narrowed,
     done: Option<String>,
 }
 
@@ -252,11 +255,41 @@ struct EntryLine {
     requested: bool,
 }
 
+/// Match score in percent from which a participant counts as a good match.
+const GOOD_MATCH: u32 = 50;
+
+/// The directory's filter: words of a name, country, sector, dimension or project, and good
+/// matches only.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Narrowed {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    good: bool,
+}
+
+impl Narrowed {
+    fn keeps(&self, e: &EntryLine) -> bool {
+        let words = self.q.to_lowercase();
+        let mut text = format!("{} {} {}", e.name, e.country, e.dimensions.join(" "));
+        for (code, title) in &e.sectors {
+            text.push_str(&format!(" {code} {title}"));
+        }
+        for (_, title) in &e.projects {
+            text.push_str(&format!(" {title}"));
+        }
+        let text = text.to_lowercase();
+        (!self.good || e.score.is_some_and(|s| s >= GOOD_MATCH))
+            && words.split_whitespace().all(|w| text.contains(w))
+    }
+}
+
 async fn one(
     Signed { user, page, .. }: Signed<MeetingParties>,
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: web::Query<Done>,
+    narrowed: web::Query<Narrowed>,
 ) -> PageResult {
     let id = id.into_inner();
     let app = state.clone();
@@ -265,11 +298,14 @@ async fn one(
         .run(move |conn| directory::directory(conn, &app.matchmaker, &user, &id))
         .await?;
     let lang = page.lang;
-    let entries = found
+    let narrowed = narrowed.into_inner();
+    let all: Vec<EntryLine> = found
         .entries
         .into_iter()
         .map(|e| entry_line(lang, &state.catalogue, e))
         .collect();
+    let total = all.len();
+    let entries: Vec<EntryLine> = all.into_iter().filter(|e| narrowed.keeps(e)).collect();
     let done = query.said(&page, "my_events", &["joined", "requested"]);
     let body = MyEvent {
         page,
@@ -277,7 +313,9 @@ async fn one(
         event: found.event,
         asking: found.me.is_some(),
         taking_requests: found.taking_requests,
+        shown: format!("{} / {total}", entries.len()),
         entries,
+        narrowed,
         done,
     }
     .render();
@@ -358,4 +396,35 @@ async fn ask_form(
     }
     .render();
     Ok(html(StatusCode::OK, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EntryLine, Narrowed};
+
+    fn entry(score: Option<u32>) -> EntryLine {
+        EntryLine {
+            participant_id: "p".into(),
+            name: "Kota Palopo".into(),
+            initials: "KP".into(),
+            kind: "Region".into(),
+            country: "Indonesia".into(),
+            sectors: vec![("3510".into(), "Electric power generation".into())],
+            dimensions: vec!["Smart Environment".into()],
+            projects: vec![("x".into(), "Rooftop solar".into())],
+            score,
+            requested: false,
+        }
+    }
+
+    #[test]
+    fn the_directory_keeps_entries_with_every_word_and_good_matches_when_asked() {
+        let words = |q: &str, good: bool| Narrowed { q: q.into(), good };
+        assert!(words("ROOFTOP palopo", false).keeps(&entry(None)));
+        assert!(words("electric 3510", false).keeps(&entry(None)));
+        assert!(!words("rooftop geothermal", false).keeps(&entry(None)));
+        assert!(words("", true).keeps(&entry(Some(50))));
+        assert!(!words("", true).keeps(&entry(Some(49))));
+        assert!(!words("", true).keeps(&entry(None)));
+    }
 }

@@ -154,6 +154,10 @@ struct Ids {
     /// An event the demo investor takes part in, and a region or delegation there to ask.
     joined: String,
     host: String,
+    /// One of the demo investor's deals and conversations, and an investor for staff to open.
+    deal: String,
+    conversation: String,
+    investor: String,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -191,6 +195,33 @@ async fn ids(app: &TestApp) -> Ids {
         }
     }
     let (joined, host) = joined.expect("the demo investor takes part in an event");
+    // The demo has no deal or conversation yet: the investor says it is interested in a
+    // project (which opens a deal) and asks the region a question about it.
+    let investor = token("investor@demo.sepadan.id").await;
+    let (_, me) = app.get("/api/v1/me", Some(&investor)).await;
+    let published_id = first(&published);
+    let (status, _) = app
+        .call(
+            reqwest::Method::PUT,
+            &format!(
+                "/api/v1/investors/{}/feedback/{published_id}",
+                me["investor_id"].as_str().expect("an investor")
+            ),
+            Some(&investor),
+            Some(json!({"interest": "interested"})),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let (_, conversation) = app
+        .post(
+            "/api/v1/conversations",
+            Some(&investor),
+            json!({"project_id": published_id, "subject": "Grid connection",
+                   "message": "When is the grid connection expected?"}),
+        )
+        .await;
+    let (_, deals) = app.get("/api/v1/deals", Some(&investor)).await;
+    let (_, investors) = app.get("/api/v1/investors", Some(&staff)).await;
     let (_, drafts) = app
         .get(
             "/api/v1/projects?region=73.73&status=draft",
@@ -199,6 +230,12 @@ async fn ids(app: &TestApp) -> Ids {
         .await;
     let draft = first(&drafts);
     Ids {
+        deal: first(&deals),
+        conversation: conversation["id"]
+            .as_str()
+            .expect("a conversation")
+            .to_owned(),
+        investor: first(&investors),
         draft,
         published: first(&published),
         joined,
@@ -252,6 +289,11 @@ fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Pages)> {
         format!("/opportunities/{}", ids.published),
     ));
     investor.push(("directory".into(), format!("/my-events/{}", ids.joined)));
+    investor.push(("deal".into(), format!("/deals/{}", ids.deal)));
+    investor.push((
+        "conversation".into(),
+        format!("/conversations/{}", ids.conversation),
+    ));
     investor.push(("join".into(), format!("/my-events/{}/join", ids.joined)));
     investor.push((
         "ask".into(),
@@ -291,6 +333,11 @@ fn main_pages(ids: &Ids) -> Vec<(Option<&'static str>, Pages)> {
         format!("/events/{}/participants/csv", ids.event),
     ));
     staff.push(("grid".into(), format!("/events/{}/grid", ids.event)));
+    staff.push((
+        "participant".into(),
+        format!("/events/{}/participants/{}", ids.joined, ids.host),
+    ));
+    staff.push(("investor".into(), format!("/investors/{}", ids.investor)));
     staff.push((
         "delegation".into(),
         format!("/delegations/{}", ids.delegation),

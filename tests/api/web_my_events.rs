@@ -106,6 +106,24 @@ async fn an_investor_and_a_region_join_find_each_other_and_ask_for_a_meeting() {
         "{seen_by_investor}"
     );
     assert!(seen_by_investor.contains("Rooftop solar for Palopo"));
+    let (_, narrowed) = app
+        .page_as(
+            &format!("/my-events/{event}?q=rooftop+palopo"),
+            Some(&guest),
+            "en",
+        )
+        .await;
+    assert!(narrowed.contains("Kota Palopo"), "{narrowed}");
+    assert!(narrowed.contains("Shown: 1 / 1"), "{narrowed}");
+    let (_, none) = app
+        .page_as(
+            &format!("/my-events/{event}?q=geothermal"),
+            Some(&guest),
+            "en",
+        )
+        .await;
+    assert!(!none.contains("Rooftop solar for Palopo"), "{none}");
+    assert!(none.contains("Shown: 0 / 1"), "{none}");
     assert!(
         !seen_by_investor.contains("Test Capital"),
         "not its own side"
