@@ -525,7 +525,9 @@ mod tests {
             "event": {"id": "e", "name": "Sulawesi Forum"},
             "request": {"id": "r", "status": "pending", "origin": "investor",
                         "message": "About the solar plant", "reason": null,
-                        "expires_at": "2026-12-01T10:00:00Z"},
+                        "expires_at": "2026-12-01T10:00:00Z",
+                        "investor_accepted": true, "host_accepted": false,
+                        "preferred": ["2026-12-08T01:00:00Z"]},
             "investor": {"participant_id": "p-1", "name": "Asagiri Fund"},
             "host": {"participant_id": "p-2", "name": "Kota Palopo"}
         })
