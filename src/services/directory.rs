@@ -153,6 +153,20 @@ pub struct Brought {
     pub title: Localized,
 }
 
+/// Projects as a region brings them: id and title.
+fn brought(projects: Vec<project::ProjectRow>) -> Vec<Brought> {
+    projects
+        .into_iter()
+        .map(|p| Brought {
+            id: p.id,
+            title: Localized {
+                id: p.title_id,
+                en: p.title_en,
+            },
+        })
+        .collect()
+}
+
 /// A participant as the directory shows it.
 pub struct Entry {
     pub participant_id: String,
@@ -255,17 +269,7 @@ fn entry(
                 list.sort_unstable();
                 list.dedup();
             }
-            let brought = projects
-                .into_iter()
-                .map(|p| Brought {
-                    id: p.id,
-                    title: Localized {
-                        id: p.title_id,
-                        en: p.title_en,
-                    },
-                })
-                .collect();
-            ("ID".to_owned(), sectors, dimensions, brought)
+            ("ID".to_owned(), sectors, dimensions, brought(projects))
         }
     };
     let (score, requested) = match me {
@@ -329,16 +333,7 @@ pub fn asking(
         .find(|p| (p.row.kind == "investor") != (other.row.kind == "investor"))
         .ok_or_else(|| AppError::Forbidden("you are not registered on the other side".into()))?;
     let host = if me.row.kind == "investor" { other } else { me };
-    let projects = project::published_in(conn, &data.regions_of(host))?
-        .into_iter()
-        .map(|p| Brought {
-            id: p.id,
-            title: Localized {
-                id: p.title_id,
-                en: p.title_en,
-            },
-        })
-        .collect();
+    let projects = brought(project::published_in(conn, &data.regions_of(host))?);
     let at = now();
     let mut times: Vec<chrono::NaiveDateTime> = slots(&data.plan)?
         .iter()
