@@ -1,6 +1,7 @@
 //! Events as their participants take part in them: the events a person may join (or has
-//! joined) for the investor or region it speaks for, joining one, and the event's directory of
-//! who else comes, each entry with what it brings and how well it matches the viewer's side.
+//! joined) for the investor or region it speaks for, joining one, the event's directory of who
+//! else comes, each entry with what it brings and how well it matches the viewer's side, and
+//! what asking one of them for a meeting may be about and when both can meet.
 
 use std::collections::HashMap;
 

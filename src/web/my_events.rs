@@ -1,6 +1,8 @@
 //! Events for the investors and regions that take part in them: the events they may join or
-//! have joined, joining one themselves, and an event's directory of who else comes, with a
-//! meeting request (a message, and a project for a region's) on each entry.
+//! have joined, joining one themselves (time zone and availability; waiting for approval where
+//! the event asks for it), an event's directory of who else comes, narrowed by words and good
+//! matches, and the form asking one of them for a meeting (a message, a project, preferred
+//! times).
 
 use actix_web::http::StatusCode;
 use actix_web::web;
