@@ -2,13 +2,11 @@
 //! each works once, not after the request changed, and not after it expired.
 
 use reqwest::StatusCode;
-use sepadan::auth::Role;
 use sepadan::services::answer_links;
 use serde_json::json;
 
-use crate::helpers::{TestApp, TestUser, spawn_app};
-use crate::meetings::{create_event, forum_body, in_days};
-use crate::web_my_events::participant_of;
+use crate::helpers::{TestApp, TestUser};
+use crate::web_my_events::{Joined, both_joined, participant_of};
 
 /// An event both a region and an investor joined, and the investor's request to the region.
 struct Asked {
@@ -20,23 +18,15 @@ struct Asked {
 }
 
 async fn asked() -> Asked {
-    let app = spawn_app().await;
-    let staff = app.user(Role::Staff, None).await;
-    let official = app.user(Role::Official, Some("73.73")).await;
-    let investor = app.user(Role::Investor, None).await;
-    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
-    let region = app.page_session(&official.email).await;
-    let guest = app.page_session(&investor.email).await;
-    for session in [&region, &guest] {
-        let joined = app
-            .submit(
-                &format!("/my-events/{event}/join"),
-                session,
-                &[("time_zone", "Asia/Makassar")],
-            )
-            .await;
-        assert_eq!(joined.status(), StatusCode::SEE_OTHER);
-    }
+    let Joined {
+        app,
+        staff,
+        palopo: official,
+        investor,
+        event,
+        guest,
+        ..
+    } = both_joined("Asia/Makassar").await;
     let host = participant_of(&app, &staff, &event, "region").await;
     let asked = app
         .submit(

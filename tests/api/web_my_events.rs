@@ -32,6 +32,47 @@ pub async fn participant_of(app: &TestApp, staff: &TestUser, event: &str, kind: 
         .to_owned()
 }
 
+/// An event that a region's official (Palopo) and an investor have both joined from the
+/// Events page in `zone`, with their page sessions.
+pub struct Joined {
+    pub app: TestApp,
+    pub staff: TestUser,
+    pub palopo: TestUser,
+    pub investor: TestUser,
+    pub event: String,
+    pub region: String,
+    pub guest: String,
+}
+
+pub async fn both_joined(zone: &str) -> Joined {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff, None).await;
+    let palopo = app.user(Role::Official, Some("73.73")).await;
+    let investor = app.user(Role::Investor, None).await;
+    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
+    let region = app.page_session(&palopo.email).await;
+    let guest = app.page_session(&investor.email).await;
+    for session in [&region, &guest] {
+        let joined = app
+            .submit(
+                &format!("/my-events/{event}/join"),
+                session,
+                &[("time_zone", zone)],
+            )
+            .await;
+        assert_eq!(joined.status(), StatusCode::SEE_OTHER);
+    }
+    Joined {
+        app,
+        staff,
+        palopo,
+        investor,
+        event,
+        region,
+        guest,
+    }
+}
+
 #[tokio::test]
 async fn an_investor_and_a_region_join_find_each_other_and_ask_for_a_meeting() {
     let app = spawn_app().await;
@@ -203,21 +244,15 @@ async fn an_investor_and_a_region_join_find_each_other_and_ask_for_a_meeting() {
 
 #[tokio::test]
 async fn a_declined_request_carries_its_reason_back_to_the_asker() {
-    let app = spawn_app().await;
-    let staff = app.user(Role::Staff, None).await;
-    let palopo = app.user(Role::Official, Some("73.73")).await;
-    let investor = app.user(Role::Investor, None).await;
-    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
-    let region = app.page_session(&palopo.email).await;
-    let guest = app.page_session(&investor.email).await;
-    for session in [&region, &guest] {
-        app.submit(
-            &format!("/my-events/{event}/join"),
-            session,
-            &[("time_zone", "Asia/Makassar")],
-        )
-        .await;
-    }
+    let Joined {
+        app,
+        staff,
+        investor,
+        event,
+        region,
+        guest,
+        ..
+    } = both_joined("Asia/Makassar").await;
     // This time the region asks the investor.
     let investor_there = participant_of(&app, &staff, &event, "investor").await;
     let asked = app
@@ -462,21 +497,15 @@ async fn a_join_form_with_problems_comes_back_with_them_and_the_input_kept() {
 
 #[tokio::test]
 async fn a_request_carries_preferred_times_to_the_other_side_and_to_the_schedule() {
-    let app = spawn_app().await;
-    let staff = app.user(Role::Staff, None).await;
-    let palopo = app.user(Role::Official, Some("73.73")).await;
-    let investor = app.user(Role::Investor, None).await;
-    let event = create_event(&app, &staff, forum_body(in_days(30))).await;
-    let region = app.page_session(&palopo.email).await;
-    let guest = app.page_session(&investor.email).await;
-    for session in [&region, &guest] {
-        app.submit(
-            &format!("/my-events/{event}/join"),
-            session,
-            &[("time_zone", "Asia/Jakarta")],
-        )
-        .await;
-    }
+    let Joined {
+        app,
+        staff,
+        palopo,
+        investor,
+        event,
+        region,
+        guest,
+    } = both_joined("Asia/Jakarta").await;
     let host = participant_of(&app, &staff, &event, "region").await;
 
     // The form offers every slot both can meet in, in the asker's zone.
